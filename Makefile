@@ -1,0 +1,93 @@
+# orderdesk: `make dev` runs the whole stack on this machine, `make test`
+# runs every test against a real PostgreSQL and a real Temporal dev server.
+# Both install what they need the first time.
+
+SHELL := /bin/bash
+GO ?= go
+# The pinned Temporal CLI (dev server + Web UI). v1.9.1 does not build from
+# the module proxy; see RECIPES.md.
+TEMPORAL_CLI_VERSION := v1.5.1
+BIN := $(CURDIR)/.bin
+TEMPORAL := $(BIN)/temporal
+DATA ?= $(or $(ORDERDESK_DATA_DIR),.data)
+TEST_TIMEOUT ?= 20m
+TESTFLAGS ?=
+FUZZTIME ?= 15s
+
+.PHONY: dev test temporal postgres-bin browser-deps screenshots vet build fuzz clean-dev help record-histories
+
+help:
+	@echo "make dev        run orderdesk locally: Temporal dev server, PostgreSQL, worker, agent UI (:8080)"
+	@echo "make test       every test, against real PostgreSQL and Temporal (installs what it needs)"
+	@echo "make build      build bin/orderdesk"
+	@echo "make screenshots  regenerate docs/screenshots/*.png (the README's) in headless Chromium"
+	@echo "make record-histories  record the histories the workflow replay test replays"
+	@echo "make fuzz       short fuzz runs of the pricing invariants (FUZZTIME=$(FUZZTIME) each)"
+	@echo "make temporal   build the pinned Temporal CLI into .bin/ (make dev and make test do it)"
+	@echo "make clean-dev  delete make dev's data ($(DATA)) once nothing runs on it"
+
+# Built, then run in make's place (not `go run`, which turns Ctrl-C into
+# "Error 1"): Ctrl-C reaches orderdesk, which stops what it started.
+dev: temporal
+	@echo "compiling orderdesk (the first time takes a minute or two)..."
+	@$(GO) build -o bin/orderdesk ./cmd/orderdesk
+	@exec bin/orderdesk dev
+
+# Builds the Temporal CLI unless .bin/temporal is already the pinned version.
+temporal:
+	@if ! $(GO) version -m $(TEMPORAL) 2>/dev/null | grep -q 'github.com/temporalio/cli[[:space:]]*$(TEMPORAL_CLI_VERSION)'; then \
+		echo "building the Temporal CLI $(TEMPORAL_CLI_VERSION) into .bin/ (first time only, ~4 min)..."; \
+		GOBIN=$(BIN) $(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION); \
+	fi
+
+# PostgreSQL server binaries for the tests' private clusters, unless the
+# machine has them or DATABASE_URL points at a server.
+postgres-bin:
+	@if [ -n "$$DATABASE_URL" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then :; \
+	else \
+		echo "installing the PostgreSQL server binaries (apt-get install postgresql)..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q postgresql; \
+	fi
+
+# The browser tests (web/browser_test.go, chromedp) drive Debian's Chromium.
+browser-deps:
+	@command -v chromium >/dev/null || [ -n "$$CHROMIUM" ] || { echo "installing Chromium for the browser tests (apt-get install chromium)..."; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+# Regenerates the README's screenshots with the browser tests' tooling.
+screenshots: temporal postgres-bin browser-deps
+	$(GO) test -count=1 -run '^TestScreenshots$$' ./web -args -screenshots=$(CURDIR)/docs/screenshots
+
+vet:
+	$(GO) vet ./...
+
+test: temporal postgres-bin browser-deps vet
+	$(GO) test -timeout $(TEST_TIMEOUT) $(TESTFLAGS) ./...
+
+build:
+	$(GO) build -o bin/orderdesk ./cmd/orderdesk
+
+# Records the histories the replay test (workflows/replay_test.go) replays,
+# from real runs on a Temporal dev server. Run it when a procedure changes on
+# purpose, behind workflow.GetVersion, and commit workflows/testdata.
+record-histories: temporal postgres-bin
+	ORDERDESK_RECORD_HISTORY=1 $(GO) test -count=1 -run 'TestModifyContentEndToEnd|TestExpiredCard|TestChequeAlreadySent|TestCancelEverything' ./starter
+
+# Each fuzz target of the order package for FUZZTIME.
+fuzz:
+	@set -e; for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' order/*_test.go | cut -d' ' -f2); do \
+		echo "== $$f ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./order; \
+	done
+
+# Deletes make dev's data (orders, Temporal history) after checking that no
+# make dev and no PostgreSQL of it still run.
+clean-dev:
+	@if [ -f $(DATA)/orderdesk-dev.pid ] && kill -0 $$(cat $(DATA)/orderdesk-dev.pid) 2>/dev/null; then \
+		echo "make dev is still running (pid $$(cat $(DATA)/orderdesk-dev.pid)): stop it with Ctrl-C first"; exit 1; fi
+	@if [ -f $(DATA)/postgres/data/postmaster.pid ] && kill -0 $$(head -1 $(DATA)/postgres/data/postmaster.pid) 2>/dev/null; then \
+		echo "the PostgreSQL of make dev is still running (pid $$(head -1 $(DATA)/postgres/data/postmaster.pid)): stop make dev first"; exit 1; fi
+	@if pgrep -f -- "[-]-db-filename $(abspath $(DATA))/temporal[.]db" >/dev/null; then \
+		echo "the Temporal dev server of make dev is still running: stop make dev first"; exit 1; fi
+	rm -rf $(DATA)
+	@echo "removed $(DATA): the next make dev starts from fresh demo data"

@@ -1,0 +1,569 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/orderdesk/orderdesk/documents"
+	"github.com/orderdesk/orderdesk/mail"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// Shop is the shop's own configuration that payment collection needs: who
+// it is on paper, where its notifications go, where customers pay online.
+type Shop struct {
+	Seller store.Seller
+	// MerchantEmail receives the shop's notifications (a new order, a
+	// payment received); empty: none are sent.
+	MerchantEmail string
+	// PaymentLinkURL is the base of the payment page links: the invoice
+	// number is appended (https://pay.example.fr/invoices/F-2026-000001).
+	PaymentLinkURL string
+}
+
+// Name is how the shop signs its emails.
+func (s Shop) Name() string {
+	if s.Seller.Name != "" {
+		return s.Seller.Name
+	}
+	return "Le service client"
+}
+
+// Collect are the activities of the payment collection procedure (seed
+// 002): order status moves, invoices, payments, and the emails that carry
+// invoices.
+type Collect struct {
+	Store  *store.Store
+	Sender mail.Sender
+	Shop   Shop
+}
+
+// Collection modes, as the workflow input names them.
+const (
+	CollectManual   = "manual"   // cheque, money order or bank transfer, recorded by an agent
+	CollectLink     = "link"     // an invoice emailed with a payment link; the provider reports the payment
+	CollectTerminal = "terminal" // the shop's in-store terminal; the agent marks the invoice paid
+)
+
+// BeginCollectionInput starts collecting a payment on an order.
+type BeginCollectionInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	Mode        string `json:"mode"`
+	// BalanceDue, when above 0, collects this difference on an order whose
+	// total went up after it was paid; Reason says why.
+	BalanceDue int64  `json:"balance_due_cents"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// BeginCollectionOutput is what the procedure waits for.
+type BeginCollectionOutput struct {
+	Due      int64               `json:"due_cents"` // what the customer owes now
+	Total    int64               `json:"total_cents"`
+	Currency string              `json:"currency"`
+	Method   order.PaymentMethod `json:"payment_method"` // the order's payment method
+	Status   order.Status        `json:"status"`
+	Billing  order.Address       `json:"billing"`  // where a refund cheque for an overpayment may go
+	Delivery order.Address       `json:"delivery"` // likewise
+}
+
+// BeginCollection checks the order can be collected and, for an order's
+// first payment, moves it from new to awaiting payment (seed 002 step 3,
+// « En attente du paiement »). What is due is the order's total less what
+// was paid net of refunds; for a balance due it is the difference asked.
+func (c *Collect) BeginCollection(ctx context.Context, in BeginCollectionInput) (BeginCollectionOutput, error) {
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return BeginCollectionOutput{}, classify(err)
+	}
+	paid, err := c.Store.PaidNet(ctx, o.ID)
+	if err != nil {
+		return BeginCollectionOutput{}, err
+	}
+	out := BeginCollectionOutput{Total: o.Totals.Total, Currency: o.Currency, Method: o.PaymentMethod, Status: o.Status, Billing: o.Billing, Delivery: o.Delivery}
+	// The starter finds the running procedure of an order from this event.
+	if _, err := c.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
+		Kind: "collection_started", Key: in.Actor.WorkflowID + "/started",
+		Message: "Encaissement du paiement : " + collectLabels[in.Mode] + balanceLabel(in, o.Currency),
+	}); err != nil {
+		return BeginCollectionOutput{}, classify(err)
+	}
+	if in.BalanceDue > 0 {
+		out.Due = in.BalanceDue
+		return out, nil
+	}
+	if o.Status == order.StatusNew || o.Status == order.StatusAwaitingPayment {
+		m := func(c int64) string { return order.Money{Cents: c, Currency: o.Currency}.French() }
+		o, err = c.Store.MoveOrderStatus(ctx, o.Number, []order.Status{order.StatusNew, order.StatusAwaitingPayment}, order.StatusAwaitingPayment, store.Event{
+			ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID, Kind: "status_changed",
+			Key:     in.Actor.WorkflowID + "/awaiting-payment",
+			Message: fmt.Sprintf("Statut : %s → %s (paiement attendu : %s)", o.Status.Label("fr"), order.StatusAwaitingPayment.Label("fr"), m(o.Totals.Total-paid)),
+		})
+		if err != nil {
+			return BeginCollectionOutput{}, classifyCollect(err)
+		}
+		out.Status = o.Status
+		out.Due = max(o.Totals.Total-paid, 0)
+		if out.Due == 0 {
+			return out, temporal.NewNonRetryableApplicationError(fmt.Sprintf("order %s is paid already (%s paid)", o.Number, m(paid)), ErrTypeInvalidInput, nil)
+		}
+		return out, nil
+	}
+	return out, temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("order %s is %s (%s): it is not awaiting a payment", o.Number, o.Status, o.Status.Label("fr")), ErrTypeInvalidInput, nil)
+}
+
+var collectLabels = map[string]string{
+	CollectManual: "chèque, mandat-poste ou virement", CollectLink: "facture avec lien de paiement", CollectTerminal: "terminal en magasin",
+}
+
+func balanceLabel(in BeginCollectionInput, currency string) string {
+	if in.BalanceDue <= 0 {
+		return ""
+	}
+	s := " — complément de " + order.Money{Cents: in.BalanceDue, Currency: currency}.French()
+	if in.Reason != "" {
+		s += " (" + in.Reason + ")"
+	}
+	return s
+}
+
+// IssueInvoiceInput asks for the invoice a procedure collects.
+type IssueInvoiceInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	Key         string `json:"key"`
+	Reason      string `json:"reason,omitempty"` // a balance due: printed on the supplementary invoice
+	WithLink    bool   `json:"with_link"`        // give the invoice a payment link
+}
+
+// InvoiceRef names an invoice.
+type InvoiceRef struct {
+	Number      string `json:"number"`
+	Total       int64  `json:"total_cents"`
+	PaymentLink string `json:"payment_link,omitempty"`
+	Status      string `json:"status"`
+}
+
+// IssueInvoice makes sure the order as it stands has an invoice (seed 002
+// « Créer une facture »): the invoice an agent created already is used, or
+// one is issued under the step's key. With WithLink it gets its payment link.
+func (c *Collect) IssueInvoice(ctx context.Context, in IssueInvoiceInput) (InvoiceRef, error) {
+	inv, err := c.Store.InvoiceByKey(ctx, in.Key)
+	if errors.Is(err, store.ErrNotFound) {
+		inv, err = c.Store.CurrentInvoice(ctx, in.OrderNumber)
+		if errors.Is(err, store.ErrNotFound) {
+			inv, err = c.Store.CreateInvoice(ctx, store.InvoiceRequest{
+				Key: in.Key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: in.Reason,
+			})
+			if err == nil {
+				_, err = c.Store.AddEvent(ctx, store.Event{
+					OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+					Kind: "invoice_issued", Key: in.Key + "/issued",
+					Message: fmt.Sprintf("Facture %s émise : %s", inv.Number, order.Money{Cents: inv.Total, Currency: inv.Currency}.French()),
+				})
+			}
+		}
+	}
+	if err != nil {
+		return InvoiceRef{}, classifyCollect(err)
+	}
+	if in.WithLink && inv.PaymentLink == "" && inv.Status == store.InvoiceIssued {
+		inv.PaymentLink = c.paymentLink(inv.Number)
+		if err := c.Store.SetInvoicePaymentLink(ctx, inv.Number, inv.PaymentLink); err != nil {
+			return InvoiceRef{}, err
+		}
+	}
+	return InvoiceRef{Number: inv.Number, Total: inv.Total, PaymentLink: inv.PaymentLink, Status: inv.Status}, nil
+}
+
+// paymentLink is where the customer pays an invoice online.
+func (c *Collect) paymentLink(number string) string {
+	base := strings.TrimRight(c.Shop.PaymentLinkURL, "/")
+	if base == "" {
+		base = "http://localhost:8080/pay"
+	}
+	return base + "/" + url.PathEscape(number)
+}
+
+// RecordPaymentInput is a payment the procedure records.
+type RecordPaymentInput struct {
+	OrderNumber string              `json:"order_number"`
+	Actor       Actor               `json:"actor"`
+	Key         string              `json:"key"` // workflow id + the update's id: a retry or a repeated webhook records it once
+	Means       order.PaymentMethod `json:"means"`
+	Amount      int64               `json:"amount_cents"`
+	Reference   string              `json:"reference,omitempty"`
+	ReceivedAt  time.Time           `json:"received_at"`
+	Source      string              `json:"source"` // agent or provider
+}
+
+// RecordPayment writes a payment received, once per key, with its line of
+// history.
+func (c *Collect) RecordPayment(ctx context.Context, in RecordPaymentInput) error {
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return classify(err)
+	}
+	p, err := c.Store.AddPayment(ctx, store.Payment{
+		OrderID: o.ID, Method: string(in.Means), Amount: in.Amount, Currency: o.Currency,
+		Reference: in.Reference, ReceivedAt: in.ReceivedAt, IdempotencyKey: in.Key,
+	})
+	if err != nil {
+		return classify(err)
+	}
+	msg := fmt.Sprintf("Paiement reçu : %s par %s", order.Money{Cents: p.Amount, Currency: p.Currency}.French(), in.Means.Label("fr"))
+	if p.Reference != "" {
+		msg += ", référence " + p.Reference
+	}
+	actorKind, actor := store.ActorAgent, in.Actor.Agent
+	if in.Source == "provider" {
+		actorKind, actor = store.ActorSystem, "prestataire de paiement"
+		msg += " (signalé par le prestataire)"
+	}
+	_, err = c.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: actorKind, Actor: actor, WorkflowID: in.Actor.WorkflowID,
+		Kind: "payment_recorded", Key: in.Key + "/recorded", Message: msg,
+	})
+	return classify(err)
+}
+
+// CompletePaymentInput closes a collection whose payment is complete.
+type CompletePaymentInput struct {
+	OrderNumber string              `json:"order_number"`
+	Actor       Actor               `json:"actor"`
+	Key         string              `json:"key"` // workflow id + step
+	InvoiceKey  string              `json:"invoice_key"`
+	Reason      string              `json:"reason,omitempty"`
+	Means       order.PaymentMethod `json:"means"`
+	PaidAt      time.Time           `json:"paid_at"`
+	BalanceDue  bool                `json:"balance_due"` // the order was paid already: its status stays
+}
+
+// CompletePayment marks the invoice paid (seed 002 step 4, « Payée ») —
+// issuing it first when the procedure had none — and the order paid,
+// « Complétée » (step 6).
+func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) (InvoiceRef, error) {
+	ref, err := c.IssueInvoice(ctx, IssueInvoiceInput{OrderNumber: in.OrderNumber, Actor: in.Actor, Key: in.InvoiceKey, Reason: in.Reason})
+	if err != nil {
+		return InvoiceRef{}, err
+	}
+	inv, err := c.Store.MarkInvoicePaid(ctx, ref.Number, in.Means, in.PaidAt)
+	if err != nil {
+		return InvoiceRef{}, classifyCollect(err)
+	}
+	ref.Status = inv.Status
+	if in.BalanceDue {
+		_, err = c.Store.AddEvent(ctx, store.Event{
+			OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+			Kind: "invoice_paid", Key: in.Key + "/invoice-paid", Message: fmt.Sprintf("Facture %s payée : le complément est réglé", inv.Number),
+		})
+		return ref, classify(err)
+	}
+	_, err = c.Store.MoveOrderStatus(ctx, in.OrderNumber, []order.Status{order.StatusNew, order.StatusAwaitingPayment}, order.StatusPaid, store.Event{
+		ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID, Kind: "status_changed",
+		Key:     in.Key + "/paid",
+		Message: fmt.Sprintf("Facture %s payée. Statut : %s → %s", inv.Number, order.StatusAwaitingPayment.Label("fr"), order.StatusPaid.Label("fr")),
+	})
+	return ref, classifyCollect(err)
+}
+
+// CancelUnpaidInput cancels an order whose payment never came.
+type CancelUnpaidInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	Key         string `json:"key"`
+	Invoice     string `json:"invoice,omitempty"` // the procedure's invoice, if it issued one
+	Reason      string `json:"reason"`
+	BalanceDue  bool   `json:"balance_due"`
+}
+
+// CancelUnpaidOutput says what the cancellation did.
+type CancelUnpaidOutput struct {
+	CreditNote string `json:"credit_note,omitempty"` // the credit note cancelling the unpaid invoice
+	Cancelled  bool   `json:"cancelled"`             // the order was cancelled (not for a balance due)
+}
+
+// CancelUnpaid cancels an order whose payment did not come in time, and
+// cancels the procedure's unpaid invoice with a credit note of its amount
+// (an issued invoice is never deleted). For a balance due the paid order
+// stays as it is: only the supplementary invoice is cancelled.
+func (c *Collect) CancelUnpaid(ctx context.Context, in CancelUnpaidInput) (CancelUnpaidOutput, error) {
+	var out CancelUnpaidOutput
+	var inv store.Invoice
+	err := store.ErrNotFound
+	if in.Invoice != "" {
+		inv, err = c.Store.GetInvoice(ctx, in.Invoice)
+	}
+	switch {
+	case err == nil && inv.Status == store.InvoiceIssued:
+		cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
+			Key: in.Key + "/credit-note", OrderNumber: in.OrderNumber, Amount: inv.Total, Seller: c.Shop.Seller,
+			Reason: "annulation de la facture " + inv.Number + " : " + in.Reason,
+		})
+		if err != nil {
+			return out, classifyCollect(err)
+		}
+		out.CreditNote = cn.Number
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return out, err
+	}
+	if in.BalanceDue {
+		o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+		if err != nil {
+			return out, classify(err)
+		}
+		_, err = c.Store.AddEvent(ctx, store.Event{
+			OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+			Kind: "balance_expired", Key: in.Key + "/expired", Message: "Complément non réglé : " + in.Reason,
+		})
+		return out, classify(err)
+	}
+	_, err = c.Store.MoveOrderStatus(ctx, in.OrderNumber, []order.Status{order.StatusNew, order.StatusAwaitingPayment}, order.StatusCancelled, store.Event{
+		ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID, Kind: "status_changed",
+		Key: in.Key + "/cancelled", Message: "Commande annulée : " + in.Reason,
+	})
+	if err != nil {
+		return out, classifyCollect(err)
+	}
+	out.Cancelled = true
+	return out, nil
+}
+
+// Payment email kinds, for PaymentEmailInput.
+const (
+	PaymentEmailInvoice      = "invoice"      // the invoice, with its link or how to pay it
+	PaymentEmailReminder     = "reminder"     // the payment is late
+	PaymentEmailConfirmation = "confirmation" // the payment arrived (paid invoice attached)
+	PaymentEmailCancelled    = "cancelled"    // the unpaid order is cancelled
+)
+
+// PaymentEmailInput is a payment email to the customer.
+type PaymentEmailInput struct {
+	OrderNumber string              `json:"order_number"`
+	Actor       Actor               `json:"actor"`
+	Key         string              `json:"key"`  // outbox key
+	Kind        string              `json:"kind"` // Email*
+	Invoice     string              `json:"invoice,omitempty"`
+	Amount      int64               `json:"amount_cents"`
+	Balance     int64               `json:"balance_cents,omitempty"` // cancelled: what was paid and will be refunded
+	Means       order.PaymentMethod `json:"means,omitempty"`
+	Reason      string              `json:"reason,omitempty"`
+	BalanceDue  bool                `json:"balance_due,omitempty"`
+	Deadline    time.Time           `json:"deadline,omitzero"` // reminder: when the order will be cancelled
+}
+
+var paymentTemplates = map[string]string{
+	PaymentEmailInvoice: mail.TemplatePaymentInvoice, PaymentEmailReminder: mail.TemplatePaymentReminder,
+	PaymentEmailConfirmation: mail.TemplatePaymentConfirmation, PaymentEmailCancelled: mail.TemplatePaymentCancelled,
+}
+
+// QueuePaymentEmail renders a payment email in the customer's language and
+// writes it to the outbox once per key, with the invoice attached to the
+// invoice, reminder and confirmation emails.
+func (c *Collect) QueuePaymentEmail(ctx context.Context, in PaymentEmailInput) (EmailRef, error) {
+	tmpl, ok := paymentTemplates[in.Kind]
+	if !ok {
+		return EmailRef{}, temporal.NewNonRetryableApplicationError("unknown payment email "+in.Kind, ErrTypeInvalidInput, nil)
+	}
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return EmailRef{}, classify(err)
+	}
+	data := mail.Payment{
+		CustomerName: o.Customer.Name, CustomerEmail: o.Customer.Email, OrderNumber: o.Number, ShopName: c.Shop.Name(),
+		Amount: order.Money{Cents: in.Amount, Currency: o.Currency}, Balance: order.Money{Cents: in.Balance, Currency: o.Currency},
+		Total: order.Money{Cents: o.Totals.Total, Currency: o.Currency}, Means: string(in.Means), Reason: in.Reason, BalanceDue: in.BalanceDue,
+	}
+	var atts []store.Attachment
+	if in.Invoice != "" {
+		inv, err := c.Store.GetInvoice(ctx, in.Invoice)
+		if err != nil {
+			return EmailRef{}, classify(err)
+		}
+		data.InvoiceNumber = inv.Number
+		if inv.Status == store.InvoiceIssued {
+			data.PaymentLink = inv.PaymentLink
+		}
+		if in.Kind != PaymentEmailCancelled {
+			atts = []store.Attachment{{Kind: store.AttachInvoice, Number: inv.Number}}
+		}
+	}
+	if !in.Deadline.IsZero() {
+		data.Deadline = frenchDate(in.Deadline, mail.Locale(o.Customer.Locale))
+	}
+	msg, err := mail.Render(tmpl, o.Customer.Locale, data)
+	if err != nil {
+		return EmailRef{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
+	}
+	return c.enqueue(ctx, o, in.Actor, in.Key, o.Customer.Email, o.Customer.Name, msg, atts)
+}
+
+// NotifyMerchantInput is a notification to the shop.
+type NotifyMerchantInput struct {
+	OrderNumber string              `json:"order_number"`
+	Actor       Actor               `json:"actor"`
+	Key         string              `json:"key"`
+	Kind        string              `json:"kind"` // new_order or payment_received
+	Amount      int64               `json:"amount_cents"`
+	Balance     int64               `json:"balance_cents,omitempty"`
+	Means       order.PaymentMethod `json:"means,omitempty"`
+	Reference   string              `json:"reference,omitempty"`
+	Invoice     string              `json:"invoice,omitempty"`
+}
+
+// Merchant notification kinds.
+const (
+	MerchantNewOrder        = "new_order"
+	MerchantPaymentReceived = "payment_received"
+)
+
+// NotifyMerchant writes the shop's notification to the outbox (seed 002:
+// « vous recevez un message par courriel »): a new order, or a payment
+// received. With no merchant address configured nothing is written and the
+// ref is zero.
+func (c *Collect) NotifyMerchant(ctx context.Context, in NotifyMerchantInput) (EmailRef, error) {
+	if c.Shop.MerchantEmail == "" {
+		return EmailRef{}, nil
+	}
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return EmailRef{}, classify(err)
+	}
+	tmpl := mail.TemplateMerchantPaymentReceived
+	if in.Kind == MerchantNewOrder {
+		tmpl = mail.TemplateMerchantNewOrder
+		in.Amount, in.Means = o.Totals.Total, o.PaymentMethod
+	}
+	msg, err := mail.Render(tmpl, "fr", mail.Payment{
+		CustomerName: o.Customer.Name, CustomerEmail: o.Customer.Email, OrderNumber: o.Number, ShopName: c.Shop.Name(),
+		Amount: order.Money{Cents: in.Amount, Currency: o.Currency}, Balance: order.Money{Cents: in.Balance, Currency: o.Currency},
+		Total: order.Money{Cents: o.Totals.Total, Currency: o.Currency}, Means: string(in.Means), Reference: in.Reference,
+		InvoiceNumber: in.Invoice, Lines: o.Lines,
+	})
+	if err != nil {
+		return EmailRef{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
+	}
+	return c.enqueue(ctx, o, in.Actor, in.Key, c.Shop.MerchantEmail, c.Shop.Name(), msg, nil)
+}
+
+func (c *Collect) enqueue(ctx context.Context, o order.Order, actor Actor, key, to, toName string, msg mail.Message, atts []store.Attachment) (EmailRef, error) {
+	e, err := c.Store.EnqueueEmail(ctx, store.Email{
+		Key: key, OrderID: o.ID, ToEmail: to, ToName: toName,
+		Locale: msg.Locale, Template: msg.Template, Subject: msg.Subject, BodyText: msg.Text, BodyHTML: msg.HTML,
+	})
+	if err != nil {
+		return EmailRef{}, classify(err)
+	}
+	if len(atts) > 0 {
+		if err := c.Store.SetEmailAttachments(ctx, e.ID, atts); err != nil {
+			return EmailRef{}, err
+		}
+	}
+	_, err = c.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
+		Kind: "email_queued", Key: key + "/queued",
+		Message: fmt.Sprintf("E-mail « %s » écrit pour %s", e.Subject, e.ToEmail),
+	})
+	return EmailRef{ID: e.ID}, classify(err)
+}
+
+// SendDocumentEmail hands an outbox email to the mail provider with its
+// documents rendered as PDF, once: an email already sent is not sent again.
+// A sender that cannot attach files sends the email without them.
+func (c *Collect) SendDocumentEmail(ctx context.Context, ref EmailRef) error {
+	if ref.ID == 0 {
+		return nil // nothing was written (no merchant address)
+	}
+	e, err := c.Store.GetEmail(ctx, ref.ID)
+	if err != nil {
+		return classify(err)
+	}
+	if e.Status == store.EmailSent {
+		return nil
+	}
+	atts, err := c.Store.EmailAttachments(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	files, err := c.Attachments(ctx, atts)
+	if err != nil {
+		return err
+	}
+	env := mail.Envelope{Key: e.Key, ToEmail: e.ToEmail, ToName: e.ToName, Subject: e.Subject, Text: e.BodyText, HTML: e.BodyHTML}
+	var id string
+	if as, ok := c.Sender.(mail.AttachmentSender); ok && len(files) > 0 {
+		id, err = as.SendWithAttachments(ctx, env, files)
+	} else {
+		id, err = c.Sender.Send(ctx, env)
+	}
+	if errors.Is(err, mail.ErrPermanent) {
+		if ferr := c.Store.MarkEmailFailed(ctx, e.ID, err.Error()); ferr != nil {
+			return ferr
+		}
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeEmailRejected, err)
+	}
+	if err != nil {
+		return fmt.Errorf("sending email %d to %s: %w", e.ID, e.ToEmail, err)
+	}
+	return c.Store.MarkEmailSent(ctx, e.ID, id)
+}
+
+// Attachments renders the documents attached to an email as PDF files.
+func (c *Collect) Attachments(ctx context.Context, atts []store.Attachment) ([]mail.Attachment, error) {
+	var files []mail.Attachment
+	for _, a := range atts {
+		switch a.Kind {
+		case store.AttachInvoice:
+			inv, err := c.Store.GetInvoice(ctx, a.Number)
+			if err != nil {
+				return nil, classify(err)
+			}
+			b, err := documents.Invoice(inv)
+			if err != nil {
+				return nil, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
+			}
+			files = append(files, mail.Attachment{Filename: documents.InvoiceFilename(inv), ContentType: documents.ContentType, Data: b})
+		case store.AttachCreditNote:
+			cn, err := c.Store.GetCreditNote(ctx, a.Number)
+			if err != nil {
+				return nil, classify(err)
+			}
+			b, err := documents.CreditNote(cn)
+			if err != nil {
+				return nil, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
+			}
+			files = append(files, mail.Attachment{Filename: documents.CreditNoteFilename(cn), ContentType: documents.ContentType, Data: b})
+		}
+	}
+	return files, nil
+}
+
+// classifyCollect classifies the refusals of this file's store calls (a
+// status that does not allow the move, a content already invoiced) as
+// permanent, then anything else as classify does.
+func classifyCollect(err error) error {
+	if errors.Is(err, store.ErrStatusMove) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
+	}
+	return classify(err)
+}
+
+// frenchDate writes a date as the customer reads it: 14/03/2026 or 14 March 2026.
+func frenchDate(t time.Time, locale string) string {
+	if paris, err := time.LoadLocation("Europe/Paris"); err == nil {
+		t = t.In(paris)
+	}
+	if locale == "en" {
+		return t.Format("2 January 2006")
+	}
+	return t.Format("02/01/2006")
+}

@@ -1,0 +1,51 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// CreditNoteInput asks for the credit note of a refund.
+type CreditNoteInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	RefundKey   string `json:"refund_key"` // one credit note per refund
+	Amount      int64  `json:"amount_cents"`
+	Reason      string `json:"reason"`
+}
+
+// CreditNoteRef names the credit note issued, if any.
+type CreditNoteRef struct {
+	Number string `json:"number,omitempty"` // empty: the order had no invoice, no credit note is due
+}
+
+// IssueCreditNote issues the credit note (avoir) of a refund made after the
+// order was invoiced, equal to the refund and referring to the invoice. An
+// order not invoiced needs none. A retry finds the note by the refund's key.
+func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (CreditNoteRef, error) {
+	if _, err := c.Store.CurrentInvoice(ctx, in.OrderNumber); errors.Is(err, store.ErrNotFound) {
+		return CreditNoteRef{}, nil
+	} else if err != nil {
+		return CreditNoteRef{}, err
+	}
+	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
+		Key: in.RefundKey, OrderNumber: in.OrderNumber, Amount: in.Amount, Reason: in.Reason, Seller: c.Shop.Seller,
+	})
+	if err != nil {
+		return CreditNoteRef{}, classify(err)
+	}
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return CreditNoteRef{}, classify(err)
+	}
+	_, err = c.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: "credit_note_issued", Key: in.RefundKey + "/credit-note",
+		Message: fmt.Sprintf("Avoir %s de %s émis", cn.Number, order.Money{Cents: in.Amount, Currency: o.Currency}.French()),
+	})
+	return CreditNoteRef{Number: cn.Number}, classify(err)
+}

@@ -1,0 +1,297 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/payments"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// Money are the activities that move money through the payment providers.
+// Every call carries the refund's idempotency key, derived from the
+// workflow, and the refund row is written before the provider is called:
+// a retry after a crash finds the row and calls again with the same key,
+// and the provider answers with the first result.
+type Money struct {
+	Store    *store.Store
+	Gateways *payments.Registry
+}
+
+// Gateway outcomes.
+const (
+	GatewaySucceeded   = "succeeded"
+	GatewayUnsupported = "unsupported" // no API: refund by hand
+	GatewayDeclined    = "declined"    // refused for good: refund impossible
+)
+
+// GatewayRefundInput asks for a reserved refund to go through the provider.
+type GatewayRefundInput struct {
+	OrderNumber string              `json:"order_number"`
+	Actor       Actor               `json:"actor"`
+	Key         string              `json:"key"` // the reserved refund's idempotency key
+	Method      order.PaymentMethod `json:"method"`
+}
+
+// GatewayOutcome is what the provider did.
+type GatewayOutcome struct {
+	Outcome     string `json:"outcome"`
+	Gateway     string `json:"gateway,omitempty"`
+	ProviderRef string `json:"provider_ref,omitempty"`
+	Code        string `json:"code,omitempty"`   // declined: the provider's code
+	Reason      string `json:"reason,omitempty"` // declined: the provider's words
+}
+
+// RefundThroughGateway sends a reserved refund through the gateway of the
+// order's payment means and records the provider's answer on the refund row.
+func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput) (GatewayOutcome, error) {
+	r, err := m.Store.RefundByKey(ctx, in.Key)
+	if err != nil {
+		return GatewayOutcome{}, classify(err)
+	}
+	if r.Status == store.RefundSucceeded || r.Status == store.RefundPending && r.ProviderRef != "" {
+		return GatewayOutcome{Outcome: GatewaySucceeded, ProviderRef: r.ProviderRef}, nil // a retry after the row was written
+	}
+	g, ok := m.gateway(in.Method)
+	if !ok {
+		return GatewayOutcome{Outcome: GatewayUnsupported}, nil
+	}
+	paymentRef, err := m.paymentRef(ctx, r.OrderID, in.Method)
+	if err != nil {
+		return GatewayOutcome{}, err
+	}
+	res, err := g.Refund(ctx, payments.RefundRequest{
+		Amount: r.Amount, Currency: r.Currency, PaymentRef: paymentRef,
+		IdempotencyKey: r.IdempotencyKey, Reference: in.OrderNumber, Reason: "orderdesk " + in.Actor.WorkflowID,
+	})
+	var declined *payments.DeclinedError
+	switch {
+	case errors.Is(err, payments.ErrUnsupported):
+		return GatewayOutcome{Outcome: GatewayUnsupported, Gateway: g.Name()}, nil
+	case errors.As(err, &declined):
+		return GatewayOutcome{Outcome: GatewayDeclined, Gateway: g.Name(), Code: declined.Code, Reason: declined.Error()}, nil
+	case errors.Is(err, payments.ErrInvalid):
+		return GatewayOutcome{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s refused refund %s as invalid: %v; an operator must look at the payment", g.Name(), in.Key, err), ErrTypeProviderInvalid, err)
+	case err != nil:
+		return GatewayOutcome{}, fmt.Errorf("%s refund %s: %w", g.Name(), in.Key, err) // temporary: retried with the same key
+	}
+	if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundSucceeded, res.ProviderRef, ""); err != nil {
+		return GatewayOutcome{}, err
+	}
+	return GatewayOutcome{Outcome: GatewaySucceeded, Gateway: g.Name(), ProviderRef: res.ProviderRef}, nil
+}
+
+// gateway returns the gateway of a payment means, if it has one.
+func (m *Money) gateway(method order.PaymentMethod) (payments.Gateway, bool) {
+	if m.Gateways == nil {
+		return nil, false
+	}
+	return m.Gateways.For(method)
+}
+
+// paymentRef is the provider's reference of the order's latest payment by
+// that means: what a refund sends money back against.
+func (m *Money) paymentRef(ctx context.Context, orderID int64, method order.PaymentMethod) (string, error) {
+	ps, err := m.Store.ListPayments(ctx, orderID)
+	if err != nil {
+		return "", err
+	}
+	for i := len(ps) - 1; i >= 0; i-- {
+		if ps[i].Method == string(method) && ps[i].Reference != "" {
+			return ps[i].Reference, nil
+		}
+	}
+	return "", temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("order has no %s payment with a provider reference to refund against", method), ErrTypeProviderInvalid, nil)
+}
+
+// PayoutInput pays a customer back by bank transfer to their IBAN.
+type PayoutInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	Key         string `json:"key"`
+	Amount      int64  `json:"amount_cents"`
+	IBAN        string `json:"iban"`
+	Name        string `json:"name"`
+}
+
+// PayoutToIBAN reserves the refund and sends it as a bank transfer through
+// the payout gateway (the one registered for bank transfers). Without one,
+// it reports GatewayUnsupported and the transfer is made by hand.
+func (m *Money) PayoutToIBAN(ctx context.Context, in PayoutInput) (GatewayOutcome, error) {
+	iban, err := order.CheckIBAN(in.IBAN)
+	if err != nil {
+		return GatewayOutcome{}, classify(err)
+	}
+	r, err := m.reserve(ctx, in.OrderNumber, in.Actor, in.Key, in.Amount, "bank_transfer", store.RefundPending)
+	if err != nil {
+		return GatewayOutcome{}, err
+	}
+	if r.Status == store.RefundSucceeded {
+		return GatewayOutcome{Outcome: GatewaySucceeded, ProviderRef: r.ProviderRef}, nil
+	}
+	g, ok := m.gateway(order.PayBankTransfer)
+	if !ok {
+		if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundManualPending, "", "virement à faire à la main"); err != nil {
+			return GatewayOutcome{}, err
+		}
+		return GatewayOutcome{Outcome: GatewayUnsupported}, nil
+	}
+	res, err := g.Payout(ctx, payments.PayoutRequest{
+		Amount: r.Amount, Currency: r.Currency, IBAN: iban, Name: in.Name, Reference: in.OrderNumber, IdempotencyKey: in.Key,
+	})
+	var declined *payments.DeclinedError
+	switch {
+	case errors.Is(err, payments.ErrUnsupported):
+		if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundManualPending, "", "virement à faire à la main"); err != nil {
+			return GatewayOutcome{}, err
+		}
+		return GatewayOutcome{Outcome: GatewayUnsupported, Gateway: g.Name()}, nil
+	case errors.As(err, &declined):
+		if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundFailed, "", declined.Error()); err != nil {
+			return GatewayOutcome{}, err
+		}
+		return GatewayOutcome{Outcome: GatewayDeclined, Gateway: g.Name(), Code: declined.Code, Reason: declined.Error()}, nil
+	case errors.Is(err, payments.ErrInvalid):
+		return GatewayOutcome{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeProviderInvalid, err)
+	case err != nil:
+		return GatewayOutcome{}, fmt.Errorf("%s payout %s: %w", g.Name(), in.Key, err)
+	}
+	if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundSucceeded, res.ProviderRef, ""); err != nil {
+		return GatewayOutcome{}, err
+	}
+	if err := m.note(ctx, r, in.Actor, in.Key+"/paid-out", fmt.Sprintf("Virement de %s envoyé sur %s (%s, référence %s)",
+		order.Money{Cents: r.Amount, Currency: r.Currency}.French(), order.MaskIBAN(iban), g.Name(), res.ProviderRef)); err != nil {
+		return GatewayOutcome{}, err
+	}
+	return GatewayOutcome{Outcome: GatewaySucceeded, Gateway: g.Name(), ProviderRef: res.ProviderRef}, nil
+}
+
+// note writes one line of the order's history about a refund, once per key.
+func (m *Money) note(ctx context.Context, r store.Refund, actor Actor, key, msg string) error {
+	_, err := m.Store.AddEvent(ctx, store.Event{
+		OrderID: r.OrderID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
+		Kind: "refund_" + r.Method, Key: key, Message: msg,
+	})
+	return classify(err)
+}
+
+// reserve writes a refund row of the order once per key.
+func (m *Money) reserve(ctx context.Context, number string, actor Actor, key string, amount int64, method, status string) (store.Refund, error) {
+	o, err := m.Store.GetOrder(ctx, number)
+	if err != nil {
+		return store.Refund{}, classify(err)
+	}
+	return reserveRefund(ctx, m.Store, o, actor, key, amount, method, status)
+}
+
+// reserveRefund writes a refund row once per key, before any money moves:
+// the store refuses it (ErrTypeRefundTooLarge) when it would exceed what
+// was paid net of refunds, and a retry finds the row it wrote.
+func reserveRefund(ctx context.Context, st *store.Store, o order.Order, actor Actor, key string, amount int64, method, status string) (store.Refund, error) {
+	r, err := st.CreateRefund(ctx, store.Refund{
+		OrderID: o.ID, IdempotencyKey: key, Amount: amount, Currency: o.Currency,
+		Method: method, Status: status, WorkflowID: actor.WorkflowID,
+	})
+	return r, classify(err)
+}
+
+// StoreCreditInput pays a customer back with a voucher.
+type StoreCreditInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	Key         string `json:"key"`
+	Amount      int64  `json:"amount_cents"`
+	Code        string `json:"code"` // the voucher code, derived from the workflow
+}
+
+// IssueStoreCredit records a voucher of the amount as the refund.
+func (m *Money) IssueStoreCredit(ctx context.Context, in StoreCreditInput) error {
+	r, err := m.reserve(ctx, in.OrderNumber, in.Actor, in.Key, in.Amount, "store_credit", store.RefundSucceeded)
+	if err != nil {
+		return err
+	}
+	if r.ProviderRef == "" {
+		if _, err = m.Store.UpdateRefund(ctx, in.Key, store.RefundSucceeded, in.Code, ""); err != nil {
+			return err
+		}
+	}
+	return m.note(ctx, r, in.Actor, in.Key+"/voucher", fmt.Sprintf("Avoir %s de %s remis au client", in.Code, order.Money{Cents: r.Amount, Currency: r.Currency}.French()))
+}
+
+// ChequeInput is a refund by cheque to an address chosen with the customer.
+type ChequeInput struct {
+	OrderNumber string        `json:"order_number"`
+	Actor       Actor         `json:"actor"`
+	Key         string        `json:"key"` // the refund's key; the cheque request's is Key + "/cheque"
+	Amount      int64         `json:"amount_cents"`
+	Address     order.Address `json:"address"`
+}
+
+// ChequeRef names a cheque request.
+type ChequeRef struct {
+	ID int64 `json:"id"`
+}
+
+// RequestChequeRefund records the cheque refund request and reserves the
+// refund when the customer's payment is already recorded. A cheque still in
+// the post is not yet paid: its refund is reserved when the cheque is mailed.
+func (m *Money) RequestChequeRefund(ctx context.Context, in ChequeInput) (ChequeRef, error) {
+	o, err := m.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return ChequeRef{}, classify(err)
+	}
+	_, err = reserveRefund(ctx, m.Store, o, in.Actor, in.Key, in.Amount, "cheque", store.RefundManualPending)
+	if err != nil && !errors.Is(err, order.ErrRefundTooLarge) {
+		return ChequeRef{}, err
+	}
+	c, err := m.Store.CreateChequeRequest(ctx, store.ChequeRequest{
+		Key: in.Key + "/cheque", OrderID: o.ID, RefundKey: in.Key, Amount: in.Amount, Currency: o.Currency,
+		Address: in.Address, WorkflowID: in.Actor.WorkflowID,
+	})
+	if err != nil {
+		return ChequeRef{}, classify(err)
+	}
+	_, err = m.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
+		Kind: "cheque_requested", Key: in.Key + "/cheque/requested",
+		Message: fmt.Sprintf("Demande de remboursement par chèque de %s, à envoyer à %s, %s %s",
+			order.Money{Cents: in.Amount, Currency: o.Currency}.French(), in.Address.Name, in.Address.PostalCode, in.Address.City),
+	})
+	return ChequeRef{ID: c.ID}, classify(err)
+}
+
+// MailedInput records that the refund cheque went out.
+type MailedInput struct {
+	OrderNumber  string `json:"order_number"`
+	Actor        Actor  `json:"actor"`
+	Key          string `json:"key"` // the refund's key
+	Amount       int64  `json:"amount_cents"`
+	ChequeNumber string `json:"cheque_number"`
+}
+
+// RecordChequeMailed marks the cheque mailed and the refund done. It is
+// refused (not retried) while the customer's own payment is not recorded:
+// a refund never exceeds what was paid.
+func (m *Money) RecordChequeMailed(ctx context.Context, in MailedInput) error {
+	if _, err := m.reserve(ctx, in.OrderNumber, in.Actor, in.Key, in.Amount, "cheque", store.RefundManualPending); err != nil {
+		return err
+	}
+	if _, err := m.Store.MarkChequeMailed(ctx, in.Key+"/cheque", in.ChequeNumber); err != nil {
+		return classify(err)
+	}
+	if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundSucceeded, "chèque "+in.ChequeNumber, ""); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// CancelChequeRequest cancels a cheque request not mailed yet.
+func (m *Money) CancelChequeRequest(ctx context.Context, key string) error {
+	return m.Store.CancelChequeRequest(ctx, key+"/cheque")
+}

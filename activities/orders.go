@@ -1,0 +1,213 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// Orders are the activities that read and change orders, their history and
+// the agent tasks, all in PostgreSQL.
+type Orders struct {
+	Store *store.Store
+}
+
+// Actor says who a procedure acts for, for the order's history.
+type Actor struct {
+	WorkflowID string `json:"workflow_id"`
+	Agent      string `json:"agent"` // the agent who asked for the procedure
+}
+
+// HoldInput asks for the hold on an order for a procedure.
+type HoldInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+}
+
+// HoldResult is the order as it was when the hold was taken.
+type HoldResult struct {
+	Order order.Order `json:"order"`
+}
+
+// TakeHold takes the order out of the automatic logistics flow for the
+// procedure (seed 000's "Mod ON -> OFF"). It is one conditional UPDATE, so
+// two procedures, or a procedure and the warehouse, never both win; taking
+// it again for the same procedure is a no-op.
+func (a *Orders) TakeHold(ctx context.Context, in HoldInput) (HoldResult, error) {
+	o, err := a.Store.TakeHold(ctx, in.OrderNumber, in.Actor.WorkflowID)
+	if err != nil {
+		return HoldResult{}, classify(err)
+	}
+	_, err = a.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
+		Kind: "hold_taken", Key: in.Actor.WorkflowID + "/hold",
+		Message: "Commande retirée du flux logistique automatique (Mod ON → OFF)",
+	})
+	if err != nil {
+		return HoldResult{}, classify(err)
+	}
+	return HoldResult{Order: o}, nil
+}
+
+// ReleaseInput gives the order back to the logistics flow.
+type ReleaseInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	Outcome     string `json:"outcome"` // why the procedure ends, for the history
+}
+
+// ReleaseHold gives the order back to the automatic logistics flow. It does
+// nothing when the procedure does not hold the order (never took it, or a
+// retry), so it is safe in every compensation path.
+func (a *Orders) ReleaseHold(ctx context.Context, in ReleaseInput) error {
+	o, err := a.Store.GetOrder(ctx, in.OrderNumber)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o.HoldBy != in.Actor.WorkflowID {
+		return nil
+	}
+	if err := a.Store.ReleaseHold(ctx, in.OrderNumber, in.Actor.WorkflowID); err != nil {
+		return err
+	}
+	msg := "Commande rendue au flux logistique automatique (Mod OFF → ON)"
+	if in.Outcome != "" {
+		msg += " : " + in.Outcome
+	}
+	_, err = a.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: "hold_released", Key: in.Actor.WorkflowID + "/release", Message: msg,
+	})
+	return err
+}
+
+// ContentInput is the change an agent asked for, on a held order.
+type ContentInput struct {
+	OrderNumber string               `json:"order_number"`
+	Actor       Actor                `json:"actor"`
+	Change      order.ContentChange  `json:"change"`
+	Channel     order.ContactChannel `json:"channel"`
+}
+
+// ContentOutput is the change as applied and what it means for the money.
+type ContentOutput struct {
+	Result     order.ContentResult `json:"result"`
+	Settlement order.Settlement    `json:"settlement"`
+	Currency   string              `json:"currency"`
+	Method     order.PaymentMethod `json:"payment_method"`
+	Billing    order.Address       `json:"billing"`
+	Delivery   order.Address       `json:"delivery"`
+}
+
+// ApplyContentChange applies the change to the held order, in one
+// transaction with its history row. A retry after the commit finds the
+// history row by its key and returns the change as it was applied.
+func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (ContentOutput, error) {
+	key := in.Actor.WorkflowID + "/content"
+	o, err := a.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return ContentOutput{}, classify(err)
+	}
+	var res order.ContentResult
+	if ev, err := a.Store.EventByKey(ctx, key); err == nil {
+		if err := json.Unmarshal(ev.Data, &res); err != nil {
+			return ContentOutput{}, fmt.Errorf("ApplyContentChange(%s): reading the change already applied: %w", in.OrderNumber, err)
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return ContentOutput{}, err
+	} else {
+		if o.HoldBy != in.Actor.WorkflowID {
+			return ContentOutput{}, temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("order %s is not held by this procedure (held by %q)", in.OrderNumber, o.HoldBy), ErrTypeNotHeld, nil)
+		}
+		if res, err = order.ApplyContentChange(o, in.Change); err != nil {
+			return ContentOutput{}, classify(err)
+		}
+		_, err = a.Store.SaveContentChange(ctx, in.OrderNumber, in.Actor.WorkflowID, res, store.Event{
+			OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
+			Kind: "content_changed", Key: key, ContactChannel: string(in.Channel),
+			Message: describeChange(res, o.Currency),
+		})
+		if err != nil {
+			return ContentOutput{}, classify(err)
+		}
+	}
+	paid, err := paidNetBefore(ctx, a.Store, o.ID, in.Actor.WorkflowID)
+	if err != nil {
+		return ContentOutput{}, err
+	}
+	return ContentOutput{
+		Result:     res,
+		Settlement: order.Settle(paid, res.After.Total),
+		Currency:   o.Currency,
+		Method:     o.PaymentMethod,
+		Billing:    o.Billing,
+		Delivery:   o.Delivery,
+	}, nil
+}
+
+// paidNetBefore is what the customer paid net of refunds, not counting the
+// refund the procedure's own settlement reserved: a retry of a step that
+// ran before that refund must see the figures it saw then, or it would
+// settle the difference twice.
+func paidNetBefore(ctx context.Context, st *store.Store, orderID int64, workflowID string) (int64, error) {
+	paid, err := st.PaidNet(ctx, orderID)
+	if err != nil {
+		return 0, err
+	}
+	r, err := st.RefundByKey(ctx, workflowID+"/settle/refund") // the settle-difference child's refund key
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return paid, nil
+	case err != nil:
+		return 0, err
+	}
+	switch r.Status {
+	case store.RefundPending, store.RefundSucceeded, store.RefundManualPending:
+		paid += r.Amount
+	}
+	return paid, nil
+}
+
+// describeChange is the history line of a content change, in French.
+func describeChange(res order.ContentResult, currency string) string {
+	m := func(c int64) string { return order.Money{Cents: c, Currency: currency}.French() }
+	s := fmt.Sprintf("Produits retirés : %s. Total %s → %s", order.Describe(res.Removed), m(res.Before.Total), m(res.After.Total))
+	if res.Shipping.FreeShippingLost() {
+		s += fmt.Sprintf(" (livraison gratuite perdue : +%s)", m(res.Shipping.After))
+	} else if res.Shipping.Before != res.Shipping.After {
+		s += fmt.Sprintf(" (frais de port %s → %s)", m(res.Shipping.Before), m(res.Shipping.After))
+	}
+	return s
+}
+
+// NoteInput is one line of history written by a procedure.
+type NoteInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	Key         string `json:"key"` // unique per step, so a retry writes it once
+	Kind        string `json:"kind"`
+	Message     string `json:"message"`
+}
+
+// RecordEvent writes one line of the order's history, once per key.
+func (a *Orders) RecordEvent(ctx context.Context, in NoteInput) error {
+	o, err := a.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return classify(err)
+	}
+	_, err = a.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: in.Kind, Key: in.Key, Message: in.Message,
+	})
+	return classify(err)
+}

@@ -1,0 +1,137 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// TaskInput describes what a procedure needs a person for.
+type TaskInput struct {
+	OrderNumber string   `json:"order_number"`
+	Actor       Actor    `json:"actor"`
+	Key         string   `json:"key"` // workflow id + step
+	Kind        string   `json:"kind"`
+	Question    string   `json:"question"`
+	Amount      int64    `json:"amount_cents"`
+	Options     []string `json:"options"`
+}
+
+// TaskRef names the task a procedure waits on.
+type TaskRef struct {
+	ID int64 `json:"id"`
+}
+
+// OpenTask records the agent task the procedure is about to wait on. A
+// retry finds the task it created before.
+func (a *Orders) OpenTask(ctx context.Context, in TaskInput) (TaskRef, error) {
+	o, err := a.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return TaskRef{}, classify(err)
+	}
+	t, err := a.Store.CreateTask(ctx, store.Task{
+		Key: in.Key, OrderID: o.ID, WorkflowID: in.Actor.WorkflowID, Kind: in.Kind,
+		Question: in.Question, Amount: in.Amount, Options: in.Options,
+	})
+	if err != nil {
+		return TaskRef{}, classify(err)
+	}
+	_, err = a.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: "task_opened", Key: in.Key + "/opened",
+		Message: fmt.Sprintf("Tâche #%d pour un agent : %s", t.ID, in.Question),
+	})
+	return TaskRef{ID: t.ID}, classify(err)
+}
+
+// CloseTaskInput records how a task ended.
+type CloseTaskInput struct {
+	OrderNumber string          `json:"order_number"`
+	Actor       Actor           `json:"actor"`
+	Key         string          `json:"key"`
+	Status      string          `json:"status"` // answered or cancelled
+	Answer      json.RawMessage `json:"answer,omitempty"`
+	By          string          `json:"by"`      // the agent who answered
+	Summary     string          `json:"summary"` // the answer in words, for the history
+}
+
+// CloseTask marks the task answered or cancelled, with its history line.
+func (a *Orders) CloseTask(ctx context.Context, in CloseTaskInput) error {
+	t, err := a.Store.CloseTask(ctx, in.Key, in.Status, in.Answer, in.By)
+	if err != nil {
+		return classify(err)
+	}
+	kind, actorKind, actor := "task_answered", store.ActorAgent, in.By
+	msg := fmt.Sprintf("Tâche #%d : %s", t.ID, in.Summary)
+	if in.Status == store.TaskCancelled {
+		kind, actorKind, actor = "task_cancelled", store.ActorProcedure, in.Actor.WorkflowID
+		msg = fmt.Sprintf("Tâche #%d annulée : %s", t.ID, in.Summary)
+	}
+	_, err = a.Store.AddEvent(ctx, store.Event{
+		OrderID: t.OrderID, ActorKind: actorKind, Actor: actor, WorkflowID: in.Actor.WorkflowID,
+		Kind: kind, Key: in.Key + "/closed", Message: msg,
+	})
+	return classify(err)
+}
+
+// RefundInput is a refund a procedure records: reserved before any money
+// moves, then settled with its outcome.
+type RefundInput struct {
+	OrderNumber string              `json:"order_number"`
+	Actor       Actor               `json:"actor"`
+	Key         string              `json:"key"` // idempotency key: workflow id + step
+	Amount      int64               `json:"amount_cents"`
+	Method      order.PaymentMethod `json:"method"`
+	Status      string              `json:"status"`
+	ProviderRef string              `json:"provider_ref,omitempty"`
+	Reason      string              `json:"reason,omitempty"`
+}
+
+// ReserveRefund writes the refund row before any money moves, so the amount
+// counts against what can still be refunded (two agents cannot refund the
+// same euro) and a retry finds the same row by its key.
+func (a *Orders) ReserveRefund(ctx context.Context, in RefundInput) error {
+	o, err := a.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return classify(err)
+	}
+	r, err := reserveRefund(ctx, a.Store, o, in.Actor, in.Key, in.Amount, string(in.Method), in.Status)
+	if err != nil {
+		return err
+	}
+	_, err = a.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: "refund_reserved", Key: in.Key + "/reserved",
+		Message: fmt.Sprintf("Remboursement de %s à faire (%s)", order.Money{Cents: r.Amount, Currency: r.Currency}.French(), in.Method.Label("fr")),
+	})
+	return classify(err)
+}
+
+// SettleRefund records the outcome of a reserved refund: done, impossible or failed.
+func (a *Orders) SettleRefund(ctx context.Context, in RefundInput) error {
+	r, err := a.Store.UpdateRefund(ctx, in.Key, in.Status, in.ProviderRef, in.Reason)
+	if err != nil {
+		return classify(err)
+	}
+	amount := order.Money{Cents: r.Amount, Currency: r.Currency}.French()
+	var msg string
+	switch in.Status {
+	case store.RefundSucceeded:
+		msg = fmt.Sprintf("Remboursement de %s effectué", amount)
+		if in.ProviderRef != "" {
+			msg += " (référence " + in.ProviderRef + ")"
+		}
+	case store.RefundImpossible:
+		msg = fmt.Sprintf("Remboursement de %s impossible : %s", amount, in.Reason)
+	default:
+		msg = fmt.Sprintf("Remboursement de %s non fait : %s", amount, in.Reason)
+	}
+	_, err = a.Store.AddEvent(ctx, store.Event{
+		OrderID: r.OrderID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
+		Kind: "refund_" + in.Status, Key: in.Key + "/settled", Message: msg,
+	})
+	return classify(err)
+}

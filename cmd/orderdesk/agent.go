@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/web"
+)
+
+// cmdAgent is `orderdesk agent add`: create an account that signs in to
+// the agent UI. The password is read from stdin (one line), or from
+// --password for scripts that accept it showing in the process list.
+func cmdAgent(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Println("Usage: orderdesk agent add --email EMAIL --name NAME [--role agent|supervisor|admin] [--password PW]\n\nThe password is read from stdin unless --password is given.")
+			return nil
+		}
+		return errors.New("say what to do: orderdesk agent add --help")
+	}
+	fs := newFlags("agent add", "agent add --email EMAIL --name NAME [--role agent|supervisor|admin] [--locale fr|en] [--password PW]")
+	email := fs.String("email", "", "the address the agent signs in with")
+	name := fs.String("name", "", "the agent's name, as the UI shows it")
+	role := fs.String("role", store.RoleAgent, "agent, supervisor (approves large refunds) or admin")
+	locale := fs.String("locale", "fr", "language of the UI: fr or en")
+	password := fs.String("password", "", "the password (default: read one line from stdin)")
+	if ok, err := parse(fs, args[1:]); !ok {
+		return err
+	}
+	a, err := newAgent(*email, *name, *role, *locale, *password, os.Stdin)
+	if err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set: point it at orderdesk's PostgreSQL (make dev writes it to .data/dev.env)")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	saved, err := st.CreateAgent(ctx, a)
+	if errors.Is(err, store.ErrAgentExists) {
+		return order.Fieldf("email", "an agent already signs in with %s", a.Email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("agent #%d added: %s (%s), role %s\n", saved.ID, saved.Email, saved.Name, saved.Role)
+	return nil
+}
+
+// newAgent checks the flags and hashes the password (from stdin when not
+// given).
+func newAgent(email, name, role, locale, password string, stdin io.Reader) (store.Agent, error) {
+	email, name = strings.TrimSpace(email), strings.TrimSpace(name)
+	switch {
+	case email == "" || !strings.Contains(email, "@"):
+		return store.Agent{}, order.Fieldf("email", "give the agent's email address, e.g. marie@boutique.fr")
+	case name == "":
+		return store.Agent{}, order.Fieldf("name", "give the agent's name, e.g. \"Marie Dupont\"")
+	case role != store.RoleAgent && role != store.RoleSupervisor && role != store.RoleAdmin:
+		return store.Agent{}, order.Fieldf("role", "%q is not a role: agent, supervisor or admin", role)
+	case locale != "fr" && locale != "en":
+		return store.Agent{}, order.Fieldf("locale", "%q is not a language of the UI: fr or en", locale)
+	}
+	if password == "" {
+		if f, ok := stdin.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+				fmt.Fprint(os.Stderr, "password: ")
+			}
+		}
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return store.Agent{}, fmt.Errorf("reading the password from stdin: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	hash, err := web.HashPassword(password)
+	if err != nil {
+		return store.Agent{}, order.Fieldf("password", "%v", err)
+	}
+	return store.Agent{Email: email, Name: name, Role: role, Locale: locale, PasswordHash: hash}, nil
+}
+
+// demoLogin is an account make dev creates, printed in its banner.
+type demoLogin struct{ Email, Password, Role string }
+
+// demoLogins are make dev's accounts: an agent, and a supervisor who
+// approves the agent's large refunds. Local only: make dev's database.
+var demoLogins = []struct {
+	demoLogin
+	Name string
+}{
+	{demoLogin{"agent@orderdesk.test", "agent-demo-2026", store.RoleAgent}, "Marie Agent"},
+	{demoLogin{"superviseur@orderdesk.test", "superviseur-demo-2026", store.RoleSupervisor}, "Paul Superviseur"},
+}
+
+// ensureDemoAgents creates make dev's accounts the first time (an account
+// that exists is left as it is) and returns their logins.
+func ensureDemoAgents(ctx context.Context, st *store.Store) ([]demoLogin, error) {
+	var out []demoLogin
+	for _, d := range demoLogins {
+		if _, err := st.AgentByEmail(ctx, d.Email); err == nil {
+			out = append(out, d.demoLogin)
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		a, err := newAgent(d.Email, d.Name, d.Role, "fr", d.Password, nil)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := st.CreateAgent(ctx, a); err != nil && !errors.Is(err, store.ErrAgentExists) {
+			return nil, err
+		}
+		out = append(out, d.demoLogin)
+	}
+	return out, nil
+}
+
+// printLogins lists make dev's accounts under its banner.
+func printLogins(w io.Writer, logins []demoLogin) {
+	if len(logins) == 0 {
+		return
+	}
+	fmt.Fprintln(w, " Sign in to the agent UI with:")
+	for _, l := range logins {
+		fmt.Fprintf(w, "   %-11s %-28s password %s\n", l.Role, l.Email, l.Password)
+	}
+	fmt.Fprintln(w)
+}

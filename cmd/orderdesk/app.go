@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/orderdesk/orderdesk/mail"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/web"
+	"github.com/orderdesk/orderdesk/worker"
+)
+
+// services are the long-lived clients the commands share, built once from
+// the configuration and handed down.
+type services struct {
+	cfg      config
+	log      *slog.Logger
+	store    *store.Store
+	temporal client.Client
+	starter  *starter.Starter
+}
+
+// connect opens PostgreSQL and the Temporal client.
+func connect(ctx context.Context, cfg config, log *slog.Logger) (*services, error) {
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set: point it at PostgreSQL (postgres://user@host:port/db), or run `make dev`, which starts its own")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	tc, err := dialTemporal(ctx, cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &services{
+		cfg: cfg, log: log, store: st, temporal: tc,
+		starter: starter.New(tc, st, starter.Options{Reminder: cfg.TaskReminder, Escalation: cfg.TaskEscalation, ApproveAbove: cfg.Money.ApproveAbove}),
+	}, nil
+}
+
+// openStore opens PostgreSQL at DATABASE_URL.
+func openStore(ctx context.Context, cfg config) (*store.Store, error) {
+	return store.Open(ctx, cfg.DatabaseURL)
+}
+
+// dialTemporal connects to the Temporal frontend, waiting a little for a
+// server that is still starting.
+func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
+	opts := client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: quietLogger()}
+	var last error
+	for range 20 {
+		c, err := client.DialContext(ctx, opts)
+		if err == nil {
+			return c, nil
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %q): %w; check TEMPORAL_ADDRESS, or run `make dev`", cfg.TemporalAddress, cfg.TemporalNamespace, last)
+}
+
+func (s *services) Close() {
+	s.temporal.Close()
+	s.store.Close()
+}
+
+// mailSender is SendGrid when a key is configured, else the dev outbox.
+func (s *services) mailSender() mail.Sender {
+	if s.cfg.SendGridAPIKey == "" {
+		return mail.DevSender{}
+	}
+	return mail.SendGrid{APIKey: s.cfg.SendGridAPIKey, BaseURL: s.cfg.SendGridURL, FromEmail: s.cfg.MailFrom, FromName: s.cfg.MailFromName}
+}
+
+// runWorker runs the orderdesk worker until ctx is done.
+func runWorker(ctx context.Context, s *services) error {
+	w := worker.New(s.temporal, worker.Deps{Store: s.store, Sender: s.mailSender(), Shop: s.cfg.Payment.shop(), Payments: s.cfg.Money.registry()})
+	return worker.Run(ctx, w)
+}
+
+// runWeb serves the agent UI until ctx is done.
+func runWeb(ctx context.Context, s *services) error {
+	h, err := web.New(web.Options{
+		Store:         s.store,
+		Procedures:    s.starter,
+		Starter:       s.cfg.Payment.collector(s.starter, s.store), // a Starter that also collects payments (web/payment_*.go)
+		TemporalUIURL: s.cfg.TemporalUIURL,
+		Namespace:     s.cfg.TemporalNamespace,
+		Logger:        s.log,
+		// The procedures enforce the limit; the UI says in advance that a
+		// supervisor will have to approve.
+		ApprovalThreshold: s.cfg.Money.ApproveAbove,
+		APIToken:          s.cfg.APIToken,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.cfg.WebAddr)
+	if err != nil {
+		return fmt.Errorf("agent UI cannot listen on %s: %w (set ORDERDESK_WEB_ADDR to a free address)", s.cfg.WebAddr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

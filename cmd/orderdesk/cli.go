@@ -1,0 +1,314 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func cmdStart(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	if len(args) > 0 && args[0] == workflows.ProcCancelRefund {
+		return cmdStartCancelRefund(ctx, cfg, log, args[1:])
+	}
+	if len(args) == 0 || args[0] != workflows.ProcModifyContent {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Println("Usage: orderdesk start modify-content --order NUMBER --set SKU=QTY [--set ...] --channel email|contact_form|phone --agent EMAIL\n       orderdesk start cancel-refund --order NUMBER [--cancel SKU=QTY ...] [--refund AMOUNT] --agent EMAIL")
+			return nil
+		}
+		return fmt.Errorf("say which procedure to start: orderdesk start modify-content --help, or start cancel-refund --help")
+	}
+	fs := newFlags("start modify-content", "start modify-content --order NUMBER --set SKU=QTY [--set SKU=QTY ...] --channel email|contact_form|phone --agent EMAIL")
+	number := fs.String("order", "", "order number, e.g. C-2026-000101")
+	var sets listFlag
+	fs.Var(&sets, "set", "new quantity of a product, SKU=QTY (0 removes it); repeat for several products; a line id works too")
+	channel := fs.String("channel", "", "how the customer reached us: email, contact_form or phone")
+	agent := fs.String("agent", "", "the agent asking, e.g. marie@boutique.fr")
+	noRecalc := fs.Bool("no-recalc-shipping", false, "keep the shipping fee as it is (by default it is recalculated: free shipping can be lost)")
+	noEmail := fs.Bool("no-email", false, "do not email the customer")
+	var prices, names, adds listFlag
+	fs.Var(&prices, "price", "new unit price of a product, SKU=12,50 (seed 001); repeatable")
+	fs.Var(&names, "rename", "new name of a product, SKU=Name; repeatable")
+	fs.Var(&adds, "add", "add a product: \"SKU;Name;unit price;quantity;VAT rate in %\", e.g. \"BOL-01;Bol breton;9,90;2;20\"; repeatable")
+	preview := fs.Bool("preview", false, "show what the change would do (new total, shipping, refund or balance) and start nothing")
+	rid := requestIDFlag(fs)
+	wait := fs.Duration("wait", 30*time.Second, "how long to wait for the procedure to ask for an agent or end (0: do not wait)")
+	if ok, err := parse(fs, args[1:]); !ok {
+		return err
+	}
+	s, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	o, err := s.store.GetOrder(ctx, *number)
+	if err != nil && *number != "" {
+		// The starter says it in the words of the request.
+		o = order.Order{Number: *number}
+	}
+	change, err := parseSets(o, sets)
+	if err != nil {
+		return err
+	}
+	if err := parseEdits(o, &change, prices, names, adds); err != nil {
+		return err
+	}
+	change.RecalcShipping = !*noRecalc
+	if *preview {
+		return printPreview(ctx, s, o, change)
+	}
+	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: *number, RequestID: rid.Value(), Agent: *agent,
+		Channel: order.ContactChannel(*channel), Change: change, Notify: !*noEmail,
+	})
+	if err != nil {
+		return err
+	}
+	if run.Existing {
+		fmt.Printf("procedure already started by request %s: %s\n", rid.Value(), run.WorkflowID)
+	} else {
+		fmt.Printf("started %s\n", run.WorkflowID)
+	}
+	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
+	if *wait > 0 {
+		return followProcedure(ctx, s, run.WorkflowID, *wait)
+	}
+	return nil
+}
+
+// parseSets reads SKU=QTY (or LINEID=QTY) pairs into a content change.
+func parseSets(o order.Order, sets []string) (order.ContentChange, error) {
+	var c order.ContentChange
+	for i, s := range sets {
+		key, val, ok := strings.Cut(s, "=")
+		if !ok {
+			return c, order.Fieldf("set", "%q: write SKU=QTY, e.g. --set MUG-01=0", s)
+		}
+		qty, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+		if err != nil {
+			return c, order.Fieldf("set", "%q: the quantity %q is not a whole number", s, val)
+		}
+		id := int64(-1 - i) // no such line: the starter names it
+		for _, l := range o.Lines {
+			if l.SKU == strings.TrimSpace(key) || strconv.FormatInt(l.ID, 10) == strings.TrimSpace(key) {
+				id = l.ID
+				break
+			}
+		}
+		if id < 0 && len(o.Lines) > 0 {
+			skus := make([]string, len(o.Lines))
+			for j, l := range o.Lines {
+				skus[j] = l.SKU
+			}
+			return c, order.Fieldf("set", "%q: order %s has no product %s (its products: %s)", s, o.Number, key, strings.Join(skus, ", "))
+		}
+		if l, ok := lineByID(o, id); ok && qty > l.Remaining() {
+			q := qty // more than ordered: seed 001's "modifier la quantité"
+			c.Edits = append(c.Edits, order.LineEdit{LineID: id, Quantity: &q})
+			continue
+		}
+		c.Quantities = append(c.Quantities, order.LineQuantity{LineID: id, Quantity: qty})
+	}
+	return c, nil
+}
+
+func lineByID(o order.Order, id int64) (order.Line, bool) {
+	for _, l := range o.Lines {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return order.Line{}, false
+}
+
+// followProcedure polls the procedure's status until it asks for an agent
+// or ends, printing its steps as they complete.
+func followProcedure(ctx context.Context, s *services, id string, limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	printed := map[string]string{}
+	for {
+		st, err := s.starter.Status(ctx, id)
+		if err == nil {
+			for _, step := range st.Steps {
+				if printed[step.Name] != step.Status && step.Status != workflows.StepRunning {
+					printed[step.Name] = step.Status
+					line := fmt.Sprintf("  [%s] %s", step.Status, step.Label)
+					if step.Detail != "" {
+						line += " — " + step.Detail
+					}
+					fmt.Println(line)
+				}
+			}
+			if st.Task != nil {
+				fmt.Printf("\nwaiting for an agent: task #%d\n  %s\n", st.Task.ID, st.Task.Question)
+				fmt.Printf("answer with:\n  orderdesk answer --task %d --agent YOU --done [--ref PROVIDER-REF]\n  orderdesk answer --task %d --agent YOU --impossible --reason \"carte expirée\"\n", st.Task.ID, st.Task.ID)
+				return nil
+			}
+			if st.Done {
+				if st.Error != "" {
+					return fmt.Errorf("procedure %s failed: %s", id, st.Error)
+				}
+				fmt.Println("procedure finished")
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				fmt.Printf("still running; follow it with: orderdesk status --workflow %s\n", id)
+				return nil
+			}
+			return ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}
+
+func cmdAnswer(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	fs := newFlags("answer", "answer --task ID --agent EMAIL (--done [--ref REF] | --impossible --reason TEXT | --outcome ANSWER [...])")
+	task := fs.Int64("task", 0, "the task number, as `orderdesk tasks` lists it")
+	agent := fs.String("agent", "", "the agent answering")
+	role := fs.String("role", "agent", "the agent's role: agent, supervisor or admin (approvals need a supervisor)")
+	done := fs.Bool("done", false, "shortcut for --outcome refund_done: the refund was made by hand")
+	impossible := fs.Bool("impossible", false, "shortcut for --outcome refund_impossible (with --reason)")
+	outcome := fs.String("outcome", "", "the answer, one of the task's: refund_done, refund_impossible, bank_transfer, cheque, store_credit, cheque_sent, cheque_not_sent, cheque_mailed, approve, reject, send, send_with_note, dont_send")
+	ref := fs.String("ref", "", "refund_done: the payment provider's refund reference")
+	reason := fs.String("reason", "", "refund_impossible, reject: why")
+	note := fs.String("note", "", "send_with_note: the personal paragraph")
+	iban := fs.String("iban", "", "bank_transfer: the customer's IBAN")
+	holder := fs.String("account-name", "", "bank_transfer: the account holder")
+	address := fs.String("address", "", "cheque, cheque_sent: where the cheque goes, billing or delivery")
+	cheque := fs.String("cheque-number", "", "cheque_mailed: the number of the cheque mailed")
+	if ok, err := parse(fs, args); !ok {
+		return err
+	}
+	ans := workflows.TaskAnswer{
+		TaskID: *task, Agent: *agent, Role: *role, Outcome: *outcome, ProviderRef: *ref, Reason: *reason, Note: *note,
+		IBAN: *iban, AccountName: *holder, Address: *address, Reference: *cheque,
+	}
+	switch {
+	case *done && *impossible:
+		return order.Fieldf("done", "answer either --done or --impossible")
+	case *done:
+		ans.Outcome = workflows.AnswerRefundDone
+	case *impossible:
+		ans.Outcome = workflows.AnswerRefundImpossible
+	case ans.Outcome == "":
+		return order.Fieldf("outcome", "say the answer: --outcome, or --done / --impossible for a refund by hand")
+	}
+	s, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.starter.AnswerTask(ctx, ans); err != nil {
+		return err
+	}
+	fmt.Printf("task #%d answered\n", *task)
+	t, err := s.store.GetTask(ctx, *task)
+	if err != nil {
+		return err
+	}
+	return followProcedure(ctx, s, parentOf(t.WorkflowID), 30*time.Second)
+}
+
+// parentOf is the top-level procedure of a child's workflow id (a
+// settlement is "<procedure>/settle").
+func parentOf(id string) string {
+	if i := strings.Index(id, "/settle"); i > 0 {
+		return id[:i]
+	}
+	return id
+}
+
+func cmdTasks(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	if ok, err := parse(newFlags("tasks", "tasks"), args); !ok {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tasks, err := st.ListOpenTasks(ctx)
+	if err != nil {
+		return err
+	}
+	if len(tasks) == 0 {
+		fmt.Println("no open task")
+	}
+	for _, t := range tasks {
+		fmt.Printf("#%-5d %-16s %s  (open %s)\n       %s\n", t.ID, t.OrderNumber, t.Kind, time.Since(t.CreatedAt).Round(time.Second), t.Question)
+	}
+	return nil
+}
+
+func cmdStatus(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	fs := newFlags("status", "status --workflow ID")
+	id := fs.String("workflow", "", "the procedure's workflow id, as `start` printed it")
+	if ok, err := parse(fs, args); !ok {
+		return err
+	}
+	if *id == "" {
+		return order.Fieldf("workflow", "give the workflow id")
+	}
+	s, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return followProcedure(ctx, s, *id, time.Second)
+}
+
+// requestID is the --request-id flag: the id a caller gives, so that a
+// command run again starts nothing new, or a fresh one.
+type requestID struct{ id string }
+
+func (r *requestID) String() string     { return r.id }
+func (r *requestID) Set(v string) error { r.id = v; return nil }
+
+// Value is the id given, or a new one, kept so that every use of it in one
+// command names the same request.
+func (r *requestID) Value() string {
+	if r.id == "" {
+		r.id = newRequestID()
+	}
+	return r.id
+}
+
+// requestIDFlag declares --request-id on fs.
+func requestIDFlag(fs *flag.FlagSet) *requestID {
+	r := &requestID{}
+	fs.Var(r, "request-id", "request id; the same id never starts a second procedure (default: a new one)")
+	return r
+}
+
+// newRequestID is a fresh request id for a CLI call.
+func newRequestID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on Linux
+	return hex.EncodeToString(b)
+}
+
+// temporalLink is the procedure's page in the Temporal Web UI.
+func temporalLink(cfg config, workflowID string) string {
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", cfg.TemporalUIURL, url.PathEscape(cfg.TemporalNamespace), url.PathEscape(workflowID))
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is everything orderdesk reads from its environment. It is parsed
+// once, in main, and handed down; nothing else reads the environment.
+type config struct {
+	DatabaseURL       string        // DATABASE_URL
+	TemporalAddress   string        // TEMPORAL_ADDRESS, host:port of the Temporal frontend
+	TemporalNamespace string        // TEMPORAL_NAMESPACE
+	TemporalUIURL     string        // TEMPORAL_UI_URL, for links from the agent UI to a procedure
+	WebAddr           string        // ORDERDESK_WEB_ADDR, where the agent UI listens
+	DataDir           string        // ORDERDESK_DATA_DIR, make dev's state (Temporal SQLite, PostgreSQL cluster)
+	PostgresPort      int           // ORDERDESK_PG_PORT, make dev's private PostgreSQL
+	TemporalPort      int           // ORDERDESK_TEMPORAL_PORT, make dev's Temporal dev server
+	TemporalUIPort    int           // ORDERDESK_TEMPORAL_UI_PORT, make dev's Temporal Web UI
+	TaskReminder      time.Duration // ORDERDESK_TASK_REMINDER, how long an agent task waits before a reminder
+	TaskEscalation    time.Duration // ORDERDESK_TASK_ESCALATION, how long before it is escalated to a supervisor
+	SendGridAPIKey    string        // SENDGRID_API_KEY; empty: emails stay in the dev outbox
+	SendGridURL       string        // SENDGRID_URL
+	MailFrom          string        // ORDERDESK_MAIL_FROM
+	MailFromName      string        // ORDERDESK_MAIL_FROM_NAME
+	APIToken          string        // ORDERDESK_API_TOKEN, the JSON API's bearer token; empty: API off
+	Payment           paymentConfig // the shop's identity and payment settings (payment.go)
+	Money             moneyConfig   // how refunds reach the payment providers (money.go)
+}
+
+// envVars documents every variable, for --help and the README.
+var envVars = [][2]string{
+	{"DATABASE_URL", "PostgreSQL URL (make dev: its own cluster on ORDERDESK_PG_PORT)"},
+	{"TEMPORAL_ADDRESS", "Temporal frontend host:port (default 127.0.0.1:7233; make dev: its own server on ORDERDESK_TEMPORAL_PORT)"},
+	{"TEMPORAL_NAMESPACE", "Temporal namespace (default \"default\")"},
+	{"TEMPORAL_UI_URL", "Temporal Web UI base URL for links (default http://localhost:8233)"},
+	{"ORDERDESK_WEB_ADDR", "where the agent UI listens (default :8080)"},
+	{"ORDERDESK_DATA_DIR", "make dev's state directory (default .data)"},
+	{"ORDERDESK_PG_PORT", "make dev's PostgreSQL port (default 55432)"},
+	{"ORDERDESK_TEMPORAL_PORT", "make dev's Temporal port (default 7243)"},
+	{"ORDERDESK_TEMPORAL_UI_PORT", "make dev's Temporal Web UI port (default 8233)"},
+	{"ORDERDESK_TASK_REMINDER", "delay before an open agent task is reminded (default 4h)"},
+	{"ORDERDESK_TASK_ESCALATION", "delay before an open agent task is escalated (default 24h)"},
+	{"SENDGRID_API_KEY", "SendGrid API key; empty keeps emails in the outbox (dev)"},
+	{"SENDGRID_URL", "SendGrid API base URL (default https://api.sendgrid.com)"},
+	{"ORDERDESK_MAIL_FROM", "sender address of customer emails (default service-client@orderdesk.test)"},
+	{"ORDERDESK_MAIL_FROM_NAME", "sender name of customer emails (default Service client)"},
+	{"ORDERDESK_API_TOKEN", "bearer token of the JSON API for the storefront and the warehouse (at least 32 characters; empty: the API answers 503)"},
+	{"ORDERDESK_SELLER_NAME", "the shop's legal name on invoices (default: a demo shop)"},
+	{"ORDERDESK_SELLER_ADDRESS", "the shop's address on invoices: \"street, postal code city\""},
+	{"ORDERDESK_SELLER_SIRET", "the shop's SIRET (14 digits) on invoices"},
+	{"ORDERDESK_SELLER_VAT", "the shop's intra-community VAT number on invoices"},
+	{"ORDERDESK_SELLER_EMAIL", "the shop's contact address printed on invoices"},
+	{"ORDERDESK_MERCHANT_EMAIL", "where the shop is told of new orders and payments (empty: not told)"},
+	{"ORDERDESK_PAYMENT_LINK_URL", "base URL of the invoices' payment links (the invoice number is appended)"},
+	{"ORDERDESK_PAYMENT_WEBHOOK_SECRET", "HMAC-SHA256 key the payment provider signs its webhooks with"},
+	{"ORDERDESK_PAYMENT_REMINDER", "delay before the customer is reminded of an awaited payment (default 7d)"},
+	{"ORDERDESK_PAYMENT_TASK", "delay before an agent is asked to chase it (default 14d)"},
+	{"ORDERDESK_PAYMENT_CANCEL", "delay before the unpaid order is cancelled (default 30d)"},
+	{"ORDERDESK_PAYMENT_AUTO_CONFIRM", "true: send the payment confirmation at once; false (default): on the agent's button"},
+}
+
+// loadConfig reads the environment through getenv, with defaults, and names
+// the variable when a value does not parse.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DatabaseURL:       getenv("DATABASE_URL"),
+		TemporalAddress:   or(getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
+		TemporalNamespace: or(getenv("TEMPORAL_NAMESPACE"), "default"),
+		TemporalUIURL:     strings.TrimRight(or(getenv("TEMPORAL_UI_URL"), "http://localhost:8233"), "/"),
+		WebAddr:           or(getenv("ORDERDESK_WEB_ADDR"), ":8080"),
+		DataDir:           or(getenv("ORDERDESK_DATA_DIR"), ".data"),
+		SendGridAPIKey:    getenv("SENDGRID_API_KEY"),
+		SendGridURL:       or(getenv("SENDGRID_URL"), "https://api.sendgrid.com"),
+		MailFrom:          or(getenv("ORDERDESK_MAIL_FROM"), "service-client@orderdesk.test"),
+		MailFromName:      or(getenv("ORDERDESK_MAIL_FROM_NAME"), "Service client"),
+		APIToken:          strings.TrimSpace(getenv("ORDERDESK_API_TOKEN")),
+	}
+	if c.APIToken != "" && len(c.APIToken) < 32 {
+		return c, fmt.Errorf("ORDERDESK_API_TOKEN is %d characters: use at least 32 random ones (e.g. openssl rand -hex 32)", len(c.APIToken))
+	}
+	var err error
+	ints := []struct {
+		name string
+		dst  *int
+		def  int
+	}{
+		{"ORDERDESK_PG_PORT", &c.PostgresPort, 55432},
+		{"ORDERDESK_TEMPORAL_PORT", &c.TemporalPort, 7243},
+		{"ORDERDESK_TEMPORAL_UI_PORT", &c.TemporalUIPort, 8233},
+	}
+	for _, v := range ints {
+		*v.dst = v.def
+		if s := getenv(v.name); s != "" {
+			if *v.dst, err = strconv.Atoi(s); err != nil || *v.dst <= 0 || *v.dst > 65535 {
+				return c, fmt.Errorf("%s=%q is not a port number", v.name, s)
+			}
+		}
+	}
+	durs := []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+	}{
+		{"ORDERDESK_TASK_REMINDER", &c.TaskReminder, 4 * time.Hour},
+		{"ORDERDESK_TASK_ESCALATION", &c.TaskEscalation, 24 * time.Hour},
+	}
+	for _, v := range durs {
+		*v.dst = v.def
+		if s := getenv(v.name); s != "" {
+			if *v.dst, err = time.ParseDuration(s); err != nil || *v.dst <= 0 {
+				return c, fmt.Errorf("%s=%q is not a duration such as 4h or 30m", v.name, s)
+			}
+		}
+	}
+	if c.Payment, err = loadPaymentConfig(getenv); err != nil {
+		return c, err
+	}
+	if c.Money, err = loadMoneyConfig(getenv); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// parseEdits reads --price, --rename and --add into the change (seed 001).
+func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []string) error {
+	edit := func(flag, spec string) (*order.LineEdit, string, error) {
+		sku, val, ok := strings.Cut(spec, "=")
+		if !ok {
+			return nil, "", order.Fieldf(flag, "%q: write SKU=VALUE", spec)
+		}
+		for _, l := range o.Lines {
+			if l.SKU == strings.TrimSpace(sku) {
+				for i := range c.Edits {
+					if c.Edits[i].LineID == l.ID {
+						return &c.Edits[i], val, nil
+					}
+				}
+				c.Edits = append(c.Edits, order.LineEdit{LineID: l.ID})
+				return &c.Edits[len(c.Edits)-1], val, nil
+			}
+		}
+		return nil, "", order.Fieldf(flag, "%q: order %s has no product %s", spec, o.Number, sku)
+	}
+	for _, p := range prices {
+		e, val, err := edit("price", p)
+		if err != nil {
+			return err
+		}
+		cents, err := order.ParseCents(val)
+		if err != nil {
+			return order.Fieldf("price", "%q: %v", p, err)
+		}
+		e.UnitPrice = &cents
+	}
+	for _, n := range names {
+		e, val, err := edit("rename", n)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSpace(val)
+		e.Name = &name
+	}
+	for _, a := range adds {
+		parts := strings.Split(a, ";")
+		if len(parts) != 5 {
+			return order.Fieldf("add", "%q: write SKU;Name;unit price;quantity;VAT rate in %%", a)
+		}
+		price, err := order.ParseCents(parts[2])
+		if err != nil {
+			return order.Fieldf("add", "%q: unit price: %v", a, err)
+		}
+		qty, err := strconv.ParseInt(strings.TrimSpace(parts[3]), 10, 64)
+		if err != nil {
+			return order.Fieldf("add", "%q: the quantity %q is not a whole number", a, parts[3])
+		}
+		rate, err := order.ParseCents(parts[4]) // "20" or "5,5" percent: hundredths are basis points
+		if err != nil {
+			return order.Fieldf("add", "%q: VAT rate: %v", a, err)
+		}
+		c.Add = append(c.Add, order.NewLine{
+			SKU: strings.TrimSpace(parts[0]), Name: strings.TrimSpace(parts[1]), UnitPrice: price, Quantity: qty, VATRate: rate, Physical: true,
+		})
+	}
+	return nil
+}
+
+// printPreview shows what a change would do, with the same domain code
+// the procedure runs, and starts nothing.
+func printPreview(ctx context.Context, s *services, o order.Order, c order.ContentChange) error {
+	paid, err := s.store.PaidNet(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	p, err := order.Preview(o, c, paid)
+	if err != nil {
+		return err
+	}
+	m := func(cents int64) string { return order.Money{Cents: cents, Currency: o.Currency}.French() }
+	fmt.Printf("Aperçu de la modification de %s (rien n'est encore fait) :\n", o.Number)
+	for _, l := range p.Result.Removed {
+		fmt.Printf("  retiré   %d × %s (%s)\n", l.Quantity, l.Name, l.SKU)
+	}
+	for _, d := range p.Result.Edited {
+		fmt.Printf("  modifié  %s : %d × %s → %d × %s\n", d.Before.SKU, d.Before.Remaining(), m(d.Before.UnitPrice), d.After.Remaining(), m(d.After.UnitPrice))
+	}
+	for _, l := range p.Result.Added {
+		fmt.Printf("  ajouté   %d × %s (%s) à %s\n", l.Quantity, l.Name, l.SKU, m(l.UnitPrice))
+	}
+	fmt.Printf("  total    %s → %s\n", m(p.Result.Before.Total), m(p.Result.After.Total))
+	if p.ShippingNote != "" {
+		fmt.Printf("  %s\n", p.ShippingNote)
+	}
+	fmt.Printf("  %s\n", p.Settlement.Summary(o.Currency, "fr"))
+	return nil
+}

@@ -1,0 +1,122 @@
+// Command orderdesk is the whole of orderdesk in one binary: the worker
+// that runs the procedures, the agents' web UI, the database migrations,
+// the local development stack, and a CLI to drive procedures from a terminal.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"go.temporal.io/sdk/log"
+
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// command is one subcommand of orderdesk.
+type command struct {
+	name  string
+	usage string
+	run   func(ctx context.Context, cfg config, log *slog.Logger, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"dev", "run the whole product locally: Temporal dev server, PostgreSQL, worker and web UI (what `make dev` runs)", runDev},
+		{"worker", "run the Temporal worker that carries out the procedures", cmdWorker},
+		{"web", "serve the agents' web UI on ORDERDESK_WEB_ADDR", cmdWeb},
+		{"migrate", "apply the database migrations to DATABASE_URL", cmdMigrate},
+		{"start", "start a procedure: start modify-content --order C-2026-000101 --set SKU=QTY ...", cmdStart},
+		{"answer", "answer the agent task a procedure waits on: answer --task 12 --done | --impossible --reason ...", cmdAnswer},
+		{"tasks", "list the open agent tasks, oldest first", cmdTasks},
+		{"status", "show where a procedure is: status --workflow ID", cmdStatus},
+		{"payment", "collect a payment (seed 002): payment start|record|confirm|invoice|pdf|status ...", cmdPayment},
+		{"agent", "add an agent account: agent add --email EMAIL --name NAME --role agent|supervisor|admin (password on stdin)", cmdAgent},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "orderdesk:", describe(err))
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(out)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return err
+		}
+		logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		return c.run(ctx, cfg, logger, args[1:])
+	}
+	usage(out)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "orderdesk: procedures on existing orders, run as Temporal workflows.\n\nUsage: orderdesk <command> [flags]   (orderdesk <command> --help for its flags)\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
+	}
+	fmt.Fprintln(w, "\nConfiguration (environment variables):")
+	for _, v := range append(envVars, moneyEnvVars...) {
+		fmt.Fprintf(w, "  %-27s %s\n", v[0], v[1])
+	}
+}
+
+// describe renders an error for a person at a terminal: a field error names
+// the flag to fix.
+func describe(err error) string {
+	var fe *order.FieldError
+	if errors.As(err, &fe) {
+		return fmt.Sprintf("--%s: %s", strings.ReplaceAll(strings.SplitN(fe.Field, "[", 2)[0], "_", "-"), fe.Message)
+	}
+	return err.Error()
+}
+
+// newFlags makes a flag set for a subcommand that prints its own usage.
+func newFlags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: orderdesk %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; --help is not an error.
+func parse(fs *flag.FlagSet, args []string) (bool, error) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return false, nil
+	}
+	if err == nil && fs.NArg() > 0 {
+		return false, fmt.Errorf("unexpected argument %q (see orderdesk %s --help)", fs.Arg(0), fs.Name())
+	}
+	return err == nil, err
+}
+
+// quietLogger keeps the Temporal SDK to warnings, so the CLI's own output
+// stays readable.
+func quietLogger() log.Logger {
+	return log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
+
+func cmdWorker(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	if ok, err := parse(newFlags("worker", "worker"), args); !ok {
+		return err
+	}
+	s, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	log.Info("worker running", "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNamespace)
+	return runWorker(ctx, s)
+}
+
+func cmdWeb(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	if ok, err := parse(newFlags("web", "web"), args); !ok {
+		return err
+	}
+	s, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	log.Info("agent UI listening", "addr", cfg.WebAddr)
+	return runWeb(ctx, s)
+}
+
+func cmdMigrate(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	if ok, err := parse(newFlags("migrate", "migrate"), args); !ok {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return fmt.Errorf("DATABASE_URL is not set: point it at the PostgreSQL database to migrate")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Println("database is up to date")
+	}
+	for _, m := range applied {
+		fmt.Println("applied", m)
+	}
+	return nil
+}

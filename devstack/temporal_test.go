@@ -1,0 +1,144 @@
+package devstack
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+)
+
+func TestSearchAttributeFlags(t *testing.T) {
+	got := SearchAttributeFlags()
+	want := []string{"AwaitingAgent=Bool", "CustomerEmail=Keyword", "OrderNumber=Keyword", "Procedure=Keyword"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("SearchAttributeFlags() = %v, want %v", got, want)
+	}
+}
+
+func TestTemporalCLIMissing(t *testing.T) {
+	t.Setenv("TEMPORAL_CLI", "")
+	_, err := TemporalCLI(t.TempDir())
+	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("make temporal")) {
+		t.Fatalf("TemporalCLI on an empty dir: err = %v, want one that says to run make temporal", err)
+	}
+}
+
+// syncBuffer collects the server's output, written from the process's
+// output goroutine while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestStartTemporalKeepsState runs the dev server on a SQLite file, starts a
+// workflow, stops the server and starts it again on the same file: the
+// workflow is still there and the search attributes still registered, as
+// a second `make dev` needs.
+func TestStartTemporalKeepsState(t *testing.T) {
+	t.Parallel()
+	root, err := ModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := TemporalCLI(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "state", "temporal.db")
+	var log syncBuffer
+	opts := TemporalOptions{Bin: bin, DBFile: db, Log: &log}
+
+	t1, err := StartTemporal(ctx, opts)
+	if err != nil {
+		t.Fatalf("first start: %v\n%s", err, log.String())
+	}
+	c, err := client.DialContext(ctx, client.Options{HostPort: t1.HostPort})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "devstack-test", TaskQueue: "nobody-polls"}, "Nothing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if err := t1.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("no SQLite file after the first run: %v", err)
+	}
+
+	t2, err := StartTemporal(ctx, opts)
+	if err != nil {
+		t.Fatalf("second start on the same file: %v\n%s", err, log.String())
+	}
+	defer t2.Stop()
+	c, err = client.DialContext(ctx, client.Options{HostPort: t2.HostPort})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	desc, err := c.DescribeWorkflowExecution(ctx, "devstack-test", run.GetRunID())
+	if err != nil {
+		t.Fatalf("the workflow started before the restart is gone: %v", err)
+	}
+	if st := desc.GetWorkflowExecutionInfo().GetStatus().String(); st != "Running" {
+		t.Errorf("workflow status after restart = %s, want Running", st)
+	}
+	sas, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"OrderNumber", "CustomerEmail", "Procedure", "AwaitingAgent"} {
+		if _, ok := sas.GetCustomAttributes()[name]; !ok {
+			t.Errorf("search attribute %s not registered after restart", name)
+		}
+	}
+}
+
+// TestStartTemporalPortInUse: a port already taken (a first make dev still
+// running) is a clear error, not a server that dies later.
+func TestStartTemporalPortInUse(t *testing.T) {
+	t.Parallel()
+	root, _ := ModuleRoot(".")
+	bin, err := TemporalCLI(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	t1, err := StartTemporal(ctx, TemporalOptions{Bin: bin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer t1.Stop()
+	_, port, _ := strings.Cut(t1.HostPort, ":")
+	p, _ := strconv.Atoi(port)
+	_, err = StartTemporal(ctx, TemporalOptions{Bin: bin, Port: p})
+	if err == nil || !strings.Contains(err.Error(), "already in use") {
+		t.Fatalf("second server on port %d: err = %v, want 'already in use'", p, err)
+	}
+}

@@ -1,0 +1,72 @@
+package mail
+
+import (
+	"strings"
+
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// TemplateCancelRefund is the email of seeds 003 and 004: items of the
+// customer's order were cancelled and/or an amount refunded, and how.
+const TemplateCancelRefund = "cancel_refund"
+
+// CancelRefund is the data of the "cancel_refund" email.
+type CancelRefund struct {
+	CustomerName string
+	OrderNumber  string
+	// Cancelled are the items cancelled, each with the quantity cancelled
+	// (order.CancelResult.Cancelled). Empty for a refund without
+	// cancellation, which then needs Goodwill.
+	Cancelled []order.Line
+	// OrderCancelled is true when nothing is left in the order.
+	OrderCancelled bool
+	// ShippingRefunded is the shipping fee taken off the order (zero if none).
+	ShippingRefunded order.Money
+	// NewTotal is the order's total afterwards; its currency is the email's.
+	NewTotal order.Money
+	// Goodwill is why the shop refunds without cancelling anything, told
+	// to the customer (order.CancelRequest.Reason).
+	Goodwill string
+
+	Outcome       string      // one of the Outcome constants, except OutcomeBalanceDue
+	Refund        order.Money // the amount refunded
+	ProviderRef   string      // the provider's refund or transfer reference (optional)
+	Reason        string      // why the refund failed, for OutcomeRefundImpossible (optional)
+	PaymentMethod order.PaymentMethod
+	IBAN          string         // for OutcomeBankTransfer: shown masked
+	Voucher       string         // for OutcomeStoreCredit
+	ChequeAddress *order.Address // for OutcomeChequeRefund (optional)
+	ChequeDays    int            // for OutcomeChequeRefund (0: not said)
+	AgentNote     string         // an optional personal paragraph from the agent
+}
+
+// Money is an amount in cents in the currency of the new total.
+func (c CancelRefund) Money(cents int64) order.Money {
+	return order.Money{Cents: cents, Currency: c.NewTotal.Currency}
+}
+
+// LineAmount is what a cancelled line was worth.
+func (c CancelRefund) LineAmount(l order.Line) order.Money { return c.Money(l.Total()) }
+
+func (c CancelRefund) check() error {
+	if c.OrderNumber == "" {
+		return order.Fieldf("OrderNumber", "is empty")
+	}
+	if err := checkLines("Cancelled", c.Cancelled); err != nil {
+		return err
+	}
+	if len(c.Cancelled) == 0 {
+		if c.OrderCancelled {
+			return order.Fieldf("Cancelled", "the order is cancelled but no item is listed")
+		}
+		if strings.TrimSpace(c.Goodwill) == "" {
+			return order.Fieldf("Goodwill", "a refund without cancellation needs its reason")
+		}
+		if c.Refund.Cents <= 0 {
+			return order.Fieldf("Refund", "nothing is cancelled and nothing refunded: the email would say nothing")
+		}
+	}
+	return settlement{Outcome: c.Outcome, Refund: c.Refund, NewTotal: c.NewTotal, IBAN: c.IBAN, Voucher: c.Voucher}.
+		check(OutcomeRefunded, OutcomeRefundImpossible, OutcomeBankTransfer, OutcomeStoreCredit, OutcomeChequeRefund,
+			OutcomeChequeReplaced, OutcomeChequeCancelled, OutcomeRefundRejected, OutcomeNone)
+}

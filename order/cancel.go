@@ -1,0 +1,209 @@
+package order
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+)
+
+// CancelRequest is what an agent asks of the cancel-items procedure (seeds
+// 003 and 004): cancel all or some quantities, and/or refund an amount.
+type CancelRequest struct {
+	// Cancel is the quantity to cancel per line, 0 to what can still be
+	// cancelled (Line.Cancellable). Forms start from DefaultCancel: every
+	// item selected (seed 004: "Par défaut, tous les articles sont
+	// sélectionnés").
+	Cancel []LineQuantity `json:"cancel"`
+	// Refund is the amount to give back, in cents; 0 refunds nothing.
+	// Forms start from DefaultRefund (seed 003: "Par défaut, le montant
+	// maximal disponible est saisi"); never above what was paid net.
+	Refund int64 `json:"refund_cents"`
+	// RefundShipping takes the shipping fee off the order too.
+	RefundShipping bool `json:"refund_shipping"`
+	// Reason says why the shop refunds without cancelling anything (a
+	// commercial gesture); required then, told to the customer.
+	Reason string `json:"reason,omitempty"`
+	// Notify emails the customer (seed 004: on by default, can be switched off).
+	Notify bool `json:"notify"`
+}
+
+// CancelResult is the order before and after a cancellation.
+type CancelResult struct {
+	Before Totals `json:"before"`
+	After  Totals `json:"after"`
+	// Lines are every line of the order, with QtyCancelled raised.
+	Lines []Line `json:"lines"`
+	// Cancelled lists what was cancelled: each line with Quantity set to
+	// the quantity cancelled (and no cancelled, shipped or completed
+	// quantity), so Total is what the cancelled items were worth.
+	Cancelled []Line         `json:"cancelled"`
+	Shipping  ShippingChange `json:"shipping"`
+	// Status is the order's status afterwards: cancelled when nothing is
+	// left in it, shipped when all that is left has shipped.
+	Status Status `json:"status"`
+	// Refund is the amount to refund (the request's); Goodwill is true when
+	// it is refunded without cancelling anything, for Reason.
+	Refund   int64  `json:"refund_cents"`
+	Goodwill bool   `json:"goodwill"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// OrderCancelled reports whether the cancellation left nothing in the order.
+func (r CancelResult) OrderCancelled() bool { return r.Status == StatusCancelled }
+
+// DefaultCancel selects every item that can still be cancelled, the
+// starting point of the cancel form.
+func DefaultCancel(o Order) []LineQuantity {
+	var out []LineQuantity
+	for _, l := range o.Lines {
+		if q := l.Cancellable(); q > 0 {
+			out = append(out, LineQuantity{LineID: l.ID, Quantity: q})
+		}
+	}
+	return out
+}
+
+// DefaultRefund is the most that can be refunded for the request's
+// cancelled items (and the shipping fee when RefundShipping): what the
+// cancellation takes off the order's total, times the share of that total
+// the customer paid net of earlier refunds, rounded down; never above
+// paidNet, never negative. On an order paid in full with no earlier refund
+// it is exactly what the total goes down by. The request's quantities are
+// not validated here: Validate does that.
+func DefaultRefund(o Order, r CancelRequest, paidNet int64) int64 {
+	if paidNet <= 0 {
+		return 0
+	}
+	res := applyCancel(o, r)
+	drop := res.Before.Total - res.After.Total
+	if drop <= 0 || res.Before.Total <= 0 {
+		return 0
+	}
+	paid := min(paidNet, res.Before.Total)
+	// drop × paid / total on 128 bits: drop <= total, so the quotient fits.
+	hi, lo := bits.Mul64(uint64(drop), uint64(paid))
+	q, _ := bits.Div64(hi, lo, uint64(res.Before.Total))
+	return min(int64(q), paidNet)
+}
+
+// Validate checks the request against the order and what the customer
+// paid net of earlier refunds. Every error is a *FieldError: a line not in
+// the order or named twice ("cancel[1]"), a quantity outside 0 to what can
+// still be cancelled, a negative refund, a refund on an unpaid order or
+// above what was paid net ("refund"), a refund without cancellation and
+// without a reason ("reason"), or a request that does nothing ("cancel").
+func (r CancelRequest) Validate(o Order, paidNet int64) error {
+	if err := r.checkLines(o); err != nil {
+		return err
+	}
+	switch {
+	case r.Refund < 0:
+		return Fieldf("refund", "a refund must be above 0, got %s", Money{Cents: r.Refund, Currency: o.Currency})
+	case r.Refund > 0 && paidNet <= 0:
+		return Fieldf("refund", "order %s has not been paid (or has been refunded in full): there is nothing to refund", o.Number)
+	case r.Refund > paidNet:
+		return Fieldf("refund", "refund of %s is more than the %s paid net of earlier refunds",
+			Money{Cents: r.Refund, Currency: o.Currency}, Money{Cents: paidNet, Currency: o.Currency})
+	}
+	return nil
+}
+
+// checkLines validates what Validate checks without the money paid.
+func (r CancelRequest) checkLines(o Order) error {
+	byID := make(map[int64]Line, len(o.Lines))
+	for _, l := range o.Lines {
+		byID[l.ID] = l
+	}
+	seen := make(map[int64]bool, len(r.Cancel))
+	var cancelled int64
+	for i, q := range r.Cancel {
+		field := fmt.Sprintf("cancel[%d]", i)
+		l, ok := byID[q.LineID]
+		if !ok {
+			return Fieldf(field, "line %d is not in order %s", q.LineID, o.Number)
+		}
+		if seen[q.LineID] {
+			return Fieldf(field, "line %d (%s) is named twice", q.LineID, l.SKU)
+		}
+		seen[q.LineID] = true
+		if q.Quantity < 0 {
+			return Fieldf(field, "quantity %d for %s is below 0", q.Quantity, l.SKU)
+		}
+		if q.Quantity > l.Cancellable() {
+			return Fieldf(field, "quantity %d for %s is above the %d that can still be cancelled (ordered %d, shipped %d, already cancelled %d)",
+				q.Quantity, l.SKU, l.Cancellable(), l.Quantity, l.Delivered(), l.QtyCancelled)
+		}
+		cancelled += q.Quantity
+	}
+	shipping := r.RefundShipping && o.ShippingFee > 0
+	switch {
+	case cancelled == 0 && r.Refund == 0 && !shipping:
+		return Fieldf("cancel", "nothing to do: cancel at least one item or refund an amount")
+	case cancelled == 0 && r.Refund > 0 && strings.TrimSpace(r.Reason) == "":
+		return Fieldf("reason", "say why the customer is refunded without cancelling anything (it is told to them)")
+	}
+	return nil
+}
+
+// ApplyCancel returns the order's lines and totals after the cancellation:
+// each line's QtyCancelled raised by its quantity, totals recomputed on the
+// remaining quantities (the discount follows them; the shipping fee goes
+// when RefundShipping, and otherwise stays), and the status moved to
+// cancelled when nothing is left. It checks the lines and that the request
+// does something; the refund against what was paid is Validate's job,
+// which the caller runs first. The order itself is not modified.
+func ApplyCancel(o Order, r CancelRequest) (CancelResult, error) {
+	if err := r.checkLines(o); err != nil {
+		return CancelResult{}, err
+	}
+	return applyCancel(o, r), nil
+}
+
+func applyCancel(o Order, r CancelRequest) CancelResult {
+	want := make(map[int64]int64, len(r.Cancel))
+	for _, q := range r.Cancel {
+		want[q.LineID] += max(q.Quantity, 0)
+	}
+	res := CancelResult{Before: Reprice(o), Refund: r.Refund, Reason: strings.TrimSpace(r.Reason)}
+	res.Lines = make([]Line, 0, len(o.Lines))
+	left, delivered := false, true
+	for _, l := range o.Lines {
+		if q := min(want[l.ID], l.Cancellable()); q > 0 {
+			gone := l
+			gone.Quantity, gone.QtyCancelled, gone.QtyShipped, gone.QtyCompleted = q, 0, 0, 0
+			res.Cancelled = append(res.Cancelled, gone)
+			l.QtyCancelled += q
+		}
+		if l.Remaining() > 0 {
+			left = true
+		}
+		if l.Remaining() > l.Delivered() {
+			delivered = false
+		}
+		res.Lines = append(res.Lines, l)
+	}
+	fee := o.ShippingFee
+	if r.RefundShipping {
+		fee = 0
+	}
+	res.Shipping = ShippingChange{Before: o.ShippingFee, After: fee}
+	res.After = Price(res.Lines, o.Discount, fee, o.ShippingRules.VATRate)
+	res.Goodwill = len(res.Cancelled) == 0 && r.Refund > 0
+	res.Status = o.Status
+	switch {
+	case !left && o.Status.CanMoveTo(StatusCancelled):
+		res.Status = StatusCancelled
+	case left && delivered && o.Status == StatusPartiallyShipped:
+		res.Status = StatusShipped
+	}
+	return res
+}
+
+// PreviewCancel is what the agent sees before a cancellation starts: the
+// request validated against what was paid, then applied.
+func PreviewCancel(o Order, r CancelRequest, paidNet int64) (CancelResult, error) {
+	if err := r.Validate(o, paidNet); err != nil {
+		return CancelResult{}, err
+	}
+	return ApplyCancel(o, r)
+}

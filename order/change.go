@@ -1,0 +1,482 @@
+package order
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// FieldError is bad input that names the field it is about, so a form can
+// show the message next to it and the CLI can say which flag is wrong.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+
+// Fieldf builds a FieldError.
+func Fieldf(field, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrNotModifiable is the reason a content change is refused: the warehouse
+// has started on the order.
+var ErrNotModifiable = errors.New("the order's content can no longer be changed")
+
+// NotModifiableError says why an order's content cannot change, naming its
+// logistics status or the procedure that holds it.
+type NotModifiableError struct {
+	Number    string
+	Logistics LogisticsStatus
+	HoldBy    string
+}
+
+func (e *NotModifiableError) Error() string {
+	if e.HoldBy != "" {
+		return fmt.Sprintf("order %s is held by procedure %s", e.Number, e.HoldBy)
+	}
+	return fmt.Sprintf("order %s cannot be modified: its logistics status is %s (%q); products can only be removed while it is %s",
+		e.Number, e.Logistics, e.Logistics.Label("fr"), LogisticsAwaitingPrinting)
+}
+
+func (e *NotModifiableError) Unwrap() error { return ErrNotModifiable }
+
+// CheckModifiable refuses a content change unless the order is awaiting
+// printing (seed 000) and not archived or cancelled.
+func CheckModifiable(o Order) error {
+	if o.Logistics != LogisticsAwaitingPrinting {
+		return &NotModifiableError{Number: o.Number, Logistics: o.Logistics}
+	}
+	if o.Status == StatusCancelled {
+		return fmt.Errorf("order %s is cancelled: %w", o.Number, ErrNotModifiable)
+	}
+	if o.ArchivedAt != nil {
+		return fmt.Errorf("order %s is archived: %w", o.Number, ErrNotModifiable)
+	}
+	return nil
+}
+
+// LineQuantity names a quantity for one line of the order. In a content
+// change it is the line's new quantity (zero removes the product); in a
+// cancellation it is the quantity to cancel.
+type LineQuantity struct {
+	LineID   int64 `json:"line_id"`
+	Quantity int64 `json:"quantity"`
+}
+
+// Limits on what an agent can type, so no arithmetic on an order can
+// overflow: 10 million euros a unit, 100 000 units a line.
+const (
+	MaxUnitPrice = 1_000_000_000
+	MaxQuantity  = 100_000
+)
+
+// VATRates are the French VAT rates a line can have, in basis points:
+// 0, 2,1 %, 5,5 %, 10 % and 20 %.
+var VATRates = []int64{0, 210, 550, 1000, 2000}
+
+// ValidVATRate reports whether bp is one of the French VAT rates.
+func ValidVATRate(bp int64) bool {
+	for _, r := range VATRates {
+		if r == bp {
+			return true
+		}
+	}
+	return false
+}
+
+// LineEdit changes one line of the order (seed 001: "modifier le SKU et le
+// nom, modifier le prix, modifier la quantité"). A nil field is left as it
+// is, so an edit says only what changes. Quantity is the line's new
+// quantity, raised or lowered, at least 1: removing the product is a
+// Quantities entry of 0.
+type LineEdit struct {
+	LineID    int64   `json:"line_id"`
+	SKU       *string `json:"sku,omitempty"`
+	Name      *string `json:"name,omitempty"`
+	UnitPrice *int64  `json:"unit_price_cents,omitempty"` // tax-inclusive
+	Quantity  *int64  `json:"quantity,omitempty"`
+	VATRate   *int64  `json:"vat_rate_bp,omitempty"`
+}
+
+// NewLine is a product added to the order (seed 001: "Ajouter un produit").
+type NewLine struct {
+	SKU       string `json:"sku"`
+	Name      string `json:"name"`
+	UnitPrice int64  `json:"unit_price_cents"` // tax-inclusive
+	Quantity  int64  `json:"quantity"`
+	VATRate   int64  `json:"vat_rate_bp"` // one of VATRates
+	Physical  bool   `json:"physical"`
+}
+
+// ContentChange is what an agent asks of the modify-content procedure:
+// products removed or lowered (Quantities, seed 000), lines edited and
+// products added (seed 001).
+type ContentChange struct {
+	// Quantities lowers or removes products: each line's new quantity,
+	// 0 to what is in the order.
+	Quantities []LineQuantity `json:"quantities"`
+	// Edits change a line's SKU, name, unit price, VAT rate or quantity.
+	Edits []LineEdit `json:"edits,omitempty"`
+	// Add adds products.
+	Add []NewLine `json:"add,omitempty"`
+	// RecalcShipping recalculates the fee from the order's own rules (seed
+	// 000: "Recalculer les frais de port", checked by default: forms and
+	// the starter set it unless the agent unticks it). Off keeps the fee.
+	RecalcShipping bool `json:"recalc_shipping"`
+}
+
+// Validate checks the change against the order without changing anything.
+// Every error is a *FieldError naming the part of the change at fault
+// ("quantities[1]", "edits[0].unit_price", "add[2].sku"): lines must be in
+// the order and named once, quantities in range, prices not negative, SKUs
+// and names not empty, VAT rates French; each edit must change something,
+// the change as a whole must change something and leave at least one
+// product in the order.
+func (c ContentChange) Validate(o Order) error {
+	if len(c.Quantities) == 0 && len(c.Edits) == 0 && len(c.Add) == 0 {
+		return Fieldf("quantities", "the change is empty: name at least one product to remove, change or add")
+	}
+	byID := make(map[int64]Line, len(o.Lines))
+	for _, l := range o.Lines {
+		byID[l.ID] = l
+	}
+	newQty := make(map[int64]int64, len(c.Quantities)+len(c.Edits))
+	changed := false
+	for i, q := range c.Quantities {
+		field := fmt.Sprintf("quantities[%d]", i)
+		l, ok := byID[q.LineID]
+		if !ok {
+			return Fieldf(field, "line %d is not in order %s", q.LineID, o.Number)
+		}
+		if _, twice := newQty[q.LineID]; twice {
+			return Fieldf(field, "line %d (%s) is named twice", q.LineID, l.SKU)
+		}
+		newQty[q.LineID] = q.Quantity
+		if q.Quantity < 0 {
+			return Fieldf(field, "quantity %d for %s is below 0", q.Quantity, l.SKU)
+		}
+		if q.Quantity > l.Remaining() {
+			return Fieldf(field, "quantity %d for %s is above the %d ordered: raise a quantity with an edit", q.Quantity, l.SKU, l.Remaining())
+		}
+		if q.Quantity < l.Delivered() {
+			return Fieldf(field, "quantity %d for %s is below the %d already shipped", q.Quantity, l.SKU, l.Delivered())
+		}
+		if q.Quantity != l.Remaining() {
+			changed = true
+		}
+	}
+	edited := make(map[int64]bool, len(c.Edits))
+	for i, e := range c.Edits {
+		field := fmt.Sprintf("edits[%d]", i)
+		l, ok := byID[e.LineID]
+		if !ok {
+			return Fieldf(field, "line %d is not in order %s", e.LineID, o.Number)
+		}
+		if edited[e.LineID] {
+			return Fieldf(field, "line %d (%s) is edited twice: put every change to it in one edit", e.LineID, l.SKU)
+		}
+		edited[e.LineID] = true
+		if q, named := newQty[e.LineID]; named {
+			if q == 0 {
+				return Fieldf(field, "line %d (%s) is both removed and edited", e.LineID, l.SKU)
+			}
+			return Fieldf(field, "line %d (%s) is also named in quantities: set its quantity in the edit", e.LineID, l.SKU)
+		}
+		if err := e.check(field, l); err != nil {
+			return err
+		}
+		if e.Quantity != nil {
+			newQty[e.LineID] = *e.Quantity
+		}
+		changed = true
+	}
+	for i, a := range c.Add {
+		if err := a.check(fmt.Sprintf("add[%d]", i)); err != nil {
+			return err
+		}
+		changed = true
+	}
+	if !changed {
+		return Fieldf("quantities", "the change is empty: every quantity is the one already ordered")
+	}
+	// An order with nothing left in it would still go to the warehouse and
+	// still be charged its shipping fee: that is a cancellation, which has
+	// its own procedure (status, credit note, refund of the shipping).
+	left := int64(len(c.Add))
+	for _, l := range o.Lines {
+		q, named := newQty[l.ID]
+		if !named {
+			q = l.Remaining()
+		}
+		left += q
+	}
+	if left == 0 {
+		return Fieldf("quantities", "this would remove every product from order %s: cancel the order instead", o.Number)
+	}
+	return nil
+}
+
+// check validates an edit of line l; field is "edits[i]".
+func (e LineEdit) check(field string, l Line) error {
+	same := true
+	if e.SKU != nil {
+		if strings.TrimSpace(*e.SKU) == "" {
+			return Fieldf(field+".sku", "the SKU of line %d cannot be empty", l.ID)
+		}
+		same = same && strings.TrimSpace(*e.SKU) == l.SKU
+	}
+	if e.Name != nil {
+		if strings.TrimSpace(*e.Name) == "" {
+			return Fieldf(field+".name", "the name of %s cannot be empty", l.SKU)
+		}
+		same = same && strings.TrimSpace(*e.Name) == l.Name
+	}
+	if e.UnitPrice != nil {
+		if err := checkPrice(field+".unit_price", *e.UnitPrice); err != nil {
+			return err
+		}
+		same = same && *e.UnitPrice == l.UnitPrice
+	}
+	if e.Quantity != nil {
+		q := *e.Quantity
+		switch {
+		case q < 1:
+			return Fieldf(field+".quantity", "quantity %d for %s is below 1: remove the product with a quantity of 0 in quantities", q, l.SKU)
+		case q > MaxQuantity:
+			return Fieldf(field+".quantity", "quantity %d for %s is above the %d a line can hold", q, l.SKU, MaxQuantity)
+		case q < l.Delivered():
+			return Fieldf(field+".quantity", "quantity %d for %s is below the %d already shipped", q, l.SKU, l.Delivered())
+		}
+		same = same && q == l.Remaining()
+	}
+	if e.VATRate != nil {
+		if !ValidVATRate(*e.VATRate) {
+			return Fieldf(field+".vat_rate", "VAT rate %d bp is not a French rate (one of %v)", *e.VATRate, VATRates)
+		}
+		same = same && *e.VATRate == l.VATRate
+	}
+	if same {
+		return Fieldf(field, "the edit of line %d (%s) changes nothing", l.ID, l.SKU)
+	}
+	return nil
+}
+
+// check validates an added product; field is "add[i]".
+func (a NewLine) check(field string) error {
+	switch {
+	case strings.TrimSpace(a.SKU) == "":
+		return Fieldf(field+".sku", "the SKU of an added product cannot be empty")
+	case strings.TrimSpace(a.Name) == "":
+		return Fieldf(field+".name", "the name of %s cannot be empty", a.SKU)
+	case a.Quantity < 1:
+		return Fieldf(field+".quantity", "quantity %d for %s is below 1", a.Quantity, a.SKU)
+	case a.Quantity > MaxQuantity:
+		return Fieldf(field+".quantity", "quantity %d for %s is above the %d a line can hold", a.Quantity, a.SKU, MaxQuantity)
+	case !ValidVATRate(a.VATRate):
+		return Fieldf(field+".vat_rate", "VAT rate %d bp is not a French rate (one of %v)", a.VATRate, VATRates)
+	}
+	return checkPrice(field+".unit_price", a.UnitPrice)
+}
+
+func checkPrice(field string, cents int64) error {
+	switch {
+	case cents < 0:
+		return Fieldf(field, "a price cannot be negative, got %s", EUR(cents))
+	case cents > MaxUnitPrice:
+		return Fieldf(field, "a unit price of %s is above the %s limit", EUR(cents), EUR(MaxUnitPrice))
+	}
+	return nil
+}
+
+// ContentResult is the order before and after a content change, and what
+// the change means for the customer's money.
+type ContentResult struct {
+	Before Totals `json:"before"`
+	After  Totals `json:"after"`
+	// Lines are the lines after the change, in the order's order, added
+	// products last with ID 0 (the store inserts them). A removed line is
+	// gone, unless it carries cancelled or shipped quantities: it then
+	// stays, with nothing remaining, so its history is not lost.
+	Lines []Line `json:"lines"`
+	// Removed is what left the order through Quantities: each line as it
+	// was, with the quantity taken out.
+	Removed []Line `json:"removed"`
+	// Added are the products added, as in Lines.
+	Added []Line `json:"added,omitempty"`
+	// Edited are the lines an edit changed, before and after.
+	Edited   []LineDiff     `json:"edited,omitempty"`
+	Shipping ShippingChange `json:"shipping"`
+}
+
+// LineDiff is one edited line before and after the edit.
+type LineDiff struct {
+	Before Line `json:"before"`
+	After  Line `json:"after"`
+}
+
+// SKUChanged reports whether the edit changed the SKU.
+func (d LineDiff) SKUChanged() bool { return d.Before.SKU != d.After.SKU }
+
+// NameChanged reports whether the edit changed the name.
+func (d LineDiff) NameChanged() bool { return d.Before.Name != d.After.Name }
+
+// PriceChanged reports whether the edit changed the unit price.
+func (d LineDiff) PriceChanged() bool { return d.Before.UnitPrice != d.After.UnitPrice }
+
+// QuantityChanged reports whether the edit changed the remaining quantity.
+func (d LineDiff) QuantityChanged() bool { return d.Before.Remaining() != d.After.Remaining() }
+
+// VATChanged reports whether the edit changed the VAT rate.
+func (d LineDiff) VATChanged() bool { return d.Before.VATRate != d.After.VATRate }
+
+// ShippingChange tells whether the change moved the shipping fee, e.g. free
+// shipping lost when the merchandise falls under the threshold.
+type ShippingChange struct {
+	Before int64 `json:"before_cents"`
+	After  int64 `json:"after_cents"`
+}
+
+// FreeShippingLost reports whether the order had free shipping and no longer has.
+func (s ShippingChange) FreeShippingLost() bool { return s.Before == 0 && s.After > 0 }
+
+// Changed reports whether the fee moved.
+func (s ShippingChange) Changed() bool { return s.Before != s.After }
+
+// Note calls the change out for an agent, in French unless locale is "en":
+// "livraison gratuite perdue : +6,90 €", "frais de port : 6,90 € → 0,00 €",
+// or "" when the fee did not move.
+func (s ShippingChange) Note(currency, locale string) string {
+	m := func(c int64) string { return Money{Cents: c, Currency: currency}.Format(locale) }
+	switch {
+	case !s.Changed():
+		return ""
+	case s.FreeShippingLost() && locale == "en":
+		return "free shipping lost: +" + m(s.After)
+	case s.FreeShippingLost():
+		return "livraison gratuite perdue\u00a0: +" + m(s.After)
+	case locale == "en":
+		return "shipping: " + m(s.Before) + " → " + m(s.After)
+	default:
+		return "frais de port\u00a0: " + m(s.Before) + " → " + m(s.After)
+	}
+}
+
+// ApplyContentChange validates the change and returns the order's new
+// lines and totals: removals, edits and additions applied, the shipping
+// fee recalculated from the order's own rules when asked (a percent
+// discount follows the new merchandise total, a fixed one never exceeds
+// it). The order itself is not modified.
+func ApplyContentChange(o Order, c ContentChange) (ContentResult, error) {
+	if err := CheckModifiable(o); err != nil {
+		return ContentResult{}, err
+	}
+	if err := c.Validate(o); err != nil {
+		return ContentResult{}, err
+	}
+	want := make(map[int64]int64, len(c.Quantities))
+	for _, q := range c.Quantities {
+		want[q.LineID] = q.Quantity
+	}
+	edits := make(map[int64]LineEdit, len(c.Edits))
+	for _, e := range c.Edits {
+		edits[e.LineID] = e
+	}
+	res := ContentResult{Before: Reprice(o)}
+	for _, l := range o.Lines {
+		if e, ok := edits[l.ID]; ok {
+			after := e.apply(l)
+			res.Edited = append(res.Edited, LineDiff{Before: l, After: after})
+			res.Lines = append(res.Lines, after)
+			continue
+		}
+		q, ok := want[l.ID]
+		if !ok {
+			q = l.Remaining()
+		}
+		if q < l.Remaining() {
+			gone := l
+			gone.Quantity, gone.QtyCancelled, gone.QtyShipped, gone.QtyCompleted = l.Remaining()-q, 0, 0, 0
+			res.Removed = append(res.Removed, gone)
+		}
+		l.Quantity = q + l.QtyCancelled
+		if q > 0 || l.QtyCancelled > 0 || l.Delivered() > 0 {
+			res.Lines = append(res.Lines, l)
+		}
+	}
+	for _, a := range c.Add {
+		l := Line{SKU: strings.TrimSpace(a.SKU), Name: strings.TrimSpace(a.Name), UnitPrice: a.UnitPrice,
+			Quantity: a.Quantity, VATRate: a.VATRate, Physical: a.Physical}
+		res.Added = append(res.Added, l)
+		res.Lines = append(res.Lines, l)
+	}
+	fee := o.ShippingFee
+	if c.RecalcShipping {
+		fee = ShippingFee(o.ShippingRules, MerchandiseTotal(res.Lines))
+	}
+	res.Shipping = ShippingChange{Before: o.ShippingFee, After: fee}
+	res.After = Price(res.Lines, o.Discount, fee, o.ShippingRules.VATRate)
+	return res, nil
+}
+
+// apply returns l with the edit's fields set.
+func (e LineEdit) apply(l Line) Line {
+	if e.SKU != nil {
+		l.SKU = strings.TrimSpace(*e.SKU)
+	}
+	if e.Name != nil {
+		l.Name = strings.TrimSpace(*e.Name)
+	}
+	if e.UnitPrice != nil {
+		l.UnitPrice = *e.UnitPrice
+	}
+	if e.VATRate != nil {
+		l.VATRate = *e.VATRate
+	}
+	if e.Quantity != nil {
+		l.Quantity = *e.Quantity + l.QtyCancelled
+	}
+	return l
+}
+
+// ContentPreview is what the agent sees before a content change starts
+// (the seed's "Confirmation et règlement" window): computed by the same
+// code as the procedure, so what is shown is what will happen.
+type ContentPreview struct {
+	Result     ContentResult `json:"result"` // new lines and totals
+	Settlement Settlement    `json:"settlement"`
+	// ShippingNote calls the fee change out in French ("livraison
+	// gratuite perdue : +6,90 €"); empty when the fee does not move.
+	ShippingNote string `json:"shipping_note,omitempty"`
+	// Summary says in French what happens with the money ("À rembourser
+	// au client : 52,80 €").
+	Summary string `json:"summary"`
+}
+
+// Preview applies the change to the order as the procedure will, given
+// what the customer paid net of refunds, and says what it means. It
+// refuses what the procedure would refuse, with the same errors.
+func Preview(o Order, c ContentChange, paidNet int64) (ContentPreview, error) {
+	res, err := ApplyContentChange(o, c)
+	if err != nil {
+		return ContentPreview{}, err
+	}
+	s := Settle(paidNet, res.After.Total)
+	return ContentPreview{
+		Result:       res,
+		Settlement:   s,
+		ShippingNote: res.Shipping.Note(o.Currency, "fr"),
+		Summary:      s.Summary(o.Currency, "fr"),
+	}, nil
+}
+
+// Describe lists lines as "2 × Mug (MUG-01)" for emails and history, with
+// the quantity each line carries (removed, added or cancelled).
+func Describe(lines []Line) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprintf("%d × %s (%s)", l.Quantity, l.Name, l.SKU)
+	}
+	return strings.Join(parts, ", ")
+}

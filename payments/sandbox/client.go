@@ -1,0 +1,140 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/payments"
+)
+
+// Client is the payments.Gateway of the sandbox, over its HTTP API, so the
+// procedures in `make dev` and in tests go through a real network hop with
+// real failures.
+type Client struct {
+	BaseURL string       // e.g. the URL Server.Start returned
+	APIKey  string       // sent as a Bearer token when set
+	HTTP    *http.Client // nil: a client with a 30 s timeout
+}
+
+var _ payments.Gateway = (*Client)(nil)
+
+// Name is "sandbox".
+func (c *Client) Name() string { return "sandbox" }
+
+// Refund posts the refund with its idempotency key.
+func (c *Client) Refund(ctx context.Context, r payments.RefundRequest) (payments.Result, error) {
+	if err := r.Validate(); err != nil {
+		return payments.Result{}, err
+	}
+	body := refundBody{PaymentRef: r.PaymentRef, Amount: r.Amount, Currency: strings.ToUpper(r.Currency), Reason: r.Reason}
+	var out Refund
+	if err := c.do(ctx, http.MethodPost, "/v1/refunds", r.IdempotencyKey, body, &out); err != nil {
+		return payments.Result{}, fmt.Errorf("sandbox refund %s of %d cents on %s: %w", r.IdempotencyKey, r.Amount, r.PaymentRef, err)
+	}
+	return payments.Result{ProviderRef: out.ID, Status: out.Status}, nil
+}
+
+// Payout posts a bank transfer to the IBAN with its idempotency key.
+func (c *Client) Payout(ctx context.Context, p payments.PayoutRequest) (payments.Result, error) {
+	if err := p.Validate(); err != nil {
+		return payments.Result{}, err
+	}
+	iban, _ := order.CheckIBAN(p.IBAN) // Validate checked it
+	body := payoutBody{Amount: p.Amount, Currency: strings.ToUpper(p.Currency), IBAN: iban, Name: p.Name, Reference: p.Reference}
+	var out Payout
+	if err := c.do(ctx, http.MethodPost, "/v1/payouts", p.IdempotencyKey, body, &out); err != nil {
+		return payments.Result{}, fmt.Errorf("sandbox payout %s of %d cents: %w", p.IdempotencyKey, p.Amount, err)
+	}
+	return payments.Result{ProviderRef: out.ID, Status: out.Status}, nil
+}
+
+// Status reads a refund ("re_...") or a payout ("po_...") again.
+func (c *Client) Status(ctx context.Context, providerRef string) (payments.Result, error) {
+	var path string
+	switch {
+	case strings.HasPrefix(providerRef, "re_"):
+		path = "/v1/refunds/"
+	case strings.HasPrefix(providerRef, "po_"):
+		path = "/v1/payouts/"
+	default:
+		return payments.Result{}, fmt.Errorf("%w: %q is not a sandbox refund or payout id", payments.ErrInvalid, providerRef)
+	}
+	var out struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	}
+	if err := c.do(ctx, http.MethodGet, path+providerRef, "", nil, &out); err != nil {
+		return payments.Result{}, fmt.Errorf("sandbox status of %s: %w", providerRef, err)
+	}
+	return payments.Result{ProviderRef: out.ID, Status: out.Status}, nil
+}
+
+// do sends one request and classifies its failure: 402 is a
+// *payments.DeclinedError, 400/404/409 wrap payments.ErrInvalid, and
+// everything else (transport errors, a body cut halfway, 5xx, 429, 401) is a
+// plain error that Temporal retries with the same key.
+func (c *Client) do(ctx context.Context, method, path, key string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.BaseURL, "/")+path, body)
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	if c.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("temporary: %w", err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if err != nil {
+		// The provider may have committed before the response was cut: only
+		// a retry with the same key can tell.
+		return fmt.Errorf("temporary: response cut after %s %d: %w", method, res.StatusCode, err)
+	}
+	if res.StatusCode < 300 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return fmt.Errorf("temporary: unreadable %d response: %w", res.StatusCode, err)
+		}
+		return nil
+	}
+	var eb errorBody
+	_ = json.Unmarshal(raw, &eb) // a body that is not ours leaves eb.Error nil
+	e := eb.Error
+	if e == nil {
+		e = &apiError{Code: http.StatusText(res.StatusCode), Message: strings.TrimSpace(string(raw))}
+	}
+	switch res.StatusCode {
+	case http.StatusPaymentRequired:
+		return &payments.DeclinedError{Code: e.Code, Message: e.Message}
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity:
+		return fmt.Errorf("%w: %d %s: %s", payments.ErrInvalid, res.StatusCode, e.Code, e.Message)
+	default:
+		return fmt.Errorf("temporary: %d %s: %s", res.StatusCode, e.Code, e.Message)
+	}
+}

@@ -1,0 +1,60 @@
+package starter
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// CancelRefundRequest asks to cancel items of an order and/or refund an
+// amount (seeds 003 and 004).
+type CancelRefundRequest struct {
+	OrderNumber    string
+	RequestID      string // from the caller: the same id starts one procedure, not two
+	Agent          string
+	Role           string
+	Cancel         []order.LineQuantity // quantity to cancel per line (order.DefaultCancel: everything)
+	Refund         int64                // cents to give back (order.DefaultRefund: the most refundable)
+	RefundShipping bool
+	Reason         string // required to refund without cancelling (a commercial gesture)
+	Notify         bool   // email the customer
+	ReviewEmail    bool   // the agent reviews the email before it goes
+}
+
+// CancelRefund validates the request against the order and what was paid,
+// and starts the cancel-refund procedure. Bad input is refused with an
+// error naming the field, and nothing is started or written.
+func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Run, error) {
+	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
+		return Run{}, err
+	}
+	id := workflows.WorkflowID(workflows.ProcCancelRefund, req.OrderNumber, req.RequestID)
+	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+		return run, err
+	}
+	o, err := s.order(ctx, req.OrderNumber)
+	if err != nil {
+		return Run{}, err
+	}
+	if o.HoldBy != "" {
+		return Run{}, order.Fieldf("order", "order %s is being changed by procedure %s: wait for it to end", o.Number, o.HoldBy)
+	}
+	paid, err := s.orders.PaidNet(ctx, o.ID)
+	if err != nil {
+		return Run{}, err
+	}
+	cr := order.CancelRequest{
+		Cancel: req.Cancel, Refund: req.Refund, RefundShipping: req.RefundShipping, Reason: req.Reason, Notify: req.Notify,
+	}
+	if err := cr.Validate(o, paid); err != nil {
+		return Run{}, err
+	}
+	in := workflows.CancelRefundInput{
+		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Request: cr,
+		ReviewEmail: req.ReviewEmail, ApproveAbove: s.opt.ApproveAbove,
+		Reminder: s.opt.Reminder, Escalation: s.opt.Escalation,
+	}
+	return s.start(ctx, id, workflows.ProcCancelRefund, o, fmt.Sprintf("Annuler / rembourser %s", o.Number), in)
+}

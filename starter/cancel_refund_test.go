@@ -1,0 +1,142 @@
+package starter_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/payments/sandbox"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+func TestCancelEverythingRefundedByHandAndTheCustomerTold(t *testing.T) {
+	s := newStack(t) // no gateway: PayPal is refunded by hand
+	ctx := context.Background()
+	o := insertOrder(t, s.store, "C-2026-000931", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-931")
+	paid, err := s.store.PaidNet(ctx, o.ID)
+	require.NoError(t, err)
+	req := order.CancelRequest{Cancel: order.DefaultCancel(o), Notify: true}
+	req.Refund = order.DefaultRefund(o, req, paid)
+	require.Equal(t, int64(5000), req.Refund, "everything cancelled: everything paid back by default")
+
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "all", Agent: "marie@boutique.fr", Cancel: req.Cancel, Refund: req.Refund, Notify: true,
+	})
+	require.NoError(t, err)
+	task := waitForTask(t, s, run.WorkflowID)
+	require.Equal(t, workflows.TaskRefundByHand, task.Kind)
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, ProviderRef: "PP-REF-1", Agent: "luc@boutique.fr"}))
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	recordHistory(t, s.client, run.WorkflowID, "cancel_refund_all")
+
+	after, err := s.store.GetOrder(ctx, o.Number)
+	require.NoError(t, err)
+	require.Equal(t, order.StatusCancelled, after.Status)
+	require.Zero(t, after.Totals.Total)
+	paid, err = s.store.PaidNet(ctx, o.ID)
+	require.NoError(t, err)
+	require.Zero(t, paid)
+	emails, err := s.store.ListEmails(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, emails, 1)
+	require.Equal(t, "cancel_refund", emails[0].Template)
+	require.Contains(t, emails[0].BodyText, "50,00")
+	require.Contains(t, emails[0].BodyText, "Mug Tour Eiffel")
+
+	// Nothing is left to cancel or refund: a second request is refused.
+	_, err = s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "again", Agent: "marie@boutique.fr", Refund: 100, Reason: "geste",
+	})
+	require.ErrorContains(t, err, "refund")
+}
+
+func TestRefundAboveTheLimitWaitsForASupervisorWhoDidNotAskForIt(t *testing.T) {
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{ApproveAbove: 2000})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000932", order.LogisticsShipped)
+
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "big", Agent: "sophie@boutique.fr", Role: "supervisor", Refund: 3000, Reason: "colis abîmé",
+	})
+	require.NoError(t, err)
+	task := waitForTask(t, s, run.WorkflowID)
+	require.Equal(t, workflows.TaskApproveRefund, task.Kind)
+	require.Empty(t, sb.Refunds(), "no money moves before the approval")
+
+	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "luc@boutique.fr", Role: "agent"})
+	require.ErrorContains(t, err, "only a supervisor")
+	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "sophie@boutique.fr", Role: "supervisor"})
+	require.ErrorContains(t, err, "cannot approve it")
+	var fe *order.FieldError
+	require.ErrorAs(t, err, &fe, "a refusal comes back naming its field, for the form")
+	require.Equal(t, "approver", fe.Field)
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "paul@boutique.fr", Role: "supervisor"}))
+
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	require.Len(t, sb.Refunds(), 1)
+	require.Equal(t, int64(3000), sb.Refunds()[0].Amount)
+	closed, err := s.store.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.TaskAnswered, closed.Status)
+	require.Equal(t, "paul@boutique.fr", closed.AnsweredBy)
+}
+
+func TestARefundAfterTheInvoiceIssuesACreditNoteEqualToIt(t *testing.T) {
+	_, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000933", order.LogisticsShipped)
+	inv, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-933", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "gesture", Agent: "marie@boutique.fr", Refund: 1250, Reason: "colis en retard",
+	})
+	require.NoError(t, err)
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	require.NotEmpty(t, res.Settlement.CreditNote)
+	notes, err := s.store.ListCreditNotes(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, notes, 1)
+	require.Equal(t, res.Settlement.CreditNote, notes[0].Number)
+	require.Equal(t, inv.Number, notes[0].InvoiceNumber)
+	require.Equal(t, int64(1250), notes[0].Total, "the credit note equals the refund")
+}
+
+func TestAHigherTotalAfterPaymentStartsCollectingTheBalance(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000934", order.LogisticsAwaitingPrinting)
+	price := int64(1500)
+	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: o.Number, RequestID: "dearer", Agent: "marie@boutique.fr", Channel: order.ContactEmail, Notify: true,
+		Change: order.ContentChange{Edits: []order.LineEdit{{LineID: o.Lines[0].ID, UnitPrice: &price}}, RecalcShipping: true},
+	})
+	require.NoError(t, err)
+	var res workflows.ModifyContentResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+
+	// Two mugs at 15 € instead of 12,50 €: 5 € more than the 50 € paid.
+	require.Equal(t, activities.OutcomeBalanceDue, res.Outcome)
+	require.Equal(t, int64(500), res.Settlement.BalanceDue)
+	collect := run.WorkflowID + "/settle/collect"
+	require.Eventually(t, func() bool {
+		var c workflows.CollectionState
+		v, err := s.client.QueryWorkflow(ctx, collect, "", workflows.QueryCollection)
+		return err == nil && v.Get(&c) == nil && c.Due == 500
+	}, 10*time.Second, 100*time.Millisecond, "collect-payment asks the customer for the 5 €")
+	require.NoError(t, s.client.CancelWorkflow(ctx, collect, ""))
+}

@@ -1,0 +1,362 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// CollectStore is what payment collection reads and writes outside the
+// procedures: the order, what was paid, the invoices.
+type CollectStore interface {
+	GetOrder(ctx context.Context, number string) (order.Order, error)
+	PaidNet(ctx context.Context, orderID int64) (int64, error)
+	GetInvoice(ctx context.Context, number string) (store.Invoice, error)
+	CreateInvoice(ctx context.Context, req store.InvoiceRequest) (store.Invoice, error)
+	PaymentByKey(ctx context.Context, key string) (store.Payment, error)
+	CollectionWorkflows(ctx context.Context, number string) ([]string, error)
+}
+
+// CollectOptions are the shop's settings for payment collection.
+type CollectOptions struct {
+	Reminders   workflows.PaymentReminders // zero: workflows.DefaultPaymentReminders
+	AutoConfirm bool                       // send the payment confirmation without waiting for an agent
+	Seller      store.Seller               // for invoices an agent creates by hand
+	// WebhookSecret is the key the payment provider signs its webhooks with
+	// (HMAC-SHA256); empty refuses every webhook.
+	WebhookSecret string
+}
+
+// WebhookSecret is the key the provider's webhooks are checked with.
+func (c *Collector) WebhookSecret() string { return c.opt.WebhookSecret }
+
+// Collector starts and drives the payment collection procedure (seed
+// 002). It is a Starter too, so the web UI and the CLI hold one value.
+type Collector struct {
+	*Starter
+	store CollectStore
+	opt   CollectOptions
+}
+
+// NewCollector builds a Collector over a Starter and the store.
+func NewCollector(s *Starter, st CollectStore, opt CollectOptions) *Collector {
+	if opt.Reminders == (workflows.PaymentReminders{}) {
+		opt.Reminders = workflows.DefaultPaymentReminders()
+	}
+	return &Collector{Starter: s, store: st, opt: opt}
+}
+
+// CollectRequest asks to collect an order's payment.
+type CollectRequest struct {
+	OrderNumber string
+	RequestID   string
+	Agent       string
+	Mode        string // activities.CollectManual, CollectLink or CollectTerminal
+	SendInvoice bool   // terminal: email the invoice before the payment
+	// BalanceDue and Reason: collect the difference of a paid order whose
+	// total went up (modify content).
+	BalanceDue int64
+	Reason     string
+}
+
+// StartCollection validates the request against the order and starts the
+// collect-payment procedure. Refused, naming the field, with nothing
+// started: an unknown mode, an order that is not new or awaiting payment
+// (a balance due: not paid), an order already paid, a balance due without
+// amount or reason or above what is unpaid, a collection already running.
+func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Run, error) {
+	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
+		return Run{}, err
+	}
+	id := workflows.WorkflowID(workflows.ProcCollectPayment, req.OrderNumber, req.RequestID)
+	if run, ok, err := c.existing(ctx, id); err != nil || ok {
+		return run, err
+	}
+	switch req.Mode {
+	case activities.CollectManual, activities.CollectLink, activities.CollectTerminal:
+	default:
+		return Run{}, order.Fieldf("mode", "%q is not a way to collect: use manual (cheque, money order, transfer), link or terminal", req.Mode)
+	}
+	o, err := c.order(ctx, req.OrderNumber)
+	if err != nil {
+		return Run{}, err
+	}
+	paid, err := c.store.PaidNet(ctx, o.ID)
+	if err != nil {
+		return Run{}, err
+	}
+	m := func(x int64) order.Money { return order.Money{Cents: x, Currency: o.Currency} }
+	if req.BalanceDue != 0 || req.Reason != "" {
+		switch {
+		case req.BalanceDue <= 0:
+			return Run{}, order.Fieldf("amount", "a balance due must be above 0, got %s", m(req.BalanceDue))
+		case strings.TrimSpace(req.Reason) == "":
+			return Run{}, order.Fieldf("reason", "say why the customer owes a balance (e.g. free shipping lost)")
+		case o.Status == order.StatusCancelled || o.Status == order.StatusNew || o.Status == order.StatusAwaitingPayment:
+			return Run{}, order.Fieldf("order", "order %s is %s: a balance due is collected on a paid order", o.Number, o.Status.Label("en"))
+		case req.BalanceDue > o.Totals.Total-paid:
+			return Run{}, order.Fieldf("amount", "a balance of %s is more than the %s unpaid on order %s", m(req.BalanceDue), m(max(o.Totals.Total-paid, 0)), o.Number)
+		}
+	} else {
+		switch {
+		case o.Status != order.StatusNew && o.Status != order.StatusAwaitingPayment:
+			return Run{}, order.Fieldf("order", "order %s is %s (%s): it is not awaiting a payment", o.Number, o.Status, o.Status.Label("fr"))
+		case o.Totals.Total-paid <= 0:
+			return Run{}, order.Fieldf("order", "order %s is paid already (%s)", o.Number, m(paid))
+		}
+	}
+	if running, ok, err := c.RunningCollection(ctx, o.Number); err != nil {
+		return Run{}, err
+	} else if ok {
+		return Run{}, order.Fieldf("order", "a payment procedure runs already on order %s: %s", o.Number, running)
+	}
+	in := workflows.CollectPaymentInput{
+		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Mode: req.Mode,
+		BalanceDue: req.BalanceDue, Reason: strings.TrimSpace(req.Reason), SendInvoice: req.SendInvoice,
+		AutoConfirm: c.opt.AutoConfirm, Reminders: c.opt.Reminders,
+	}
+	summary := fmt.Sprintf("Encaisser le paiement de %s", o.Number)
+	if req.BalanceDue > 0 {
+		summary = fmt.Sprintf("Encaisser le complément de %s sur %s", m(req.BalanceDue).French(), o.Number)
+	}
+	return c.start(ctx, id, workflows.ProcCollectPayment, o, summary, in)
+}
+
+// RunningCollection returns the workflow id of the payment procedure that
+// runs on an order, if one does.
+func (c *Collector) RunningCollection(ctx context.Context, number string) (string, bool, error) {
+	ids, err := c.store.CollectionWorkflows(ctx, number)
+	if err != nil {
+		return "", false, err
+	}
+	for _, id := range ids {
+		d, err := c.c.DescribeWorkflowExecution(ctx, id, "")
+		if err != nil {
+			continue // unknown to Temporal (another namespace, purged): not running
+		}
+		if d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			return id, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// RecordPaymentRequest is a payment an agent received.
+type RecordPaymentRequest struct {
+	OrderNumber string
+	RequestID   string // the same id records the payment once
+	Agent       string
+	Means       order.PaymentMethod // empty at the terminal
+	Amount      int64
+	Reference   string
+	ReceivedAt  time.Time // zero: now
+}
+
+// RecordPayment gives an agent's payment to the order's running payment
+// procedure and returns where the collection stands. Refused, naming the
+// field, with nothing written: an amount of zero or below, an unknown
+// means, a date received in the future, a bank transfer without reference,
+// an order that is not awaiting a payment.
+func (c *Collector) RecordPayment(ctx context.Context, req RecordPaymentRequest) (workflows.PaymentAck, error) {
+	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
+		return workflows.PaymentAck{}, err
+	}
+	if req.ReceivedAt.IsZero() {
+		req.ReceivedAt = time.Now()
+	}
+	switch {
+	case req.Amount <= 0:
+		return workflows.PaymentAck{}, order.Fieldf("amount", "the amount received must be above 0, got %s", order.EUR(req.Amount))
+	case req.Means != "" && !req.Means.Valid():
+		return workflows.PaymentAck{}, order.Fieldf("means", "%q is not a payment means: use cheque, money_order or bank_transfer", req.Means)
+	case req.ReceivedAt.After(time.Now().Add(time.Minute)):
+		return workflows.PaymentAck{}, order.Fieldf("received_at", "the date received %s is in the future", req.ReceivedAt.Format("02/01/2006"))
+	case req.Means == order.PayBankTransfer && strings.TrimSpace(req.Reference) == "":
+		return workflows.PaymentAck{}, order.Fieldf("reference", "a bank transfer needs its reference")
+	}
+	id, err := c.collection(ctx, req.OrderNumber)
+	if err != nil {
+		return workflows.PaymentAck{}, err
+	}
+	return c.pay(ctx, id, workflows.PaymentRecord{
+		ID: req.RequestID, Means: req.Means, Amount: req.Amount, Reference: strings.TrimSpace(req.Reference),
+		ReceivedAt: req.ReceivedAt, Agent: req.Agent, Source: workflows.PaymentFromAgent,
+	})
+}
+
+// ProviderPayment is a payment the provider reports through its webhook.
+type ProviderPayment struct {
+	EventID   string              `json:"event_id"` // the provider's event id: a repeated webhook records once
+	Invoice   string              `json:"invoice"`  // the invoice number the payment link was for
+	Amount    int64               `json:"amount_cents"`
+	Reference string              `json:"reference"` // the provider's payment id
+	Means     order.PaymentMethod `json:"means,omitempty"`
+	PaidAt    time.Time           `json:"paid_at"`
+}
+
+// ErrDuplicatePayment says a provider's event was recorded before: the
+// webhook answers it as a success.
+var ErrDuplicatePayment = errors.New("payment already recorded")
+
+// ReportProviderPayment gives the provider's payment to the procedure that
+// sent the invoice's payment link. A repeated event returns
+// ErrDuplicatePayment and records nothing.
+func (c *Collector) ReportProviderPayment(ctx context.Context, p ProviderPayment) (workflows.PaymentAck, error) {
+	switch {
+	case strings.TrimSpace(p.EventID) == "":
+		return workflows.PaymentAck{}, order.Fieldf("event_id", "the provider's event id is missing")
+	case strings.TrimSpace(p.Invoice) == "":
+		return workflows.PaymentAck{}, order.Fieldf("invoice", "the invoice number is missing")
+	case p.Amount <= 0:
+		return workflows.PaymentAck{}, order.Fieldf("amount_cents", "must be above 0, got %d", p.Amount)
+	}
+	inv, err := c.store.GetInvoice(ctx, p.Invoice)
+	if errors.Is(err, store.ErrNotFound) {
+		return workflows.PaymentAck{}, order.Fieldf("invoice", "invoice %s does not exist", p.Invoice)
+	}
+	if err != nil {
+		return workflows.PaymentAck{}, err
+	}
+	id := inv.WorkflowID
+	if id == "" {
+		if id, err = c.collection(ctx, inv.OrderNumber); err != nil {
+			return workflows.PaymentAck{}, err
+		}
+	}
+	if _, err := c.store.PaymentByKey(ctx, id+"/payment/"+p.EventID); err == nil {
+		return workflows.PaymentAck{}, ErrDuplicatePayment
+	}
+	if p.PaidAt.IsZero() {
+		p.PaidAt = time.Now()
+	}
+	return c.pay(ctx, id, workflows.PaymentRecord{
+		ID: p.EventID, Means: p.Means, Amount: p.Amount, Reference: p.Reference, ReceivedAt: p.PaidAt, Source: workflows.PaymentFromProvider,
+	})
+}
+
+func (c *Collector) pay(ctx context.Context, workflowID string, r workflows.PaymentRecord) (workflows.PaymentAck, error) {
+	var ack workflows.PaymentAck
+	h, err := c.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateID: "payment/" + r.ID, UpdateName: workflows.UpdateRecordPayment,
+		Args: []any{r}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, &ack)
+	}
+	return ack, fieldError(err)
+}
+
+// SendInvoice has the order's running payment procedure email the
+// invoice (seed 002 step 5) and returns its number.
+func (c *Collector) SendInvoice(ctx context.Context, orderNumber, requestID, agent string) (string, error) {
+	if err := checkRequest(orderNumber, requestID, agent); err != nil {
+		return "", err
+	}
+	id, err := c.collection(ctx, orderNumber)
+	if err != nil {
+		return "", err
+	}
+	var number string
+	h, err := c.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: id, UpdateID: "send-invoice/" + requestID, UpdateName: workflows.UpdateSendInvoice,
+		Args: []any{workflows.AgentRequest{ID: requestID, Agent: agent}}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, &number)
+	}
+	return number, fieldError(err)
+}
+
+// ConfirmPayment has the procedure send the payment confirmation (seed
+// 002 step 7, « Envoyer la confirmation de paiement »).
+func (c *Collector) ConfirmPayment(ctx context.Context, orderNumber, requestID, agent string) error {
+	if err := checkRequest(orderNumber, requestID, agent); err != nil {
+		return err
+	}
+	id, err := c.collection(ctx, orderNumber)
+	if err != nil {
+		return err
+	}
+	h, err := c.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: id, UpdateID: "confirm/" + requestID, UpdateName: workflows.UpdateConfirmPayment,
+		Args: []any{workflows.AgentRequest{ID: requestID, Agent: agent}}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, nil)
+	}
+	return fieldError(err)
+}
+
+// CreateInvoice issues the invoice of an order as it stands, from the
+// order page (seed 002 « Créer une facture »), outside any procedure. A
+// second invoice for the same content is refused (field "invoice").
+func (c *Collector) CreateInvoice(ctx context.Context, orderNumber, requestID, agent string) (store.Invoice, error) {
+	if err := checkRequest(orderNumber, requestID, agent); err != nil {
+		return store.Invoice{}, err
+	}
+	if _, err := c.order(ctx, orderNumber); err != nil {
+		return store.Invoice{}, err
+	}
+	return c.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + orderNumber + "/" + requestID, OrderNumber: orderNumber, Seller: c.opt.Seller})
+}
+
+// Collection returns the state of the order's running payment procedure.
+func (c *Collector) Collection(ctx context.Context, orderNumber string) (workflows.CollectionState, string, error) {
+	var st workflows.CollectionState
+	id, ok, err := c.RunningCollection(ctx, orderNumber)
+	if err != nil || !ok {
+		return st, "", err
+	}
+	v, err := c.c.QueryWorkflow(ctx, id, "", workflows.QueryCollection)
+	if err != nil {
+		return st, id, fmt.Errorf("collection of %s: %w", orderNumber, err)
+	}
+	return st, id, v.Get(&st)
+}
+
+// NotifyNewOrder tells the shop an order arrived, once per order.
+func (c *Collector) NotifyNewOrder(ctx context.Context, orderNumber string) (Run, error) {
+	o, err := c.order(ctx, orderNumber)
+	if err != nil {
+		return Run{}, err
+	}
+	id := workflows.WorkflowID(workflows.ProcNotifyNewOrder, o.Number, "arrival")
+	return c.start(ctx, id, workflows.ProcNotifyNewOrder, o, "Prévenir la boutique de la commande "+o.Number, workflows.NotifyNewOrderInput{OrderNumber: o.Number})
+}
+
+// collection finds the order's running payment procedure, or says the
+// order is not awaiting a payment.
+func (c *Collector) collection(ctx context.Context, number string) (string, error) {
+	id, ok, err := c.RunningCollection(ctx, number)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", order.Fieldf("order", "order %s is not awaiting a payment: no payment procedure runs on it (start one)", number)
+	}
+	return id, nil
+}
+
+// fieldError turns the procedure's refusal back into the field error its
+// validator gave ("amount: ..."), so the UI puts it next to the field.
+func fieldError(err error) error {
+	err = cleanError(err)
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if field, rest, ok := strings.Cut(msg, ": "); ok && !strings.ContainsAny(field, " #") {
+		return order.Fieldf(field, "%s", rest)
+	}
+	return err
+}

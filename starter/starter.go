@@ -1,0 +1,321 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// Orders is what the starter reads to validate a request before starting
+// anything: the order and the agent tasks.
+type Orders interface {
+	GetOrder(ctx context.Context, number string) (order.Order, error)
+	GetTask(ctx context.Context, id int64) (store.Task, error)
+	PaidNet(ctx context.Context, orderID int64) (int64, error)
+}
+
+// Options tunes the procedures the starter starts.
+type Options struct {
+	TaskQueue string        // default workflows.TaskQueue
+	Reminder  time.Duration // an open agent task is reminded after this long (0: never)
+	// Escalation is when an open agent task is escalated to a supervisor (0: never).
+	Escalation time.Duration
+	// ApproveAbove: a refund above this many cents waits for a supervisor (0: never).
+	ApproveAbove int64
+}
+
+// Starter starts procedures, answers their tasks and reads their state.
+type Starter struct {
+	c      client.Client
+	orders Orders
+	opt    Options
+}
+
+// New builds a Starter over a Temporal client and the order store.
+func New(c client.Client, orders Orders, opts ...Options) *Starter {
+	s := &Starter{c: c, orders: orders, opt: Options{TaskQueue: workflows.TaskQueue}}
+	for _, o := range opts {
+		if o.TaskQueue != "" {
+			s.opt.TaskQueue = o.TaskQueue
+		}
+		s.opt.Reminder, s.opt.Escalation, s.opt.ApproveAbove = o.Reminder, o.Escalation, o.ApproveAbove
+	}
+	return s
+}
+
+// Run names a started procedure.
+type Run struct {
+	WorkflowID string `json:"workflow_id"`
+	RunID      string `json:"run_id"`
+	// Existing is true when the request id had already started this
+	// procedure: nothing new was started (a double click, a retried request).
+	Existing bool `json:"existing"`
+}
+
+// ModifyContentRequest asks to take products out of an order (seed 000).
+type ModifyContentRequest struct {
+	OrderNumber string
+	RequestID   string // from the caller: the same id starts one procedure, not two
+	Agent       string
+	Role        string // the agent's role, for approvals
+	Channel     order.ContactChannel
+	Change      order.ContentChange
+	Notify      bool // email the customer
+	ReviewEmail bool // the agent reviews the email before it goes (the UI does)
+}
+
+// ModifyContent validates the request against the order and starts the
+// modify-content procedure. Bad input is refused with an error naming the
+// field (an *order.FieldError) or the order's logistics status (an
+// *order.NotModifiableError), and nothing is started or written.
+func (s *Starter) ModifyContent(ctx context.Context, req ModifyContentRequest) (Run, error) {
+	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
+		return Run{}, err
+	}
+	id := workflows.WorkflowID(workflows.ProcModifyContent, req.OrderNumber, req.RequestID)
+	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+		return run, err
+	}
+	if !req.Channel.Valid() {
+		return Run{}, order.Fieldf("channel", "%q is not a contact channel: use email, contact_form or phone", req.Channel)
+	}
+	o, err := s.order(ctx, req.OrderNumber)
+	if err != nil {
+		return Run{}, err
+	}
+	if err := order.CheckModifiable(o); err != nil {
+		return Run{}, err
+	}
+	if o.HoldBy != "" {
+		return Run{}, &order.NotModifiableError{Number: o.Number, Logistics: o.Logistics, HoldBy: o.HoldBy}
+	}
+	if err := req.Change.Validate(o); err != nil {
+		return Run{}, err
+	}
+	in := workflows.ModifyContentInput{
+		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel, Change: req.Change,
+		SkipEmail: !req.Notify, ReviewEmail: req.ReviewEmail, ApproveAbove: s.opt.ApproveAbove,
+		Reminder: s.opt.Reminder, Escalation: s.opt.Escalation,
+	}
+	return s.start(ctx, id, workflows.ProcModifyContent, o, fmt.Sprintf("Modifier le contenu de %s", o.Number), in)
+}
+
+// start starts a procedure with its search attributes. A procedure already
+// started with this id is returned as Existing.
+func (s *Starter) start(ctx context.Context, id, procedure string, o order.Order, summary string, input any) (Run, error) {
+	opts := client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                s.opt.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:            summary,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.AttrOrderNumber.ValueSet(o.Number),
+			workflows.AttrCustomerEmail.ValueSet(o.Customer.Email),
+			workflows.AttrProcedure.ValueSet(procedure),
+			workflows.AttrAwaitingAgent.ValueSet(false),
+		),
+	}
+	run, err := s.c.ExecuteWorkflow(ctx, opts, procedure, input)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return Run{WorkflowID: id, RunID: started.RunId, Existing: true}, nil
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("starting %s: %w", id, err)
+	}
+	return Run{WorkflowID: run.GetID(), RunID: run.GetRunID()}, nil
+}
+
+// existing finds a procedure already started under id.
+func (s *Starter) existing(ctx context.Context, id string) (Run, bool, error) {
+	d, err := s.c.DescribeWorkflowExecution(ctx, id, "")
+	var nf *serviceerror.NotFound
+	switch {
+	case errors.As(err, &nf):
+		return Run{}, false, nil
+	case err != nil:
+		return Run{}, false, fmt.Errorf("looking up procedure %s: %w", id, err)
+	}
+	return Run{WorkflowID: id, RunID: d.GetWorkflowExecutionInfo().GetExecution().GetRunId(), Existing: true}, true, nil
+}
+
+func (s *Starter) order(ctx context.Context, number string) (order.Order, error) {
+	o, err := s.orders.GetOrder(ctx, number)
+	if errors.Is(err, store.ErrNotFound) {
+		return o, order.Fieldf("order", "order %s does not exist", number)
+	}
+	return o, err
+}
+
+func checkRequest(number, requestID, agent string) error {
+	switch {
+	case strings.TrimSpace(number) == "":
+		return order.Fieldf("order", "give the order number, e.g. C-2026-000123")
+	case strings.ContainsAny(number, "'\"/\\ "):
+		return order.Fieldf("order", "%q is not an order number", number)
+	case strings.TrimSpace(requestID) == "":
+		return order.Fieldf("request_id", "give a request id (any text unique to this request), so a retried request starts one procedure, not two")
+	case strings.TrimSpace(agent) == "":
+		return order.Fieldf("agent", "say which agent asks for the procedure")
+	}
+	return nil
+}
+
+// AnswerTask gives an agent's answer to the task a procedure waits on. A
+// task that does not exist or is closed, and an answer the procedure
+// refuses (its Update validator), are errors; nothing is changed then.
+func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) error {
+	if ans.TaskID <= 0 {
+		return order.Fieldf("task", "give the task number")
+	}
+	t, err := s.orders.GetTask(ctx, ans.TaskID)
+	if errors.Is(err, store.ErrNotFound) {
+		return order.Fieldf("task", "task #%d does not exist", ans.TaskID)
+	}
+	if err != nil {
+		return err
+	}
+	if t.Status != store.TaskOpen {
+		by := ""
+		if t.AnsweredBy != "" {
+			by = " by " + t.AnsweredBy
+		}
+		return order.Fieldf("task", "task #%d is already %s%s", t.ID, t.Status, by)
+	}
+	h, err := s.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   t.WorkflowID,
+		UpdateName:   workflows.UpdateAnswerTask,
+		Args:         []any{ans},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, nil)
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return order.Fieldf("task", "the procedure that asked task #%d is no longer running", ans.TaskID)
+	}
+	return cleanError(err)
+}
+
+// cleanError turns a refusal carried back by Temporal into the procedure's
+// own words, without the transport's wrapping: an Update refused by its
+// validator becomes the *order.FieldError it named.
+func cleanError(err error) error {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		var fe order.FieldError
+		if app.Type() == workflows.ErrTypeRefused && app.HasDetails() && app.Details(&fe) == nil && fe.Field != "" {
+			return &fe
+		}
+		return errors.New(app.Message())
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return fmt.Errorf("the procedure is no longer running: %w", err)
+	}
+	return err
+}
+
+// Status asks a running or finished procedure where it is. While a child
+// procedure runs (the settlement), its steps and the task it waits on are
+// shown as the procedure's own: the agent sees one procedure.
+func (s *Starter) Status(ctx context.Context, workflowID string) (workflows.State, error) {
+	st, err := s.state(ctx, workflowID)
+	if err != nil || st.Child == "" {
+		return st, err
+	}
+	child, err := s.state(ctx, st.Child)
+	if err != nil {
+		return st, nil // the child is starting or gone: the parent's state stands
+	}
+	for _, step := range child.Steps {
+		step.Name = "settle." + step.Name
+		st.Steps = append(st.Steps, step)
+	}
+	if child.Task != nil {
+		st.Task = child.Task
+	}
+	return st, nil
+}
+
+func (s *Starter) state(ctx context.Context, workflowID string) (workflows.State, error) {
+	var st workflows.State
+	v, err := s.c.QueryWorkflow(ctx, workflowID, "", workflows.QueryStatus)
+	if err != nil {
+		return st, fmt.Errorf("status of %s: %w", workflowID, err)
+	}
+	return st, v.Get(&st)
+}
+
+// Result waits for a procedure to end and returns its result into out.
+func (s *Starter) Result(ctx context.Context, workflowID string, out any) error {
+	return cleanError(s.c.GetWorkflow(ctx, workflowID, "").Get(ctx, out))
+}
+
+// OrderProcedures lists the procedures that ran or run on an order, newest
+// first, from Temporal's visibility store.
+func (s *Starter) OrderProcedures(ctx context.Context, number string) ([]Procedure, error) {
+	if strings.ContainsAny(number, "'\"\\") {
+		return nil, order.Fieldf("order", "%q is not an order number", number)
+	}
+	resp, err := s.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		Query: fmt.Sprintf("OrderNumber = '%s'", number),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing procedures of %s: %w", number, err)
+	}
+	dc := converter.GetDefaultDataConverter()
+	var out []Procedure
+	for _, e := range resp.GetExecutions() {
+		p := Procedure{
+			WorkflowID: e.GetExecution().GetWorkflowId(),
+			RunID:      e.GetExecution().GetRunId(),
+			Type:       e.GetType().GetName(),
+			Status:     statusName(e.GetStatus()),
+			StartTime:  e.GetStartTime().AsTime(),
+		}
+		if e.GetCloseTime() != nil {
+			p.CloseTime = e.GetCloseTime().AsTime()
+		}
+		if pl, ok := e.GetSearchAttributes().GetIndexedFields()[workflows.AttrAwaitingAgent.GetName()]; ok {
+			_ = dc.FromPayload(pl, &p.AwaitingAgent) // a missing or odd value reads as false
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func statusName(s enumspb.WorkflowExecutionStatus) string {
+	switch s {
+	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
+		return "Running"
+	case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED:
+		return "Completed"
+	case enumspb.WORKFLOW_EXECUTION_STATUS_FAILED:
+		return "Failed"
+	case enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED:
+		return "Canceled"
+	case enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED:
+		return "Terminated"
+	case enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
+		return "TimedOut"
+	case enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
+		return "ContinuedAsNew"
+	}
+	return "Unknown"
+}

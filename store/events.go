@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+const eventColumns = `id, order_id, at, actor_kind, actor, workflow_id, kind, message, contact_channel, data,
+	coalesce(event_key, '') AS key`
+
+// AddEvent appends an entry to an order's history. An event with a Key is
+// written once: adding it again returns the first one unchanged, so a
+// retried step does not repeat itself in the timeline. A zero At is now.
+func (s *Store) AddEvent(ctx context.Context, ev Event) (Event, error) {
+	saved, err := insertEvent(ctx, s.pool, ev)
+	if err != nil {
+		return Event{}, fmt.Errorf("store.AddEvent(%d, %s): %w", ev.OrderID, ev.Kind, err)
+	}
+	return saved, nil
+}
+
+func insertEvent(ctx context.Context, q querier, ev Event) (Event, error) {
+	if ev.Kind == "" || ev.ActorKind == "" {
+		return Event{}, errors.New("an event needs a kind and an actor kind")
+	}
+	if len(ev.Data) == 0 {
+		ev.Data = json.RawMessage(`{}`)
+	}
+	var at *time.Time
+	if !ev.At.IsZero() {
+		at = &ev.At
+	}
+	saved, err := one[Event](q.Query(ctx, `
+		INSERT INTO order_events (order_id, at, actor_kind, actor, workflow_id, kind, message, contact_channel, data, event_key)
+		VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (event_key) DO NOTHING
+		RETURNING `+eventColumns,
+		ev.OrderID, at, ev.ActorKind, ev.Actor, ev.WorkflowID, ev.Kind, ev.Message, ev.ContactChannel, ev.Data, nullIfEmpty(ev.Key)))
+	if errors.Is(err, ErrNotFound) {
+		// The key was written before: return that event.
+		return one[Event](q.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE event_key = $1`, ev.Key))
+	}
+	return saved, err
+}
+
+// EventByKey returns the event written under key.
+func (s *Store) EventByKey(ctx context.Context, key string) (Event, error) {
+	ev, err := one[Event](s.pool.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE event_key = $1`, key))
+	if err != nil {
+		return Event{}, fmt.Errorf("store.EventByKey(%s): %w", key, err)
+	}
+	return ev, nil
+}
+
+// ListEvents returns an order's history, oldest first.
+func (s *Store) ListEvents(ctx context.Context, orderID int64) ([]Event, error) {
+	evs, err := all[Event](s.pool.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE order_id = $1 ORDER BY at, id`, orderID))
+	if err != nil {
+		return nil, fmt.Errorf("store.ListEvents(%d): %w", orderID, err)
+	}
+	return evs, nil
+}

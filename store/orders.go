@@ -1,0 +1,547 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// orderRow is a row of orders as scanned; toOrder turns it into the domain type.
+type orderRow struct {
+	ID              int64
+	Number          string
+	Status          string
+	LogisticsStatus string
+	PaymentMethod   string
+	Currency        string
+	CustomerName    string
+	CustomerEmail   string
+	CustomerPhone   string
+	CustomerLocale  string
+	BillingAddress  order.Address
+	DeliveryAddress order.Address
+	ShippingRules   order.ShippingRules
+	Discount        order.Discount
+	ShippingCents   int64
+	HoldBy          string
+	Version         int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	ArchivedAt      *time.Time
+}
+
+const orderColumns = `id, number, status, logistics_status, payment_method, currency,
+	customer_name, customer_email, customer_phone, customer_locale,
+	billing_address, delivery_address, shipping_rules, discount, shipping_cents,
+	coalesce(hold_by, '') AS hold_by, version, created_at, updated_at, archived_at`
+
+type lineRow struct {
+	ID           int64
+	SKU          string `db:"sku"`
+	Name         string
+	UnitPrice    int64 `db:"unit_price_cents"`
+	Quantity     int64
+	VATRate      int64 `db:"vat_rate_bp"`
+	Physical     bool
+	QtyShipped   int64
+	QtyCompleted int64
+	QtyCancelled int64
+}
+
+const lineColumns = `id, sku, name, unit_price_cents, quantity, vat_rate_bp, physical,
+	qty_shipped, qty_completed, qty_cancelled`
+
+// loadOrder reads one order and its lines; where is "number = $1" or "id = $1".
+func loadOrder(ctx context.Context, q querier, where string, key any) (order.Order, error) {
+	r, err := one[orderRow](q.Query(ctx, `SELECT `+orderColumns+` FROM orders WHERE `+where, key))
+	if err != nil {
+		return order.Order{}, err
+	}
+	lines, err := all[lineRow](q.Query(ctx, `SELECT `+lineColumns+` FROM order_lines WHERE order_id = $1 ORDER BY position, id`, r.ID))
+	if err != nil {
+		return order.Order{}, err
+	}
+	o := order.Order{
+		ID:            r.ID,
+		Number:        r.Number,
+		Status:        order.Status(r.Status),
+		Logistics:     order.LogisticsStatus(r.LogisticsStatus),
+		PaymentMethod: order.PaymentMethod(r.PaymentMethod),
+		Currency:      r.Currency,
+		Customer:      order.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Locale: r.CustomerLocale},
+		Billing:       r.BillingAddress,
+		Delivery:      r.DeliveryAddress,
+		ShippingRules: r.ShippingRules,
+		ShippingFee:   r.ShippingCents,
+		Discount:      r.Discount,
+		Lines:         make([]order.Line, len(lines)),
+		HoldBy:        r.HoldBy,
+		Version:       r.Version,
+		CreatedAt:     r.CreatedAt,
+		UpdatedAt:     r.UpdatedAt,
+		ArchivedAt:    r.ArchivedAt,
+	}
+	for i, l := range lines {
+		o.Lines[i] = order.Line(l)
+	}
+	// The VAT split is derived from the lines, never stored.
+	o.Totals = order.Reprice(o)
+	return o, nil
+}
+
+// GetOrder returns the order with this number, its lines in display order
+// and its totals.
+func (s *Store) GetOrder(ctx context.Context, number string) (order.Order, error) {
+	o, err := loadOrder(ctx, s.pool, `number = $1`, number)
+	if err != nil {
+		return o, fmt.Errorf("store.GetOrder(%s): %w", number, err)
+	}
+	return o, nil
+}
+
+// GetOrderByID returns the order with this id, like GetOrder.
+func (s *Store) GetOrderByID(ctx context.Context, id int64) (order.Order, error) {
+	o, err := loadOrder(ctx, s.pool, `id = $1`, id)
+	if err != nil {
+		return o, fmt.Errorf("store.GetOrderByID(%d): %w", id, err)
+	}
+	return o, nil
+}
+
+// InsertOrder records a new order and its lines (in the given order), for
+// demo data, imports and tests. The caller sets o.Totals (order.Reprice);
+// an empty Status, Logistics, Currency or customer locale gets the default,
+// a zero CreatedAt is now. It returns the order as stored, with its ids.
+func (s *Store) InsertOrder(ctx context.Context, o order.Order) (order.Order, error) {
+	o, createdAt, err := prepareOrder(o)
+	if err != nil {
+		return o, err
+	}
+	var stored order.Order
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		stored, err = insertOrder(ctx, tx, o, createdAt)
+		return err
+	})
+	if err != nil {
+		return o, fmt.Errorf("store.InsertOrder(%s): %w", o.Number, err)
+	}
+	return stored, nil
+}
+
+// PlaceOrder writes a new order whole, in one transaction: the order and
+// its lines (as InsertOrder), the payment already taken if any, and its
+// history rows. An order arriving from the storefront is there complete or
+// not at all; a crash never leaves a paid order without its payment.
+func (s *Store) PlaceOrder(ctx context.Context, o order.Order, p *Payment, events []Event) (order.Order, error) {
+	var placed order.Order
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if placed, err = s.prepareAndInsert(ctx, tx, o); err != nil {
+			return err
+		}
+		if p != nil {
+			p.OrderID = placed.ID
+			if _, err := insertPayment(ctx, tx, *p); err != nil {
+				return err
+			}
+		}
+		for _, ev := range events {
+			ev.OrderID = placed.ID
+			if _, err := insertEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return o, fmt.Errorf("store.PlaceOrder(%s): %w", o.Number, err)
+	}
+	return placed, nil
+}
+
+// prepareAndInsert applies InsertOrder's checks and defaults, then inserts.
+func (s *Store) prepareAndInsert(ctx context.Context, tx pgx.Tx, o order.Order) (order.Order, error) {
+	o, createdAt, err := prepareOrder(o)
+	if err != nil {
+		return o, err
+	}
+	return insertOrder(ctx, tx, o, createdAt)
+}
+
+// insertOrder inserts an order and its lines within tx.
+func insertOrder(ctx context.Context, tx pgx.Tx, o order.Order, createdAt *time.Time) (order.Order, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `
+			INSERT INTO orders (number, status, logistics_status, payment_method, currency,
+				customer_name, customer_email, customer_phone, customer_locale,
+				billing_address, delivery_address, shipping_rules, discount,
+				merchandise_cents, discount_cents, shipping_cents, total_cents,
+				hold_by, created_at, updated_at, archived_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+				coalesce($19, now()), coalesce($19, now()), $20)
+			RETURNING id`,
+		o.Number, o.Status, o.Logistics, o.PaymentMethod, o.Currency,
+		o.Customer.Name, o.Customer.Email, o.Customer.Phone, o.Customer.Locale,
+		o.Billing, o.Delivery, o.ShippingRules, o.Discount,
+		o.Totals.Merchandise, o.Totals.Discount, o.Totals.Shipping, o.Totals.Total,
+		nullIfEmpty(o.HoldBy), createdAt, o.ArchivedAt,
+	).Scan(&id)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return o, fmt.Errorf("an order numbered %s exists already", o.Number)
+		}
+		return o, err
+	}
+	for i, l := range o.Lines {
+		if err := insertLine(ctx, tx, id, i, l); err != nil {
+			return o, err
+		}
+	}
+	return loadOrder(ctx, tx, `id = $1`, id)
+}
+
+// prepareOrder checks an order about to be inserted and fills its defaults.
+func prepareOrder(o order.Order) (order.Order, *time.Time, error) {
+	if o.Number == "" {
+		return o, nil, fmt.Errorf("store.InsertOrder: %w", order.Fieldf("number", "an order needs a number"))
+	}
+	if len(o.Lines) > 0 && o.Totals.Merchandise == 0 && o.Totals.Total == 0 {
+		return o, nil, fmt.Errorf("store.InsertOrder(%s): totals are not set: compute them with order.Reprice", o.Number)
+	}
+	if o.Status == "" {
+		o.Status = order.StatusNew
+	}
+	if o.Logistics == "" {
+		o.Logistics = order.LogisticsAwaitingPrinting
+	}
+	if o.Currency == "" {
+		o.Currency = order.DefaultCurrency
+	}
+	if o.Customer.Locale == "" {
+		o.Customer.Locale = "fr"
+	}
+	var createdAt *time.Time
+	if !o.CreatedAt.IsZero() {
+		createdAt = &o.CreatedAt
+	}
+	return o, createdAt, nil
+}
+
+func insertLine(ctx context.Context, q querier, orderID int64, position int, l order.Line) error {
+	_, err := q.Exec(ctx, `
+		INSERT INTO order_lines (order_id, position, sku, name, unit_price_cents, quantity, vat_rate_bp,
+			physical, qty_shipped, qty_completed, qty_cancelled)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		orderID, position, l.SKU, l.Name, l.UnitPrice, l.Quantity, l.VATRate,
+		l.Physical, l.QtyShipped, l.QtyCompleted, l.QtyCancelled)
+	if err != nil {
+		return fmt.Errorf("line %d (%s): %w", position, l.SKU, err)
+	}
+	return nil
+}
+
+// ListOrders returns one page of the order list under a filter, and how
+// many orders match the filter in all. Sort "" is newest first; "number",
+// "date" and "total" sort ascending unless f.Desc.
+func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, int, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Archived {
+		where = append(where, `o.archived_at IS NOT NULL`)
+	} else {
+		where = append(where, `o.archived_at IS NULL`)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		p := arg("%" + escapeLike(q) + "%")
+		where = append(where, `(o.number ILIKE `+p+` OR o.customer_name ILIKE `+p+` OR o.customer_email ILIKE `+p+`
+			OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND (l.sku ILIKE `+p+` OR l.name ILIKE `+p+`)))`)
+	}
+	if f.Status != "" {
+		where = append(where, `o.status = `+arg(f.Status))
+	}
+	if f.Logistics != "" {
+		where = append(where, `o.logistics_status = `+arg(f.Logistics))
+	}
+	if f.PaymentMethod != "" {
+		where = append(where, `o.payment_method = `+arg(f.PaymentMethod))
+	}
+	cond := strings.Join(where, ` AND `)
+
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM orders o WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store.ListOrders: %w", err)
+	}
+
+	dir := `ASC`
+	if f.Desc {
+		dir = `DESC`
+	}
+	var orderBy string
+	switch f.Sort {
+	case "":
+		orderBy = `o.created_at DESC, o.id DESC`
+	case "date":
+		orderBy = `o.created_at ` + dir + `, o.id ` + dir
+	case "number":
+		orderBy = `o.number ` + dir
+	case "total":
+		orderBy = `o.total_cents ` + dir + `, o.number ` + dir
+	default:
+		return nil, 0, fmt.Errorf("store.ListOrders: %w", order.Fieldf("sort", "unknown sort %q: use number, date or total", f.Sort))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, 1000)
+	offset := max(f.Offset, 0)
+	list, err := all[OrderSummary](s.pool.Query(ctx, `
+		SELECT o.id, o.number, o.customer_name, o.customer_email, o.status,
+			o.logistics_status AS logistics, o.payment_method, o.total_cents AS total, o.currency,
+			coalesce(o.hold_by, '') AS hold_by, o.created_at
+		FROM orders o
+		WHERE `+cond+`
+		ORDER BY `+orderBy+`
+		LIMIT `+arg(limit)+` OFFSET `+arg(offset), args...))
+	if err != nil {
+		return nil, 0, fmt.Errorf("store.ListOrders: %w", err)
+	}
+	return list, total, nil
+}
+
+// escapeLike makes a search text match literally under LIKE.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// TakeHold gives the order to a procedure (seed 000's "Mod ON -> OFF"): the
+// warehouse cannot move it until ReleaseHold. Only an order awaiting
+// printing, not archived nor cancelled, can be held, and by one procedure
+// at a time; taking it again by the same holder is a no-op (a retry). A
+// refusal is a *order.NotModifiableError naming the logistics status or the
+// other holder, or an error wrapping order.ErrNotModifiable.
+func (s *Store) TakeHold(ctx context.Context, number, holder string) (order.Order, error) {
+	if holder == "" {
+		return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, order.Fieldf("holder", "a hold needs the holder's workflow id"))
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		tag, err := s.pool.Exec(ctx, `
+			UPDATE orders SET hold_by = $2
+			WHERE number = $1 AND logistics_status = 'awaiting_printing'
+				AND (hold_by IS NULL OR hold_by = $2)
+				AND archived_at IS NULL AND status <> 'cancelled'`,
+			number, holder)
+		if err != nil {
+			return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, err)
+		}
+		if tag.RowsAffected() == 1 {
+			return s.GetOrder(ctx, number)
+		}
+		// Say why: the order as it is now.
+		o, err := loadOrder(ctx, s.pool, `number = $1`, number)
+		if err != nil {
+			return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, err)
+		}
+		switch {
+		case o.HoldBy != "" && o.HoldBy != holder:
+			return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number,
+				&order.NotModifiableError{Number: number, Logistics: o.Logistics, HoldBy: o.HoldBy})
+		case o.Logistics != order.LogisticsAwaitingPrinting, o.Status == order.StatusCancelled, o.ArchivedAt != nil:
+			return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, order.CheckModifiable(o))
+		}
+		// The order changed between the update and the look: try again.
+	}
+	return order.Order{}, fmt.Errorf("store.TakeHold(%s): the order keeps changing, try again: %w", number, order.ErrNotModifiable)
+}
+
+// ReleaseHold gives the order back to the automatic logistics flow. Only
+// the holder releases it; releasing a hold one does not have (a retry, a
+// compensation after a hold that was never taken) does nothing.
+func (s *Store) ReleaseHold(ctx context.Context, number, holder string) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE orders SET hold_by = NULL WHERE number = $1 AND hold_by = $2`, number, holder); err != nil {
+		return fmt.Errorf("store.ReleaseHold(%s): %w", number, err)
+	}
+	return nil
+}
+
+// SetLogisticsStatus is the warehouse's move of an order (awaiting printing
+// -> printing -> prepared -> shipped, or printing back to awaiting
+// printing). It is refused with ErrOrderHeld while a procedure holds the
+// order and with ErrLogisticsMove when the move is not allowed; moving to
+// the current status is a no-op (a retried request). Each move is written to
+// the order's history, by actor.
+func (s *Store) SetLogisticsStatus(ctx context.Context, number string, to order.LogisticsStatus, actor string) error {
+	if !to.Valid() {
+		return fmt.Errorf("store.SetLogisticsStatus(%s): %w", number, order.Fieldf("logistics_status", "unknown logistics status %q", to))
+	}
+	var from []string
+	for _, st := range order.LogisticsStatuses {
+		if st.CanMoveTo(to) {
+			from = append(from, string(st))
+		}
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var (
+			id   int64
+			prev order.LogisticsStatus
+		)
+		err := tx.QueryRow(ctx, `
+			WITH cur AS (SELECT id, logistics_status FROM orders WHERE number = $1 FOR UPDATE)
+			UPDATE orders o SET logistics_status = $2, version = o.version + 1, updated_at = now()
+			FROM cur
+			WHERE o.id = cur.id AND o.hold_by IS NULL AND cur.logistics_status = ANY($3)
+			RETURNING o.id, cur.logistics_status`,
+			number, to, from).Scan(&id, &prev)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return s.whyNoMove(ctx, tx, number, to)
+		}
+		if err != nil {
+			return err
+		}
+		data, _ := json.Marshal(map[string]string{"from": string(prev), "to": string(to)})
+		_, err = insertEvent(ctx, tx, Event{
+			OrderID:   id,
+			ActorKind: ActorWarehouse,
+			Actor:     actor,
+			Kind:      "logistics_status_changed",
+			Message:   fmt.Sprintf("Statut logistique : %s → %s", prev.Label("fr"), to.Label("fr")),
+			Data:      data,
+		})
+		return err
+	})
+	if errors.Is(err, errNoChange) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store.SetLogisticsStatus(%s): %w", number, err)
+	}
+	return nil
+}
+
+// errNoChange ends a transaction that had nothing to do.
+var errNoChange = errors.New("no change")
+
+func (s *Store) whyNoMove(ctx context.Context, q querier, number string, to order.LogisticsStatus) error {
+	var (
+		cur    order.LogisticsStatus
+		holdBy string
+	)
+	err := q.QueryRow(ctx, `SELECT logistics_status, coalesce(hold_by, '') FROM orders WHERE number = $1`, number).Scan(&cur, &holdBy)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return ErrNotFound
+	case err != nil:
+		return err
+	case cur == to:
+		return errNoChange
+	case holdBy != "":
+		return fmt.Errorf("procedure %s holds the order: %w", holdBy, ErrOrderHeld)
+	default:
+		return fmt.Errorf("an order %s (%s) cannot move to %s: %w", cur, cur.Label("en"), to, ErrLogisticsMove)
+	}
+}
+
+// SaveContentChange applies a content change that the procedure holding
+// the order computed (order.ApplyContentChange): new quantities, removed
+// lines, new totals, and one history event ev carrying res as its data.
+// It is keyed by ev.Key: when that event exists already the step ran
+// before, and its event is returned unchanged. It fails when holder does
+// not hold the order.
+func (s *Store) SaveContentChange(ctx context.Context, number, holder string, res order.ContentResult, ev Event) (Event, error) {
+	var saved Event
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var (
+			id        int64
+			holdBy    string
+			logistics order.LogisticsStatus
+		)
+		err := tx.QueryRow(ctx, `SELECT id, coalesce(hold_by, ''), logistics_status FROM orders WHERE number = $1 FOR UPDATE`, number).
+			Scan(&id, &holdBy, &logistics)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if ev.Key != "" {
+			prev, err := one[Event](tx.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE event_key = $1`, ev.Key))
+			if err == nil {
+				saved = prev // a retry of a step that committed
+				return nil
+			}
+			if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+		switch {
+		case holdBy == "":
+			return fmt.Errorf("no procedure holds order %s, %s must take the hold first: %w", number, holder, ErrNotHeld)
+		case holdBy != holder:
+			return fmt.Errorf("%w (%w)", &order.NotModifiableError{Number: number, Logistics: logistics, HoldBy: holdBy}, ErrNotHeld)
+		}
+
+		keep := make([]int64, 0, len(res.Lines))
+		for _, l := range res.Lines {
+			if l.ID == 0 { // a product added by the change
+				var pos int
+				if err := tx.QueryRow(ctx, `SELECT coalesce(max(position) + 1, 0) FROM order_lines WHERE order_id = $1`, id).Scan(&pos); err != nil {
+					return err
+				}
+				if err := tx.QueryRow(ctx, `
+					INSERT INTO order_lines (order_id, position, sku, name, unit_price_cents, quantity, vat_rate_bp, physical)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+					id, pos, l.SKU, l.Name, l.UnitPrice, l.Quantity, l.VATRate, l.Physical).Scan(&l.ID); err != nil {
+					return fmt.Errorf("add line %s: %w", l.SKU, err)
+				}
+				keep = append(keep, l.ID)
+				continue
+			}
+			tag, err := tx.Exec(ctx, `
+				UPDATE order_lines SET quantity = $3, sku = $4, name = $5, unit_price_cents = $6, vat_rate_bp = $7, physical = $8
+				WHERE id = $1 AND order_id = $2`,
+				l.ID, id, l.Quantity, l.SKU, l.Name, l.UnitPrice, l.VATRate, l.Physical)
+			if err != nil {
+				return fmt.Errorf("line %d (%s): %w", l.ID, l.SKU, err)
+			}
+			if tag.RowsAffected() != 1 {
+				return fmt.Errorf("line %d (%s) is not in order %s", l.ID, l.SKU, number)
+			}
+			keep = append(keep, l.ID)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM order_lines WHERE order_id = $1 AND NOT (id = ANY($2))`, id, keep); err != nil {
+			return fmt.Errorf("remove lines: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE orders SET merchandise_cents = $2, discount_cents = $3, shipping_cents = $4, total_cents = $5,
+				version = version + 1, updated_at = now()
+			WHERE id = $1`,
+			id, res.After.Merchandise, res.After.Discount, res.After.Shipping, res.After.Total); err != nil {
+			return err
+		}
+		data, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		ev.OrderID, ev.Data = id, data
+		saved, err = insertEvent(ctx, tx, ev)
+		return err
+	})
+	if err != nil {
+		return Event{}, fmt.Errorf("store.SaveContentChange(%s): %w", number, err)
+	}
+	return saved, nil
+}

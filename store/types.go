@@ -1,0 +1,173 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned when the row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrTaskClosed is returned when answering a task that is no longer open.
+var ErrTaskClosed = errors.New("task is no longer open")
+
+// Actor kinds: who did something to an order.
+const (
+	ActorAgent     = "agent"
+	ActorSystem    = "system"
+	ActorCustomer  = "customer"
+	ActorProcedure = "procedure"
+	ActorWarehouse = "warehouse"
+)
+
+// Event is one entry of an order's history (order_events).
+type Event struct {
+	ID             int64           `json:"id"`
+	OrderID        int64           `json:"order_id"`
+	At             time.Time       `json:"at"`
+	ActorKind      string          `json:"actor_kind"`
+	Actor          string          `json:"actor"`
+	WorkflowID     string          `json:"workflow_id"`
+	Kind           string          `json:"kind"`
+	Message        string          `json:"message"`
+	ContactChannel string          `json:"contact_channel"`
+	Data           json.RawMessage `json:"data"`
+	Key            string          `json:"key,omitempty"` // event_key: a retried step writes its event once
+}
+
+// Refund statuses.
+const (
+	RefundPending       = "pending"
+	RefundSucceeded     = "succeeded"
+	RefundManualPending = "manual_pending"
+	RefundImpossible    = "impossible"
+	RefundFailed        = "failed"
+)
+
+// Refund is money given back to a customer (refunds).
+type Refund struct {
+	ID             int64     `json:"id"`
+	OrderID        int64     `json:"order_id"`
+	IdempotencyKey string    `json:"idempotency_key"`
+	Amount         int64     `json:"amount_cents"`
+	Currency       string    `json:"currency"`
+	Method         string    `json:"method"`
+	Status         string    `json:"status"`
+	ProviderRef    string    `json:"provider_ref"`
+	Reason         string    `json:"reason"`
+	WorkflowID     string    `json:"workflow_id"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// Payment is money received for an order (payments).
+type Payment struct {
+	ID             int64     `json:"id"`
+	OrderID        int64     `json:"order_id"`
+	Method         string    `json:"method"`
+	Amount         int64     `json:"amount_cents"`
+	Currency       string    `json:"currency"`
+	Reference      string    `json:"reference"`
+	ReceivedAt     time.Time `json:"received_at"`
+	IdempotencyKey string    `json:"idempotency_key,omitempty"`
+}
+
+// Email statuses in the outbox.
+const (
+	EmailPending = "pending"
+	EmailSent    = "sent"
+	EmailFailed  = "failed"
+)
+
+// Email is one message to a customer, written to the outbox before it is sent.
+type Email struct {
+	ID                int64      `json:"id"`
+	Key               string     `json:"key"`
+	OrderID           int64      `json:"order_id"`
+	OrderNumber       string     `json:"order_number,omitempty"` // filled on reads, for lists
+	ToEmail           string     `json:"to_email"`
+	ToName            string     `json:"to_name"`
+	Locale            string     `json:"locale"`
+	Template          string     `json:"template"`
+	Subject           string     `json:"subject"`
+	BodyText          string     `json:"body_text"`
+	BodyHTML          string     `json:"body_html"`
+	Status            string     `json:"status"`
+	ProviderMessageID string     `json:"provider_message_id"`
+	Attempts          int        `json:"attempts"`
+	LastError         string     `json:"last_error"`
+	CreatedAt         time.Time  `json:"created_at"`
+	SentAt            *time.Time `json:"sent_at,omitempty"`
+}
+
+// Task statuses.
+const (
+	TaskOpen      = "open"
+	TaskAnswered  = "answered"
+	TaskCancelled = "cancelled"
+)
+
+// Task is what a procedure waits on a person for (agent_tasks).
+type Task struct {
+	ID          int64           `json:"id"`
+	Key         string          `json:"key"`
+	OrderID     int64           `json:"order_id"`
+	OrderNumber string          `json:"order_number,omitempty"` // filled on reads
+	WorkflowID  string          `json:"workflow_id"`
+	Kind        string          `json:"kind"`
+	Question    string          `json:"question"`
+	Amount      int64           `json:"amount_cents"`
+	Options     []string        `json:"options"`
+	Status      string          `json:"status"`
+	Answer      json.RawMessage `json:"answer,omitempty"`
+	AnsweredBy  string          `json:"answered_by"`
+	CreatedAt   time.Time       `json:"created_at"`
+	AnsweredAt  *time.Time      `json:"answered_at,omitempty"`
+}
+
+// Agent roles.
+const (
+	RoleAgent      = "agent"
+	RoleSupervisor = "supervisor"
+	RoleAdmin      = "admin"
+)
+
+// Agent is a person who signs in to orderdesk.
+type Agent struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	PasswordHash string    `json:"-"`
+	Role         string    `json:"role"`
+	Locale       string    `json:"locale"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// OrderFilter selects orders for the order list.
+type OrderFilter struct {
+	Query         string // order number, customer name or email, product name or SKU
+	Status        string
+	Logistics     string
+	PaymentMethod string
+	Archived      bool   // false: current orders; true: archived ones
+	Sort          string // "number", "date" (default, newest first), "total"
+	Desc          bool
+	Limit         int // default 50
+	Offset        int
+}
+
+// OrderSummary is one row of the order list.
+type OrderSummary struct {
+	ID            int64     `json:"id"`
+	Number        string    `json:"number"`
+	CustomerName  string    `json:"customer_name"`
+	CustomerEmail string    `json:"customer_email"`
+	Status        string    `json:"status"`
+	Logistics     string    `json:"logistics_status"`
+	PaymentMethod string    `json:"payment_method"`
+	Total         int64     `json:"total_cents"`
+	Currency      string    `json:"currency"`
+	HoldBy        string    `json:"hold_by"`
+	CreatedAt     time.Time `json:"created_at"`
+}

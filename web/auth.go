@@ -1,0 +1,207 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// Cookie names. The session cookie holds a random token (the database
+// keeps only its hash); the pre-session cookie protects the sign-in form
+// itself against cross-site posts (double-submit).
+const (
+	sessionCookie    = "orderdesk_session"
+	preSessionCookie = "orderdesk_pre"
+	csrfField        = "csrf"
+)
+
+// bcryptCost is the work factor of new password hashes.
+const bcryptCost = 11
+
+// HashPassword hashes an agent's password for the agents table (bcrypt).
+// `orderdesk agent add` and make dev's demo accounts use it.
+func HashPassword(password string) (string, error) {
+	if len(password) < 8 {
+		return "", errors.New("a password needs at least 8 characters")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	return string(h), err
+}
+
+// dummyHash is compared against when the email is unknown, so a sign-in
+// takes as long whether the account exists or not.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such agent, no such password"), bcryptCost)
+
+// signedIn is the agent of the request, and what the pages need of the
+// session.
+type signedIn struct {
+	ID     int64
+	Email  string
+	Name   string
+	Role   string // agent, supervisor, admin
+	Locale string // fr, en
+	CSRF   string
+}
+
+// Supervises reports whether the agent may approve refunds.
+func (a *signedIn) Supervises() bool {
+	return a != nil && (a.Role == store.RoleSupervisor || a.Role == store.RoleAdmin)
+}
+
+type agentKey struct{}
+
+// agentOf is the signed-in agent of a request that went through
+// requireAgent (nil otherwise).
+func agentOf(r *http.Request) *signedIn {
+	a, _ := r.Context().Value(agentKey{}).(*signedIn)
+	return a
+}
+
+// sessionWriter carries the session to render, which fills the layout
+// (agent, CSRF token, language) without every handler passing them.
+type sessionWriter struct {
+	http.ResponseWriter
+	agent *signedIn
+	path  string // the page's address, to come back to after switching language
+}
+
+func (w *sessionWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// requireAgent lets a request through only with a valid session: GETs
+// without one go to the sign-in page (and come back afterwards), POSTs are
+// refused. Every POST must carry the session's CSRF token.
+func (s *server) requireAgent(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := s.session(r)
+		if err != nil {
+			s.handle(func(http.ResponseWriter, *http.Request) error { return err }).ServeHTTP(w, r)
+			return
+		}
+		if a == nil {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r, &pageError{status: http.StatusForbidden, title: "Session expirée",
+				message: "Votre session a expiré : reconnectez-vous, puis recommencez."}, "")
+			return
+		}
+		w = &sessionWriter{ResponseWriter: w, agent: a, path: r.URL.RequestURI()}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			if !sameToken(r.PostFormValue(csrfField), a.CSRF) {
+				s.renderError(w, r, &pageError{status: http.StatusForbidden, title: "Formulaire refusé",
+					message: "Ce formulaire n'a pas de jeton de sécurité valide (page ouverte depuis trop longtemps, ou envoyée depuis un autre site). Rechargez la page et recommencez."}, "")
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), agentKey{}, a)))
+	})
+}
+
+// session reads the request's session cookie: nil when there is none or
+// it is no longer valid.
+func (s *server) session(r *http.Request) (*signedIn, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, nil
+	}
+	se, err := s.store.SessionByToken(r.Context(), c.Value)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &signedIn{ID: se.Agent.ID, Email: se.Agent.Email, Name: se.Agent.Name, Role: se.Agent.Role,
+		Locale: se.Agent.Locale, CSRF: se.CSRFToken}, nil
+}
+
+func sameToken(got, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// newToken is a random token for a cookie or a form.
+func newToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// secureRequest reports whether the agent reached us over TLS, directly or
+// through a proxy that says so: cookies are then Secure.
+func secureRequest(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie, Secure behind TLS. Lax
+// (not Strict) so that a link to an order from an email opens signed in;
+// every change is a POST, which Lax does not send cross-site.
+func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secureRequest(r),
+	})
+}
+
+// limiter counts failed sign-ins per key (an email, an address) in a
+// sliding window, to slow down password guessing.
+type limiter struct {
+	mu     sync.Mutex
+	window time.Duration
+	max    int
+	fails  map[string][]time.Time
+}
+
+func newLimiter(max int, window time.Duration) *limiter {
+	return &limiter{window: window, max: max, fails: map[string][]time.Time{}}
+}
+
+// blocked reports whether key has failed too often lately, and until when.
+func (l *limiter) blocked(key string, now time.Time) (bool, time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	recent := l.prune(key, now)
+	if len(recent) < l.max {
+		return false, time.Time{}
+	}
+	return true, recent[0].Add(l.window)
+}
+
+func (l *limiter) fail(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fails[key] = append(l.prune(key, now), now)
+}
+
+func (l *limiter) reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.fails, key)
+}
+
+func (l *limiter) prune(key string, now time.Time) []time.Time {
+	ts := l.fails[key]
+	i := 0
+	for i < len(ts) && now.Sub(ts[i]) >= l.window {
+		i++
+	}
+	ts = ts[i:]
+	if len(ts) == 0 {
+		delete(l.fails, key)
+		return nil
+	}
+	l.fails[key] = ts
+	return ts
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// fieldErrors are the messages a form shows next to its fields, by field
+// name; "form" is a message for the whole form.
+type fieldErrors map[string]string
+
+// fieldErrorOf is the template's access to a message: {{fieldError .Errors "email"}}.
+func fieldErrorOf(e fieldErrors, field string) string {
+	if e == nil {
+		return ""
+	}
+	return e[field]
+}
+
+// centsInput writes cents for an input field: 4456 → "44,56".
+func centsInput(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	return fmt.Sprintf("%s%d,%02d", sign, cents/100, cents%100)
+}
+
+// parseAmount reads an amount typed by an agent: "44,56", "44.56", "44",
+// "1 234,56 €".
+func parseAmount(s string) (int64, error) {
+	return order.ParseCents(s)
+}
+
+// dict builds a map for passing several values to a template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, errors.New("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// has reports whether list holds v.
+func has(list []string, v string) bool { return slices.Contains(list, v) }
+
+// jsonText renders a stored JSON document for reading.
+func jsonText(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return string(raw)
+	}
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}
+
+// formInt64 reads a whole number from a form value.
+func formInt64(s string) (int64, error) {
+	return strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+}
+
+// refusalField splits a refusal from the starter or a procedure ("reason:
+// say why ...") into the field it names and its message. A refusal that
+// names no field is for the whole form.
+func refusalField(err error) (string, string) {
+	var fe *order.FieldError
+	if errors.As(err, &fe) {
+		return baseField(fe.Field), fe.Message
+	}
+	msg := err.Error()
+	if m := fieldPrefix.FindStringSubmatch(msg); m != nil {
+		return baseField(m[1]), m[2]
+	}
+	return "form", msg
+}
+
+var fieldPrefix = regexp.MustCompile(`^([a-z_]+(?:\[\d+\])?): (.+)$`)
+
+// baseField keeps a field's index, which the forms use as is ("quantities[1]").
+func baseField(f string) string { return f }

@@ -1,0 +1,579 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// modifyLine is one product of the modify-content form, with what the
+// agent typed for it (seed 001: "modifier le SKU et le nom, modifier le
+// prix, modifier la quantité").
+type modifyLine struct {
+	order.Line
+	Selected bool   // the agent changes this product
+	Qty      string // "Qté fin", as typed: 0 removes, more than ordered raises
+	SKUIn    string // the SKU, as typed
+	NameIn   string // the name, as typed
+	Price    string // the unit price incl. VAT, as typed ("12,50")
+}
+
+// addRow is one "Ajouter un produit" row of the form, as typed. Its fields
+// are named add[i].sku, add[i].name... as the domain names them.
+type addRow struct {
+	Index                      int
+	SKU, Name, Price, Qty, VAT string
+	Physical                   bool
+}
+
+// Field is the form name of one of the row's fields: add[1].sku.
+func (a addRow) Field(name string) string { return fmt.Sprintf("add[%d].%s", a.Index, name) }
+
+// blank reports whether the agent left the row empty: it is then ignored.
+func (a addRow) blank() bool {
+	return strings.TrimSpace(a.SKU) == "" && strings.TrimSpace(a.Name) == "" && strings.TrimSpace(a.Price) == ""
+}
+
+// maxAddRows bounds the rows a form can carry, so a hand-made POST cannot
+// make the page arbitrarily long.
+const maxAddRows = 50
+
+// modifyData is the data of the modify-content form and of its
+// confirmation (seed 000's windows "Sélection de produits", the quantities,
+// then "Confirmation et règlement"; seed 001's edits and added products).
+type modifyData struct {
+	Layout
+	Order     order.Order
+	Lines     []modifyLine
+	Add       []addRow
+	VATRates  []option
+	Recalc    bool
+	Channel   string
+	Channels  []option
+	RequestID string
+	Errors    fieldErrors
+
+	// The confirmation.
+	Preview order.ContentResult
+	Change  order.ContentChange
+	Settle  order.Settlement
+	// ShippingNote and Summary are the domain's sentences on the fee and
+	// the money, in the agent's language.
+	ShippingNote, Summary string
+	Threshold             int64
+	// Hidden is the form as typed, carried by the confirmation's buttons.
+	Hidden []option
+
+	lang string // the agent's language, for the messages made here
+	// Where the domain's indexes point in the form: quantities[i] and
+	// edits[i] to a line id, add[i] to a row of the form.
+	qtyLine, editLine []int64
+	addIndex          []int
+}
+
+// NeedsApproval reports whether the refund waits for a supervisor.
+func (d modifyData) NeedsApproval() bool { return d.Threshold > 0 && d.Settle.Refund > d.Threshold }
+
+// Cheque reports whether the customer paid by cheque (the settlement then
+// starts with the cheque question).
+func (d modifyData) Cheque() bool { return d.Order.PaymentMethod == order.PayCheque }
+
+// modifyBlocked says why the order's content cannot be changed now, in the
+// agent's language, or "" when it can.
+func modifyBlocked(o order.Order, lang string) string {
+	pre := say(lang, "Modification impossible : ", "Cannot modify: ")
+	switch {
+	case o.Status == order.StatusCancelled:
+		return pre + say(lang, "la commande est ", "the order is ") + o.Status.Label(lang)
+	case o.ArchivedAt != nil:
+		return pre + say(lang, "la commande est archivée", "the order is archived")
+	case o.Logistics != order.LogisticsAwaitingPrinting:
+		return pre + say(lang, "la commande est ", "the order is ") + o.Logistics.Label(lang)
+	case o.HoldBy != "":
+		return heldBy(o.HoldBy, lang)
+	}
+	return ""
+}
+
+// heldBy says that another procedure holds the order.
+func heldBy(proc, lang string) string {
+	if lang == "en" {
+		return "Cannot modify: the procedure “" + english(procedureLabel(proc)) + "” is running on the order"
+	}
+	return "Modification impossible : la procédure « " + procedureLabel(proc) + " » est en cours sur la commande"
+}
+
+// loadOrder reads the order of the URL, or the "commande introuvable" page.
+func (s *server) loadOrder(ctx context.Context, number string) (order.Order, error) {
+	o, err := s.store.GetOrder(ctx, number)
+	if errors.Is(err, store.ErrNotFound) {
+		return o, notFound("Commande introuvable", fmt.Sprintf("Aucune commande ne porte le numéro « %s ».", number)).
+			english("Order not found", fmt.Sprintf("No order has the number “%s”.", number))
+	}
+	return o, err
+}
+
+// paidNet is what the customer paid, net of refunds made or under way.
+func (s *server) paidNet(ctx context.Context, orderID int64) (paid, refunded int64, err error) {
+	ps, err := s.store.ListPayments(ctx, orderID)
+	if err != nil {
+		return 0, 0, err
+	}
+	rs, err := s.store.ListRefunds(ctx, orderID)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, p := range ps {
+		paid += p.Amount
+	}
+	for _, rf := range rs {
+		if rf.Status != store.RefundImpossible && rf.Status != store.RefundFailed {
+			refunded += rf.Amount
+		}
+	}
+	return paid, refunded, nil
+}
+
+// noTemporal is the page shown when an action needs Temporal and the UI
+// has none.
+func noTemporal() error {
+	return &pageError{status: http.StatusServiceUnavailable, title: "Procédures indisponibles",
+		message: "Cette interface n'est pas reliée à Temporal : les procédures ne peuvent pas être lancées d'ici."}
+}
+
+// blockedPage refuses an action the order's state forbids, with the reason.
+func blockedPage(reason string) error {
+	return &pageError{status: http.StatusConflict, title: "Action impossible", message: reason}
+}
+
+// modifyForm is GET /orders/{number}/modify: choose the products and their
+// new quantities, edit them, add products. The request id is made here, so
+// that submitting the same form twice starts one procedure.
+func (s *server) modifyForm(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.loadOrder(r.Context(), r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	if s.starter == nil {
+		return noTemporal()
+	}
+	lang := langOf(r)
+	if reason := modifyBlocked(o, lang); reason != "" {
+		return blockedPage(reason)
+	}
+	d := s.newModifyData(o, lang)
+	d.Recalc = true // seed 000: "Laisser cochée la case Recalculer les frais de port"
+	d.RequestID = newRequestID()
+	for _, l := range o.Lines {
+		d.Lines = append(d.Lines, modifyLine{Line: l, Qty: strconv.FormatInt(l.Remaining(), 10),
+			SKUIn: l.SKU, NameIn: l.Name, Price: centsInput(l.UnitPrice)})
+	}
+	return s.render(w, http.StatusOK, "modify_form", d)
+}
+
+func (s *server) newModifyData(o order.Order, lang string) modifyData {
+	d := modifyData{Layout: Layout{Title: "Modifier le contenu de " + o.Number, Nav: "orders"}, Order: o,
+		Errors: fieldErrors{}, Threshold: s.threshold, lang: lang}
+	if lang == "en" {
+		d.Title = "Modify the content of " + o.Number
+	}
+	for _, c := range order.ContactChannels {
+		d.Channels = append(d.Channels, option{string(c), c.Label("fr")})
+	}
+	for _, bp := range order.VATRates {
+		d.VATRates = append(d.VATRates, option{strconv.FormatInt(bp, 10), vatRate(bp)})
+	}
+	return d
+}
+
+// modifySubmit is POST /orders/{number}/modify. The form's button says
+// what to do: "add" gives the form one more "Ajouter un produit" row,
+// "preview" shows the confirmation, "edit" goes back to the form with what
+// was typed, "confirm" starts the procedure and shows its progress.
+func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	o, err := s.loadOrder(ctx, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	if s.starter == nil {
+		return noTemporal()
+	}
+	d := s.newModifyData(o, langOf(r))
+	d.RequestID = r.PostFormValue("request_id")
+	if d.RequestID == "" {
+		d.RequestID = newRequestID()
+	}
+	step := r.PostFormValue("step")
+	change := d.readForm(r)
+	switch step {
+	case "edit":
+		return s.render(w, http.StatusOK, "modify_form", d)
+	case "add":
+		if len(d.Add) < maxAddRows {
+			d.Add = append(d.Add, newAddRow(len(d.Add)))
+		}
+		clear(d.Errors) // nothing was submitted yet: no reproach
+		return s.render(w, http.StatusOK, "modify_form", d)
+	case "confirm":
+		// Sent twice (a double click, the back button): the first
+		// submission started the procedure, and the order changed since.
+		id := workflows.WorkflowID(workflows.ProcModifyContent, o.Number, d.RequestID)
+		if _, err := s.starter.Progress(ctx, id); err == nil {
+			http.Redirect(w, r, procedureURL(id), http.StatusSeeOther)
+			return nil
+		}
+	}
+	if reason := modifyBlocked(o, d.lang); reason != "" {
+		d.Errors["form"] = reason
+	}
+	if len(d.Errors) > 0 {
+		return s.render(w, http.StatusUnprocessableEntity, "modify_form", d)
+	}
+	paid, refunded, err := s.paidNet(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	pv, err := order.Preview(o, change, paid-refunded)
+	if err != nil {
+		if !d.refusal(err) {
+			return err
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "modify_form", d)
+	}
+	if step != "confirm" {
+		d.Preview, d.Change, d.Settle = pv.Result, change, pv.Settlement
+		d.ShippingNote = pv.Result.Shipping.Note(o.Currency, d.lang)
+		d.Summary = pv.Settlement.Summary(o.Currency, d.lang)
+		d.Title = say(d.lang, "Confirmation et règlement", "Confirmation and settlement")
+		d.Hidden = d.hidden()
+		return s.render(w, http.StatusOK, "modify_confirm", d)
+	}
+	a := agentOf(r)
+	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: o.Number, RequestID: d.RequestID, Agent: a.Email, Role: a.Role,
+		Channel: order.ContactChannel(d.Channel), Change: change,
+		// Seed 000's last window: the agent reads the email, then sends it
+		// as is, with a paragraph of their own, or not at all.
+		Notify: true, ReviewEmail: true,
+	})
+	if err != nil {
+		if !d.refusal(err) {
+			return err
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "modify_form", d)
+	}
+	http.Redirect(w, r, procedureURL(run.WorkflowID), http.StatusSeeOther)
+	return nil
+}
+
+// newAddRow is an empty "Ajouter un produit" row: one physical item at 20 %.
+func newAddRow(i int) addRow {
+	return addRow{Index: i, Qty: "1", VAT: strconv.FormatInt(order.VATRates[len(order.VATRates)-1], 10), Physical: true}
+}
+
+// readForm reads the products (ticked, quantities, SKU, name, price), the
+// added products, the shipping box and the contact channel, keeping what
+// was typed and noting what is wrong next to its field. Removing and
+// lowering a product alone is a Quantities entry (seed 000); any other
+// change of a line is an Edit, which then carries its quantity too.
+func (d *modifyData) readForm(r *http.Request) order.ContentChange {
+	lang := d.lang
+	selected := map[string]bool{}
+	for _, id := range r.PostForm["line"] {
+		selected[id] = true
+	}
+	var c order.ContentChange
+	for _, l := range d.Order.Lines {
+		id := strconv.FormatInt(l.ID, 10)
+		left := l.Remaining()
+		ml := modifyLine{Line: l, Selected: selected[id], Qty: r.PostFormValue("qty_" + id),
+			SKUIn: r.PostFormValue("sku_" + id), NameIn: r.PostFormValue("name_" + id), Price: r.PostFormValue("price_" + id)}
+		// A field the form did not send is left as it is.
+		if _, sent := r.PostForm["qty_"+id]; !sent {
+			ml.Qty = strconv.FormatInt(left, 10)
+		}
+		if _, sent := r.PostForm["sku_"+id]; !sent {
+			ml.SKUIn = l.SKU
+		}
+		if _, sent := r.PostForm["name_"+id]; !sent {
+			ml.NameIn = l.Name
+		}
+		if _, sent := r.PostForm["price_"+id]; !sent {
+			ml.Price = centsInput(l.UnitPrice)
+		}
+		d.Lines = append(d.Lines, ml)
+
+		q, err := formInt64(ml.Qty)
+		switch {
+		case err != nil:
+			d.Errors["qty_"+id] = say(lang, "Saisissez un nombre entier.", "Enter a whole number.")
+		case q < 0:
+			d.Errors["qty_"+id] = say(lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
+		case q > order.MaxQuantity:
+			d.Errors["qty_"+id] = fmt.Sprintf(say(lang, "Au plus %d par ligne.", "At most %d a line."), order.MaxQuantity)
+		}
+		price, perr := order.ParseCents(ml.Price)
+		if perr != nil {
+			d.Errors["price_"+id] = say(lang, "Saisissez un prix, par exemple 12,50.", "Enter a price, for example 12.50.")
+		}
+		sku, name := strings.TrimSpace(ml.SKUIn), strings.TrimSpace(ml.NameIn)
+		if sku == "" {
+			d.Errors["sku_"+id] = say(lang, "Saisissez le SKU.", "Enter the SKU.")
+		}
+		if name == "" {
+			d.Errors["name_"+id] = say(lang, "Saisissez le nom du produit.", "Enter the product's name.")
+		}
+		if d.Errors["qty_"+id] != "" || d.Errors["price_"+id] != "" || sku == "" || name == "" {
+			continue
+		}
+		if q == 0 { // removed: whatever else was typed for it goes with it
+			c.Quantities = append(c.Quantities, order.LineQuantity{LineID: l.ID, Quantity: 0})
+			d.qtyLine = append(d.qtyLine, l.ID)
+			continue
+		}
+		e := order.LineEdit{LineID: l.ID}
+		edited := false
+		if sku != l.SKU {
+			e.SKU, edited = &sku, true
+		}
+		if name != l.Name {
+			e.Name, edited = &name, true
+		}
+		if price != l.UnitPrice {
+			e.UnitPrice, edited = &price, true
+		}
+		if edited || q > left {
+			if q != left {
+				e.Quantity = &q
+			}
+			c.Edits = append(c.Edits, e)
+			d.editLine = append(d.editLine, l.ID)
+			continue
+		}
+		// Lowered, or ticked: seed 000's "Qté fin". A product counts when
+		// ticked, or when its quantity was changed without ticking it
+		// (the agent's intent is plain).
+		if ml.Selected || q != left {
+			c.Quantities = append(c.Quantities, order.LineQuantity{LineID: l.ID, Quantity: q})
+			d.qtyLine = append(d.qtyLine, l.ID)
+		}
+	}
+	d.readAdd(r, &c)
+	c.RecalcShipping = r.PostFormValue("recalc") == "1"
+	d.Recalc = c.RecalcShipping
+	d.Channel = r.PostFormValue("channel")
+	if !order.ContactChannel(d.Channel).Valid() {
+		d.Errors["channel"] = say(lang, "Choisissez le moyen de contact utilisé par le client.", "Choose how the customer contacted you.")
+	}
+	if len(d.Errors) == 0 && len(c.Quantities) == 0 && len(c.Edits) == 0 && len(c.Add) == 0 {
+		d.Errors["form"] = nothingChanged(lang)
+	}
+	return c
+}
+
+// readAdd reads the "Ajouter un produit" rows; a row left empty is ignored.
+func (d *modifyData) readAdd(r *http.Request, c *order.ContentChange) {
+	lang := d.lang
+	for i := 0; i < maxAddRows; i++ {
+		row := addRow{Index: i}
+		if _, sent := r.PostForm[row.Field("sku")]; !sent {
+			break
+		}
+		row.SKU, row.Name = r.PostFormValue(row.Field("sku")), r.PostFormValue(row.Field("name"))
+		row.Price, row.Qty, row.VAT = r.PostFormValue(row.Field("unit_price")), r.PostFormValue(row.Field("quantity")), r.PostFormValue(row.Field("vat_rate"))
+		row.Physical = r.PostFormValue(row.Field("physical")) == "1"
+		d.Add = append(d.Add, row)
+		if row.blank() {
+			continue
+		}
+		nl := order.NewLine{SKU: strings.TrimSpace(row.SKU), Name: strings.TrimSpace(row.Name), Physical: row.Physical}
+		ok := true
+		if nl.SKU == "" {
+			d.Errors[row.Field("sku")], ok = say(lang, "Saisissez le SKU.", "Enter the SKU."), false
+		}
+		if nl.Name == "" {
+			d.Errors[row.Field("name")], ok = say(lang, "Saisissez le nom du produit.", "Enter the product's name."), false
+		}
+		var err error
+		if nl.UnitPrice, err = order.ParseCents(row.Price); err != nil {
+			d.Errors[row.Field("unit_price")], ok = say(lang, "Saisissez un prix, par exemple 12,50.", "Enter a price, for example 12.50."), false
+		}
+		if nl.Quantity, err = formInt64(row.Qty); err != nil || nl.Quantity < 1 {
+			d.Errors[row.Field("quantity")], ok = say(lang, "Saisissez une quantité d'au moins 1.", "Enter a quantity of at least 1."), false
+		}
+		if nl.VATRate, err = formInt64(row.VAT); err != nil || !order.ValidVATRate(nl.VATRate) {
+			d.Errors[row.Field("vat_rate")], ok = say(lang, "Choisissez un taux de TVA.", "Choose a VAT rate."), false
+		}
+		if ok {
+			c.Add = append(c.Add, nl)
+			d.addIndex = append(d.addIndex, i)
+		}
+	}
+}
+
+// hidden is the form as typed, for the confirmation's "Confirmer" and
+// "Retour" buttons.
+func (d *modifyData) hidden() []option {
+	var h []option
+	for _, l := range d.Lines {
+		id := strconv.FormatInt(l.ID, 10)
+		if l.Selected {
+			h = append(h, option{"line", id})
+		}
+		h = append(h, option{"qty_" + id, l.Qty}, option{"sku_" + id, l.SKUIn}, option{"name_" + id, l.NameIn}, option{"price_" + id, l.Price})
+	}
+	for _, a := range d.Add {
+		h = append(h, option{a.Field("sku"), a.SKU}, option{a.Field("name"), a.Name}, option{a.Field("unit_price"), a.Price},
+			option{a.Field("quantity"), a.Qty}, option{a.Field("vat_rate"), a.VAT})
+		if a.Physical {
+			h = append(h, option{a.Field("physical"), "1"})
+		}
+	}
+	return h
+}
+
+func nothingChanged(lang string) string {
+	return say(lang, "Rien n'a changé : retirez un produit, changez une quantité, un SKU, un nom ou un prix, ou ajoutez un produit.",
+		"Nothing changed: remove a product, change a quantity, a SKU, a name or a price, or add a product.")
+}
+
+// refusal puts a refusal of the domain or the starter next to its field,
+// in the agent's language; it reports false for an error that is not a
+// refusal.
+func (d *modifyData) refusal(err error) bool {
+	var nm *order.NotModifiableError
+	var fe *order.FieldError
+	switch {
+	case errors.As(err, &nm):
+		if nm.HoldBy != "" {
+			d.Errors["form"] = heldBy(nm.HoldBy, d.lang)
+		} else {
+			d.Errors["form"] = say(d.lang, "Modification impossible : la commande est ", "Cannot modify: the order is ") + nm.Logistics.Label(d.lang)
+		}
+	case errors.Is(err, order.ErrNotModifiable):
+		d.Errors["form"] = modifyBlocked(d.Order, d.lang)
+		if d.Errors["form"] == "" {
+			d.Errors["form"] = say(d.lang, "Modification impossible : ", "Cannot modify: ") + err.Error()
+		}
+	case errors.As(err, &fe):
+		field, msg := d.formField(fe)
+		d.Errors[field] = msg
+	default:
+		return false
+	}
+	return true
+}
+
+// formField finds the form field a refusal of the domain names
+// ("edits[0].unit_price" is the price of the first edited line, "add[1].sku"
+// the SKU of the second added row) and says it in the agent's language.
+func (d *modifyData) formField(fe *order.FieldError) (string, string) {
+	lang := d.lang
+	base, sub, _ := strings.Cut(fe.Field, ".")
+	name, idx := base, -1
+	if i := strings.IndexByte(base, '['); i > 0 && strings.HasSuffix(base, "]") {
+		name = base[:i]
+		if n, err := strconv.Atoi(base[i+1 : len(base)-1]); err == nil {
+			idx = n
+		}
+	}
+	lineField := func(lines []int64, prefix string) string {
+		if idx < 0 || idx >= len(lines) {
+			return "form"
+		}
+		return prefix + strconv.FormatInt(lines[idx], 10)
+	}
+	switch {
+	case name == "channel":
+		return "channel", say(lang, "Choisissez le moyen de contact utilisé par le client.", "Choose how the customer contacted you.")
+	case name == "quantities" && idx < 0:
+		return "form", wholeChange(fe.Message, lang)
+	case name == "quantities":
+		return lineField(d.qtyLine, "qty_"), quantityRefusal(fe.Message, lang)
+	case name == "edits":
+		prefix := map[string]string{"sku": "sku_", "name": "name_", "unit_price": "price_", "quantity": "qty_", "vat_rate": "qty_", "": "qty_"}[sub]
+		if prefix == "" {
+			prefix = "qty_"
+		}
+		return lineField(d.editLine, prefix), fieldRefusal(sub, fe.Message, lang)
+	case name == "add" && idx >= 0 && idx < len(d.addIndex):
+		row := addRow{Index: d.addIndex[idx]}
+		if sub == "" {
+			sub = "sku"
+		}
+		return row.Field(sub), fieldRefusal(sub, fe.Message, lang)
+	}
+	return "form", fe.Message
+}
+
+// wholeChange says the domain's refusals of a whole change.
+func wholeChange(msg, lang string) string {
+	switch {
+	case strings.Contains(msg, "remove every product"):
+		return say(lang, "Tous les produits seraient retirés : annulez plutôt la commande (Annuler des articles).",
+			"Every product would be removed: cancel the order instead (Cancel items).")
+	case strings.Contains(msg, "change is empty"):
+		return nothingChanged(lang)
+	}
+	return msg
+}
+
+// quantityRefusal says a refused quantity of seed 000.
+func quantityRefusal(msg, lang string) string {
+	switch {
+	case strings.Contains(msg, "already shipped"):
+		return say(lang, "Pas moins que la quantité déjà expédiée.", "Not below the quantity already shipped.")
+	case strings.Contains(msg, "a line can hold"):
+		return fmt.Sprintf(say(lang, "Au plus %d par ligne.", "At most %d a line."), order.MaxQuantity)
+	case strings.Contains(msg, "below 1"):
+		return say(lang, "Au moins 1 : mettez 0 pour retirer le produit.", "At least 1: type 0 to remove the product.")
+	case strings.Contains(msg, "below 0"):
+		return say(lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
+	case strings.Contains(msg, "above"):
+		return say(lang, "Au plus la quantité commandée.", "At most the quantity ordered.")
+	}
+	return msg
+}
+
+// fieldRefusal says a refused edit or added product, by the field at fault.
+func fieldRefusal(sub, msg, lang string) string {
+	switch sub {
+	case "sku":
+		return say(lang, "Saisissez le SKU.", "Enter the SKU.")
+	case "name":
+		return say(lang, "Saisissez le nom du produit.", "Enter the product's name.")
+	case "unit_price":
+		if strings.Contains(msg, "negative") {
+			return say(lang, "Un prix ne peut pas être négatif.", "A price cannot be negative.")
+		}
+		return fmt.Sprintf(say(lang, "Au plus %s par unité.", "At most %s a unit."), order.EUR(order.MaxUnitPrice).Format(lang))
+	case "quantity":
+		return quantityRefusal(msg, lang)
+	case "vat_rate":
+		return say(lang, "Choisissez un taux de TVA.", "Choose a VAT rate.")
+	case "":
+		if strings.Contains(msg, "changes nothing") {
+			return say(lang, "Cette modification ne change rien.", "This edit changes nothing.")
+		}
+	}
+	return msg
+}
+
+// procedureURL is the live page of a procedure.
+func procedureURL(workflowID string) string {
+	return "/procedures/" + (&url.URL{Path: workflowID}).EscapedPath()
+}
+
+// newRequestID is the id of one form, sent back with it: the same form
+// submitted twice starts one procedure.
+func newRequestID() string { return newToken()[:22] }

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/documents"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// paymentCollector is what the payment pages ask of the procedures
+// (seed 002). *starter.Collector implements it; the UI finds it behind
+// Options.Starter.
+type paymentCollector interface {
+	StartCollection(ctx context.Context, req starter.CollectRequest) (starter.Run, error)
+	RecordPayment(ctx context.Context, req starter.RecordPaymentRequest) (workflows.PaymentAck, error)
+	ReportProviderPayment(ctx context.Context, p starter.ProviderPayment) (workflows.PaymentAck, error)
+	SendInvoice(ctx context.Context, orderNumber, requestID, agent string) (string, error)
+	ConfirmPayment(ctx context.Context, orderNumber, requestID, agent string) error
+	CreateInvoice(ctx context.Context, orderNumber, requestID, agent string) (store.Invoice, error)
+	Collection(ctx context.Context, orderNumber string) (workflows.CollectionState, string, error)
+	WebhookSecret() string
+}
+
+// invoiceStore is what the payment pages read: *store.Store implements it.
+type invoiceStore interface {
+	GetInvoice(ctx context.Context, number string) (store.Invoice, error)
+	GetCreditNote(ctx context.Context, number string) (store.CreditNote, error)
+	ListInvoices(ctx context.Context, orderID int64) ([]store.Invoice, error)
+	ListCreditNotes(ctx context.Context, orderID int64) ([]store.CreditNote, error)
+}
+
+var _ paymentCollector = (*starter.Collector)(nil)
+
+func (s *server) collector() (paymentCollector, error) {
+	if c, ok := s.starter.(paymentCollector); ok {
+		return c, nil
+	}
+	return nil, noTemporal()
+}
+
+func (s *server) invoices() (invoiceStore, error) {
+	if is, ok := s.store.(invoiceStore); ok {
+		return is, nil
+	}
+	return nil, fmt.Errorf("web: the store has no invoices")
+}
+
+// paymentData is the order's « Paiement et factures » page.
+type paymentData struct {
+	Layout
+	Order       order.Order
+	Invoices    []store.Invoice
+	CreditNotes []store.CreditNote
+	Payments    []store.Payment
+	Collection  *workflows.CollectionState
+	WorkflowID  string
+	RequestID   string
+	Errors      fieldErrors
+	Notice      string
+	Means       []option
+	// What was typed, kept on a refusal.
+	Form map[string]string
+}
+
+// Terminal reports whether the running collection is at the terminal (no
+// means to choose).
+func (d paymentData) Terminal() bool {
+	return d.Collection != nil && d.Collection.Mode == activities.CollectTerminal
+}
+
+// CanStart reports whether a collection can be started from the page.
+func (d paymentData) CanStart() bool { return d.Collection == nil }
+
+// paymentPage is GET /orders/{number}/payment.
+func (s *server) paymentPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.newPaymentData(r)
+	if err != nil {
+		return err
+	}
+	d.Notice = r.URL.Query().Get("ok")
+	return s.render(w, http.StatusOK, "payment", d)
+}
+
+func (s *server) newPaymentData(r *http.Request) (paymentData, error) {
+	ctx := r.Context()
+	o, err := s.loadOrder(ctx, r.PathValue("number"))
+	if err != nil {
+		return paymentData{}, err
+	}
+	is, err := s.invoices()
+	if err != nil {
+		return paymentData{}, err
+	}
+	d := paymentData{Layout: Layout{Title: say(langOf(r), "Paiement et factures — ", "Payment and invoices — ") + o.Number, Nav: "orders"}, Order: o, Errors: fieldErrors{},
+		RequestID: newRequestID(), Form: map[string]string{"date": s.now().In(s.paris).Format("2006-01-02")}}
+	for _, m := range []order.PaymentMethod{order.PayCheque, order.PayMoneyOrder, order.PayBankTransfer} {
+		d.Means = append(d.Means, option{string(m), m.Label("fr")})
+	}
+	if d.Invoices, err = is.ListInvoices(ctx, o.ID); err != nil {
+		return d, err
+	}
+	if d.CreditNotes, err = is.ListCreditNotes(ctx, o.ID); err != nil {
+		return d, err
+	}
+	if d.Payments, err = s.store.ListPayments(ctx, o.ID); err != nil {
+		return d, err
+	}
+	if c, err := s.collector(); err == nil {
+		tctx, cancel := context.WithTimeout(ctx, s.procTimeout)
+		st, id, err := c.Collection(tctx, o.Number)
+		cancel()
+		if err != nil {
+			s.log.Warn("web: reading the payment procedure", "order", o.Number, "err", err)
+		} else if id != "" {
+			d.Collection, d.WorkflowID = &st, id
+		}
+	}
+	return d, nil
+}
+
+// paymentAction is POST /orders/{number}/payment/{action}: start,
+// record, confirm, send-invoice, create-invoice. A refusal re-renders the
+// page with the message next to its field; success redirects back.
+func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.collector()
+	if err != nil {
+		return err
+	}
+	d, err := s.newPaymentData(r)
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"mode", "amount", "means", "reference", "date", "balance", "reason"} {
+		if v := r.PostFormValue(k); v != "" {
+			d.Form[k] = v
+		}
+	}
+	reqID := r.PostFormValue("request_id")
+	if reqID == "" {
+		reqID = newRequestID()
+	}
+	agent := agentOf(r).Email
+	lang := langOf(r)
+	number := d.Order.Number
+	var notice string
+	switch action := r.PathValue("action"); action {
+	case "start":
+		req := starter.CollectRequest{OrderNumber: number, RequestID: reqID, Agent: agent, Mode: r.PostFormValue("mode"),
+			SendInvoice: r.PostFormValue("send_invoice") != "", Reason: r.PostFormValue("reason")}
+		if b := r.PostFormValue("balance"); b != "" {
+			var perr error
+			if req.BalanceDue, perr = parseAmount(b); perr != nil {
+				d.Errors["balance"] = say(lang, "Saisissez un montant, par exemple 6,90.", "Enter an amount, for example 6.90.")
+				break
+			}
+		}
+		_, err = c.StartCollection(ctx, req)
+		notice = say(lang, "Encaissement démarré : la commande attend son paiement.", "Collection started: the order waits for its payment.")
+	case "record":
+		amount, perr := parseAmount(r.PostFormValue("amount"))
+		if perr != nil {
+			d.Errors["amount"] = say(lang, "Saisissez le montant reçu, par exemple 31,90.", "Enter the amount received, for example 31.90.")
+			break
+		}
+		var received time.Time
+		if v := r.PostFormValue("date"); v != "" {
+			var perr error
+			if received, perr = time.ParseInLocation("2006-01-02", v, s.paris); perr != nil {
+				d.Errors["received_at"] = say(lang, "Saisissez la date de réception.", "Enter the date it was received.")
+				break
+			}
+		}
+		var ack workflows.PaymentAck
+		ack, err = c.RecordPayment(ctx, starter.RecordPaymentRequest{
+			OrderNumber: number, RequestID: reqID, Agent: agent, Means: order.PaymentMethod(r.PostFormValue("means")),
+			Amount: amount, Reference: r.PostFormValue("reference"), ReceivedAt: received,
+		})
+		money := func(x int64) string { return order.Money{Cents: x, Currency: d.Order.Currency}.Format(lang) }
+		switch {
+		case ack.Balance > 0:
+			notice = say(lang, "Paiement enregistré. Reste à payer : ", "Payment recorded. Still to pay: ") + money(ack.Balance)
+		case ack.Overpaid > 0:
+			notice = say(lang, "Paiement enregistré. Trop-perçu de "+money(ack.Overpaid)+" à rembourser.",
+				"Payment recorded. Overpaid by "+money(ack.Overpaid)+", to refund.")
+		default:
+			notice = say(lang, "Paiement enregistré : la facture est payée et la commande « Complétée ».",
+				"Payment recorded: the invoice is paid and the order “Completed”.")
+		}
+	case "confirm":
+		err = c.ConfirmPayment(ctx, number, reqID, agent)
+		notice = say(lang, "Confirmation de paiement envoyée au client.", "Payment confirmation sent to the customer.")
+	case "send-invoice":
+		var n string
+		n, err = c.SendInvoice(ctx, number, reqID, agent)
+		notice = say(lang, "Facture "+n+" envoyée au client.", "Invoice "+n+" sent to the customer.")
+	case "create-invoice":
+		var inv store.Invoice
+		inv, err = c.CreateInvoice(ctx, number, reqID, agent)
+		notice = say(lang, "Facture "+inv.Number+" créée.", "Invoice "+inv.Number+" created.")
+	default:
+		return notFound("Page introuvable", "Action inconnue.").english("Page not found", "Unknown action.")
+	}
+	if err != nil {
+		var fe *order.FieldError
+		if !errors.As(err, &fe) && !strings.Contains(err.Error(), ": ") {
+			return err
+		}
+		field, msg := refusalField(err)
+		if field == "order" || field == "invoice" || field == "confirmation" || field == "mode" {
+			field = "form"
+		}
+		d.Errors[field] = msg
+	}
+	if len(d.Errors) > 0 {
+		d.RequestID = reqID
+		return s.render(w, http.StatusUnprocessableEntity, "payment", d)
+	}
+	http.Redirect(w, r, "/orders/"+url.PathEscape(number)+"/payment?ok="+url.QueryEscape(notice), http.StatusSeeOther)
+	return nil
+}
+
+// invoicePDF is GET /invoices/{number}.pdf and /credit-notes/{number}.pdf:
+// the document to print (seed 002: « Imprimez la facture »).
+func (s *server) documentPDF(w http.ResponseWriter, r *http.Request) error {
+	is, err := s.invoices()
+	if err != nil {
+		return err
+	}
+	number := strings.TrimSuffix(r.PathValue("file"), ".pdf")
+	var b []byte
+	if strings.HasPrefix(r.URL.Path, "/credit-notes/") {
+		cn, err := is.GetCreditNote(r.Context(), number)
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound("Avoir introuvable", "Aucun avoir ne porte le numéro « "+number+" ».").
+				english("Credit note not found", "No credit note has the number “"+number+"”.")
+		}
+		if err != nil {
+			return err
+		}
+		if b, err = documents.CreditNote(cn); err != nil {
+			return err
+		}
+	} else {
+		inv, err := is.GetInvoice(r.Context(), number)
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound("Facture introuvable", "Aucune facture ne porte le numéro « "+number+" ».").
+				english("Invoice not found", "No invoice has the number “"+number+"”.")
+		}
+		if err != nil {
+			return err
+		}
+		if b, err = documents.Invoice(inv); err != nil {
+			return err
+		}
+	}
+	w.Header().Set("Content-Type", documents.ContentType)
+	w.Header().Set("Content-Disposition", `inline; filename="`+number+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(b)
+	return err
+}

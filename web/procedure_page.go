@@ -1,0 +1,191 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// procedureData is the data of a procedure's live page.
+type procedureData struct {
+	Layout
+	ID          string
+	OrderNumber string
+	Progress    starter.Progress
+	Steps       []stepView
+	Task        *store.Task // the open task the procedure waits on, if any
+	Form        *taskForm   // a refused answer to it, to show again
+	Done        bool
+}
+
+// stepView is one step as the page shows it.
+type stepView struct {
+	Label, Status, Detail string
+	Retry                 string // a retrying step, in plain words
+}
+
+// TaskID is the id of the open task, 0 when none: the page reloads when it
+// changes.
+func (d procedureData) TaskID() int64 {
+	if d.Task == nil {
+		return 0
+	}
+	return d.Task.ID
+}
+
+// procedurePage is GET /procedures/{id...}: the steps of one procedure,
+// updated by polling (static/progress.js), with the form of the task it
+// waits on.
+func (s *server) procedurePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderProcedure(w, r, r.PathValue("id"), http.StatusOK, nil)
+}
+
+// progressFragment is GET /progress/{id...}: the steps alone, for the
+// page's polling. The X-Task and X-Done headers tell the script when to
+// reload the whole page (a new question, the end).
+func (s *server) progressFragment(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.procedureData(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("X-Task", fmt.Sprint(d.TaskID()))
+	w.Header().Set("X-Done", fmt.Sprint(d.Done))
+	return s.renderFragment(w, "procedure", "progress", d)
+}
+
+func (s *server) renderProcedure(w http.ResponseWriter, r *http.Request, id string, status int, form *taskForm) error {
+	d, err := s.procedureData(r, id)
+	if err != nil {
+		return err
+	}
+	d.Form = form
+	return s.render(w, status, "procedure", d)
+}
+
+func (s *server) procedureData(r *http.Request, id string) (procedureData, error) {
+	ctx := r.Context()
+	if s.starter == nil {
+		return procedureData{}, noTemporal()
+	}
+	p, err := s.starter.Progress(ctx, id)
+	if errors.Is(err, starter.ErrNoProcedure) {
+		return procedureData{}, notFound("Procédure introuvable", fmt.Sprintf("Aucune procédure ne porte l'identifiant « %s ».", id)).
+			english("Procedure not found", fmt.Sprintf("No procedure has the id “%s”.", id))
+	}
+	if err != nil {
+		return procedureData{}, err
+	}
+	d := procedureData{
+		Layout:      Layout{Title: procedureLabel(id), Nav: "orders"},
+		ID:          id,
+		OrderNumber: p.State.OrderNumber,
+		Progress:    p,
+		Done:        p.Status != "Running",
+	}
+	if d.OrderNumber == "" {
+		if parts := strings.SplitN(id, "/", 3); len(parts) == 3 {
+			d.OrderNumber = parts[1]
+		}
+	}
+	d.Title = procedureLabel(id) + " — " + d.OrderNumber
+	d.Steps = steps(p, langOf(r))
+	if p.State.Task != nil {
+		t, err := s.store.GetTask(ctx, p.State.Task.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return d, err
+		}
+		if err == nil && t.Status == store.TaskOpen {
+			d.Task = &t
+		}
+	}
+	return d, nil
+}
+
+// steps merges the procedure's own steps with what Temporal says of the
+// activity running now: a step that retries says so, and when it tries
+// again.
+func steps(p starter.Progress, lang string) []stepView {
+	var out []stepView
+	var retry string
+	for _, r := range p.Running {
+		if r.Retrying() {
+			retry = retryText(r, p.Now, lang)
+		}
+	}
+	for _, st := range p.State.Steps {
+		v := stepView{Label: st.Label, Status: st.Status, Detail: st.Detail}
+		if st.Status == workflows.StepRunning && retry != "" {
+			v.Retry, retry = retry, ""
+		}
+		out = append(out, v)
+	}
+	if retry != "" { // no step of the procedure claims it: show it alone
+		out = append(out, stepView{Label: "Étape en cours", Status: workflows.StepRunning, Retry: retry})
+	}
+	return out
+}
+
+// retryWho names, in the agent's words, what does not answer when an
+// activity fails.
+var retryWho = map[string]string{
+	"RefundThroughGateway": "Le prestataire de paiement ne répond pas",
+	"PayoutToIBAN":         "Le service de virement ne répond pas",
+	"SendEmail":            "Le service d'envoi d'e-mails ne répond pas",
+}
+
+// retryText says a retrying step in plain words: "Le prestataire de
+// paiement ne répond pas, nouvel essai automatique dans 20 s (essai 3 ;
+// dernière erreur : ...)".
+func retryText(r starter.RunningStep, now time.Time, lang string) string {
+	who, ok := retryWho[r.Activity]
+	if !ok {
+		who = "Une étape a échoué (la base de données ou un service ne répond pas)"
+	}
+	if lang == "en" {
+		return retryTextEnglish(english(who), r, now)
+	}
+	when := "nouvel essai automatique en cours"
+	if !r.NextAttempt.IsZero() {
+		wait := r.NextAttempt.Sub(now)
+		if wait < time.Second {
+			wait = time.Second
+		}
+		when = "nouvel essai automatique dans " + frenchWait(wait.Round(time.Second))
+	}
+	msg := fmt.Sprintf("%s, %s (essai n° %d", who, when, r.Attempt)
+	if r.LastFailure != "" {
+		msg += " ; dernière erreur : " + r.LastFailure
+	}
+	return msg + ")"
+}
+
+// retryTextEnglish is retryText for the agents who chose English.
+func retryTextEnglish(who string, r starter.RunningStep, now time.Time) string {
+	when := "retrying automatically now"
+	if !r.NextAttempt.IsZero() {
+		wait := max(r.NextAttempt.Sub(now), time.Second)
+		when = "automatic retry in " + frenchWait(wait.Round(time.Second))
+	}
+	msg := fmt.Sprintf("%s, %s (attempt %d", who, when, r.Attempt)
+	if r.LastFailure != "" {
+		msg += "; last error: " + r.LastFailure
+	}
+	return msg + ")"
+}
+
+// stepStatusLabels are the steps' statuses as the agent reads them.
+var stepStatusLabels = map[string]string{
+	workflows.StepRunning: "En cours",
+	workflows.StepDone:    "Fait",
+	workflows.StepWaiting: "Attend un agent",
+	workflows.StepFailed:  "Échec",
+	workflows.StepSkipped: "Sans objet",
+}
+
+func stepStatusLabel(v string) string { return labelOr(stepStatusLabels, v) }

@@ -1,0 +1,78 @@
+package web_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/orderdesk/orderdesk/devstack"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// screenshotDir is where `make screenshots` wants the README's pictures;
+// without it the test writes them to a temporary directory, so the tooling
+// is exercised by every `make test`.
+var screenshotDir = flag.String("screenshots", "", "write the README's screenshots (order list, order page, modify-content confirmation) to this directory")
+
+// TestScreenshots signs in on the demo data of make dev and photographs
+// the order list, the demo order's page and its modify-content
+// confirmation.
+func TestScreenshots(t *testing.T) {
+	dir := *screenshotDir
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := newLiveStack(t, 0)
+	if _, err := devstack.LoadDemo(context.Background(), s.store); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.store.GetOrder(context.Background(), devstack.DemoOrderNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.newAgent("agent@orderdesk.test", "Marie Agent", store.RoleAgent)
+	shoot := func(name string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+		defer cancel()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s (%d KB)", path, len(png)/1024)
+	}
+	b.do("order list", chromedp.Navigate(b.base+"/orders"), chromedp.WaitVisible(chromedp.CSS("table")))
+	shoot("order-list.png")
+	b.do("order page", chromedp.Navigate(b.base+"/orders/"+o.Number), chromedp.WaitVisible(chromedp.CSS("#action-modify")))
+	shoot("order-page.png")
+
+	line := o.Lines[0]
+	for _, l := range o.Lines {
+		if l.Quantity > 1 {
+			line = l
+			break
+		}
+	}
+	id := fmt.Sprint(line.ID)
+	b.do("modify-content confirmation",
+		chromedp.Navigate(b.base+"/orders/"+o.Number+"/modify"),
+		chromedp.Click(chromedp.CSS("#line_"+id)),
+		chromedp.SetValue(chromedp.CSS("#qty_"+id), fmt.Sprint(line.Quantity-1)),
+		chromedp.Click(chromedp.CSS("#channel_phone")),
+		chromedp.Click(chromedp.CSS("#preview")),
+		chromedp.WaitVisible(chromedp.CSS("#confirm")))
+	shoot("modify-confirmation.png")
+}

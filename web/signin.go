@@ -1,0 +1,155 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// signInData is the data of the sign-in page.
+type signInData struct {
+	Layout
+	Email  string
+	Next   string
+	Pre    string // the pre-session token, echoed by the form
+	Errors fieldErrors
+}
+
+// signInPage is GET /signin.
+func (s *server) signInPage(w http.ResponseWriter, r *http.Request) error {
+	if a, err := s.session(r); err == nil && a != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	return s.renderSignIn(w, r, http.StatusOK, signInData{Next: r.URL.Query().Get("next")})
+}
+
+func (s *server) renderSignIn(w http.ResponseWriter, r *http.Request, status int, d signInData) error {
+	d.Layout = Layout{Title: "Connexion"}
+	d.Next = safeNext(d.Next)
+	if c, err := r.Cookie(preSessionCookie); err == nil && c.Value != "" {
+		d.Pre = c.Value
+	} else {
+		d.Pre = newToken()
+		setCookie(w, r, preSessionCookie, d.Pre, 2*time.Hour)
+	}
+	return s.render(w, status, "signin", d)
+}
+
+// signIn is POST /signin: check the password, open a session, go where the
+// agent was going. Failures are counted per email and per address.
+func (s *server) signIn(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return badRequest("Formulaire illisible.")
+	}
+	d := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next"), Errors: fieldErrors{}}
+	c, err := r.Cookie(preSessionCookie)
+	if err != nil || !sameToken(r.PostFormValue(csrfField), c.Value) {
+		d.Errors["form"] = "Ce formulaire a expiré ou ne vient pas d'orderdesk : réessayez."
+		return s.renderSignIn(w, r, http.StatusForbidden, d)
+	}
+	now := s.now()
+	emailKey, ipKey := "email:"+strings.ToLower(d.Email), "ip:"+clientIP(r)
+	for _, l := range []struct {
+		lim *limiter
+		key string
+	}{{s.signins, emailKey}, {s.signinsIP, ipKey}} {
+		if blocked, until := l.lim.blocked(l.key, now); blocked {
+			d.Errors["form"] = fmt.Sprintf("Trop de tentatives de connexion. Réessayez dans %s.", frenchWait(until.Sub(now)))
+			return s.renderSignIn(w, r, http.StatusTooManyRequests, d)
+		}
+	}
+	password := r.PostFormValue("password")
+	if d.Email == "" {
+		d.Errors["email"] = "Saisissez votre adresse e-mail."
+	}
+	if password == "" {
+		d.Errors["password"] = "Saisissez votre mot de passe."
+	}
+	if len(d.Errors) > 0 {
+		return s.renderSignIn(w, r, http.StatusUnprocessableEntity, d)
+	}
+	agent, err := s.store.AgentByEmail(r.Context(), d.Email)
+	hash := []byte(agent.PasswordHash)
+	if errors.Is(err, store.ErrNotFound) {
+		hash = dummyHash
+	} else if err != nil {
+		return err
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || agent.ID == 0 {
+		s.signins.fail(emailKey, now)
+		s.signinsIP.fail(ipKey, now)
+		s.log.WarnContext(r.Context(), "web: sign-in refused", "email", d.Email, "ip", clientIP(r))
+		d.Errors["password"] = "Adresse e-mail ou mot de passe incorrect."
+		return s.renderSignIn(w, r, http.StatusUnauthorized, d)
+	}
+	s.signins.reset(emailKey)
+	token := newToken()
+	if err := s.store.CreateSession(r.Context(), token, agent.ID, newToken(), now.Add(s.sessionTTL)); err != nil {
+		return err
+	}
+	setCookie(w, r, sessionCookie, token, s.sessionTTL)
+	setCookie(w, r, preSessionCookie, "", -1)
+	s.log.InfoContext(r.Context(), "web: signed in", "agent", agent.Email, "role", agent.Role)
+	http.Redirect(w, r, safeNext(d.Next), http.StatusSeeOther)
+	return nil
+}
+
+// signOut is POST /signout.
+func (s *server) signOut(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.store.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	setCookie(w, r, sessionCookie, "", -1)
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	return nil
+}
+
+// setLocale is POST /locale: the agent's language, remembered on their
+// account.
+func (s *server) setLocale(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PostFormValue("locale")
+	if lang != "fr" && lang != "en" {
+		return badRequest("Langue inconnue.")
+	}
+	if err := s.store.SetAgentLocale(r.Context(), agentOf(r).ID, lang); err != nil {
+		return err
+	}
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+// safeNext keeps a redirect on this site: a path, never another host.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.HasPrefix(next, "/signin") {
+		return "/orders"
+	}
+	return next
+}
+
+// clientIP is the peer's address (not a header a client could forge).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// frenchWait writes a short wait: "3 min", "40 s".
+func frenchWait(d time.Duration) string {
+	if d >= time.Minute {
+		return fmt.Sprintf("%d min", int((d+time.Minute-1)/time.Minute))
+	}
+	return fmt.Sprintf("%d s", max(1, int(d/time.Second)))
+}

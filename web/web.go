@@ -1,0 +1,167 @@
+// Package web is the agents' back office in the browser: server-rendered
+// pages over the store (the order list, the order page with its history and
+// procedures, the emails, the task inbox, the outbox).
+//
+// Every page is an html/template from the embedded templates/ folder,
+// parsed once by New, so a broken template stops start-up rather than a
+// request. Handlers return an error; one adapter (handler.go) turns it into
+// a status and a French page, and logs internal errors with a reference the
+// agent can quote.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+	_ "time/tzdata" // the agents read Paris time, whatever the server's zone database
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// OrderStore is what the pages read from the store. *store.Store implements
+// it; it is an interface so the UI's needs are visible in one place.
+type OrderStore interface {
+	GetOrder(ctx context.Context, number string) (order.Order, error)
+	ListOrders(ctx context.Context, f store.OrderFilter) ([]store.OrderSummary, int, error)
+	ListEvents(ctx context.Context, orderID int64) ([]store.Event, error)
+	ListPayments(ctx context.Context, orderID int64) ([]store.Payment, error)
+	ListRefunds(ctx context.Context, orderID int64) ([]store.Refund, error)
+	ListEmails(ctx context.Context, orderID int64) ([]store.Email, error)
+	GetEmail(ctx context.Context, id int64) (store.Email, error)
+	ListOutbox(ctx context.Context, limit int) ([]store.Email, error)
+	ListOpenTasks(ctx context.Context) ([]store.Task, error)
+	ListTasks(ctx context.Context, orderID int64) ([]store.Task, error)
+	GetTask(ctx context.Context, id int64) (store.Task, error)
+	Ping(ctx context.Context) error
+
+	// Sign-in and sessions.
+	AgentByEmail(ctx context.Context, email string) (store.Agent, error)
+	CreateSession(ctx context.Context, token string, agentID int64, csrf string, expires time.Time) error
+	SessionByToken(ctx context.Context, token string) (store.Session, error)
+	DeleteSession(ctx context.Context, token string) error
+	SetAgentLocale(ctx context.Context, agentID int64, locale string) error
+}
+
+// Starter is what the UI asks of the procedures: start them, answer their
+// tasks, follow them. *starter.Starter implements it.
+type Starter interface {
+	ProcedureLister
+	ModifyContent(ctx context.Context, req starter.ModifyContentRequest) (starter.Run, error)
+	CancelRefund(ctx context.Context, req starter.CancelRefundRequest) (starter.Run, error)
+	AnswerTask(ctx context.Context, ans workflows.TaskAnswer) error
+	Progress(ctx context.Context, workflowID string) (starter.Progress, error)
+}
+
+// ProcedureLister lists the procedures that ran or run on an order, as
+// Temporal knows them (the starter implements it).
+type ProcedureLister interface {
+	OrderProcedures(ctx context.Context, orderNumber string) ([]starter.Procedure, error)
+}
+
+// Options are the dependencies of the web UI.
+type Options struct {
+	Store OrderStore // required; a *store.Store
+	// Procedures lists an order's procedures from Temporal. It may be nil:
+	// the order page then shows the procedures found in the order's history.
+	// When nil, Starter lists them.
+	Procedures ProcedureLister
+	// Starter starts procedures and follows them. Nil: the pages that act
+	// on orders say that Temporal is not connected.
+	Starter Starter
+	// ApprovalThreshold is the refund (cents) above which a supervisor
+	// approves; shown on the forms (the procedure enforces it). 0: none shown.
+	ApprovalThreshold int64
+	// TemporalUIURL is the Temporal Web UI's base URL (e.g.
+	// http://localhost:8233); empty means no links to it.
+	TemporalUIURL string
+	Namespace     string // the Temporal namespace; "default" when empty
+	Logger        *slog.Logger
+	// APIToken is the bearer token the shop's other systems send to the
+	// JSON API (api.go); empty switches the API off (503).
+	APIToken string
+}
+
+// server holds what the handlers share. It is built once by New and never
+// changed afterwards.
+type server struct {
+	store      OrderStore
+	procedures ProcedureLister
+	starter    Starter
+	threshold  int64
+	temporalUI string
+	namespace  string
+	apiToken   string
+	log        *slog.Logger
+	pages      pages    // French, the default
+	pagesEN    pages    // English, for agents who chose it
+	signins    *limiter // failed sign-ins per email
+	signinsIP  *limiter // failed sign-ins per address
+	sessionTTL time.Duration
+	paris      *time.Location
+	now        func() time.Time
+	// procTimeout bounds the call to Temporal, so a slow or absent Temporal
+	// never holds the order page.
+	procTimeout time.Duration
+}
+
+// New builds the web UI's handler. It parses every template now: a broken
+// template is an error here, not on a request.
+func New(opt Options) (http.Handler, error) {
+	if opt.Store == nil {
+		return nil, errors.New("web.New: Options.Store is required")
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return nil, fmt.Errorf("web.New: %w", err)
+	}
+	s := &server{
+		store:       opt.Store,
+		procedures:  opt.Procedures,
+		starter:     opt.Starter,
+		threshold:   opt.ApprovalThreshold,
+		temporalUI:  trimSlash(opt.TemporalUIURL),
+		namespace:   opt.Namespace,
+		apiToken:    opt.APIToken,
+		log:         opt.Logger,
+		paris:       paris,
+		now:         time.Now,
+		procTimeout: 3 * time.Second,
+		// Five wrong passwords for an email, or thirty from one address,
+		// in a quarter of an hour, and sign-in waits.
+		signins:    newLimiter(5, 15*time.Minute),
+		signinsIP:  newLimiter(30, 15*time.Minute),
+		sessionTTL: 12 * time.Hour,
+	}
+	if s.procedures == nil && opt.Starter != nil {
+		s.procedures = opt.Starter
+	}
+	if s.namespace == "" {
+		s.namespace = "default"
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.pages, err = parsePages(templateFS, s.funcs()); err != nil {
+		return nil, fmt.Errorf("web.New: %w", err)
+	}
+	if s.pagesEN, err = parsePages(templateFS, s.funcsFor("en")); err != nil {
+		return nil, fmt.Errorf("web.New: %w", err)
+	}
+	return s.routes(), nil
+}
+
+func trimSlash(u string) string {
+	for len(u) > 0 && u[len(u)-1] == '/' {
+		u = u[:len(u)-1]
+	}
+	return u
+}
+
+// The store is what the UI reads.
+var _ OrderStore = (*store.Store)(nil)

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+)
+
+// WebhookSignatureHeader carries the provider's signature of a webhook:
+// "sha256=" + hex(HMAC-SHA256(secret, body)).
+const WebhookSignatureHeader = "X-Orderdesk-Signature"
+
+// maxWebhookBody bounds what a webhook may send.
+const maxWebhookBody = 64 << 10
+
+// SignWebhook is the signature a provider puts in WebhookSignatureHeader,
+// for tests and the sandbox provider.
+func SignWebhook(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// paymentWebhook is POST /webhooks/payments: the payment provider reports
+// that an invoice's payment link was paid (seed 002: « Lorsque le client
+// aura fait son paiement… »). The body is a starter.ProviderPayment in
+// JSON. A signature that does not verify is logged and answered 401, and
+// nothing changes. A repeated event is answered 200 and recorded once.
+func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
+	reply := func(status int, v map[string]any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	c, err := s.collector()
+	if err != nil {
+		reply(http.StatusServiceUnavailable, map[string]any{"error": "payment procedures are not connected"})
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
+	if err != nil || len(body) > maxWebhookBody {
+		reply(http.StatusBadRequest, map[string]any{"error": "body unreadable or too large"})
+		return
+	}
+	secret := c.WebhookSecret()
+	got := r.Header.Get(WebhookSignatureHeader)
+	if secret == "" || !hmac.Equal([]byte(got), []byte(SignWebhook(secret, body))) {
+		s.log.Warn("web: payment webhook refused: bad signature", "remote", r.RemoteAddr, "signature", truncate(got, 80), "bytes", len(body))
+		reply(http.StatusUnauthorized, map[string]any{"error": "signature does not verify"})
+		return
+	}
+	var p starter.ProviderPayment
+	if err := json.Unmarshal(body, &p); err != nil {
+		reply(http.StatusBadRequest, map[string]any{"error": "body is not a payment event: " + err.Error()})
+		return
+	}
+	ack, err := c.ReportProviderPayment(r.Context(), p)
+	var fe *order.FieldError
+	switch {
+	case errors.Is(err, starter.ErrDuplicatePayment):
+		reply(http.StatusOK, map[string]any{"status": "duplicate"})
+	case errors.As(err, &fe) && fe.Field == "order":
+		s.log.Warn("web: payment webhook for an order not awaiting payment", "invoice", p.Invoice, "event", p.EventID, "err", err)
+		reply(http.StatusConflict, map[string]any{"error": fe.Error()})
+	case errors.As(err, &fe):
+		reply(http.StatusUnprocessableEntity, map[string]any{"error": fe.Error(), "field": fe.Field})
+	case err != nil:
+		ref := newReference()
+		s.log.Error("web: payment webhook failed", "ref", ref, "invoice", p.Invoice, "event", p.EventID, "err", err)
+		reply(http.StatusInternalServerError, map[string]any{"error": "internal error", "reference": ref})
+	default:
+		reply(http.StatusOK, map[string]any{"status": "recorded", "received_cents": ack.Received, "balance_cents": ack.Balance, "overpaid_cents": ack.Overpaid})
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.Clone(s[:n]) + "…"
+}

@@ -1,0 +1,72 @@
+// Package worker registers orderdesk's workflows and activities on a
+// Temporal worker and runs it.
+package worker
+
+import (
+	"context"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/mail"
+	"github.com/orderdesk/orderdesk/payments"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// Deps are what the activities need to reach the world.
+type Deps struct {
+	Store    *store.Store
+	Sender   mail.Sender
+	Payments *payments.Registry // nil: every refund by hand
+	// Shop is the shop's identity and settings for invoices, payment
+	// links and merchant notifications (collect-payment).
+	Shop activities.Shop
+}
+
+// Options tunes a worker; the zero value is what production wants.
+type Options struct {
+	// TaskQueue overrides workflows.TaskQueue (tests isolate themselves).
+	TaskQueue string
+}
+
+// New builds a worker with every procedure and activity registered.
+func New(c client.Client, d Deps, opts ...Options) sdkworker.Worker {
+	queue := workflows.TaskQueue
+	for _, o := range opts {
+		if o.TaskQueue != "" {
+			queue = o.TaskQueue
+		}
+	}
+	w := sdkworker.New(c, queue, sdkworker.Options{
+		// Measured on the dev server (RECIPES.md): more workflow-task
+		// pollers lift throughput well past the default's.
+		MaxConcurrentWorkflowTaskPollers: 8,
+		MaxConcurrentActivityTaskPollers: 8,
+	})
+	Register(w, d)
+	return w
+}
+
+// Register puts every workflow and activity of orderdesk on w.
+func Register(w sdkworker.Registry, d Deps) {
+	for _, p := range workflows.Procedures() {
+		w.RegisterWorkflowWithOptions(p.Func, workflow.RegisterOptions{Name: p.Name})
+	}
+	w.RegisterActivity(&activities.Orders{Store: d.Store})
+	w.RegisterActivity(&activities.Money{Store: d.Store, Gateways: d.Payments})
+	w.RegisterActivity(&activities.Emails{Store: d.Store, Sender: d.Sender})
+	w.RegisterActivity(&activities.Collect{Store: d.Store, Sender: d.Sender, Shop: d.Shop})
+}
+
+// Run runs w until ctx is done, then stops it.
+func Run(ctx context.Context, w sdkworker.Worker) error {
+	if err := w.Start(); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

@@ -1,0 +1,288 @@
+package workflows
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// asker opens agent tasks for a procedure and waits for their answers. The
+// answer arrives as the answer-task Update; its validator refuses, before
+// anything enters history, an answer to another task, an answer the task
+// does not offer, or one missing what its kind needs. While a task is open
+// the AwaitingAgent search attribute is true, and late answers get a
+// reminder, then an escalation, in the order's history.
+type asker struct {
+	number     string
+	actor      activities.Actor
+	state      *State
+	reminder   time.Duration
+	escalation time.Duration
+	task       *OpenTask
+	answer     *TaskAnswer
+}
+
+// register installs the answer-task Update handler; call it first thing.
+func (a *asker) register(ctx workflow.Context) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerTask,
+		func(ctx workflow.Context, ans TaskAnswer) error {
+			// The status shows the task gone as soon as the answer is in,
+			// not only once the task's row is closed.
+			a.answer, a.state.Task = &ans, nil
+			if n := len(a.state.Steps); n > 0 {
+				a.state.Steps[n-1].Status = StepRunning
+			}
+			return nil
+		},
+		workflow.UpdateHandlerOptions{Validator: refusing(a.validate)})
+}
+
+// ask opens a task, waits for a valid answer and closes the task. key names
+// the step (unique within the procedure). When the procedure is cancelled
+// while waiting, the task is closed as cancelled and the error returned.
+func (a *asker) ask(ctx workflow.Context, key, kind, question string, amount int64, options []string) (TaskAnswer, error) {
+	var orders *activities.Orders
+	taskKey := a.actor.WorkflowID + "/task/" + key
+	var ref activities.TaskRef
+	if err := workflow.ExecuteActivity(ctx, orders.OpenTask, activities.TaskInput{
+		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Kind: kind,
+		Question: question, Amount: amount, Options: options,
+	}).Get(ctx, &ref); err != nil {
+		return TaskAnswer{}, err
+	}
+	a.task = &OpenTask{ID: ref.ID, Kind: kind, Question: question, Amount: amount, Options: options}
+	a.answer = nil
+	a.state.Task = a.task
+	if n := len(a.state.Steps); n > 0 {
+		a.state.Steps[n-1].Status = StepWaiting
+	}
+	a.awaiting(ctx, true, fmt.Sprintf("En attente d'un agent (tâche #%d) : %s", ref.ID, question))
+
+	if err := a.wait(ctx, ref.ID); err != nil {
+		dctx, _ := workflow.NewDisconnectedContext(ctx)
+		_ = workflow.ExecuteActivity(dctx, orders.CloseTask, activities.CloseTaskInput{
+			OrderNumber: a.number, Actor: a.actor, Key: taskKey, Status: "cancelled", Summary: "procédure annulée",
+		}).Get(dctx, nil)
+		a.task, a.state.Task = nil, nil
+		a.awaiting(dctx, false, "Procédure annulée")
+		return TaskAnswer{}, err
+	}
+	ans := *a.answer
+	raw, _ := json.Marshal(ans) // a TaskAnswer always marshals
+	if err := workflow.ExecuteActivity(ctx, orders.CloseTask, activities.CloseTaskInput{
+		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Status: "answered", Answer: raw, By: ans.Agent,
+		Summary: summarize(ans),
+	}).Get(ctx, nil); err != nil {
+		return TaskAnswer{}, err
+	}
+	a.task, a.state.Task = nil, nil
+	if n := len(a.state.Steps); n > 0 {
+		a.state.Steps[n-1].Status = StepRunning
+	}
+	a.awaiting(ctx, false, "Réponse de l'agent : "+summarize(ans))
+	return ans, nil
+}
+
+// wait blocks until the open task is answered, writing a reminder, then an
+// escalation, to the history when the answer is late.
+func (a *asker) wait(ctx workflow.Context, taskID int64) error {
+	var orders *activities.Orders
+	answered := func() bool { return a.answer != nil }
+	late := []struct {
+		after time.Duration
+		kind  string
+		msg   string
+	}{
+		{a.reminder, "task_reminder", fmt.Sprintf("Rappel : la tâche #%d attend une réponse depuis %s", taskID, frenchDuration(a.reminder))},
+		{a.escalation - a.reminder, "task_escalated", fmt.Sprintf("Escalade au superviseur : la tâche #%d attend une réponse depuis %s", taskID, frenchDuration(a.escalation))},
+	}
+	for _, l := range late {
+		if l.after <= 0 {
+			continue
+		}
+		ok, err := workflow.AwaitWithTimeout(ctx, l.after, answered)
+		if err != nil || ok {
+			return err
+		}
+		if err := workflow.ExecuteActivity(ctx, orders.RecordEvent, activities.NoteInput{
+			OrderNumber: a.number, Actor: a.actor, Key: fmt.Sprintf("%s/task/%d/%s", a.actor.WorkflowID, taskID, l.kind),
+			Kind: l.kind, Message: l.msg,
+		}).Get(ctx, nil); err != nil {
+			return err
+		}
+	}
+	return workflow.Await(ctx, answered)
+}
+
+// validate refuses an answer before it enters history.
+func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
+	switch {
+	case a.task == nil || a.answer != nil:
+		return order.Fieldf("task", "task #%d: this procedure is not waiting for an answer (already answered, or not asked yet)", ans.TaskID)
+	case ans.TaskID != a.task.ID:
+		return order.Fieldf("task", "task #%d is not the task this procedure waits on (#%d)", ans.TaskID, a.task.ID)
+	case strings.TrimSpace(ans.Agent) == "":
+		return order.Fieldf("agent", "say which agent answers")
+	}
+	offered := false
+	for _, o := range a.task.Options {
+		offered = offered || ans.Outcome == o
+	}
+	if !offered {
+		return order.Fieldf("outcome", "%q is not an answer to task #%d: answer one of %s", ans.Outcome, ans.TaskID, strings.Join(a.task.Options, ", "))
+	}
+	return checkAnswer(a.task.Kind, a.actor.Agent, ans)
+}
+
+// ErrTypeRefused is the type of an Update refused by its validator; the
+// failure's detail is the *order.FieldError naming what is wrong.
+const ErrTypeRefused = "Refused"
+
+// refusing wraps an Update validator so that its refusal reaches the caller
+// with the field it is about: the starter gives back an *order.FieldError,
+// and a form shows the message next to that field. A refusal that names no
+// field is about the task itself.
+func refusing[T any](validate func(workflow.Context, T) error) func(workflow.Context, T) error {
+	return func(ctx workflow.Context, in T) error {
+		err := validate(ctx, in)
+		if err == nil {
+			return nil
+		}
+		var fe *order.FieldError
+		if !errors.As(err, &fe) {
+			fe = &order.FieldError{Field: "task", Message: err.Error()}
+		}
+		return temporal.NewApplicationError(fe.Error(), ErrTypeRefused, *fe)
+	}
+}
+
+// checkAnswer holds what each kind of answer needs.
+func checkAnswer(kind, requester string, ans TaskAnswer) error {
+	switch ans.Outcome {
+	case AnswerRefundImpossible:
+		if strings.TrimSpace(ans.Reason) == "" {
+			return order.Fieldf("reason", "say why the refund is impossible (e.g. carte expirée)")
+		}
+	case AnswerReject:
+		if strings.TrimSpace(ans.Reason) == "" {
+			return order.Fieldf("reason", "say why the refund is rejected")
+		}
+	case AnswerPaybackTransfer:
+		if _, err := order.CheckIBAN(ans.IBAN); err != nil {
+			return err
+		}
+		if strings.TrimSpace(ans.AccountName) == "" {
+			return order.Fieldf("account_name", "give the account holder's name, as the bank knows it")
+		}
+	case AnswerPaybackCheque, AnswerChequeSent:
+		if err := checkChequeAddress(ans); err != nil {
+			return err
+		}
+	case AnswerChequeMailed:
+		if strings.TrimSpace(ans.Reference) == "" {
+			return order.Fieldf("reference", "give the number of the cheque mailed")
+		}
+	case AnswerSendWithNote:
+		if strings.TrimSpace(ans.Note) == "" {
+			return order.Fieldf("note", "write the personal paragraph, or send the email as it is")
+		}
+	}
+	if kind == TaskApproveRefund {
+		if ans.Role != "supervisor" && ans.Role != "admin" {
+			return order.Fieldf("role", "only a supervisor approves a refund above the limit")
+		}
+		if strings.EqualFold(ans.Agent, requester) {
+			return order.Fieldf("approver", "%s asked for this refund and cannot approve it: another supervisor must", ans.Agent)
+		}
+	}
+	return nil
+}
+
+// chequeAddress is the address a cheque goes to: the order's billing or
+// delivery address, or one typed by the agent.
+func chequeAddress(ans TaskAnswer, billing, delivery order.Address) (order.Address, error) {
+	if err := checkChequeAddress(ans); err != nil {
+		return order.Address{}, err
+	}
+	switch ans.Address {
+	case "billing":
+		return billing, nil
+	case "delivery":
+		return delivery, nil
+	}
+	t := ans.TypedAddress
+	country := t.Country
+	if country == "" {
+		country = "FR"
+	}
+	return order.Address{Name: t.Name, Line1: t.Line1, Line2: t.Line2, PostalCode: t.PostalCode, City: t.City, Country: country}, nil
+}
+
+// checkChequeAddress refuses a cheque address that is not chosen, or typed
+// incompletely.
+func checkChequeAddress(ans TaskAnswer) error {
+	switch ans.Address {
+	case "billing", "delivery":
+		return nil
+	case "typed":
+		t := ans.TypedAddress
+		if t == nil || strings.TrimSpace(t.Name) == "" || strings.TrimSpace(t.Line1) == "" || strings.TrimSpace(t.PostalCode) == "" || strings.TrimSpace(t.City) == "" {
+			return order.Fieldf("typed_address", "the cheque address needs a name, a street, a postal code and a city")
+		}
+		return nil
+	}
+	return order.Fieldf("address", "choose where the cheque goes: billing, delivery or typed")
+}
+
+// summarize says an answer in words, for the history.
+func summarize(a TaskAnswer) string {
+	switch a.Outcome {
+	case AnswerRefundDone:
+		if a.ProviderRef != "" {
+			return "remboursement effectué (référence " + a.ProviderRef + ")"
+		}
+		return "remboursement effectué"
+	case AnswerRefundImpossible:
+		return "remboursement impossible : " + a.Reason
+	case AnswerPaybackTransfer:
+		return "rembourser par virement sur " + order.MaskIBAN(a.IBAN)
+	case AnswerPaybackCheque:
+		return "rembourser par chèque"
+	case AnswerPaybackStoreCredit:
+		return "rembourser par un avoir"
+	case AnswerChequeSent:
+		return "le chèque a déjà été envoyé"
+	case AnswerChequeNotSent:
+		return "le chèque n'a pas été envoyé"
+	case AnswerChequeMailed:
+		return "chèque n° " + a.Reference + " envoyé"
+	case AnswerApprove:
+		return "remboursement approuvé par " + a.Agent
+	case AnswerReject:
+		return "remboursement refusé par " + a.Agent + " : " + a.Reason
+	case AnswerSend:
+		return "e-mail envoyé tel quel"
+	case AnswerSendWithNote:
+		return "e-mail envoyé avec un mot personnel"
+	case AnswerDontSend:
+		return "e-mail non envoyé"
+	}
+	return a.Outcome
+}
+
+// awaiting keeps the AwaitingAgent search attribute and the current
+// details in step with the open task.
+func (a *asker) awaiting(ctx workflow.Context, waiting bool, details string) {
+	// Only a bad key makes the upsert fail, and the attribute only helps
+	// operators find procedures: it must not fail one.
+	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrAwaitingAgent.ValueSet(waiting))
+	setDetails(ctx, a.number, details)
+}

@@ -1,0 +1,60 @@
+package workflows_test
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+var (
+	orders *activities.Orders
+	emails *activities.Emails
+	money  *activities.Money
+)
+
+// newEnv is a test environment with every procedure and activity
+// registered; a mock that was expected and never called fails the test.
+func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	env := s.NewTestWorkflowEnvironment()
+	env.RegisterActivity(orders)
+	env.RegisterActivity(emails)
+	env.RegisterActivity(money)
+	env.RegisterActivity(collect)
+	for _, p := range workflows.Procedures() {
+		if p.Name != workflows.ProcModifyContent && p.Name != workflows.ProcCancelRefund {
+			env.RegisterWorkflowWithOptions(p.Func, workflow.RegisterOptions{Name: p.Name})
+		}
+	}
+	t.Cleanup(func() { env.AssertExpectations(t) })
+	return env
+}
+
+// answer sends an agent's answer after a delay and records a refusal in rejected.
+func answer(env *testsuite.TestWorkflowEnvironment, after time.Duration, a workflows.TaskAnswer, rejected *error) {
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(workflows.UpdateAnswerTask, "", &testsuite.TestUpdateCallback{
+			OnAccept:   func() {},
+			OnReject:   func(err error) { *rejected = err },
+			OnComplete: func(any, error) {},
+		}, a)
+	}, after)
+}
+
+// expectCreditNote expects the credit note of a successful refund; the
+// order of these tests has no invoice, so none is issued.
+func expectCreditNote(env *testsuite.TestWorkflowEnvironment, amount int64) {
+	env.OnActivity(collect.IssueCreditNote, mock.Anything, mock.MatchedBy(func(in activities.CreditNoteInput) bool {
+		return in.Amount == amount
+	})).Return(activities.CreditNoteRef{}, nil).Once()
+}

@@ -1,0 +1,79 @@
+package workflows
+
+// MailCheque tracks a refund cheque until an agent mails it (seed 000: "une
+// demande de remboursement par chèque est en cours").
+//
+// Steps: WAIT FOR AN AGENT to mail the cheque and give its number
+// (cheque_mailed); record the refund as done. While the customer's own
+// cheque is not recorded as a payment, the refund cannot be recorded (never
+// more than was paid): the agent is told and asked again.
+// Compensation: cancelled while waiting, the cheque request is cancelled.
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// MailChequeInput is the cheque to mail.
+type MailChequeInput struct {
+	OrderNumber string        `json:"order_number"`
+	Agent       string        `json:"agent"`
+	RefundKey   string        `json:"refund_key"`
+	Amount      int64         `json:"amount_cents"`
+	Currency    string        `json:"currency"`
+	Address     order.Address `json:"address"`
+	Reminder    time.Duration `json:"reminder"`
+	Escalation  time.Duration `json:"escalation"`
+}
+
+// MailCheque runs the tracking; see the top of this file.
+func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
+	actor := activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent}
+	state := State{Procedure: ProcMailCheque, OrderNumber: in.OrderNumber}
+	ask := asker{number: in.OrderNumber, actor: actor, state: &state, reminder: in.Reminder, escalation: in.Escalation}
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (State, error) { return state, nil }); err != nil {
+		return "", err
+	}
+	if err := ask.register(ctx); err != nil {
+		return "", err
+	}
+	ctx = workflow.WithActivityOptions(ctx, dbActivity)
+	var money *activities.Money
+	amount := order.Money{Cents: in.Amount, Currency: in.Currency}.French()
+	a := in.Address
+	question := fmt.Sprintf("Envoyer un chèque de %s à %s, %s %s %s %s, puis indiquer son numéro.", amount, a.Name, a.Line1, a.Line2, a.PostalCode, a.City)
+	for attempt := 1; ; attempt++ {
+		step := state.begin("mail", "Envoyer le chèque de remboursement")
+		ans, err := ask.ask(ctx, fmt.Sprintf("mailed-%d", attempt), TaskChequeMailed, question, in.Amount, []string{AnswerChequeMailed})
+		if err != nil {
+			dctx, _ := workflow.NewDisconnectedContext(ctx)
+			_ = workflow.ExecuteActivity(dctx, money.CancelChequeRequest, in.RefundKey).Get(dctx, nil)
+			state.end(step, StepFailed, "procédure annulée")
+			return "", err
+		}
+		err = workflow.ExecuteActivity(ctx, money.RecordChequeMailed, activities.MailedInput{
+			OrderNumber: in.OrderNumber, Actor: activities.Actor{WorkflowID: actor.WorkflowID, Agent: ans.Agent},
+			Key: in.RefundKey, Amount: in.Amount, ChequeNumber: ans.Reference,
+		}).Get(ctx, nil)
+		var app *temporal.ApplicationError
+		if errors.As(err, &app) && app.Type() == activities.ErrTypeRefundTooLarge {
+			question = fmt.Sprintf("Le chèque du client n'est pas encore enregistré comme paiement : enregistrer d'abord son paiement, puis envoyer le chèque de %s à %s, %s %s et indiquer son numéro.", amount, a.Name, a.PostalCode, a.City)
+			state.end(step, StepFailed, "paiement du client pas encore enregistré")
+			continue
+		}
+		if err != nil {
+			state.end(step, StepFailed, err.Error())
+			return "", err
+		}
+		state.end(step, StepDone, "Chèque n° "+ans.Reference)
+		state.Done = true
+		return ans.Reference, nil
+	}
+}

@@ -1,0 +1,83 @@
+// Package workflows holds the procedures of orderdesk, one Temporal workflow
+// per file. Workflows are deterministic: they decide, activities act. They
+// never import store, payments or mail; they reach the world only through
+// the activity stubs of package activities.
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// TaskQueue is the queue every orderdesk worker polls.
+const TaskQueue = "orderdesk"
+
+// Procedure names: the workflow types, also the first part of workflow ids
+// and the value of the Procedure search attribute.
+const (
+	ProcModifyContent = "modify-content"
+)
+
+// Update and query names.
+const (
+	// UpdateAnswerTask carries an agent's answer to the task a procedure waits on.
+	UpdateAnswerTask = "answer-task"
+	// QueryStatus returns the procedure's State, for the UI and the CLI.
+	QueryStatus = "status"
+)
+
+// Search attributes set by every procedure so an operator finds it in the
+// Temporal Web UI ("OrderNumber = 'C-2026-000123'").
+var (
+	AttrOrderNumber   = temporal.NewSearchAttributeKeyKeyword("OrderNumber")
+	AttrCustomerEmail = temporal.NewSearchAttributeKeyKeyword("CustomerEmail")
+	AttrProcedure     = temporal.NewSearchAttributeKeyKeyword("Procedure")
+	AttrAwaitingAgent = temporal.NewSearchAttributeKeyBool("AwaitingAgent")
+)
+
+// SearchAttributes declares the search attributes above, for registering
+// them with a Temporal server (dev server, tests). Only keys and types count.
+func SearchAttributes() temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		AttrOrderNumber.ValueSet(""),
+		AttrCustomerEmail.ValueSet(""),
+		AttrProcedure.ValueSet(""),
+		AttrAwaitingAgent.ValueSet(false),
+	)
+}
+
+// WorkflowID builds a procedure's workflow id from the procedure, the order
+// and the caller's request id, so a double click or a retried request starts
+// one procedure, not two: modify-content/C-2026-000123/<request id>.
+func WorkflowID(procedure, orderNumber, requestID string) string {
+	return fmt.Sprintf("%s/%s/%s", procedure, orderNumber, requestID)
+}
+
+// Child procedures.
+const (
+	// ProcSettleDifference settles a change of total with the customer; a
+	// child of modify-content and cancel-refund.
+	ProcSettleDifference = "settle-difference"
+	// ProcMailCheque tracks a refund cheque until an agent mails it.
+	ProcMailCheque = "mail-cheque"
+)
+
+// ProcCancelRefund cancels items and/or refunds an amount (seeds 003, 004).
+const ProcCancelRefund = "cancel-refund"
+
+// Payment collection (seed 002): the procedure, its updates and query.
+const (
+	// ProcCollectPayment waits for an order's payment (or a balance due).
+	ProcCollectPayment = "collect-payment"
+	// ProcNotifyNewOrder tells the shop an order arrived.
+	ProcNotifyNewOrder = "notify-new-order"
+	// UpdateRecordPayment records a payment received (agent or provider webhook).
+	UpdateRecordPayment = "record-payment"
+	// UpdateSendInvoice emails the invoice to the customer.
+	UpdateSendInvoice = "send-invoice"
+	// UpdateConfirmPayment sends the payment confirmation (seed 002 step 7).
+	UpdateConfirmPayment = "send-payment-confirmation"
+	// QueryCollection returns the collection's CollectionState.
+	QueryCollection = "collection"
+)

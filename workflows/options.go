@@ -1,0 +1,47 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/orderdesk/orderdesk/activities"
+)
+
+// dbActivity is for steps that touch only PostgreSQL: short, and retried
+// until the database is back, since a step never gives up on an outage.
+var dbActivity = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        time.Minute,
+		NonRetryableErrorTypes: activities.NonRetryable,
+	},
+}
+
+// mailActivity is for handing an email to the provider: longer waits
+// between tries, since a provider outage can last.
+var mailActivity = workflow.ActivityOptions{
+	StartToCloseTimeout: time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        5 * time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        10 * time.Minute,
+		NonRetryableErrorTypes: activities.NonRetryable,
+	},
+}
+
+// providerActivity is for calls to a payment provider: retried with the
+// same idempotency key through outages, for as long as a day, since a
+// provider outage must not lose a refund.
+var providerActivity = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        5 * time.Minute,
+		NonRetryableErrorTypes: activities.NonRetryable,
+	},
+}

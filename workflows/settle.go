@@ -1,0 +1,374 @@
+package workflows
+
+// SettleDifference settles a change of total with the customer (DESIGN.md
+// procedure 2; seed 000's "Confirmation et règlement"). It is a child of
+// modify-content and cancel-refund.
+//
+// Steps, by how the customer paid:
+//   - a refund above the configured limit first WAITS FOR A SUPERVISOR
+//     (approve_refund), who is not the agent who asked;
+//   - direct means with a gateway: the refund row is reserved, then the
+//     provider refunds with the row's idempotency key; a permanent refusal
+//     (expired card) makes the refund impossible;
+//   - direct means without a gateway (or the gateway has no API): WAITS FOR
+//     AN AGENT to refund by hand: "refund done" or "refund impossible";
+//   - refund impossible: WAITS FOR AN AGENT to record how the customer wants
+//     to be paid back: bank transfer to an IBAN (a payout through the
+//     gateway), cheque to an address, or a voucher (store credit);
+//   - cheque: WAITS FOR AN AGENT to say whether the customer already sent
+//     the cheque: sent -> a cheque refund request for the difference to the
+//     address chosen with the customer, tracked by mail-cheque until mailed;
+//     not sent -> the first cheque is cancelled, a cheque of the new total
+//     replaces it;
+//   - the total went up after payment: a balance due;
+//   - nothing to settle: nothing happens.
+// Never refunds more than was paid net of refunds: the store refuses the
+// refund row otherwise, in the transaction that reserves it.
+// Compensation: cancelled while waiting, the open task is cancelled and a
+// reserved refund that moved no money is marked failed.
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// SettleInput is the difference to settle and what is needed to settle it.
+type SettleInput struct {
+	OrderNumber string              `json:"order_number"`
+	Agent       string              `json:"agent"` // who asked for the procedure
+	Method      order.PaymentMethod `json:"method"`
+	Currency    string              `json:"currency"`
+	Billing     order.Address       `json:"billing"`
+	Delivery    order.Address       `json:"delivery"`
+	Refund      int64               `json:"refund_cents"`      // to give back
+	BalanceDue  int64               `json:"balance_due_cents"` // still owed by the customer
+	// ChequeDifference is, for an order paid by cheque, the old total minus
+	// the new: what to give back if the customer's cheque is already in the
+	// post (not yet recorded as a payment).
+	ChequeDifference int64         `json:"cheque_difference_cents"`
+	ApproveAbove     int64         `json:"approve_above_cents"` // a refund above this waits for a supervisor (0: never)
+	Reminder         time.Duration `json:"reminder"`
+	Escalation       time.Duration `json:"escalation"`
+}
+
+// SettleResult is how the difference was settled, for the customer email.
+type SettleResult struct {
+	Outcome       string         `json:"outcome"` // activities.Outcome*
+	Amount        int64          `json:"amount_cents"`
+	Means         string         `json:"means,omitempty"` // how the money went back
+	ProviderRef   string         `json:"provider_ref,omitempty"`
+	Reason        string         `json:"reason,omitempty"`
+	Voucher       string         `json:"voucher,omitempty"`
+	IBAN          string         `json:"iban,omitempty"` // masked
+	ChequeAddress *order.Address `json:"cheque_address,omitempty"`
+	BalanceDue    int64          `json:"balance_due_cents,omitempty"`
+	CreditNote    string         `json:"credit_note,omitempty"` // the credit note of the refund, when the order was invoiced
+}
+
+type settle struct {
+	in    SettleInput
+	actor activities.Actor
+	state State
+	ask   asker
+	money func(int64) string
+}
+
+// SettleDifference runs the settlement; see the top of this file.
+func SettleDifference(ctx workflow.Context, in SettleInput) (SettleResult, error) {
+	s := &settle{in: in, actor: activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent}}
+	s.state = State{Procedure: ProcSettleDifference, OrderNumber: in.OrderNumber}
+	s.ask = asker{number: in.OrderNumber, actor: s.actor, state: &s.state, reminder: in.Reminder, escalation: in.Escalation}
+	s.money = func(c int64) string { return order.Money{Cents: c, Currency: in.Currency}.French() }
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (State, error) { return s.state, nil }); err != nil {
+		return SettleResult{}, err
+	}
+	if err := s.ask.register(ctx); err != nil {
+		return SettleResult{}, err
+	}
+	ctx = workflow.WithActivityOptions(ctx, dbActivity)
+	res, err := s.run(ctx)
+	// Version 1 issues the credit note of a refund after an invoice;
+	// settlements that started before it replay without it.
+	if err == nil && workflow.GetVersion(ctx, "credit-note-after-refund", workflow.DefaultVersion, 1) >= 1 {
+		err = s.creditNote(ctx, &res)
+	}
+	s.state.Done = true
+	if err != nil {
+		s.state.Error = err.Error()
+	}
+	return res, err
+}
+
+func (s *settle) run(ctx workflow.Context) (SettleResult, error) {
+	in := s.in
+	switch {
+	case in.Method == order.PayCheque && max(in.Refund, in.ChequeDifference) > 0:
+		return s.cheque(ctx, max(in.Refund, in.ChequeDifference))
+	case in.Refund > 0:
+		if res, ok, err := s.approve(ctx, in.Refund); err != nil || !ok {
+			return res, err
+		}
+		return s.refund(ctx, in.Refund)
+	case in.BalanceDue > 0:
+		return s.balanceDue(ctx)
+	}
+	return SettleResult{Outcome: activities.OutcomeNone}, nil
+}
+
+// approve asks a supervisor when the refund is above the limit.
+func (s *settle) approve(ctx workflow.Context, amount int64) (SettleResult, bool, error) {
+	if s.in.ApproveAbove <= 0 || amount <= s.in.ApproveAbove {
+		return SettleResult{}, true, nil
+	}
+	step := s.state.begin("approve", "Approbation du remboursement par un superviseur")
+	ans, err := s.ask.ask(ctx, "approve", TaskApproveRefund,
+		fmt.Sprintf("Approuver le remboursement de %s demandé par %s (au-delà de %s, un superviseur doit approuver) ?", s.money(amount), s.in.Agent, s.money(s.in.ApproveAbove)),
+		amount, []string{AnswerApprove, AnswerReject})
+	if err != nil {
+		return SettleResult{}, false, err
+	}
+	if ans.Outcome == AnswerReject {
+		s.state.end(step, StepDone, "Refusé : "+ans.Reason)
+		return SettleResult{Outcome: activities.OutcomeRefundRejected, Amount: amount, Reason: ans.Reason}, false, nil
+	}
+	s.state.end(step, StepDone, "Approuvé par "+ans.Agent)
+	return SettleResult{}, true, nil
+}
+
+// refund gives money back on the means the customer paid with: through
+// the gateway when there is one, else by hand; impossible -> payback.
+func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error) {
+	var orders *activities.Orders
+	var money *activities.Money
+	key := s.actor.WorkflowID + "/refund"
+	refund := activities.RefundInput{OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Method: s.in.Method, Status: "pending"}
+
+	step := s.state.begin("refund", fmt.Sprintf("Rembourser %s par %s", s.money(amount), s.in.Method.Label("fr")))
+	if err := workflow.ExecuteActivity(ctx, orders.ReserveRefund, refund).Get(ctx, nil); err != nil {
+		s.state.end(step, StepFailed, err.Error())
+		return SettleResult{}, err
+	}
+	var gw activities.GatewayOutcome
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, providerActivity), money.RefundThroughGateway, activities.GatewayRefundInput{
+		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Method: s.in.Method,
+	}).Get(ctx, &gw); err != nil {
+		s.compensate(ctx, refund, err)
+		s.state.end(step, StepFailed, err.Error())
+		return SettleResult{}, err
+	}
+	var outcome, reason, ref string
+	switch gw.Outcome {
+	case activities.GatewaySucceeded:
+		outcome, ref = AnswerRefundDone, gw.ProviderRef
+	case activities.GatewayDeclined:
+		outcome, reason = AnswerRefundImpossible, gw.Reason
+	default: // no API: by hand
+		ans, err := s.ask.ask(ctx, "refund", TaskRefundByHand,
+			fmt.Sprintf("Rembourser %s au client par %s (à la main, depuis le back-office du prestataire), puis répondre « Remboursement effectué » ou « Remboursement impossible ».",
+				s.money(amount), s.in.Method.Label("fr")),
+			amount, []string{AnswerRefundDone, AnswerRefundImpossible})
+		if err != nil {
+			s.compensate(ctx, refund, err)
+			return SettleResult{}, err
+		}
+		refund.Actor.Agent = ans.Agent
+		outcome, reason, ref = ans.Outcome, ans.Reason, ans.ProviderRef
+	}
+	if outcome == AnswerRefundDone {
+		refund.Status, refund.ProviderRef = "succeeded", ref
+		if err := workflow.ExecuteActivity(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
+			return SettleResult{}, err
+		}
+		s.state.end(step, StepDone, "Remboursement effectué")
+		return SettleResult{Outcome: activities.OutcomeRefunded, Amount: amount, Means: string(s.in.Method), ProviderRef: ref}, nil
+	}
+	refund.Status, refund.Reason = "impossible", reason
+	if err := workflow.ExecuteActivity(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
+		return SettleResult{}, err
+	}
+	s.state.end(step, StepDone, "Remboursement impossible : "+reason)
+	res, err := s.payback(ctx, amount)
+	if res.Reason == "" {
+		res.Reason = reason
+	}
+	return res, err
+}
+
+// payback asks how the customer wants to be paid back when the refund on
+// their means of payment is impossible, and does it.
+func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, error) {
+	var money *activities.Money
+	key := s.actor.WorkflowID + "/payback"
+	for attempt := 1; ; attempt++ {
+		step := s.state.begin("payback", "Rembourser autrement (virement, chèque ou avoir)")
+		ans, err := s.ask.ask(ctx, fmt.Sprintf("payback-%d", attempt), TaskPayback,
+			fmt.Sprintf("Le remboursement de %s est impossible sur le moyen de paiement d'origine. Contacter le client et indiquer comment il souhaite être remboursé : virement (IBAN), chèque ou avoir.", s.money(amount)),
+			amount, []string{AnswerPaybackTransfer, AnswerPaybackCheque, AnswerPaybackStoreCredit})
+		if err != nil {
+			return SettleResult{}, err
+		}
+		switch ans.Outcome {
+		case AnswerPaybackStoreCredit:
+			code := order.VoucherCode(s.actor.WorkflowID)
+			if err := workflow.ExecuteActivity(ctx, money.IssueStoreCredit, activities.StoreCreditInput{
+				OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Code: code,
+			}).Get(ctx, nil); err != nil {
+				return SettleResult{}, err
+			}
+			s.state.end(step, StepDone, "Avoir "+code)
+			return SettleResult{Outcome: activities.OutcomeStoreCredit, Amount: amount, Means: "store_credit", Voucher: code}, nil
+		case AnswerPaybackCheque:
+			addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
+			if err != nil {
+				return SettleResult{}, err
+			}
+			s.state.end(step, StepDone, "Chèque")
+			return s.chequeRefund(ctx, key, amount, addr)
+		}
+		var gw activities.GatewayOutcome
+		k := fmt.Sprintf("%s-%d", key, attempt) // a declined IBAN gets a new try with another key
+		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, providerActivity), money.PayoutToIBAN, activities.PayoutInput{
+			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: k, Amount: amount, IBAN: ans.IBAN, Name: ans.AccountName,
+		}).Get(ctx, &gw); err != nil {
+			return SettleResult{}, err
+		}
+		if gw.Outcome == activities.GatewayDeclined {
+			s.state.end(step, StepFailed, "Virement refusé : "+gw.Reason)
+			continue
+		}
+		s.state.end(step, StepDone, "Virement sur "+order.MaskIBAN(ans.IBAN))
+		return SettleResult{Outcome: activities.OutcomeBankTransfer, Amount: amount, Means: "bank_transfer", IBAN: order.MaskIBAN(ans.IBAN), ProviderRef: gw.ProviderRef}, nil
+	}
+}
+
+// cheque is seed 000's cheque branch: has the customer already sent it?
+func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error) {
+	step := s.state.begin("cheque", "Le client a-t-il envoyé le chèque ?")
+	ans, err := s.ask.ask(ctx, "cheque", TaskChequeSent,
+		fmt.Sprintf("Le client a-t-il déjà envoyé le chèque ? S'il l'a envoyé, choisir avec lui l'adresse où lui renvoyer un chèque de %s ; sinon, il enverra un chèque du nouveau montant.", s.money(amount)),
+		amount, []string{AnswerChequeSent, AnswerChequeNotSent})
+	if err != nil {
+		return SettleResult{}, err
+	}
+	if ans.Outcome == AnswerChequeNotSent {
+		s.state.end(step, StepDone, "Chèque pas encore envoyé : il sera remplacé")
+		return SettleResult{Outcome: activities.OutcomeChequeReplaced}, nil
+	}
+	s.state.end(step, StepDone, "Chèque déjà envoyé")
+	if res, ok, err := s.approve(ctx, amount); err != nil || !ok {
+		return res, err
+	}
+	addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
+	if err != nil {
+		return SettleResult{}, err
+	}
+	return s.chequeRefund(ctx, s.actor.WorkflowID+"/refund", amount, addr)
+}
+
+// chequeRefund records the cheque refund request and starts mail-cheque,
+// which tracks it until an agent mails the cheque; the settlement does not
+// wait for the post.
+func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, addr order.Address) (SettleResult, error) {
+	var money *activities.Money
+	step := s.state.begin("cheque-request", "Demande de remboursement par chèque")
+	in := activities.ChequeInput{OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Address: addr}
+	if err := workflow.ExecuteActivity(ctx, money.RequestChequeRefund, in).Get(ctx, nil); err != nil {
+		return SettleResult{}, err
+	}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        key + "/mail-cheque",
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrOrderNumber.ValueSet(s.in.OrderNumber), AttrProcedure.ValueSet(ProcMailCheque), AttrAwaitingAgent.ValueSet(true),
+		),
+	})
+	child := workflow.ExecuteChildWorkflow(cctx, ProcMailCheque, MailChequeInput{
+		OrderNumber: s.in.OrderNumber, Agent: s.in.Agent, RefundKey: key, Amount: amount, Currency: s.in.Currency, Address: addr,
+		Reminder: s.in.Reminder, Escalation: s.in.Escalation,
+	})
+	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
+		if !errors.As(err, &started) {
+			return SettleResult{}, err
+		}
+	}
+	s.state.end(step, StepDone, fmt.Sprintf("Chèque de %s à envoyer à %s, %s", s.money(amount), addr.Name, addr.City))
+	return SettleResult{Outcome: activities.OutcomeChequeRefund, Amount: amount, Means: "cheque", ChequeAddress: &addr}, nil
+}
+
+// balanceDue hands the difference to collect-payment (DESIGN.md procedure
+// 3), which asks the customer for it and waits for the payment on its own
+// timers; the settlement does not wait for the customer.
+func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
+	step := s.state.begin("balance", "Reste à payer par le client")
+	mode := activities.CollectManual
+	if s.in.Method.Direct() {
+		mode = activities.CollectLink
+	}
+	id := s.actor.WorkflowID + "/collect"
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        id,
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrOrderNumber.ValueSet(s.in.OrderNumber), AttrProcedure.ValueSet(ProcCollectPayment), AttrAwaitingAgent.ValueSet(false),
+		),
+	})
+	child := workflow.ExecuteChildWorkflow(cctx, ProcCollectPayment, CollectPaymentInput{
+		OrderNumber: s.in.OrderNumber, RequestID: "balance", Agent: s.in.Agent, Mode: mode,
+		BalanceDue: s.in.BalanceDue, Reason: "modification de la commande", Reminders: DefaultPaymentReminders(),
+	})
+	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
+		if !errors.As(err, &started) {
+			s.state.end(step, StepFailed, err.Error())
+			return SettleResult{}, err
+		}
+	}
+	s.state.end(step, StepDone, fmt.Sprintf("%s demandés au client (%s)", s.money(s.in.BalanceDue), id))
+	return SettleResult{Outcome: activities.OutcomeBalanceDue, BalanceDue: s.in.BalanceDue}, nil
+}
+
+// creditNote issues the credit note of a refund made after the order was
+// invoiced (seeds 003/004: "un avoir"). A cheque refund gets its note when
+// the cheque is mailed.
+func (s *settle) creditNote(ctx workflow.Context, res *SettleResult) error {
+	switch res.Outcome {
+	case activities.OutcomeRefunded, activities.OutcomeBankTransfer, activities.OutcomeStoreCredit:
+	default:
+		return nil
+	}
+	var collect *activities.Collect
+	key := s.actor.WorkflowID + "/refund"
+	if res.Outcome != activities.OutcomeRefunded {
+		key = s.actor.WorkflowID + "/payback"
+	}
+	var ref activities.CreditNoteRef
+	if err := workflow.ExecuteActivity(ctx, collect.IssueCreditNote, activities.CreditNoteInput{
+		OrderNumber: s.in.OrderNumber, Actor: s.actor, RefundKey: key, Amount: res.Amount, Reason: "remboursement",
+	}).Get(ctx, &ref); err != nil {
+		return err
+	}
+	res.CreditNote = ref.Number
+	return nil
+}
+
+// compensate marks a reserved refund failed when the procedure stops
+// before any money moved (cancelled while waiting, or failed for good).
+func (s *settle) compensate(ctx workflow.Context, refund activities.RefundInput, cause error) {
+	var orders *activities.Orders
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	refund.Status, refund.Reason = "failed", "procédure arrêtée avant le remboursement : "+cause.Error()
+	var canceled *temporal.CanceledError
+	if errors.As(cause, &canceled) {
+		refund.Reason = "procédure annulée avant le remboursement"
+	}
+	_ = workflow.ExecuteActivity(dctx, orders.SettleRefund, refund).Get(dctx, nil)
+}

@@ -1,0 +1,76 @@
+package workflows
+
+// Task kinds: what a procedure waits on a person for. Each kind has its
+// own answers (the Outcome of a TaskAnswer); the Update validator refuses
+// any other.
+const (
+	// TaskRefundByHand: the provider has no refund API (or refused for
+	// good): an agent refunds in the provider's back office.
+	// Answers: AnswerRefundDone, AnswerRefundImpossible (Reason required).
+	TaskRefundByHand = "refund_by_hand"
+	// TaskPayback: the refund was impossible; the agent records how the
+	// customer wants to be paid back.
+	// Answers: AnswerPaybackTransfer (IBAN, Name), AnswerPaybackCheque
+	// (Address), AnswerPaybackStoreCredit.
+	TaskPayback = "payback"
+	// TaskChequeSent: "has the customer already sent the cheque?" (seed 000).
+	// Answers: AnswerChequeSent (Address: where the refund cheque goes), AnswerChequeNotSent.
+	TaskChequeSent = "cheque_sent"
+	// TaskChequeMailed: a cheque refund waits until an agent mails it.
+	// Answer: AnswerChequeMailed (Reference: the cheque number).
+	TaskChequeMailed = "cheque_mailed"
+	// TaskApproveRefund: a refund above the configured amount waits for a
+	// supervisor, who is not the agent who asked for it.
+	// Answers: AnswerApprove, AnswerReject (Reason required).
+	TaskApproveRefund = "approve_refund"
+	// TaskReviewEmail: the agent sees the customer email before it goes
+	// (seed 000, last window). Answers: AnswerSend, AnswerSendWithNote
+	// (Note required), AnswerDontSend.
+	TaskReviewEmail = "review_email"
+)
+
+// Answers to tasks, by kind (see above).
+const (
+	AnswerRefundDone         = "refund_done"
+	AnswerRefundImpossible   = "refund_impossible"
+	AnswerPaybackTransfer    = "bank_transfer"
+	AnswerPaybackCheque      = "cheque"
+	AnswerPaybackStoreCredit = "store_credit"
+	AnswerChequeSent         = "cheque_sent"
+	AnswerChequeNotSent      = "cheque_not_sent"
+	AnswerChequeMailed       = "cheque_mailed"
+	AnswerApprove            = "approve"
+	AnswerReject             = "reject"
+	AnswerSend               = "send"
+	AnswerSendWithNote       = "send_with_note"
+	AnswerDontSend           = "dont_send"
+)
+
+// TaskAnswer is an agent's answer to the task a procedure waits on, sent
+// as the answer-task Update. Only the fields the answer needs are set.
+type TaskAnswer struct {
+	TaskID      int64  `json:"task_id"`
+	Outcome     string `json:"outcome"`                // one of the task's answers
+	Agent       string `json:"agent"`                  // who answers (email)
+	Role        string `json:"role,omitempty"`         // their role: agent, supervisor, admin (approvals need supervisor or admin)
+	ProviderRef string `json:"provider_ref,omitempty"` // refund done: the provider's reference
+	Reason      string `json:"reason,omitempty"`       // refund impossible, reject: why
+	Note        string `json:"note,omitempty"`         // send_with_note: the personal paragraph
+	IBAN        string `json:"iban,omitempty"`         // bank_transfer payback
+	AccountName string `json:"account_name,omitempty"` // bank_transfer payback: the account holder
+	// Address is where a cheque goes: "billing", "delivery", or a typed
+	// address in TypedAddress.
+	Address      string         `json:"address,omitempty"`
+	TypedAddress *AddressAnswer `json:"typed_address,omitempty"`
+	Reference    string         `json:"reference,omitempty"` // cheque_mailed: the cheque number
+}
+
+// AddressAnswer is a postal address typed by an agent.
+type AddressAnswer struct {
+	Name       string `json:"name"`
+	Line1      string `json:"line1"`
+	Line2      string `json:"line2,omitempty"`
+	PostalCode string `json:"postal_code"`
+	City       string `json:"city"`
+	Country    string `json:"country"`
+}

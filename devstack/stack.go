@@ -105,6 +105,7 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 			UIPort:    o.TemporalUIPort,
 			Namespace: o.Namespace,
 			Log:       s.logFile,
+			Progress:  p,
 		})
 		if tErr == nil {
 			fmt.Fprintf(p, "  Temporal dev server ready in %s\n", since(start))

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -52,6 +54,7 @@ type TemporalOptions struct {
 	Headless  bool      // no Web UI (tests)
 	LogLevel  string    // the server's log level; "warn" when empty
 	Log       io.Writer // the server's own output; nil discards it
+	Progress  io.Writer // where a restart during start-up is told; nil: Log only
 }
 
 // Temporal is a running Temporal dev server started by StartTemporal.
@@ -63,6 +66,7 @@ type Temporal struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
 	err  error         // its exit status, valid once done is closed
+	tail *tailWriter   // the end of its output, for start-up errors
 }
 
 // TemporalArgs are the arguments of `temporal server start-dev` for the
@@ -122,6 +126,12 @@ func FastDynamicConfig() []string {
 // own process group, so a Ctrl-C in the terminal reaches orderdesk, which
 // stops its worker before it stops the server; it is also killed if
 // orderdesk dies.
+//
+// A server that exits during start-up is started again, up to
+// startAttempts times: the dev server picks its internal ports (history,
+// matching, metrics, HTTP) itself at start-up, and on a busy machine another
+// process can take one between its choice and its bind. The error of the
+// last attempt carries the tail of the server's own output.
 func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 	if o.Bin == "" {
 		return nil, errors.New("devstack.StartTemporal: no Temporal CLI given (see TemporalCLI)")
@@ -140,7 +150,53 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 			return nil, err
 		}
 	}
-	hostPort := net.JoinHostPort("127.0.0.1", strconv.Itoa(o.Port))
+	if o.DBFile != "" {
+		if err := os.MkdirAll(filepath.Dir(o.DBFile), 0o755); err != nil {
+			return nil, fmt.Errorf("Temporal dev server: %w", err)
+		}
+	}
+	var errs []error
+	for attempt := 1; attempt <= startAttempts; attempt++ {
+		t, err := startTemporalOnce(ctx, o)
+		if err == nil {
+			return t, nil
+		}
+		errs = append(errs, err)
+		var exited *exitedError
+		if !errors.As(err, &exited) || ctx.Err() != nil {
+			break
+		}
+		if attempt < startAttempts {
+			msg := fmt.Sprintf("the Temporal dev server exited during start-up (attempt %d of %d: %v); starting it again\n", attempt, startAttempts, exited.status)
+			fmt.Fprint(logWriter(o), "orderdesk: "+msg)
+			if o.Progress != nil {
+				fmt.Fprint(o.Progress, "  "+msg)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
+			}
+		}
+	}
+	if len(errs) > 1 {
+		return nil, fmt.Errorf("%w (after %d attempts)", errs[len(errs)-1], len(errs))
+	}
+	return nil, errs[0]
+}
+
+// startAttempts is how many times StartTemporal starts a server that exits
+// during start-up before it gives up.
+const startAttempts = 3
+
+func logWriter(o TemporalOptions) io.Writer {
+	if o.Log == nil {
+		return io.Discard
+	}
+	return o.Log
+}
+
+// startTemporalOnce is one attempt of StartTemporal.
+func startTemporalOnce(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 	ports := []int{o.Port}
 	if !o.Headless {
 		ports = append(ports, o.UIPort)
@@ -150,27 +206,21 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 			return nil, fmt.Errorf("Temporal dev server: %w", err)
 		}
 	}
-	if o.DBFile != "" {
-		if err := os.MkdirAll(filepath.Dir(o.DBFile), 0o755); err != nil {
-			return nil, fmt.Errorf("Temporal dev server: %w", err)
-		}
-	}
-	log := o.Log
-	if log == nil {
-		log = io.Discard
-	}
+	tail := &tailWriter{max: 4096}
 	cmd := exec.Command(o.Bin, TemporalArgs(o)...)
-	cmd.Stdout, cmd.Stderr = log, log
+	cmd.Stdout = io.MultiWriter(logWriter(o), tail)
+	cmd.Stderr = cmd.Stdout
 	cmd.SysProcAttr = childProcAttr()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the Temporal dev server (%s): %w", o.Bin, err)
 	}
 	t := &Temporal{
-		HostPort:  hostPort,
+		HostPort:  net.JoinHostPort("127.0.0.1", strconv.Itoa(o.Port)),
 		UIURL:     uiURL(o),
 		Namespace: o.Namespace,
 		cmd:       cmd,
 		done:      make(chan struct{}),
+		tail:      tail,
 	}
 	go func() { t.err = cmd.Wait(); close(t.done) }()
 	if err := t.waitReady(ctx); err != nil {
@@ -178,6 +228,43 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// exitedError: the server process ended before it was ready.
+type exitedError struct {
+	status error
+	tail   string
+}
+
+func (e *exitedError) Error() string {
+	msg := fmt.Sprintf("the Temporal dev server exited during start-up (%v)", e.status)
+	if e.tail == "" {
+		return msg + " and printed nothing"
+	}
+	return msg + "; the end of its output:\n" + e.tail
+}
+
+// tailWriter keeps the last max bytes written to it.
+type tailWriter struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	if over := len(w.buf) - w.max; over > 0 {
+		w.buf = append(w.buf[:0], w.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.TrimSpace(string(w.buf))
 }
 
 // waitReady dials the frontend until it answers and lists the search
@@ -194,7 +281,7 @@ func (t *Temporal) waitReady(ctx context.Context) error {
 	for {
 		select {
 		case <-t.done:
-			return fmt.Errorf("the Temporal dev server exited during start-up (%v); its log says why", t.err)
+			return &exitedError{status: t.err, tail: t.tail.String()}
 		case <-ctx.Done():
 			return fmt.Errorf("the Temporal dev server on %s did not become ready: %w (last: %v)", t.HostPort, ctx.Err(), last)
 		case <-time.After(100 * time.Millisecond):

@@ -142,3 +142,38 @@ func TestStartTemporalPortInUse(t *testing.T) {
 		t.Fatalf("second server on port %d: err = %v, want 'already in use'", p, err)
 	}
 }
+
+// TestStartTemporalDiesAtStartUp: a server that dies during start-up (a
+// port taken between the dev server's choice and its bind) is started
+// again; when it keeps dying, the error shows the end of its output rather
+// than pointing at a log the caller may have deleted. Not parallel: a
+// script written while another test forks can fail to run with "text file
+// busy" (golang.org/issue/22315).
+func TestStartTemporalDiesAtStartUp(t *testing.T) {
+	dir := t.TempDir()
+	count := filepath.Join(dir, "starts")
+	bin := filepath.Join(dir, "temporal")
+	script := "#!/bin/sh\necho x >> " + count + "\necho 'panic: listen tcp 127.0.0.1:41234: bind: address already in use' >&2\nexit 2\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var log syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := StartTemporal(ctx, TemporalOptions{Bin: bin, Headless: true, Log: &log})
+	if err == nil {
+		t.Fatal("a server that always dies was reported started")
+	}
+	for _, want := range []string{"exited during start-up", "exit status 2", "address already in use", "after 3 attempts"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	b, _ := os.ReadFile(count)
+	if n := strings.Count(string(b), "x"); n != startAttempts {
+		t.Errorf("the server was started %d times, want %d", n, startAttempts)
+	}
+	if !strings.Contains(log.String(), "starting it again") {
+		t.Errorf("the log does not say the server is started again:\n%s", log.String())
+	}
+}

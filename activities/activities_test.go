@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/orderdesk/orderdesk/activities"
@@ -53,8 +54,15 @@ func twice[T any](t *testing.T, env *testsuite.TestActivityEnvironment, fn any, 
 
 func cardOrder(t *testing.T, st *store.Store) order.Order {
 	t.Helper()
+	return cardOrderNumbered(t, st, "C-2026-000501")
+}
+
+// cardOrderNumbered is cardOrder under another number, for tests that need
+// many orders.
+func cardOrderNumbered(t *testing.T, st *store.Store, number string) order.Order {
+	t.Helper()
 	o := order.Order{
-		Number: "C-2026-000501", Status: order.StatusPaid, Logistics: order.LogisticsAwaitingPrinting, PaymentMethod: order.PayCard,
+		Number: number, Status: order.StatusPaid, Logistics: order.LogisticsAwaitingPrinting, PaymentMethod: order.PayCard,
 		Customer:      order.Customer{Name: "Léa Dubois", Email: "lea.dubois@example.fr", Locale: "fr"},
 		Billing:       order.Address{Name: "Léa Dubois", Line1: "3 quai Saint-Vincent", PostalCode: "69001", City: "Lyon", Country: "FR"},
 		ShippingRules: order.ShippingRules{Method: "Colissimo", Fee: 690, FreeFrom: 5000, VATRate: 2000},
@@ -68,7 +76,7 @@ func cardOrder(t *testing.T, st *store.Store) order.Order {
 	o.Totals = order.Reprice(o)
 	o, err := st.InsertOrder(context.Background(), o)
 	require.NoError(t, err)
-	_, err = st.AddPayment(context.Background(), store.Payment{OrderID: o.ID, Method: "card", Amount: o.Totals.Total, Reference: "ch_501"})
+	_, err = st.AddPayment(context.Background(), store.Payment{OrderID: o.ID, Method: "card", Amount: o.Totals.Total, Reference: "ch_" + number})
 	require.NoError(t, err)
 	return o
 }
@@ -120,15 +128,53 @@ func TestEveryStepOfAProcedureIsSafeToRunTwice(t *testing.T) {
 	require.Len(t, refunds, 1)
 	require.Equal(t, store.RefundSucceeded, refunds[0].Status)
 
-	t1, t2 := twice[activities.TaskRef](t, env, orders.OpenTask, activities.TaskInput{
-		OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/task/x", Kind: "review_email", Question: "?", Options: []string{"send"},
-	})
-	require.Equal(t, t1.ID, t2.ID)
-
 	email := activities.ContentEmailInput{
 		OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/email", Removed: first.Result.Removed,
 		Shipping: first.Result.Shipping, NewTotal: first.Result.After.Total, Refund: refund.Amount, Outcome: activities.OutcomeRefunded,
 	}
+	// The email under review is the email as the customer will get it:
+	// both versions, to the customer, in their language.
+	draft, again := twice[activities.EmailPreview](t, env, emails.PreviewContentEmail, email)
+	require.Equal(t, draft, again)
+	require.Equal(t, "Votre commande C-2026-000501 a été modifiée", draft.Subject)
+	require.Equal(t, "lea.dubois@example.fr", draft.ToEmail)
+	require.Equal(t, "fr", draft.Locale)
+	require.Contains(t, draft.Text, "Thé vert Sencha")
+	require.Contains(t, draft.HTML, "Thé vert Sencha")
+	require.Contains(t, draft.HTML, "<p>Bonjour Léa Dubois,</p>")
+
+	t1, t2 := twice[activities.TaskRef](t, env, orders.OpenTask, activities.TaskInput{
+		OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/task/x", Kind: "review_email",
+		Question: "Envoyer cet e-mail au client ?", Options: []string{"send"}, Email: &draft,
+	})
+	require.Equal(t, t1.ID, t2.ID)
+	task, err := st.GetTask(ctx, t1.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Envoyer cet e-mail au client ?", task.Question)
+	require.Equal(t, &store.TaskEmail{ToEmail: draft.ToEmail, ToName: "Léa Dubois", Locale: "fr", Template: "content_modified",
+		Subject: draft.Subject, Text: draft.Text, HTML: draft.HTML}, task.Email)
+	history, err := st.ListEvents(ctx, o.ID)
+	require.NoError(t, err)
+	opened := 0
+	for _, e := range history {
+		if e.Kind == "task_opened" {
+			opened++
+			require.Contains(t, e.Message, "« "+draft.Subject+" »", "the history names the email under review")
+		}
+	}
+	require.Equal(t, 1, opened)
+
+	// An email without a subject is refused for good, naming the field.
+	env2 := suite.NewTestActivityEnvironment()
+	env2.RegisterActivity(orders)
+	_, err = env2.ExecuteActivity(orders.OpenTask, activities.TaskInput{
+		OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/task/y", Kind: "review_email",
+		Question: "Envoyer cet e-mail au client ?", Options: []string{"send"}, Email: &activities.EmailPreview{Text: "Bonjour"},
+	})
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	require.Equal(t, activities.ErrTypeInvalidInput, appErr.Type())
+	require.ErrorContains(t, err, "email.subject")
 	e1, e2 := twice[activities.EmailRef](t, env, emails.QueueContentEmail, email)
 	require.Equal(t, e1.ID, e2.ID)
 	twice[struct{}](t, env, emails.SendEmail, e1)

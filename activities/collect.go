@@ -164,7 +164,11 @@ func (c *Collect) IssueInvoice(ctx context.Context, in IssueInvoiceInput) (Invoi
 			inv, err = c.Store.CreateInvoice(ctx, store.InvoiceRequest{
 				Key: in.Key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: in.Reason,
 			})
-			if err == nil {
+			if errors.Is(err, store.ErrInvoiceExists) {
+				// An agent's « Créer une facture » committed between the
+				// read above and this insert: that invoice is the one.
+				inv, err = c.Store.CurrentInvoice(ctx, in.OrderNumber)
+			} else if err == nil {
 				_, err = c.Store.AddEvent(ctx, store.Event{
 					OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 					Kind: "invoice_issued", Key: in.Key + "/issued",

@@ -55,20 +55,36 @@ type ContentEmailInput struct {
 	ChequeAddress *order.Address `json:"cheque_address,omitempty"`
 }
 
-// EmailPreview is an email as the agent reviews it before it goes.
+// EmailPreview is an email as the agent reviews it before it goes: what
+// the customer will get, to whom, in both versions. Histories recorded
+// before the HTML version and the recipient were added hold only Subject
+// and Text.
 type EmailPreview struct {
-	Subject string `json:"subject"`
-	Text    string `json:"text"`
+	Subject  string `json:"subject"`
+	Text     string `json:"text"`
+	HTML     string `json:"html,omitempty"`
+	ToEmail  string `json:"to_email,omitempty"`
+	ToName   string `json:"to_name,omitempty"`
+	Locale   string `json:"locale,omitempty"`
+	Template string `json:"template,omitempty"`
+}
+
+// preview is a rendered email as the agent reviews it.
+func preview(o order.Order, msg mail.Message) EmailPreview {
+	return EmailPreview{
+		Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML,
+		ToEmail: o.Customer.Email, ToName: o.Customer.Name, Locale: msg.Locale, Template: msg.Template,
+	}
 }
 
 // PreviewContentEmail renders the email without writing it anywhere, for
 // the agent to review.
 func (m *Emails) PreviewContentEmail(ctx context.Context, in ContentEmailInput) (EmailPreview, error) {
-	_, msg, err := m.renderContent(ctx, in)
+	o, msg, err := m.renderContent(ctx, in)
 	if err != nil {
 		return EmailPreview{}, err
 	}
-	return EmailPreview{Subject: msg.Subject, Text: msg.Text}, nil
+	return preview(o, msg), nil
 }
 
 // renderContent renders the content-change email in the customer's language.
@@ -151,11 +167,11 @@ type CancelEmailInput struct {
 
 // PreviewCancelEmail renders the cancellation email for the agent to review.
 func (m *Emails) PreviewCancelEmail(ctx context.Context, in CancelEmailInput) (EmailPreview, error) {
-	_, msg, err := m.renderCancel(ctx, in)
+	o, msg, err := m.renderCancel(ctx, in)
 	if err != nil {
 		return EmailPreview{}, err
 	}
-	return EmailPreview{Subject: msg.Subject, Text: msg.Text}, nil
+	return preview(o, msg), nil
 }
 
 // QueueCancelEmail renders the cancellation email and writes it to the

@@ -18,6 +18,9 @@ type TaskInput struct {
 	Question    string   `json:"question"`
 	Amount      int64    `json:"amount_cents"`
 	Options     []string `json:"options"`
+	// Email is the customer email a review_email task asks about, as the
+	// preview rendered it; nil for every other task.
+	Email *EmailPreview `json:"email,omitempty"`
 }
 
 // TaskRef names the task a procedure waits on.
@@ -32,17 +35,26 @@ func (a *Orders) OpenTask(ctx context.Context, in TaskInput) (TaskRef, error) {
 	if err != nil {
 		return TaskRef{}, classify(err)
 	}
-	t, err := a.Store.CreateTask(ctx, store.Task{
+	task := store.Task{
 		Key: in.Key, OrderID: o.ID, WorkflowID: in.Actor.WorkflowID, Kind: in.Kind,
 		Question: in.Question, Amount: in.Amount, Options: in.Options,
-	})
+	}
+	about := ""
+	if e := in.Email; e != nil {
+		task.Email = &store.TaskEmail{
+			ToEmail: e.ToEmail, ToName: e.ToName, Locale: e.Locale, Template: e.Template,
+			Subject: e.Subject, Text: e.Text, HTML: e.HTML,
+		}
+		about = " (e-mail « " + e.Subject + " »)"
+	}
+	t, err := a.Store.CreateTask(ctx, task) // an email without a subject is an *order.FieldError: not retried
 	if err != nil {
 		return TaskRef{}, classify(err)
 	}
 	_, err = a.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "task_opened", Key: in.Key + "/opened",
-		Message: fmt.Sprintf("Tâche #%d pour un agent : %s", t.ID, in.Question),
+		Message: fmt.Sprintf("Tâche #%d pour un agent : %s%s", t.ID, in.Question, about),
 	})
 	return TaskRef{ID: t.ID}, classify(err)
 }

@@ -309,3 +309,55 @@ func TestModifyContentBadInputStartsNothing(t *testing.T) {
 	err := s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: 424242, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"})
 	require.ErrorContains(t, err, "task #424242 does not exist")
 }
+
+// TestModifyContentEmailReviewedThenSentWithANote: the agent reviews the
+// customer email before it goes and adds a paragraph; the email the
+// customer gets has it.
+func TestModifyContentEmailReviewedThenSentWithANote(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000907", order.LogisticsAwaitingPrinting)
+	name := "T-shirt Lyon M (bleu)"
+	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: o.Number, RequestID: "req-1", Agent: "marie@boutique.fr", Channel: order.ContactEmail, Notify: true, ReviewEmail: true,
+		Change: order.ContentChange{Edits: []order.LineEdit{{LineID: o.Lines[1].ID, Name: &name}}, RecalcShipping: true},
+	})
+	require.NoError(t, err)
+	task := waitForTask(t, s, run.WorkflowID)
+	require.Equal(t, workflows.TaskReviewEmail, task.Kind)
+	require.Equal(t, workflows.QuestionReviewEmail, task.Question)
+
+	// The task holds the email as the customer will get it, and nothing is
+	// in the outbox before the agent answers.
+	open, err := s.store.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	require.Equal(t, workflows.QuestionReviewEmail, open.Question)
+	require.NotNil(t, open.Email)
+	require.Equal(t, "Votre commande C-2026-000907 a été modifiée", open.Email.Subject)
+	require.Equal(t, "camille.martin@example.fr", open.Email.ToEmail)
+	require.Contains(t, open.Email.Text, name)
+	require.Contains(t, open.Email.HTML, "<p>Bonjour Camille Martin,</p>")
+	require.Contains(t, open.Email.HTML, name)
+	emails, err := s.store.ListEmails(ctx, o.ID)
+	require.NoError(t, err)
+	require.Empty(t, emails)
+
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerSendWithNote, Note: "Merci de votre patience.", Agent: "marie@boutique.fr"}))
+	var res workflows.ModifyContentResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	recordHistory(t, s.client, run.WorkflowID, "modify_content_review_email")
+
+	// The customer gets the email reviewed, with the agent's paragraph.
+	emails, err = s.store.ListEmails(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, emails, 1)
+	require.Equal(t, store.EmailSent, emails[0].Status)
+	require.Equal(t, open.Email.Subject, emails[0].Subject)
+	require.Contains(t, emails[0].BodyText, "Merci de votre patience.")
+	require.Contains(t, emails[0].BodyHTML, "Merci de votre patience.")
+	require.Contains(t, emails[0].BodyHTML, name)
+	closed, err := s.store.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.TaskAnswered, closed.Status)
+	require.Equal(t, open.Email, closed.Email, "the task keeps the email the agent reviewed")
+}

@@ -5,30 +5,37 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/orderdesk/orderdesk/order"
 )
 
 const taskColumns = `t.id, t.key, t.order_id, o.number AS order_number, t.workflow_id, t.kind, t.question,
-	t.amount_cents AS amount, t.options, t.status, t.answer, t.answered_by, t.created_at, t.answered_at`
+	t.amount_cents AS amount, t.options, t.status, t.answer, t.answered_by, t.created_at, t.answered_at, t.email`
 
 const taskFrom = ` FROM agent_tasks t JOIN orders o ON o.id = t.order_id `
 
-// CreateTask records what a procedure waits on an agent for. There is one
-// task per Key: creating it again returns the existing task as it is now
-// (perhaps answered already), so a retried step does not ask twice.
+// CreateTask records what a procedure waits on an agent for, with the
+// email under review if any. There is one task per Key: creating it again
+// returns the existing task as it is now (perhaps answered already), so a
+// retried step does not ask twice.
 func (s *Store) CreateTask(ctx context.Context, t Task) (Task, error) {
 	if t.Key == "" {
 		return Task{}, fmt.Errorf("store.CreateTask: a task needs a key")
+	}
+	if t.Email != nil && strings.TrimSpace(t.Email.Subject) == "" {
+		return Task{}, fmt.Errorf("store.CreateTask(%s): %w", t.Key, order.Fieldf("email.subject", "the email under review has no subject"))
 	}
 	if t.Options == nil {
 		t.Options = []string{}
 	}
 	_, err := s.pool.Exec(ctx, `
-		INSERT INTO agent_tasks (key, order_id, workflow_id, kind, question, amount_cents, options)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		INSERT INTO agent_tasks (key, order_id, workflow_id, kind, question, amount_cents, options, email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (key) DO NOTHING`,
-		t.Key, t.OrderID, t.WorkflowID, t.Kind, t.Question, t.Amount, t.Options)
+		t.Key, t.OrderID, t.WorkflowID, t.Kind, t.Question, t.Amount, t.Options, t.Email)
 	if err != nil {
 		return Task{}, fmt.Errorf("store.CreateTask(%s): %w", t.Key, err)
 	}

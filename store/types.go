@@ -124,6 +124,22 @@ type Task struct {
 	AnsweredBy  string          `json:"answered_by"`
 	CreatedAt   time.Time       `json:"created_at"`
 	AnsweredAt  *time.Time      `json:"answered_at,omitempty"`
+	// Email is the customer email a review_email task asks about, as it
+	// will go; nil for other tasks and for reviews opened before it was
+	// recorded (their Question holds the email as text).
+	Email *TaskEmail `json:"email,omitempty"`
+}
+
+// TaskEmail is a customer email as an agent reviews it before it goes:
+// rendered, not yet in the outbox (agent_tasks.email).
+type TaskEmail struct {
+	ToEmail  string `json:"to_email"`
+	ToName   string `json:"to_name,omitempty"`
+	Locale   string `json:"locale,omitempty"`
+	Template string `json:"template,omitempty"`
+	Subject  string `json:"subject"`
+	Text     string `json:"text"`
+	HTML     string `json:"html,omitempty"` // empty: the email has only its text version
 }
 
 // Agent roles.

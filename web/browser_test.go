@@ -92,6 +92,10 @@ func newChromium(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// A sandboxed iframe (the emails shown as the customer sees them)
+		// renders in the page's process, so a test reads it through the
+		// page's DOM; its sandbox (no script, no same origin) still holds.
+		chromedp.Flag("disable-features", "IsolateSandboxedIframes"),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	)
@@ -163,6 +167,24 @@ func (b *browser) text(sel string) string {
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("reading %s (%s): %v\n%s", sel, b.name, err, b.screenshot("read "+sel))
+	}
+	return strings.TrimSpace(s)
+}
+
+// frameText reads the text an iframe of the page shows: the email under
+// review, in its sandboxed iframe (newChromium keeps such iframes in the
+// page's process, where the page's DOM reaches them).
+func (b *browser) frameText(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	frames, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(sel)))
+	if err != nil || len(frames) != 1 {
+		b.t.Fatalf("finding the iframe %s (%s): %d found, %v\n%s", sel, b.name, len(frames), err, b.screenshot("find "+sel))
+	}
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body"), chromedp.FromNode(frames[0])))
+	if err != nil {
+		b.t.Fatalf("reading the iframe %s (%s): %v\n%s", sel, b.name, err, b.screenshot("read "+sel))
 	}
 	return strings.TrimSpace(s)
 }
@@ -588,14 +610,16 @@ func TestBrowserModifyContentAddAndReprice(t *testing.T) {
 	asked := marie.follow(map[string]answerer{
 		workflows.TaskReviewEmail: func(b *browser, id string) {
 			subject = b.text("#email-" + id + " .subject")
-			body = b.text("#email-" + id + " .email-text")
+			body = b.frameText("#email-" + id + " iframe.email-body")
 			click(workflows.AnswerSend)(b, id)
 		},
 	}, "")
 	if !slices.Contains(asked, workflows.TaskReviewEmail) {
 		t.Fatalf("tasks asked %v: no email to review", asked)
 	}
-	if subject == "" || !strings.Contains(body, "AFF-A3") && !strings.Contains(body, "Affiche Lyon A3") {
+	// The agent reads the email as the customer will: its subject, then
+	// its HTML version, greeting and added product included.
+	if subject != "Votre commande "+o.Number+" a été modifiée" || !strings.Contains(body, "Bonjour Camille Martin,") || !strings.Contains(body, "Affiche Lyon A3") {
 		t.Errorf("the email under review: subject %q, body %q", subject, body)
 	}
 

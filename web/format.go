@@ -45,7 +45,6 @@ func (s *server) funcsFor(lang string) template.FuncMap {
 		"stepStatus":     func(v string) string { return tr(stepStatusLabel(v)) },
 		"procedureURL":   procedureURL,
 		"fieldError":     fieldErrorOf,
-		"reviewedEmail":  emailOfQuestion,
 		"cents":          centsInput,
 		"dict":           dict,
 		"has":            has,
@@ -182,7 +181,12 @@ func actorLabel(kind, actor string) string {
 }
 
 var procedureLabels = map[string]string{
-	workflows.ProcModifyContent: "Modification du contenu",
+	workflows.ProcModifyContent:    "Modification du contenu",
+	workflows.ProcCancelRefund:     "Annulation et remboursement",
+	workflows.ProcSettleDifference: "Règlement de la différence",
+	workflows.ProcMailCheque:       "Envoi du chèque de remboursement",
+	workflows.ProcCollectPayment:   "Encaissement du paiement",
+	workflows.ProcNotifyNewOrder:   "Avis de nouvelle commande",
 }
 
 // procedureLabel names a procedure for an agent, from its type or from a

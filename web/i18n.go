@@ -40,6 +40,8 @@ var englishTexts = map[string]string{
 	"Recalculer les frais de port": "Recalculate the shipping fee", "Moyen de contact": "Contact channel",
 	"Confirmation et règlement": "Confirmation and settlement", "Retour": "Back",
 	"Modification du contenu": "Content modification", "Annulation et remboursement": "Cancellation and refund",
+	"Règlement de la différence": "Settling the difference", "Envoi du chèque de remboursement": "Mailing the refund cheque",
+	"Encaissement du paiement": "Payment collection", "Avis de nouvelle commande": "New order notice",
 	// Modify content: seed 001's edits and added products, the confirmation
 	"Sélection de produits": "Choose the products", "Frais de port et contact": "Shipping and contact",
 	"Cochez les produits que le client veut retirer ou dont il change la quantité, puis réglez la « Qté fin » (0 retire le produit). Vous pouvez aussi corriger le SKU, le nom et le prix unitaire.": "Tick the products the customer removes or whose quantity changes, then set the “Final qty” (0 removes the product). You can also correct the SKU, the name and the unit price.",
@@ -68,6 +70,8 @@ var englishTexts = map[string]string{
 	"E-mail au client":                       "Email to the customer", "Objet": "Subject",
 	"L'e-mail part tel quel.": "The email goes as it is.", "Le client ne recevra pas cet e-mail.": "The customer will not receive this email.",
 	"Paragraphe personnel, ajouté à l'e-mail": "Personal paragraph, added to the email",
+	"Envoyer cet e-mail au client ?":          "Send this email to the customer?", "À": "To",
+	"Contenu de l'e-mail": "Email content", "Version texte": "Text version",
 	// Tasks and procedures
 	"tâche ouverte": "open task", "tâches ouvertes": "open tasks", ", la plus ancienne en premier.": ", oldest first.",
 	"Lancée le": "Started on", "La procédure démarre…": "The procedure is starting…",
@@ -100,7 +104,14 @@ var englishTexts = map[string]string{
 	"À payer": "To pay", "Imprimer (PDF)": "Print (PDF)", "Aucune facture.": "No invoice.", "Créer une facture": "Create an invoice",
 	"Avoirs": "Credit notes", "facture": "invoice", "Paiements reçus": "Payments received", "Aucun paiement reçu.": "No payment received.",
 	"Mandat-poste": "Money order", "Payé": "Paid", "remboursé": "refunded", "net": "net",
-	// Procedure steps, as the procedures name them, and their retries
+	// The order's procedures
+	"Début": "Start", "Fin": "End", "Dans Temporal": "In Temporal", "bloque la commande": "holds the order",
+	"inconnu": "unknown", "attend un agent": "waiting for an agent", "dernier événement": "last event",
+	"Aucune procédure n'a porté sur cette commande.": "No procedure has run on this order.",
+	// A collection's reminders (payment page)
+	"Annulation de la commande et e-mail au client": "Cancellation of the order and email to the customer",
+	"Fin de la demande de complément":               "End of the balance request",
+	// Procedure steps, as workers older than the step texts (steps_i18n.go) name them, and their retries
 	"Annuler la commande non payée": "Cancel the unpaid order", "Annuler les articles": "Cancel the items",
 	"Approbation du remboursement par un superviseur": "Refund approval by a supervisor", "Attendre le paiement": "Wait for the payment",
 	"Créer la facture": "Create the invoice", "Demande de remboursement par chèque": "Cheque refund request",

@@ -3,14 +3,17 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // nextTo returns the message shown right after the input named field (in
@@ -188,35 +191,140 @@ func TestModifyContentInEnglish(t *testing.T) {
 	mustContain(t, a.page("/orders/"+o.Number+"/payment"), "Payment and invoices", "Collect the payment", "How the customer pays")
 }
 
-// TestReviewEmailTask: the email under review is shown as an email (its
-// subject, then its text as written), with the three answers.
+// TestReviewEmailTask: a procedure waits for the agent to review the
+// customer email. Its page and the inbox ask a short question and show the
+// email as the customer will get it: the subject, the recipient and the
+// HTML version in a sandboxed iframe. The agent's paragraph reaches the
+// customer. A review task opened before the email was a field of the task
+// shows its question as it was written.
 func TestReviewEmailTask(t *testing.T) {
 	a := newPaymentApp(t)
+	ctx := context.Background()
 	o := insertPaidOrder(t, a.store, "C-2026-000933", order.PayCard)
-	wf := "modify-content/" + o.Number + "/req-1"
-	q := "Relire l'e-mail avant envoi au client.\n\nObjet : Votre commande " + o.Number + " a été modifiée\n\nBonjour Camille,\n\n<b>Produits ajoutés</b> : 1 × Affiche\n\nCordialement"
-	task, err := a.store.CreateTask(context.Background(), store.Task{Key: wf + "/email", OrderID: o.ID, WorkflowID: wf, Kind: "review_email",
+	shirt := fmt.Sprint(o.Lines[1].ID)
+
+	// Rename the T-shirt: no money moves, the procedure goes straight to the email.
+	f := modifyForm(o)
+	f.Set("name_"+shirt, "T-shirt Lyon M bleu nuit")
+	f.Set("step", "confirm")
+	rec := a.post("/orders/"+o.Number+"/modify", f)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("confirm: status %d\n%s", rec.Code, rec.Body)
+	}
+	procedure := rec.Header().Get("Location")
+	task := waitForOpenTask(t, a.store, o.ID, workflows.TaskReviewEmail)
+	id := fmt.Sprint(task.ID)
+	subject := "Votre commande " + o.Number + " a été modifiée"
+
+	for _, path := range []string{procedure, "/tasks"} {
+		body := a.page(path)
+		mustContain(t, body,
+			`<article class="email-review" id="email-`+id+`"`,
+			`<span class="subject">`+esc(subject)+`</span>`,
+			esc("Camille Martin <camille.martin@example.fr>"),
+			`<iframe class="email-body" sandbox="" referrerpolicy="no-referrer"`,
+			`id="answer-`+id+`-send"`, `<textarea name="note" id="note-`+id+`"`, `id="answer-`+id+`-send_with_note"`, `id="answer-`+id+`-dont_send"`)
+		// What the customer will see is the HTML in the iframe, escaped
+		// into its srcdoc so that it cannot close the iframe.
+		email := srcdoc(t, body, path)
+		for _, line := range []string{"Bonjour Camille Martin,", "T-shirt Lyon M bleu nuit", "Le nouveau montant de votre commande est de"} {
+			if !strings.Contains(email, line) {
+				t.Errorf("%s: the email under review lacks %q:\n%s", path, line, email)
+			}
+		}
+		if strings.Contains(body, "<p>Bonjour Camille Martin,</p>") {
+			t.Errorf("%s: the email's HTML is part of the page instead of its sandboxed iframe", path)
+		}
+	}
+	mustContain(t, a.page(procedure), `<p class="q">`+esc(workflows.QuestionReviewEmail)+`</p>`)
+	// The row of the inbox asks the question and names the subject, not the whole email.
+	body := a.page("/tasks")
+	row := body[strings.Index(body, `id="row-`+id+`"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	mustContain(t, row, esc(workflows.QuestionReviewEmail), esc(subject))
+	mustNotContain(t, row, "Bonjour", "srcdoc")
+
+	// A note left empty is refused next to the textarea, on the inbox.
+	rec = a.post("/tasks/"+id+"/answer", url.Values{"outcome": {"send_with_note"}, "note": {"  "}, "back": {"/tasks"}})
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("empty note: status %d", rec.Code)
+	}
+	mustContain(t, rec.Body.String(), esc("Écrivez le paragraphe à ajouter à l'e-mail."), `id="email-`+id+`"`)
+
+	// An agent who chose English reads the question in English; the email stays as the customer gets it.
+	ag, err := a.store.AgentByEmail(ctx, "marie@boutique.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SetAgentLocale(ctx, ag.ID, "en"); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, a.page(procedure), "Send this email to the customer?", `<span class="subject">`+esc(subject)+`</span>`)
+	if err := a.store.SetAgentLocale(ctx, ag.ID, "fr"); err != nil {
+		t.Fatal(err)
+	}
+
+	rec = a.post("/tasks/"+id+"/answer", url.Values{"outcome": {"send_with_note"}, "note": {"Merci de votre patience."}, "back": {procedure}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("send with a note: status %d\n%s", rec.Code, rec.Body)
+	}
+	var sent []store.Email
+	deadline := time.Now().Add(30 * time.Second)
+	for len(sent) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		if sent, err = a.store.ListEmails(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(sent) != 1 || sent[0].Subject != subject || !strings.Contains(sent[0].BodyHTML, "Merci de votre patience.") {
+		t.Fatalf("the email written: %+v, want one with the subject under review and the agent's paragraph", sent)
+	}
+
+	// A review task of before: its question holds the email, shown as it is.
+	old := insertPaidOrder(t, a.store, "C-2026-000934", order.PayCard)
+	wf := "modify-content/" + old.Number + "/req-1"
+	q := "Relire l'e-mail avant envoi au client.\n\nObjet : Votre commande " + old.Number + " a été modifiée\n\nBonjour Camille,\n\nCordialement"
+	legacy, err := a.store.CreateTask(ctx, store.Task{Key: wf + "/task/email", OrderID: old.ID, WorkflowID: wf, Kind: workflows.TaskReviewEmail,
 		Question: q, Options: []string{"send", "send_with_note", "dont_send"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := fmt.Sprint(task.ID)
-	body := a.page("/tasks")
-	mustContain(t, body,
-		`<article class="email-review" id="email-`+id+`"`,
-		`<span class="subject">`+esc("Votre commande "+o.Number+" a été modifiée")+`</span>`,
-		`<div class="email-text">Bonjour Camille,`+"\n\n"+esc("<b>Produits ajoutés</b> : 1 × Affiche")+"\n\nCordialement</div>",
-		`id="answer-`+id+`-send"`, `<textarea name="note" id="note-`+id+`"`, `id="answer-`+id+`-send_with_note"`, `id="answer-`+id+`-dont_send"`)
-	// The row of the inbox says what to do and the subject, not the whole email.
-	row := body[strings.Index(body, `id="row-`+id+`"`):]
+	lid := fmt.Sprint(legacy.ID)
+	body = a.page("/tasks")
+	row = body[strings.Index(body, `id="row-`+lid+`"`):]
 	row = row[:strings.Index(row, "</tr>")]
-	mustContain(t, row, esc("Relire l'e-mail avant envoi au client."), "Objet")
-	mustNotContain(t, row, "Cordialement")
+	mustContain(t, row, `<td class="question">`+esc(q)+`</td>`)
+	mustContain(t, body, `id="answer-`+lid+`-send"`, `id="answer-`+lid+`-dont_send"`)
+	mustNotContain(t, body, `id="email-`+lid+`"`)
+}
 
-	// A note left empty is refused next to the textarea, on the inbox.
-	rec := a.post("/tasks/"+id+"/answer", url.Values{"outcome": {"send_with_note"}, "note": {"  "}, "back": {"/tasks"}})
-	if rec.Code != http.StatusUnprocessableEntity {
-		t.Fatalf("empty note: status %d", rec.Code)
+// waitForOpenTask waits until the order has an open task of the kind.
+func waitForOpenTask(t *testing.T, st *store.Store, orderID int64, kind string) store.Task {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		ts, err := st.ListTasks(context.Background(), orderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range ts {
+			if x.Kind == kind && x.Status == store.TaskOpen {
+				return x
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	mustContain(t, rec.Body.String(), esc("Écrivez le paragraphe à ajouter à l'e-mail."))
+	t.Fatalf("order #%d: no open %s task after 30 s", orderID, kind)
+	return store.Task{}
+}
+
+// srcdoc is the HTML of the one sandboxed email iframe of a page, as the
+// iframe shows it.
+func srcdoc(t *testing.T, body, path string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<iframe class="email-body" sandbox="" [^>]*srcdoc="([^"]*)"`).FindAllStringSubmatch(body, -1)
+	if len(m) != 1 {
+		t.Fatalf("%s: %d sandboxed email iframes, want 1", path, len(m))
+	}
+	return html.UnescapeString(m[0][1])
 }

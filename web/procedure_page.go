@@ -22,9 +22,10 @@ type procedureData struct {
 	Task        *store.Task // the open task the procedure waits on, if any
 	Form        *taskForm   // a refused answer to it, to show again
 	Done        bool
+	Error       string // why the procedure failed, in the agent's language
 }
 
-// stepView is one step as the page shows it.
+// stepView is one step as the page shows it, in the agent's language.
 type stepView struct {
 	Label, Status, Detail string
 	Retry                 string // a retrying step, in plain words
@@ -95,6 +96,7 @@ func (s *server) procedureData(r *http.Request, id string) (procedureData, error
 	}
 	d.Title = procedureLabel(id) + " — " + d.OrderNumber
 	d.Steps = steps(p, langOf(r))
+	d.Error = stepText(p.State.ErrorText, p.State.Error, langOf(r))
 	if p.State.Task != nil {
 		t, err := s.store.GetTask(ctx, p.State.Task.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -109,7 +111,9 @@ func (s *server) procedureData(r *http.Request, id string) (procedureData, error
 
 // steps merges the procedure's own steps with what Temporal says of the
 // activity running now: a step that retries says so, and when it tries
-// again.
+// again. Labels and details are said in lang from their keys; a step
+// without keys (a worker older than them) shows the French it wrote, its
+// label through the dictionary.
 func steps(p starter.Progress, lang string) []stepView {
 	var out []stepView
 	var retry string
@@ -119,14 +123,18 @@ func steps(p starter.Progress, lang string) []stepView {
 		}
 	}
 	for _, st := range p.State.Steps {
-		v := stepView{Label: st.Label, Status: st.Status, Detail: st.Detail}
+		label := st.Label
+		if lang == "en" {
+			label = english(label)
+		}
+		v := stepView{Label: stepText(st.LabelText, label, lang), Status: st.Status, Detail: stepText(st.DetailText, st.Detail, lang)}
 		if st.Status == workflows.StepRunning && retry != "" {
 			v.Retry, retry = retry, ""
 		}
 		out = append(out, v)
 	}
 	if retry != "" { // no step of the procedure claims it: show it alone
-		out = append(out, stepView{Label: "Étape en cours", Status: workflows.StepRunning, Retry: retry})
+		out = append(out, stepView{Label: say(lang, "Étape en cours", "Step in progress"), Status: workflows.StepRunning, Retry: retry})
 	}
 	return out
 }

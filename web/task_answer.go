@@ -206,27 +206,3 @@ func refusalText(field, msg, lang string) string {
 	}
 	return msg
 }
-
-// reviewedEmail is the email a review_email task shows, read back from
-// the task's question ("Relire l'e-mail avant envoi au client.\n\nObjet :
-// <subject>\n\n<text body>").
-type reviewedEmail struct {
-	Intro, Subject, Body string
-	OK                   bool // the question has the email's shape
-}
-
-// emailOfQuestion splits a review_email question into the request, the
-// subject and the body; OK is false for a question of another shape,
-// which is then shown as it is.
-func emailOfQuestion(q string) reviewedEmail {
-	q = strings.ReplaceAll(q, "\r\n", "\n")
-	intro, rest, ok := strings.Cut(q, "\n\nObjet : ")
-	if !ok {
-		intro, rest, ok = strings.Cut(q, "\n\nObjet\u00a0: ")
-	}
-	if !ok {
-		return reviewedEmail{Intro: q}
-	}
-	subject, body, _ := strings.Cut(rest, "\n\n")
-	return reviewedEmail{Intro: strings.TrimSpace(intro), Subject: strings.TrimSpace(subject), Body: strings.Trim(body, "\n"), OK: true}
-}

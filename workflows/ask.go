@@ -49,12 +49,28 @@ func (a *asker) register(ctx workflow.Context) error {
 // the step (unique within the procedure). When the procedure is cancelled
 // while waiting, the task is closed as cancelled and the error returned.
 func (a *asker) ask(ctx workflow.Context, key, kind, question string, amount int64, options []string) (TaskAnswer, error) {
+	return a.askAbout(ctx, key, kind, question, amount, options, nil)
+}
+
+// reviewEmail asks the agent to review the customer email draft before it
+// goes: send it as is, with a personal paragraph, or not at all. The task
+// carries the email as rendered, which the agent UI shows as the customer
+// will see it; the question stays a question.
+func (a *asker) reviewEmail(ctx workflow.Context, key string, draft activities.EmailPreview) (TaskAnswer, error) {
+	return a.askAbout(ctx, key, TaskReviewEmail, QuestionReviewEmail, 0,
+		[]string{AnswerSend, AnswerSendWithNote, AnswerDontSend}, &draft)
+}
+
+// askAbout is ask with the email the task is about, if any. The commands
+// are those of ask whatever the email: a review replays what ran before
+// the email was a field of the task.
+func (a *asker) askAbout(ctx workflow.Context, key, kind, question string, amount int64, options []string, email *activities.EmailPreview) (TaskAnswer, error) {
 	var orders *activities.Orders
 	taskKey := a.actor.WorkflowID + "/task/" + key
 	var ref activities.TaskRef
 	if err := workflow.ExecuteActivity(ctx, orders.OpenTask, activities.TaskInput{
 		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Kind: kind,
-		Question: question, Amount: amount, Options: options,
+		Question: question, Amount: amount, Options: options, Email: email,
 	}).Get(ctx, &ref); err != nil {
 		return TaskAnswer{}, err
 	}

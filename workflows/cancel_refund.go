@@ -19,7 +19,6 @@ package workflows
 // the customer was told.
 
 import (
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -61,7 +60,7 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 	defer func() { p.state.Done = true }()
 
 	// 1. Cancel the items.
-	step := p.state.begin("cancel", "Annuler les articles")
+	step := p.state.begin("cancel", text(LabelCancelItems))
 	var cancelled activities.CancelItemsOutput
 	if err := workflow.ExecuteActivity(ctx, orders.ApplyCancel, activities.CancelItemsInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, Request: in.Request,
@@ -69,15 +68,14 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 		return res, p.fail(ctx, step, err)
 	}
 	res.Cancel = cancelled.Result
-	money := func(c int64) string { return order.Money{Cents: c, Currency: cancelled.Currency}.French() }
 	if len(cancelled.Result.Cancelled) == 0 {
-		p.state.end(step, StepSkipped, "Aucun article annulé")
+		p.state.end(step, StepSkipped, text(DetailNoItemCancelled))
 	} else {
-		p.state.end(step, StepDone, fmt.Sprintf("%s ; nouveau total %s", order.Describe(cancelled.Result.Cancelled), money(cancelled.Result.After.Total)))
+		p.state.end(step, StepDone, text(DetailItemsCancelled, textArg("items", order.Describe(cancelled.Result.Cancelled)), moneyArg("total", cancelled.Result.After.Total, cancelled.Currency)))
 	}
 
 	// 2. Refund.
-	step = p.state.begin("settle", "Rembourser le client")
+	step = p.state.begin("settle", text(LabelRefundCustomer))
 	settled, err := p.settle(ctx, SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: cancelled.Method, Currency: cancelled.Currency,
 		Billing: cancelled.Billing, Delivery: cancelled.Delivery, Refund: in.Request.Refund,
@@ -87,7 +85,7 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 		return res, p.fail(ctx, step, err)
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
-	p.state.end(step, StepDone, outcomeLabel(settled, money))
+	p.state.end(step, StepDone, outcomeText(settled, cancelled.Currency))
 
 	// 3. Tell the customer.
 	if !in.Request.Notify || settled.Outcome == activities.OutcomeRefundRejected {

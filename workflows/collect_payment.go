@@ -186,6 +186,7 @@ type collect struct {
 	task       *OpenTask
 	answer     *TaskAnswer
 	cancel     string // why the agent cancelled the order, when they did
+	cancelText Text   // the same, for the progress view
 	confirm    *AgentRequest
 	started    bool
 	creditNote string
@@ -218,7 +219,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	}()
 
 	// 1. Begin: the order awaits its payment.
-	step := p.state.begin("begin", "Passer la commande « En attente du paiement »")
+	step := p.state.begin("begin", text(LabelAwaitPayment))
 	p.details(ctx, "Début de l'encaissement")
 	var begun activities.BeginCollectionOutput
 	if err := workflow.ExecuteActivity(ctx, collect.BeginCollection, activities.BeginCollectionInput{
@@ -230,30 +231,30 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	p.c.Due, p.c.Balance, p.c.Currency, p.method = begun.Due, begun.Due, begun.Currency, begun.Method
 	p.billing, p.delivery = begun.Billing, begun.Delivery
 	p.started = true
-	p.state.end(step, StepDone, "Montant attendu : "+p.money(begun.Due))
+	p.state.end(step, StepDone, text(DetailAmountDue, moneyArg("amount", begun.Due, p.c.Currency)))
 
 	// 2. The invoice, and the email that carries it.
 	if in.Mode != activities.CollectManual || in.BalanceDue > 0 {
-		step = p.state.begin("invoice", "Créer la facture")
+		step = p.state.begin("invoice", text(LabelCreateInvoice))
 		if err := p.issueInvoice(ctx); err != nil {
 			p.fail(ctx, step, err)
 			return res, err
 		}
-		p.state.end(step, StepDone, "Facture "+p.c.Invoice)
-		step = p.state.begin("invoice_email", "Envoyer la facture au client")
+		p.state.end(step, StepDone, text(DetailInvoice, textArg("invoice", p.c.Invoice)))
+		step = p.state.begin("invoice_email", text(LabelSendInvoice))
 		if in.Mode == activities.CollectLink || in.SendInvoice || in.BalanceDue > 0 {
 			if err := p.sendInvoice(ctx, "first"); err != nil {
 				p.fail(ctx, step, err)
 				return res, err
 			}
-			p.state.end(step, StepDone, "")
+			p.state.end(step, StepDone, Text{})
 		} else {
-			p.state.end(step, StepSkipped, "Non demandé")
+			p.state.end(step, StepSkipped, text(DetailInvoiceNotAsked))
 		}
 	}
 
 	// 3. Wait for the payment, with the reminders.
-	step = p.state.begin("wait", "Attendre le paiement")
+	step = p.state.begin("wait", text(LabelWaitPayment))
 	p.state.Steps[step].Status = StepWaiting
 	outcome, err := p.waitForPayment(ctx)
 	if err != nil {
@@ -261,16 +262,16 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 		return p.result(), err
 	}
 	if outcome != CollectPaid {
-		p.state.end(step, StepFailed, "Paiement non reçu")
+		p.state.end(step, StepFailed, text(DetailPaymentNotReceived))
 		err := p.cancelUnpaid(ctx, outcome)
 		_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 		return p.result(), err
 	}
-	p.state.end(step, StepDone, fmt.Sprintf("Reçu : %s", p.money(p.c.Received)))
+	p.state.end(step, StepDone, text(DetailReceived, moneyArg("amount", p.c.Received, p.c.Currency)))
 	p.closeTask(ctx, "cancelled", "paiement reçu")
 
 	// 4. Invoice paid, order paid (« Complétée »).
-	step = p.state.begin("complete", "Marquer la facture payée et la commande « Complétée »")
+	step = p.state.begin("complete", text(LabelCompletePayment))
 	last := p.c.Payments[len(p.c.Payments)-1]
 	var inv activities.InvoiceRef
 	if err := workflow.ExecuteActivity(ctx, collect.CompletePayment, activities.CompletePaymentInput{
@@ -281,7 +282,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 		return p.result(), err
 	}
 	p.c.Invoice, p.c.PaymentLink = inv.Number, ""
-	p.state.end(step, StepDone, "Facture "+inv.Number+" payée")
+	p.state.end(step, StepDone, text(DetailInvoicePaid, textArg("invoice", inv.Number)))
 	if p.c.Overpaid > 0 {
 		var orders *activities.Orders
 		// The hook of the money procedures: the overpayment is offered for refund.
@@ -297,7 +298,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	}
 
 	// 6. The payment confirmation.
-	step = p.state.begin("confirmation", "Envoyer la confirmation de paiement")
+	step = p.state.begin("confirmation", text(LabelSendConfirmation))
 	if in.AutoConfirm || in.Mode == activities.CollectLink {
 		p.confirm = &AgentRequest{ID: "auto", Agent: in.Agent}
 	} else {
@@ -317,11 +318,11 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 			return p.result(), err
 		}
 		p.c.ConfirmationSent = true
-		p.state.end(step, StepDone, "")
+		p.state.end(step, StepDone, Text{})
 		res = p.result()
 		res.ConfirmationEmailID = id
 	} else {
-		p.state.end(step, StepSkipped, "Non demandée")
+		p.state.end(step, StepSkipped, text(DetailConfirmationNotAsked))
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return res, err
@@ -397,6 +398,7 @@ func (p *collect) waitForPayment(ctx workflow.Context) (string, error) {
 		case "cancel":
 			s.Done = true
 			p.cancel = "paiement non reçu dans les délais"
+			p.cancelText = text(DetailUnpaidInTime)
 		}
 		s.Done = true
 	}
@@ -686,6 +688,7 @@ func (p *collect) onAnswer(ctx workflow.Context, a TaskAnswer) error {
 	if a.Outcome == AnswerCancelOrder {
 		summary = "annuler la commande"
 		p.cancel = "annulée par " + a.Agent + " faute de paiement"
+		p.cancelText = text(DetailCancelledByAgent, textArg("agent", a.Agent))
 	}
 	p.closeTask(ctx, "answered", summary)
 	return nil
@@ -718,10 +721,11 @@ func (p *collect) cancelUnpaid(ctx workflow.Context, outcome string) error {
 	var collect *activities.Collect
 	p.closeTask(ctx, "cancelled", p.cancel)
 	p.c.Outcome = outcome
-	step := p.state.begin("cancel", "Annuler la commande non payée")
+	label := text(LabelCancelUnpaid)
 	if p.in.BalanceDue > 0 {
-		p.state.Steps[step].Label = "Clore la demande de complément"
+		label = text(LabelCloseBalance)
 	}
+	step := p.state.begin("cancel", label)
 	var out activities.CancelUnpaidOutput
 	if err := workflow.ExecuteActivity(ctx, collect.CancelUnpaid, activities.CancelUnpaidInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/cancel", Invoice: p.c.Invoice,
@@ -755,7 +759,7 @@ func (p *collect) cancelUnpaid(ctx workflow.Context, outcome string) error {
 			return err
 		}
 	}
-	p.state.end(step, StepDone, p.cancel)
+	p.state.end(step, StepDone, p.cancelText)
 	p.details(ctx, "Terminée : "+p.cancel)
 	return nil
 }

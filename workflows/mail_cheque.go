@@ -50,12 +50,12 @@ func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
 	a := in.Address
 	question := fmt.Sprintf("Envoyer un chèque de %s à %s, %s %s %s %s, puis indiquer son numéro.", amount, a.Name, a.Line1, a.Line2, a.PostalCode, a.City)
 	for attempt := 1; ; attempt++ {
-		step := state.begin("mail", "Envoyer le chèque de remboursement")
+		step := state.begin("mail", text(LabelMailCheque))
 		ans, err := ask.ask(ctx, fmt.Sprintf("mailed-%d", attempt), TaskChequeMailed, question, in.Amount, []string{AnswerChequeMailed})
 		if err != nil {
 			dctx, _ := workflow.NewDisconnectedContext(ctx)
 			_ = workflow.ExecuteActivity(dctx, money.CancelChequeRequest, in.RefundKey).Get(dctx, nil)
-			state.end(step, StepFailed, "procédure annulée")
+			state.end(step, StepFailed, text(DetailProcedureCancelled))
 			return "", err
 		}
 		err = workflow.ExecuteActivity(ctx, money.RecordChequeMailed, activities.MailedInput{
@@ -65,14 +65,14 @@ func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
 		var app *temporal.ApplicationError
 		if errors.As(err, &app) && app.Type() == activities.ErrTypeRefundTooLarge {
 			question = fmt.Sprintf("Le chèque du client n'est pas encore enregistré comme paiement : enregistrer d'abord son paiement, puis envoyer le chèque de %s à %s, %s %s et indiquer son numéro.", amount, a.Name, a.PostalCode, a.City)
-			state.end(step, StepFailed, "paiement du client pas encore enregistré")
+			state.end(step, StepFailed, text(DetailCustomerChequeMissing))
 			continue
 		}
 		if err != nil {
-			state.end(step, StepFailed, err.Error())
+			state.endError(step, err)
 			return "", err
 		}
-		state.end(step, StepDone, "Chèque n° "+ans.Reference)
+		state.end(step, StepDone, text(DetailChequeNumber, textArg("number", ans.Reference)))
 		state.Done = true
 		return ans.Reference, nil
 	}

@@ -80,32 +80,31 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	var orders *activities.Orders
 
 	// 1. Take the hold.
-	step := p.state.begin("hold", "Retirer la commande du flux logistique (Mod ON → OFF)")
+	step := p.state.begin("hold", text(LabelHold))
 	p.details(ctx, "Prise de la commande")
 	var held activities.HoldResult
 	if err := workflow.ExecuteActivity(ctx, orders.TakeHold, activities.HoldInput{OrderNumber: in.OrderNumber, Actor: p.actor}).Get(ctx, &held); err != nil {
 		return res, p.fail(ctx, step, err)
 	}
-	p.state.end(step, StepDone, "")
+	p.state.end(step, StepDone, Text{})
 	defer func() { p.release(ctx, err) }()
 
 	// 2. Apply the change.
-	step = p.state.begin("change", "Modifier le contenu de la commande")
+	step = p.state.begin("change", text(LabelChangeContent))
 	var changed activities.ContentOutput
 	if err := workflow.ExecuteActivity(ctx, orders.ApplyContentChange, activities.ContentInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, Change: in.Change, Channel: in.Channel,
 	}).Get(ctx, &changed); err != nil {
 		return res, p.fail(ctx, step, err)
 	}
-	money := func(c int64) string { return order.Money{Cents: c, Currency: changed.Currency}.French() }
-	p.state.end(step, StepDone, fmt.Sprintf("Nouveau total %s", money(changed.Result.After.Total)))
+	p.state.end(step, StepDone, text(DetailNewTotal, moneyArg("total", changed.Result.After.Total, changed.Currency)))
 	res = ModifyContentResult{
 		Before: changed.Result.Before, After: changed.Result.After, Removed: changed.Result.Removed,
 		Refund: changed.Settlement.Refund, BalanceDue: changed.Settlement.BalanceDue,
 	}
 
 	// 3. Settle the difference.
-	step = p.state.begin("settle", "Régler la différence avec le client")
+	step = p.state.begin("settle", text(LabelSettleDifference))
 	settled, err := p.settle(ctx, SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: changed.Method, Currency: changed.Currency,
 		Billing: changed.Billing, Delivery: changed.Delivery,
@@ -117,7 +116,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 		return res, p.fail(ctx, step, err)
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
-	p.state.end(step, StepDone, outcomeLabel(settled, money))
+	p.state.end(step, StepDone, outcomeText(settled, changed.Currency))
 
 	// 4. Tell the customer.
 	if in.SkipEmail || settled.Outcome == activities.OutcomeRefundRejected {
@@ -152,27 +151,6 @@ func chequeDifference(c activities.ContentOutput) int64 {
 		return 0
 	}
 	return max(c.Result.Before.Total-c.Result.After.Total, 0)
-}
-
-// outcomeLabel says a settlement in a few French words, for the progress view.
-func outcomeLabel(s SettleResult, money func(int64) string) string {
-	switch s.Outcome {
-	case activities.OutcomeRefunded:
-		return "Remboursé : " + money(s.Amount)
-	case activities.OutcomeBankTransfer:
-		return "Remboursé par virement : " + money(s.Amount)
-	case activities.OutcomeStoreCredit:
-		return "Avoir " + s.Voucher + " : " + money(s.Amount)
-	case activities.OutcomeChequeRefund:
-		return "Chèque de remboursement demandé : " + money(s.Amount)
-	case activities.OutcomeChequeReplaced:
-		return "Le premier chèque est annulé et remplacé"
-	case activities.OutcomeBalanceDue:
-		return "Reste à payer : " + money(s.BalanceDue)
-	case activities.OutcomeRefundRejected:
-		return "Remboursement refusé par le superviseur : " + s.Reason
-	}
-	return "Rien à régler"
 }
 
 // procedure is what every top-level procedure shares: its state for the
@@ -229,21 +207,19 @@ func (p *procedure) settle(ctx workflow.Context, in SettleInput) (SettleResult, 
 // of email; withNote returns the input with the agent's paragraph added.
 func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in any, withNote func(string) any) (int64, error) {
 	var emails *activities.Emails
-	step := p.state.begin("email", "Envoyer l'e-mail au client")
+	step := p.state.begin("email", text(LabelEmailCustomer))
 	p.details(ctx, "E-mail au client")
 	if review {
 		var draft activities.EmailPreview
 		if err := workflow.ExecuteActivity(ctx, preview, in).Get(ctx, &draft); err != nil {
 			return 0, p.fail(ctx, step, err)
 		}
-		ans, err := p.ask.ask(ctx, "email", TaskReviewEmail,
-			fmt.Sprintf("Relire l'e-mail avant envoi au client.\n\nObjet : %s\n\n%s", draft.Subject, draft.Text),
-			0, []string{AnswerSend, AnswerSendWithNote, AnswerDontSend})
+		ans, err := p.ask.reviewEmail(ctx, "email", draft)
 		if err != nil {
 			return 0, p.fail(ctx, step, err)
 		}
 		if ans.Outcome == AnswerDontSend {
-			p.state.end(step, StepSkipped, "E-mail non envoyé, à la demande de "+ans.Agent)
+			p.state.end(step, StepSkipped, text(DetailEmailNotSent, textArg("agent", ans.Agent)))
 			return 0, nil
 		}
 		in = withNote(ans.Note)
@@ -255,7 +231,7 @@ func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in 
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, mailActivity), emails.SendEmail, ref).Get(ctx, nil); err != nil {
 		return ref.ID, p.fail(ctx, step, err)
 	}
-	p.state.end(step, StepDone, "")
+	p.state.end(step, StepDone, Text{})
 	return ref.ID, nil
 }
 
@@ -272,14 +248,14 @@ func (p *procedure) release(ctx workflow.Context, err error) {
 	case err != nil:
 		outcome = "procédure en échec"
 	}
-	step := p.state.begin("release", "Rendre la commande au flux logistique (Mod OFF → ON)")
+	step := p.state.begin("release", text(LabelRelease))
 	if rerr := workflow.ExecuteActivity(dctx, orders.ReleaseHold, activities.ReleaseInput{
 		OrderNumber: p.number, Actor: p.actor, Outcome: outcome,
 	}).Get(dctx, nil); rerr != nil {
-		p.state.end(step, StepFailed, rerr.Error())
+		p.state.endError(step, rerr)
 		return
 	}
-	p.state.end(step, StepDone, "")
+	p.state.end(step, StepDone, Text{})
 	p.state.Done = true
 	p.details(dctx, "Terminée : "+outcome)
 }

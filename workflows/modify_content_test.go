@@ -76,9 +76,13 @@ func TestModifyContentEmailReviewedWithANote(t *testing.T) {
 	in.ReviewEmail = true
 	env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
 	env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.Anything).Return(changed(0, order.PayCard), nil).Once()
-	env.OnActivity(emails.PreviewContentEmail, mock.Anything, mock.Anything).Return(activities.EmailPreview{Subject: "Votre commande C-2026-000101 a été modifiée", Text: "Bonjour"}, nil).Once()
+	draft := activities.EmailPreview{Subject: "Votre commande C-2026-000101 a été modifiée", Text: "Bonjour", HTML: "<p>Bonjour</p>",
+		ToEmail: "camille.martin@example.fr", ToName: "Camille Martin", Locale: "fr", Template: "content_modified"}
+	env.OnActivity(emails.PreviewContentEmail, mock.Anything, mock.Anything).Return(draft, nil).Once()
+	// The task carries the email as rendered; its question is only a question.
 	env.OnActivity(orders.OpenTask, mock.Anything, mock.MatchedBy(func(in activities.TaskInput) bool {
-		return in.Kind == workflows.TaskReviewEmail && len(in.Options) == 3
+		return in.Kind == workflows.TaskReviewEmail && len(in.Options) == 3 &&
+			in.Question == workflows.QuestionReviewEmail && in.Email != nil && *in.Email == draft
 	})).Return(activities.TaskRef{ID: 9}, nil).Once()
 	var noNote, accepted error
 	answer(env, time.Minute, workflows.TaskAnswer{TaskID: 9, Outcome: workflows.AnswerSendWithNote, Agent: "marie@boutique.fr"}, &noNote)

@@ -128,7 +128,7 @@ func (s *settle) approve(ctx workflow.Context, amount int64) (SettleResult, bool
 	if s.in.ApproveAbove <= 0 || amount <= s.in.ApproveAbove {
 		return SettleResult{}, true, nil
 	}
-	step := s.state.begin("approve", "Approbation du remboursement par un superviseur")
+	step := s.state.begin("approve", text(LabelApproveRefund))
 	ans, err := s.ask.ask(ctx, "approve", TaskApproveRefund,
 		fmt.Sprintf("Approuver le remboursement de %s demandé par %s (au-delà de %s, un superviseur doit approuver) ?", s.money(amount), s.in.Agent, s.money(s.in.ApproveAbove)),
 		amount, []string{AnswerApprove, AnswerReject})
@@ -136,10 +136,10 @@ func (s *settle) approve(ctx workflow.Context, amount int64) (SettleResult, bool
 		return SettleResult{}, false, err
 	}
 	if ans.Outcome == AnswerReject {
-		s.state.end(step, StepDone, "Refusé : "+ans.Reason)
+		s.state.end(step, StepDone, text(DetailRejected, textArg("reason", ans.Reason)))
 		return SettleResult{Outcome: activities.OutcomeRefundRejected, Amount: amount, Reason: ans.Reason}, false, nil
 	}
-	s.state.end(step, StepDone, "Approuvé par "+ans.Agent)
+	s.state.end(step, StepDone, text(DetailApproved, textArg("agent", ans.Agent)))
 	return SettleResult{}, true, nil
 }
 
@@ -151,9 +151,9 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	key := s.actor.WorkflowID + "/refund"
 	refund := activities.RefundInput{OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Method: s.in.Method, Status: "pending"}
 
-	step := s.state.begin("refund", fmt.Sprintf("Rembourser %s par %s", s.money(amount), s.in.Method.Label("fr")))
+	step := s.state.begin("refund", text(LabelRefund, moneyArg("amount", amount, s.in.Currency), methodArg("method", s.in.Method)))
 	if err := workflow.ExecuteActivity(ctx, orders.ReserveRefund, refund).Get(ctx, nil); err != nil {
-		s.state.end(step, StepFailed, err.Error())
+		s.state.endError(step, err)
 		return SettleResult{}, err
 	}
 	var gw activities.GatewayOutcome
@@ -161,7 +161,7 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Method: s.in.Method,
 	}).Get(ctx, &gw); err != nil {
 		s.compensate(ctx, refund, err)
-		s.state.end(step, StepFailed, err.Error())
+		s.state.endError(step, err)
 		return SettleResult{}, err
 	}
 	var outcome, reason, ref string
@@ -187,14 +187,14 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		if err := workflow.ExecuteActivity(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
 			return SettleResult{}, err
 		}
-		s.state.end(step, StepDone, "Remboursement effectué")
+		s.state.end(step, StepDone, text(DetailRefundDone))
 		return SettleResult{Outcome: activities.OutcomeRefunded, Amount: amount, Means: string(s.in.Method), ProviderRef: ref}, nil
 	}
 	refund.Status, refund.Reason = "impossible", reason
 	if err := workflow.ExecuteActivity(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
 		return SettleResult{}, err
 	}
-	s.state.end(step, StepDone, "Remboursement impossible : "+reason)
+	s.state.end(step, StepDone, text(DetailRefundImpossible, textArg("reason", reason)))
 	res, err := s.payback(ctx, amount)
 	if res.Reason == "" {
 		res.Reason = reason
@@ -208,7 +208,7 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 	var money *activities.Money
 	key := s.actor.WorkflowID + "/payback"
 	for attempt := 1; ; attempt++ {
-		step := s.state.begin("payback", "Rembourser autrement (virement, chèque ou avoir)")
+		step := s.state.begin("payback", text(LabelPayback))
 		ans, err := s.ask.ask(ctx, fmt.Sprintf("payback-%d", attempt), TaskPayback,
 			fmt.Sprintf("Le remboursement de %s est impossible sur le moyen de paiement d'origine. Contacter le client et indiquer comment il souhaite être remboursé : virement (IBAN), chèque ou avoir.", s.money(amount)),
 			amount, []string{AnswerPaybackTransfer, AnswerPaybackCheque, AnswerPaybackStoreCredit})
@@ -223,14 +223,14 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 			}).Get(ctx, nil); err != nil {
 				return SettleResult{}, err
 			}
-			s.state.end(step, StepDone, "Avoir "+code)
+			s.state.end(step, StepDone, text(DetailVoucher, textArg("voucher", code)))
 			return SettleResult{Outcome: activities.OutcomeStoreCredit, Amount: amount, Means: "store_credit", Voucher: code}, nil
 		case AnswerPaybackCheque:
 			addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
 			if err != nil {
 				return SettleResult{}, err
 			}
-			s.state.end(step, StepDone, "Chèque")
+			s.state.end(step, StepDone, text(DetailCheque))
 			return s.chequeRefund(ctx, key, amount, addr)
 		}
 		var gw activities.GatewayOutcome
@@ -241,17 +241,17 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 			return SettleResult{}, err
 		}
 		if gw.Outcome == activities.GatewayDeclined {
-			s.state.end(step, StepFailed, "Virement refusé : "+gw.Reason)
+			s.state.end(step, StepFailed, text(DetailTransferDeclined, textArg("reason", gw.Reason)))
 			continue
 		}
-		s.state.end(step, StepDone, "Virement sur "+order.MaskIBAN(ans.IBAN))
+		s.state.end(step, StepDone, text(DetailTransferTo, textArg("iban", order.MaskIBAN(ans.IBAN))))
 		return SettleResult{Outcome: activities.OutcomeBankTransfer, Amount: amount, Means: "bank_transfer", IBAN: order.MaskIBAN(ans.IBAN), ProviderRef: gw.ProviderRef}, nil
 	}
 }
 
 // cheque is seed 000's cheque branch: has the customer already sent it?
 func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error) {
-	step := s.state.begin("cheque", "Le client a-t-il envoyé le chèque ?")
+	step := s.state.begin("cheque", text(LabelChequeSent))
 	ans, err := s.ask.ask(ctx, "cheque", TaskChequeSent,
 		fmt.Sprintf("Le client a-t-il déjà envoyé le chèque ? S'il l'a envoyé, choisir avec lui l'adresse où lui renvoyer un chèque de %s ; sinon, il enverra un chèque du nouveau montant.", s.money(amount)),
 		amount, []string{AnswerChequeSent, AnswerChequeNotSent})
@@ -259,10 +259,10 @@ func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error
 		return SettleResult{}, err
 	}
 	if ans.Outcome == AnswerChequeNotSent {
-		s.state.end(step, StepDone, "Chèque pas encore envoyé : il sera remplacé")
+		s.state.end(step, StepDone, text(DetailChequeNotSent))
 		return SettleResult{Outcome: activities.OutcomeChequeReplaced}, nil
 	}
-	s.state.end(step, StepDone, "Chèque déjà envoyé")
+	s.state.end(step, StepDone, text(DetailChequeAlreadySent))
 	if res, ok, err := s.approve(ctx, amount); err != nil || !ok {
 		return res, err
 	}
@@ -278,7 +278,7 @@ func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error
 // wait for the post.
 func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, addr order.Address) (SettleResult, error) {
 	var money *activities.Money
-	step := s.state.begin("cheque-request", "Demande de remboursement par chèque")
+	step := s.state.begin("cheque-request", text(LabelChequeRequest))
 	in := activities.ChequeInput{OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Address: addr}
 	if err := workflow.ExecuteActivity(ctx, money.RequestChequeRefund, in).Get(ctx, nil); err != nil {
 		return SettleResult{}, err
@@ -300,7 +300,7 @@ func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, ad
 			return SettleResult{}, err
 		}
 	}
-	s.state.end(step, StepDone, fmt.Sprintf("Chèque de %s à envoyer à %s, %s", s.money(amount), addr.Name, addr.City))
+	s.state.end(step, StepDone, text(DetailChequeToMail, moneyArg("amount", amount, s.in.Currency), textArg("name", addr.Name), textArg("city", addr.City)))
 	return SettleResult{Outcome: activities.OutcomeChequeRefund, Amount: amount, Means: "cheque", ChequeAddress: &addr}, nil
 }
 
@@ -308,7 +308,7 @@ func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, ad
 // 3), which asks the customer for it and waits for the payment on its own
 // timers; the settlement does not wait for the customer.
 func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
-	step := s.state.begin("balance", "Reste à payer par le client")
+	step := s.state.begin("balance", text(LabelBalanceDue))
 	mode := activities.CollectManual
 	if s.in.Method.Direct() {
 		mode = activities.CollectLink
@@ -328,11 +328,11 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
 		if !errors.As(err, &started) {
-			s.state.end(step, StepFailed, err.Error())
+			s.state.endError(step, err)
 			return SettleResult{}, err
 		}
 	}
-	s.state.end(step, StepDone, fmt.Sprintf("%s demandés au client (%s)", s.money(s.in.BalanceDue), id))
+	s.state.end(step, StepDone, text(DetailBalanceAsked, moneyArg("amount", s.in.BalanceDue, s.in.Currency), textArg("procedure", id)))
 	return SettleResult{Outcome: activities.OutcomeBalanceDue, BalanceDue: s.in.BalanceDue}, nil
 }
 

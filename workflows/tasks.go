@@ -24,10 +24,14 @@ const (
 	// Answers: AnswerApprove, AnswerReject (Reason required).
 	TaskApproveRefund = "approve_refund"
 	// TaskReviewEmail: the agent sees the customer email before it goes
-	// (seed 000, last window). Answers: AnswerSend, AnswerSendWithNote
-	// (Note required), AnswerDontSend.
+	// (seed 000, last window), the task carrying the email as rendered.
+	// Answers: AnswerSend, AnswerSendWithNote (Note required), AnswerDontSend.
 	TaskReviewEmail = "review_email"
 )
+
+// QuestionReviewEmail is the question of a review_email task. The email
+// itself is the task's Email (store.TaskEmail), never part of the question.
+const QuestionReviewEmail = "Envoyer cet e-mail au client ?"
 
 // Answers to tasks, by kind (see above).
 const (

@@ -7,14 +7,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
@@ -159,7 +162,10 @@ func followProcedure(ctx context.Context, s *services, id string, limit time.Dur
 			}
 			if st.Task != nil {
 				fmt.Printf("\nwaiting for an agent: task #%d\n  %s\n", st.Task.ID, st.Task.Question)
-				fmt.Printf("answer with:\n  orderdesk answer --task %d --agent YOU --done [--ref PROVIDER-REF]\n  orderdesk answer --task %d --agent YOU --impossible --reason \"carte expirée\"\n", st.Task.ID, st.Task.ID)
+				if t, err := s.store.GetTask(ctx, st.Task.ID); err == nil {
+					printTaskEmail(os.Stdout, t.Email)
+				}
+				printAnswerHints(os.Stdout, st.Task.ID, st.Task.Kind, st.Task.Options)
 				return nil
 			}
 			if st.Done {
@@ -257,6 +263,9 @@ func cmdTasks(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	}
 	for _, t := range tasks {
 		fmt.Printf("#%-5d %-16s %s  (open %s)\n       %s\n", t.ID, t.OrderNumber, t.Kind, time.Since(t.CreatedAt).Round(time.Second), t.Question)
+		if t.Email != nil {
+			fmt.Printf("       e-mail: %s (to %s)\n", t.Email.Subject, t.Email.ToEmail)
+		}
 	}
 	return nil
 }
@@ -311,4 +320,44 @@ func newRequestID() string {
 // temporalLink is the procedure's page in the Temporal Web UI.
 func temporalLink(cfg config, workflowID string) string {
 	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", cfg.TemporalUIURL, url.PathEscape(cfg.TemporalNamespace), url.PathEscape(workflowID))
+}
+
+// printTaskEmail shows the email a review task asks about, as the
+// customer will read it (its text version).
+func printTaskEmail(w io.Writer, e *store.TaskEmail) {
+	if e == nil {
+		return
+	}
+	fmt.Fprintf(w, "\n  To: %s\n  Subject: %s\n\n", e.ToEmail, e.Subject)
+	for _, line := range strings.Split(strings.TrimRight(e.Text, "\n"), "\n") {
+		fmt.Fprintf(w, "  | %s\n", line)
+	}
+	fmt.Fprintln(w)
+}
+
+// printAnswerHints says how to answer a task from the terminal, with the
+// answers this task accepts.
+func printAnswerHints(w io.Writer, id int64, kind string, options []string) {
+	fmt.Fprintln(w, "answer with:")
+	if kind == workflows.TaskRefundByHand {
+		fmt.Fprintf(w, "  orderdesk answer --task %d --agent YOU --done [--ref PROVIDER-REF]\n", id)
+		fmt.Fprintf(w, "  orderdesk answer --task %d --agent YOU --impossible --reason \"carte expirée\"\n", id)
+		return
+	}
+	for _, o := range options {
+		fmt.Fprintf(w, "  orderdesk answer --task %d --agent YOU --outcome %s%s\n", id, o, answerFlags[o])
+	}
+}
+
+// answerFlags are the flags each answer needs, as `orderdesk answer -h`
+// lists them.
+var answerFlags = map[string]string{
+	workflows.AnswerRefundDone:       " [--ref PROVIDER-REF]",
+	workflows.AnswerRefundImpossible: ` --reason "..."`,
+	workflows.AnswerPaybackTransfer:  " --iban IBAN --account-name NAME",
+	workflows.AnswerPaybackCheque:    " --address billing|delivery",
+	workflows.AnswerChequeSent:       " --address billing|delivery",
+	workflows.AnswerChequeMailed:     " --cheque-number N",
+	workflows.AnswerReject:           ` --reason "..."`,
+	workflows.AnswerSendWithNote:     ` --note "..."`,
 }

@@ -175,6 +175,10 @@ func checkRequest(number, requestID, agent string) error {
 	return nil
 }
 
+// notAskedPatience is how long AnswerTask sends again an answer the
+// procedure is not waiting for yet, while the task's row is open.
+const notAskedPatience = 10 * time.Second
+
 // AnswerTask gives an agent's answer to the task a procedure waits on. A
 // task that does not exist or is closed, and an answer the procedure
 // refuses (its Update validator), are errors; nothing is changed then.
@@ -196,14 +200,35 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 		}
 		return order.Fieldf("task", "task #%d is already %s%s", t.ID, t.Status, by)
 	}
-	h, err := s.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   t.WorkflowID,
-		UpdateName:   workflows.UpdateAnswerTask,
-		Args:         []any{ans},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = h.Get(ctx, nil)
+	// The task's row is written by an activity: the agent can see it a
+	// moment before the procedure waits for the answer. Such an answer is
+	// refused as not asked (yet); it is sent again while the row is open.
+	deadline := time.Now().Add(notAskedPatience)
+	for {
+		h, uerr := s.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID:   t.WorkflowID,
+			UpdateName:   workflows.UpdateAnswerTask,
+			Args:         []any{ans},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err = uerr; err == nil {
+			err = h.Get(ctx, nil)
+		}
+		var app *temporal.ApplicationError
+		if !errors.As(err, &app) || app.Type() != workflows.ErrTypeNotAsked || time.Now().After(deadline) {
+			break
+		}
+		if t, err = s.orders.GetTask(ctx, ans.TaskID); err != nil {
+			return err
+		}
+		if t.Status != store.TaskOpen {
+			return order.Fieldf("task", "task #%d is already %s", t.ID, t.Status)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
@@ -219,7 +244,7 @@ func cleanError(err error) error {
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) {
 		var fe order.FieldError
-		if app.Type() == workflows.ErrTypeRefused && app.HasDetails() && app.Details(&fe) == nil && fe.Field != "" {
+		if (app.Type() == workflows.ErrTypeRefused || app.Type() == workflows.ErrTypeNotAsked) && app.HasDetails() && app.Details(&fe) == nil && fe.Field != "" {
 			return &fe
 		}
 		return errors.New(app.Message())

@@ -141,8 +141,10 @@ func (a *asker) wait(ctx workflow.Context, taskID int64) error {
 // validate refuses an answer before it enters history.
 func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 	switch {
-	case a.task == nil || a.answer != nil:
-		return order.Fieldf("task", "task #%d: this procedure is not waiting for an answer (already answered, or not asked yet)", ans.TaskID)
+	case a.answer != nil:
+		return order.Fieldf("task", "task #%d is already answered", ans.TaskID)
+	case a.task == nil:
+		return notAsked(ans.TaskID)
 	case ans.TaskID != a.task.ID:
 		return order.Fieldf("task", "task #%d is not the task this procedure waits on (#%d)", ans.TaskID, a.task.ID)
 	case strings.TrimSpace(ans.Agent) == "":
@@ -162,6 +164,28 @@ func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 // failure's detail is the *order.FieldError naming what is wrong.
 const ErrTypeRefused = "Refused"
 
+// ErrTypeNotAsked is the type of an answer refused because the procedure
+// waits on no task: the task's row is written by an activity, so an agent
+// can see it a moment before the procedure has taken the activity's result
+// and waits for the answer. The starter tries such an answer again while
+// the task's row is open; its detail is a *order.FieldError like a refusal.
+const ErrTypeNotAsked = "NotAsked"
+
+// notAsked is the refusal of an answer to a task the procedure does not
+// wait on (yet, or any more).
+func notAsked(taskID int64) error {
+	return &refusal{typ: ErrTypeNotAsked, fe: order.Fieldf("task", "task #%d: this procedure is not waiting for an answer (not asked yet, or no longer)", taskID)}
+}
+
+// refusal is a validator's refusal of a type other than ErrTypeRefused.
+type refusal struct {
+	typ string
+	fe  *order.FieldError
+}
+
+func (r *refusal) Error() string { return r.fe.Error() }
+func (r *refusal) Unwrap() error { return r.fe }
+
 // refusing wraps an Update validator so that its refusal reaches the caller
 // with the field it is about: the starter gives back an *order.FieldError,
 // and a form shows the message next to that field. A refusal that names no
@@ -176,7 +200,12 @@ func refusing[T any](validate func(workflow.Context, T) error) func(workflow.Con
 		if !errors.As(err, &fe) {
 			fe = &order.FieldError{Field: "task", Message: err.Error()}
 		}
-		return temporal.NewApplicationError(fe.Error(), ErrTypeRefused, *fe)
+		typ := ErrTypeRefused
+		var r *refusal
+		if errors.As(err, &r) {
+			typ = r.typ
+		}
+		return temporal.NewApplicationError(fe.Error(), typ, *fe)
 	}
 }
 

@@ -669,8 +669,10 @@ func (p *collect) openTask(ctx workflow.Context) error {
 
 func (p *collect) validateAnswer(ctx workflow.Context, a TaskAnswer) error {
 	switch {
-	case p.task == nil || p.answer != nil:
-		return fmt.Errorf("task #%d: this procedure is not waiting for an answer (already answered, or not asked yet)", a.TaskID)
+	case p.answer != nil:
+		return order.Fieldf("task", "task #%d is already answered", a.TaskID)
+	case p.task == nil:
+		return notAsked(a.TaskID)
 	case a.TaskID != p.task.ID:
 		return fmt.Errorf("task #%d is not the task this procedure waits on (#%d)", a.TaskID, p.task.ID)
 	case a.Agent == "":

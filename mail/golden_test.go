@@ -206,6 +206,8 @@ func goldenCases() []goldenCase {
 		add(name, "bare", bare)
 	}
 	add(TemplatePaymentInvoice, "balance_due_means", balanceDue)
+	cases = append(cases, shippedGoldenCases()...) // shipped_test.go
+	cases = append(cases, detailsGoldenCases()...) // details_changed_test.go
 	return cases
 }
 

@@ -41,6 +41,9 @@ func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Ru
 	if o.HoldBy != "" {
 		return Run{}, order.Fieldf("order", "order %s is being changed by procedure %s: wait for it to end", o.Number, o.HoldBy)
 	}
+	if err := order.CheckNotArchived(o); err != nil {
+		return Run{}, err
+	}
 	paid, err := s.orders.PaidNet(ctx, o.ID)
 	if err != nil {
 		return Run{}, err

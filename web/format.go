@@ -183,10 +183,15 @@ func actorLabel(kind, actor string) string {
 var procedureLabels = map[string]string{
 	workflows.ProcModifyContent:    "Modification du contenu",
 	workflows.ProcCancelRefund:     "Annulation et remboursement",
+	workflows.ProcFulfil:           "Expédition",
 	workflows.ProcSettleDifference: "Règlement de la différence",
 	workflows.ProcMailCheque:       "Envoi du chèque de remboursement",
 	workflows.ProcCollectPayment:   "Encaissement du paiement",
 	workflows.ProcNotifyNewOrder:   "Avis de nouvelle commande",
+	workflows.ProcArchiveOrder:     "Archivage",
+	workflows.ProcUnarchiveOrder:   "Désarchivage",
+	workflows.ProcResendEmail:      "Renvoi d'un e-mail",
+	workflows.ProcEditDetails:      "Modification des informations",
 }
 
 // procedureLabel names a procedure for an agent, from its type or from a

@@ -130,6 +130,13 @@ var englishTexts = map[string]string{
 	"Le service de virement ne répond pas":                                "The transfer service does not answer",
 	"Le service d'envoi d'e-mails ne répond pas":                          "The email service does not answer",
 	"Une étape a échoué (la base de données ou un service ne répond pas)": "A step failed (the database or a service does not answer)",
+	// Fulfil (order_fulfil.go, fulfil.html)
+	"Marquer comme expédié": "Mark as shipped", "Expédition": "Shipment", "Expéditions": "Shipments",
+	"Articles expédiés": "Items shipped", "Reste à expédier": "Left to ship", "Quantité expédiée": "Quantity shipped",
+	"Transporteur": "Carrier", "Autre transporteur": "Other carrier", "Autre (saisir ci-dessous)": "Other (type it below)",
+	"Numéro de suivi": "Tracking number", "Numéro de suivi (facultatif)": "Tracking number (optional)",
+	"Finaliser": "Complete", "Articles": "Items", "Marquer les articles comme expédiés": "Mark the items shipped",
+	"Tous les articles restants sont sélectionnés : décochez ceux qui ne partent pas, ou changez la quantité. Les articles non physiques cochés sont marqués comme finalisés.": "Every item left is selected: untick those that do not leave, or change the quantity. Ticked non-physical items are marked completed.",
 	// Errors shown to agents
 	"Retour aux commandes": "Back to the orders",
 	"Commande introuvable": "Order not found", "Tâche introuvable": "Task not found", "E-mail introuvable": "Email not found",
@@ -149,6 +156,22 @@ var englishTexts = map[string]string{
 	"Annulation impossible : Temporal n'est pas relié à cette interface":                                                   "Cannot cancel: Temporal is not connected to this interface",
 	"Temporal n'est pas relié à cette interface : voici les procédures trouvées dans l'historique de la commande.":         "Temporal is not connected to this interface: here are the procedures found in the order's history.",
 	"Temporal ne répond pas : voici les procédures trouvées dans l'historique de la commande ; leur état n'est pas connu.": "Temporal does not answer: here are the procedures found in the order's history; their state is unknown.",
+	// Archiving, notes, resending emails (seed 003; order_archive.go)
+	"Archiver": "Archive", "Désarchiver": "Unarchive", "Commande archivée": "Order archived",
+	"elle n'est plus dans les commandes en cours ; désarchivez-la pour lancer une procédure.": "it is no longer among the current orders; unarchive it to start a procedure.",
+	"Ajouter une note": "Add a note", "Note (par exemple, un appel du client)": "Note (for example, a call from the customer)",
+	"Aucun": "None", "Ajouter la note": "Add the note", "Renvoyer": "Resend", "Autre adresse (facultatif)": "Another address (optional)",
+	"Archivage": "Archiving", "Désarchivage": "Unarchiving", "Renvoi d'un e-mail": "Email resent",
+	"Commande déjà archivée": "Order already archived",
+	// Edit details (procedure 6; order_edit.go)
+	"Modifier les informations": "Edit details", "Modification des informations": "Details edit",
+	"Confirmer la modification des informations": "Confirm the details edit", "Ce qui change": "What changes",
+	"Information": "Detail", "Total de la commande": "Order total", "À rembourser au client": "To refund to the customer",
+	"Aucune différence à régler": "No difference to settle", "Le total de la commande ne change pas.": "The order total does not change.",
+	"Informer le client par e-mail": "Tell the customer by email", "Enregistrer les modifications": "Save the changes",
+	"Téléphone": "Phone", "Complément d'adresse": "Address line 2",
+	"Nom du mode de paiement": "Payment method name", "Nom du mode d'expédition": "Shipping method name",
+	"Un pourcentage (10%), un montant (5,00) ou 0 pour aucune remise.": "A percentage (10%), an amount (5.00) or 0 for no discount.",
 }
 
 // english is the English text of a French one, or the French one.

@@ -29,6 +29,16 @@ type orderPageData struct {
 	Paid, Refunded int64 // received, and given back or being given back
 	// Actions: why each is not possible now ("" when it is).
 	ModifyBlocked, CancelBlocked string
+	// Archive is archiving, notes and resending emails (order_archive.go).
+	Archive archiveView
+	// FulfilBlocked: why items cannot be marked shipped now ("" when they
+	// can); Shipments: the parcels sent, oldest first (order_fulfil.go).
+	FulfilBlocked string
+	Shipments     []store.Shipment
+	// EditBlocked: why the details cannot be edited now ("" when they can);
+	// PaymentName: the name the shop gave the payment method, "" for its
+	// own (order_edit.go).
+	EditBlocked, PaymentName string
 }
 
 // procedureRow is one procedure on the order page.
@@ -123,6 +133,14 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 	if s.starter == nil {
 		d.CancelBlocked = "Annulation impossible : Temporal n'est pas relié à cette interface"
 	}
+	d.FulfilBlocked = s.fulfilBlockedFor(o, langOf(r))
+	d.EditBlocked = s.editBlocked(o, langOf(r))
+	if d.PaymentName, err = s.paymentName(ctx, o); err != nil {
+		return err
+	}
+	if d.Shipments, err = s.shipmentsOf(ctx, o.ID); err != nil {
+		return err
+	}
 	if procs == nil {
 		d.Procedures = proceduresFromHistory(d.Events, o.HoldBy)
 		d.ProceduresNote = "Temporal n'est pas relié à cette interface : voici les procédures trouvées dans l'historique de la commande."
@@ -134,6 +152,7 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		d.Procedures = proceduresFromTemporal(res.list, d.Events, o.HoldBy)
 	}
+	s.fillArchive(r, &d)
 	return s.render(w, http.StatusOK, "order_page", d)
 }
 

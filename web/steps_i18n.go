@@ -31,6 +31,7 @@ var englishSteps = map[workflows.TextKey]string{
 	workflows.LabelChequeSent:       "Has the customer sent the cheque?",
 	workflows.LabelChequeRequest:    "Cheque refund request",
 	workflows.LabelBalanceDue:       "Still to pay by the customer",
+	workflows.LabelRecordShipment:   "Mark the items shipped",
 
 	workflows.DetailNewTotal:              "New total {total}",
 	workflows.DetailEmailNotSent:          "Email not sent, as {agent} asked",
@@ -60,6 +61,17 @@ var englishSteps = map[workflows.TextKey]string{
 	workflows.DetailChequeAlreadySent:     "Cheque already sent",
 	workflows.DetailChequeToMail:          "Cheque of {amount} to send to {name}, {city}",
 	workflows.DetailBalanceAsked:          "{amount} asked of the customer ({procedure})",
+	workflows.DetailShipped:               "Shipped with {carrier}: {items}",
+	workflows.DetailCompleted:             "Completed: {items}",
+
+	workflows.LabelArchive:   "Archive the order",
+	workflows.LabelUnarchive: "Unarchive the order",
+	workflows.LabelCopyEmail: "Copy the email to the outbox",
+	workflows.DetailEmailTo:  "“{subject}” to {to}",
+
+	workflows.LabelEditDetails:      "Edit the order's details",
+	workflows.DetailDetailsChanged:  "Changed: {fields}",
+	workflows.DetailDetailsNewTotal: "Changed: {fields}; new total {total}",
 
 	workflows.OutcomeTextRefunded:       "Refunded: {amount}",
 	workflows.OutcomeTextBankTransfer:   "Refunded by bank transfer: {amount}",

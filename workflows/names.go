@@ -66,6 +66,19 @@ const (
 // ProcCancelRefund cancels items and/or refunds an amount (seeds 003, 004).
 const ProcCancelRefund = "cancel-refund"
 
+// Archiving and resending emails (seed 003).
+const (
+	// ProcArchiveOrder archives a finished order.
+	ProcArchiveOrder = "archive-order"
+	// ProcUnarchiveOrder puts an archived order back among the current ones.
+	ProcUnarchiveOrder = "unarchive-order"
+	// ProcResendEmail sends again an email of the order.
+	ProcResendEmail = "resend-email"
+)
+
+// ProcFulfil marks items shipped (with carrier and tracking) or completed (seed 004).
+const ProcFulfil = "fulfil"
+
 // Payment collection (seed 002): the procedure, its updates and query.
 const (
 	// ProcCollectPayment waits for an order's payment (or a balance due).

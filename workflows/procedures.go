@@ -12,9 +12,14 @@ func Procedures() []Procedure {
 	return []Procedure{
 		{ProcModifyContent, ModifyContent},
 		{ProcCancelRefund, CancelRefund},
+		{ProcFulfil, Fulfil},
 		{ProcSettleDifference, SettleDifference},
 		{ProcMailCheque, MailCheque},
 		{ProcCollectPayment, CollectPayment},
 		{ProcNotifyNewOrder, NotifyNewOrder},
+		{ProcArchiveOrder, ArchiveOrder},
+		{ProcUnarchiveOrder, UnarchiveOrder},
+		{ProcResendEmail, ResendEmail},
+		{ProcEditDetails, EditDetails},
 	}
 }

@@ -64,6 +64,7 @@ const (
 	LabelChequeSent       TextKey = "label.cheque_sent"
 	LabelChequeRequest    TextKey = "label.cheque_request"
 	LabelBalanceDue       TextKey = "label.balance_due"
+	LabelRecordShipment   TextKey = "label.record_shipment" // fulfil
 )
 
 // Step details.
@@ -96,6 +97,16 @@ const (
 	DetailChequeAlreadySent     TextKey = "detail.cheque_already_sent"
 	DetailChequeToMail          TextKey = "detail.cheque_to_mail"
 	DetailBalanceAsked          TextKey = "detail.balance_asked"
+	DetailShipped               TextKey = "detail.shipped"   // fulfil
+	DetailCompleted             TextKey = "detail.completed" // fulfil
+)
+
+// Archiving and resending emails (seed 003).
+const (
+	LabelArchive   TextKey = "label.archive"
+	LabelUnarchive TextKey = "label.unarchive"
+	LabelCopyEmail TextKey = "label.copy_email"
+	DetailEmailTo  TextKey = "detail.email_to"
 )
 
 // How a settlement ended (the settle step of modify-content and
@@ -150,6 +161,7 @@ var frenchTexts = map[TextKey]string{
 	LabelChequeSent:       "Le client a-t-il envoyé le chèque ?",
 	LabelChequeRequest:    "Demande de remboursement par chèque",
 	LabelBalanceDue:       "Reste à payer par le client",
+	LabelRecordShipment:   "Marquer les articles comme expédiés",
 
 	DetailNewTotal:              "Nouveau total {total}",
 	DetailEmailNotSent:          "E-mail non envoyé, à la demande de {agent}",
@@ -179,6 +191,17 @@ var frenchTexts = map[TextKey]string{
 	DetailChequeAlreadySent:     "Chèque déjà envoyé",
 	DetailChequeToMail:          "Chèque de {amount} à envoyer à {name}, {city}",
 	DetailBalanceAsked:          "{amount} demandés au client ({procedure})",
+	DetailShipped:               "Expédié par {carrier} : {items}",
+	DetailCompleted:             "Finalisé : {items}",
+
+	LabelArchive:   "Archiver la commande",
+	LabelUnarchive: "Désarchiver la commande",
+	LabelCopyEmail: "Recopier l'e-mail dans la boîte d'envoi",
+	DetailEmailTo:  "« {subject} » à {to}",
+
+	LabelEditDetails:      "Modifier les informations de la commande",
+	DetailDetailsChanged:  "Modifié : {fields}",
+	DetailDetailsNewTotal: "Modifié : {fields} ; nouveau total {total}",
 
 	OutcomeTextRefunded:       "Remboursé : {amount}",
 	OutcomeTextBankTransfer:   "Remboursé par virement : {amount}",

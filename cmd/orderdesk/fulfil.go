@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+)
+
+// cmdShip is `ship` (seed 004): mark items shipped with their carrier and
+// tracking number, and non-physical items completed.
+func cmdShip(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	fs := newFlags("ship", "ship --order NUMBER [--line SKU=QTY ...] --carrier NAME [--tracking NUMBER] [--complete SKU ...] [--no-email] --agent EMAIL")
+	number := fs.String("order", "", "order number, e.g. C-2026-000101")
+	var lines, completes listFlag
+	fs.Var(&lines, "line", "quantity shipped, SKU=QTY; repeat for several products (default: everything left to ship, unless --complete alone)")
+	fs.Var(&completes, "complete", "SKU of a non-physical product to mark completed; repeatable")
+	carrier := fs.String("carrier", "", "the carrier: "+strings.Join(order.Carriers, ", ")+", or any other name")
+	tracking := fs.String("tracking", "", "the parcel's tracking number (optional)")
+	agent := fs.String("agent", "", "the agent asking, e.g. marie@boutique.fr")
+	noEmail := fs.Bool("no-email", false, "do not email the customer")
+	rid := requestIDFlag(fs)
+	wait := fs.Duration("wait", 30*time.Second, "how long to wait for the procedure to end (0: do not wait)")
+	if ok, err := parse(fs, args); !ok {
+		return err
+	}
+	s, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	o, err := s.store.GetOrder(ctx, *number)
+	if err != nil {
+		return order.Fieldf("order", "order %s does not exist", *number)
+	}
+	req := starter.FulfilRequest{
+		OrderNumber: o.Number, RequestID: rid.Value(), Agent: *agent,
+		Carrier: *carrier, Tracking: *tracking, Notify: !*noEmail,
+	}
+	if req.Ship, err = parseShipLines(o, lines); err != nil {
+		return err
+	}
+	for _, sku := range completes {
+		l, ok := lineBySKU(o, sku)
+		if !ok {
+			return order.Fieldf("complete", "order %s has no product %s", o.Number, sku)
+		}
+		req.Complete = append(req.Complete, l.ID)
+	}
+	if len(lines) == 0 && len(completes) == 0 {
+		req.Ship = order.DefaultShip(o)
+	}
+	run, err := s.starter.Fulfil(ctx, req)
+	var fe *order.FieldError
+	if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "ship") {
+		return order.Fieldf("line", "%s", fe.Message) // the flag is --line
+	}
+	if err != nil {
+		return err
+	}
+	if run.Existing {
+		fmt.Printf("already started: %s\n", run.WorkflowID)
+	} else {
+		fmt.Printf("started %s\n", run.WorkflowID)
+	}
+	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
+	if *wait <= 0 {
+		return nil
+	}
+	return followProcedure(ctx, s, run.WorkflowID, *wait)
+}
+
+// parseShipLines reads --line SKU=QTY (a line id works too) into the
+// quantities to ship; an unknown product names the order's products.
+func parseShipLines(o order.Order, lines []string) ([]order.LineQuantity, error) {
+	var out []order.LineQuantity
+	for _, s := range lines {
+		key, val, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, order.Fieldf("line", "%q: write SKU=QTY, e.g. --line MUG-01=2", s)
+		}
+		qty, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+		if err != nil {
+			return nil, order.Fieldf("line", "%q: the quantity %q is not a whole number", s, val)
+		}
+		l, ok := lineBySKU(o, key)
+		if !ok {
+			skus := make([]string, len(o.Lines))
+			for j, l := range o.Lines {
+				skus[j] = l.SKU
+			}
+			return nil, order.Fieldf("line", "%q: order %s has no product %s (its products: %s)", s, o.Number, key, strings.Join(skus, ", "))
+		}
+		out = append(out, order.LineQuantity{LineID: l.ID, Quantity: qty})
+	}
+	return out, nil
+}
+
+// lineBySKU finds a line by SKU or by id.
+func lineBySKU(o order.Order, key string) (order.Line, bool) {
+	key = strings.TrimSpace(key)
+	for _, l := range o.Lines {
+		if l.SKU == key || strconv.FormatInt(l.ID, 10) == key {
+			return l, true
+		}
+	}
+	return order.Line{}, false
+}

@@ -1,0 +1,100 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// EditDetailsRequest asks to edit an order's details (procedure 6, seeds
+// 001 and 003): name, email, phone, addresses, method names, shipping fee,
+// discount. Nil fields of Edit are left as they are.
+type EditDetailsRequest struct {
+	OrderNumber string
+	RequestID   string // from the caller: the same id starts one procedure, not two
+	Agent       string
+	Role        string
+	Channel     order.ContactChannel // how the customer asked (optional)
+	Edit        order.DetailsEdit
+	// Notify emails the customer the details_changed email. Nil is the
+	// default: only when the total changes (the customer is refunded or
+	// owes a balance); a corrected typo gets no email (seed 003).
+	Notify *bool
+}
+
+// detailsReader reads an order with its editable details, payment method
+// label included (store.Store does).
+type detailsReader interface {
+	OrderDetails(ctx context.Context, number string) (order.Order, order.Details, error)
+}
+
+// OrderDetails returns the order and its current details, as the edit
+// form shows them.
+func (s *Starter) OrderDetails(ctx context.Context, number string) (order.Order, order.Details, error) {
+	if r, ok := s.orders.(detailsReader); ok {
+		o, d, err := r.OrderDetails(ctx, number)
+		if errors.Is(err, store.ErrNotFound) {
+			return o, d, order.Fieldf("order", "order %s does not exist", number)
+		}
+		return o, d, err
+	}
+	o, err := s.order(ctx, number)
+	return o, order.DetailsOf(o, ""), err
+}
+
+// PreviewDetails says what an edit would do, as the procedure would do
+// it: the changes, the new total and the refund or balance. It refuses
+// what the procedure would refuse, and writes nothing.
+func (s *Starter) PreviewDetails(ctx context.Context, number string, edit order.DetailsEdit) (order.Order, order.DetailsPreview, error) {
+	o, cur, err := s.OrderDetails(ctx, number)
+	if err != nil {
+		return o, order.DetailsPreview{}, err
+	}
+	paid, err := s.orders.PaidNet(ctx, o.ID)
+	if err != nil {
+		return o, order.DetailsPreview{}, err
+	}
+	p, err := order.PreviewDetails(o, cur, edit, paid)
+	return o, p, err
+}
+
+// EditDetails validates the edit against the order and starts the
+// edit-details procedure. Bad input is refused with an *order.FieldError
+// naming the field (an empty name, a malformed email, a missing postal
+// code, a negative fee, a discount above 100 % or above the merchandise,
+// a delivery address once shipped or while the warehouse prepares the
+// order, an edit that changes nothing), and nothing is started or written.
+func (s *Starter) EditDetails(ctx context.Context, req EditDetailsRequest) (Run, error) {
+	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
+		return Run{}, err
+	}
+	id := workflows.WorkflowID(workflows.ProcEditDetails, req.OrderNumber, req.RequestID)
+	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+		return run, err
+	}
+	if req.Channel != "" && !req.Channel.Valid() {
+		return Run{}, order.Fieldf("channel", "%q is not a contact channel: use email, contact_form or phone", req.Channel)
+	}
+	o, cur, err := s.OrderDetails(ctx, req.OrderNumber)
+	if err != nil {
+		return Run{}, err
+	}
+	res, err := order.ApplyDetails(o, cur, req.Edit)
+	if err != nil {
+		return Run{}, err
+	}
+	notify := res.MoneyChanged()
+	if req.Notify != nil {
+		notify = *req.Notify
+	}
+	in := workflows.EditDetailsInput{
+		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel,
+		Edit: req.Edit, Notify: notify, ApproveAbove: s.opt.ApproveAbove,
+		Reminder: s.opt.Reminder, Escalation: s.opt.Escalation,
+	}
+	return s.start(ctx, id, workflows.ProcEditDetails, o, fmt.Sprintf("Modifier les informations de %s", o.Number), in)
+}

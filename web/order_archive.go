@@ -1,0 +1,283 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// Seed 003 on the order page: « Archiver » / « Désarchiver », the agent's
+// notes in the history and « Renvoyer » on each email of the order.
+
+// archiver is what these actions ask of the starter; *starter.Starter
+// implements it. A Starter that does not (or no Starter: Temporal is not
+// connected) leaves the actions disabled with the reason.
+type archiver interface {
+	Archive(ctx context.Context, req starter.ArchiveRequest) (starter.Run, error)
+	Unarchive(ctx context.Context, req starter.ArchiveRequest) (starter.Run, error)
+	AddNote(ctx context.Context, req starter.NoteRequest) (store.Event, error)
+	ResendEmail(ctx context.Context, req starter.ResendRequest) (starter.Run, error)
+	Result(ctx context.Context, workflowID string, out any) error
+}
+
+var _ archiver = (*starter.Starter)(nil)
+
+// archiveView is the order page's part of archiving, notes and resending.
+type archiveView struct {
+	Archived bool
+	// ArchiveBlocked says why the order cannot be archived now ("" when it can).
+	ArchiveBlocked string
+	// Blocked says why none of these actions works here (no Temporal), or "".
+	Blocked   string
+	RequestID string // one per page: a double submit of its forms acts once
+	Errors    fieldErrors
+	Note      string // as typed, when the note was refused
+	Channel   string
+	ResendID  int64  // the email whose resend was refused
+	ResendTo  string // as typed
+	Channels  []order.ContactChannel
+}
+
+// archiveFormKey carries a refused form back to the order page it re-renders.
+type archiveFormKey struct{}
+
+// fillArchive sets the order page's archive actions, and refuses the other
+// procedures on an archived order.
+func (s *server) fillArchive(r *http.Request, d *orderPageData) {
+	lang := langOf(r)
+	v := archiveView{Archived: d.Order.ArchivedAt != nil, RequestID: newRequestID(), Errors: fieldErrors{}, Channels: order.ContactChannels}
+	if f, ok := r.Context().Value(archiveFormKey{}).(*archiveView); ok {
+		v.RequestID, v.Errors, v.Note, v.Channel, v.ResendID, v.ResendTo = f.RequestID, f.Errors, f.Note, f.Channel, f.ResendID, f.ResendTo
+	}
+	if _, ok := s.starter.(archiver); !ok {
+		v.Blocked = say(lang, "Action impossible : Temporal n'est pas relié à cette interface", "Not possible: Temporal is not connected to this interface")
+	}
+	v.ArchiveBlocked = archiveBlocked(d.Order, len(d.Tasks), lang)
+	if v.ArchiveBlocked == "" && !v.Archived {
+		v.ArchiveBlocked = runningBlocks(d.Procedures, lang)
+	}
+	if v.ArchiveBlocked == "" {
+		v.ArchiveBlocked = v.Blocked
+	}
+	if v.Archived && d.CancelBlocked == "" {
+		d.CancelBlocked = say(lang, "Annulation impossible : la commande est archivée ; désarchivez-la d'abord",
+			"Cannot cancel: the order is archived; unarchive it first")
+	}
+	d.Archive = v
+}
+
+// archiveBlocked says why an order cannot be archived now, or "": only a
+// finished order (order.Status.Finished) that no procedure works on.
+func archiveBlocked(o order.Order, openTasks int, lang string) string {
+	switch {
+	case o.ArchivedAt != nil:
+		return say(lang, "Commande déjà archivée", "Order already archived")
+	case !o.Status.Finished():
+		return say(lang, "Archivage impossible : seule une commande terminée, expédiée ou annulée s'archive ; celle-ci est « ",
+			"Cannot archive: only a completed, shipped or cancelled order is archived; this one is “") +
+			o.Status.Label(lang) + say(lang, " »", "”")
+	case o.HoldBy != "" && lang == "en":
+		return "Cannot archive: the procedure “" + english(procedureLabel(o.HoldBy)) + "” is running on the order"
+	case o.HoldBy != "":
+		return "Archivage impossible : la procédure « " + procedureLabel(o.HoldBy) + " » est en cours sur la commande"
+	case openTasks > 0:
+		return say(lang, "Archivage impossible : une procédure attend un agent sur cette commande",
+			"Cannot archive: a procedure is waiting for an agent on this order")
+	}
+	return ""
+}
+
+// runningBlocks says which procedure still runs on the order, as Temporal
+// lists it, or "": one between two steps holds nothing and waits on nobody.
+func runningBlocks(procs []procedureRow, lang string) string {
+	for _, p := range procs {
+		switch p.Type {
+		case workflows.ProcArchiveOrder, workflows.ProcUnarchiveOrder, workflows.ProcResendEmail:
+			continue
+		}
+		if p.Status != "Running" {
+			continue
+		}
+		if lang == "en" {
+			return "Cannot archive: the procedure “" + english(procedureLabel(p.Type)) + "” is running on the order"
+		}
+		return "Archivage impossible : la procédure « " + procedureLabel(p.Type) + " » est en cours sur la commande"
+	}
+	return ""
+}
+
+func (s *server) archiverOrBlocked(r *http.Request) (archiver, error) {
+	a, ok := s.starter.(archiver)
+	if !ok {
+		return nil, noTemporal()
+	}
+	return a, nil
+}
+
+// archiveSubmit is POST /orders/{number}/archive and /unarchive.
+func (s *server) archiveSubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	o, err := s.loadOrder(ctx, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	ar, err := s.archiverOrBlocked(r)
+	if err != nil {
+		return err
+	}
+	req := starter.ArchiveRequest{OrderNumber: o.Number, RequestID: r.PostFormValue("request_id"), Agent: agentOf(r).Email}
+	if req.RequestID == "" {
+		req.RequestID = newRequestID()
+	}
+	var run starter.Run
+	if strings.HasSuffix(r.URL.Path, "/unarchive") {
+		run, err = ar.Unarchive(ctx, req)
+	} else {
+		run, err = ar.Archive(ctx, req)
+	}
+	var fe *order.FieldError
+	switch {
+	case errors.Is(err, order.ErrNotArchivable):
+		tasks, terr := s.store.ListTasks(ctx, o.ID)
+		if terr != nil {
+			return terr
+		}
+		open := 0
+		for _, t := range tasks {
+			if t.Status == store.TaskOpen {
+				open++
+			}
+		}
+		if reason := archiveBlocked(o, open, langOf(r)); reason != "" {
+			return blockedPage(reason)
+		}
+		return blockedPage(say(langOf(r), "Archivage impossible : ", "Cannot archive: ") + err.Error())
+	case errors.As(err, &fe):
+		return blockedPage(fe.Message)
+	case err != nil:
+		return err
+	}
+	s.afterProcedure(w, r, ar, o.Number, run.WorkflowID)
+	return nil
+}
+
+// afterProcedure waits a little for a short procedure: once it ended well
+// the agent is back on the order page, which shows its effect; otherwise
+// (still running, failed) on the procedure's page, which says where it is.
+func (s *server) afterProcedure(w http.ResponseWriter, r *http.Request, ar archiver, number, workflowID string) {
+	wctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	if err := ar.Result(wctx, workflowID, nil); err != nil {
+		http.Redirect(w, r, procedureURL(workflowID), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/orders/"+url.PathEscape(number), http.StatusSeeOther)
+}
+
+// noteSubmit is POST /orders/{number}/notes: an agent's note in the
+// history. A refused note re-renders the order page with the message next
+// to its field.
+func (s *server) noteSubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	o, err := s.loadOrder(ctx, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	ar, err := s.archiverOrBlocked(r)
+	if err != nil {
+		return err
+	}
+	form := &archiveView{RequestID: r.PostFormValue("request_id"), Errors: fieldErrors{},
+		Note: r.PostFormValue("text"), Channel: r.PostFormValue("channel")}
+	if form.RequestID == "" {
+		form.RequestID = newRequestID()
+	}
+	_, err = ar.AddNote(ctx, starter.NoteRequest{OrderNumber: o.Number, RequestID: form.RequestID, Agent: agentOf(r).Email,
+		Note: order.Note{Text: form.Note, Channel: order.ContactChannel(form.Channel)}})
+	var fe *order.FieldError
+	switch {
+	case errors.As(err, &fe):
+		form.Errors["note_"+fe.Field] = noteMessage(fe, langOf(r))
+		return s.reRenderOrder(w, r, form)
+	case err != nil:
+		return err
+	}
+	http.Redirect(w, r, "/orders/"+url.PathEscape(o.Number)+"#history", http.StatusSeeOther)
+	return nil
+}
+
+// noteMessage says a refused note in the agent's language.
+func noteMessage(fe *order.FieldError, lang string) string {
+	switch {
+	case fe.Field == "text" && strings.Contains(fe.Message, "at most"):
+		return say(lang, "Une note fait au plus "+strconv.Itoa(order.MaxNoteLength)+" caractères.", "A note is at most "+strconv.Itoa(order.MaxNoteLength)+" characters.")
+	case fe.Field == "text":
+		return say(lang, "Écrivez la note.", "Write the note.")
+	case fe.Field == "channel":
+		return say(lang, "Choisissez un moyen de contact de la liste.", "Choose a contact channel from the list.")
+	}
+	return fe.Message
+}
+
+// resendSubmit is POST /orders/{number}/emails/{id}/resend: send one of the
+// order's emails again, to the same or a corrected address.
+func (s *server) resendSubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	o, err := s.loadOrder(ctx, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	ar, err := s.archiverOrBlocked(r)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return badRequest("Cette adresse ne désigne aucun e-mail.")
+	}
+	form := &archiveView{RequestID: r.PostFormValue("request_id"), Errors: fieldErrors{}, ResendID: id, ResendTo: strings.TrimSpace(r.PostFormValue("to"))}
+	if form.RequestID == "" {
+		form.RequestID = newRequestID()
+	}
+	// One request id per page: each email's resend has its own.
+	run, err := ar.ResendEmail(ctx, starter.ResendRequest{OrderNumber: o.Number, RequestID: form.RequestID + "-e" + strconv.FormatInt(id, 10),
+		Agent: agentOf(r).Email, EmailID: id, To: form.ResendTo})
+	var fe *order.FieldError
+	switch {
+	case errors.As(err, &fe) && fe.Field == "to":
+		form.Errors["resend_to"] = say(langOf(r), "Adresse e-mail invalide, par exemple camille@exemple.fr.", "Not an email address, for example camille@example.com.")
+		return s.reRenderOrder(w, r, form)
+	case errors.As(err, &fe) && fe.Field == "email_id":
+		return &pageError{status: http.StatusNotFound, title: "E-mail introuvable",
+			message: "Cet e-mail n'est pas un e-mail de la commande " + o.Number + ".",
+			titleEN: "Email not found", messageEN: "This email is not an email of order " + o.Number + "."}
+	case err != nil:
+		return err
+	}
+	s.afterProcedure(w, r, ar, o.Number, run.WorkflowID)
+	return nil
+}
+
+// reRenderOrder shows the order page again with a refused form, as 422.
+func (s *server) reRenderOrder(w http.ResponseWriter, r *http.Request, form *archiveView) error {
+	ctx := context.WithValue(r.Context(), archiveFormKey{}, form)
+	return s.orderPage(statusWriter{ResponseWriter: w, status: http.StatusUnprocessableEntity}, r.WithContext(ctx))
+}
+
+// statusWriter writes its status instead of the one asked: a page rendered
+// as 200 by its handler is sent as a refusal.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w statusWriter) WriteHeader(int) { w.ResponseWriter.WriteHeader(w.status) }

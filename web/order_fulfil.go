@@ -1,0 +1,229 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// fulfiller is the starter's fulfil procedure (seed 004). The Starter
+// interface predates it; a starter without it leaves the action disabled.
+type fulfiller interface {
+	Fulfil(ctx context.Context, req starter.FulfilRequest) (starter.Run, error)
+}
+
+// shipmentLister reads an order's shipments for the order page.
+type shipmentLister interface {
+	ListShipments(ctx context.Context, orderID int64) ([]store.Shipment, error)
+}
+
+// fulfilLine is one product of the ship form.
+type fulfilLine struct {
+	order.Line
+	Left     int64  // left to ship (physical) or to complete (non-physical)
+	Selected bool   // the agent ships or completes some of it
+	Qty      string // the quantity to ship, as typed
+}
+
+// fulfilData is the data of the ship form.
+type fulfilData struct {
+	Layout
+	Order     order.Order
+	Lines     []fulfilLine
+	Carriers  []string
+	Carrier   string // chosen in the list, or "other"
+	Other     string // the carrier typed when not in the list
+	Tracking  string
+	Notify    bool
+	RequestID string
+	Errors    fieldErrors
+	lang      string
+}
+
+// fulfilBlocked says why nothing can be marked shipped now, or "".
+func fulfilBlocked(o order.Order, lang string) string {
+	switch {
+	case o.Status != order.StatusPaid && o.Status != order.StatusPartiallyShipped && o.Status != order.StatusShipped:
+		return say(lang, "Expédition impossible : la commande est « ", "Cannot ship: the order is “") + o.Status.Label(lang) +
+			say(lang, " » ; seule une commande payée peut être expédiée", "”; only a paid order can be shipped")
+	case o.HoldBy != "" && lang == "en":
+		return "Cannot ship: the procedure “" + english(procedureLabel(o.HoldBy)) + "” is changing the order"
+	case o.HoldBy != "":
+		return "Expédition impossible : la procédure « " + procedureLabel(o.HoldBy) + " » modifie la commande"
+	}
+	for _, l := range o.Lines {
+		if l.Shippable() > 0 || l.Completable() > 0 {
+			return ""
+		}
+	}
+	return say(lang, "Expédition impossible : tous les articles sont déjà expédiés ou finalisés", "Cannot ship: every item has already shipped or been completed")
+}
+
+// fulfilBlockedFor is fulfilBlocked, or why the UI cannot start the
+// procedure at all.
+func (s *server) fulfilBlockedFor(o order.Order, lang string) string {
+	if _, ok := s.starter.(fulfiller); !ok {
+		return say(lang, "Expédition impossible : Temporal n'est pas relié à cette interface", "Cannot ship: Temporal is not connected to this interface")
+	}
+	return fulfilBlocked(o, lang)
+}
+
+// shipmentsOf reads the order's shipments, none when the store cannot.
+func (s *server) shipmentsOf(ctx context.Context, orderID int64) ([]store.Shipment, error) {
+	l, ok := s.store.(shipmentLister)
+	if !ok {
+		return nil, nil
+	}
+	return l.ListShipments(ctx, orderID)
+}
+
+// fulfilForm is GET /orders/{number}/ship: every item left selected (seed
+// 004), the customer email on.
+func (s *server) fulfilForm(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.loadOrder(r.Context(), r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	if reason := s.fulfilBlockedFor(o, langOf(r)); reason != "" {
+		return blockedPage(reason)
+	}
+	d := newFulfilData(r, o)
+	d.Notify, d.RequestID, d.Carrier = true, newRequestID(), order.Carriers[0]
+	for _, l := range o.Lines {
+		n := max(l.Shippable(), l.Completable())
+		d.Lines = append(d.Lines, fulfilLine{Line: l, Left: n, Selected: n > 0, Qty: strconv.FormatInt(n, 10)})
+	}
+	return s.render(w, http.StatusOK, "fulfil", d)
+}
+
+func newFulfilData(r *http.Request, o order.Order) fulfilData {
+	return fulfilData{
+		Layout: Layout{Title: "Marquer comme expédié", Nav: "orders"},
+		Order:  o, Carriers: order.Carriers, Errors: fieldErrors{}, lang: langOf(r),
+	}
+}
+
+// fulfilSubmit is POST /orders/{number}/ship: starts the procedure and
+// shows its page; bad input re-renders the form with the message next to
+// the field, and nothing is started.
+func (s *server) fulfilSubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	o, err := s.loadOrder(ctx, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	f, ok := s.starter.(fulfiller)
+	if !ok {
+		return noTemporal()
+	}
+	d := newFulfilData(r, o)
+	req := d.readForm(r)
+	if reason := fulfilBlocked(o, d.lang); reason != "" {
+		d.Errors["form"] = reason
+	}
+	if len(d.Errors) > 0 {
+		return s.render(w, http.StatusUnprocessableEntity, "fulfil", d)
+	}
+	req.OrderNumber, req.Agent = o.Number, agentOf(r).Email
+	run, err := f.Fulfil(ctx, req)
+	if err != nil {
+		var fe *order.FieldError
+		if !errors.As(err, &fe) {
+			return err
+		}
+		d.Errors[d.fieldOf(fe.Field)] = fe.Message
+		return s.render(w, http.StatusUnprocessableEntity, "fulfil", d)
+	}
+	http.Redirect(w, r, procedureURL(run.WorkflowID), http.StatusSeeOther)
+	return nil
+}
+
+// readForm reads the lines, the carrier, the tracking number and the
+// email switch, keeping what was typed and noting what is wrong.
+func (d *fulfilData) readForm(r *http.Request) starter.FulfilRequest {
+	req := starter.FulfilRequest{RequestID: strings.TrimSpace(r.PostFormValue("request_id"))}
+	if req.RequestID == "" {
+		req.RequestID = newRequestID()
+	}
+	d.RequestID = req.RequestID
+	selected := map[string]bool{}
+	for _, id := range r.PostForm["line"] {
+		selected[id] = true
+	}
+	for _, l := range d.Order.Lines {
+		id := strconv.FormatInt(l.ID, 10)
+		fl := fulfilLine{Line: l, Left: max(l.Shippable(), l.Completable()), Selected: selected[id], Qty: strings.TrimSpace(r.PostFormValue("qty_" + id))}
+		if fl.Qty == "" {
+			fl.Qty = "0"
+		}
+		d.Lines = append(d.Lines, fl)
+		if !fl.Selected {
+			continue
+		}
+		if !l.Physical {
+			req.Complete = append(req.Complete, l.ID)
+			continue
+		}
+		q, err := formInt64(fl.Qty)
+		switch {
+		case err != nil:
+			d.Errors["qty_"+id] = say(d.lang, "Saisissez un nombre entier.", "Enter a whole number.")
+		case q < 0:
+			d.Errors["qty_"+id] = say(d.lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
+		case q > fl.Left:
+			d.Errors["qty_"+id] = fmt.Sprintf(say(d.lang, "Au plus %d : ce qui reste à expédier de %s.", "At most %d: what is left to ship of %s."), fl.Left, l.SKU)
+		case q > 0:
+			req.Ship = append(req.Ship, order.LineQuantity{LineID: l.ID, Quantity: q})
+		}
+	}
+	d.Carrier = strings.TrimSpace(r.PostFormValue("carrier"))
+	d.Other = strings.TrimSpace(r.PostFormValue("carrier_other"))
+	req.Carrier = d.Carrier
+	if d.Carrier == "other" {
+		req.Carrier = d.Other
+	}
+	d.Tracking = strings.TrimSpace(r.PostFormValue("tracking"))
+	d.Notify = r.PostFormValue("notify") == "1"
+	req.Tracking, req.Notify = d.Tracking, d.Notify
+	if len(d.Errors) == 0 {
+		switch {
+		case len(req.Ship) == 0 && len(req.Complete) == 0:
+			d.Errors["form"] = say(d.lang, "Rien de sélectionné : cochez les articles expédiés ou finalisés.", "Nothing selected: tick the items shipped or completed.")
+		case len(req.Ship) > 0 && req.Carrier == "":
+			d.Errors["carrier"] = say(d.lang, "Choisissez le transporteur, ou saisissez son nom.", "Choose the carrier, or type its name.")
+		}
+	}
+	return req
+}
+
+// fieldOf maps a refusal's field to the form's: ship[i] names the i-th
+// line shipped, which the message names too.
+func (d *fulfilData) fieldOf(field string) string {
+	switch {
+	case field == "carrier", field == "tracking":
+		return field
+	case strings.HasPrefix(field, "ship["):
+		var i int
+		if _, err := fmt.Sscanf(field, "ship[%d]", &i); err == nil {
+			n := 0
+			for _, l := range d.Lines {
+				if l.Selected && l.Physical {
+					if q, _ := formInt64(l.Qty); q > 0 {
+						if n == i {
+							return fmt.Sprintf("qty_%d", l.ID)
+						}
+						n++
+					}
+				}
+			}
+		}
+	}
+	return "form"
+}

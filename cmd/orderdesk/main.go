@@ -37,13 +37,13 @@ func commands() []command {
 		{"answer", "answer the agent task a procedure waits on: answer --task 12 --done | --impossible --reason ...", cmdAnswer},
 		{"tasks", "list the open agent tasks, oldest first", cmdTasks},
 		{"status", "show where a procedure is: status --workflow ID", cmdStatus},
+		{"payment", "collect a payment (seed 002): payment start|record|confirm|invoice|pdf|status ...", cmdPayment},
+		{"ship", "mark items shipped (seed 004): ship --order C-2026-000101 --line SKU=QTY --carrier Colissimo --tracking X [--no-email] [--complete SKU]", cmdShip},
+		{"edit", "edit an order's details: edit --order N [--name ...] [--email ...] [--delivery \"line1|postal|city|country\"] [--shipping-fee 4,90] [--discount 10%|5,00] --agent EMAIL", cmdEditDetails},
 		{"archive", "archive a finished order (seed 003): archive --order C-2026-000101 --agent EMAIL", cmdArchive},
 		{"unarchive", "bring an archived order back among the current ones: unarchive --order C-2026-000101 --agent EMAIL", cmdUnarchive},
 		{"note", "add an agent's note to an order's history: note --order C-2026-000101 --text \"...\" [--channel phone] --agent EMAIL", cmdNote},
 		{"resend", "send an email of an order again: resend --order C-2026-000101 --email-id 12 [--to ADDRESS] --agent EMAIL", cmdResend},
-		{"ship", "mark items shipped (seed 004): ship --order C-2026-000101 --line SKU=QTY --carrier Colissimo --tracking X [--no-email] [--complete SKU]", cmdShip},
-		{"payment", "collect a payment (seed 002): payment start|record|confirm|invoice|pdf|status ...", cmdPayment},
-		{"edit", "edit an order's details: edit --order N [--name ...] [--email ...] [--delivery \"line1|postal|city|country\"] [--shipping-fee 4,90] [--discount 10%|5,00] --agent EMAIL", cmdEditDetails},
 		{"agent", "add an agent account: agent add --email EMAIL --name NAME --role agent|supervisor|admin (password on stdin)", cmdAgent},
 	}
 }
@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "orderdesk: procedures on existing orders, run as Temporal workflows.\n\nUsage: orderdesk <command> [flags]   (orderdesk <command> --help for its flags)\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.usage)
 	}
 	fmt.Fprintln(w, "\nConfiguration (environment variables):")
 	for _, v := range append(envVars, moneyEnvVars...) {

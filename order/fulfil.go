@@ -95,8 +95,8 @@ func (l Line) Completable() int64 {
 }
 
 // CheckFulfillable says why nothing of the order can be marked shipped or
-// completed now: it is not paid (naming its status), or a procedure holds
-// it while changing its content. The error is a *FieldError on "order".
+// completed now: it is not paid (naming its status), a procedure holds it
+// while changing its content, or it is archived. The error is a *FieldError on "order".
 func CheckFulfillable(o Order) error {
 	switch o.Status {
 	case StatusPaid, StatusPartiallyShipped, StatusShipped:
@@ -106,7 +106,7 @@ func CheckFulfillable(o Order) error {
 	if o.HoldBy != "" {
 		return Fieldf("order", "order %s is being changed by procedure %s: wait for it to end", o.Number, o.HoldBy)
 	}
-	return nil
+	return CheckNotArchived(o)
 }
 
 // DefaultShip selects everything left to ship, the starting point of the

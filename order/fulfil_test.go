@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // withEbook is the sample order plus a non-physical line.
@@ -50,6 +51,7 @@ func TestFulfilRefusals(t *testing.T) {
 	}{
 		{"not paid", unpaid, FulfilRequest{Ship: DefaultShip(unpaid), Carrier: "DPD"}, "order", "Awaiting payment"},
 		{"cancelled", func() Order { o := sampleOrder(); o.Status = StatusCancelled; return o }(), FulfilRequest{Carrier: "DPD"}, "order", "Cancelled"},
+		{"archived", func() Order { o := sampleOrder(); now := time.Now(); o.ArchivedAt = &now; return o }(), FulfilRequest{Ship: DefaultShip(sampleOrder()), Carrier: "DPD"}, "order", "archived"},
 		{"held by modify-content", held, FulfilRequest{Ship: DefaultShip(held), Carrier: "DPD"}, "order", "modify-content/"},
 		{"more than left", shippedTwo, FulfilRequest{Ship: []LineQuantity{{13, 2}}, Carrier: "DPD"}, "ship[0]", "TEE-01"},
 		{"more than ordered", sampleOrder(), FulfilRequest{Ship: []LineQuantity{{11, 1}, {12, 2}}, Carrier: "DPD"}, "ship[1]", "BOOK-01"},

@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // fieldErrors are the messages a form shows next to its fields, by field
@@ -95,3 +97,22 @@ var fieldPrefix = regexp.MustCompile(`^([a-z_]+(?:\[\d+\])?): (.+)$`)
 
 // baseField keeps a field's index, which the forms use as is ("quantities[1]").
 func baseField(f string) string { return f }
+
+// startedBefore sends a form submitted again (a double click, the back
+// button) to the procedure its first submission started, and says so; a
+// form of several steps asks it of its last. The
+// order has changed since that submission, so checking the form against
+// it again would refuse what was done. A form without a request id, or
+// whose procedure does not exist, is not sent anywhere.
+func (s *server) startedBefore(w http.ResponseWriter, r *http.Request, proc, number string) bool {
+	requestID := r.PostFormValue("request_id")
+	if s.starter == nil || requestID == "" {
+		return false
+	}
+	id := workflows.WorkflowID(proc, number, requestID)
+	if _, err := s.starter.Progress(r.Context(), id); err != nil {
+		return false
+	}
+	http.Redirect(w, r, procedureURL(id), http.StatusSeeOther)
+	return true
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // cancelLine is one product of the cancel form.
@@ -109,6 +110,9 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s.starter == nil {
 		return noTemporal()
+	}
+	if r.PostFormValue("step") == "confirm" && s.startedBefore(w, r, workflows.ProcCancelRefund, o.Number) {
+		return nil
 	}
 	d, err := s.newCancelData(r, o)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // detailsEditor is what the edit-details pages need of the starter
@@ -148,6 +149,9 @@ func (s *server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 	ed, ok := s.starter.(detailsEditor)
 	if !ok {
 		return noTemporal()
+	}
+	if r.PostFormValue("step") == "confirm" && s.startedBefore(w, r, workflows.ProcEditDetails, o.Number) {
+		return nil
 	}
 	o, cur, err := ed.OrderDetails(ctx, o.Number)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // fulfiller is the starter's fulfil procedure (seed 004). The Starter
@@ -122,6 +123,9 @@ func (s *server) fulfilSubmit(w http.ResponseWriter, r *http.Request) error {
 	f, ok := s.starter.(fulfiller)
 	if !ok {
 		return noTemporal()
+	}
+	if s.startedBefore(w, r, workflows.ProcFulfil, o.Number) {
+		return nil
 	}
 	d := newFulfilData(r, o)
 	req := d.readForm(r)

@@ -225,11 +225,7 @@ func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
 		clear(d.Errors) // nothing was submitted yet: no reproach
 		return s.render(w, http.StatusOK, "modify_form", d)
 	case "confirm":
-		// Sent twice (a double click, the back button): the first
-		// submission started the procedure, and the order changed since.
-		id := workflows.WorkflowID(workflows.ProcModifyContent, o.Number, d.RequestID)
-		if _, err := s.starter.Progress(ctx, id); err == nil {
-			http.Redirect(w, r, procedureURL(id), http.StatusSeeOther)
+		if s.startedBefore(w, r, workflows.ProcModifyContent, o.Number) {
 			return nil
 		}
 	}

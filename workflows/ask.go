@@ -30,8 +30,10 @@ type asker struct {
 	answer     *TaskAnswer
 }
 
-// register installs the answer-task Update handler; call it first thing.
+// register installs the answer-task Update handler, and follows the
+// children's waits (followChildren); call it first thing.
 func (a *asker) register(ctx workflow.Context) error {
+	followChildren(ctx)
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerTask,
 		func(ctx workflow.Context, ans TaskAnswer) error {
 			// The status shows the task gone as soon as the answer is in,
@@ -326,8 +328,42 @@ func summarize(a TaskAnswer) string {
 // awaiting keeps the AwaitingAgent search attribute and the current
 // details in step with the open task.
 func (a *asker) awaiting(ctx workflow.Context, waiting bool, details string) {
+	awaitingAgent(ctx, waiting)
+	setDetails(ctx, a.number, details)
+}
+
+// SignalChildAwaiting tells a parent procedure that its child (a
+// settlement, a refund cheque to mail, a balance to collect) waits for an
+// agent, or no longer does: its value is the new AwaitingAgent.
+const SignalChildAwaiting = "child-awaiting"
+
+// awaitingAgent sets the procedure's AwaitingAgent search attribute, and
+// tells its parent procedure, if it has one, so that an operator who
+// filters on AwaitingAgent in the Temporal Web UI finds the procedure the
+// agent started and not only its settlement. Procedures that started
+// before version 1 of "awaiting-to-parent" replay without the signal.
+func awaitingAgent(ctx workflow.Context, waiting bool) {
 	// Only a bad key makes the upsert fail, and the attribute only helps
 	// operators find procedures: it must not fail one.
 	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrAwaitingAgent.ValueSet(waiting))
-	setDetails(ctx, a.number, details)
+	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
+	if parent == nil || workflow.GetVersion(ctx, "awaiting-to-parent", workflow.DefaultVersion, 1) < 1 {
+		return
+	}
+	// Not waited on: a parent that has ended (a cheque still to mail after
+	// its settlement) has nothing to show, and the child goes on.
+	_ = workflow.SignalExternalWorkflow(ctx, parent.ID, "", SignalChildAwaiting, waiting)
+}
+
+// followChildren makes the procedure's AwaitingAgent follow its children's
+// (SignalChildAwaiting), and passes it on to its own parent.
+func followChildren(ctx workflow.Context) {
+	ch := workflow.GetSignalChannel(ctx, SignalChildAwaiting)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var waiting bool
+			ch.Receive(ctx, &waiting)
+			awaitingAgent(ctx, waiting)
+		}
+	})
 }

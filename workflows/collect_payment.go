@@ -338,6 +338,7 @@ func (p *collect) register(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryCollection, func() (CollectionState, error) { return p.c, nil }); err != nil {
 		return err
 	}
+	followChildren(ctx)
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordPayment, p.onPayment,
 		workflow.UpdateHandlerOptions{Validator: refusing(p.validatePayment)}); err != nil {
 		return err
@@ -663,7 +664,7 @@ func (p *collect) openTask(ctx workflow.Context) error {
 	}
 	p.task = &OpenTask{ID: ref.ID, Kind: TaskPaymentOverdue, Question: question, Amount: p.c.Balance, Options: options}
 	p.state.Task = p.task
-	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrAwaitingAgent.ValueSet(true))
+	awaitingAgent(ctx, true)
 	return nil
 }
 
@@ -714,7 +715,7 @@ func (p *collect) closeTask(ctx workflow.Context, status, summary string) {
 	if err := workflow.ExecuteActivity(dctx, orders.CloseTask, in).Get(dctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("closing the overdue task failed", "task", task.ID, "err", err)
 	}
-	_ = workflow.UpsertTypedSearchAttributes(dctx, AttrAwaitingAgent.ValueSet(false))
+	awaitingAgent(dctx, false)
 }
 
 // cancelUnpaid cancels the unpaid order (or ends the balance request), and

@@ -91,10 +91,10 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 	}
 	res.Result = edited.Result
 	if edited.Result.MoneyChanged() {
-		p.state.end(step, StepDone, text(DetailDetailsNewTotal, textArg("fields", edited.Result.Fields("fr")),
+		p.state.end(step, StepDone, text(DetailDetailsNewTotal, wordsArg("fields", edited.Result.Fields("fr"), edited.Result.Fields("en")),
 			moneyArg("total", edited.Result.TotalsAfter.Total, edited.Currency)))
 	} else {
-		p.state.end(step, StepDone, text(DetailDetailsChanged, textArg("fields", edited.Result.Fields("fr"))))
+		p.state.end(step, StepDone, text(DetailDetailsChanged, wordsArg("fields", edited.Result.Fields("fr"), edited.Result.Fields("en"))))
 	}
 
 	// 2. Settle the difference, when the total moved.

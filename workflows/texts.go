@@ -31,9 +31,10 @@ type Text struct {
 // Arg is one value of a sentence, typed so that each language writes it
 // its own way. One field is set.
 type Arg struct {
-	Text   string              `json:"text,omitempty"`   // as is: a name, a reference, an agent's words, an error message
-	Money  *order.Money        `json:"money,omitempty"`  // an amount: "1 234,56 €", "€1,234.56"
-	Method order.PaymentMethod `json:"method,omitempty"` // a payment method, by its label
+	Text    string              `json:"text,omitempty"`    // as is: a name, a reference, an agent's words, an error message
+	English string              `json:"english,omitempty"` // with Text: the English of words that have one (the fields edited)
+	Money   *order.Money        `json:"money,omitempty"`   // an amount: "1 234,56 €", "€1,234.56"
+	Method  order.PaymentMethod `json:"method,omitempty"`  // a payment method, by its label
 }
 
 // TextKey names a sentence of the progress view. Its value is stable: an
@@ -305,6 +306,8 @@ func (a Arg) In(lang string) string {
 		return a.Money.Format(lang)
 	case a.Method != "":
 		return a.Method.Label(lang)
+	case lang == "en" && a.English != "":
+		return a.English
 	}
 	return a.Text
 }
@@ -329,6 +332,11 @@ func text(k TextKey, args ...namedArg) Text {
 
 // textArg is a value written as is in every language.
 func textArg(name, v string) namedArg { return namedArg{name, Arg{Text: v}} }
+
+// wordsArg is a value with its words in each language.
+func wordsArg(name, french, english string) namedArg {
+	return namedArg{name, Arg{Text: french, English: english}}
+}
 
 // moneyArg is an amount, written the way each language writes money.
 func moneyArg(name string, cents int64, currency string) namedArg {

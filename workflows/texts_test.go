@@ -125,8 +125,8 @@ func TestTextsAreWrittenWithTheirArguments(t *testing.T) {
 			for _, a := range call.Args[1:] {
 				ac, ok := a.(*ast.CallExpr)
 				fn, _ := ac.Fun.(*ast.Ident)
-				if !ok || fn == nil || !slices.Contains([]string{"textArg", "moneyArg", "methodArg"}, fn.Name) || len(ac.Args) == 0 {
-					t.Errorf("%s: write %s's arguments with textArg, moneyArg or methodArg", pos, id.Name)
+				if !ok || fn == nil || !slices.Contains([]string{"textArg", "wordsArg", "moneyArg", "methodArg"}, fn.Name) || len(ac.Args) == 0 {
+					t.Errorf("%s: write %s's arguments with textArg, wordsArg, moneyArg or methodArg", pos, id.Name)
 					continue
 				}
 				lit, ok := ac.Args[0].(*ast.BasicLit)
@@ -181,6 +181,15 @@ func TestTextRendersEachLanguage(t *testing.T) {
 	}
 	if got, want := tx.Render("{amount} {missing}", "en"), "€1,234.56 {missing}"; got != want {
 		t.Errorf("a placeholder without its argument: %q, want %q", got, want)
+	}
+	fields := workflows.Text{Key: workflows.DetailDetailsChanged, Args: map[string]workflows.Arg{
+		"fields": {Text: "adresse de livraison, frais de port", English: "delivery address, shipping fee"},
+	}}
+	if got, want := fields.Render("Changed: {fields}", "en"), "Changed: delivery address, shipping fee"; got != want {
+		t.Errorf("words in English: %q, want %q", got, want)
+	}
+	if got, want := fields.French(), "Modifié : adresse de livraison, frais de port"; got != want {
+		t.Errorf("words in French: %q, want %q", got, want)
 	}
 	if got, want := workflows.Placeholders("{items} ; nouveau total {total}"), []string{"items", "total"}; !slices.Equal(got, want) {
 		t.Errorf("Placeholders: %v, want %v", got, want)

@@ -199,7 +199,10 @@ func TestTwoAgentsRefundingTheSameOrderAtOnceRefundItOnce(t *testing.T) {
 		}
 		var res workflows.CancelRefundResult
 		if err := s.starter.Result(ctx, r.WorkflowID, &res); err != nil {
-			require.ErrorContains(t, err, "paid net of earlier refunds")
+			// Refused inside: by the store under the order's lock while the
+			// first refund is reserved, or by the check of the refund once
+			// the first one is made.
+			require.Regexp(t, `paid net of earlier refunds|refunded in full`, err.Error())
 			refused++
 			continue
 		}

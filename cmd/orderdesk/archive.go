@@ -44,8 +44,7 @@ func archiveCommand(ctx context.Context, cfg config, log *slog.Logger, args []st
 	if err != nil {
 		return err
 	}
-	printArchiveRun(run)
-	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
+	announce(cfg, run, "")
 	return followProcedure(ctx, s, run.WorkflowID, 30*time.Second)
 }
 
@@ -94,17 +93,9 @@ func cmdResend(ctx context.Context, cfg config, log *slog.Logger, args []string)
 	if err != nil {
 		return err
 	}
-	printArchiveRun(run)
-	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
+	announce(cfg, run, "")
 	return followProcedure(ctx, s, run.WorkflowID, 30*time.Second)
 }
 
 // printArchiveRun names the procedure, saying when the request id had started
 // it already (a retried command: nothing new was started).
-func printArchiveRun(run starter.Run) {
-	if run.Existing {
-		fmt.Printf("already started with this request id: %s\n", run.WorkflowID)
-		return
-	}
-	fmt.Printf("started %s\n", run.WorkflowID)
-}

@@ -64,7 +64,6 @@ func cmdStartCancelRefund(ctx context.Context, cfg config, log *slog.Logger, arg
 	if err != nil {
 		return err
 	}
-	fmt.Printf("started %s (refund %s)\n", run.WorkflowID, order.Money{Cents: req.Refund, Currency: o.Currency}.French())
-	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
+	announce(cfg, run, fmt.Sprintf(" (refund %s)", order.Money{Cents: req.Refund, Currency: o.Currency}.French()))
 	return followProcedure(ctx, s, run.WorkflowID, 30*time.Second)
 }

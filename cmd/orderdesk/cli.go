@@ -84,12 +84,7 @@ func cmdStart(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	if err != nil {
 		return err
 	}
-	if run.Existing {
-		fmt.Printf("procedure already started by request %s: %s\n", rid.Value(), run.WorkflowID)
-	} else {
-		fmt.Printf("started %s\n", run.WorkflowID)
-	}
-	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
+	announce(cfg, run, "")
 	if *wait > 0 {
 		return followProcedure(ctx, s, run.WorkflowID, *wait)
 	}
@@ -360,4 +355,15 @@ var answerFlags = map[string]string{
 	workflows.AnswerChequeMailed:     " --cheque-number N",
 	workflows.AnswerReject:           ` --reason "..."`,
 	workflows.AnswerSendWithNote:     ` --note "..."`,
+}
+
+// announce says which procedure a command started, or found started
+// already by the same request id, and where the Temporal Web UI shows it.
+func announce(cfg config, run starter.Run, note string) {
+	if run.Existing {
+		fmt.Printf("already started by this request id: %s\n", run.WorkflowID)
+	} else {
+		fmt.Printf("started %s%s\n", run.WorkflowID, note)
+	}
+	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
 }

@@ -81,12 +81,7 @@ func cmdEditDetails(ctx context.Context, cfg config, log *slog.Logger, args []st
 	if err != nil {
 		return cliField(err)
 	}
-	if run.Existing {
-		fmt.Printf("procedure already started by request %s: %s\n", rid.Value(), run.WorkflowID)
-	} else {
-		fmt.Printf("started %s\n", run.WorkflowID)
-	}
-	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
+	announce(cfg, run, "")
 	if *wait > 0 {
 		return followProcedure(ctx, s, run.WorkflowID, *wait)
 	}

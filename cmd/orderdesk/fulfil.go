@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -64,12 +63,7 @@ func cmdShip(ctx context.Context, cfg config, log *slog.Logger, args []string) e
 	if err != nil {
 		return err
 	}
-	if run.Existing {
-		fmt.Printf("already started: %s\n", run.WorkflowID)
-	} else {
-		fmt.Printf("started %s\n", run.WorkflowID)
-	}
-	fmt.Printf("  Temporal Web UI: %s\n", temporalLink(cfg, run.WorkflowID))
+	announce(cfg, run, "")
 	if *wait <= 0 {
 		return nil
 	}

@@ -171,7 +171,7 @@ func cmdPaymentStart(ctx context.Context, cfg config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
-	fmt.Printf("started %s\n  Temporal Web UI: %s\n", run.WorkflowID, temporalLink(cfg, run.WorkflowID))
+	announce(cfg, run, "")
 	return nil
 }
 

@@ -38,7 +38,7 @@ var envVars = [][2]string{
 	{"TEMPORAL_UI_URL", "Temporal Web UI base URL for links (default http://localhost:8233)"},
 	{"ORDERDESK_WEB_ADDR", "where the agent UI listens (default :8080)"},
 	{"ORDERDESK_DATA_DIR", "make dev's state directory (default .data)"},
-	{"ORDERDESK_PG_PORT", "make dev's PostgreSQL port (default 55432)"},
+	{"ORDERDESK_PG_PORT", "make dev's PostgreSQL port (default 15432)"},
 	{"ORDERDESK_TEMPORAL_PORT", "make dev's Temporal port (default 7243)"},
 	{"ORDERDESK_TEMPORAL_UI_PORT", "make dev's Temporal Web UI port (default 8233)"},
 	{"ORDERDESK_TASK_REMINDER", "delay before an open agent task is reminded (default 4h)"},
@@ -87,7 +87,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		dst  *int
 		def  int
 	}{
-		{"ORDERDESK_PG_PORT", &c.PostgresPort, 55432},
+		// Below Linux's ephemeral range (32768-60999): an outgoing
+		// connection or a test's free port can never be holding it.
+		{"ORDERDESK_PG_PORT", &c.PostgresPort, 15432},
 		{"ORDERDESK_TEMPORAL_PORT", &c.TemporalPort, 7243},
 		{"ORDERDESK_TEMPORAL_UI_PORT", &c.TemporalUIPort, 8233},
 	}

@@ -19,7 +19,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.TemporalAddress != "127.0.0.1:7233" || c.WebAddr != ":8080" || c.PostgresPort != 55432 || c.TemporalPort != 7243 {
+	if c.TemporalAddress != "127.0.0.1:7233" || c.WebAddr != ":8080" || c.PostgresPort != 15432 || c.TemporalPort != 7243 {
 		t.Errorf("defaults: %+v", c)
 	}
 	if c.TaskReminder != 4*time.Hour || c.Money.ApproveAbove != 20000 || c.Money.SandboxPort != 8299 {

@@ -18,11 +18,11 @@ import (
 // screenshotDir is where `make screenshots` wants the README's pictures;
 // without it the test writes them to a temporary directory, so the tooling
 // is exercised by every `make test`.
-var screenshotDir = flag.String("screenshots", "", "write the README's screenshots (order list, order page, modify-content confirmation) to this directory")
+var screenshotDir = flag.String("screenshots", "", "write the README's screenshots (order list, order page, modify-content confirmation, ship form, edit-details confirmation) to this directory")
 
 // TestScreenshots signs in on the demo data of make dev and photographs
-// the order list, the demo order's page and its modify-content
-// confirmation.
+// the order list, the demo order's page, its modify-content confirmation,
+// its ship form and an edit-details confirmation.
 func TestScreenshots(t *testing.T) {
 	dir := *screenshotDir
 	if dir == "" {
@@ -75,4 +75,13 @@ func TestScreenshots(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#preview")),
 		chromedp.WaitVisible(chromedp.CSS("#confirm")))
 	shoot("modify-confirmation.png")
+
+	b.do("ship form", chromedp.Navigate(b.base+"/orders/"+o.Number+"/ship"), chromedp.WaitVisible(chromedp.CSS("#fulfil-form")))
+	shoot("ship-form.png")
+	b.do("edit-details confirmation",
+		chromedp.Navigate(b.base+"/orders/"+o.Number+"/edit"),
+		chromedp.SetValue(chromedp.CSS("#shipping_fee"), "4,90"),
+		chromedp.Click(chromedp.CSS("#preview")),
+		chromedp.WaitVisible(chromedp.CSS("#confirm")))
+	shoot("edit-confirmation.png")
 }

@@ -17,6 +17,7 @@ func (s *server) routes() http.Handler {
 	public.Handle("POST /api/orders", s.api(s.apiCreateOrder))
 	public.Handle("GET /api/orders/{number}", s.api(s.apiGetOrder))
 	public.Handle("POST /api/orders/{number}/logistics", s.api(s.apiSetLogistics))
+	public.Handle("POST /api/orders/{number}/shipments", s.api(s.apiShipment))
 	public.Handle("/api/", s.api(s.apiNotFound))
 
 	// The agents' pages.

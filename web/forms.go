@@ -100,12 +100,12 @@ func baseField(f string) string { return f }
 
 // startedBefore sends a form submitted again (a double click, the back
 // button) to the procedure its first submission started, and says so; a
-// form of several steps asks it of its last. The
-// order has changed since that submission, so checking the form against
-// it again would refuse what was done. A form without a request id, or
-// whose procedure does not exist, is not sent anywhere.
+// form of several steps asks it of its last. The order has changed since
+// that submission, so checking the form against it again would refuse
+// what was done. A form without a request id, or whose procedure does not
+// exist, is not sent anywhere.
 func (s *server) startedBefore(w http.ResponseWriter, r *http.Request, proc, number string) bool {
-	requestID := r.PostFormValue("request_id")
+	requestID := strings.TrimSpace(r.PostFormValue("request_id"))
 	if s.starter == nil || requestID == "" {
 		return false
 	}

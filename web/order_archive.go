@@ -134,10 +134,7 @@ func (s *server) archiveSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req := starter.ArchiveRequest{OrderNumber: o.Number, RequestID: r.PostFormValue("request_id"), Agent: agentOf(r).Email}
-	if req.RequestID == "" {
-		req.RequestID = newRequestID()
-	}
+	req := starter.ArchiveRequest{OrderNumber: o.Number, RequestID: formRequestID(r), Agent: agentOf(r).Email}
 	var run starter.Run
 	if strings.HasSuffix(r.URL.Path, "/unarchive") {
 		run, err = ar.Unarchive(ctx, req)
@@ -196,11 +193,8 @@ func (s *server) noteSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	form := &archiveView{RequestID: r.PostFormValue("request_id"), Errors: fieldErrors{},
+	form := &archiveView{RequestID: formRequestID(r), Errors: fieldErrors{},
 		Note: r.PostFormValue("text"), Channel: r.PostFormValue("channel")}
-	if form.RequestID == "" {
-		form.RequestID = newRequestID()
-	}
 	_, err = ar.AddNote(ctx, starter.NoteRequest{OrderNumber: o.Number, RequestID: form.RequestID, Agent: agentOf(r).Email,
 		Note: order.Note{Text: form.Note, Channel: order.ContactChannel(form.Channel)}})
 	var fe *order.FieldError
@@ -244,10 +238,7 @@ func (s *server) resendSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || id <= 0 {
 		return badRequest("Cette adresse ne désigne aucun e-mail.")
 	}
-	form := &archiveView{RequestID: r.PostFormValue("request_id"), Errors: fieldErrors{}, ResendID: id, ResendTo: strings.TrimSpace(r.PostFormValue("to"))}
-	if form.RequestID == "" {
-		form.RequestID = newRequestID()
-	}
+	form := &archiveView{RequestID: formRequestID(r), Errors: fieldErrors{}, ResendID: id, ResendTo: strings.TrimSpace(r.PostFormValue("to"))}
 	// One request id per page: each email's resend has its own.
 	run, err := ar.ResendEmail(ctx, starter.ResendRequest{OrderNumber: o.Number, RequestID: form.RequestID + "-e" + strconv.FormatInt(id, 10),
 		Agent: agentOf(r).Email, EmailID: id, To: form.ResendTo})

@@ -159,10 +159,7 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 // readForm reads the quantities, the refund and the switches, keeping what
 // was typed and noting in French what is wrong.
 func (d *cancelData) readForm(r *http.Request) starter.CancelRefundRequest {
-	req := starter.CancelRefundRequest{RequestID: r.PostFormValue("request_id")}
-	if req.RequestID == "" {
-		req.RequestID = newRequestID()
-	}
+	req := starter.CancelRefundRequest{RequestID: formRequestID(r)}
 	d.RequestID = req.RequestID
 	selected := map[string]bool{}
 	for _, id := range r.PostForm["line"] {

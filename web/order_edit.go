@@ -203,10 +203,7 @@ func (s *server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 // only the fields whose value differs from the order's current one.
 func (d *editData) readForm(r *http.Request) order.DetailsEdit {
 	v := func(name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
-	d.RequestID = v("request_id")
-	if d.RequestID == "" {
-		d.RequestID = newRequestID()
-	}
+	d.RequestID = formRequestID(r)
 	d.Name, d.Email, d.Phone = v("name"), v("email"), v("phone")
 	d.PaymentLabel, d.ShippingMethod = v("payment_label"), v("shipping_method")
 	d.ShippingFee, d.Discount, d.Channel = v("shipping_fee"), v("discount"), v("channel")

@@ -152,10 +152,7 @@ func (s *server) fulfilSubmit(w http.ResponseWriter, r *http.Request) error {
 // readForm reads the lines, the carrier, the tracking number and the
 // email switch, keeping what was typed and noting what is wrong.
 func (d *fulfilData) readForm(r *http.Request) starter.FulfilRequest {
-	req := starter.FulfilRequest{RequestID: strings.TrimSpace(r.PostFormValue("request_id"))}
-	if req.RequestID == "" {
-		req.RequestID = newRequestID()
-	}
+	req := starter.FulfilRequest{RequestID: formRequestID(r)}
 	d.RequestID = req.RequestID
 	selected := map[string]bool{}
 	for _, id := range r.PostForm["line"] {

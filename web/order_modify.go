@@ -209,10 +209,7 @@ func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
 		return noTemporal()
 	}
 	d := s.newModifyData(o, langOf(r))
-	d.RequestID = r.PostFormValue("request_id")
-	if d.RequestID == "" {
-		d.RequestID = newRequestID()
-	}
+	d.RequestID = formRequestID(r)
 	step := r.PostFormValue("step")
 	change := d.readForm(r)
 	switch step {
@@ -568,6 +565,16 @@ func fieldRefusal(sub, msg, lang string) string {
 // procedureURL is the live page of a procedure.
 func procedureURL(workflowID string) string {
 	return "/procedures/" + (&url.URL{Path: workflowID}).EscapedPath()
+}
+
+// formRequestID is the request id a form was rendered with (newRequestID),
+// or a new one for a form sent without it: a double submit of one form
+// starts one procedure.
+func formRequestID(r *http.Request) string {
+	if id := strings.TrimSpace(r.PostFormValue("request_id")); id != "" {
+		return id
+	}
+	return newRequestID()
 }
 
 // newRequestID is the id of one form, sent back with it: the same form

@@ -146,10 +146,7 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 			d.Form[k] = v
 		}
 	}
-	reqID := r.PostFormValue("request_id")
-	if reqID == "" {
-		reqID = newRequestID()
-	}
+	reqID := formRequestID(r)
 	agent := agentOf(r).Email
 	lang := langOf(r)
 	number := d.Order.Number

@@ -130,8 +130,10 @@ func FastDynamicConfig() []string {
 // A server that exits during start-up is started again, up to
 // startAttempts times: the dev server picks its internal ports (history,
 // matching, metrics, HTTP) itself at start-up, and on a busy machine another
-// process can take one between its choice and its bind. The error of the
-// last attempt carries the tail of the server's own output.
+// process can take one between its choice and its bind. So can it take a
+// port StartTemporal picked (o.Port or o.UIPort left 0): those are picked
+// again for each attempt. The error of the last attempt carries the tail
+// of the server's own output.
 func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 	if o.Bin == "" {
 		return nil, errors.New("devstack.StartTemporal: no Temporal CLI given (see TemporalCLI)")
@@ -139,17 +141,9 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 	if o.Namespace == "" {
 		o.Namespace = "default"
 	}
-	var err error
-	if o.Port == 0 {
-		if o.Port, err = FreePort(); err != nil {
-			return nil, err
-		}
-	}
-	if o.UIPort == 0 && !o.Headless {
-		if o.UIPort, err = FreePort(); err != nil {
-			return nil, err
-		}
-	}
+	// Ports left to us are picked again for each attempt: between a pick
+	// and the server's bind, another process can take a free port.
+	pickPort, pickUI := o.Port == 0, o.UIPort == 0 && !o.Headless
 	if o.DBFile != "" {
 		if err := os.MkdirAll(filepath.Dir(o.DBFile), 0o755); err != nil {
 			return nil, fmt.Errorf("Temporal dev server: %w", err)
@@ -157,17 +151,34 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 	}
 	var errs []error
 	for attempt := 1; attempt <= startAttempts; attempt++ {
+		var err error
+		if pickPort {
+			if o.Port, err = FreePort(); err != nil {
+				return nil, err
+			}
+		}
+		if pickUI {
+			if o.UIPort, err = FreePort(); err != nil {
+				return nil, err
+			}
+		}
 		t, err := startTemporalOnce(ctx, o)
 		if err == nil {
 			return t, nil
 		}
 		errs = append(errs, err)
 		var exited *exitedError
-		if !errors.As(err, &exited) || ctx.Err() != nil {
+		var inUse *portInUseError
+		picked := (pickPort || pickUI) && errors.As(err, &inUse)
+		if !errors.As(err, &exited) && !picked || ctx.Err() != nil {
 			break
 		}
 		if attempt < startAttempts {
-			msg := fmt.Sprintf("the Temporal dev server exited during start-up (attempt %d of %d: %v); starting it again\n", attempt, startAttempts, exited.status)
+			why := "a port it was given was taken meanwhile"
+			if exited != nil {
+				why = fmt.Sprintf("it exited during start-up: %v", exited.status)
+			}
+			msg := fmt.Sprintf("the Temporal dev server did not start (attempt %d of %d: %s); starting it again\n", attempt, startAttempts, why)
 			fmt.Fprint(logWriter(o), "orderdesk: "+msg)
 			if o.Progress != nil {
 				fmt.Fprint(o.Progress, "  "+msg)
@@ -342,12 +353,19 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// portInUseError is checkPortFree's refusal.
+type portInUseError struct{ port int }
+
+func (e *portInUseError) Error() string {
+	return fmt.Sprintf("port %d is already in use (another `make dev`? stop it, or choose other ports with ORDERDESK_TEMPORAL_PORT / ORDERDESK_TEMPORAL_UI_PORT)", e.port)
+}
+
 // checkPortFree fails with a clear message when something already listens
 // on port, so a second `make dev` does not fight the first.
 func checkPortFree(port int) error {
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
-		return fmt.Errorf("port %d is already in use (another `make dev`? stop it, or choose other ports with ORDERDESK_TEMPORAL_PORT / ORDERDESK_TEMPORAL_UI_PORT)", port)
+		return &portInUseError{port}
 	}
 	return l.Close()
 }

@@ -116,3 +116,28 @@ func (s *server) startedBefore(w http.ResponseWriter, r *http.Request, proc, num
 	http.Redirect(w, r, procedureURL(id), http.StatusSeeOther)
 	return true
 }
+
+// tickedLines is the set of line ids whose "line" box a form ticked.
+func tickedLines(r *http.Request) map[string]bool {
+	ticked := map[string]bool{}
+	for _, id := range r.PostForm["line"] {
+		ticked[id] = true
+	}
+	return ticked
+}
+
+// typedQuantity reads a quantity typed in a form: a whole number from 0 to
+// most. It returns the quantity, or the message to show next to the field;
+// tooMany says why not above most.
+func typedQuantity(lang, typed string, most int64, tooMany string) (int64, string) {
+	q, err := formInt64(typed)
+	switch {
+	case err != nil:
+		return 0, say(lang, "Saisissez un nombre entier.", "Enter a whole number.")
+	case q < 0:
+		return 0, say(lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
+	case q > most:
+		return 0, tooMany
+	}
+	return q, ""
+}

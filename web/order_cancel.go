@@ -161,10 +161,7 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 func (d *cancelData) readForm(r *http.Request) starter.CancelRefundRequest {
 	req := starter.CancelRefundRequest{RequestID: formRequestID(r)}
 	d.RequestID = req.RequestID
-	selected := map[string]bool{}
-	for _, id := range r.PostForm["line"] {
-		selected[id] = true
-	}
+	selected := tickedLines(r)
 	for _, l := range d.Order.Lines {
 		id := strconv.FormatInt(l.ID, 10)
 		cl := cancelLine{Line: l, Left: l.Cancellable(), Selected: selected[id], Qty: strings.TrimSpace(r.PostFormValue("qty_" + id))}
@@ -175,14 +172,11 @@ func (d *cancelData) readForm(r *http.Request) starter.CancelRefundRequest {
 		if !cl.Selected {
 			continue
 		}
-		q, err := formInt64(cl.Qty)
+		q, bad := typedQuantity(d.lang, cl.Qty, cl.Left,
+			fmt.Sprintf(say(d.lang, "Au plus %d (ni expédié ni déjà annulé).", "At most %d (neither shipped nor already cancelled)."), cl.Left))
 		switch {
-		case err != nil:
-			d.Errors["qty_"+id] = say(d.lang, "Saisissez un nombre entier.", "Enter a whole number.")
-		case q < 0:
-			d.Errors["qty_"+id] = say(d.lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
-		case q > cl.Left:
-			d.Errors["qty_"+id] = fmt.Sprintf(say(d.lang, "Au plus %d (ni expédié ni déjà annulé).", "At most %d (neither shipped nor already cancelled)."), cl.Left)
+		case bad != "":
+			d.Errors["qty_"+id] = bad
 		case q > 0:
 			req.Cancel = append(req.Cancel, order.LineQuantity{LineID: l.ID, Quantity: q})
 			d.Cancelled = append(d.Cancelled, cl)

@@ -154,10 +154,7 @@ func (s *server) fulfilSubmit(w http.ResponseWriter, r *http.Request) error {
 func (d *fulfilData) readForm(r *http.Request) starter.FulfilRequest {
 	req := starter.FulfilRequest{RequestID: formRequestID(r)}
 	d.RequestID = req.RequestID
-	selected := map[string]bool{}
-	for _, id := range r.PostForm["line"] {
-		selected[id] = true
-	}
+	selected := tickedLines(r)
 	for _, l := range d.Order.Lines {
 		id := strconv.FormatInt(l.ID, 10)
 		fl := fulfilLine{Line: l, Left: max(l.Shippable(), l.Completable()), Selected: selected[id], Qty: strings.TrimSpace(r.PostFormValue("qty_" + id))}
@@ -172,14 +169,11 @@ func (d *fulfilData) readForm(r *http.Request) starter.FulfilRequest {
 			req.Complete = append(req.Complete, l.ID)
 			continue
 		}
-		q, err := formInt64(fl.Qty)
+		q, bad := typedQuantity(d.lang, fl.Qty, fl.Left,
+			fmt.Sprintf(say(d.lang, "Au plus %d : ce qui reste à expédier de %s.", "At most %d: what is left to ship of %s."), fl.Left, l.SKU))
 		switch {
-		case err != nil:
-			d.Errors["qty_"+id] = say(d.lang, "Saisissez un nombre entier.", "Enter a whole number.")
-		case q < 0:
-			d.Errors["qty_"+id] = say(d.lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
-		case q > fl.Left:
-			d.Errors["qty_"+id] = fmt.Sprintf(say(d.lang, "Au plus %d : ce qui reste à expédier de %s.", "At most %d: what is left to ship of %s."), fl.Left, l.SKU)
+		case bad != "":
+			d.Errors["qty_"+id] = bad
 		case q > 0:
 			req.Ship = append(req.Ship, order.LineQuantity{LineID: l.ID, Quantity: q})
 		}

@@ -281,10 +281,7 @@ func newAddRow(i int) addRow {
 // change of a line is an Edit, which then carries its quantity too.
 func (d *modifyData) readForm(r *http.Request) order.ContentChange {
 	lang := d.lang
-	selected := map[string]bool{}
-	for _, id := range r.PostForm["line"] {
-		selected[id] = true
-	}
+	selected := tickedLines(r)
 	var c order.ContentChange
 	for _, l := range d.Order.Lines {
 		id := strconv.FormatInt(l.ID, 10)
@@ -306,14 +303,9 @@ func (d *modifyData) readForm(r *http.Request) order.ContentChange {
 		}
 		d.Lines = append(d.Lines, ml)
 
-		q, err := formInt64(ml.Qty)
-		switch {
-		case err != nil:
-			d.Errors["qty_"+id] = say(lang, "Saisissez un nombre entier.", "Enter a whole number.")
-		case q < 0:
-			d.Errors["qty_"+id] = say(lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
-		case q > order.MaxQuantity:
-			d.Errors["qty_"+id] = fmt.Sprintf(say(lang, "Au plus %d par ligne.", "At most %d a line."), order.MaxQuantity)
+		q, bad := typedQuantity(lang, ml.Qty, order.MaxQuantity, fmt.Sprintf(say(lang, "Au plus %d par ligne.", "At most %d a line."), order.MaxQuantity))
+		if bad != "" {
+			d.Errors["qty_"+id] = bad
 		}
 		price, perr := order.ParseCents(ml.Price)
 		if perr != nil {

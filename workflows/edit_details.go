@@ -34,17 +34,6 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// ProcEditDetails is the edit-details procedure's workflow type.
-const ProcEditDetails = "edit-details"
-
-// The sentences of the edit-details procedure (French in texts.go, English
-// in web/steps_i18n.go).
-const (
-	LabelEditDetails      TextKey = "label.edit_details"
-	DetailDetailsChanged  TextKey = "detail.details_changed"
-	DetailDetailsNewTotal TextKey = "detail.details_new_total"
-)
-
 // EditDetailsInput is what an agent asks of the edit-details procedure.
 type EditDetailsInput struct {
 	OrderNumber string               `json:"order_number"`

@@ -79,6 +79,10 @@ const (
 // ProcFulfil marks items shipped (with carrier and tracking) or completed (seed 004).
 const ProcFulfil = "fulfil"
 
+// ProcEditDetails corrects the customer's details, the addresses, the
+// method names, the shipping fee or the discount (seeds 001, 003).
+const ProcEditDetails = "edit-details"
+
 // Payment collection (seed 002): the procedure, its updates and query.
 const (
 	// ProcCollectPayment waits for an order's payment (or a balance due).

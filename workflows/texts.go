@@ -102,6 +102,13 @@ const (
 	DetailCompleted             TextKey = "detail.completed" // fulfil
 )
 
+// Editing an order's details (seeds 001, 003).
+const (
+	LabelEditDetails      TextKey = "label.edit_details"
+	DetailDetailsChanged  TextKey = "detail.details_changed"
+	DetailDetailsNewTotal TextKey = "detail.details_new_total"
+)
+
 // Archiving and resending emails (seed 003).
 const (
 	LabelArchive   TextKey = "label.archive"

@@ -41,11 +41,8 @@ type ArchiveRequest struct {
 // works on. A refusal says why (order.ErrNotArchivable: not finished,
 // held, an open agent task, already archived), and nothing is started.
 func (s *Starter) Archive(ctx context.Context, req ArchiveRequest) (Run, error) {
-	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
-		return Run{}, err
-	}
-	id := workflows.WorkflowID(workflows.ProcArchiveOrder, req.OrderNumber, req.RequestID)
-	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+	id, run, done, err := s.startedAlready(ctx, workflows.ProcArchiveOrder, req.OrderNumber, req.RequestID, req.Agent)
+	if done {
 		return run, err
 	}
 	h, err := s.history()
@@ -94,11 +91,8 @@ func (s *Starter) noneRunning(ctx context.Context, number string) error {
 // Unarchive starts unarchive-order for an archived order; an order that is
 // not archived is refused (on the field "order") and nothing is started.
 func (s *Starter) Unarchive(ctx context.Context, req ArchiveRequest) (Run, error) {
-	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
-		return Run{}, err
-	}
-	id := workflows.WorkflowID(workflows.ProcUnarchiveOrder, req.OrderNumber, req.RequestID)
-	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+	id, run, done, err := s.startedAlready(ctx, workflows.ProcUnarchiveOrder, req.OrderNumber, req.RequestID, req.Agent)
+	if done {
 		return run, err
 	}
 	o, err := s.order(ctx, req.OrderNumber)

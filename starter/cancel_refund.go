@@ -27,11 +27,8 @@ type CancelRefundRequest struct {
 // and starts the cancel-refund procedure. Bad input is refused with an
 // error naming the field, and nothing is started or written.
 func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Run, error) {
-	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
-		return Run{}, err
-	}
-	id := workflows.WorkflowID(workflows.ProcCancelRefund, req.OrderNumber, req.RequestID)
-	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+	id, run, done, err := s.startedAlready(ctx, workflows.ProcCancelRefund, req.OrderNumber, req.RequestID, req.Agent)
+	if done {
 		return run, err
 	}
 	o, err := s.order(ctx, req.OrderNumber)

@@ -69,11 +69,8 @@ func (s *Starter) PreviewDetails(ctx context.Context, number string, edit order.
 // a delivery address once shipped or while the warehouse prepares the
 // order, an edit that changes nothing), and nothing is started or written.
 func (s *Starter) EditDetails(ctx context.Context, req EditDetailsRequest) (Run, error) {
-	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
-		return Run{}, err
-	}
-	id := workflows.WorkflowID(workflows.ProcEditDetails, req.OrderNumber, req.RequestID)
-	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+	id, run, done, err := s.startedAlready(ctx, workflows.ProcEditDetails, req.OrderNumber, req.RequestID, req.Agent)
+	if done {
 		return run, err
 	}
 	if req.Channel != "" && !req.Channel.Valid() {

@@ -27,11 +27,8 @@ type FulfilRequest struct {
 // refused with an error naming the field, and nothing is started or
 // written.
 func (s *Starter) Fulfil(ctx context.Context, req FulfilRequest) (Run, error) {
-	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
-		return Run{}, err
-	}
-	id := workflows.WorkflowID(workflows.ProcFulfil, req.OrderNumber, req.RequestID)
-	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+	id, run, done, err := s.startedAlready(ctx, workflows.ProcFulfil, req.OrderNumber, req.RequestID, req.Agent)
+	if done {
 		return run, err
 	}
 	o, err := s.order(ctx, req.OrderNumber)

@@ -82,11 +82,8 @@ type ModifyContentRequest struct {
 // field (an *order.FieldError) or the order's logistics status (an
 // *order.NotModifiableError), and nothing is started or written.
 func (s *Starter) ModifyContent(ctx context.Context, req ModifyContentRequest) (Run, error) {
-	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
-		return Run{}, err
-	}
-	id := workflows.WorkflowID(workflows.ProcModifyContent, req.OrderNumber, req.RequestID)
-	if run, ok, err := s.existing(ctx, id); err != nil || ok {
+	id, run, done, err := s.startedAlready(ctx, workflows.ProcModifyContent, req.OrderNumber, req.RequestID, req.Agent)
+	if done {
 		return run, err
 	}
 	if !req.Channel.Valid() {
@@ -138,6 +135,20 @@ func (s *Starter) start(ctx context.Context, id, procedure string, o order.Order
 		return Run{}, fmt.Errorf("starting %s: %w", id, err)
 	}
 	return Run{WorkflowID: run.GetID(), RunID: run.GetRunID()}, nil
+}
+
+// startedAlready checks a request's order number, request id and agent,
+// and finds the procedure the same request id started already: a double
+// click, a retried call. It comes before any check of the order, which the
+// first request may have changed since. id is the procedure's workflow id;
+// done says run is the procedure found.
+func (s *Starter) startedAlready(ctx context.Context, proc, number, requestID, agent string) (id string, run Run, done bool, err error) {
+	if err := checkRequest(number, requestID, agent); err != nil {
+		return "", Run{}, true, err
+	}
+	id = workflows.WorkflowID(proc, number, requestID)
+	run, done, err = s.existing(ctx, id)
+	return id, run, done || err != nil, err
 }
 
 // existing finds a procedure already started under id.

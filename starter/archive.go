@@ -77,11 +77,7 @@ func (s *Starter) noneRunning(ctx context.Context, number string) error {
 		return nil
 	}
 	for _, p := range procs {
-		switch p.Type {
-		case workflows.ProcArchiveOrder, workflows.ProcUnarchiveOrder, workflows.ProcResendEmail:
-			continue
-		}
-		if p.Status == "Running" {
+		if p.Status == "Running" && workflows.WorksOnOrder(p.Type) {
 			return fmt.Errorf("order %s: procedure %s is still running: wait for it to end: %w", number, p.WorkflowID, order.ErrNotArchivable)
 		}
 	}

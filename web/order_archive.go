@@ -100,11 +100,7 @@ func archiveBlocked(o order.Order, openTasks int, lang string) string {
 // lists it, or "": one between two steps holds nothing and waits on nobody.
 func runningBlocks(procs []procedureRow, lang string) string {
 	for _, p := range procs {
-		switch p.Type {
-		case workflows.ProcArchiveOrder, workflows.ProcUnarchiveOrder, workflows.ProcResendEmail:
-			continue
-		}
-		if p.Status != "Running" {
+		if p.Status != "Running" || !workflows.WorksOnOrder(p.Type) {
 			continue
 		}
 		if lang == "en" {
@@ -115,7 +111,9 @@ func runningBlocks(procs []procedureRow, lang string) string {
 	return ""
 }
 
-func (s *server) archiverOrBlocked(r *http.Request) (archiver, error) {
+// archiver is the starter's archiving side, or the "not connected to
+// Temporal" refusal.
+func (s *server) archiver() (archiver, error) {
 	a, ok := s.starter.(archiver)
 	if !ok {
 		return nil, noTemporal()
@@ -130,7 +128,7 @@ func (s *server) archiveSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ar, err := s.archiverOrBlocked(r)
+	ar, err := s.archiver()
 	if err != nil {
 		return err
 	}
@@ -189,7 +187,7 @@ func (s *server) noteSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ar, err := s.archiverOrBlocked(r)
+	ar, err := s.archiver()
 	if err != nil {
 		return err
 	}
@@ -230,7 +228,7 @@ func (s *server) resendSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ar, err := s.archiverOrBlocked(r)
+	ar, err := s.archiver()
 	if err != nil {
 		return err
 	}

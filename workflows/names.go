@@ -76,6 +76,17 @@ const (
 	ProcResendEmail = "resend-email"
 )
 
+// WorksOnOrder says whether a running procedure of this type works on its
+// order, so that the order cannot be archived meanwhile: every procedure
+// but archiving, unarchiving and resending an email.
+func WorksOnOrder(procedure string) bool {
+	switch procedure {
+	case ProcArchiveOrder, ProcUnarchiveOrder, ProcResendEmail:
+		return false
+	}
+	return true
+}
+
 // ProcFulfil marks items shipped (with carrier and tracking) or completed (seed 004).
 const ProcFulfil = "fulfil"
 

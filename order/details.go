@@ -28,13 +28,12 @@ type Details struct {
 	Discount       Discount `json:"discount"`
 }
 
-// DetailsOf reads an order's details; paymentLabel is the name the shop
-// gave its payment method ("" when it kept the method's own).
-func DetailsOf(o Order, paymentLabel string) Details {
+// DetailsOf reads an order's details.
+func DetailsOf(o Order) Details {
 	return Details{
 		Name: o.Customer.Name, Email: o.Customer.Email, Phone: o.Customer.Phone,
 		Billing: o.Billing, Delivery: o.Delivery,
-		PaymentLabel: paymentLabel, ShippingMethod: o.ShippingRules.Method,
+		PaymentLabel: o.PaymentLabel, ShippingMethod: o.ShippingRules.Method,
 		ShippingFee: o.ShippingFee, Discount: o.Discount,
 	}
 }

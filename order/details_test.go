@@ -16,7 +16,7 @@ func detailsOrder() (Order, Details) {
 	o.Billing = Address{Name: "Camille Martin", Line1: "3 rue des Lilas", PostalCode: "35000", City: "Rennes", Country: "FR"}
 	o.Delivery = o.Billing
 	o.Totals = Reprice(o)
-	return o, DetailsOf(o, "")
+	return o, DetailsOf(o)
 }
 
 func TestApplyDetailsRefusals(t *testing.T) {

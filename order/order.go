@@ -13,20 +13,23 @@ type Order struct {
 	Status        Status          `json:"status"`
 	Logistics     LogisticsStatus `json:"logistics_status"`
 	PaymentMethod PaymentMethod   `json:"payment_method"`
-	Currency      string          `json:"currency"`
-	Customer      Customer        `json:"customer"`
-	Billing       Address         `json:"billing_address"`
-	Delivery      Address         `json:"delivery_address"`
-	ShippingRules ShippingRules   `json:"shipping_rules"` // snapshot taken when the order was placed
-	ShippingFee   int64           `json:"shipping_fee_cents"`
-	Discount      Discount        `json:"discount"`
-	Lines         []Line          `json:"lines"`
-	Totals        Totals          `json:"totals"`
-	HoldBy        string          `json:"hold_by,omitempty"` // the procedure (workflow id) that holds the order
-	Version       int64           `json:"version"`
-	CreatedAt     time.Time       `json:"created_at"`
-	UpdatedAt     time.Time       `json:"updated_at"`
-	ArchivedAt    *time.Time      `json:"archived_at,omitempty"`
+	// PaymentLabel is the name the shop shows for the payment method
+	// (edit details); empty: the method's own label (PaymentMethod.Label).
+	PaymentLabel  string        `json:"payment_label,omitempty"`
+	Currency      string        `json:"currency"`
+	Customer      Customer      `json:"customer"`
+	Billing       Address       `json:"billing_address"`
+	Delivery      Address       `json:"delivery_address"`
+	ShippingRules ShippingRules `json:"shipping_rules"` // snapshot taken when the order was placed
+	ShippingFee   int64         `json:"shipping_fee_cents"`
+	Discount      Discount      `json:"discount"`
+	Lines         []Line        `json:"lines"`
+	Totals        Totals        `json:"totals"`
+	HoldBy        string        `json:"hold_by,omitempty"` // the procedure (workflow id) that holds the order
+	Version       int64         `json:"version"`
+	CreatedAt     time.Time     `json:"created_at"`
+	UpdatedAt     time.Time     `json:"updated_at"`
+	ArchivedAt    *time.Time    `json:"archived_at,omitempty"`
 }
 
 // Customer is the snapshot of the customer taken with the order.

@@ -2,11 +2,9 @@ package starter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/orderdesk/orderdesk/order"
-	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
@@ -26,24 +24,11 @@ type EditDetailsRequest struct {
 	Notify *bool
 }
 
-// detailsReader reads an order with its editable details, payment method
-// label included (store.Store does).
-type detailsReader interface {
-	OrderDetails(ctx context.Context, number string) (order.Order, order.Details, error)
-}
-
 // OrderDetails returns the order and its current details, as the edit
 // form shows them.
 func (s *Starter) OrderDetails(ctx context.Context, number string) (order.Order, order.Details, error) {
-	if r, ok := s.orders.(detailsReader); ok {
-		o, d, err := r.OrderDetails(ctx, number)
-		if errors.Is(err, store.ErrNotFound) {
-			return o, d, order.Fieldf("order", "order %s does not exist", number)
-		}
-		return o, d, err
-	}
 	o, err := s.order(ctx, number)
-	return o, order.DetailsOf(o, ""), err
+	return o, order.DetailsOf(o), err
 }
 
 // PreviewDetails says what an edit would do, as the procedure would do

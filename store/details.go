@@ -20,11 +20,7 @@ func (s *Store) OrderDetails(ctx context.Context, number string) (order.Order, o
 	if err != nil {
 		return order.Order{}, order.Details{}, fmt.Errorf("store.OrderDetails(%s): %w", number, err)
 	}
-	var label string
-	if err := s.pool.QueryRow(ctx, `SELECT payment_method_label FROM orders WHERE id = $1`, o.ID).Scan(&label); err != nil {
-		return order.Order{}, order.Details{}, fmt.Errorf("store.OrderDetails(%s): %w", number, err)
-	}
-	return o, order.DetailsOf(o, label), nil
+	return o, order.DetailsOf(o), nil
 }
 
 // DetailsEvent is the data of a details_changed history row: the field,
@@ -60,11 +56,7 @@ func (s *Store) SaveDetails(ctx context.Context, number string, edit order.Detai
 		if err != nil {
 			return err
 		}
-		var label string
-		if err := tx.QueryRow(ctx, `SELECT payment_method_label FROM orders WHERE id = $1`, o.ID).Scan(&label); err != nil {
-			return err
-		}
-		if res, err = order.ApplyDetails(o, order.DetailsOf(o, label), edit); err != nil {
+		if res, err = order.ApplyDetails(o, order.DetailsOf(o), edit); err != nil {
 			return err
 		}
 		a := res.After

@@ -20,6 +20,7 @@ type orderRow struct {
 	Status          string
 	LogisticsStatus string
 	PaymentMethod   string
+	PaymentLabel    string `db:"payment_method_label"`
 	Currency        string
 	CustomerName    string
 	CustomerEmail   string
@@ -37,7 +38,7 @@ type orderRow struct {
 	ArchivedAt      *time.Time
 }
 
-const orderColumns = `id, number, status, logistics_status, payment_method, currency,
+const orderColumns = `id, number, status, logistics_status, payment_method, payment_method_label, currency,
 	customer_name, customer_email, customer_phone, customer_locale,
 	billing_address, delivery_address, shipping_rules, discount, shipping_cents,
 	coalesce(hold_by, '') AS hold_by, version, created_at, updated_at, archived_at`
@@ -74,6 +75,7 @@ func loadOrder(ctx context.Context, q querier, where string, key any) (order.Ord
 		Status:        order.Status(r.Status),
 		Logistics:     order.LogisticsStatus(r.LogisticsStatus),
 		PaymentMethod: order.PaymentMethod(r.PaymentMethod),
+		PaymentLabel:  r.PaymentLabel,
 		Currency:      r.Currency,
 		Customer:      order.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Locale: r.CustomerLocale},
 		Billing:       r.BillingAddress,

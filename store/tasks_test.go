@@ -110,14 +110,24 @@ func TestTaskEmailMigrationKeepsOlderTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	o := insert(t, s, newOrder("C-2026-000411", mug))
+	// The order as a 0005 database holds it: today's store code reads
+	// columns a later migration adds.
+	var orderID int64
+	if err := conn.QueryRow(ctx(t), `
+		INSERT INTO orders (number, status, logistics_status, payment_method, customer_name, customer_email,
+		                    billing_address, delivery_address, shipping_rules, merchandise_cents, total_cents)
+		VALUES ('C-2026-000411', 'paid', 'awaiting_printing', 'card', 'Élodie Martin', 'elodie@example.fr',
+		        '{}', '{}', '{}', 1490, 1490)
+		RETURNING id`).Scan(&orderID); err != nil {
+		t.Fatal(err)
+	}
 	// A review task as the procedures wrote it at 0005: the email in the question.
 	question := "Relire l'e-mail avant envoi au client.\n\nObjet : Votre commande C-2026-000411 a été modifiée\n\nBonjour Élodie,"
 	var id int64
 	if err := conn.QueryRow(ctx(t), `
 		INSERT INTO agent_tasks (key, order_id, workflow_id, kind, question, options)
 		VALUES ('modify-content/C-2026-000411/req-1/task/email', $1, 'modify-content/C-2026-000411/req-1', 'review_email', $2, '["send","send_with_note","dont_send"]')
-		RETURNING id`, o.ID, question).Scan(&id); err != nil {
+		RETURNING id`, orderID, question).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 

@@ -274,17 +274,3 @@ func (d *editData) refusal(err error) bool {
 	d.Errors[field] = fe.Message
 	return true
 }
-
-// paymentName is the name the shop gave the order's payment method (seed
-// 001: « modifier les noms des options de paiement »), "" when it kept the
-// method's own or the store does not keep names.
-func (s *server) paymentName(ctx context.Context, o order.Order) (string, error) {
-	r, ok := s.store.(interface {
-		OrderDetails(ctx context.Context, number string) (order.Order, order.Details, error)
-	})
-	if !ok {
-		return "", nil
-	}
-	_, d, err := r.OrderDetails(ctx, o.Number)
-	return d.PaymentLabel, err
-}

@@ -135,9 +135,7 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.FulfilBlocked = s.fulfilBlockedFor(o, langOf(r))
 	d.EditBlocked = s.editBlocked(o, langOf(r))
-	if d.PaymentName, err = s.paymentName(ctx, o); err != nil {
-		return err
-	}
+	d.PaymentName = o.PaymentLabel
 	if d.Shipments, err = s.shipmentsOf(ctx, o.ID); err != nil {
 		return err
 	}

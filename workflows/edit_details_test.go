@@ -30,7 +30,7 @@ func detailsOrder() order.Order {
 // computed by the domain code.
 func detailsEdited(t *testing.T, edit order.DetailsEdit, paid int64) activities.DetailsOutput {
 	o := detailsOrder()
-	res, err := order.ApplyDetails(o, order.DetailsOf(o, ""), edit)
+	res, err := order.ApplyDetails(o, order.DetailsOf(o), edit)
 	require.NoError(t, err)
 	out := activities.DetailsOutput{Result: res, Currency: "EUR", Method: o.PaymentMethod, Delivery: res.After.Delivery}
 	if res.MoneyChanged() {

@@ -4,7 +4,10 @@
 // about an order with the same code.
 package order
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Order is a customer's order as the back office sees it.
 type Order struct {
@@ -208,3 +211,15 @@ func (c ContactChannel) Label(locale string) string {
 
 // Valid reports whether c is a known contact channel.
 func (c ContactChannel) Valid() bool { _, ok := contactLabels[c]; return ok }
+
+// LineBySKU finds the order's line with this SKU (spaces around it
+// ignored).
+func (o Order) LineBySKU(sku string) (Line, bool) {
+	sku = strings.TrimSpace(sku)
+	for _, l := range o.Lines {
+		if l.SKU == sku {
+			return l, true
+		}
+	}
+	return Line{}, false
+}

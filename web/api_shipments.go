@@ -60,7 +60,7 @@ func (s *server) apiShipment(w http.ResponseWriter, r *http.Request) error {
 	if len(req.Lines) > 0 {
 		ship = ship[:0]
 		for i, l := range req.Lines {
-			line, ok := lineBySKU(o, l.SKU)
+			line, ok := o.LineBySKU(l.SKU)
 			if !ok {
 				return order.Fieldf(fmt.Sprintf("lines[%d].sku", i), "order %s has no line %q", o.Number, l.SKU)
 			}
@@ -83,14 +83,4 @@ func (s *server) apiShipment(w http.ResponseWriter, r *http.Request) error {
 		"workflow_id": run.WorkflowID, "existing": run.Existing, "procedure": workflows.ProcFulfil,
 	})
 	return nil
-}
-
-// lineBySKU finds an order's line by its SKU.
-func lineBySKU(o order.Order, sku string) (order.Line, bool) {
-	for _, l := range o.Lines {
-		if l.SKU == strings.TrimSpace(sku) {
-			return l, true
-		}
-	}
-	return order.Line{}, false
 }

@@ -104,11 +104,8 @@ func parseSets(o order.Order, sets []string) (order.ContentChange, error) {
 			return c, order.Fieldf("set", "%q: the quantity %q is not a whole number", s, val)
 		}
 		id := int64(-1 - i) // no such line: the starter names it
-		for _, l := range o.Lines {
-			if l.SKU == strings.TrimSpace(key) || strconv.FormatInt(l.ID, 10) == strings.TrimSpace(key) {
-				id = l.ID
-				break
-			}
+		if l, ok := lineByKey(o, key); ok {
+			id = l.ID
 		}
 		if id < 0 && len(o.Lines) > 0 {
 			skus := make([]string, len(o.Lines))

@@ -16,18 +16,17 @@ func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []str
 		if !ok {
 			return nil, "", order.Fieldf(flag, "%q: write SKU=VALUE", spec)
 		}
-		for _, l := range o.Lines {
-			if l.SKU == strings.TrimSpace(sku) {
-				for i := range c.Edits {
-					if c.Edits[i].LineID == l.ID {
-						return &c.Edits[i], val, nil
-					}
-				}
-				c.Edits = append(c.Edits, order.LineEdit{LineID: l.ID})
-				return &c.Edits[len(c.Edits)-1], val, nil
+		l, ok := o.LineBySKU(sku)
+		if !ok {
+			return nil, "", order.Fieldf(flag, "%q: order %s has no product %s", spec, o.Number, sku)
+		}
+		for i := range c.Edits {
+			if c.Edits[i].LineID == l.ID {
+				return &c.Edits[i], val, nil
 			}
 		}
-		return nil, "", order.Fieldf(flag, "%q: order %s has no product %s", spec, o.Number, sku)
+		c.Edits = append(c.Edits, order.LineEdit{LineID: l.ID})
+		return &c.Edits[len(c.Edits)-1], val, nil
 	}
 	for _, p := range prices {
 		e, val, err := edit("price", p)

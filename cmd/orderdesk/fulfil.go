@@ -46,7 +46,7 @@ func cmdShip(ctx context.Context, cfg config, log *slog.Logger, args []string) e
 		return err
 	}
 	for _, sku := range completes {
-		l, ok := lineBySKU(o, sku)
+		l, ok := lineByKey(o, sku)
 		if !ok {
 			return order.Fieldf("complete", "order %s has no product %s", o.Number, sku)
 		}
@@ -83,7 +83,7 @@ func parseShipLines(o order.Order, lines []string) ([]order.LineQuantity, error)
 		if err != nil {
 			return nil, order.Fieldf("line", "%q: the quantity %q is not a whole number", s, val)
 		}
-		l, ok := lineBySKU(o, key)
+		l, ok := lineByKey(o, key)
 		if !ok {
 			skus := make([]string, len(o.Lines))
 			for j, l := range o.Lines {
@@ -96,13 +96,15 @@ func parseShipLines(o order.Order, lines []string) ([]order.LineQuantity, error)
 	return out, nil
 }
 
-// lineBySKU finds a line by SKU or by id.
-func lineBySKU(o order.Order, key string) (order.Line, bool) {
-	key = strings.TrimSpace(key)
-	for _, l := range o.Lines {
-		if l.SKU == key || strconv.FormatInt(l.ID, 10) == key {
-			return l, true
-		}
+// lineByKey finds a line by SKU or by id, as the CLI's SKU=QTY flags name
+// them.
+func lineByKey(o order.Order, key string) (order.Line, bool) {
+	if l, ok := o.LineBySKU(key); ok {
+		return l, true
 	}
-	return order.Line{}, false
+	id, err := strconv.ParseInt(strings.TrimSpace(key), 10, 64)
+	if err != nil {
+		return order.Line{}, false
+	}
+	return lineByID(o, id)
 }

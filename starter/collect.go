@@ -29,9 +29,7 @@ type CollectStore interface {
 
 // CollectOptions are the shop's settings for payment collection.
 type CollectOptions struct {
-	Reminders   workflows.PaymentReminders // zero: workflows.DefaultPaymentReminders
-	AutoConfirm bool                       // send the payment confirmation without waiting for an agent
-	Seller      store.Seller               // for invoices an agent creates by hand
+	Seller store.Seller // for invoices an agent creates by hand
 	// WebhookSecret is the key the payment provider signs its webhooks with
 	// (HMAC-SHA256); empty refuses every webhook.
 	WebhookSecret string
@@ -50,9 +48,6 @@ type Collector struct {
 
 // NewCollector builds a Collector over a Starter and the store.
 func NewCollector(s *Starter, st CollectStore, opt CollectOptions) *Collector {
-	if opt.Reminders == (workflows.PaymentReminders{}) {
-		opt.Reminders = workflows.DefaultPaymentReminders()
-	}
 	return &Collector{Starter: s, store: st, opt: opt}
 }
 
@@ -123,7 +118,7 @@ func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Ru
 	in := workflows.CollectPaymentInput{
 		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Mode: req.Mode,
 		BalanceDue: req.BalanceDue, Reason: strings.TrimSpace(req.Reason), SendInvoice: req.SendInvoice,
-		AutoConfirm: c.opt.AutoConfirm, Reminders: c.opt.Reminders,
+		Settings: c.Starter.opt.Settings,
 	}
 	summary := fmt.Sprintf("Encaisser le paiement de %s", o.Number)
 	if req.BalanceDue > 0 {

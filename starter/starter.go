@@ -29,12 +29,11 @@ type Orders interface {
 
 // Options tunes the procedures the starter starts.
 type Options struct {
-	TaskQueue string        // default workflows.TaskQueue
-	Reminder  time.Duration // an open agent task is reminded after this long (0: never)
-	// Escalation is when an open agent task is escalated to a supervisor (0: never).
-	Escalation time.Duration
-	// ApproveAbove: a refund above this many cents waits for a supervisor (0: never).
-	ApproveAbove int64
+	TaskQueue string // default workflows.TaskQueue
+	// Settings are the shop's settings, handed whole to every procedure
+	// started (approval limit, task and payment reminders, auto-confirm).
+	// Zero payment reminders are the defaults.
+	Settings workflows.Settings
 }
 
 // Starter starts procedures, answers their tasks and reads their state.
@@ -51,7 +50,10 @@ func New(c client.Client, orders Orders, opts ...Options) *Starter {
 		if o.TaskQueue != "" {
 			s.opt.TaskQueue = o.TaskQueue
 		}
-		s.opt.Reminder, s.opt.Escalation, s.opt.ApproveAbove = o.Reminder, o.Escalation, o.ApproveAbove
+		s.opt.Settings = o.Settings
+	}
+	if s.opt.Settings.Reminders == (workflows.PaymentReminders{}) {
+		s.opt.Settings.Reminders = workflows.DefaultPaymentReminders()
 	}
 	return s
 }
@@ -104,8 +106,7 @@ func (s *Starter) ModifyContent(ctx context.Context, req ModifyContentRequest) (
 	}
 	in := workflows.ModifyContentInput{
 		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel, Change: req.Change,
-		SkipEmail: !req.Notify, ReviewEmail: req.ReviewEmail, ApproveAbove: s.opt.ApproveAbove,
-		Reminder: s.opt.Reminder, Escalation: s.opt.Escalation,
+		SkipEmail: !req.Notify, ReviewEmail: req.ReviewEmail, Settings: s.opt.Settings,
 	}
 	return s.start(ctx, id, workflows.ProcModifyContent, o, fmt.Sprintf("Modifier le contenu de %s", o.Number), in)
 }
@@ -149,6 +150,20 @@ func (s *Starter) startedAlready(ctx context.Context, proc, number, requestID, a
 	id = workflows.WorkflowID(proc, number, requestID)
 	run, done, err = s.existing(ctx, id)
 	return id, run, done || err != nil, err
+}
+
+// StartedBefore finds the procedure a request id started already on an
+// order (a command run again, a retried call), without looking at the
+// order: the first request may have changed it since, so checking the
+// request against it again would refuse what was done. found is false
+// when the request id started nothing yet; the request's order number,
+// request id and agent are checked as the procedure's start checks them.
+func (s *Starter) StartedBefore(ctx context.Context, proc, number, requestID, agent string) (run Run, found bool, err error) {
+	_, run, found, err = s.startedAlready(ctx, proc, number, requestID, agent)
+	if err != nil {
+		return Run{}, false, err
+	}
+	return run, found, nil
 }
 
 // existing finds a procedure already started under id.

@@ -46,7 +46,7 @@ func newLiveStack(t *testing.T, approveAbove int64) *liveStack {
 	t.Helper()
 	st := devstacktest.NewStore(t)
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}})
-	s := starter.New(c, st, starter.Options{TaskQueue: queue, ApproveAbove: approveAbove})
+	s := starter.New(c, st, starter.Options{TaskQueue: queue, Settings: workflows.Settings{ApproveAbove: approveAbove}})
 	h, err := web.New(web.Options{Store: st, Starter: s, ApprovalThreshold: approveAbove,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {

@@ -19,7 +19,6 @@ package workflows
 // the customer was told.
 
 import (
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -29,15 +28,13 @@ import (
 
 // CancelRefundInput is what an agent asks of the cancel-refund procedure.
 type CancelRefundInput struct {
-	OrderNumber  string              `json:"order_number"`
-	RequestID    string              `json:"request_id"`
-	Agent        string              `json:"agent"`
-	Role         string              `json:"role,omitempty"`
-	Request      order.CancelRequest `json:"request"`
-	ReviewEmail  bool                `json:"review_email,omitempty"`
-	ApproveAbove int64               `json:"approve_above_cents,omitempty"`
-	Reminder     time.Duration       `json:"reminder"`
-	Escalation   time.Duration       `json:"escalation"`
+	OrderNumber string              `json:"order_number"`
+	RequestID   string              `json:"request_id"`
+	Agent       string              `json:"agent"`
+	Role        string              `json:"role,omitempty"`
+	Request     order.CancelRequest `json:"request"`
+	ReviewEmail bool                `json:"review_email,omitempty"`
+	Settings
 }
 
 // CancelRefundResult is how the procedure ended.
@@ -79,7 +76,7 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 	settled, err := p.settle(ctx, SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: cancelled.Method, Currency: cancelled.Currency,
 		Billing: cancelled.Billing, Delivery: cancelled.Delivery, Refund: in.Request.Refund,
-		ApproveAbove: in.ApproveAbove, Reminder: in.Reminder, Escalation: in.Escalation,
+		Settings: in.Settings,
 	})
 	if err != nil {
 		return res, p.fail(ctx, step, err)

@@ -75,10 +75,7 @@ type CollectPaymentInput struct {
 	// SendInvoice emails the invoice before the payment (terminal: seed
 	// step 5). A payment link and a balance due always send it.
 	SendInvoice bool `json:"send_invoice"`
-	// AutoConfirm is the shop's setting: send the payment confirmation as
-	// soon as the payment is complete, without waiting for an agent.
-	AutoConfirm bool             `json:"auto_confirm"`
-	Reminders   PaymentReminders `json:"reminders"`
+	Settings
 	// ConfirmWait is how long the confirmation button stays offered after
 	// the payment (0: 30 days).
 	ConfirmWait time.Duration `json:"confirm_wait"`
@@ -360,7 +357,7 @@ func (p *collect) register(ctx workflow.Context) error {
 // a cancellation (by the last reminder or by an agent's answer).
 func (p *collect) waitForPayment(ctx workflow.Context) (string, error) {
 	start := workflow.Now(ctx)
-	r := p.in.Reminders
+	r := p.in.paymentReminders()
 	for _, s := range []ScheduledStep{
 		{Kind: "email", Label: "E-mail de relance au client", At: start.Add(r.Email)},
 		{Kind: "task", Label: "Tâche pour un agent : relancer le client", At: start.Add(r.Task)},
@@ -860,7 +857,7 @@ func (p *collect) refundOverpayment(ctx workflow.Context, means order.PaymentMet
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcSettleDifference, SettleInput{
 		OrderNumber: p.in.OrderNumber, Agent: p.in.Agent, Method: means, Currency: p.c.Currency,
-		Billing: p.billing, Delivery: p.delivery, Refund: p.c.Overpaid,
+		Billing: p.billing, Delivery: p.delivery, Refund: p.c.Overpaid, Settings: p.in.Settings,
 	})
 	err := child.GetChildWorkflowExecution().Get(ctx, nil)
 	var started *temporal.ChildWorkflowExecutionAlreadyStartedError

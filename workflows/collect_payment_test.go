@@ -38,7 +38,7 @@ func newCollectEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 func collectInput(mode string) workflows.CollectPaymentInput {
 	return workflows.CollectPaymentInput{
 		OrderNumber: "C-2026-000202", RequestID: "r1", Agent: "marie@boutique.fr", Mode: mode,
-		Reminders: workflows.DefaultPaymentReminders(),
+		Settings: workflows.Settings{Reminders: workflows.DefaultPaymentReminders()},
 	}
 }
 

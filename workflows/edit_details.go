@@ -26,7 +26,6 @@ package workflows
 // them, and are in the history.
 
 import (
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -43,10 +42,8 @@ type EditDetailsInput struct {
 	Channel     order.ContactChannel `json:"channel,omitempty"` // how the customer asked, if they did
 	Edit        order.DetailsEdit    `json:"edit"`
 	// Notify sends the customer the details_changed email.
-	Notify       bool          `json:"notify,omitempty"`
-	ApproveAbove int64         `json:"approve_above_cents,omitempty"`
-	Reminder     time.Duration `json:"reminder"`
-	Escalation   time.Duration `json:"escalation"`
+	Notify bool `json:"notify,omitempty"`
+	Settings
 }
 
 // EditDetailsResult is how the procedure ended.
@@ -95,7 +92,7 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 			Billing: edited.Billing, Delivery: edited.Delivery,
 			Refund: edited.Settlement.Refund, BalanceDue: balanceIfPaid(edited.Settlement),
 			ChequeDifference: detailsChequeDifference(edited),
-			ApproveAbove:     in.ApproveAbove, Reminder: in.Reminder, Escalation: in.Escalation,
+			Settings:         in.Settings,
 		})
 		if err != nil {
 			return res, p.fail(ctx, step, err)

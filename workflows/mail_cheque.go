@@ -12,7 +12,6 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -29,8 +28,7 @@ type MailChequeInput struct {
 	Amount      int64         `json:"amount_cents"`
 	Currency    string        `json:"currency"`
 	Address     order.Address `json:"address"`
-	Reminder    time.Duration `json:"reminder"`
-	Escalation  time.Duration `json:"escalation"`
+	Settings
 }
 
 // MailCheque runs the tracking; see the top of this file.

@@ -50,12 +50,7 @@ type ModifyContentInput struct {
 	// ReviewEmail makes the procedure wait for the agent to review the
 	// email before it goes (seed 000's last window); the UI asks for it.
 	ReviewEmail bool `json:"review_email,omitempty"`
-	// ApproveAbove: a refund above this waits for a supervisor (0: never).
-	ApproveAbove int64 `json:"approve_above_cents,omitempty"`
-	// Reminder and Escalation are how long an agent task may stay open
-	// before a reminder, then an escalation, are written (0: never).
-	Reminder   time.Duration `json:"reminder"`
-	Escalation time.Duration `json:"escalation"`
+	Settings
 }
 
 // ModifyContentResult is how the procedure ended.
@@ -110,7 +105,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 		Billing: changed.Billing, Delivery: changed.Delivery,
 		Refund: changed.Settlement.Refund, BalanceDue: balanceIfPaid(changed.Settlement),
 		ChequeDifference: chequeDifference(changed),
-		ApproveAbove:     in.ApproveAbove, Reminder: in.Reminder, Escalation: in.Escalation,
+		Settings:         in.Settings,
 	})
 	if err != nil {
 		return res, p.fail(ctx, step, err)

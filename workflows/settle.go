@@ -30,7 +30,6 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
@@ -53,10 +52,8 @@ type SettleInput struct {
 	// ChequeDifference is, for an order paid by cheque, the old total minus
 	// the new: what to give back if the customer's cheque is already in the
 	// post (not yet recorded as a payment).
-	ChequeDifference int64         `json:"cheque_difference_cents"`
-	ApproveAbove     int64         `json:"approve_above_cents"` // a refund above this waits for a supervisor (0: never)
-	Reminder         time.Duration `json:"reminder"`
-	Escalation       time.Duration `json:"escalation"`
+	ChequeDifference int64 `json:"cheque_difference_cents"`
+	Settings
 }
 
 // SettleResult is how the difference was settled, for the customer email.
@@ -292,7 +289,7 @@ func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, ad
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcMailCheque, MailChequeInput{
 		OrderNumber: s.in.OrderNumber, Agent: s.in.Agent, RefundKey: key, Amount: amount, Currency: s.in.Currency, Address: addr,
-		Reminder: s.in.Reminder, Escalation: s.in.Escalation,
+		Settings: s.in.Settings,
 	})
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
@@ -323,7 +320,7 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcCollectPayment, CollectPaymentInput{
 		OrderNumber: s.in.OrderNumber, RequestID: "balance", Agent: s.in.Agent, Mode: mode,
-		BalanceDue: s.in.BalanceDue, Reason: "modification de la commande", Reminders: DefaultPaymentReminders(),
+		BalanceDue: s.in.BalanceDue, Reason: "modification de la commande", Settings: s.in.Settings,
 	})
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		var started *temporal.ChildWorkflowExecutionAlreadyStartedError

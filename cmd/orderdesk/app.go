@@ -44,7 +44,7 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (*services, erro
 	}
 	return &services{
 		cfg: cfg, log: log, store: st, temporal: tc,
-		starter: starter.New(tc, st, starter.Options{Reminder: cfg.TaskReminder, Escalation: cfg.TaskEscalation, ApproveAbove: cfg.Money.ApproveAbove}),
+		starter: starter.New(tc, st, starter.Options{Settings: cfg.settings()}),
 	}, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // config is everything orderdesk reads from its environment. It is parsed
@@ -131,4 +133,12 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// settings are the shop's settings every procedure gets, as one value.
+func (c config) settings() workflows.Settings {
+	return workflows.Settings{
+		ApproveAbove: c.Money.ApproveAbove, Reminder: c.TaskReminder, Escalation: c.TaskEscalation,
+		Reminders: c.Payment.Reminders, AutoConfirm: c.Payment.AutoConfirm,
+	}
 }

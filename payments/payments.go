@@ -1,7 +1,8 @@
 // Package payments is the seam between the money procedures and the payment
-// providers: one Gateway interface (refund, payout, status), the requests
-// they take, the way failures are classified, and a Registry that says which
-// gateway sends money back for each payment method.
+// providers: one Gateway interface (refund, payout, status, and the look-ups
+// by idempotency key that compensation and reconciliation need), the
+// requests they take, the way failures are classified, and a Registry that
+// says which gateway sends money back for each payment method.
 //
 // Exactly-once is shared between the caller and the provider: the caller
 // derives the idempotency key from the workflow (workflow id + step) and
@@ -10,7 +11,14 @@
 // money again. A gateway therefore never invents a key and never retries on
 // its own behind the caller's back: Temporal retries, with the same key.
 //
-// Failures come in four kinds, so an activity classifies them once:
+// A procedure that must undo or settle a refund whose outcome it never heard
+// (a crash, a response cut after the provider committed) asks Find with the
+// same key rather than assume: a Result means the provider holds a transfer
+// under that key, ErrNotFound that it never received one (no money moved),
+// ErrUnsupported that it cannot say (a person must look). List gives the
+// transfers of a period with their keys, for the daily reconciliation.
+//
+// Failures come in five kinds, so an activity classifies them once:
 //   - *DeclinedError (errors.Is(err, ErrDeclined)): the provider refused for
 //     good (expired card, closed account, refund above the charge). Never
 //     retried; the procedure turns it into "refund impossible".
@@ -19,6 +27,10 @@
 //   - ErrInvalid: the provider refused the request itself (unknown payment,
 //     an idempotency key reused with other values). A bug or bad data: not
 //     retried, shown to an operator.
+//   - ErrAuth: the provider refused our credentials (HTTP 401/403: a wrong,
+//     revoked or under-privileged API key). Nothing was done; retrying with
+//     the same key cannot help until an operator fixes the configuration,
+//     so it is not retried either.
 //   - anything else (timeouts, 5xx, 429, connection refused, a response cut
 //     after the provider committed): temporary, retried with the same key.
 package payments
@@ -31,6 +43,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/orderdesk/orderdesk/order"
 )
@@ -75,10 +88,32 @@ type PayoutRequest struct {
 	IdempotencyKey string // workflow id + step, as for a refund
 }
 
-// Result is what a provider says about a refund or a payout.
+// The kinds of transfer a provider holds.
+const (
+	KindRefund = "refund" // money back to the payment it came from
+	KindPayout = "payout" // a bank transfer to an IBAN
+)
+
+// Result is what a provider says about a refund or a payout. Refund and
+// Payout fill ProviderRef and Status; Find also fills what the provider
+// holds: Kind, Amount and Currency.
 type Result struct {
 	ProviderRef string // the provider's id, kept on the refund row for Status and for people
-	Status      string // StatusSucceeded or StatusPending (Status may also say StatusFailed)
+	Status      string // StatusSucceeded or StatusPending (Status and Find may also say StatusFailed)
+	Kind        string // Find, List: KindRefund or KindPayout
+	Amount      int64  // Find, List: cents, as the provider holds it
+	Currency    string // Find, List: ISO 4217, upper case
+}
+
+// Transfer is a refund or payout as List reports it: what the provider
+// holds, under the idempotency key it was sent with.
+type Transfer struct {
+	Result
+	// IdempotencyKey is the key the transfer was sent with, as the
+	// procedure derived it; "" for a transfer made outside orderdesk (by
+	// hand in the provider's dashboard).
+	IdempotencyKey string
+	Created        time.Time
 }
 
 // Gateway is one payment provider seen from the money procedures.
@@ -93,11 +128,32 @@ type Gateway interface {
 	Payout(ctx context.Context, p PayoutRequest) (Result, error)
 	// Status asks again about a refund or payout by the provider's reference.
 	Status(ctx context.Context, providerRef string) (Result, error)
+	// Find asks about a refund or payout by the idempotency key it was (or
+	// may have been) sent with, for a step that must not assume money did
+	// not move. It returns what the provider holds under the key (its
+	// Status may be StatusFailed), ErrNotFound when the provider never
+	// received that key (then, and only then, no money moved), or
+	// ErrUnsupported when the provider cannot look transfers up by key.
+	Find(ctx context.Context, idempotencyKey string) (Result, error)
+	// List returns the refunds and payouts created since the given time,
+	// with their keys, amounts and statuses, for reconciliation.
+	// ErrUnsupported when the provider cannot list them with their keys.
+	List(ctx context.Context, since time.Time) ([]Transfer, error)
 }
 
 // ErrUnsupported means the provider has no API for the operation. Nothing
 // was sent: the procedure falls back to a refund by hand.
 var ErrUnsupported = errors.New("payments: the provider has no API for this")
+
+// ErrNotFound means the provider holds no refund or payout under the key
+// Find asked about: it never received the request, so no money moved and a
+// compensation may say so.
+var ErrNotFound = errors.New("payments: the provider holds no transfer under this key")
+
+// ErrAuth means the provider refused our credentials (HTTP 401 or 403).
+// Nothing was done; it is not temporary: an operator fixes the API key or
+// its permissions, then the procedure is retried.
+var ErrAuth = errors.New("payments: the provider refused our credentials")
 
 // ErrDeclined is matched by every *DeclinedError, so callers test
 // errors.Is(err, payments.ErrDeclined) without caring about the provider.
@@ -238,6 +294,38 @@ func (r *Registry) For(m order.PaymentMethod) (Gateway, bool) {
 	defer r.mu.RUnlock()
 	g, ok := r.gateways[m]
 	return g, ok
+}
+
+// Registered is one gateway of a Registry and the payment methods it
+// serves.
+type Registered struct {
+	Gateway Gateway
+	Methods []order.PaymentMethod
+}
+
+// Gateways lists each registered gateway once (one provider often serves
+// several methods), with its methods, in the order of order.PaymentMethods:
+// what reconciliation walks. Gateways are told apart by identity, so the
+// same *Client set for two methods is one gateway.
+func (r *Registry) Gateways() []Registered {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []Registered
+	seen := map[Gateway]int{}
+	for _, m := range order.PaymentMethods {
+		g, ok := r.gateways[m]
+		if !ok {
+			continue
+		}
+		i, ok := seen[g]
+		if !ok {
+			i = len(out)
+			seen[g] = i
+			out = append(out, Registered{Gateway: g})
+		}
+		out[i].Methods = append(out[i].Methods, m)
+	}
+	return out
 }
 
 // Describe lists the registered gateways ("card=stripe bank_transfer=plaid")

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderdesk/orderdesk/order"
 )
@@ -89,6 +91,34 @@ func (fakeGateway) Payout(context.Context, PayoutRequest) (Result, error) {
 	return Result{}, ErrUnsupported
 }
 func (fakeGateway) Status(context.Context, string) (Result, error) { return Result{}, ErrUnsupported }
+func (fakeGateway) Find(context.Context, string) (Result, error)   { return Result{}, ErrUnsupported }
+func (fakeGateway) List(context.Context, time.Time) ([]Transfer, error) {
+	return nil, ErrUnsupported
+}
+
+// TestGatewaysListsEachProviderOnceWithItsMethods: reconciliation asks each
+// provider once, for every method it serves.
+func TestGatewaysListsEachProviderOnceWithItsMethods(t *testing.T) {
+	r := NewRegistry()
+	sandbox := &fakeGateway{"sandbox"}
+	for _, m := range []order.PaymentMethod{order.PayCard, order.PayBankPayment, order.PayBankTransfer} {
+		r.Set(m, sandbox)
+	}
+	r.Set(order.PayStripe, fakeGateway{"stripe"})
+	got := r.Gateways()
+	if len(got) != 2 {
+		t.Fatalf("Gateways = %+v, want sandbox and stripe", got)
+	}
+	if got[0].Gateway != sandbox || !slices.Equal(got[0].Methods, []order.PaymentMethod{order.PayCard, order.PayBankPayment, order.PayBankTransfer}) {
+		t.Errorf("first gateway %+v", got[0])
+	}
+	if got[1].Gateway.Name() != "stripe" || !slices.Equal(got[1].Methods, []order.PaymentMethod{order.PayStripe}) {
+		t.Errorf("second gateway %+v", got[1])
+	}
+	if n := len(NewRegistry().Gateways()); n != 0 {
+		t.Errorf("an empty registry lists %d gateways", n)
+	}
+}
 
 func TestRegistry(t *testing.T) {
 	r := NewRegistry()

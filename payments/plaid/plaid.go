@@ -6,6 +6,16 @@
 // (/wallet/transaction/get). Both money moves carry the procedure's
 // idempotency key, so Plaid answers a retry with the first transaction.
 //
+// Plaid keeps the idempotency key to itself: no endpoint of plaid-go v20
+// returns it (a WalletTransaction has an id, a reference and a payment id,
+// and /wallet/transaction/list filters by time only), so Find and List are
+// payments.ErrUnsupported. A compensation that must know whether a Plaid
+// transfer happened asks a person; reconciliation skips Plaid and says so.
+//
+// Credentials: Plaid answers a wrong client id or secret with HTTP 400
+// INVALID_API_KEYS, and a product or environment the keys may not use with
+// UNAUTHORIZED_* codes; these, and any 401/403, are payments.ErrAuth.
+//
 // Amounts: Plaid takes a JSON decimal number of currency units ("value":
 // 12.9 for 12,90 €) and the Go client holds it as a float64. Cents are
 // converted as float64(cents)/100, which IEEE division rounds to the double
@@ -150,6 +160,18 @@ func (g *Gateway) Status(ctx context.Context, providerRef string) (payments.Resu
 	return payments.Result{ProviderRef: res.TransactionId, Status: status(res.Status)}, nil
 }
 
+// Find is payments.ErrUnsupported: Plaid cannot look a transfer up by the
+// idempotency key it was sent with (see the package comment).
+func (g *Gateway) Find(context.Context, string) (payments.Result, error) {
+	return payments.Result{}, fmt.Errorf("plaid find by idempotency key: %w", payments.ErrUnsupported)
+}
+
+// List is payments.ErrUnsupported: Plaid's transaction list does not carry
+// the idempotency keys reconciliation matches on.
+func (g *Gateway) List(context.Context, time.Time) ([]payments.Transfer, error) {
+	return nil, fmt.Errorf("plaid list with idempotency keys: %w", payments.ErrUnsupported)
+}
+
 // created maps the answer to a new transaction. FAILED or BLOCKED at once
 // means nothing moved and nothing will: a decline.
 func created(id string, s plaidapi.WalletTransactionStatus) (payments.Result, error) {
@@ -207,6 +229,14 @@ func reference(ref, key string) string {
 	return out
 }
 
+// authCodes are Plaid's error codes for credentials it refuses, which come
+// with HTTP 400: no retry helps until an operator fixes the configuration.
+var authCodes = map[string]bool{
+	"INVALID_API_KEYS":          true,
+	"UNAUTHORIZED_ENVIRONMENT":  true,
+	"UNAUTHORIZED_ROUTE_ACCESS": true,
+}
+
 // classify sorts a Plaid error into the kinds of package payments, decoding
 // Plaid's error body with plaid.ToPlaidError.
 func classify(err error, httpRes *http.Response) error {
@@ -223,11 +253,12 @@ func classify(err error, httpRes *http.Response) error {
 	}
 	msg := fmt.Sprintf("%d %s %s: %s", code, pe.ErrorType, pe.ErrorCode, pe.ErrorMessage)
 	switch {
+	case code == http.StatusUnauthorized || code == http.StatusForbidden, authCodes[pe.ErrorCode]:
+		return fmt.Errorf("%w: %s", payments.ErrAuth, msg)
 	case code == http.StatusTooManyRequests || code >= 500,
 		pe.ErrorType == plaidapi.PLAIDERRORTYPE_RATE_LIMIT_EXCEEDED,
 		pe.ErrorType == plaidapi.PLAIDERRORTYPE_API_ERROR,
-		pe.ErrorType == plaidapi.PLAIDERRORTYPE_INSTITUTION_ERROR,
-		pe.ErrorCode == "INVALID_API_KEYS": // fixed in the configuration, then the retry works
+		pe.ErrorType == plaidapi.PLAIDERRORTYPE_INSTITUTION_ERROR:
 		return fmt.Errorf("temporary: %s", msg)
 	case pe.ErrorType == plaidapi.PLAIDERRORTYPE_PAYMENT_ERROR,
 		pe.ErrorType == "TRANSACTION_ERROR": // virtual-account errors: insufficient funds, IBAN refused...

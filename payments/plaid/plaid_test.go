@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/orderdesk/orderdesk/payments"
 )
@@ -78,6 +79,12 @@ func (f *fakePlaid) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case "pay_429":
 			plaidError(w, 429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT", "rate limit exceeded")
+			return
+		case "pay_401":
+			plaidError(w, 401, "INVALID_REQUEST", "UNAUTHORIZED", "the credentials were revoked")
+			return
+		case "pay_403":
+			plaidError(w, 400, "INVALID_REQUEST", "UNAUTHORIZED_ROUTE_ACCESS", "your client is not authorized for this product")
 			return
 		case "pay_unknown":
 			plaidError(w, 400, "INVALID_INPUT", "INVALID_PAYMENT_ID", "payment_id not found")
@@ -204,6 +211,8 @@ func TestPlaidErrorsAreClassified(t *testing.T) {
 		{"pay_500", "temporary", ""},
 		{"pay_429", "temporary", ""},
 		{"pay_unknown", "invalid", ""},
+		{"pay_401", "auth", ""},
+		{"pay_403", "auth", ""},
 	} {
 		t.Run(tc.ref, func(t *testing.T) {
 			_, err := g.Refund(ctx, payments.RefundRequest{Amount: 100, Currency: "EUR", PaymentRef: tc.ref, IdempotencyKey: "k-" + tc.ref})
@@ -212,8 +221,12 @@ func TestPlaidErrorsAreClassified(t *testing.T) {
 	}
 	_, err := g.Payout(ctx, payments.PayoutRequest{Amount: 100, Currency: "EUR", IBAN: "DE89370400440532013000", Name: "Closed Account", IdempotencyKey: "p"})
 	checkKind(t, err, "declined", "TRANSACTION_IBAN_INVALID")
+	// A wrong secret is not temporary: retrying with the same key cannot
+	// help until an operator fixes PLAID_SECRET.
 	_, err = New("client-id-1", "wrong", f.url).Refund(ctx, payments.RefundRequest{Amount: 100, Currency: "EUR", PaymentRef: "p", IdempotencyKey: "k"})
-	checkKind(t, err, "temporary", "")
+	checkKind(t, err, "auth", "")
+	_, err = New("client-id-1", "wrong", f.url, WithWallet("wallet-1")).Payout(ctx, payout("k-auth"))
+	checkKind(t, err, "auth", "")
 	_, err = New("c", "s", "http://127.0.0.1:1").Refund(ctx, payments.RefundRequest{Amount: 100, Currency: "EUR", PaymentRef: "p", IdempotencyKey: "k"})
 	checkKind(t, err, "temporary", "")
 	if _, err := g.Status(ctx, "nope"); !errors.Is(err, payments.ErrInvalid) {
@@ -236,10 +249,37 @@ func checkKind(t *testing.T, err error, kind, code string) {
 		if !errors.Is(err, payments.ErrInvalid) || errors.Is(err, payments.ErrDeclined) {
 			t.Errorf("%v: want ErrInvalid", err)
 		}
+	case "auth":
+		if !errors.Is(err, payments.ErrAuth) || errors.Is(err, payments.ErrInvalid) || errors.Is(err, payments.ErrDeclined) {
+			t.Errorf("%v: want ErrAuth", err)
+		}
 	case "temporary":
-		if errors.Is(err, payments.ErrDeclined) || errors.Is(err, payments.ErrInvalid) {
+		if errors.Is(err, payments.ErrDeclined) || errors.Is(err, payments.ErrInvalid) || errors.Is(err, payments.ErrAuth) {
 			t.Errorf("%v: want temporary", err)
 		}
+	}
+}
+
+// TestFindAndListAreUnsupported: Plaid does not give idempotency keys
+// back, so a compensation asking whether a Plaid transfer happened is told
+// "cannot say", never "no money moved"; and nothing is asked of Plaid.
+func TestFindAndListAreUnsupported(t *testing.T) {
+	f, g := newFakePlaid(t)
+	ctx := context.Background()
+	if _, err := g.Payout(ctx, payout("settle/C-2026-000123/r1/payout")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := g.Find(ctx, "settle/C-2026-000123/r1/payout")
+	if !errors.Is(err, payments.ErrUnsupported) || errors.Is(err, payments.ErrNotFound) {
+		t.Errorf("Find: %v, want ErrUnsupported", err)
+	}
+	if _, err := g.List(ctx, time.Now().Add(-time.Hour)); !errors.Is(err, payments.ErrUnsupported) {
+		t.Errorf("List: %v, want ErrUnsupported", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.bodies) != 1 {
+		t.Errorf("Find or List reached Plaid: %v", f.bodies)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -76,10 +77,70 @@ func (c *Client) Status(ctx context.Context, providerRef string) (payments.Resul
 	return payments.Result{ProviderRef: out.ID, Status: out.Status}, nil
 }
 
+// Find asks the sandbox for the refund, then the payout, sent with key:
+// payments.ErrNotFound when it holds neither (a declined key holds none).
+func (c *Client) Find(ctx context.Context, key string) (payments.Result, error) {
+	if strings.TrimSpace(key) == "" {
+		return payments.Result{}, order.Fieldf("idempotency_key", "is empty: say which refund or payout to look for")
+	}
+	q := "?idempotency_key=" + url.QueryEscape(key)
+	var refunds struct{ Data []Refund }
+	if err := c.do(ctx, http.MethodGet, "/v1/refunds"+q, "", nil, &refunds); err != nil {
+		return payments.Result{}, fmt.Errorf("sandbox find %s: %w", key, err)
+	}
+	if len(refunds.Data) > 0 {
+		return refundTransfer(refunds.Data[0]).Result, nil
+	}
+	var payouts struct{ Data []Payout }
+	if err := c.do(ctx, http.MethodGet, "/v1/payouts"+q, "", nil, &payouts); err != nil {
+		return payments.Result{}, fmt.Errorf("sandbox find %s: %w", key, err)
+	}
+	if len(payouts.Data) > 0 {
+		return payoutTransfer(payouts.Data[0]).Result, nil
+	}
+	return payments.Result{}, fmt.Errorf("sandbox find %s: %w", key, payments.ErrNotFound)
+}
+
+// List returns the refunds, then the payouts, created since the given time.
+func (c *Client) List(ctx context.Context, since time.Time) ([]payments.Transfer, error) {
+	q := "?created_gte=" + url.QueryEscape(since.UTC().Format(time.RFC3339Nano))
+	var refunds struct{ Data []Refund }
+	if err := c.do(ctx, http.MethodGet, "/v1/refunds"+q, "", nil, &refunds); err != nil {
+		return nil, fmt.Errorf("sandbox list of refunds: %w", err)
+	}
+	var payouts struct{ Data []Payout }
+	if err := c.do(ctx, http.MethodGet, "/v1/payouts"+q, "", nil, &payouts); err != nil {
+		return nil, fmt.Errorf("sandbox list of payouts: %w", err)
+	}
+	out := make([]payments.Transfer, 0, len(refunds.Data)+len(payouts.Data))
+	for _, r := range refunds.Data {
+		out = append(out, refundTransfer(r))
+	}
+	for _, p := range payouts.Data {
+		out = append(out, payoutTransfer(p))
+	}
+	return out, nil
+}
+
+func refundTransfer(r Refund) payments.Transfer {
+	return payments.Transfer{
+		Result:         payments.Result{ProviderRef: r.ID, Status: r.Status, Kind: payments.KindRefund, Amount: r.Amount, Currency: strings.ToUpper(r.Currency)},
+		IdempotencyKey: r.IdempotencyKey, Created: r.Created,
+	}
+}
+
+func payoutTransfer(p Payout) payments.Transfer {
+	return payments.Transfer{
+		Result:         payments.Result{ProviderRef: p.ID, Status: p.Status, Kind: payments.KindPayout, Amount: p.Amount, Currency: strings.ToUpper(p.Currency)},
+		IdempotencyKey: p.IdempotencyKey, Created: p.Created,
+	}
+}
+
 // do sends one request and classifies its failure: 402 is a
-// *payments.DeclinedError, 400/404/409 wrap payments.ErrInvalid, and
-// everything else (transport errors, a body cut halfway, 5xx, 429, 401) is a
-// plain error that Temporal retries with the same key.
+// *payments.DeclinedError, 400/404/409 wrap payments.ErrInvalid, 401/403
+// wrap payments.ErrAuth (a wrong or revoked API key: no retry helps until
+// it is fixed), and everything else (transport errors, a body cut halfway,
+// 5xx, 429) is a plain error that Temporal retries with the same key.
 func (c *Client) do(ctx context.Context, method, path, key string, in, out any) error {
 	var body io.Reader
 	if in != nil {
@@ -134,6 +195,8 @@ func (c *Client) do(ctx context.Context, method, path, key string, in, out any) 
 		return &payments.DeclinedError{Code: e.Code, Message: e.Message}
 	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity:
 		return fmt.Errorf("%w: %d %s: %s", payments.ErrInvalid, res.StatusCode, e.Code, e.Message)
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return fmt.Errorf("%w: %d %s: %s", payments.ErrAuth, res.StatusCode, e.Code, e.Message)
 	default:
 		return fmt.Errorf("temporary: %d %s: %s", res.StatusCode, e.Code, e.Message)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +50,7 @@ func temporary(t *testing.T, err error) {
 	if err == nil {
 		t.Fatal("want a temporary error, got success")
 	}
-	if errors.Is(err, payments.ErrDeclined) || errors.Is(err, payments.ErrInvalid) || errors.Is(err, payments.ErrUnsupported) {
+	if errors.Is(err, payments.ErrDeclined) || errors.Is(err, payments.ErrInvalid) || errors.Is(err, payments.ErrUnsupported) || errors.Is(err, payments.ErrAuth) {
 		t.Fatalf("want a temporary error, got a permanent one: %v", err)
 	}
 }
@@ -379,15 +380,26 @@ func TestTimeoutIsTemporaryAndTheRetryFindsTheRefund(t *testing.T) {
 	}
 }
 
+// TestAPIKeyAndConnectionRefused: a wrong API key is ErrAuth, which no
+// retry cures (an operator fixes the configuration); a connection refused
+// is temporary.
 func TestAPIKeyAndConnectionRefused(t *testing.T) {
-	_, c := start(t, Options{APIKey: "sk_sandbox"})
+	s, c := start(t, Options{APIKey: "sk_sandbox"})
 	ctx := context.Background()
 	bad := *c
 	bad.APIKey = "wrong"
 	_, err := bad.Refund(ctx, refund("k", 100, "pi_1"))
-	temporary(t, err) // a key fixed in the configuration makes the retry work
+	if !errors.Is(err, payments.ErrAuth) || errors.Is(err, payments.ErrInvalid) {
+		t.Errorf("wrong API key: %v, want ErrAuth", err)
+	}
+	if _, err := bad.Find(ctx, "k"); !errors.Is(err, payments.ErrAuth) || errors.Is(err, payments.ErrNotFound) {
+		t.Errorf("Find with a wrong API key: %v, want ErrAuth, never \"not found\"", err)
+	}
 	if _, err := c.Refund(ctx, refund("k", 100, "pi_1")); err != nil {
 		t.Fatal(err)
+	}
+	if n := len(s.Refunds()); n != 1 {
+		t.Errorf("%d refunds, want 1: the refused request moved nothing", n)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -467,5 +479,141 @@ func TestMaxStreakCapsFailuresInARowPerKey(t *testing.T) {
 	}
 	if n := srv.KeyCount("streak-key"); n != 1 {
 		t.Fatalf("the provider holds %d refunds for the key, want 1", n)
+	}
+}
+
+// TestRevokedKeyFaultAnswers401: the Unauthorized fault makes the sandbox
+// answer every request as a provider does once the key is revoked; the
+// client reads ErrAuth, and nothing moves. The fault is settable over the
+// admin endpoint too.
+func TestRevokedKeyFaultAnswers401(t *testing.T) {
+	s, c := start(t, Options{Faults: Faults{Unauthorized: true}})
+	ctx := context.Background()
+	_, err := c.Refund(ctx, refund("settle/C-1/r/refund", 100, "pi_1"))
+	if !errors.Is(err, payments.ErrAuth) {
+		t.Errorf("refund with a revoked key: %v, want ErrAuth", err)
+	}
+	_, err = c.Payout(ctx, payments.PayoutRequest{Amount: 100, Currency: "EUR", IBAN: "FR7630006000011234567890189", Name: "Claire Martin", IdempotencyKey: "p"})
+	if !errors.Is(err, payments.ErrAuth) {
+		t.Errorf("payout with a revoked key: %v, want ErrAuth", err)
+	}
+	if _, err := c.List(ctx, time.Time{}.Add(time.Hour)); !errors.Is(err, payments.ErrAuth) {
+		t.Errorf("List with a revoked key: %v, want ErrAuth", err)
+	}
+	if len(s.Refunds())+len(s.Payouts()) != 0 {
+		t.Error("money moved with a revoked key")
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPut, c.BaseURL+"/admin/faults", strings.NewReader(`{"unauthorized":false}`))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if _, err := c.Refund(ctx, refund("settle/C-1/r/refund", 100, "pi_1")); err != nil {
+		t.Errorf("after the key is fixed: %v", err)
+	}
+	req, _ = http.NewRequestWithContext(ctx, http.MethodPut, c.BaseURL+"/admin/faults", strings.NewReader(`{"unauthorized":true}`))
+	if res, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !s.Faults().Unauthorized {
+		t.Error("PUT /admin/faults {\"unauthorized\":true} did not set the fault")
+	}
+}
+
+// TestForbiddenIsAuth: a 403 (a key without the permission) is ErrAuth too.
+func TestForbiddenIsAuth(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, &apiError{Status: http.StatusForbidden, Type: "invalid_request_error", Code: "permission_denied", Message: "this key may not refund"})
+	}))
+	t.Cleanup(srv.Close)
+	_, err := (&Client{BaseURL: srv.URL}).Refund(context.Background(), refund("k", 100, "pi_1"))
+	if !errors.Is(err, payments.ErrAuth) || !strings.Contains(err.Error(), "this key may not refund") {
+		t.Errorf("403: %v, want ErrAuth with the provider's words", err)
+	}
+}
+
+// TestFindByKeyTellsMovedFromNeverSent is what a compensation asks: the
+// refund or payout sent with a key, with its amount and status, even when
+// the response was cut after the sandbox committed; ErrNotFound for a key
+// it never received, or one it declined (no money moved either way).
+func TestFindByKeyTellsMovedFromNeverSent(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	s, c := start(t, Options{Now: clk.Now, PendingFor: time.Hour, Faults: Faults{DropNext: 1}})
+	ctx := context.Background()
+	_, err := c.Refund(ctx, refund("cancel-refund/C-2026-000101/r1/refund", 2590, "pi_1"))
+	temporary(t, err) // the response was cut: the caller does not know
+	got, err := c.Find(ctx, "cancel-refund/C-2026-000101/r1/refund")
+	want := payments.Result{ProviderRef: s.Refunds()[0].ID, Status: payments.StatusPending, Kind: payments.KindRefund, Amount: 2590, Currency: "EUR"}
+	if err != nil || got != want {
+		t.Errorf("Find = %+v, %v; want %+v", got, err, want)
+	}
+	clk.Advance(time.Hour)
+	if got, err := c.Find(ctx, "cancel-refund/C-2026-000101/r1/refund"); err != nil || got.Status != payments.StatusSucceeded {
+		t.Errorf("Find an hour later = %+v, %v; want succeeded", got, err)
+	}
+
+	po, err := c.Payout(ctx, payments.PayoutRequest{Amount: 4000, Currency: "EUR", IBAN: "FR7630006000011234567890189", Name: "Claire Martin", IdempotencyKey: "settle/C-2026-000101/r1/payout"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Find(ctx, "settle/C-2026-000101/r1/payout"); err != nil || got.ProviderRef != po.ProviderRef || got.Kind != payments.KindPayout || got.Amount != 4000 {
+		t.Errorf("Find of a payout = %+v, %v", got, err)
+	}
+
+	if _, err := c.Refund(ctx, refund("declined/refund", 100, "pi_expired")); !errors.Is(err, payments.ErrDeclined) {
+		t.Fatalf("pi_expired: %v", err)
+	}
+	for _, key := range []string{"never/sent", "declined/refund"} {
+		if _, err := c.Find(ctx, key); !errors.Is(err, payments.ErrNotFound) {
+			t.Errorf("Find(%q) = %v, want ErrNotFound", key, err)
+		}
+	}
+	if _, err := c.Find(ctx, ""); err == nil || !strings.Contains(err.Error(), "idempotency_key") {
+		t.Errorf("Find without a key: %v", err)
+	}
+	if n := s.Requests("cancel-refund/C-2026-000101/r1/refund"); n != 1 {
+		t.Errorf("the key was sent %d times, want 1: Find must not send it as a request", n)
+	}
+}
+
+// TestListSinceGivesRefundsAndPayoutsWithTheirKeys: what reconciliation
+// reads, bounded by the creation time.
+func TestListSinceGivesRefundsAndPayoutsWithTheirKeys(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	_, c := start(t, Options{Now: clk.Now})
+	ctx := context.Background()
+	if _, err := c.Refund(ctx, refund("old/refund", 100, "pi_1")); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	since := clk.Now()
+	if _, err := c.Refund(ctx, refund("modify-content/C-2026-000102/r/settle/refund", 1290, "pi_2")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Payout(ctx, payments.PayoutRequest{Amount: 4000, Currency: "eur", IBAN: "FR7630006000011234567890189", Name: "Claire Martin", IdempotencyKey: "settle/C-2026-000103/r/payout"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.List(ctx, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []payments.Transfer{
+		{Result: payments.Result{Status: payments.StatusSucceeded, Kind: payments.KindRefund, Amount: 1290, Currency: "EUR"}, IdempotencyKey: "modify-content/C-2026-000102/r/settle/refund", Created: since},
+		{Result: payments.Result{Status: payments.StatusSucceeded, Kind: payments.KindPayout, Amount: 4000, Currency: "EUR"}, IdempotencyKey: "settle/C-2026-000103/r/payout", Created: since},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("List = %+v, want %d transfers", got, len(want))
+	}
+	for i := range want {
+		got[i].ProviderRef = ""
+		if !got[i].Created.Equal(want[i].Created) {
+			t.Errorf("transfer %d created %v, want %v", i, got[i].Created, want[i].Created)
+		}
+		got[i].Created = want[i].Created
+		if got[i] != want[i] {
+			t.Errorf("transfer %d = %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }

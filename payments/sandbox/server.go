@@ -11,6 +11,9 @@
 //	POST /v1/payouts      {"amount","currency","iban","name","reference"} Idempotency-Key header
 //	GET  /v1/refunds/{id}
 //	GET  /v1/payouts/{id}
+//	GET  /v1/refunds?idempotency_key=K    {"data":[...]}: the refund sent with key K, if any
+//	GET  /v1/refunds?created_gte=T        {"data":[...]}: refunds created at or after T (RFC 3339), oldest first
+//	GET  /v1/payouts?idempotency_key=K | ?created_gte=T   the same for payouts
 //	GET|PUT|DELETE /admin/faults   read, set, clear the faults (see faultsJSON)
 //	POST /admin/payments  {"ref","amount","currency"}  register a payment
 //	GET  /admin/state     every refund and payout, and the faults
@@ -18,7 +21,8 @@
 //
 // Status codes, like Stripe's: 402 a decline (permanent), 400/404 a bad
 // request, 409 an idempotency key reused with other values, 401 a wrong API
-// key, 503 an injected failure or outage (temporary).
+// key (or the Unauthorized fault), 503 an injected failure or outage
+// (temporary).
 //
 // Payments: a refund may not exceed what is left of its payment. A payment
 // is registered with AddPayment (or POST /admin/payments); a payment
@@ -101,6 +105,10 @@ type Faults struct {
 	// with exponential backoff is not kept waiting for minutes by a run of
 	// bad luck (tests bound their time with it).
 	MaxStreak int
+	// Unauthorized answers every request 401 api_key_invalid, as a
+	// provider does once the shop's API key is revoked: nothing moves, and
+	// no retry can help until the key is fixed.
+	Unauthorized bool
 }
 
 // Transfer is a refund or a payout as AfterCommit sees it.
@@ -191,6 +199,8 @@ func NewServer(opts Options) *Server {
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /v1/refunds", s.v1(s.createRefund))
 	s.mux.HandleFunc("POST /v1/payouts", s.v1(s.createPayout))
+	s.mux.HandleFunc("GET /v1/refunds", s.v1(s.listRefunds))
+	s.mux.HandleFunc("GET /v1/payouts", s.v1(s.listPayouts))
 	s.mux.HandleFunc("GET /v1/refunds/{id}", s.v1(s.getRefund))
 	s.mux.HandleFunc("GET /v1/payouts/{id}", s.v1(s.getPayout))
 	s.mux.HandleFunc("GET /admin/faults", s.getFaults)
@@ -414,6 +424,11 @@ func (s *Server) v1(h func(http.ResponseWriter, *http.Request)) http.HandlerFunc
 		}
 		s.mu.Lock()
 		f := s.faults
+		if f.Unauthorized {
+			s.mu.Unlock()
+			writeError(w, &apiError{Status: http.StatusUnauthorized, Type: "invalid_request_error", Code: "api_key_invalid", Message: "invalid API key (injected: the key was revoked)"})
+			return
+		}
 		now := s.opts.Now()
 		outage := !f.OutageUntil.IsZero() && now.Before(f.OutageUntil) && !now.Before(f.OutageFrom)
 		fail := !outage && f.ErrorRate > 0 && s.rng.Float64() < f.ErrorRate
@@ -702,6 +717,57 @@ func (s *Server) getPayout(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, po)
 }
 
+// listQuery reads the filters of a list request: an idempotency key, or a
+// lower bound on the creation time.
+func listQuery(r *http.Request) (key string, since time.Time, e *apiError) {
+	q := r.URL.Query()
+	key = q.Get("idempotency_key")
+	if v := q.Get("created_gte"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return "", time.Time{}, invalid(http.StatusBadRequest, "parameter_invalid", "created_gte must be an RFC 3339 time, got %q", v)
+		}
+		since = t
+	}
+	if key == "" && since.IsZero() {
+		return "", time.Time{}, invalid(http.StatusBadRequest, "parameter_missing", "give idempotency_key or created_gte")
+	}
+	return key, since, nil
+}
+
+// listRefunds answers GET /v1/refunds?idempotency_key=K or ?created_gte=T.
+// A declined key holds no refund: its list is empty.
+func (s *Server) listRefunds(w http.ResponseWriter, r *http.Request) {
+	key, since, e := listQuery(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	out := []Refund{}
+	for _, ref := range s.Refunds() {
+		if (key == "" || ref.IdempotencyKey == key) && !ref.Created.Before(since) {
+			out = append(out, ref)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+// listPayouts answers GET /v1/payouts?idempotency_key=K or ?created_gte=T.
+func (s *Server) listPayouts(w http.ResponseWriter, r *http.Request) {
+	key, since, e := listQuery(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	out := []Payout{}
+	for _, po := range s.Payouts() {
+		if (key == "" || po.IdempotencyKey == key) && !po.Created.Before(since) {
+			out = append(out, po)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
 // faultsJSON is the admin endpoint's view of Faults: durations in
 // milliseconds and seconds so they can be typed in a curl command.
 type faultsJSON struct {
@@ -714,11 +780,13 @@ type faultsJSON struct {
 	OutageUntil   time.Time `json:"outage_until,omitzero"`
 	Seed          uint64    `json:"seed"`
 	MaxStreak     int       `json:"max_streak,omitempty"`
+	Unauthorized  bool      `json:"unauthorized,omitempty"`
 }
 
 func toJSON(f Faults) faultsJSON {
 	return faultsJSON{ErrorRate: f.ErrorRate, DropRate: f.DropRate, DropNext: f.DropNext,
-		LatencyMS: f.Latency.Milliseconds(), OutageFrom: f.OutageFrom, OutageUntil: f.OutageUntil, Seed: f.Seed, MaxStreak: f.MaxStreak}
+		LatencyMS: f.Latency.Milliseconds(), OutageFrom: f.OutageFrom, OutageUntil: f.OutageUntil, Seed: f.Seed, MaxStreak: f.MaxStreak,
+		Unauthorized: f.Unauthorized}
 }
 
 func (s *Server) getFaults(w http.ResponseWriter, _ *http.Request) {
@@ -738,7 +806,7 @@ func (s *Server) putFaults(w http.ResponseWriter, r *http.Request) {
 	}
 	f := Faults{ErrorRate: in.ErrorRate, DropRate: in.DropRate, DropNext: in.DropNext,
 		Latency: time.Duration(in.LatencyMS) * time.Millisecond, OutageFrom: in.OutageFrom, OutageUntil: in.OutageUntil, Seed: in.Seed,
-		MaxStreak: in.MaxStreak}
+		MaxStreak: in.MaxStreak, Unauthorized: in.Unauthorized}
 	if in.OutageSeconds > 0 {
 		now := s.opts.Now()
 		f.OutageFrom, f.OutageUntil = now, now.Add(time.Duration(in.OutageSeconds*float64(time.Second)))

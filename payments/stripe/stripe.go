@@ -4,6 +4,20 @@
 // idempotency key as Stripe's Idempotency-Key header, so Stripe itself
 // answers a retry with the first refund. Stripe has no payout to a
 // customer's IBAN: Payout is payments.ErrUnsupported.
+//
+// The key also goes into the refund's metadata as orderdesk_key, because
+// Stripe never gives the Idempotency-Key header back: it is how Find and
+// List tell which refund a procedure sent. Stripe can neither search refunds
+// nor filter their list by metadata (GET /v1/refunds filters by charge,
+// payment_intent and created only), so Find walks the refunds newest first
+// until it meets the key, and answers payments.ErrNotFound only once it has
+// seen every refund of the account: a slow answer on a large account, never
+// a wrong one. Refunds made in the Dashboard carry no key; List reports
+// them with an empty IdempotencyKey. Refunds sent before orderdesk_key
+// existed are found by their older idempotency_key metadata.
+//
+// A 401 or 403 (a wrong, revoked or restricted secret key) is
+// payments.ErrAuth, not retried.
 package stripe
 
 import (
@@ -16,11 +30,22 @@ import (
 
 	stripeapi "github.com/stripe/stripe-go/v85"
 
+	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/payments"
 )
 
 // maxKey is Stripe's limit on an Idempotency-Key.
 const maxKey = 255
+
+// maxMetadata is Stripe's limit on a metadata value.
+const maxMetadata = 500
+
+// metaKey is the refund metadata that carries the procedure's idempotency
+// key; metaKeyOld is where it went before, still read for older refunds.
+const (
+	metaKey    = "orderdesk_key"
+	metaKeyOld = "idempotency_key"
+)
 
 // declineCodes are the Stripe error codes that refuse a refund for good:
 // retrying cannot help, the procedure must turn to "refund impossible".
@@ -73,7 +98,8 @@ func (g *Gateway) Refund(ctx context.Context, r payments.RefundRequest) (payment
 		Amount: stripeapi.Int64(r.Amount),
 		Reason: stripeapi.String(string(stripeapi.RefundReasonRequestedByCustomer)),
 		Metadata: map[string]string{
-			"idempotency_key": r.IdempotencyKey,
+			metaKeyOld: r.IdempotencyKey,
+			metaKey:    payments.ProviderKey(r.IdempotencyKey, maxMetadata),
 		},
 	}
 	if r.Reason != "" {
@@ -111,8 +137,65 @@ func (g *Gateway) Status(ctx context.Context, providerRef string) (payments.Resu
 	if err != nil {
 		return payments.Result{}, fmt.Errorf("stripe status of %s: %w", providerRef, classify(err))
 	}
-	res := payments.Result{ProviderRef: ref.ID, Status: status(ref.Status)}
-	return res, nil
+	return payments.Result{ProviderRef: ref.ID, Status: status(ref.Status)}, nil
+}
+
+// Find walks the account's refunds, newest first, for the one sent with
+// key (see the package comment): payments.ErrNotFound once every refund
+// was seen without it.
+func (g *Gateway) Find(ctx context.Context, key string) (payments.Result, error) {
+	if strings.TrimSpace(key) == "" {
+		return payments.Result{}, order.Fieldf("idempotency_key", "is empty: say which refund to look for")
+	}
+	params := &stripeapi.RefundListParams{}
+	params.Limit = stripeapi.Int64(100)
+	for ref, err := range g.client.V1Refunds.List(ctx, params).All(ctx) {
+		if err != nil {
+			return payments.Result{}, fmt.Errorf("stripe find %s: %w", key, classify(err))
+		}
+		if refundKey(ref) == key || ref.Metadata[metaKey] == payments.ProviderKey(key, maxMetadata) {
+			return held(ref).Result, nil
+		}
+	}
+	return payments.Result{}, fmt.Errorf("stripe find %s: %w", key, payments.ErrNotFound)
+}
+
+// List returns the refunds created since the given time (to the second,
+// Stripe's precision), newest first, with the key each was sent with.
+func (g *Gateway) List(ctx context.Context, since time.Time) ([]payments.Transfer, error) {
+	params := &stripeapi.RefundListParams{CreatedRange: &stripeapi.RangeQueryParams{GreaterThanOrEqual: since.Unix()}}
+	params.Limit = stripeapi.Int64(100)
+	var out []payments.Transfer
+	for ref, err := range g.client.V1Refunds.List(ctx, params).All(ctx) {
+		if err != nil {
+			return nil, fmt.Errorf("stripe list of refunds since %s: %w", since.Format(time.RFC3339), classify(err))
+		}
+		out = append(out, held(ref))
+	}
+	return out, nil
+}
+
+// held is a refund as Stripe holds it, with the key it was sent with.
+func held(ref *stripeapi.Refund) payments.Transfer {
+	return payments.Transfer{
+		Result: payments.Result{
+			ProviderRef: ref.ID, Status: status(ref.Status), Kind: payments.KindRefund,
+			Amount: ref.Amount, Currency: strings.ToUpper(string(ref.Currency)),
+		},
+		IdempotencyKey: refundKey(ref),
+		Created:        time.Unix(ref.Created, 0),
+	}
+}
+
+// refundKey is the procedure's key of a refund, "" for a refund made in
+// the Dashboard. A key longer than Stripe's metadata limit is in
+// orderdesk_key as its hash only, so the full one comes from the older
+// metadata when it is there.
+func refundKey(ref *stripeapi.Refund) string {
+	if k := ref.Metadata[metaKeyOld]; k != "" {
+		return k
+	}
+	return ref.Metadata[metaKey]
 }
 
 // result maps a refund Stripe just created. A refund that is already
@@ -141,23 +224,25 @@ func status(s stripeapi.RefundStatus) string {
 }
 
 // classify sorts a Stripe error into the kinds of package payments: a
-// decline (card errors and the codes above), invalid (other 4xx, an
+// decline (card errors and the codes above), auth (401/403: the secret key
+// is wrong, revoked or lacks the permission), invalid (other 4xx, an
 // idempotency key reused with other parameters), or temporary (network,
-// 5xx, 429, 401/403 which a configuration fix cures).
+// 5xx, 429).
 func classify(err error) error {
 	var se *stripeapi.Error
 	if !errors.As(err, &se) {
 		return fmt.Errorf("temporary: %w", err)
 	}
 	switch {
+	case se.HTTPStatusCode == http.StatusUnauthorized, se.HTTPStatusCode == http.StatusForbidden:
+		return fmt.Errorf("%w: %d %s: %s", payments.ErrAuth, se.HTTPStatusCode, se.Code, se.Msg)
 	case se.Type == stripeapi.ErrorTypeCard || declineCodes[se.Code]:
 		code := string(se.Code)
 		if se.DeclineCode != "" {
 			code = string(se.DeclineCode)
 		}
 		return &payments.DeclinedError{Code: code, Message: se.Msg}
-	case se.HTTPStatusCode == http.StatusTooManyRequests, se.HTTPStatusCode >= 500,
-		se.HTTPStatusCode == http.StatusUnauthorized, se.HTTPStatusCode == http.StatusForbidden:
+	case se.HTTPStatusCode == http.StatusTooManyRequests, se.HTTPStatusCode >= 500:
 		return fmt.Errorf("temporary: %d %s: %s", se.HTTPStatusCode, se.Code, se.Msg)
 	case se.HTTPStatusCode >= 400:
 		return fmt.Errorf("%w: %d %s %s: %s", payments.ErrInvalid, se.HTTPStatusCode, se.Type, se.Code, se.Msg)

@@ -8,9 +8,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/orderdesk/orderdesk/payments"
 )
@@ -21,21 +23,101 @@ const testKey = "sk_test_orderdesk"
 // the real client sends (auth, Idempotency-Key, the form body) and answers
 // with Stripe-shaped JSON, remembering idempotency keys as Stripe does.
 // The payment reference chooses an error: pi_expired, pi_refunded, pi_500,
-// pi_429, pi_missing, pi_html, pi_failed.
+// pi_429, pi_missing, pi_html, pi_failed, pi_403. GET /v1/refunds lists the
+// refunds newest first, by pages of at most pageSize whatever the limit
+// asked, so the client's paging is exercised.
 type fakeStripe struct {
 	t        *testing.T
 	mu       sync.Mutex
 	byKey    map[string][]byte // idempotency key -> first response body
 	refunds  map[string][]byte // id -> body
+	ids      []string          // refund ids, oldest first
+	created  int64             // the creation time of the next refund (Unix seconds)
 	requests []*http.Request
 	forms    []url.Values
+	lists    []url.Values // the queries of GET /v1/refunds
 }
 
+// pageSize is the fake's largest page of a list.
+const pageSize = 2
+
+// fakeEpoch is when the fake's first refund is created; each next one a
+// minute later.
+var fakeEpoch = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
 func newFakeStripe(t *testing.T) (*fakeStripe, *Gateway) {
-	f := &fakeStripe{t: t, byKey: map[string][]byte{}, refunds: map[string][]byte{}}
+	f := &fakeStripe{t: t, byKey: map[string][]byte{}, refunds: map[string][]byte{}, created: fakeEpoch.Unix()}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, New(testKey, srv.URL)
+}
+
+// record keeps a new refund's body; f.mu is held.
+func (f *fakeStripe) record(refund map[string]any) []byte {
+	id := fmt.Sprintf("re_fake_%d", len(f.refunds)+1)
+	refund["id"], refund["object"], refund["created"] = id, "refund", f.created
+	f.created += 60
+	body, _ := json.Marshal(refund)
+	f.refunds[id] = body
+	f.ids = append(f.ids, id)
+	return body
+}
+
+// dashboardRefund is a refund an agent made by hand in Stripe's Dashboard:
+// no metadata, no key.
+func (f *fakeStripe) dashboardRefund(amount int64) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record(map[string]any{"amount": amount, "currency": "eur", "status": "succeeded", "payment_intent": "pi_dash", "metadata": map[string]string{}})
+	return f.ids[len(f.ids)-1]
+}
+
+// list answers GET /v1/refunds: created[gte], payment_intent,
+// starting_after and limit, as Stripe reads them. f.mu is held.
+func (f *fakeStripe) list(w http.ResponseWriter, q url.Values) {
+	f.lists = append(f.lists, q)
+	var gte int64
+	if v := q.Get("created[gte]"); v != "" {
+		var err error
+		if gte, err = strconv.ParseInt(v, 10, 64); err != nil {
+			stripeError(w, 400, "invalid_request_error", "parameter_invalid", "created[gte]")
+			return
+		}
+	}
+	limit := 10
+	if v := q.Get("limit"); v != "" {
+		limit, _ = strconv.Atoi(v)
+	}
+	limit = min(limit, pageSize)
+	var data []json.RawMessage
+	after := q.Get("starting_after")
+	skipping := after != ""
+	hasMore := false
+	for i := len(f.ids) - 1; i >= 0; i-- {
+		id := f.ids[i]
+		if skipping {
+			skipping = id != after
+			continue
+		}
+		var r struct {
+			Created       int64  `json:"created"`
+			PaymentIntent string `json:"payment_intent"`
+		}
+		_ = json.Unmarshal(f.refunds[id], &r)
+		if r.Created < gte || q.Get("payment_intent") != "" && r.PaymentIntent != q.Get("payment_intent") {
+			continue
+		}
+		if len(data) == limit {
+			hasMore = true
+			break
+		}
+		data = append(data, f.refunds[id])
+	}
+	if data == nil {
+		data = []json.RawMessage{}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"object": "list", "url": "/v1/refunds", "has_more": hasMore, "data": data})
 }
 
 func stripeError(w http.ResponseWriter, status int, typ, code, msg string) {
@@ -51,6 +133,10 @@ func (f *fakeStripe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if r.Method == http.MethodGet && r.URL.Path == "/v1/refunds" {
+		f.list(w, r.URL.Query())
+		return
+	}
 	if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/refunds/") {
 		body, ok := f.refunds[strings.TrimPrefix(r.URL.Path, "/v1/refunds/")]
 		if !ok {
@@ -107,16 +193,23 @@ func (f *fakeStripe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(502)
 		_, _ = w.Write([]byte("<html>Bad Gateway</html>"))
 		return
+	case "pi_403":
+		stripeError(w, 403, "invalid_request_error", "", "The provided key 'rk_test_***' does not have the required permissions for this endpoint.")
+		return
 	}
 	status := "succeeded"
 	if ref == "pi_failed" {
 		status = "failed"
 	}
-	id := fmt.Sprintf("re_fake_%d", len(f.refunds)+1)
+	metadata := map[string]string{}
+	for field, v := range r.PostForm {
+		if k, ok := strings.CutPrefix(field, "metadata["); ok {
+			metadata[strings.TrimSuffix(k, "]")] = v[0]
+		}
+	}
 	refund := map[string]any{
-		"id": id, "object": "refund", "amount": json.Number(r.PostForm.Get("amount")), "currency": "eur",
-		"status": status, "reason": r.PostForm.Get("reason"),
-		"metadata": map[string]string{"reason": r.PostForm.Get("metadata[reason]")},
+		"amount": json.Number(r.PostForm.Get("amount")), "currency": "eur",
+		"status": status, "reason": r.PostForm.Get("reason"), "metadata": metadata,
 	}
 	if status == "failed" {
 		refund["failure_reason"] = "expired_or_canceled_card"
@@ -126,9 +219,8 @@ func (f *fakeStripe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		refund["charge"] = r.PostForm.Get("charge")
 	}
-	body, _ := json.Marshal(refund)
+	body := f.record(refund)
 	f.byKey[key] = body
-	f.refunds[id] = body
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(body)
 }
@@ -166,6 +258,7 @@ func TestRefundSendsTheKeyTheFormAndTheAuth(t *testing.T) {
 		"amount": "1290", "payment_intent": "pi_3Abc", "reason": "requested_by_customer",
 		"metadata[reason]": "Produit retiré de la commande", "metadata[reference]": "C-2026-000123",
 		"metadata[idempotency_key]": "modify-content/C-2026-000123/req-1/refund",
+		"metadata[orderdesk_key]":   "modify-content/C-2026-000123/req-1/refund",
 	} {
 		if got := form.Get(field); got != want {
 			t.Errorf("form %s = %q, want %q", field, got, want)
@@ -231,17 +324,123 @@ func TestStripeErrorsAreClassified(t *testing.T) {
 	}
 }
 
-func TestWrongKeyAndNetworkAreTemporary(t *testing.T) {
+// TestWrongKeyIsAuthAndNetworkIsTemporary: a 401 (wrong or revoked secret
+// key) or a 403 (a restricted key without the permission) is ErrAuth, which
+// no retry cures; a server that is down is temporary.
+func TestWrongKeyIsAuthAndNetworkIsTemporary(t *testing.T) {
 	srv := httptest.NewServer(&fakeStripe{t: t, byKey: map[string][]byte{}, refunds: map[string][]byte{}})
+	ctx := context.Background()
 	g := New("sk_wrong", srv.URL)
-	_, err := g.Refund(context.Background(), req("pi_1", "k"))
-	if err == nil || errors.Is(err, payments.ErrDeclined) || errors.Is(err, payments.ErrInvalid) {
-		t.Errorf("wrong API key: %v, want temporary", err)
+	_, err := g.Refund(ctx, req("pi_1", "k"))
+	if !errors.Is(err, payments.ErrAuth) || errors.Is(err, payments.ErrDeclined) || errors.Is(err, payments.ErrInvalid) {
+		t.Errorf("wrong API key: %v, want ErrAuth", err)
+	}
+	if _, err := g.Find(ctx, "k"); !errors.Is(err, payments.ErrAuth) || errors.Is(err, payments.ErrNotFound) {
+		t.Errorf("Find with a wrong API key: %v, want ErrAuth (never \"not found\")", err)
+	}
+	if _, err := g.List(ctx, fakeEpoch); !errors.Is(err, payments.ErrAuth) {
+		t.Errorf("List with a wrong API key: %v, want ErrAuth", err)
+	}
+	if _, err := New(testKey, srv.URL).Refund(ctx, req("pi_403", "k")); !errors.Is(err, payments.ErrAuth) {
+		t.Errorf("403 from a restricted key: %v, want ErrAuth", err)
 	}
 	srv.Close()
-	_, err = New(testKey, srv.URL).Refund(context.Background(), req("pi_1", "k"))
-	if err == nil || errors.Is(err, payments.ErrDeclined) || errors.Is(err, payments.ErrInvalid) {
+	_, err = New(testKey, srv.URL).Refund(ctx, req("pi_1", "k"))
+	if err == nil || errors.Is(err, payments.ErrDeclined) || errors.Is(err, payments.ErrInvalid) || errors.Is(err, payments.ErrAuth) {
 		t.Errorf("server down: %v, want temporary", err)
+	}
+	if _, err := New(testKey, srv.URL).Find(ctx, "k"); err == nil || errors.Is(err, payments.ErrNotFound) {
+		t.Errorf("Find with the server down: %v, want temporary (never \"not found\")", err)
+	}
+}
+
+// TestFindByKeyWalksEveryPage: the refund a procedure sent is found by its
+// key, with what Stripe holds, whatever page it is on; a key Stripe never
+// received is ErrNotFound only after every refund was seen.
+func TestFindByKeyWalksEveryPage(t *testing.T) {
+	f, g := newFakeStripe(t)
+	ctx := context.Background()
+	first, err := g.Refund(ctx, req("pi_1", "cancel-refund/C-2026-000101/r1/refund"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		if _, err := g.Refund(ctx, req("pi_1", fmt.Sprintf("other/%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.dashboardRefund(500)
+
+	got, err := g.Find(ctx, "cancel-refund/C-2026-000101/r1/refund")
+	want := payments.Result{ProviderRef: first.ProviderRef, Status: payments.StatusSucceeded, Kind: payments.KindRefund, Amount: 1290, Currency: "EUR"}
+	if err != nil || got != want {
+		t.Errorf("Find = %+v, %v; want %+v", got, err, want)
+	}
+	f.mu.Lock()
+	pages := len(f.lists)
+	f.lists = nil
+	f.mu.Unlock()
+	if pages != 3 {
+		t.Errorf("Find read %d pages, want 3 (6 refunds, newest first, the sought one oldest)", pages)
+	}
+
+	if _, err := g.Find(ctx, "cancel-refund/C-2026-000101/never-sent/refund"); !errors.Is(err, payments.ErrNotFound) {
+		t.Errorf("Find of a key never sent: %v, want ErrNotFound", err)
+	}
+	if _, err := g.Find(ctx, ""); err == nil || !strings.Contains(err.Error(), "idempotency_key") {
+		t.Errorf("Find without a key: %v", err)
+	}
+
+	// A refund sent before orderdesk_key existed carries only idempotency_key.
+	f.mu.Lock()
+	f.record(map[string]any{"amount": 700, "currency": "eur", "status": "pending", "metadata": map[string]string{"idempotency_key": "settle/C-2026-000099/r/refund"}})
+	f.mu.Unlock()
+	if got, err := g.Find(ctx, "settle/C-2026-000099/r/refund"); err != nil || got.Amount != 700 || got.Status != payments.StatusPending {
+		t.Errorf("Find of an older refund = %+v, %v", got, err)
+	}
+}
+
+// TestListSinceGivesKeysAmountsAndStatuses: List returns the refunds of the
+// period with the key each was sent with; a Dashboard refund has none.
+func TestListSinceGivesKeysAmountsAndStatuses(t *testing.T) {
+	f, g := newFakeStripe(t)
+	ctx := context.Background()
+	if _, err := g.Refund(ctx, req("pi_1", "old/refund")); err != nil { // created at fakeEpoch
+		t.Fatal(err)
+	}
+	if _, err := g.Refund(ctx, req("pi_2", "modify-content/C-2026-000102/r/settle/refund")); err != nil {
+		t.Fatal(err)
+	}
+	dash := f.dashboardRefund(4500)
+	if _, err := g.Refund(ctx, req("pi_failed", "failed/refund")); err == nil {
+		t.Fatal("pi_failed refunded")
+	}
+
+	got, err := g.List(ctx, fakeEpoch.Add(30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("List = %+v, want the 3 refunds after the first", got)
+	}
+	byKey := map[string]payments.Transfer{}
+	for _, tr := range got {
+		byKey[tr.IdempotencyKey] = tr
+	}
+	if tr := byKey["modify-content/C-2026-000102/r/settle/refund"]; tr.Amount != 1290 || tr.Currency != "EUR" || tr.Status != payments.StatusSucceeded ||
+		tr.Kind != payments.KindRefund || !tr.Created.Equal(fakeEpoch.Add(time.Minute)) {
+		t.Errorf("listed refund %+v", tr)
+	}
+	if tr := byKey[""]; tr.ProviderRef != dash || tr.Amount != 4500 {
+		t.Errorf("the Dashboard refund is listed as %+v", tr)
+	}
+	if tr := byKey["failed/refund"]; tr.Status != payments.StatusFailed {
+		t.Errorf("a failed refund is listed as %+v", tr)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if q := f.lists[0]; q.Get("created[gte]") != fmt.Sprint(fakeEpoch.Add(30*time.Second).Unix()) || q.Get("limit") != "100" {
+		t.Errorf("list query %v", q)
 	}
 }
 

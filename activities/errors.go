@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/payments"
 	"github.com/orderdesk/orderdesk/store"
 )
 
@@ -24,12 +25,13 @@ const (
 	ErrTypeTaskClosed      = "TaskClosed"      // the task was closed otherwise
 	ErrTypeEmailRejected   = "EmailRejected"   // the mail provider refused the message for good
 	ErrTypeProviderInvalid = "ProviderInvalid" // the payment provider refused the request as malformed: an operator must look
+	ErrTypeProviderAuth    = "ProviderAuth"    // the payment provider refused our API key (401/403): an operator fixes the configuration
 )
 
 // NonRetryable lists every permanent failure type, for retry policies.
 var NonRetryable = []string{
 	ErrTypeInvalidInput, ErrTypeNotFound, ErrTypeHoldRefused, ErrTypeNotHeld,
-	ErrTypeRefundTooLarge, ErrTypeTaskClosed, ErrTypeEmailRejected, ErrTypeProviderInvalid,
+	ErrTypeRefundTooLarge, ErrTypeTaskClosed, ErrTypeEmailRejected, ErrTypeProviderInvalid, ErrTypeProviderAuth,
 }
 
 // classify turns a store or domain error into a non-retryable application
@@ -54,6 +56,8 @@ func classify(err error) error {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeRefundTooLarge, err)
 	case errors.Is(err, store.ErrTaskClosed):
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeTaskClosed, err)
+	case errors.Is(err, payments.ErrAuth):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeProviderAuth, err)
 	}
 	return err
 }

@@ -1,0 +1,428 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/payments"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// Reconcile compares what the payment providers hold with the refunds
+// orderdesk recorded: for each provider that can list its refunds and
+// payouts with their idempotency keys, the transfers of a period against
+// the refund rows of the methods it carries. Every disagreement gets an
+// agent task (one per provider, kind of disagreement and key, so a second
+// run opens none) and one line in the order's history. It only reads
+// money: nothing is refunded, nothing is rewritten.
+type Reconcile struct {
+	Store    *store.Store
+	Gateways *payments.Registry // nil: no provider to reconcile
+	// Now is the clock of the grace period; nil is time.Now.
+	Now func() time.Time
+}
+
+// TaskReconcileMismatch is the kind of the task a disagreement opens. No
+// procedure waits on it: the agent checks the order and the provider's back
+// office, and corrects by hand.
+const TaskReconcileMismatch = "reconcile_mismatch"
+
+// The kinds of disagreement between a provider and the refund rows.
+const (
+	// MismatchNoRow: the provider holds a transfer under a key of ours
+	// that no refund row has: money left that orderdesk does not know of.
+	MismatchNoRow = "no_row"
+	// MismatchNotAtProvider: a row says succeeded with the provider's
+	// reference, and the provider holds no such transfer.
+	MismatchNotAtProvider = "not_at_provider"
+	// MismatchAmount: both hold it, for different amounts (or currencies).
+	MismatchAmount = "amount"
+	// MismatchRowFailed: the row says failed or impossible, the provider
+	// took the transfer (succeeded, or pending and about to): the customer
+	// was paid back, and must not be paid twice.
+	MismatchRowFailed = "row_failed"
+	// MismatchRowPending: the row still waits (pending, or a refund by hand
+	// to do) past the grace period, the provider settled it.
+	MismatchRowPending = "row_pending"
+	// MismatchProviderFailed: the row says succeeded, the provider says the
+	// transfer failed: the customer was not paid back.
+	MismatchProviderFailed = "provider_failed"
+)
+
+// ReconcileInput is one reconciliation run.
+type ReconcileInput struct {
+	Actor Actor     `json:"actor"` // the run's workflow id; no agent
+	Since time.Time `json:"since"` // the period: transfers created, rows created or changed, since then
+	// Grace leaves a row still pending this long after its last change
+	// alone when the provider settled it: its procedure may be about to
+	// record the outcome.
+	Grace time.Duration `json:"grace"`
+}
+
+// ReconcileReport is what a run found.
+type ReconcileReport struct {
+	Since      time.Time      `json:"since"`
+	Gateways   []GatewayCheck `json:"gateways"`
+	Mismatches []Mismatch     `json:"mismatches"`
+}
+
+// GatewayCheck is one provider's part of a run.
+type GatewayCheck struct {
+	Gateway string   `json:"gateway"`
+	Methods []string `json:"methods"`
+	Refunds int      `json:"refunds"` // refunds compared
+	Payouts int      `json:"payouts"` // payouts compared
+	// Outside are the provider's ids of transfers made outside orderdesk
+	// (no key, no row with their reference): listed, not judged.
+	Outside []string `json:"outside,omitempty"`
+	// Skipped says why the provider was not checked; Failed when an
+	// operator must act (credentials refused), not a limit of the provider.
+	Skipped string `json:"skipped,omitempty"`
+	Failed  bool   `json:"failed,omitempty"`
+}
+
+// Mismatch is one disagreement and the task it opened.
+type Mismatch struct {
+	Gateway      string `json:"gateway"`
+	Kind         string `json:"kind"`          // Mismatch*
+	TransferKind string `json:"transfer_kind"` // payments.KindRefund or KindPayout
+	Key          string `json:"key"`           // the idempotency key
+	OrderNumber  string `json:"order_number"`  // "" when no order could be found: no task then
+	Ours         int64  `json:"ours_cents"`    // the row's amount; 0: no row
+	Theirs       int64  `json:"theirs_cents"`  // the provider's amount; 0: it holds nothing (or did not say)
+	Currency     string `json:"currency"`
+	OurStatus    string `json:"our_status,omitempty"`
+	TheirStatus  string `json:"their_status,omitempty"`
+	ProviderRef  string `json:"provider_ref,omitempty"`
+	Question     string `json:"question"`
+	TaskID       int64  `json:"task_id,omitempty"`
+	NewTask      bool   `json:"new_task,omitempty"` // false: the task was opened by an earlier run
+}
+
+// ReconcileProviders runs one reconciliation over every registered
+// provider. A provider that cannot list, or refuses our credentials, is
+// reported and skipped; any other failure (the provider or the database
+// unreachable) is returned and the activity retried: tasks and history
+// lines already written are found again, not repeated.
+func (a *Reconcile) ReconcileProviders(ctx context.Context, in ReconcileInput) (ReconcileReport, error) {
+	if in.Since.IsZero() {
+		return ReconcileReport{}, classify(order.Fieldf("since", "say from when to reconcile"))
+	}
+	report := ReconcileReport{Since: in.Since, Gateways: []GatewayCheck{}, Mismatches: []Mismatch{}}
+	if a.Gateways == nil {
+		return report, nil
+	}
+	for _, reg := range a.Gateways.Gateways() {
+		check, found, err := a.reconcileGateway(ctx, in, reg)
+		if err != nil {
+			return ReconcileReport{}, err
+		}
+		for i := range found {
+			if err := a.record(ctx, in, &found[i]); err != nil {
+				return ReconcileReport{}, err
+			}
+		}
+		report.Gateways = append(report.Gateways, check)
+		report.Mismatches = append(report.Mismatches, found...)
+	}
+	return report, nil
+}
+
+// reconcileGateway compares one provider's transfers with the rows.
+func (a *Reconcile) reconcileGateway(ctx context.Context, in ReconcileInput, reg payments.Registered) (GatewayCheck, []Mismatch, error) {
+	g := reg.Gateway
+	check := GatewayCheck{Gateway: g.Name(), Methods: []string{}}
+	methods := map[string]bool{}
+	for _, m := range reg.Methods {
+		check.Methods = append(check.Methods, string(m))
+		methods[string(m)] = true
+	}
+	transfers, err := g.List(ctx, in.Since)
+	if skipped, failed, ok := skip(err); ok {
+		check.Skipped, check.Failed = skipped, failed
+		return check, nil, nil
+	}
+	if err != nil {
+		return check, nil, fmt.Errorf("%s: %w", g.Name(), err)
+	}
+	var keys, refs []string
+	for _, t := range transfers {
+		if t.IdempotencyKey != "" {
+			keys = append(keys, t.IdempotencyKey)
+		}
+		refs = append(refs, t.ProviderRef)
+	}
+	rows, err := a.Store.RefundsToReconcile(ctx, store.ReconcileQuery{Methods: check.Methods, Since: in.Since, Keys: keys, ProviderRefs: refs})
+	if err != nil {
+		return check, nil, classify(err)
+	}
+	byKey, byRef := map[string]int{}, map[string]int{}
+	for i, r := range rows {
+		byKey[r.IdempotencyKey] = i
+		if r.ProviderRef != "" {
+			byRef[r.ProviderRef] = i
+		}
+	}
+	c := comparer{gateway: g.Name(), grace: in.Grace, now: a.now()}
+	seen := map[int]bool{}
+	count := func(kind string) {
+		if kind == payments.KindPayout {
+			check.Payouts++
+		} else {
+			check.Refunds++
+		}
+	}
+	for _, t := range transfers {
+		i, ok := byKey[t.IdempotencyKey]
+		if t.IdempotencyKey == "" || !ok {
+			i, ok = byRef[t.ProviderRef]
+		}
+		switch {
+		case ok:
+			seen[i] = true
+			count(t.Kind)
+			c.compare(rows[i], &t)
+		case t.IdempotencyKey != "":
+			count(t.Kind)
+			c.add(MismatchNoRow, nil, &t)
+		default:
+			check.Outside = append(check.Outside, t.ProviderRef)
+		}
+	}
+	// Rows of the period the list did not name: the provider is asked
+	// about each by its reference (a transfer of an earlier period, or one
+	// an agent made by hand and recorded). A row without a reference was
+	// refunded by hand without one: there is nothing to ask.
+	for i, r := range rows {
+		if seen[i] || !methods[r.Method] || r.ProviderRef == "" {
+			continue
+		}
+		count(rowKind(r.Method))
+		res, err := g.Status(ctx, r.ProviderRef)
+		if skipped, failed, ok := skip(err); ok {
+			check.Skipped, check.Failed = skipped, failed
+			return check, nil, nil
+		}
+		switch {
+		case errors.Is(err, payments.ErrInvalid):
+			if r.Status == store.RefundSucceeded {
+				c.add(MismatchNotAtProvider, &rows[i], nil)
+			}
+		case err != nil:
+			return check, nil, fmt.Errorf("%s: %w", g.Name(), err)
+		default:
+			// Status gives no amount: only the statuses are compared.
+			c.compare(r, &payments.Transfer{Result: payments.Result{ProviderRef: res.ProviderRef, Status: res.Status, Kind: rowKind(r.Method)}})
+		}
+	}
+	return check, c.found, nil
+}
+
+// skip says whether a provider's error ends its check without failing the
+// run: it cannot list (a limit, reported), or it refuses our credentials
+// (reported as a failure an operator must fix).
+func skip(err error) (why string, failed, ok bool) {
+	switch {
+	case errors.Is(err, payments.ErrUnsupported):
+		return "ne sait pas lister ses remboursements avec leur clé : non rapproché", false, true
+	case errors.Is(err, payments.ErrAuth):
+		return "identifiants refusés par le prestataire (clé d'API à corriger) : " + err.Error(), true, true
+	}
+	return "", false, false
+}
+
+// comparer judges rows against transfers for one provider.
+type comparer struct {
+	gateway string
+	grace   time.Duration
+	now     time.Time
+	found   []Mismatch
+}
+
+// compare judges a row against the transfer the provider holds for it. A
+// transfer with no amount (read by Status) is judged on its status only.
+func (c *comparer) compare(r store.RefundOnOrder, t *payments.Transfer) {
+	kind := ""
+	switch r.Status {
+	case store.RefundSucceeded:
+		if t.Status == payments.StatusFailed {
+			kind = MismatchProviderFailed
+		}
+	case store.RefundFailed, store.RefundImpossible:
+		if t.Status == payments.StatusSucceeded || t.Status == payments.StatusPending {
+			kind = MismatchRowFailed
+		}
+	case store.RefundPending, store.RefundManualPending:
+		if t.Status == payments.StatusSucceeded && c.now.Sub(r.UpdatedAt) >= c.grace {
+			kind = MismatchRowPending
+		}
+	}
+	if kind == "" && t.Amount != 0 && (t.Amount != r.Amount || !strings.EqualFold(t.Currency, r.Currency)) {
+		kind = MismatchAmount
+	}
+	if kind != "" {
+		c.add(kind, &r, t)
+	}
+}
+
+// add records a mismatch with its question; r or t is nil when that side
+// holds nothing.
+func (c *comparer) add(kind string, r *store.RefundOnOrder, t *payments.Transfer) {
+	m := Mismatch{Gateway: c.gateway, Kind: kind}
+	if r != nil {
+		m.Key, m.OrderNumber, m.Ours, m.Currency, m.OurStatus = r.IdempotencyKey, r.OrderNumber, r.Amount, r.Currency, r.Status
+		m.TransferKind, m.ProviderRef = rowKind(r.Method), r.ProviderRef
+	}
+	if t != nil {
+		m.Theirs, m.TheirStatus, m.ProviderRef = t.Amount, t.Status, t.ProviderRef
+		if t.Kind != "" {
+			m.TransferKind = t.Kind
+		}
+		if m.Key == "" {
+			m.Key = t.IdempotencyKey
+		}
+		if m.Currency == "" {
+			m.Currency = t.Currency
+		}
+	}
+	c.found = append(c.found, m)
+}
+
+// record opens the mismatch's task and writes its history line, once per
+// provider, kind and key. A mismatch whose order cannot be found (a key
+// that names none) is reported without a task.
+func (a *Reconcile) record(ctx context.Context, in ReconcileInput, m *Mismatch) error {
+	o, err := a.orderOf(ctx, *m)
+	if errors.Is(err, store.ErrNotFound) {
+		m.OrderNumber = ""
+		m.Question = question(*m)
+		return nil
+	}
+	if err != nil {
+		return classify(err)
+	}
+	m.OrderNumber = o.Number
+	m.Question = question(*m)
+	key := "reconcile/" + m.Gateway + "/" + m.Kind + "/" + m.Key
+	t, err := a.Store.TaskByKey(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		m.NewTask = true
+		amount := m.Theirs
+		if amount == 0 {
+			amount = m.Ours
+		}
+		t, err = a.Store.CreateTask(ctx, store.Task{
+			Key: key, OrderID: o.ID, WorkflowID: in.Actor.WorkflowID, Kind: TaskReconcileMismatch,
+			Question: m.Question, Amount: amount, Options: []string{},
+		})
+	}
+	if err != nil {
+		return classify(err)
+	}
+	m.TaskID = t.ID
+	_, err = a.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorSystem, Actor: "reconcile", WorkflowID: t.WorkflowID,
+		Kind: TaskReconcileMismatch, Key: key,
+		Message: fmt.Sprintf("Rapprochement des remboursements : tâche #%d ouverte. %s", t.ID, m.Question),
+	})
+	return classify(err)
+}
+
+// orderOf finds the mismatch's order: the row's, or the one its key names
+// (a key is the procedure's workflow id, procedure/order/request, then
+// the step).
+func (a *Reconcile) orderOf(ctx context.Context, m Mismatch) (order.Order, error) {
+	if m.OrderNumber != "" {
+		return a.Store.GetOrder(ctx, m.OrderNumber)
+	}
+	parts := strings.Split(m.Key, "/")
+	if len(parts) > 1 {
+		parts = append([]string{parts[1], parts[0]}, parts[2:]...)
+	}
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		o, err := a.Store.GetOrder(ctx, p)
+		if !errors.Is(err, store.ErrNotFound) {
+			return o, err
+		}
+	}
+	return order.Order{}, fmt.Errorf("no order named in key %q: %w", m.Key, store.ErrNotFound)
+}
+
+func (a *Reconcile) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// rowKind is the kind of transfer a refund row of this method is.
+func rowKind(method string) string {
+	if method == string(order.PayBankTransfer) {
+		return payments.KindPayout
+	}
+	return payments.KindRefund
+}
+
+// question is the task's question, in French: the order, the key, both
+// amounts with their statuses, and what the disagreement means.
+func question(m Mismatch) string {
+	noun := "remboursement"
+	if m.TransferKind == payments.KindPayout {
+		noun = "virement"
+	}
+	number := m.OrderNumber
+	if number == "" {
+		number = "introuvable"
+	}
+	money := func(cents int64) string { return order.Money{Cents: cents, Currency: m.Currency}.French() }
+	ours := "rien chez nous (aucune ligne de remboursement)"
+	if m.Kind != MismatchNoRow {
+		ours = fmt.Sprintf("%s chez nous (%s)", money(m.Ours), rowStatusFrench[m.OurStatus])
+	}
+	var theirs string
+	switch {
+	case m.Kind == MismatchNotAtProvider:
+		theirs = fmt.Sprintf("rien chez %s (aucun %s de référence %s)", m.Gateway, noun, m.ProviderRef)
+	case m.Theirs == 0:
+		theirs = fmt.Sprintf("montant non communiqué chez %s (%s, référence %s)", m.Gateway, providerStatusFrench[m.TheirStatus], m.ProviderRef)
+	default:
+		theirs = fmt.Sprintf("%s chez %s (%s, référence %s)", money(m.Theirs), m.Gateway, providerStatusFrench[m.TheirStatus], m.ProviderRef)
+	}
+	var why string
+	switch m.Kind {
+	case MismatchNoRow:
+		why = "Le prestataire a envoyé de l'argent qu'orderdesk n'a pas enregistré : vérifier à qui et pourquoi."
+	case MismatchNotAtProvider:
+		why = fmt.Sprintf("orderdesk compte ce %s comme fait, le prestataire ne l'a pas : le client n'a peut-être pas été remboursé.", noun)
+	case MismatchAmount:
+		why = "Les montants diffèrent : vérifier lequel est juste."
+	case MismatchRowFailed:
+		why = fmt.Sprintf("orderdesk compte ce %s comme non fait, le prestataire l'a accepté : le client a été remboursé, ne pas le rembourser une seconde fois.", noun)
+	case MismatchRowPending:
+		why = fmt.Sprintf("orderdesk attend encore ce %s, le prestataire l'a effectué : ne pas le refaire à la main.", noun)
+	case MismatchProviderFailed:
+		why = fmt.Sprintf("orderdesk compte ce %s comme fait, le prestataire l'a vu échouer : le client n'a pas été remboursé.", noun)
+	}
+	return fmt.Sprintf("Écart avec %s sur la commande %s, %s « %s » : %s, %s. %s", m.Gateway, number, noun, m.Key, ours, theirs, why)
+}
+
+var rowStatusFrench = map[string]string{
+	store.RefundPending:       "en cours",
+	store.RefundSucceeded:     "effectué",
+	store.RefundManualPending: "à faire à la main",
+	store.RefundImpossible:    "impossible",
+	store.RefundFailed:        "échoué",
+}
+
+var providerStatusFrench = map[string]string{
+	payments.StatusPending:   "en cours",
+	payments.StatusSucceeded: "effectué",
+	payments.StatusFailed:    "échoué",
+}

@@ -15,20 +15,26 @@ import (
 const paymentColumns = `id, order_id, method, amount_cents AS amount, currency, reference, received_at,
 	coalesce(idempotency_key, '') AS idempotency_key`
 
-// AddPayment records money received for an order. With an IdempotencyKey
-// it is written once: adding it again returns the first row unchanged. A
-// zero ReceivedAt is now; an empty Currency is EUR.
+// AddPayment records money received for an order, and its ledger entry,
+// in one transaction. With an IdempotencyKey it is written once: adding it
+// again returns the first row unchanged. A zero ReceivedAt is now; an empty
+// Currency is EUR.
 func (s *Store) AddPayment(ctx context.Context, p Payment) (Payment, error) {
-	saved, err := insertPayment(ctx, s.pool, p)
+	var saved Payment
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		saved, err = insertPayment(ctx, tx, p)
+		return err
+	})
 	if err != nil {
 		return Payment{}, fmt.Errorf("store.AddPayment(%d): %w", p.OrderID, err)
 	}
 	return saved, nil
 }
 
-// insertPayment writes a payment, once per idempotency key, with q (the
-// pool or a transaction).
-func insertPayment(ctx context.Context, q querier, p Payment) (Payment, error) {
+// insertPayment writes a payment, once per idempotency key, and its ledger
+// entry, in tx.
+func insertPayment(ctx context.Context, tx pgx.Tx, p Payment) (Payment, error) {
 	if p.Amount <= 0 {
 		return Payment{}, order.Fieldf("amount", "a payment must be above 0, got %s", order.EUR(p.Amount))
 	}
@@ -39,15 +45,26 @@ func insertPayment(ctx context.Context, q querier, p Payment) (Payment, error) {
 	if !p.ReceivedAt.IsZero() {
 		receivedAt = &p.ReceivedAt
 	}
-	saved, err := one[Payment](q.Query(ctx, `
+	saved, err := one[Payment](tx.Query(ctx, `
 		INSERT INTO payments (order_id, method, amount_cents, currency, reference, received_at, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5, coalesce($6, now()), $7)
 		ON CONFLICT (idempotency_key) DO NOTHING
 		RETURNING `+paymentColumns,
 		p.OrderID, p.Method, p.Amount, p.Currency, p.Reference, receivedAt, nullIfEmpty(p.IdempotencyKey)))
 	if errors.Is(err, ErrNotFound) {
-		saved, err = one[Payment](q.Query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE idempotency_key = $1`, p.IdempotencyKey))
+		return one[Payment](tx.Query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE idempotency_key = $1`, p.IdempotencyKey))
 	}
+	if err != nil {
+		return Payment{}, err
+	}
+	ref := saved.IdempotencyKey
+	if ref == "" {
+		ref = fmt.Sprintf("payment/%d", saved.ID)
+	}
+	err = appendEntry(ctx, tx, LedgerEntry{
+		OrderID: saved.OrderID, Kind: order.EntryPayment, Amount: saved.Amount, Currency: saved.Currency,
+		Key: fmt.Sprintf("payment/%d", saved.ID), Ref: ref, Actor: p.RecordedBy, Note: saved.Reference,
+	})
 	return saved, err
 }
 
@@ -60,31 +77,93 @@ func (s *Store) ListPayments(ctx context.Context, orderID int64) ([]Payment, err
 	return ps, nil
 }
 
-// PaidNet is what the customer paid for an order net of refunds: payments
-// minus the refunds that are done or under way (pending, succeeded,
-// manual_pending). Failed and impossible refunds gave nothing back.
+// PaidNet is what the customer paid for an order net of refunds made or
+// under way, as the order's ledger says (order.PositionOf).
 func (s *Store) PaidNet(ctx context.Context, orderID int64) (int64, error) {
-	n, err := paidNet(ctx, s.pool, orderID)
+	p, err := position(ctx, s.pool, orderID)
 	if err != nil {
 		return 0, fmt.Errorf("store.PaidNet(%d): %w", orderID, err)
 	}
-	return n, nil
+	return p.PaidNet, nil
 }
 
-func paidNet(ctx context.Context, q querier, orderID int64) (int64, error) {
-	var n int64
-	err := q.QueryRow(ctx, `
-		SELECT (SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE order_id = $1)::bigint
-			- (SELECT coalesce(sum(amount_cents), 0) FROM refunds
-				WHERE order_id = $1 AND status IN ('pending', 'succeeded', 'manual_pending'))::bigint`,
-		orderID).Scan(&n)
-	return n, err
+// MoneyPosition is what an order's ledger says of its money against its
+// total: received, refunded, under way, paid net, due, overpayment,
+// refundable (order.PositionOf).
+func (s *Store) MoneyPosition(ctx context.Context, orderID int64) (order.Position, error) {
+	p, err := position(ctx, s.pool, orderID)
+	if err != nil {
+		return order.Position{}, fmt.Errorf("store.MoneyPosition(%d): %w", orderID, err)
+	}
+	return p, nil
+}
+
+// position reads an order's total and ledger with q and derives its money
+// position.
+func position(ctx context.Context, q querier, orderID int64) (order.Position, error) {
+	var total int64
+	if err := q.QueryRow(ctx, `SELECT total_cents FROM orders WHERE id = $1`, orderID).Scan(&total); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return order.Position{}, ErrNotFound
+		}
+		return order.Position{}, err
+	}
+	entries, err := ledger(ctx, q, orderID)
+	if err != nil {
+		return order.Position{}, err
+	}
+	facts := make([]order.Entry, len(entries))
+	for i, e := range entries {
+		facts[i] = order.Entry{Kind: e.Kind, Amount: e.Amount, Ref: e.Ref}
+	}
+	return order.PositionOf(facts, total), nil
+}
+
+const ledgerColumns = `id, order_id, kind, amount_cents AS amount, currency, key, ref, procedure, actor, note, at`
+
+// Ledger returns the money facts of an order, oldest first.
+func (s *Store) Ledger(ctx context.Context, orderID int64) ([]LedgerEntry, error) {
+	es, err := ledger(ctx, s.pool, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("store.Ledger(%d): %w", orderID, err)
+	}
+	return es, nil
+}
+
+func ledger(ctx context.Context, q querier, orderID int64) ([]LedgerEntry, error) {
+	return all[LedgerEntry](q.Query(ctx, `SELECT `+ledgerColumns+` FROM ledger_entries WHERE order_id = $1 ORDER BY id`, orderID))
+}
+
+// AddLedgerEntry records a money fact that no payment or refund row
+// carries (an overpayment found, a balance due asked, a replacement cheque
+// expected, a credit note), once per key.
+func (s *Store) AddLedgerEntry(ctx context.Context, e LedgerEntry) error {
+	if e.Key == "" {
+		return fmt.Errorf("store.AddLedgerEntry(%d): an entry needs a key", e.OrderID)
+	}
+	if err := appendEntry(ctx, s.pool, e); err != nil {
+		return fmt.Errorf("store.AddLedgerEntry(%s): %w", e.Key, err)
+	}
+	return nil
+}
+
+// appendEntry writes one ledger entry with q, once per key.
+func appendEntry(ctx context.Context, q querier, e LedgerEntry) error {
+	if e.Currency == "" {
+		e.Currency = order.DefaultCurrency
+	}
+	_, err := q.Exec(ctx, `
+		INSERT INTO ledger_entries (order_id, kind, amount_cents, currency, key, ref, procedure, actor, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (key) DO NOTHING`,
+		e.OrderID, string(e.Kind), e.Amount, e.Currency, e.Key, e.Ref, e.Procedure, e.Actor, e.Note)
+	return err
 }
 
 const refundColumns = `id, order_id, idempotency_key, amount_cents AS amount, currency, method, status,
 	provider_ref, reason, workflow_id, created_at, updated_at`
 
-var refundStatuses = []string{RefundPending, RefundSucceeded, RefundManualPending, RefundImpossible, RefundFailed}
+var refundStatuses = []string{RefundPending, RefundSucceeded, RefundManualPending, RefundImpossible, RefundFailed, RefundUnknown}
 
 // CreateRefund records a refund before any money moves, keyed by
 // r.IdempotencyKey: when that key exists its refund is returned as it is.
@@ -122,20 +201,25 @@ func (s *Store) CreateRefund(ctx context.Context, r Refund) (Refund, error) {
 		if !slices.Contains(refundStatuses, r.Status) {
 			return order.Fieldf("status", "unknown refund status %q", r.Status)
 		}
-		net, err := paidNet(ctx, tx, r.OrderID)
+		pos, err := position(ctx, tx, r.OrderID)
 		if err != nil {
 			return err
 		}
-		if r.Amount > net {
-			return fmt.Errorf("a refund of %s is more than the %s paid net of earlier refunds: %w",
-				order.Money{Cents: r.Amount, Currency: r.Currency}, order.Money{Cents: max(net, 0), Currency: r.Currency}, order.ErrRefundTooLarge)
+		if r.Amount > pos.Refundable {
+			return &RefundTooLargeError{Amount: order.Money{Cents: r.Amount, Currency: r.Currency}, Refundable: order.Money{Cents: pos.Refundable, Currency: r.Currency}}
 		}
 		saved, err = one[Refund](tx.Query(ctx, `
 			INSERT INTO refunds (order_id, idempotency_key, amount_cents, currency, method, status, provider_ref, reason, workflow_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			RETURNING `+refundColumns,
 			r.OrderID, r.IdempotencyKey, r.Amount, r.Currency, r.Method, r.Status, r.ProviderRef, r.Reason, r.WorkflowID))
-		return err
+		if err != nil {
+			return err
+		}
+		if err := appendEntry(ctx, tx, refundEntry(saved, order.EntryRefundReserved, "reserved", r.RequestedBy, r.Reason)); err != nil {
+			return err
+		}
+		return refundFact(ctx, tx, saved, saved.Status, r.RequestedBy)
 	})
 	if err != nil {
 		return Refund{}, fmt.Errorf("store.CreateRefund(%s): %w", r.IdempotencyKey, err)
@@ -144,24 +228,124 @@ func (s *Store) CreateRefund(ctx context.Context, r Refund) (Refund, error) {
 }
 
 // UpdateRefund records what became of a refund: its new status, and the
-// provider's reference and the reason when given ("" keeps the old ones).
+// provider's reference and the reason when given ("" keeps the old ones),
+// with its ledger entry, in one transaction. A refund's outcome is final:
+// a succeeded refund never becomes failed, a failed or impossible one never
+// succeeds (an error wrapping order.ErrRefundFinal); recording the same
+// status again changes nothing.
 func (s *Store) UpdateRefund(ctx context.Context, key, status, providerRef, reason string) (Refund, error) {
 	if !slices.Contains(refundStatuses, status) {
 		return Refund{}, fmt.Errorf("store.UpdateRefund(%s): %w", key, order.Fieldf("status", "unknown refund status %q", status))
 	}
-	r, err := one[Refund](s.pool.Query(ctx, `
-		UPDATE refunds SET status = $2,
-			provider_ref = CASE WHEN $3 = '' THEN provider_ref ELSE $3 END,
-			reason = CASE WHEN $4 = '' THEN reason ELSE $4 END,
-			updated_at = now()
-		WHERE idempotency_key = $1
-		RETURNING `+refundColumns,
-		key, status, providerRef, reason))
+	var r Refund
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		cur, err := one[Refund](tx.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1 FOR UPDATE`, key))
+		if err != nil {
+			return err
+		}
+		if cur.Status == status {
+			r = cur
+			return nil
+		}
+		if err := order.CheckRefundMove(refundState(cur.Status), refundState(status)); err != nil {
+			return err
+		}
+		r, err = one[Refund](tx.Query(ctx, `
+			UPDATE refunds SET status = $2,
+				provider_ref = CASE WHEN $3 = '' THEN provider_ref ELSE $3 END,
+				reason = CASE WHEN $4 = '' THEN reason ELSE $4 END,
+				updated_at = now()
+			WHERE idempotency_key = $1
+			RETURNING `+refundColumns,
+			key, status, providerRef, reason))
+		if err != nil {
+			return err
+		}
+		return refundFact(ctx, tx, r, status, "")
+	})
 	if err != nil {
 		return Refund{}, fmt.Errorf("store.UpdateRefund(%s): %w", key, err)
 	}
 	return r, nil
 }
+
+// MarkRefundSent records, before the provider is called, that a refund is
+// handed to it: from then on the refund is failed only on the provider's
+// word, asked by its key.
+func (s *Store) MarkRefundSent(ctx context.Context, key, gateway string) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		r, err := one[Refund](tx.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1`, key))
+		if err != nil {
+			return err
+		}
+		return appendEntry(ctx, tx, refundEntry(r, order.EntryRefundSent, "sent", gateway, ""))
+	})
+	if err != nil {
+		return fmt.Errorf("store.MarkRefundSent(%s): %w", key, err)
+	}
+	return nil
+}
+
+// RefundSent reports whether a refund was handed to its provider.
+func (s *Store) RefundSent(ctx context.Context, key string) (bool, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM ledger_entries WHERE key = $1`, key+"#sent").Scan(&n); err != nil {
+		return false, fmt.Errorf("store.RefundSent(%s): %w", key, err)
+	}
+	return n > 0, nil
+}
+
+// refundFact writes the ledger entry a refund's status stands for, if any.
+func refundFact(ctx context.Context, tx pgx.Tx, r Refund, status, actor string) error {
+	var kind order.EntryKind
+	note := r.Reason
+	switch status {
+	case RefundSucceeded:
+		kind, note = order.EntryRefundConfirmed, r.ProviderRef
+	case RefundFailed, RefundImpossible:
+		kind = order.EntryRefundFailed
+	case RefundUnknown:
+		kind = order.EntryRefundUnknown
+	default: // pending, manual_pending: reserved already
+		return nil
+	}
+	return appendEntry(ctx, tx, refundEntry(r, kind, status, actor, note))
+}
+
+// refundEntry is the ledger entry of one fact about refund r, keyed by the
+// refund's key and the fact, so a retry writes it once.
+func refundEntry(r Refund, kind order.EntryKind, fact, actor, note string) LedgerEntry {
+	return LedgerEntry{
+		OrderID: r.OrderID, Kind: kind, Amount: r.Amount, Currency: r.Currency,
+		Key: r.IdempotencyKey + "#" + fact, Ref: r.IdempotencyKey, Procedure: r.WorkflowID, Actor: actor, Note: note,
+	}
+}
+
+// refundState is the ledger's name of a refund status.
+func refundState(status string) order.RefundState {
+	switch status {
+	case RefundSucceeded:
+		return order.RefundConfirmed
+	case RefundFailed, RefundImpossible:
+		return order.RefundFailed
+	case RefundUnknown:
+		return order.RefundUnknown
+	}
+	return order.RefundReserved
+}
+
+// RefundTooLargeError refuses a refund above what the order's ledger says
+// can be given back. It wraps order.ErrRefundTooLarge.
+type RefundTooLargeError struct {
+	Amount, Refundable order.Money
+}
+
+func (e *RefundTooLargeError) Error() string {
+	return fmt.Sprintf("a refund of %s is more than the %s paid net of earlier refunds", e.Amount, e.Refundable)
+}
+
+// Unwrap makes errors.Is(err, order.ErrRefundTooLarge) true.
+func (e *RefundTooLargeError) Unwrap() error { return order.ErrRefundTooLarge }
 
 // RefundByKey returns the refund recorded under an idempotency key.
 func (s *Store) RefundByKey(ctx context.Context, key string) (Refund, error) {

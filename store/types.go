@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/orderdesk/orderdesk/order"
 )
 
 // ErrNotFound is returned when the row asked for does not exist.
@@ -43,6 +45,9 @@ const (
 	RefundManualPending = "manual_pending"
 	RefundImpossible    = "impossible"
 	RefundFailed        = "failed"
+	// RefundUnknown: sent to the provider, whose answer is lost and who
+	// could not say yet; counted as given back until it does.
+	RefundUnknown = "unknown"
 )
 
 // Refund is money given back to a customer (refunds).
@@ -59,6 +64,24 @@ type Refund struct {
 	WorkflowID     string    `json:"workflow_id"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
+	// RequestedBy is who decided the refund (an agent's email), for the
+	// ledger; not a column of refunds.
+	RequestedBy string `json:"-" db:"-"`
+}
+
+// LedgerEntry is one money fact of an order (ledger_entries).
+type LedgerEntry struct {
+	ID        int64           `json:"id"`
+	OrderID   int64           `json:"order_id"`
+	Kind      order.EntryKind `json:"kind"`
+	Amount    int64           `json:"amount_cents"`
+	Currency  string          `json:"currency"`
+	Key       string          `json:"key"`
+	Ref       string          `json:"ref"`
+	Procedure string          `json:"procedure"`
+	Actor     string          `json:"actor"`
+	Note      string          `json:"note"`
+	At        time.Time       `json:"at"`
 }
 
 // Payment is money received for an order (payments).
@@ -71,6 +94,9 @@ type Payment struct {
 	Reference      string    `json:"reference"`
 	ReceivedAt     time.Time `json:"received_at"`
 	IdempotencyKey string    `json:"idempotency_key,omitempty"`
+	// RecordedBy is who recorded it (an agent's email, or the provider),
+	// for the ledger; not a column of payments.
+	RecordedBy string `json:"-" db:"-"`
 }
 
 // Email statuses in the outbox.

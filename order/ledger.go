@@ -1,0 +1,179 @@
+package order
+
+import "fmt"
+
+// EntryKind names one kind of money fact in an order's ledger. The ledger
+// is append-only: what happened to a refund is told by the entries about
+// it, in order, never by rewriting an earlier one.
+type EntryKind string
+
+// The money facts of an order.
+const (
+	// EntryPayment: money received from the customer (cheque, transfer,
+	// card, terminal...). Amount is what was received.
+	EntryPayment EntryKind = "payment_received"
+	// EntryRefundReserved: a refund is decided and its amount set aside
+	// before any money moves; from then on it counts as given back until
+	// the entries about it say it failed.
+	EntryRefundReserved EntryKind = "refund_reserved"
+	// EntryRefundSent: the refund was handed to the provider (or to an
+	// agent, by hand). From here on nobody may assume that no money moved:
+	// it is confirmed or failed only on the provider's (or the agent's)
+	// word, asked by the refund's idempotency key.
+	EntryRefundSent EntryKind = "refund_sent"
+	// EntryRefundConfirmed: the money left. Final: nothing after it changes
+	// the refund.
+	EntryRefundConfirmed EntryKind = "refund_confirmed"
+	// EntryRefundFailed: no money left (declined, impossible, never sent).
+	// Final, and the amount is refundable again.
+	EntryRefundFailed EntryKind = "refund_failed"
+	// EntryRefundUnknown: the provider's answer is lost and asking again
+	// did not tell; the money counts as gone until it says otherwise.
+	EntryRefundUnknown EntryKind = "refund_unknown"
+	// EntryChequeRequested and EntryChequeMailed follow a refund cheque;
+	// its money is the refund's (reserved with it, confirmed when mailed).
+	EntryChequeRequested EntryKind = "refund_cheque_requested"
+	EntryChequeMailed    EntryKind = "refund_cheque_mailed"
+	// EntryReplacementCheque: the customer will send a cheque of a new
+	// amount in place of the first (which must not be sent). No money moved.
+	EntryReplacementCheque EntryKind = "replacement_cheque_expected"
+	// EntryOverpayment and EntryBalanceDue record what a procedure found
+	// and decided to settle; the amounts themselves always follow from the
+	// payments, the refunds and the total.
+	EntryOverpayment EntryKind = "overpayment"
+	EntryBalanceDue  EntryKind = "balance_due"
+	// EntryCreditNote: a credit note was issued for a refund after the
+	// invoice. Paperwork: no money moves with it.
+	EntryCreditNote EntryKind = "credit_note"
+)
+
+// Entry is one money fact of an order.
+type Entry struct {
+	Kind   EntryKind `json:"kind"`
+	Amount int64     `json:"amount_cents"`
+	// Ref is the idempotency key of the refund (or payment) the entry is
+	// about: the entries of one refund share it.
+	Ref string `json:"ref"`
+}
+
+// RefundState is where one refund stands, from its entries.
+type RefundState string
+
+// The states of a refund.
+const (
+	RefundReserved  RefundState = "reserved"  // decided, not handed to anyone yet
+	RefundSent      RefundState = "sent"      // handed over; its outcome is not known yet
+	RefundUnknown   RefundState = "unknown"   // the answer is lost; counts as gone
+	RefundConfirmed RefundState = "confirmed" // the money left
+	RefundFailed    RefundState = "failed"    // no money left
+)
+
+// Final reports whether nothing can change the refund any more.
+func (s RefundState) Final() bool { return s == RefundConfirmed || s == RefundFailed }
+
+// Position is what an order's ledger says of its money, against its total.
+// Every figure an agent, a form, the CLI, the API or a procedure uses comes
+// from here.
+type Position struct {
+	Received int64 `json:"received_cents"` // every payment received
+	Refunded int64 `json:"refunded_cents"` // refunds confirmed
+	// InFlight is refunds decided but not confirmed: reserved, sent, or
+	// whose outcome is unknown. They count as given back: a refund whose
+	// answer was lost must never be paid a second time.
+	InFlight int64 `json:"in_flight_cents"`
+	// PaidNet is what the customer paid net of every refund made or under
+	// way: Received - Refunded - InFlight.
+	PaidNet int64 `json:"paid_net_cents"`
+	Total   int64 `json:"total_cents"` // the order's total
+	// Due is what the customer still owes: the total beyond PaidNet.
+	Due int64 `json:"due_cents"`
+	// Overpayment is what the customer paid beyond the total.
+	Overpayment int64 `json:"overpayment_cents"`
+	// Refundable is the most a new refund may give back: PaidNet, never
+	// below zero.
+	Refundable int64 `json:"refundable_cents"`
+	// Refunds is the state of each refund, by its key.
+	Refunds map[string]RefundState `json:"refunds,omitempty"`
+}
+
+// PositionOf derives an order's money position from its ledger entries,
+// oldest first, and its total. It is the one definition of paid net,
+// refundable, due and overpayment.
+func PositionOf(entries []Entry, total int64) Position {
+	p := Position{Total: total, Refunds: map[string]RefundState{}}
+	amounts := map[string]int64{}
+	for _, e := range entries {
+		switch e.Kind {
+		case EntryPayment:
+			p.Received += e.Amount
+		case EntryRefundReserved:
+			if _, ok := p.Refunds[e.Ref]; !ok {
+				p.Refunds[e.Ref], amounts[e.Ref] = RefundReserved, e.Amount
+			}
+		case EntryRefundSent, EntryChequeRequested:
+			p.Refunds[e.Ref] = next(p.Refunds[e.Ref], RefundSent)
+		case EntryRefundUnknown:
+			p.Refunds[e.Ref] = next(p.Refunds[e.Ref], RefundUnknown)
+		case EntryRefundConfirmed, EntryChequeMailed:
+			p.Refunds[e.Ref] = next(p.Refunds[e.Ref], RefundConfirmed)
+		case EntryRefundFailed:
+			p.Refunds[e.Ref] = next(p.Refunds[e.Ref], RefundFailed)
+		}
+	}
+	for ref, st := range p.Refunds {
+		switch st {
+		case RefundConfirmed:
+			p.Refunded += amounts[ref]
+		case RefundFailed:
+		default:
+			p.InFlight += amounts[ref]
+		}
+	}
+	p.PaidNet = p.Received - p.Refunded - p.InFlight
+	p.Refundable = max(p.PaidNet, 0)
+	p.Due = max(total-max(p.PaidNet, 0), 0)
+	p.Overpayment = max(p.PaidNet-max(total, 0), 0)
+	return p
+}
+
+// next is a refund's state after a new fact: a final state never changes.
+func next(cur, to RefundState) RefundState {
+	if cur.Final() {
+		return cur
+	}
+	return to
+}
+
+// CheckRefundMove refuses a fact about a refund that its state does not
+// allow: a confirmed refund never becomes failed (nor the reverse), and a
+// refund that was handed over is failed only on the word of whoever it was
+// handed to, never by a procedure that stopped.
+func CheckRefundMove(cur, to RefundState) error {
+	switch {
+	case cur == to:
+		return nil
+	case cur.Final():
+		return fmt.Errorf("a %s refund cannot become %s: %w", cur, to, ErrRefundFinal)
+	}
+	return nil
+}
+
+// ErrRefundFinal is a fact refused because the refund is confirmed or
+// failed already.
+var ErrRefundFinal = fmt.Errorf("the refund's outcome is final")
+
+// SettlementKind says which kind of settlement a change calls for.
+type SettlementKind string
+
+// The kinds of settlement.
+const (
+	SettleNothing     SettlementKind = "none"
+	SettleRefund      SettlementKind = "refund"      // the total went down below what was paid: give back the difference
+	SettleOverpayment SettlementKind = "overpayment" // the customer paid more than the total: give back the excess
+	// SettleReplacementCheque: an order to be paid by cheque, whose cheque
+	// is not recorded yet, got cheaper: the customer sends a cheque of the
+	// new total instead (or, if the first is already in the post, gets the
+	// difference back by cheque).
+	SettleReplacementCheque SettlementKind = "replacement_cheque"
+	SettleBalanceDue        SettlementKind = "balance_due" // the total went up after payment: the customer owes more
+)

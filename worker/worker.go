@@ -52,13 +52,14 @@ func New(c client.Client, d Deps, opts ...Options) sdkworker.Worker {
 
 // Register puts every workflow and activity of orderdesk on w.
 func Register(w sdkworker.Registry, d Deps) {
-	for _, p := range workflows.Procedures() {
+	for _, p := range append(workflows.Procedures(), workflows.Jobs()...) {
 		w.RegisterWorkflowWithOptions(p.Func, workflow.RegisterOptions{Name: p.Name})
 	}
 	w.RegisterActivity(&activities.Orders{Store: d.Store})
 	w.RegisterActivity(&activities.Money{Store: d.Store, Gateways: d.Payments})
 	w.RegisterActivity(&activities.Emails{Store: d.Store, Sender: d.Sender})
 	w.RegisterActivity(&activities.Collect{Store: d.Store, Sender: d.Sender, Shop: d.Shop})
+	w.RegisterActivity(&activities.Reconcile{Store: d.Store, Gateways: d.Payments})
 }
 
 // Run runs w until ctx is done, then stops it.

@@ -23,3 +23,12 @@ func Procedures() []Procedure {
 		{ProcEditDetails, EditDetails},
 	}
 }
+
+// Jobs lists the workflows that are not procedures on an order (no agent
+// starts them from an order page; a schedule does): the worker registers
+// them with the procedures.
+func Jobs() []Procedure {
+	return []Procedure{
+		{ProcReconcile, Reconcile},
+	}
+}

@@ -37,6 +37,7 @@ func commands() []command {
 		{"answer", "answer the agent task a procedure waits on: answer --task 12 --done | --impossible --reason ...", cmdAnswer},
 		{"tasks", "list the open agent tasks, oldest first", cmdTasks},
 		{"status", "show where a procedure is: status --workflow ID", cmdStatus},
+		{"reconcile", "compare the payment providers' refunds and payouts with orderdesk's, opening a task per mismatch: reconcile [--days 3] | --schedule [--at 03:30]", cmdReconcile},
 		{"payment", "collect a payment (seed 002): payment start|record|confirm|invoice|pdf|status ...", cmdPayment},
 		{"ship", "mark items shipped (seed 004): ship --order C-2026-000101 --line SKU=QTY --carrier Colissimo --tracking X [--no-email] [--complete SKU]", cmdShip},
 		{"edit", "edit an order's details: edit --order N [--name ...] [--email ...] [--delivery \"line1|postal|city|country\"] [--shipping-fee 4,90] [--discount 10%|5,00] --agent EMAIL", cmdEditDetails},

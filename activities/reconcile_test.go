@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
@@ -20,6 +21,8 @@ import (
 	"github.com/orderdesk/orderdesk/payments/plaid"
 	"github.com/orderdesk/orderdesk/payments/sandbox"
 	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/worker"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // reconcileFixture is a sandbox provider for cards and payouts, a database,
@@ -259,4 +262,78 @@ func TestReconcileSkipsWhatCannotBeCheckedAndSaysWhy(t *testing.T) {
 	require.Len(t, r.Mismatches, 1)
 	require.Equal(t, activities.MismatchNoRow, r.Mismatches[0].Kind)
 	require.True(t, strings.HasPrefix(r.Mismatches[0].Question, "Écart avec sandbox sur la commande "+o.Number))
+}
+
+// TestReconcileRunsOnTheWorkerAndNightly: the reconcile workflow, started
+// as the CLI starts it, runs on orderdesk's worker against PostgreSQL and
+// the sandbox and opens the task; a second run opens none; the nightly
+// schedule is created once (a second --schedule updates it) and the run it
+// starts finds the same task.
+func TestReconcileRunsOnTheWorkerAndNightly(t *testing.T) {
+	f := newReconcileFixture(t)
+	ctx := context.Background()
+	o := cardOrderNumbered(t, f.st, "C-2026-000960")
+	key := "modify-content/" + o.Number + "/r1/settle/refund"
+	ref := f.refund(o, key, 1500)
+	f.row(o, key, "card", store.RefundSucceeded, ref, 1290)
+	c, queue := devstacktest.Worker(t, worker.Deps{Store: f.st, Payments: f.reg})
+
+	run := func(id string) activities.ReconcileReport {
+		t.Helper()
+		r, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: queue}, workflows.ProcReconcile, workflows.ReconcileInput{})
+		require.NoError(t, err)
+		var report activities.ReconcileReport
+		require.NoError(t, r.Get(ctx, &report))
+		return report
+	}
+	first := run("reconcile/e2e-1")
+	require.Len(t, first.Mismatches, 1)
+	m := first.Mismatches[0]
+	require.True(t, m.NewTask)
+	require.Equal(t, activities.MismatchAmount, m.Kind)
+	task, err := f.st.GetTask(ctx, m.TaskID)
+	require.NoError(t, err)
+	require.Equal(t, "reconcile/e2e-1", task.WorkflowID)
+	require.Contains(t, task.Question, o.Number)
+	require.Contains(t, task.Question, key)
+	require.Contains(t, task.Question, eur(1290))
+	require.Contains(t, task.Question, eur(1500))
+
+	second := run("reconcile/e2e-2")
+	require.Len(t, second.Mismatches, 1)
+	require.False(t, second.Mismatches[0].NewTask)
+	require.Equal(t, m.TaskID, second.Mismatches[0].TaskID)
+	open, err := f.st.ListOpenTasks(ctx)
+	require.NoError(t, err)
+	require.Len(t, open, 1)
+
+	created, err := workflows.EnsureReconcileSchedule(ctx, c, workflows.ReconcileSchedule(3, 30, queue))
+	require.NoError(t, err)
+	require.True(t, created)
+	h := c.ScheduleClient().GetHandle(ctx, workflows.ReconcileScheduleID)
+	t.Cleanup(func() { _ = h.Delete(context.Background()) })
+	created, err = workflows.EnsureReconcileSchedule(ctx, c, workflows.ReconcileSchedule(4, 15, queue))
+	require.NoError(t, err)
+	require.False(t, created, "a second --schedule makes no second schedule")
+	d, err := h.Describe(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 4, d.Schedule.Spec.Calendars[0].Hour[0].Start)
+	require.Equal(t, 15, d.Schedule.Spec.Calendars[0].Minute[0].Start)
+	require.Equal(t, "Europe/Paris", d.Schedule.Spec.TimeZoneName)
+
+	require.NoError(t, h.Trigger(ctx, client.ScheduleTriggerOptions{}))
+	var nightly string
+	require.Eventually(t, func() bool {
+		d, err := h.Describe(ctx)
+		if err != nil || len(d.Info.RecentActions) == 0 || d.Info.RecentActions[0].StartWorkflowResult == nil {
+			return false
+		}
+		nightly = d.Info.RecentActions[0].StartWorkflowResult.WorkflowID
+		return true
+	}, 20*time.Second, 200*time.Millisecond, "the schedule started no run")
+	var report activities.ReconcileReport
+	require.NoError(t, c.GetWorkflow(ctx, nightly, "").Get(ctx, &report))
+	require.Len(t, report.Mismatches, 1)
+	require.Equal(t, m.TaskID, report.Mismatches[0].TaskID)
+	require.False(t, report.Mismatches[0].NewTask)
 }

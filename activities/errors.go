@@ -26,12 +26,13 @@ const (
 	ErrTypeEmailRejected   = "EmailRejected"   // the mail provider refused the message for good
 	ErrTypeProviderInvalid = "ProviderInvalid" // the payment provider refused the request as malformed: an operator must look
 	ErrTypeProviderAuth    = "ProviderAuth"    // the payment provider refused our API key (401/403): an operator fixes the configuration
+	ErrTypeRefundFinal     = "RefundFinal"     // the refund is confirmed or failed already: its outcome does not change
 )
 
 // NonRetryable lists every permanent failure type, for retry policies.
 var NonRetryable = []string{
 	ErrTypeInvalidInput, ErrTypeNotFound, ErrTypeHoldRefused, ErrTypeNotHeld,
-	ErrTypeRefundTooLarge, ErrTypeTaskClosed, ErrTypeEmailRejected, ErrTypeProviderInvalid, ErrTypeProviderAuth,
+	ErrTypeRefundTooLarge, ErrTypeTaskClosed, ErrTypeEmailRejected, ErrTypeProviderInvalid, ErrTypeProviderAuth, ErrTypeRefundFinal,
 }
 
 // classify turns a store or domain error into a non-retryable application
@@ -56,6 +57,8 @@ func classify(err error) error {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeRefundTooLarge, err)
 	case errors.Is(err, store.ErrTaskClosed):
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeTaskClosed, err)
+	case errors.Is(err, order.ErrRefundFinal):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeRefundFinal, err)
 	case errors.Is(err, payments.ErrAuth):
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeProviderAuth, err)
 	}

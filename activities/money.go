@@ -64,6 +64,11 @@ func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput)
 	if err != nil {
 		return GatewayOutcome{}, err
 	}
+	// From here on, nothing may assume that no money moved: a procedure
+	// that stops asks the provider by the key (ResolveRefund).
+	if err := m.Store.MarkRefundSent(ctx, in.Key, g.Name()); err != nil {
+		return GatewayOutcome{}, classify(err)
+	}
 	res, err := g.Refund(ctx, payments.RefundRequest{
 		Amount: r.Amount, Currency: r.Currency, PaymentRef: paymentRef,
 		IdempotencyKey: r.IdempotencyKey, Reference: in.OrderNumber, Reason: "orderdesk " + in.Actor.WorkflowID,
@@ -196,7 +201,7 @@ func (m *Money) reserve(ctx context.Context, number string, actor Actor, key str
 func reserveRefund(ctx context.Context, st *store.Store, o order.Order, actor Actor, key string, amount int64, method, status string) (store.Refund, error) {
 	r, err := st.CreateRefund(ctx, store.Refund{
 		OrderID: o.ID, IdempotencyKey: key, Amount: amount, Currency: o.Currency,
-		Method: method, Status: status, WorkflowID: actor.WorkflowID,
+		Method: method, Status: status, WorkflowID: actor.WorkflowID, RequestedBy: actor.Agent,
 	})
 	return r, classify(err)
 }
@@ -294,4 +299,71 @@ func (m *Money) RecordChequeMailed(ctx context.Context, in MailedInput) error {
 // CancelChequeRequest cancels a cheque request not mailed yet.
 func (m *Money) CancelChequeRequest(ctx context.Context, key string) error {
 	return m.Store.CancelChequeRequest(ctx, key+"/cheque")
+}
+
+// ResolveInput asks what became of a refund whose procedure stopped
+// (cancelled by an operator, or failed) before it knew.
+type ResolveInput struct {
+	OrderNumber string              `json:"order_number"`
+	Actor       Actor               `json:"actor"`
+	Key         string              `json:"key"` // the refund's idempotency key
+	Method      order.PaymentMethod `json:"method"`
+	Cause       string              `json:"cause"` // why the procedure stopped, for the history
+}
+
+// Resolved is what became of the refund: one of the store's statuses.
+type Resolved struct {
+	Status      string `json:"status"`
+	ProviderRef string `json:"provider_ref,omitempty"`
+}
+
+// ResolveRefund is the compensation of a refund: it never assumes that no
+// money moved. A refund never handed to anyone is released (failed, its
+// amount refundable again). A refund handed to the provider is settled on
+// the provider's word, asked by the refund's idempotency key: it holds the
+// refund (succeeded), it never received it (failed), or it cannot say now
+// (unknown: the money counts as gone, reconciliation settles it later).
+func (m *Money) ResolveRefund(ctx context.Context, in ResolveInput) (Resolved, error) {
+	released, r, err := m.Store.ReleaseUnsentRefund(ctx, in.Key, in.Cause)
+	if err != nil {
+		return Resolved{}, classify(err)
+	}
+	if released || store.RefundFinal(r.Status) {
+		if released {
+			if err := m.note(ctx, r, in.Actor, in.Key+"/released", fmt.Sprintf("Remboursement de %s non fait : %s",
+				order.Money{Cents: r.Amount, Currency: r.Currency}.French(), in.Cause)); err != nil {
+				return Resolved{}, err
+			}
+		}
+		return Resolved{Status: r.Status, ProviderRef: r.ProviderRef}, nil
+	}
+	amount := order.Money{Cents: r.Amount, Currency: r.Currency}.French()
+	g, ok := m.gateway(in.Method)
+	var found payments.Result
+	err = payments.ErrUnsupported
+	if ok {
+		found, err = g.Find(ctx, in.Key)
+	}
+	status, ref, msg := store.RefundUnknown, "", ""
+	switch {
+	case err == nil && found.Status == payments.StatusSucceeded:
+		status, ref = store.RefundSucceeded, found.ProviderRef
+		msg = fmt.Sprintf("Remboursement de %s effectué chez le prestataire (référence %s), bien que la procédure se soit arrêtée", amount, ref)
+	case err == nil && found.Status == payments.StatusFailed:
+		status, ref = store.RefundFailed, found.ProviderRef
+		msg = fmt.Sprintf("Remboursement de %s refusé par le prestataire : %s", amount, in.Cause)
+	case errors.Is(err, payments.ErrNotFound):
+		status = store.RefundFailed
+		msg = fmt.Sprintf("Remboursement de %s non fait : le prestataire ne l'a jamais reçu (%s)", amount, in.Cause)
+	default:
+		// pending at the provider, or the provider cannot say now.
+		msg = fmt.Sprintf("Remboursement de %s envoyé au prestataire, résultat inconnu : compté comme remboursé ; à vérifier (rapprochement)", amount)
+	}
+	if _, err := m.Store.UpdateRefund(ctx, in.Key, status, ref, in.Cause); err != nil {
+		return Resolved{}, classify(err)
+	}
+	if err := m.note(ctx, r, in.Actor, in.Key+"/resolved", msg); err != nil {
+		return Resolved{}, err
+	}
+	return Resolved{Status: status, ProviderRef: ref}, nil
 }

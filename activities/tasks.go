@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/orderdesk/orderdesk/order"
@@ -146,4 +147,25 @@ func (a *Orders) SettleRefund(ctx context.Context, in RefundInput) error {
 		Kind: "refund_" + in.Status, Key: in.Key + "/settled", Message: msg,
 	})
 	return classify(err)
+}
+
+// Answerer is who answers a task, as the agents table knows them.
+type Answerer struct {
+	Email  string `json:"email"`
+	Role   string `json:"role"` // store.RoleAgent, RoleSupervisor, RoleAdmin; "" when unknown
+	Exists bool   `json:"exists"`
+}
+
+// WhoAnswers looks up the agent who answers a task in the agents table:
+// the procedure believes the table, never what the answer says of its
+// author. An unknown email is not an error: Exists is false.
+func (a *Orders) WhoAnswers(ctx context.Context, email string) (Answerer, error) {
+	ag, err := a.Store.AgentByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return Answerer{Email: email}, nil
+	}
+	if err != nil {
+		return Answerer{}, err
+	}
+	return Answerer{Email: ag.Email, Role: ag.Role, Exists: true}, nil
 }

@@ -58,6 +58,9 @@ func (s *Starter) EditDetails(ctx context.Context, req EditDetailsRequest) (Run,
 	if done {
 		return run, err
 	}
+	if err := s.checkAgent(ctx, req.Agent); err != nil {
+		return Run{}, err
+	}
 	if req.Channel != "" && !req.Channel.Valid() {
 		return Run{}, order.Fieldf("channel", "%q is not a contact channel: use email, contact_form or phone", req.Channel)
 	}

@@ -49,6 +49,7 @@ func TestEditDeliveryAddressAndLowerTheFeeOfACardOrder(t *testing.T) {
 	st, err := store.Open(ctx, dbURL)
 	require.NoError(t, err)
 	t.Cleanup(st.Close)
+	devstacktest.AddAgents(t, st)
 	db, err := pgxpool.New(ctx, dbURL) // to change the order behind the store's back, as the warehouse would
 	require.NoError(t, err)
 	t.Cleanup(db.Close)

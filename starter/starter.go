@@ -25,6 +25,7 @@ type Orders interface {
 	GetOrder(ctx context.Context, number string) (order.Order, error)
 	GetTask(ctx context.Context, id int64) (store.Task, error)
 	PaidNet(ctx context.Context, orderID int64) (int64, error)
+	AgentByEmail(ctx context.Context, email string) (store.Agent, error)
 }
 
 // Options tunes the procedures the starter starts.
@@ -87,6 +88,9 @@ func (s *Starter) ModifyContent(ctx context.Context, req ModifyContentRequest) (
 	id, run, done, err := s.startedAlready(ctx, workflows.ProcModifyContent, req.OrderNumber, req.RequestID, req.Agent)
 	if done {
 		return run, err
+	}
+	if err := s.checkAgent(ctx, req.Agent); err != nil {
+		return Run{}, err
 	}
 	if !req.Channel.Valid() {
 		return Run{}, order.Fieldf("channel", "%q is not a contact channel: use email, contact_form or phone", req.Channel)
@@ -187,6 +191,17 @@ func (s *Starter) order(ctx context.Context, number string) (order.Order, error)
 	return o, err
 }
 
+// checkAgent refuses a procedure that may move money when it is asked for
+// by someone who is not an agent of the shop: a supervisor's approval is
+// checked against who asked, so who asked must be someone.
+func (s *Starter) checkAgent(ctx context.Context, email string) error {
+	_, err := s.orders.AgentByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return order.Fieldf("agent", "%s is not an agent of this shop: sign in, or give the email of your account", email)
+	}
+	return err
+}
+
 func checkRequest(number, requestID, agent string) error {
 	switch {
 	case strings.TrimSpace(number) == "":
@@ -212,6 +227,16 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 	if ans.TaskID <= 0 {
 		return order.Fieldf("task", "give the task number")
 	}
+	// Who answers, and their role, are the agents table's, never the
+	// caller's word; the procedure checks them again.
+	who, err := s.orders.AgentByEmail(ctx, ans.Agent)
+	if errors.Is(err, store.ErrNotFound) {
+		return order.Fieldf("agent", "%s is not an agent of this shop: answer with your own account", ans.Agent)
+	}
+	if err != nil {
+		return err
+	}
+	ans.Agent, ans.Role = who.Email, who.Role
 	t, err := s.orders.GetTask(ctx, ans.TaskID)
 	if errors.Is(err, store.ErrNotFound) {
 		return order.Fieldf("task", "task #%d does not exist", ans.TaskID)

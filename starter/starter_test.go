@@ -43,6 +43,7 @@ func newStack(t *testing.T) stack {
 func newStackWith(t *testing.T, gateways *payments.Registry, opt starter.Options) stack {
 	t.Helper()
 	st := devstacktest.NewStore(t)
+	devstacktest.AddAgents(t, st)
 	deps := worker.Deps{Store: st, Sender: mail.DevSender{}, Payments: gateways, Shop: activities.Shop{Seller: testSeller}}
 	c, queue := devstacktest.Worker(t, deps)
 	opt.TaskQueue = queue

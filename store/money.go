@@ -271,12 +271,16 @@ func (s *Store) UpdateRefund(ctx context.Context, key, status, providerRef, reas
 
 // MarkRefundSent records, before the provider is called, that a refund is
 // handed to it: from then on the refund is failed only on the provider's
-// word, asked by its key.
+// word, asked by its key. A refund already failed (released by a stopped
+// procedure) is not sent: an error wrapping order.ErrRefundFinal.
 func (s *Store) MarkRefundSent(ctx context.Context, key, gateway string) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		r, err := one[Refund](tx.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1`, key))
+		r, err := one[Refund](tx.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1 FOR UPDATE`, key))
 		if err != nil {
 			return err
+		}
+		if st := refundState(r.Status); st == order.RefundFailed {
+			return fmt.Errorf("refund %s is %s: %w", key, r.Status, order.ErrRefundFinal)
 		}
 		return appendEntry(ctx, tx, refundEntry(r, order.EntryRefundSent, "sent", gateway, ""))
 	})
@@ -284,6 +288,39 @@ func (s *Store) MarkRefundSent(ctx context.Context, key, gateway string) error {
 		return fmt.Errorf("store.MarkRefundSent(%s): %w", key, err)
 	}
 	return nil
+}
+
+// ReleaseUnsentRefund marks a refund failed when it was never handed to a
+// provider, and reports whether it did; a refund that was sent is left as
+// it is, for its provider to say what became of it. The check and the
+// release hold the refund's row, so a send cannot slip in between.
+func (s *Store) ReleaseUnsentRefund(ctx context.Context, key, reason string) (released bool, r Refund, err error) {
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		if r, err = one[Refund](tx.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1 FOR UPDATE`, key)); err != nil {
+			return err
+		}
+		if refundState(r.Status).Final() {
+			return nil
+		}
+		var sent int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM ledger_entries WHERE key = $1`, key+"#sent").Scan(&sent); err != nil {
+			return err
+		}
+		if sent > 0 {
+			return nil
+		}
+		if r, err = one[Refund](tx.Query(ctx, `
+			UPDATE refunds SET status = 'failed', reason = $2, updated_at = now() WHERE idempotency_key = $1
+			RETURNING `+refundColumns, key, reason)); err != nil {
+			return err
+		}
+		released = true
+		return refundFact(ctx, tx, r, RefundFailed, "")
+	})
+	if err != nil {
+		return false, Refund{}, fmt.Errorf("store.ReleaseUnsentRefund(%s): %w", key, err)
+	}
+	return released, r, nil
 }
 
 // RefundSent reports whether a refund was handed to its provider.
@@ -364,3 +401,7 @@ func (s *Store) ListRefunds(ctx context.Context, orderID int64) ([]Refund, error
 	}
 	return rs, nil
 }
+
+// RefundFinal reports whether a refund status is an outcome that no longer
+// changes: succeeded, failed or impossible.
+func RefundFinal(status string) bool { return refundState(status).Final() }

@@ -50,6 +50,7 @@ type apiApp struct {
 func newAPIApp(t *testing.T) *apiApp {
 	t.Helper()
 	st := devstacktest.NewStore(t)
+	devstacktest.AddAgents(t, st)
 	shop := activities.Shop{Seller: store.Seller{Name: "Boutique du Vieux Lyon SARL"}, MerchantEmail: merchantEmail}
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}, Shop: shop})
 	col := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st, starter.CollectOptions{Seller: shop.Seller})

@@ -28,6 +28,12 @@ type asker struct {
 	escalation time.Duration
 	task       *OpenTask
 	answer     *TaskAnswer
+	// requester is who asked for what the open task approves: an approval
+	// by them is refused. Empty: the procedure's agent.
+	requester string
+	// checking is true while an answer's author is looked up in the agents
+	// table: another answer is refused meanwhile.
+	checking bool
 }
 
 // register installs the answer-task Update handler, and follows the
@@ -36,6 +42,18 @@ func (a *asker) register(ctx workflow.Context) error {
 	followChildren(ctx)
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerTask,
 		func(ctx workflow.Context, ans TaskAnswer) error {
+			// Who answers, and with what role, is what the agents table
+			// says, not what the answer says. Answers taken before this
+			// check existed replay without it.
+			if workflow.GetVersion(ctx, "answerer-from-agents", workflow.DefaultVersion, 1) >= 1 {
+				a.checking = true
+				who, err := a.whoAnswers(ctx, ans)
+				a.checking = false
+				if err != nil {
+					return err
+				}
+				ans.Agent, ans.Role = who.Email, who.Role
+			}
 			// The status shows the task gone as soon as the answer is in,
 			// not only once the task's row is closed.
 			a.answer, a.state.Task = &ans, nil
@@ -140,9 +158,54 @@ func (a *asker) wait(ctx workflow.Context, taskID int64) error {
 	return workflow.Await(ctx, answered)
 }
 
+// whoAnswers looks the answer's author up in the agents table and refuses
+// an answer by someone who is not an agent of the shop, or an approval by
+// someone who is not a supervisor, whatever the answer says of them.
+func (a *asker) whoAnswers(ctx workflow.Context, ans TaskAnswer) (activities.Answerer, error) {
+	var orders *activities.Orders
+	var who activities.Answerer
+	lctx := workflow.WithLocalActivityOptions(ctx, lookupActivity)
+	if err := workflow.ExecuteLocalActivity(lctx, orders.WhoAnswers, ans.Agent).Get(lctx, &who); err != nil {
+		return who, err
+	}
+	var refused error
+	switch {
+	case !who.Exists:
+		refused = order.Fieldf("agent", "%s is not an agent of this shop: answer with your own account", ans.Agent)
+	case a.task != nil && a.task.Kind == TaskApproveRefund:
+		refused = checkApprover(who.Role, who.Email, a.requesterOf())
+	}
+	if refused != nil {
+		return who, refusing(func(workflow.Context, TaskAnswer) error { return refused })(ctx, ans)
+	}
+	return who, nil
+}
+
+// requesterOf is who asked for what the open task is about.
+func (a *asker) requesterOf() string {
+	if a.requester != "" {
+		return a.requester
+	}
+	return a.actor.Agent
+}
+
+// checkApprover refuses an approval by someone who is not a supervisor, or
+// by the agent who asked for the money to go.
+func checkApprover(role, approver, requester string) error {
+	if role != "supervisor" && role != "admin" {
+		return order.Fieldf("role", "only a supervisor approves money leaving above the limit")
+	}
+	if strings.EqualFold(approver, requester) {
+		return order.Fieldf("approver", "%s asked for this and cannot approve it: another supervisor must", approver)
+	}
+	return nil
+}
+
 // validate refuses an answer before it enters history.
 func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 	switch {
+	case a.checking:
+		return order.Fieldf("task", "task #%d is being answered by someone else", ans.TaskID)
 	case a.answer != nil:
 		return order.Fieldf("task", "task #%d is already answered", ans.TaskID)
 	case a.task == nil:
@@ -159,7 +222,7 @@ func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 	if !offered {
 		return order.Fieldf("outcome", "%q is not an answer to task #%d: answer one of %s", ans.Outcome, ans.TaskID, strings.Join(a.task.Options, ", "))
 	}
-	return checkAnswer(a.task.Kind, a.actor.Agent, ans)
+	return checkAnswer(a.task.Kind, a.requesterOf(), ans)
 }
 
 // ErrTypeRefused is the type of an Update refused by its validator; the
@@ -243,12 +306,9 @@ func checkAnswer(kind, requester string, ans TaskAnswer) error {
 		}
 	}
 	if kind == TaskApproveRefund {
-		if ans.Role != "supervisor" && ans.Role != "admin" {
-			return order.Fieldf("role", "only a supervisor approves a refund above the limit")
-		}
-		if strings.EqualFold(ans.Agent, requester) {
-			return order.Fieldf("approver", "%s asked for this refund and cannot approve it: another supervisor must", ans.Agent)
-		}
+		// What the answer says of its author; the handler checks it again
+		// against the agents table.
+		return checkApprover(ans.Role, ans.Agent, requester)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"testing"
@@ -36,8 +37,20 @@ func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 			env.RegisterWorkflowWithOptions(p.Func, workflow.RegisterOptions{Name: p.Name})
 		}
 	}
+	// The agents table of these tests: who may answer, with what role.
+	env.OnActivity(orders.WhoAnswers, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, email string) (activities.Answerer, error) {
+			role, ok := agentsTable[email]
+			return activities.Answerer{Email: email, Role: role, Exists: ok}, nil
+		}).Maybe()
 	t.Cleanup(func() { env.AssertExpectations(t) })
 	return env
+}
+
+// agentsTable is the shop's agents in the workflow tests, by email.
+var agentsTable = map[string]string{
+	"marie@boutique.fr": "agent", "luc@boutique.fr": "agent",
+	"sophie@boutique.fr": "supervisor", "paul@boutique.fr": "supervisor",
 }
 
 // answer sends an agent's answer after a delay and records a refusal in rejected.

@@ -45,3 +45,17 @@ var providerActivity = workflow.ActivityOptions{
 		NonRetryableErrorTypes: activities.NonRetryable,
 	},
 }
+
+// lookupActivity is for short reads that decide what a procedure accepts
+// (who answers a task): a local activity, retried briefly, so an answer is
+// told quickly when the database is away.
+var lookupActivity = workflow.LocalActivityOptions{
+	StartToCloseTimeout: 5 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        200 * time.Millisecond,
+		BackoffCoefficient:     2,
+		MaximumInterval:        2 * time.Second,
+		MaximumAttempts:        5,
+		NonRetryableErrorTypes: activities.NonRetryable,
+	},
+}

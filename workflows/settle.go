@@ -71,7 +71,8 @@ type SettleResult struct {
 }
 
 type settle struct {
-	in    SettleInput
+	in      SettleInput
+	resolve bool // version "refund-resolve": compensation asks the provider
 	actor activities.Actor
 	state State
 	ask   asker
@@ -149,12 +150,19 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	refund := activities.RefundInput{OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Method: s.in.Method, Status: "pending"}
 
 	step := s.state.begin("refund", text(LabelRefund, moneyArg("amount", amount, s.in.Currency), methodArg("method", s.in.Method)))
+	// Version 1: a stopped refund is resolved on the provider's word, and
+	// an operator's cancel waits for the provider call in flight to end.
+	s.resolve = workflow.GetVersion(ctx, "refund-resolve", workflow.DefaultVersion, 1) >= 1
 	if err := workflow.ExecuteActivity(ctx, orders.ReserveRefund, refund).Get(ctx, nil); err != nil {
 		s.state.endError(step, err)
 		return SettleResult{}, err
 	}
+	popts := providerActivity
+	if s.resolve {
+		popts.WaitForCancellation = true
+	}
 	var gw activities.GatewayOutcome
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, providerActivity), money.RefundThroughGateway, activities.GatewayRefundInput{
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, activities.GatewayRefundInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Method: s.in.Method,
 	}).Get(ctx, &gw); err != nil {
 		s.compensate(ctx, refund, err)
@@ -357,15 +365,25 @@ func (s *settle) creditNote(ctx workflow.Context, res *SettleResult) error {
 	return nil
 }
 
-// compensate marks a reserved refund failed when the procedure stops
-// before any money moved (cancelled while waiting, or failed for good).
+// compensate settles a reserved refund when the procedure stops before it
+// knew the outcome (cancelled by an operator, or failed for good). It never
+// assumes that no money moved: a refund handed to the provider is settled
+// on the provider's word, asked by its key (activities.ResolveRefund).
 func (s *settle) compensate(ctx workflow.Context, refund activities.RefundInput, cause error) {
 	var orders *activities.Orders
+	var money *activities.Money
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	refund.Status, refund.Reason = "failed", "procédure arrêtée avant le remboursement : "+cause.Error()
+	reason := "procédure arrêtée avant la fin du remboursement : " + cause.Error()
 	var canceled *temporal.CanceledError
 	if errors.As(cause, &canceled) {
-		refund.Reason = "procédure annulée avant le remboursement"
+		reason = "procédure annulée avant la fin du remboursement"
 	}
+	if s.resolve {
+		_ = workflow.ExecuteActivity(dctx, money.ResolveRefund, activities.ResolveInput{
+			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: refund.Key, Method: s.in.Method, Cause: reason,
+		}).Get(dctx, nil)
+		return
+	}
+	refund.Status, refund.Reason = "failed", reason
 	_ = workflow.ExecuteActivity(dctx, orders.SettleRefund, refund).Get(dctx, nil)
 }

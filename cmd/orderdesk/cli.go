@@ -61,6 +61,11 @@ func cmdStart(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 		return err
 	}
 	defer s.Close()
+	if !*preview {
+		if done, err := alreadyDone(ctx, s, cfg, workflows.ProcModifyContent, *number, rid, *agent); done || err != nil {
+			return err
+		}
+	}
 	o, err := s.store.GetOrder(ctx, *number)
 	if err != nil && *number != "" {
 		// The starter says it in the words of the request.
@@ -75,7 +80,7 @@ func cmdStart(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	}
 	change.RecalcShipping = !*noRecalc
 	if *preview {
-		return printPreview(ctx, s, o, change)
+		return printPreview(ctx, os.Stdout, s, o, change)
 	}
 	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
 		OrderNumber: *number, RequestID: rid.Value(), Agent: *agent,
@@ -183,8 +188,7 @@ func followProcedure(ctx context.Context, s *services, id string, limit time.Dur
 func cmdAnswer(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := newFlags("answer", "answer --task ID --agent EMAIL (--done [--ref REF] | --impossible --reason TEXT | --outcome ANSWER [...])")
 	task := fs.Int64("task", 0, "the task number, as `orderdesk tasks` lists it")
-	agent := fs.String("agent", "", "the agent answering")
-	role := fs.String("role", "agent", "the agent's role: agent, supervisor or admin (approvals need a supervisor)")
+	agent := fs.String("agent", "", "the agent answering: an account of `orderdesk agent add`, whose role (approvals need a supervisor) is the one recorded there")
 	done := fs.Bool("done", false, "shortcut for --outcome refund_done: the refund was made by hand")
 	impossible := fs.Bool("impossible", false, "shortcut for --outcome refund_impossible (with --reason)")
 	outcome := fs.String("outcome", "", "the answer, one of the task's: refund_done, refund_impossible, bank_transfer, cheque, store_credit, cheque_sent, cheque_not_sent, cheque_mailed, approve, reject, send, send_with_note, dont_send")
@@ -199,7 +203,7 @@ func cmdAnswer(ctx context.Context, cfg config, log *slog.Logger, args []string)
 		return err
 	}
 	ans := workflows.TaskAnswer{
-		TaskID: *task, Agent: *agent, Role: *role, Outcome: *outcome, ProviderRef: *ref, Reason: *reason, Note: *note,
+		TaskID: *task, Agent: *agent, Outcome: *outcome, ProviderRef: *ref, Reason: *reason, Note: *note,
 		IBAN: *iban, AccountName: *holder, Address: *address, Reference: *cheque,
 	}
 	switch {

@@ -195,10 +195,10 @@ func printBanner(w io.Writer, cfg config, st *devstack.Stack, envHint string, to
 
  Try the modify-content procedure from another terminal:
    %s
-   go run ./cmd/orderdesk start modify-content --order %s --set MUG-BRE-01=1 --channel phone --agent you@shop.fr
+   go run ./cmd/orderdesk start modify-content --order %s --set MUG-BRE-01=1 --channel phone --agent agent@orderdesk.test
      (paid by card: refunded at once through the sandbox provider; add --preview to only see the figures)
-   go run ./cmd/orderdesk start modify-content --order C-2026-000102 --set SAVON-MARS=0 --channel email --agent you@shop.fr
-   go run ./cmd/orderdesk answer --task ID --agent you@shop.fr --done
+   go run ./cmd/orderdesk start modify-content --order C-2026-000102 --set SAVON-MARS=0 --channel email --agent agent@orderdesk.test
+   go run ./cmd/orderdesk answer --task ID --agent agent@orderdesk.test --done
      (paid by PayPal, which has no refund API: an agent refunds by hand and answers the task)
  then open %s/orders/%s, and find the procedure in the
  Temporal Web UI with the query  OrderNumber = "%s"

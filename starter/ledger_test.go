@@ -1,0 +1,89 @@
+package starter_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/payments/sandbox"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// The provider takes a card refund but its answer is lost; while the step
+// retries against a provider now down, an operator cancels the procedure
+// (the Temporal Web UI's Cancel on a "stuck" step). The compensation asks
+// the provider by the refund's key instead of assuming that no money
+// moved: the refund stays counted, and a second refund of the same money
+// is refused. The customer is refunded once.
+func TestOperatorCancelWhileARefundAnswerIsLostRefundsOnce(t *testing.T) {
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000950", order.LogisticsShipped) // 50 € paid by card
+
+	sb.SetFaults(sandbox.Faults{DropNext: 1})
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "lost-answer", Agent: "marie@boutique.fr", Refund: 5000, Reason: "geste commercial",
+	})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(sb.Refunds()) == 1 }, 20*time.Second, 20*time.Millisecond, "the provider never took the refund")
+	sb.SetFaults(sandbox.Faults{OutageUntil: time.Now().Add(time.Hour)}) // every retry fails: the step looks stuck
+	time.Sleep(1500 * time.Millisecond)
+
+	require.NoError(t, s.client.CancelWorkflow(ctx, run.WorkflowID, ""))
+	sb.SetFaults(sandbox.Faults{}) // the provider is back for the compensation's question
+	_ = s.client.GetWorkflow(ctx, run.WorkflowID, "").Get(ctx, nil)
+	_ = s.client.GetWorkflow(ctx, run.WorkflowID+"/settle", "").Get(ctx, nil)
+
+	var rs []store.Refund
+	require.Eventually(t, func() bool {
+		rs = refundsOf(t, s, o)
+		return len(rs) == 1 && rs[0].Status != store.RefundPending
+	}, 20*time.Second, 50*time.Millisecond, "the refund was never settled: %+v", rs)
+	require.Equal(t, store.RefundSucceeded, rs[0].Status, "the provider holds the refund: it is succeeded, not failed")
+	require.Equal(t, sb.Refunds()[0].ID, rs[0].ProviderRef)
+	pos, err := s.store.MoneyPosition(ctx, o.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(0), pos.PaidNet, "the 50 € went back: nothing is left to refund")
+
+	_, err = s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "second", Agent: "marie@boutique.fr", Refund: 5000, Reason: "geste commercial",
+	})
+	require.Error(t, err, "a second refund of the same money is refused")
+	require.Len(t, sb.Refunds(), 1, "the provider holds one refund")
+}
+
+// A refund never handed to the provider (the procedure was cancelled while
+// an agent was to refund by hand) is released: its amount can be refunded
+// again, and the ledger says why.
+func TestARefundNeverSentIsReleasedWhenItsProcedureIsCancelled(t *testing.T) {
+	s := newStack(t) // no gateway: PayPal refunds are by hand
+	ctx := context.Background()
+	o := insertOrder(t, s.store, "C-2026-000951", order.LogisticsShipped, order.PayPayPal, "PAYID-951")
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "by-hand", Agent: "marie@boutique.fr", Refund: 2000, Reason: "geste commercial",
+	})
+	require.NoError(t, err)
+	waitForTask(t, s, run.WorkflowID)
+	require.NoError(t, s.client.CancelWorkflow(ctx, run.WorkflowID, ""))
+	_ = s.client.GetWorkflow(ctx, run.WorkflowID, "").Get(ctx, nil)
+	var rs []store.Refund
+	require.Eventually(t, func() bool {
+		rs = refundsOf(t, s, o)
+		return len(rs) == 1 && rs[0].Status == store.RefundFailed
+	}, 20*time.Second, 50*time.Millisecond, "refunds: %+v", rs)
+	paid, err := s.store.PaidNet(ctx, o.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(5000), paid)
+	es, err := s.store.Ledger(ctx, o.ID)
+	require.NoError(t, err)
+	var kinds []order.EntryKind
+	for _, e := range es {
+		kinds = append(kinds, e.Kind)
+	}
+	require.Equal(t, []order.EntryKind{order.EntryPayment, order.EntryRefundReserved, order.EntryRefundFailed}, kinds)
+}

@@ -35,6 +35,10 @@ const ProcReconcile = "reconcile"
 // ReconcileScheduleID names the Temporal schedule of the nightly run.
 const ReconcileScheduleID = "reconcile-daily"
 
+// TaskReconcileMismatch is the kind of the task a disagreement opens: no
+// procedure waits on its answer (see activities.TaskReconcileMismatch).
+const TaskReconcileMismatch = activities.TaskReconcileMismatch
+
 // The defaults of a run.
 const (
 	// DefaultReconcileWindow is how far back a run looks when it is given

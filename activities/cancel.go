@@ -50,11 +50,16 @@ func (a *Orders) ApplyCancel(ctx context.Context, in CancelItemsInput) (CancelIt
 		if err != nil {
 			return CancelItemsOutput{}, err
 		}
-		if err := in.Request.Validate(o, paid); err != nil {
+		plan, err := order.PlanCancel(o, in.Request, paid)
+		if err != nil {
 			return CancelItemsOutput{}, classify(err)
 		}
-		if out.Result, err = order.ApplyCancel(o, in.Request); err != nil {
-			return CancelItemsOutput{}, classify(err)
+		out.Result = plan.Result
+		if in.Request.Notify {
+			// The email is checked now: once money moves, it must go.
+			if err := CheckCancelEmail(o, out.Result); err != nil {
+				return CancelItemsOutput{}, classify(err)
+			}
 		}
 		if _, err := a.Store.SaveCancel(ctx, in.OrderNumber, out.Result, store.Event{
 			ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,

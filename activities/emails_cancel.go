@@ -15,22 +15,42 @@ func (m *Emails) renderCancel(ctx context.Context, in CancelEmailInput) (order.O
 	if err != nil {
 		return o, mail.Message{}, classify(err)
 	}
-	money := func(c int64) order.Money { return order.Money{Cents: c, Currency: o.Currency} }
-	goodwill := ""
-	if in.Result.Goodwill {
-		goodwill = in.Result.Reason
-	}
-	msg, err := mail.Render(mail.TemplateCancelRefund, o.Customer.Locale, mail.CancelRefund{
-		CustomerName: o.Customer.Name, OrderNumber: o.Number,
-		Cancelled: in.Result.Cancelled, OrderCancelled: in.Result.OrderCancelled(),
-		ShippingRefunded: money(in.Result.Shipping.Before - in.Result.Shipping.After),
-		NewTotal:         money(in.Result.After.Total), Goodwill: goodwill,
-		Outcome: in.Outcome, Refund: money(in.Refund), ProviderRef: in.ProviderRef, Reason: in.Reason,
-		PaymentMethod: o.PaymentMethod, IBAN: in.IBAN, Voucher: in.Voucher, ChequeAddress: in.ChequeAddress,
-		AgentNote: in.AgentNote,
-	})
+	msg, err := mail.Render(mail.TemplateCancelRefund, o.Customer.Locale, cancelEmail(o, in))
 	if err != nil {
 		return o, msg, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
 	}
 	return o, msg, nil
+}
+
+// cancelEmail is the data of the cancellation email: what the cancellation
+// did and how the money was settled. An order cancelled before, with
+// nothing cancelled now, gets an email about the refund on it.
+func cancelEmail(o order.Order, in CancelEmailInput) mail.CancelRefund {
+	money := func(c int64) order.Money { return order.Money{Cents: c, Currency: o.Currency} }
+	res := in.Result
+	goodwill := ""
+	if res.Goodwill {
+		goodwill = res.Reason
+	}
+	now := len(res.Cancelled) > 0
+	return mail.CancelRefund{
+		CustomerName: o.Customer.Name, OrderNumber: o.Number,
+		Cancelled: res.Cancelled, OrderCancelled: res.OrderCancelled() && now, AlreadyCancelled: res.OrderCancelled() && !now,
+		ShippingRefunded: money(res.Shipping.Before - res.Shipping.After),
+		NewTotal:         money(res.After.Total), Goodwill: goodwill,
+		Outcome: in.Outcome, Refund: money(in.Refund), ProviderRef: in.ProviderRef, Reason: in.Reason,
+		PaymentMethod: o.PaymentMethod, IBAN: in.IBAN, Voucher: in.Voucher, ChequeAddress: in.ChequeAddress,
+		AgentNote: in.AgentNote,
+	}
+}
+
+// CheckCancelEmail refuses a cancellation whose email to the customer
+// could not be written, before anything is written or any money moves:
+// the email's own check of what the cancellation did, with the refund
+// asked for (the settlement has not happened yet).
+func CheckCancelEmail(o order.Order, res order.CancelResult) error {
+	if err := cancelEmail(o, CancelEmailInput{Result: res, Refund: res.Refund}).CheckContent(); err != nil {
+		return order.Fieldf("notify", "the email to the customer could not be written (%v): switch it off, or change the request", err)
+	}
+	return nil
 }

@@ -18,8 +18,12 @@ type CancelRefund struct {
 	// (order.CancelResult.Cancelled). Empty for a refund without
 	// cancellation, which then needs Goodwill.
 	Cancelled []order.Line
-	// OrderCancelled is true when nothing is left in the order.
+	// OrderCancelled is true when this cancellation left nothing in the
+	// order: the email says the order is cancelled, with its items.
 	OrderCancelled bool
+	// AlreadyCancelled is true when the order was cancelled before and
+	// nothing is cancelled now: the email is about a refund on it.
+	AlreadyCancelled bool
 	// ShippingRefunded is the shipping fee taken off the order (zero if none).
 	ShippingRefunded order.Money
 	// NewTotal is the order's total afterwards; its currency is the email's.
@@ -48,25 +52,45 @@ func (c CancelRefund) Money(cents int64) order.Money {
 // LineAmount is what a cancelled line was worth.
 func (c CancelRefund) LineAmount(l order.Line) order.Money { return c.Money(l.Total()) }
 
+// ShippingOnly reports whether the email is only about the shipping fee
+// taken off the order: nothing cancelled and nothing refunded.
+func (c CancelRefund) ShippingOnly() bool {
+	return len(c.Cancelled) == 0 && !c.AlreadyCancelled && strings.TrimSpace(c.Goodwill) == "" &&
+		c.Refund.Cents <= 0 && c.ShippingRefunded.Cents > 0
+}
+
 func (c CancelRefund) check() error {
+	if err := c.CheckContent(); err != nil {
+		return err
+	}
+	return settlement{Outcome: c.Outcome, Refund: c.Refund, NewTotal: c.NewTotal, IBAN: c.IBAN, Voucher: c.Voucher}.
+		check(OutcomeRefunded, OutcomeRefundImpossible, OutcomeBankTransfer, OutcomeStoreCredit, OutcomeChequeRefund,
+			OutcomeChequeReplaced, OutcomeChequeCancelled, OutcomeRefundRejected, OutcomeNone)
+}
+
+// CheckContent refuses what the email could not say truthfully about the
+// cancellation itself, whatever becomes of the money: it can be asked
+// before any money moves, with the refund asked for in Refund.
+func (c CancelRefund) CheckContent() error {
 	if c.OrderNumber == "" {
 		return order.Fieldf("OrderNumber", "is empty")
 	}
 	if err := checkLines("Cancelled", c.Cancelled); err != nil {
 		return err
 	}
-	if len(c.Cancelled) == 0 {
-		if c.OrderCancelled {
-			return order.Fieldf("Cancelled", "the order is cancelled but no item is listed")
+	if len(c.Cancelled) > 0 {
+		if c.AlreadyCancelled {
+			return order.Fieldf("AlreadyCancelled", "items are cancelled now: the order was not cancelled before")
 		}
-		if strings.TrimSpace(c.Goodwill) == "" {
-			return order.Fieldf("Goodwill", "a refund without cancellation needs its reason")
-		}
-		if c.Refund.Cents <= 0 {
-			return order.Fieldf("Refund", "nothing is cancelled and nothing refunded: the email would say nothing")
-		}
+		return nil
 	}
-	return settlement{Outcome: c.Outcome, Refund: c.Refund, NewTotal: c.NewTotal, IBAN: c.IBAN, Voucher: c.Voucher}.
-		check(OutcomeRefunded, OutcomeRefundImpossible, OutcomeBankTransfer, OutcomeStoreCredit, OutcomeChequeRefund,
-			OutcomeChequeReplaced, OutcomeChequeCancelled, OutcomeRefundRejected, OutcomeNone)
+	switch {
+	case c.OrderCancelled:
+		return order.Fieldf("Cancelled", "the order is cancelled but no item is listed")
+	case c.Refund.Cents <= 0 && c.ShippingRefunded.Cents <= 0:
+		return order.Fieldf("Refund", "nothing is cancelled and nothing refunded: the email would say nothing")
+	case c.Refund.Cents > 0 && !c.AlreadyCancelled && strings.TrimSpace(c.Goodwill) == "":
+		return order.Fieldf("Goodwill", "a refund without cancellation needs its reason")
+	}
+	return nil
 }

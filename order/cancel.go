@@ -18,6 +18,10 @@ type CancelRequest struct {
 	// Forms start from DefaultRefund (seed 003: "Par défaut, le montant
 	// maximal disponible est saisi"); never above what was paid net.
 	Refund int64 `json:"refund_cents"`
+	// RefundDefault refunds what the cancellation frees up (DefaultRefund)
+	// instead of Refund: the agent typed no amount. PlanCancel turns it
+	// into an amount; a procedure always runs with the amount.
+	RefundDefault bool `json:"refund_default,omitempty"`
 	// RefundShipping takes the shipping fee off the order too.
 	RefundShipping bool `json:"refund_shipping"`
 	// Reason says why the shop refunds without cancelling anything (a
@@ -199,11 +203,52 @@ func applyCancel(o Order, r CancelRequest) CancelResult {
 	return res
 }
 
-// PreviewCancel is what the agent sees before a cancellation starts: the
-// request validated against what was paid, then applied.
-func PreviewCancel(o Order, r CancelRequest, paidNet int64) (CancelResult, error) {
-	if err := r.Validate(o, paidNet); err != nil {
-		return CancelResult{}, err
+// CancelPlan is a cancellation worked out against the order and what the
+// customer paid net of refunds: the figures the web form's confirmation,
+// the CLI's preview, the starter and the procedure show and use, all from
+// PlanCancel.
+type CancelPlan struct {
+	// Request is the request as it runs: Refund is the amount refunded,
+	// RefundDefault is false.
+	Request CancelRequest `json:"request"`
+	// Result is the order before and after; Result.Refund is Refund.
+	Result CancelResult `json:"result"`
+	// PaidNet is what the customer paid, net of earlier refunds.
+	PaidNet int64 `json:"paid_net_cents"`
+	// DefaultRefund is what the cancelled items (and the shipping fee when
+	// it goes) free up, capped by what was paid net: the refund when the
+	// agent types no amount.
+	DefaultRefund int64 `json:"default_refund_cents"`
+	// MaxRefund is the most an agent may refund: what was paid net.
+	MaxRefund int64 `json:"max_refund_cents"`
+	// Refund is what will be refunded.
+	Refund int64 `json:"refund_cents"`
+	// NewTotal is the order's total afterwards.
+	NewTotal int64 `json:"new_total_cents"`
+	// BalanceDue is what the customer still owes afterwards: the new total
+	// less what they paid net of this refund (an agent refunding more than
+	// the cancellation frees up leaves some due).
+	BalanceDue int64 `json:"balance_due_cents"`
+}
+
+// PlanCancel works out a cancellation: the request checked against the
+// order and what was paid net (Validate's refusals, each a *FieldError
+// naming its field), the refund set (the amount typed, or DefaultRefund
+// for the items it cancels when RefundDefault), and the order afterwards.
+// Every way of cancelling goes through it, so what the agent is shown is
+// what is done.
+func PlanCancel(o Order, r CancelRequest, paidNet int64) (CancelPlan, error) {
+	def := DefaultRefund(o, r, paidNet)
+	if r.RefundDefault {
+		r.Refund, r.RefundDefault = def, false
 	}
-	return ApplyCancel(o, r)
+	if err := r.Validate(o, paidNet); err != nil {
+		return CancelPlan{}, err
+	}
+	res := applyCancel(o, r)
+	return CancelPlan{
+		Request: r, Result: res, PaidNet: paidNet, DefaultRefund: def, MaxRefund: max(paidNet, 0),
+		Refund: r.Refund, NewTotal: res.After.Total,
+		BalanceDue: max(res.After.Total-(max(paidNet, 0)-r.Refund), 0),
+	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/orderdesk/orderdesk/activities"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -16,7 +17,8 @@ type CancelRefundRequest struct {
 	Agent          string
 	Role           string
 	Cancel         []order.LineQuantity // quantity to cancel per line (order.DefaultCancel: everything)
-	Refund         int64                // cents to give back (order.DefaultRefund: the most refundable)
+	Refund         int64                // cents to give back
+	RefundDefault  bool                 // give back what the cancellation frees up (order.DefaultRefund) instead of Refund
 	RefundShipping bool
 	Reason         string // required to refund without cancelling (a commercial gesture)
 	Notify         bool   // email the customer
@@ -30,6 +32,9 @@ func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Ru
 	id, run, done, err := s.startedAlready(ctx, workflows.ProcCancelRefund, req.OrderNumber, req.RequestID, req.Agent)
 	if done {
 		return run, err
+	}
+	if err := s.checkAgent(ctx, req.Agent); err != nil {
+		return Run{}, err
 	}
 	o, err := s.order(ctx, req.OrderNumber)
 	if err != nil {
@@ -45,16 +50,21 @@ func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Ru
 	if err != nil {
 		return Run{}, err
 	}
-	cr := order.CancelRequest{
-		Cancel: req.Cancel, Refund: req.Refund, RefundShipping: req.RefundShipping, Reason: req.Reason, Notify: req.Notify,
-	}
-	if err := cr.Validate(o, paid); err != nil {
+	plan, err := order.PlanCancel(o, order.CancelRequest{
+		Cancel: req.Cancel, Refund: req.Refund, RefundDefault: req.RefundDefault, RefundShipping: req.RefundShipping,
+		Reason: req.Reason, Notify: req.Notify,
+	}, paid)
+	if err != nil {
 		return Run{}, err
 	}
+	if req.Notify {
+		if err := activities.CheckCancelEmail(o, plan.Result); err != nil {
+			return Run{}, err
+		}
+	}
 	in := workflows.CancelRefundInput{
-		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Request: cr,
-		ReviewEmail: req.ReviewEmail, ApproveAbove: s.opt.ApproveAbove,
-		Reminder: s.opt.Reminder, Escalation: s.opt.Escalation,
+		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Request: plan.Request,
+		ReviewEmail: req.ReviewEmail, Settings: s.opt.Settings,
 	}
 	return s.start(ctx, id, workflows.ProcCancelRefund, o, fmt.Sprintf("Annuler / rembourser %s", o.Number), in)
 }

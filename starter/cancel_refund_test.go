@@ -59,7 +59,7 @@ func TestCancelEverythingRefundedByHandAndTheCustomerTold(t *testing.T) {
 
 func TestRefundAboveTheLimitWaitsForASupervisorWhoDidNotAskForIt(t *testing.T) {
 	sb, reg := provider(t, sandbox.Options{})
-	s := newStackWith(t, reg, starter.Options{ApproveAbove: 2000})
+	s := newStackWith(t, reg, starter.Options{Settings: workflows.Settings{ApproveAbove: 2000}})
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000932", order.LogisticsShipped)
 
@@ -139,4 +139,70 @@ func TestAHigherTotalAfterPaymentStartsCollectingTheBalance(t *testing.T) {
 		return err == nil && v.Get(&c) == nil && c.Due == 500
 	}, 10*time.Second, 100*time.Millisecond, "collect-payment asks the customer for the 5 €")
 	require.NoError(t, s.client.CancelWorkflow(ctx, collect, ""))
+}
+
+// A refund without cancelling anything, on an order already cancelled in
+// full: the money goes back, the customer is told the amount, and the
+// procedure ends well.
+func TestARefundOnACancelledOrderIsMadeAndTold(t *testing.T) {
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000935", order.LogisticsAwaitingPrinting)
+
+	// Everything cancelled, 40 € of the 50 € paid given back.
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "all", Agent: "marie@boutique.fr", Cancel: order.DefaultCancel(o), Refund: 4000,
+	})
+	require.NoError(t, err)
+	var first workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &first))
+	after, err := s.store.GetOrder(ctx, o.Number)
+	require.NoError(t, err)
+	require.Equal(t, order.StatusCancelled, after.Status)
+
+	// The 10 € left, later, with the customer told.
+	run, err = s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "rest", Agent: "marie@boutique.fr", Refund: 1000, Reason: "solde de la commande annulée", Notify: true,
+	})
+	require.NoError(t, err)
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res), "the procedure ends well")
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	require.Len(t, sb.Refunds(), 2)
+	require.Equal(t, int64(1000), sb.Refunds()[1].Amount)
+	paid, err := s.store.PaidNet(ctx, o.ID)
+	require.NoError(t, err)
+	require.Zero(t, paid)
+
+	emails, err := s.store.ListEmails(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, emails, 1)
+	require.Equal(t, "Remboursement sur votre commande "+o.Number, emails[0].Subject)
+	require.Contains(t, emails[0].BodyText, "Nous vous avons remboursé 10,00\u00a0€")
+	require.Contains(t, emails[0].BodyText, "solde de la commande annulée")
+	require.NotContains(t, emails[0].BodyText, "a été annulée. Article")
+}
+
+// The refund typed by no one follows the items cancelled: one mug of the
+// 50 € order frees up 12,50 €, whatever the form proposed for everything.
+func TestTheDefaultRefundFollowsTheItemsCancelled(t *testing.T) {
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000936", order.LogisticsAwaitingPrinting)
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "one-mug", Agent: "marie@boutique.fr",
+		Cancel: []order.LineQuantity{{LineID: o.Lines[0].ID, Quantity: 1}}, Refund: 5000, RefundDefault: true,
+	})
+	require.NoError(t, err)
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	require.Equal(t, int64(1250), res.Cancel.Refund)
+	require.Len(t, sb.Refunds(), 1)
+	require.Equal(t, int64(1250), sb.Refunds()[0].Amount)
+	after, err := s.store.GetOrder(ctx, o.Number)
+	require.NoError(t, err)
+	require.Equal(t, int64(3750), after.Totals.Total)
+	require.Equal(t, order.StatusPaid, after.Status)
 }

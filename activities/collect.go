@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/orderdesk/orderdesk/documents"
@@ -43,6 +45,9 @@ type Collect struct {
 	Store  *store.Store
 	Sender mail.Sender
 	Shop   Shop
+	// Temporal reaches the order's running collection when another
+	// procedure changed the order's total (TellCollection); nil: none is told.
+	Temporal client.Client
 }
 
 // Collection modes, as the workflow input names them.
@@ -288,6 +293,9 @@ type CancelUnpaidInput struct {
 	Invoice     string `json:"invoice,omitempty"` // the procedure's invoice, if it issued one
 	Reason      string `json:"reason"`
 	BalanceDue  bool   `json:"balance_due"`
+	// NothingDue: the order changed and nothing is left to pay: the unpaid
+	// invoice is cancelled, the order's status stays as that change left it.
+	NothingDue bool `json:"nothing_due,omitempty"`
 }
 
 // CancelUnpaidOutput says what the cancellation did.
@@ -320,14 +328,18 @@ func (c *Collect) CancelUnpaid(ctx context.Context, in CancelUnpaidInput) (Cance
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return out, err
 	}
-	if in.BalanceDue {
+	if in.BalanceDue || in.NothingDue {
 		o, err := c.Store.GetOrder(ctx, in.OrderNumber)
 		if err != nil {
 			return out, classify(err)
 		}
+		kind, key, msg := "balance_expired", in.Key+"/expired", "Complément non réglé : "+in.Reason
+		if in.NothingDue {
+			kind, key, msg = "collection_closed", in.Key+"/closed", "Encaissement clos : "+in.Reason
+		}
 		_, err = c.Store.AddEvent(ctx, store.Event{
 			OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
-			Kind: "balance_expired", Key: in.Key + "/expired", Message: "Complément non réglé : " + in.Reason,
+			Kind: kind, Key: key, Message: msg,
 		})
 		return out, classify(err)
 	}
@@ -340,6 +352,108 @@ func (c *Collect) CancelUnpaid(ctx context.Context, in CancelUnpaidInput) (Cance
 	}
 	out.Cancelled = true
 	return out, nil
+}
+
+// UpdateOrderChanged is the Update by which a procedure that changed an
+// order's total tells the order's running payment collection; the
+// collection handles it (workflows), TellCollection sends it.
+const UpdateOrderChanged = "order-changed"
+
+// OrderChanged tells a running collection that its order's total changed.
+type OrderChanged struct {
+	By    string `json:"by"`              // the workflow id of the procedure that changed it
+	Agent string `json:"agent,omitempty"` // the agent who asked for that procedure
+}
+
+// TellCollectionInput names the order whose total a procedure changed.
+type TellCollectionInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"` // the procedure that changed it
+}
+
+// TellCollection tells the payment collections running on the order that
+// its total changed, and returns the ids of those told. Each re-reads what
+// is due and keeps waiting. The Update's id is derived from the telling
+// procedure's workflow id: a retry of this activity is applied once. A
+// collection that ends meanwhile has nothing to be told.
+func (c *Collect) TellCollection(ctx context.Context, in TellCollectionInput) ([]string, error) {
+	if c == nil || c.Temporal == nil {
+		return nil, nil
+	}
+	ids, err := c.Store.CollectionWorkflows(ctx, in.OrderNumber)
+	if err != nil {
+		return nil, err
+	}
+	told := []string{}
+	seen := map[string]bool{in.Actor.WorkflowID: true}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if !c.running(ctx, id) {
+			continue
+		}
+		h, err := c.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: id, UpdateID: UpdateOrderChanged + "/" + in.Actor.WorkflowID, UpdateName: UpdateOrderChanged,
+			Args: []any{OrderChanged{By: in.Actor.WorkflowID, Agent: in.Actor.Agent}}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		if err != nil {
+			if !c.running(ctx, id) {
+				continue // it ended meanwhile: nothing to tell
+			}
+			return told, fmt.Errorf("telling the collection %s of order %s: %w", id, in.OrderNumber, err)
+		}
+		told = append(told, id)
+	}
+	return told, nil
+}
+
+// running reports whether Temporal runs the workflow (unknown: not running).
+func (c *Collect) running(ctx context.Context, id string) bool {
+	d, err := c.Temporal.DescribeWorkflowExecution(ctx, id, "")
+	return err == nil && d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
+}
+
+// RereadDueInput asks what a running collection's order owes now.
+type RereadDueInput struct {
+	OrderNumber string `json:"order_number"`
+	Actor       Actor  `json:"actor"`
+	Key         string `json:"key"` // the collection's workflow id + the telling procedure's
+	By          string `json:"by"`  // the procedure that changed the order
+}
+
+// RereadDueOutput is what the order owes now.
+type RereadDueOutput struct {
+	Total    int64  `json:"total_cents"`
+	PaidNet  int64  `json:"paid_net_cents"`
+	Balance  int64  `json:"balance_cents"` // still to pay: the total beyond what was paid net
+	Currency string `json:"currency"`
+}
+
+// RereadDue reads the order's total and what was paid net of refunds, and
+// says what is left to pay, with a line of history.
+func (c *Collect) RereadDue(ctx context.Context, in RereadDueInput) (RereadDueOutput, error) {
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return RereadDueOutput{}, classify(err)
+	}
+	paid, err := c.Store.PaidNet(ctx, o.ID)
+	if err != nil {
+		return RereadDueOutput{}, err
+	}
+	out := RereadDueOutput{Total: o.Totals.Total, PaidNet: paid, Balance: order.Settle(paid, o.Totals.Total).BalanceDue, Currency: o.Currency}
+	m := func(c int64) string { return order.Money{Cents: c, Currency: o.Currency}.French() }
+	_, err = c.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: "collection_amount_changed", Key: in.Key,
+		Message: fmt.Sprintf("Encaissement : la commande a changé (%s). Nouveau total %s, déjà payé %s : reste à payer %s",
+			in.By, m(out.Total), m(max(paid, 0)), m(out.Balance)),
+	})
+	return out, classify(err)
 }
 
 // Payment email kinds, for PaymentEmailInput.

@@ -155,13 +155,17 @@ type RecordPaymentRequest struct {
 	Amount      int64
 	Reference   string
 	ReceivedAt  time.Time // zero: now
+	// ConfirmOverpayment says the agent knows the amount is above what is
+	// due: without it such a payment is refused.
+	ConfirmOverpayment bool
 }
 
 // RecordPayment gives an agent's payment to the order's running payment
 // procedure and returns where the collection stands. Refused, naming the
 // field, with nothing written: an amount of zero or below, an unknown
 // means, a date received in the future, a bank transfer without reference,
-// an order that is not awaiting a payment.
+// an order that is not awaiting a payment, an amount above what is due
+// that the agent did not confirm (ConfirmOverpayment).
 func (c *Collector) RecordPayment(ctx context.Context, req RecordPaymentRequest) (workflows.PaymentAck, error) {
 	if err := checkRequest(req.OrderNumber, req.RequestID, req.Agent); err != nil {
 		return workflows.PaymentAck{}, err
@@ -185,7 +189,7 @@ func (c *Collector) RecordPayment(ctx context.Context, req RecordPaymentRequest)
 	}
 	return c.pay(ctx, id, workflows.PaymentRecord{
 		ID: req.RequestID, Means: req.Means, Amount: req.Amount, Reference: strings.TrimSpace(req.Reference),
-		ReceivedAt: req.ReceivedAt, Agent: req.Agent, Source: workflows.PaymentFromAgent,
+		ReceivedAt: req.ReceivedAt, Agent: req.Agent, Source: workflows.PaymentFromAgent, ConfirmOverpayment: req.ConfirmOverpayment,
 	})
 }
 
@@ -330,13 +334,16 @@ func (c *Collector) NotifyNewOrder(ctx context.Context, orderNumber string) (Run
 }
 
 // collection finds the order's running payment procedure, or says the
-// order is not awaiting a payment.
+// order does not exist, or is not awaiting a payment.
 func (c *Collector) collection(ctx context.Context, number string) (string, error) {
 	id, ok, err := c.RunningCollection(ctx, number)
 	if err != nil {
 		return "", err
 	}
 	if !ok {
+		if _, err := c.order(ctx, number); err != nil {
+			return "", err // no such order: say so, not that it awaits no payment
+		}
 		return "", order.Fieldf("order", "order %s is not awaiting a payment: no payment procedure runs on it (start one)", number)
 	}
 	return id, nil

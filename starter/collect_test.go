@@ -3,6 +3,7 @@ package starter_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,7 @@ type collectStack struct {
 func newCollectStack(t *testing.T, opt starter.CollectOptions) collectStack {
 	t.Helper()
 	st := devstacktest.NewStore(t)
+	devstacktest.AddAgents(t, st)
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}, Shop: testShop})
 	opt.Seller = testShop.Seller
 	return collectStack{store: st, collector: starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st, opt)}
@@ -221,4 +223,236 @@ func TestCollectPaymentLinkEndToEnd(t *testing.T) {
 	}
 	require.Contains(t, templates, mail.TemplatePaymentInvoice)
 	require.Contains(t, templates, mail.TemplatePaymentConfirmation)
+}
+
+// newCollectStackWith is newCollectStack with the shop's settings.
+func newCollectStackWith(t *testing.T, settings workflows.Settings) collectStack {
+	t.Helper()
+	st := devstacktest.NewStore(t)
+	devstacktest.AddAgents(t, st)
+	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}, Shop: testShop})
+	s := starter.New(c, st, starter.Options{TaskQueue: queue, Settings: settings})
+	return collectStack{store: st, collector: starter.NewCollector(s, st, starter.CollectOptions{Seller: testShop.Seller})}
+}
+
+// addAgents gives the shop these agents' accounts, by email and role.
+func addAgents(t *testing.T, st *store.Store, roles map[string]string) {
+	t.Helper()
+	for email, role := range roles {
+		_, err := st.CreateAgent(context.Background(), store.Agent{Email: email, Name: email, Role: role})
+		if !errors.Is(err, store.ErrAgentExists) {
+			require.NoError(t, err)
+		}
+	}
+}
+
+// insertOrderOf puts an order of these lines in the database, new and
+// unpaid (paymentRef empty) or paid in full by method.
+func insertOrderOf(t *testing.T, st *store.Store, number string, method order.PaymentMethod, paymentRef string, lines ...order.Line) order.Order {
+	t.Helper()
+	ctx := context.Background()
+	o := order.Order{
+		Number: number, Status: order.StatusNew, Logistics: order.LogisticsAwaitingPrinting, PaymentMethod: method, Currency: "EUR",
+		Customer:      order.Customer{Name: "Camille Martin", Email: "camille.martin@example.fr", Locale: "fr"},
+		Billing:       order.Address{Name: "Camille Martin", Line1: "12 rue des Lilas", PostalCode: "69003", City: "Lyon", Country: "FR"},
+		Delivery:      order.Address{Name: "Camille Martin", Line1: "12 rue des Lilas", PostalCode: "69003", City: "Lyon", Country: "FR"},
+		ShippingRules: order.ShippingRules{Method: "Colissimo domicile", Fee: 690, FreeFrom: 5000, VATRate: 2000},
+		Lines:         lines,
+	}
+	o.ShippingFee = order.ShippingFee(o.ShippingRules, order.MerchandiseTotal(o.Lines))
+	o.Totals = order.Reprice(o)
+	if paymentRef != "" {
+		o.Status = order.StatusPaid
+	}
+	o, err := st.InsertOrder(ctx, o)
+	require.NoError(t, err)
+	if paymentRef != "" {
+		_, err = st.AddPayment(ctx, store.Payment{OrderID: o.ID, Method: string(method), Amount: o.Totals.Total, Currency: "EUR", Reference: paymentRef})
+		require.NoError(t, err)
+	}
+	return o
+}
+
+// waitTaskOf polls a procedure until it waits on an agent.
+func waitTaskOf(t *testing.T, c *starter.Collector, workflowID string) workflows.OpenTask {
+	t.Helper()
+	var st workflows.State
+	require.Eventually(t, func() bool {
+		var err error
+		st, err = c.Status(context.Background(), workflowID)
+		return err == nil && st.Task != nil
+	}, 20*time.Second, 50*time.Millisecond, "procedure %s never asked for an agent", workflowID)
+	return *st.Task
+}
+
+func paymentEmails(t *testing.T, st *store.Store, o order.Order, template string) []store.Email {
+	t.Helper()
+	emails, err := st.ListEmails(context.Background(), o.ID)
+	require.NoError(t, err)
+	var out []store.Email
+	for _, e := range emails {
+		if e.Template == template {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// A cheque order of 70,00 € waits for its cheque; modify content takes a
+// 25,00 € T-shirt out (free shipping lost: 51,90 €) and the customer has
+// not sent the cheque yet: the email asks for a cheque of 51,90 €, and the
+// collection now waits for 51,90 €, not 70,00 €. The 51,90 € cheque pays
+// the order: nothing is left due, nobody is reminded of 18,10 €.
+func TestModifiedChequeOrderIsCollectedAtItsNewTotal(t *testing.T) {
+	s := newCollectStackWith(t, workflows.Settings{Reminders: workflows.PaymentReminders{Email: 8 * time.Second}})
+	ctx := context.Background()
+	agent := "marie@boutique.fr"
+	addAgents(t, s.store, map[string]string{agent: store.RoleAgent})
+	o := insertOrderOf(t, s.store, "C-2026-000960", order.PayCheque, "",
+		order.Line{SKU: "MUG-01", Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2, VATRate: 2000, Physical: true},
+		order.Line{SKU: "TSH-M", Name: "T-shirt Lyon M", UnitPrice: 2500, Quantity: 1, VATRate: 2000, Physical: true},
+		order.Line{SKU: "CAP-01", Name: "Casquette Fourvière", UnitPrice: 2000, Quantity: 1, VATRate: 2000, Physical: true})
+	require.Equal(t, int64(7000), o.Totals.Total)
+
+	collection, err := s.collector.StartCollection(ctx, starter.CollectRequest{OrderNumber: o.Number, RequestID: "r1", Agent: agent, Mode: activities.CollectManual})
+	require.NoError(t, err)
+	require.Equal(t, int64(7000), waitCollecting(t, s, o.Number).Balance)
+
+	tshirt, ok := o.LineBySKU("TSH-M")
+	require.True(t, ok)
+	run, err := s.collector.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: o.Number, RequestID: "m1", Agent: agent, Channel: order.ContactPhone, Notify: true,
+		Change: order.ContentChange{Quantities: []order.LineQuantity{{LineID: tshirt.ID, Quantity: 0}}, RecalcShipping: true},
+	})
+	require.NoError(t, err)
+	task := waitTaskOf(t, s.collector, run.WorkflowID)
+	require.Equal(t, workflows.TaskChequeSent, task.Kind)
+	require.NoError(t, s.collector.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerChequeNotSent, Agent: agent}))
+	var modified workflows.ModifyContentResult
+	require.NoError(t, s.collector.Result(ctx, run.WorkflowID, &modified))
+	require.Equal(t, activities.OutcomeChequeReplaced, modified.Outcome)
+	require.Equal(t, int64(5190), modified.After.Total)
+	mails := paymentEmails(t, s.store, o, mail.TemplateContentModified)
+	require.Len(t, mails, 1)
+	require.Contains(t, mails[0].BodyText, "51,90", "the replacement cheque's amount")
+
+	st, _, err := s.collector.Collection(ctx, o.Number)
+	require.NoError(t, err)
+	require.Equal(t, int64(5190), st.Balance, "the collection waits for the new total")
+	require.Equal(t, int64(5190), st.Due)
+
+	ack, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayCheque, Amount: 5190, Reference: "CHQ 0042"})
+	require.NoError(t, err)
+	require.Equal(t, workflows.PaymentAck{Received: 5190}, ack, "51,90 € received, nothing left due")
+
+	require.Eventually(t, func() bool { return s.collector.ConfirmPayment(ctx, o.Number, "c1", agent) == nil }, 20*time.Second, 100*time.Millisecond)
+	var res workflows.CollectPaymentResult
+	require.NoError(t, s.collector.Result(ctx, collection.WorkflowID, &res))
+	require.Equal(t, workflows.CollectPaid, res.Outcome)
+	require.Equal(t, int64(5190), res.Due)
+	require.Equal(t, int64(5190), res.Received)
+	require.Zero(t, res.Overpaid)
+	paid, err := s.store.GetOrder(ctx, o.Number)
+	require.NoError(t, err)
+	require.Equal(t, order.StatusPaid, paid.Status)
+	inv, err := s.store.GetInvoice(ctx, res.Invoice)
+	require.NoError(t, err)
+	require.Equal(t, int64(5190), inv.Total)
+	for _, e := range paymentEmails(t, s.store, o, mail.TemplatePaymentReminder) {
+		require.NotContains(t, e.BodyText, "18,10", "a reminder for money no longer owed")
+	}
+	events, err := s.store.ListEvents(ctx, o.ID)
+	require.NoError(t, err)
+	var told bool
+	for _, e := range events {
+		told = told || (e.Kind == "collection_amount_changed" && strings.Contains(e.Message, "51,90"))
+	}
+	require.True(t, told, "the history says the collection now expects 51,90 €")
+}
+
+// An agent records more than is due: refused, naming the amount and the
+// overpayment, until the agent confirms it. The overpayment's refund is
+// asked by the agent who recorded it: above the shop's limit it waits for a
+// supervisor other than them, and no money moves before.
+func TestOverpaymentIsConfirmedAndItsRefundApprovedBySomeoneElse(t *testing.T) {
+	s := newCollectStackWith(t, workflows.Settings{ApproveAbove: 10000})
+	ctx := context.Background()
+	supervisor, agent := "sophie@boutique.fr", "luc@boutique.fr"
+	addAgents(t, s.store, map[string]string{supervisor: store.RoleSupervisor, agent: store.RoleAgent})
+	o := insertOrderOf(t, s.store, "C-2026-000961", order.PayBankTransfer, "",
+		order.Line{SKU: "PLA-01", Name: "Plaid Croix-Rousse", UnitPrice: 2790, Quantity: 2, VATRate: 2000, Physical: true})
+	require.Equal(t, int64(5580), o.Totals.Total)
+	run, err := s.collector.StartCollection(ctx, starter.CollectRequest{OrderNumber: o.Number, RequestID: "r1", Agent: supervisor, Mode: activities.CollectManual})
+	require.NoError(t, err)
+	waitCollecting(t, s, o.Number)
+
+	pay := starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayBankTransfer, Amount: 105580, Reference: "VIR 7781"}
+	_, err = s.collector.RecordPayment(ctx, pay)
+	require.Equal(t, "amount", fieldOf(t, err))
+	require.ErrorContains(t, err, "1\u202f055,80\u00a0€ is 1\u202f000,00\u00a0€ more than the 55,80\u00a0€ due: confirm the overpayment")
+	paid, err := s.store.ListPayments(ctx, o.ID)
+	require.NoError(t, err)
+	require.Empty(t, paid, "a refused overpayment writes nothing")
+
+	pay.RequestID, pay.ConfirmOverpayment = "p2", true
+	ack, err := s.collector.RecordPayment(ctx, pay)
+	require.NoError(t, err)
+	require.Equal(t, workflows.PaymentAck{Received: 105580, Overpaid: 100000}, ack)
+
+	approval := waitTaskOf(t, s.collector, run.WorkflowID+"/overpayment")
+	require.Equal(t, workflows.TaskApproveRefund, approval.Kind)
+	require.Equal(t, int64(100000), approval.Amount)
+	require.Contains(t, approval.Question, agent, "the refund is asked by the agent who recorded the payment")
+	refunds, err := s.store.ListRefunds(ctx, o.ID)
+	require.NoError(t, err)
+	require.Empty(t, refunds, "no money moves before the approval")
+
+	err = s.collector.AnswerTask(ctx, workflows.TaskAnswer{TaskID: approval.ID, Outcome: workflows.AnswerApprove, Agent: agent, Role: store.RoleAgent})
+	require.Error(t, err, "who recorded the overpayment does not approve its refund")
+	// The supervisor who started the collection did not ask for the refund:
+	// she may approve it.
+	require.NoError(t, s.collector.AnswerTask(ctx, workflows.TaskAnswer{TaskID: approval.ID, Outcome: workflows.AnswerApprove, Agent: supervisor, Role: store.RoleSupervisor}))
+	refunds, err = s.store.ListRefunds(ctx, o.ID)
+	require.NoError(t, err)
+	require.Empty(t, refunds, "approved: the refund is now the agent's to make by hand (no provider)")
+	require.Equal(t, workflows.TaskRefundByHand, waitTaskOf(t, s.collector, run.WorkflowID+"/overpayment").Kind)
+}
+
+// The balance a paid order owes after modify content raised its total is
+// collected with the shop's settings: its payment reminders (here one
+// email, soon) and its auto-confirm (the confirmation goes by itself).
+func TestBalanceDueIsCollectedWithTheShopsSettings(t *testing.T) {
+	s := newCollectStackWith(t, workflows.Settings{Reminders: workflows.PaymentReminders{Email: 2 * time.Second}, AutoConfirm: true})
+	ctx := context.Background()
+	agent := "marie@boutique.fr"
+	o := insertOrderOf(t, s.store, "C-2026-000962", order.PayCheque, "CHQ 100",
+		order.Line{SKU: "MUG-01", Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2, VATRate: 2000, Physical: true},
+		order.Line{SKU: "TSH-M", Name: "T-shirt Lyon M", UnitPrice: 2500, Quantity: 1, VATRate: 2000, Physical: true})
+	require.Equal(t, int64(5000), o.Totals.Total)
+	run, err := s.collector.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: o.Number, RequestID: "m1", Agent: agent, Channel: order.ContactPhone,
+		Change: order.ContentChange{Add: []order.NewLine{{SKU: "CAP-01", Name: "Casquette Fourvière", UnitPrice: 2000, Quantity: 1, VATRate: 2000, Physical: true}}, RecalcShipping: true},
+	})
+	require.NoError(t, err)
+	var modified workflows.ModifyContentResult
+	require.NoError(t, s.collector.Result(ctx, run.WorkflowID, &modified))
+	require.Equal(t, activities.OutcomeBalanceDue, modified.Outcome)
+	require.Equal(t, int64(2000), modified.Settlement.BalanceDue)
+
+	st := waitCollecting(t, s, o.Number)
+	require.True(t, st.BalanceDue)
+	require.Len(t, st.Schedule, 1, "only the shop's reminder email: %+v", st.Schedule)
+	require.Equal(t, "email", st.Schedule[0].Kind)
+	require.Eventually(t, func() bool { return len(paymentEmails(t, s.store, o, mail.TemplatePaymentReminder)) == 1 },
+		20*time.Second, 100*time.Millisecond, "the reminder email after the shop's delay")
+	require.Contains(t, paymentEmails(t, s.store, o, mail.TemplatePaymentReminder)[0].BodyText, "20,00")
+
+	ack, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayCheque, Amount: 2000, Reference: "CHQ 101"})
+	require.NoError(t, err)
+	require.Zero(t, ack.Balance)
+	var res workflows.CollectPaymentResult
+	require.NoError(t, s.collector.Result(ctx, run.WorkflowID+"/settle/collect", &res), "auto-confirm: no button to press")
+	require.Equal(t, workflows.CollectPaid, res.Outcome)
+	require.NotZero(t, res.ConfirmationEmailID)
+	require.Len(t, paymentEmails(t, s.store, o, mail.TemplatePaymentConfirmation), 1)
 }

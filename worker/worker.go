@@ -24,6 +24,10 @@ type Deps struct {
 	// Shop is the shop's identity and settings for invoices, payment
 	// links and merchant notifications (collect-payment).
 	Shop activities.Shop
+	// Temporal is the client the activities that reach other procedures
+	// use (telling a running collection that its order changed); New sets
+	// it to the worker's own client when it is nil.
+	Temporal client.Client
 }
 
 // Options tunes a worker; the zero value is what production wants.
@@ -46,6 +50,9 @@ func New(c client.Client, d Deps, opts ...Options) sdkworker.Worker {
 		MaxConcurrentWorkflowTaskPollers: 8,
 		MaxConcurrentActivityTaskPollers: 8,
 	})
+	if d.Temporal == nil {
+		d.Temporal = c
+	}
 	Register(w, d)
 	return w
 }
@@ -58,7 +65,7 @@ func Register(w sdkworker.Registry, d Deps) {
 	w.RegisterActivity(&activities.Orders{Store: d.Store})
 	w.RegisterActivity(&activities.Money{Store: d.Store, Gateways: d.Payments})
 	w.RegisterActivity(&activities.Emails{Store: d.Store, Sender: d.Sender})
-	w.RegisterActivity(&activities.Collect{Store: d.Store, Sender: d.Sender, Shop: d.Shop})
+	w.RegisterActivity(&activities.Collect{Store: d.Store, Sender: d.Sender, Shop: d.Shop, Temporal: d.Temporal})
 	w.RegisterActivity(&activities.Reconcile{Store: d.Store, Gateways: d.Payments})
 }
 

@@ -83,6 +83,9 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, cancelled.Currency))
+	if tellCollectionVersion(ctx) {
+		p.tellCollection(ctx, settled, 0)
+	}
 
 	// 3. Tell the customer.
 	if !in.Request.Notify || settled.Outcome == activities.OutcomeRefundRejected {

@@ -93,6 +93,9 @@ type PaymentRecord struct {
 	ReceivedAt time.Time           `json:"received_at"`
 	Agent      string              `json:"agent,omitempty"`
 	Source     string              `json:"source"` // PaymentFromAgent or PaymentFromProvider
+	// ConfirmOverpayment: the agent confirms an amount above what is due;
+	// without it such a payment is refused.
+	ConfirmOverpayment bool `json:"confirm_overpayment,omitempty"`
 }
 
 // Who reported a payment.
@@ -189,6 +192,8 @@ type collect struct {
 	creditNote string
 	billing    order.Address
 	delivery   order.Address
+	total      int64 // the order's total, as last read
+	rereading  bool  // what is due is being read again (order changed): no payment is recorded meanwhile
 }
 
 // CollectPayment runs the procedure; see the top of this file.
@@ -226,7 +231,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 		return res, err
 	}
 	p.c.Due, p.c.Balance, p.c.Currency, p.method = begun.Due, begun.Due, begun.Currency, begun.Method
-	p.billing, p.delivery = begun.Billing, begun.Delivery
+	p.billing, p.delivery, p.total = begun.Billing, begun.Delivery, begun.Total
 	p.started = true
 	p.state.end(step, StepDone, text(DetailAmountDue, moneyArg("amount", begun.Due, p.c.Currency)))
 
@@ -256,6 +261,12 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	outcome, err := p.waitForPayment(ctx)
 	if err != nil {
 		p.fail(ctx, step, err)
+		return p.result(), err
+	}
+	if outcome == CollectPaid && !p.paidOff() {
+		// The order changed and owes nothing more: nothing to complete.
+		err := p.closeNothingDue(ctx, step)
+		_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 		return p.result(), err
 	}
 	if outcome != CollectPaid {
@@ -289,7 +300,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 		}).Get(ctx, nil); err != nil {
 			return p.result(), err
 		}
-		if err := p.refundOverpayment(ctx, last.Means); err != nil {
+		if err := p.refundOverpayment(ctx, last); err != nil {
 			return p.result(), err
 		}
 	}
@@ -344,6 +355,9 @@ func (p *collect) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: refusing(p.validateAnswer)}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandler(ctx, UpdateOrderChanged, p.onOrderChanged); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSendInvoice, p.onSendInvoice,
 		workflow.UpdateHandlerOptions{Validator: refusing(p.validateSendInvoice)}); err != nil {
 		return err
@@ -372,7 +386,7 @@ func (p *collect) waitForPayment(ctx workflow.Context) (string, error) {
 	}
 	p.c.Waiting = true
 	defer func() { p.c.Waiting, p.c.Next = false, nil }()
-	done := func() bool { return (p.c.Balance <= 0 && p.inflight == 0) || p.cancel != "" }
+	done := func() bool { return (p.c.Balance <= 0 && p.inflight == 0 && !p.rereading) || p.cancel != "" }
 	for i := range p.c.Schedule {
 		s := &p.c.Schedule[i]
 		p.c.Next = s
@@ -405,7 +419,7 @@ func (p *collect) waitForPayment(ctx workflow.Context) (string, error) {
 	if err := workflow.Await(ctx, done); err != nil {
 		return "", err
 	}
-	if p.c.Balance <= 0 && p.inflight == 0 {
+	if p.c.Balance <= 0 && p.inflight == 0 && !p.rereading {
 		return CollectPaid, nil
 	}
 	if p.in.BalanceDue > 0 {
@@ -450,6 +464,10 @@ func (p *collect) validatePayment(ctx workflow.Context, r PaymentRecord) error {
 	if means == order.PayBankTransfer && r.Reference == "" {
 		return order.Fieldf("reference", "a bank transfer needs its reference")
 	}
+	if r.Source == PaymentFromAgent && r.Amount > p.c.Balance && !r.ConfirmOverpayment {
+		return order.Fieldf("amount", "%s is %s more than the %s due: confirm the overpayment",
+			p.money(r.Amount), p.money(r.Amount-p.c.Balance), p.money(p.c.Balance))
+	}
 	return nil
 }
 
@@ -463,6 +481,12 @@ func (p *collect) onPayment(ctx workflow.Context, r PaymentRecord) (PaymentAck, 
 	p.seen[r.ID] = PaymentAck{} // a repeat while this one is recorded answers zero, not twice
 	p.inflight++
 	defer func() { p.inflight-- }()
+	// What is due is being read again (the order changed): this payment
+	// counts against what the order owes once it is read.
+	if err := workflow.Await(ctx, func() bool { return !p.rereading }); err != nil {
+		delete(p.seen, r.ID)
+		return PaymentAck{}, err
+	}
 	var collect *activities.Collect
 	ctx = workflow.WithActivityOptions(ctx, dbActivity)
 	actor := p.actor
@@ -773,7 +797,7 @@ func (p *collect) result() CollectPaymentResult {
 		Outcome: outcome, Due: p.c.Due, Received: p.c.Received, Overpaid: p.c.Overpaid,
 		Invoice: p.c.Invoice, CreditNote: p.creditNote, Payments: p.c.Payments,
 	}
-	if outcome != CollectPaid {
+	if outcome != CollectPaid && outcome != CollectNothingDue {
 		res.RefundDue = p.c.Received
 	}
 	if p.answer != nil {
@@ -846,8 +870,15 @@ func NotifyNewOrder(ctx workflow.Context, in NotifyNewOrderInput) error {
 
 // refundOverpayment offers the overpayment's refund: settle-difference
 // runs on its own (the customer's confirmation need not wait for it), through
-// the provider when the means has one, else by an agent's hand.
-func (p *collect) refundOverpayment(ctx workflow.Context, means order.PaymentMethod) error {
+// the provider when the means has one, else by an agent's hand. The refund
+// is asked by the agent who recorded the overpaying payment (the one who
+// started the collection when the provider reported it), so an approval
+// above the limit comes from someone else.
+func (p *collect) refundOverpayment(ctx workflow.Context, last PaymentRecord) error {
+	requester := last.Agent
+	if requester == "" {
+		requester = p.in.Agent
+	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        p.actor.WorkflowID + "/overpayment",
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
@@ -856,7 +887,7 @@ func (p *collect) refundOverpayment(ctx workflow.Context, means order.PaymentMet
 		),
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcSettleDifference, SettleInput{
-		OrderNumber: p.in.OrderNumber, Agent: p.in.Agent, Method: means, Currency: p.c.Currency,
+		OrderNumber: p.in.OrderNumber, Agent: requester, Method: last.Means, Currency: p.c.Currency,
 		Billing: p.billing, Delivery: p.delivery, Refund: p.c.Overpaid, Settings: p.in.Settings,
 	})
 	err := child.GetChildWorkflowExecution().Get(ctx, nil)

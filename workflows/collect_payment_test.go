@@ -225,7 +225,9 @@ func TestCollectAtTheTerminal(t *testing.T) {
 }
 
 // A partial payment leaves the balance awaited; a larger second one is
-// recorded and its overpayment offered for refund.
+// refused until the agent confirms the overpayment, then recorded and its
+// overpayment offered for refund, asked by the agent who recorded it (not
+// the one who started the collection).
 func TestCollectPartialThenOverpayment(t *testing.T) {
 	env := newCollectEnv(t)
 	expectBegin(env, 4180, order.PayBankTransfer)
@@ -233,15 +235,16 @@ func TestCollectPartialThenOverpayment(t *testing.T) {
 	var between workflows.CollectionState
 	first := pay(env, time.Hour, workflows.PaymentRecord{ID: "v1", Means: order.PayBankTransfer, Reference: "VIR-1", Amount: 2000, Agent: agent, Source: workflows.PaymentFromAgent})
 	env.RegisterDelayedCallback(func() { between = collection(t, env) }, 2*time.Hour)
-	second := pay(env, 3*time.Hour, workflows.PaymentRecord{ID: "v2", Means: order.PayBankTransfer, Reference: "VIR-2", Amount: 3000, Agent: agent, Source: workflows.PaymentFromAgent})
+	unconfirmed := pay(env, 3*time.Hour, workflows.PaymentRecord{ID: "v2", Means: order.PayBankTransfer, Reference: "VIR-2", Amount: 3000, Agent: agent, Source: workflows.PaymentFromAgent})
+	second := pay(env, 4*time.Hour, workflows.PaymentRecord{ID: "v3", Means: order.PayBankTransfer, Reference: "VIR-2", Amount: 3000, Agent: agent, Source: workflows.PaymentFromAgent, ConfirmOverpayment: true})
 	expectPayment(env, "v1", order.PayBankTransfer, 2000, 2180)
-	expectPayment(env, "v2", order.PayBankTransfer, 3000, 0)
+	expectPayment(env, "v3", order.PayBankTransfer, 3000, 0)
 	expectComplete(env, order.PayBankTransfer, false)
 	env.OnActivity(orders.RecordEvent, mock.Anything, mock.MatchedBy(func(in activities.NoteInput) bool {
 		return in.Kind == "overpayment" && strings.Contains(in.Message, "8,20")
 	})).Return(nil).Once()
 	env.OnWorkflow(workflows.ProcSettleDifference, mock.Anything, mock.MatchedBy(func(in workflows.SettleInput) bool {
-		return in.Refund == 820 && in.Method == order.PayBankTransfer
+		return in.Refund == 820 && in.Method == order.PayBankTransfer && in.Agent == agent
 	})).Return(workflows.SettleResult{}, nil).Once()
 	expectConfirmation(env, 5000)
 	in := collectInput(activities.CollectManual)
@@ -251,6 +254,7 @@ func TestCollectPartialThenOverpayment(t *testing.T) {
 
 	require.NoError(t, env.GetWorkflowError())
 	require.Equal(t, workflows.PaymentAck{Received: 2000, Balance: 2180}, first.result)
+	require.ErrorContains(t, unconfirmed.err, "amount: 30,00\u00a0€ is 8,20\u00a0€ more than the 21,80\u00a0€ due: confirm the overpayment")
 	require.Equal(t, workflows.PaymentAck{Received: 5000, Overpaid: 820}, second.result)
 	require.Equal(t, int64(2180), between.Balance)
 	require.True(t, between.Waiting)
@@ -426,4 +430,111 @@ func TestNotifyNewOrder(t *testing.T) {
 	env.OnActivity(collect.SendDocumentEmail, mock.Anything, activities.EmailRef{ID: 5}).Return(nil).Once()
 	env.ExecuteWorkflow(workflows.NotifyNewOrder, workflows.NotifyNewOrderInput{OrderNumber: "C-2026-000202"})
 	require.NoError(t, env.GetWorkflowError())
+}
+
+// Modify content removes items of a cheque order whose collection waits:
+// the customer has not sent the cheque yet, so the collection re-reads
+// what the order owes (51,90 € in place of 70,00 €) and waits for that; its
+// reminders keep their schedule, and the 51,90 € cheque pays the order.
+func TestCollectOrderChangedWaitsForTheNewBalance(t *testing.T) {
+	env := newCollectEnv(t)
+	expectBegin(env, 7000, order.PayCheque)
+	agent := "luc@boutique.fr"
+	var before, after workflows.CollectionState
+	env.RegisterDelayedCallback(func() { before = collection(t, env) }, 30*time.Minute)
+	changed := update(env, time.Hour, workflows.UpdateOrderChanged, "order-changed/modify-content/C-2026-000202/m1",
+		activities.OrderChanged{By: "modify-content/C-2026-000202/m1", Agent: agent})
+	env.RegisterDelayedCallback(func() { after = collection(t, env) }, 90*time.Minute)
+	env.OnActivity(collect.RereadDue, mock.Anything, mock.MatchedBy(func(in activities.RereadDueInput) bool {
+		return in.Key == wfID+"/order-changed/modify-content/C-2026-000202/m1" && in.By == "modify-content/C-2026-000202/m1"
+	})).Return(activities.RereadDueOutput{Total: 5190, Balance: 5190, Currency: "EUR"}, nil).Once()
+	overpaying := pay(env, 2*time.Hour, workflows.PaymentRecord{ID: "p0", Means: order.PayCheque, Amount: 7000, Agent: agent, Source: workflows.PaymentFromAgent})
+	paid := pay(env, 3*time.Hour, workflows.PaymentRecord{ID: "p1", Means: order.PayCheque, Amount: 5190, Agent: agent, Source: workflows.PaymentFromAgent})
+	expectPayment(env, "p1", order.PayCheque, 5190, 0)
+	expectComplete(env, order.PayCheque, false)
+	expectConfirmation(env, 5190)
+	in := collectInput(activities.CollectManual)
+	in.AutoConfirm = true
+
+	env.ExecuteWorkflow(workflows.CollectPayment, in)
+
+	require.NoError(t, env.GetWorkflowError())
+	require.NoError(t, changed.err)
+	require.Equal(t, workflows.PaymentAck{Balance: 5190}, changed.result)
+	require.Equal(t, int64(7000), before.Balance)
+	require.Equal(t, int64(5190), after.Balance)
+	require.Equal(t, int64(5190), after.Due)
+	require.Equal(t, before.Schedule, after.Schedule, "the reminders keep their schedule")
+	require.ErrorContains(t, overpaying.err, "amount: 70,00\u00a0€ is 18,10\u00a0€ more than the 51,90\u00a0€ due")
+	require.Equal(t, workflows.PaymentAck{Received: 5190}, paid.result)
+	var res workflows.CollectPaymentResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, workflows.CollectPaid, res.Outcome)
+	require.Equal(t, int64(5190), res.Due)
+	require.Zero(t, res.Overpaid)
+}
+
+// Cancel/refund cancels all of an order whose collection waits: nothing is
+// left to pay and nothing was received. The collection ends without a
+// payment: its task would be moot, the order is not marked paid, no
+// customer email goes, and nothing is due back.
+func TestCollectOrderChangedToNothingDueEnds(t *testing.T) {
+	env := newCollectEnv(t)
+	expectBegin(env, 4180, order.PayCheque)
+	changed := update(env, time.Hour, workflows.UpdateOrderChanged, "order-changed/x", activities.OrderChanged{By: "cancel-refund/C-2026-000202/c1"})
+	env.OnActivity(collect.RereadDue, mock.Anything, mock.Anything).Return(activities.RereadDueOutput{Total: 0, Balance: 0, Currency: "EUR"}, nil).Once()
+	env.OnActivity(collect.CancelUnpaid, mock.Anything, mock.MatchedBy(func(in activities.CancelUnpaidInput) bool {
+		return in.NothingDue && !in.BalanceDue && in.Key == wfID+"/nothing-due"
+	})).Return(activities.CancelUnpaidOutput{}, nil).Once()
+
+	env.ExecuteWorkflow(workflows.CollectPayment, collectInput(activities.CollectManual))
+
+	require.NoError(t, env.GetWorkflowError())
+	require.NoError(t, changed.err)
+	var res workflows.CollectPaymentResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, workflows.CollectNothingDue, res.Outcome)
+	require.Zero(t, res.RefundDue)
+}
+
+// Modify content tells the order's running collection of the new total
+// once it settled the difference, except when the customer's cheque of the
+// old total is in the post (the collection waits for that cheque) or when
+// the settlement asks the difference through a collection of its own.
+func TestModifyContentTellsTheRunningCollection(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		paid    int64
+		method  order.PaymentMethod
+		outcome string
+		tells   bool
+	}{
+		{"cheque not sent: a cheque of the new total", 0, order.PayCheque, activities.OutcomeChequeReplaced, true},
+		{"cheque in the post: its difference goes back", 0, order.PayCheque, activities.OutcomeChequeRefund, false},
+		{"unpaid transfer: nothing to settle", 0, order.PayBankTransfer, activities.OutcomeNone, true},
+		{"paid by card: refunded", 3190, order.PayCard, activities.OutcomeRefunded, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			env := newEnv(t)
+			env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
+			env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.Anything).Return(changed(c.paid, c.method), nil).Once()
+			env.OnWorkflow(workflows.ProcSettleDifference, mock.Anything, mock.Anything).Return(workflows.SettleResult{Outcome: c.outcome}, nil).Maybe()
+			told := 0
+			env.OnActivity(collect.TellCollection, mock.Anything, mock.MatchedBy(func(in activities.TellCollectionInput) bool {
+				return in.OrderNumber == "C-2026-000101" && in.Actor.WorkflowID == wfID
+			})).Run(func(mock.Arguments) { told++ }).Return([]string{"collect-payment/C-2026-000101/r1"}, nil).Maybe()
+			env.OnActivity(orders.ReleaseHold, mock.Anything, mock.Anything).Return(nil).Once()
+			in := input()
+			in.SkipEmail = true
+
+			env.ExecuteWorkflow(workflows.ModifyContent, in)
+
+			require.NoError(t, env.GetWorkflowError())
+			want := 0
+			if c.tells {
+				want = 1
+			}
+			require.Equal(t, want, told)
+		})
+	}
 }

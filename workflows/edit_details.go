@@ -99,6 +99,9 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 		}
 		res.Settlement, res.Outcome = settled, settled.Outcome
 		p.state.end(step, StepDone, outcomeText(settled, edited.Currency))
+		if tellCollectionVersion(ctx) {
+			p.tellCollection(ctx, settled, detailsChequeDifference(edited))
+		}
 	} else {
 		res.Outcome = activities.OutcomeNone
 	}

@@ -112,6 +112,9 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, changed.Currency))
+	if tellCollectionVersion(ctx) {
+		p.tellCollection(ctx, settled, chequeDifference(changed))
+	}
 
 	// 4. Tell the customer.
 	if in.SkipEmail || settled.Outcome == activities.OutcomeRefundRejected {

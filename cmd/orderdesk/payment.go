@@ -120,7 +120,7 @@ func cmdPayment(ctx context.Context, cfg config, log *slog.Logger, args []string
 	if len(args) == 0 || sub[args[0]] == nil {
 		fmt.Println(`Usage: orderdesk payment <start|record|confirm|invoice|pdf|status> [flags]
   start    --order N --mode manual|link|terminal [--send-invoice] [--balance 6,90 --reason TEXT] --agent EMAIL
-  record   --order N --amount 31,90 [--means cheque|money_order|bank_transfer] [--reference REF] [--date 2026-03-14] --agent EMAIL
+  record   --order N --amount 31,90 [--means cheque|money_order|bank_transfer] [--reference REF] [--date 2026-03-14] [--confirm-overpayment] --agent EMAIL
   confirm  --order N --agent EMAIL        send the payment confirmation (seed 002 step 7)
   invoice  --order N --agent EMAIL [--create]   email the invoice (or only create it)
   pdf      --number F-2026-000001 --out FILE    write an invoice or credit note PDF
@@ -176,13 +176,14 @@ func cmdPaymentStart(ctx context.Context, cfg config, log *slog.Logger, args []s
 }
 
 func cmdPaymentRecord(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
-	fs := newFlags("payment record", "payment record --order NUMBER --amount 31,90 [--means cheque|money_order|bank_transfer] [--reference REF] [--date YYYY-MM-DD] --agent EMAIL")
+	fs := newFlags("payment record", "payment record --order NUMBER --amount 31,90 [--means cheque|money_order|bank_transfer] [--reference REF] [--date YYYY-MM-DD] [--confirm-overpayment] --agent EMAIL")
 	number := fs.String("order", "", "order number")
 	amount := fs.String("amount", "", "amount received, e.g. 31,90")
 	means := fs.String("means", "", "cheque, money_order or bank_transfer (none at the terminal)")
 	ref := fs.String("reference", "", "cheque number, transfer reference (required for a transfer)")
 	date := fs.String("date", "", "date received, YYYY-MM-DD (default today)")
 	agent := fs.String("agent", "", "the agent recording it")
+	overpaid := fs.Bool("confirm-overpayment", false, "record an amount above what is due (the excess is offered for refund)")
 	rid := requestIDFlag(fs)
 	if ok, err := parse(fs, args); !ok {
 		return err
@@ -204,7 +205,7 @@ func cmdPaymentRecord(ctx context.Context, cfg config, log *slog.Logger, args []
 	defer s.Close()
 	ack, err := c.RecordPayment(ctx, starter.RecordPaymentRequest{
 		OrderNumber: *number, RequestID: rid.Value(), Agent: *agent, Means: order.PaymentMethod(*means),
-		Amount: cents, Reference: *ref, ReceivedAt: received,
+		Amount: cents, Reference: *ref, ReceivedAt: received, ConfirmOverpayment: *overpaid,
 	})
 	if err != nil {
 		return err

@@ -36,8 +36,9 @@ const (
 	// MismatchNoRow: the provider holds a transfer under a key of ours
 	// that no refund row has: money left that orderdesk does not know of.
 	MismatchNoRow = "no_row"
-	// MismatchNotAtProvider: a row says succeeded with the provider's
-	// reference, and the provider holds no such transfer.
+	// MismatchNotAtProvider: a row counts the money as given back
+	// (succeeded with the provider's reference, or unknown: sent, its answer
+	// lost), and the provider holds no such transfer.
 	MismatchNotAtProvider = "not_at_provider"
 	// MismatchAmount: both hold it, for different amounts (or currencies).
 	MismatchAmount = "amount"
@@ -45,11 +46,12 @@ const (
 	// took the transfer (succeeded, or pending and about to): the customer
 	// was paid back, and must not be paid twice.
 	MismatchRowFailed = "row_failed"
-	// MismatchRowPending: the row still waits (pending, or a refund by hand
-	// to do) past the grace period, the provider settled it.
+	// MismatchRowPending: the row still waits (pending, a refund by hand
+	// to do, or unknown) past the grace period, the provider settled it.
 	MismatchRowPending = "row_pending"
-	// MismatchProviderFailed: the row says succeeded, the provider says the
-	// transfer failed: the customer was not paid back.
+	// MismatchProviderFailed: the row counts the money as given back
+	// (succeeded, or unknown), the provider says the transfer failed: the
+	// customer was not paid back.
 	MismatchProviderFailed = "provider_failed"
 )
 
@@ -193,33 +195,67 @@ func (a *Reconcile) reconcileGateway(ctx context.Context, in ReconcileInput, reg
 			check.Outside = append(check.Outside, t.ProviderRef)
 		}
 	}
-	// Rows of the period the list did not name: the provider is asked
-	// about each by its reference (a transfer of an earlier period, or one
-	// an agent made by hand and recorded). A row without a reference was
-	// refunded by hand without one: there is nothing to ask.
+	// Rows of the period the list did not name. A refund sent whose answer
+	// was lost (unknown) is asked about by its key: the provider may have
+	// taken it before the period, or never received it. Any other row with
+	// the provider's reference is asked about by it (a transfer of an
+	// earlier period, or one an agent made by hand and recorded). A row
+	// without a reference was refunded by hand without one, or never sent:
+	// there is nothing to ask.
 	for i, r := range rows {
-		if seen[i] || !methods[r.Method] || r.ProviderRef == "" {
+		if seen[i] || !methods[r.Method] || r.ProviderRef == "" && r.Status != store.RefundUnknown {
 			continue
 		}
 		count(rowKind(r.Method))
-		res, err := g.Status(ctx, r.ProviderRef)
+		var err error
+		if r.Status == store.RefundUnknown {
+			err = c.byKey(ctx, g, rows[i])
+		} else {
+			err = c.byRef(ctx, g, rows[i])
+		}
 		if skipped, failed, ok := skip(err); ok {
 			check.Skipped, check.Failed = skipped, failed
 			return check, nil, nil
 		}
-		switch {
-		case errors.Is(err, payments.ErrInvalid):
-			if r.Status == store.RefundSucceeded {
-				c.add(MismatchNotAtProvider, &rows[i], nil)
-			}
-		case err != nil:
+		if err != nil {
 			return check, nil, fmt.Errorf("%s: %w", g.Name(), err)
-		default:
-			// Status gives no amount: only the statuses are compared.
-			c.compare(r, &payments.Transfer{Result: payments.Result{ProviderRef: res.ProviderRef, Status: res.Status, Kind: rowKind(r.Method)}})
 		}
 	}
 	return check, c.found, nil
+}
+
+// byKey judges a row by what the provider holds under its key.
+func (c *comparer) byKey(ctx context.Context, g payments.Gateway, r store.RefundOnOrder) error {
+	res, err := g.Find(ctx, r.IdempotencyKey)
+	switch {
+	case errors.Is(err, payments.ErrNotFound):
+		c.add(MismatchNotAtProvider, &r, nil)
+	case errors.Is(err, payments.ErrUnsupported):
+		// The provider cannot say: nothing to judge.
+	case err != nil:
+		return err
+	default:
+		c.compare(r, &payments.Transfer{Result: res, IdempotencyKey: r.IdempotencyKey})
+	}
+	return nil
+}
+
+// byRef judges a row by what the provider holds under its reference; an
+// unknown reference is a refund the provider does not hold.
+func (c *comparer) byRef(ctx context.Context, g payments.Gateway, r store.RefundOnOrder) error {
+	res, err := g.Status(ctx, r.ProviderRef)
+	switch {
+	case errors.Is(err, payments.ErrInvalid):
+		if r.Status == store.RefundSucceeded {
+			c.add(MismatchNotAtProvider, &r, nil)
+		}
+	case err != nil:
+		return err
+	default:
+		// Status gives no amount: only the statuses are compared.
+		c.compare(r, &payments.Transfer{Result: payments.Result{ProviderRef: res.ProviderRef, Status: res.Status, Kind: rowKind(r.Method)}})
+	}
+	return nil
 }
 
 // skip says whether a provider's error ends its check without failing the
@@ -247,19 +283,16 @@ type comparer struct {
 // transfer with no amount (read by Status) is judged on its status only.
 func (c *comparer) compare(r store.RefundOnOrder, t *payments.Transfer) {
 	kind := ""
-	switch r.Status {
-	case store.RefundSucceeded:
-		if t.Status == payments.StatusFailed {
-			kind = MismatchProviderFailed
-		}
-	case store.RefundFailed, store.RefundImpossible:
-		if t.Status == payments.StatusSucceeded || t.Status == payments.StatusPending {
-			kind = MismatchRowFailed
-		}
-	case store.RefundPending, store.RefundManualPending:
-		if t.Status == payments.StatusSucceeded && c.now.Sub(r.UpdatedAt) >= c.grace {
-			kind = MismatchRowPending
-		}
+	given := r.Status == store.RefundSucceeded || r.Status == store.RefundUnknown // the money counts as given back
+	waiting := r.Status == store.RefundPending || r.Status == store.RefundManualPending || r.Status == store.RefundUnknown
+	switch {
+	case given && t.Status == payments.StatusFailed:
+		kind = MismatchProviderFailed
+	case (r.Status == store.RefundFailed || r.Status == store.RefundImpossible) &&
+		(t.Status == payments.StatusSucceeded || t.Status == payments.StatusPending):
+		kind = MismatchRowFailed
+	case waiting && t.Status == payments.StatusSucceeded && c.now.Sub(r.UpdatedAt) >= c.grace:
+		kind = MismatchRowPending
 	}
 	if kind == "" && t.Amount != 0 && (t.Amount != r.Amount || !strings.EqualFold(t.Currency, r.Currency)) {
 		kind = MismatchAmount
@@ -388,6 +421,8 @@ func question(m Mismatch) string {
 	}
 	var theirs string
 	switch {
+	case m.Kind == MismatchNotAtProvider && m.ProviderRef == "":
+		theirs = fmt.Sprintf("rien chez %s (aucun %s sous cette clé)", m.Gateway, noun)
 	case m.Kind == MismatchNotAtProvider:
 		theirs = fmt.Sprintf("rien chez %s (aucun %s de référence %s)", m.Gateway, noun, m.ProviderRef)
 	case m.Theirs == 0:
@@ -400,7 +435,7 @@ func question(m Mismatch) string {
 	case MismatchNoRow:
 		why = "Le prestataire a envoyé de l'argent qu'orderdesk n'a pas enregistré : vérifier à qui et pourquoi."
 	case MismatchNotAtProvider:
-		why = fmt.Sprintf("orderdesk compte ce %s comme fait, le prestataire ne l'a pas : le client n'a peut-être pas été remboursé.", noun)
+		why = fmt.Sprintf("orderdesk compte ce %s comme rendu au client, le prestataire ne l'a pas : le client n'a peut-être pas été remboursé.", noun)
 	case MismatchAmount:
 		why = "Les montants diffèrent : vérifier lequel est juste."
 	case MismatchRowFailed:
@@ -408,7 +443,7 @@ func question(m Mismatch) string {
 	case MismatchRowPending:
 		why = fmt.Sprintf("orderdesk attend encore ce %s, le prestataire l'a effectué : ne pas le refaire à la main.", noun)
 	case MismatchProviderFailed:
-		why = fmt.Sprintf("orderdesk compte ce %s comme fait, le prestataire l'a vu échouer : le client n'a pas été remboursé.", noun)
+		why = fmt.Sprintf("orderdesk compte ce %s comme rendu au client, le prestataire l'a vu échouer : le client n'a pas été remboursé.", noun)
 	}
 	return fmt.Sprintf("Écart avec %s sur la commande %s, %s « %s » : %s, %s. %s", m.Gateway, number, noun, m.Key, ours, theirs, why)
 }
@@ -419,6 +454,7 @@ var rowStatusFrench = map[string]string{
 	store.RefundManualPending: "à faire à la main",
 	store.RefundImpossible:    "impossible",
 	store.RefundFailed:        "échoué",
+	store.RefundUnknown:       "envoyé, résultat inconnu, compté comme rendu",
 }
 
 var providerStatusFrench = map[string]string{

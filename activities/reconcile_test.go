@@ -91,7 +91,7 @@ func TestReconcileOpensOneTaskPerMismatchOnce(t *testing.T) {
 	f := newReconcileFixture(t)
 	ctx := context.Background()
 	ord := map[string]order.Order{}
-	for _, n := range []string{"A", "B", "C", "D", "E", "F", "G"} {
+	for _, n := range []string{"A", "B", "C", "D", "E", "F", "G", "H", "I"} {
 		ord[n] = cardOrderNumbered(t, f.st, "C-2026-0009"+fmt.Sprint(10+len(ord)))
 	}
 	key := func(n string) string { return "cancel-refund/" + ord[n].Number + "/r1/refund" }
@@ -118,6 +118,13 @@ func TestReconcileOpensOneTaskPerMismatchOnce(t *testing.T) {
 	// G: refunded by hand without a reference, and a cheque: nothing to ask.
 	f.row(ord["G"], key("G"), "card", store.RefundSucceeded, "", 500)
 	f.row(ord["G"], "cancel-refund/"+ord["G"].Number+"/r2/refund", "cheque", store.RefundSucceeded, "chèque 1234", 300)
+	// H: sent, its answer lost (unknown, counted as given back), and the
+	// provider never received it.
+	f.row(ord["H"], key("H"), "card", store.RefundUnknown, "", 900)
+	// I: sent, its answer lost, and the provider refunded it (left alone
+	// within the grace period).
+	f.refund(ord["I"], key("I"), 350)
+	f.row(ord["I"], key("I"), "card", store.RefundUnknown, "", 350)
 	// A key that names no order: reported, no task to attach it to.
 	_, err = f.gw.Refund(ctx, payments.RefundRequest{Amount: 100, Currency: "EUR", PaymentRef: "ch_x", IdempotencyKey: "manual/unknown"})
 	require.NoError(t, err)
@@ -133,12 +140,12 @@ func TestReconcileOpensOneTaskPerMismatchOnce(t *testing.T) {
 	require.Equal(t, "sandbox", first.Gateways[0].Gateway)
 	require.Equal(t, []string{"card", "bank_transfer"}, first.Gateways[0].Methods)
 	require.Equal(t, 1, first.Gateways[0].Payouts)
-	require.Equal(t, 7, first.Gateways[0].Refunds, "A B C D E F and the unknown key")
+	require.Equal(t, 9, first.Gateways[0].Refunds, "A to F, H, I and the unknown key")
 	kinds := map[string]activities.Mismatch{}
 	for _, m := range first.Mismatches {
 		kinds[m.Kind+" "+m.OrderNumber] = m
 	}
-	require.Len(t, first.Mismatches, 5, "%+v", first.Mismatches)
+	require.Len(t, first.Mismatches, 6, "%+v", first.Mismatches)
 	for name, c := range map[string]struct {
 		kind           string
 		ours, theirs   int64
@@ -149,6 +156,7 @@ func TestReconcileOpensOneTaskPerMismatchOnce(t *testing.T) {
 		"B": {activities.MismatchNoRow, 0, 800, "qu'orderdesk n'a pas enregistré", ord["B"].Number},
 		"C": {activities.MismatchNotAtProvider, 2000, 0, "le prestataire ne l'a pas", ord["C"].Number},
 		"D": {activities.MismatchRowFailed, 700, 700, "ne pas le rembourser une seconde fois", ord["D"].Number},
+		"H": {activities.MismatchNotAtProvider, 900, 0, "aucun remboursement sous cette clé", ord["H"].Number},
 	} {
 		m, ok := kinds[c.kind+" "+ord[name].Number]
 		require.True(t, ok, "order %s: no %s mismatch in %+v", name, c.kind, first.Mismatches)
@@ -183,18 +191,18 @@ func TestReconcileOpensOneTaskPerMismatchOnce(t *testing.T) {
 
 	tasksBefore, err := f.st.ListOpenTasks(ctx)
 	require.NoError(t, err)
-	require.Len(t, tasksBefore, 4)
+	require.Len(t, tasksBefore, 5)
 
 	// A second run (the next day's, or a retry) opens nothing new.
 	second := f.run(env, a, time.Hour)
-	require.Len(t, second.Mismatches, 5)
+	require.Len(t, second.Mismatches, 6)
 	for i, m := range second.Mismatches {
 		require.False(t, m.NewTask, "%+v", m)
 		require.Equal(t, first.Mismatches[i].TaskID, m.TaskID)
 	}
 	tasksAfter, err := f.st.ListOpenTasks(ctx)
 	require.NoError(t, err)
-	require.Len(t, tasksAfter, 4)
+	require.Len(t, tasksAfter, 5)
 	for _, n := range []string{"A", "B", "F", "G"} {
 		evs, err := f.st.ListEvents(ctx, ord[n].ID)
 		require.NoError(t, err)
@@ -209,20 +217,23 @@ func TestReconcileOpensOneTaskPerMismatchOnce(t *testing.T) {
 		require.Equal(t, want, lines, "order %s: history lines", n)
 	}
 
-	// Past the grace period, the pending row the provider settled is one.
+	// Past the grace period, the waiting rows the provider settled are:
+	// the pending one and the unknown one.
 	a.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
 	third := f.run(env, a, time.Hour)
-	require.Len(t, third.Mismatches, 6)
-	var late *activities.Mismatch
-	for i := range third.Mismatches {
-		if third.Mismatches[i].OrderNumber == ord["E"].Number {
-			late = &third.Mismatches[i]
+	require.Len(t, third.Mismatches, 8)
+	for _, n := range []string{"E", "I"} {
+		var late *activities.Mismatch
+		for i := range third.Mismatches {
+			if third.Mismatches[i].OrderNumber == ord[n].Number {
+				late = &third.Mismatches[i]
+			}
 		}
+		require.NotNil(t, late, "order %s", n)
+		require.Equal(t, activities.MismatchRowPending, late.Kind)
+		require.True(t, late.NewTask)
+		require.Contains(t, late.Question, "ne pas le refaire à la main")
 	}
-	require.NotNil(t, late)
-	require.Equal(t, activities.MismatchRowPending, late.Kind)
-	require.True(t, late.NewTask)
-	require.Contains(t, late.Question, "ne pas le refaire à la main")
 }
 
 // TestReconcileSkipsWhatCannotBeCheckedAndSaysWhy: a provider that cannot

@@ -92,6 +92,7 @@ var englishTexts = map[string]string{
 	"Enregistrer un paiement reçu": "Record a payment received", "Moyen de paiement": "Payment method",
 	"Paiement au terminal du magasin : pas de moyen de paiement à choisir.": "Payment at the shop's terminal: no payment method to choose.",
 	"Montant reçu": "Amount received", "Référence (n° de chèque, référence du virement)": "Reference (cheque no., transfer reference)",
+	"Trop-perçu confirmé : le montant dépasse le reste dû (l'excédent sera proposé au remboursement)": "Overpayment confirmed: the amount is above what is due (the excess will be offered for refund)",
 	"Date de réception": "Date received", "Marquer la facture payée": "Mark the invoice paid", "Payée": "Paid",
 	"Envoyer la facture par e-mail": "Email the invoice", "Envoyer la confirmation de paiement": "Send the payment confirmation",
 	"Encaisser le paiement": "Collect the payment", "Comment le client paie": "How the customer pays",

@@ -141,7 +141,7 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range []string{"mode", "amount", "means", "reference", "date", "balance", "reason"} {
+	for _, k := range []string{"mode", "amount", "means", "reference", "date", "balance", "reason", "confirm_overpayment"} {
 		if v := r.PostFormValue(k); v != "" {
 			d.Form[k] = v
 		}
@@ -182,6 +182,7 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 		ack, err = c.RecordPayment(ctx, starter.RecordPaymentRequest{
 			OrderNumber: number, RequestID: reqID, Agent: agent, Means: order.PaymentMethod(r.PostFormValue("means")),
 			Amount: amount, Reference: r.PostFormValue("reference"), ReceivedAt: received,
+			ConfirmOverpayment: r.PostFormValue("confirm_overpayment") != "",
 		})
 		money := func(x int64) string { return order.Money{Cents: x, Currency: d.Order.Currency}.Format(lang) }
 		switch {

@@ -160,3 +160,35 @@ func TestPaymentPageAndWebhook(t *testing.T) {
 	body = a.page(base)
 	mustContain(t, body, invoice, "Payée", "Imprimer (PDF)")
 }
+
+// An amount above what is due is refused on the payment page, next to the
+// amount, until the agent ticks the overpayment box; the same form sent
+// again with the box ticked records it.
+func TestOverpaymentIsRecordedOnlyWhenConfirmed(t *testing.T) {
+	a := newPaymentApp(t)
+	o := newAwaitingOrder(t, a.store, "C-2026-000976")
+	base := "/orders/" + o.Number + "/payment"
+	if rec := a.post(base+"/start", url.Values{"mode": {"manual"}, "request_id": {"r1"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("start: %d %s", rec.Code, rec.Body.String())
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) && !strings.Contains(a.page(base), `id="record-form"`) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	form := url.Values{"request_id": {"pay-1"}, "means": {"bank_transfer"}, "amount": {"40,00"}, "reference": {"VIR 12"}}
+	rec := a.post(base+"/record", form)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("overpayment without the box: %d", rec.Code)
+	}
+	mustContain(t, rec.Body.String(), "is 8,10\u00a0€ more than the 31,90\u00a0€ due: confirm the overpayment", `name="confirm_overpayment"`)
+	if ps, _ := a.store.ListPayments(context.Background(), o.ID); len(ps) != 0 {
+		t.Fatalf("a refused overpayment recorded %+v", ps)
+	}
+	form.Set("confirm_overpayment", "1")
+	if rec := a.post(base+"/record", form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("confirmed overpayment: %d %s", rec.Code, rec.Body.String())
+	}
+	if ps, _ := a.store.ListPayments(context.Background(), o.ID); len(ps) != 1 || ps[0].Amount != 4000 {
+		t.Fatalf("payments after the confirmed overpayment: %+v", ps)
+	}
+}

@@ -367,3 +367,26 @@ func (m *Money) ResolveRefund(ctx context.Context, in ResolveInput) (Resolved, e
 	}
 	return Resolved{Status: status, ProviderRef: ref}, nil
 }
+
+// FactInput is a money fact a procedure decided (a replacement cheque
+// expected, a balance due, an overpayment found), for the order's ledger.
+type FactInput struct {
+	OrderNumber string          `json:"order_number"`
+	Actor       Actor           `json:"actor"`
+	Key         string          `json:"key"` // workflow id + fact: one entry whatever the retries
+	Kind        order.EntryKind `json:"kind"`
+	Amount      int64           `json:"amount_cents"`
+	Note        string          `json:"note,omitempty"`
+}
+
+// RecordFact writes a money fact in the order's ledger, once per key.
+func (m *Money) RecordFact(ctx context.Context, in FactInput) error {
+	o, err := m.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return classify(err)
+	}
+	return classify(m.Store.AddLedgerEntry(ctx, store.LedgerEntry{
+		OrderID: o.ID, Kind: in.Kind, Amount: in.Amount, Currency: o.Currency, Key: in.Key,
+		Procedure: in.Actor.WorkflowID, Actor: in.Actor.Agent, Note: in.Note,
+	}))
+}

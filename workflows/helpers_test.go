@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
@@ -53,13 +54,18 @@ var agentsTable = map[string]string{
 	"sophie@boutique.fr": "supervisor", "paul@boutique.fr": "supervisor",
 }
 
-// answer sends an agent's answer after a delay and records a refusal in rejected.
+// answer sends an agent's answer after a delay and records a refusal, by
+// the validator or by the handler, in rejected.
 func answer(env *testsuite.TestWorkflowEnvironment, after time.Duration, a workflows.TaskAnswer, rejected *error) {
 	env.RegisterDelayedCallback(func() {
 		env.UpdateWorkflow(workflows.UpdateAnswerTask, "", &testsuite.TestUpdateCallback{
 			OnAccept:   func() {},
 			OnReject:   func(err error) { *rejected = err },
-			OnComplete: func(any, error) {},
+			OnComplete: func(_ any, err error) { // refused by the handler (the agents table)
+				if err != nil {
+					*rejected = err
+				}
+			},
 		}, a)
 	}, after)
 }
@@ -70,4 +76,11 @@ func expectCreditNote(env *testsuite.TestWorkflowEnvironment, amount int64) {
 	env.OnActivity(collect.IssueCreditNote, mock.Anything, mock.MatchedBy(func(in activities.CreditNoteInput) bool {
 		return in.Amount == amount
 	})).Return(activities.CreditNoteRef{}, nil).Once()
+}
+
+// expectFact expects one money fact in the order's ledger.
+func expectFact(env *testsuite.TestWorkflowEnvironment, kind order.EntryKind, amount int64) {
+	env.OnActivity(money.RecordFact, mock.Anything, mock.MatchedBy(func(in activities.FactInput) bool {
+		return in.Kind == kind && in.Amount == amount
+	})).Return(nil).Once()
 }

@@ -207,6 +207,7 @@ func TestModifyContentFreeShippingLostLeavesABalance(t *testing.T) {
 	env := newEnv(t)
 	out := changed(2500, order.PayCard)
 	out.Settlement = order.Settle(2500, 3190)
+	expectFact(env, order.EntryBalanceDue, 690)
 	env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
 	env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.Anything).Return(out, nil).Once()
 	env.OnActivity(emails.QueueContentEmail, mock.Anything, mock.MatchedBy(func(in activities.ContentEmailInput) bool {

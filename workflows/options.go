@@ -50,7 +50,8 @@ var providerActivity = workflow.ActivityOptions{
 // (who answers a task): a local activity, retried briefly, so an answer is
 // told quickly when the database is away.
 var lookupActivity = workflow.LocalActivityOptions{
-	StartToCloseTimeout: 5 * time.Second,
+	ScheduleToCloseTimeout: 30 * time.Second,
+	StartToCloseTimeout:    5 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:        200 * time.Millisecond,
 		BackoffCoefficient:     2,

@@ -53,6 +53,9 @@ type SettleInput struct {
 	// the new: what to give back if the customer's cheque is already in the
 	// post (not yet recorded as a payment).
 	ChequeDifference int64 `json:"cheque_difference_cents"`
+	// Kind says which settlement this is; empty, it follows from the
+	// amounts (settlements started before kinds were said).
+	Kind order.SettlementKind `json:"kind,omitempty"`
 	Settings
 }
 
@@ -73,10 +76,11 @@ type SettleResult struct {
 type settle struct {
 	in      SettleInput
 	resolve bool // version "refund-resolve": compensation asks the provider
-	actor activities.Actor
-	state State
-	ask   asker
-	money func(int64) string
+	v1      bool // version "settlement-kinds": settled by kind
+	actor   activities.Actor
+	state   State
+	ask     asker
+	money   func(int64) string
 }
 
 // SettleDifference runs the settlement; see the top of this file.
@@ -105,7 +109,32 @@ func SettleDifference(ctx workflow.Context, in SettleInput) (SettleResult, error
 	return res, err
 }
 
+// kind is the settlement's kind, said by the caller or read from the
+// amounts: money received to give back (a reduction or an overpayment), a
+// cheque expected and not recorded yet, or a balance the customer owes.
+func (s *settle) kind() order.SettlementKind {
+	in := s.in
+	switch {
+	case in.Kind != "":
+		return in.Kind
+	case in.Refund > 0:
+		return order.SettleRefund
+	case in.ChequeDifference > 0 && in.Method == order.PayCheque:
+		return order.SettleReplacementCheque
+	case in.BalanceDue > 0:
+		return order.SettleBalanceDue
+	}
+	return order.SettleNothing
+}
+
 func (s *settle) run(ctx workflow.Context) (SettleResult, error) {
+	// Version 1 settles by explicit kind: money already received is given
+	// back (a cheque customer is asked how, never whether their cheque was
+	// sent), and money leaving to an account or an address typed by an
+	// agent waits for a supervisor above the limit.
+	if workflow.GetVersion(ctx, "settlement-kinds", workflow.DefaultVersion, 1) >= 1 {
+		return s.runByKind(ctx)
+	}
 	in := s.in
 	switch {
 	case in.Method == order.PayCheque && max(in.Refund, in.ChequeDifference) > 0:
@@ -121,15 +150,67 @@ func (s *settle) run(ctx workflow.Context) (SettleResult, error) {
 	return SettleResult{Outcome: activities.OutcomeNone}, nil
 }
 
+// runByKind is run for settlements of version 1 and later.
+func (s *settle) runByKind(ctx workflow.Context) (SettleResult, error) {
+	in := s.in
+	s.v1 = true
+	switch s.kind() {
+	case order.SettleRefund, order.SettleOverpayment:
+		if in.Refund <= 0 {
+			return SettleResult{Outcome: activities.OutcomeNone}, nil
+		}
+		if res, ok, err := s.approve(ctx, in.Refund); err != nil || !ok {
+			return res, err
+		}
+		if in.Method == order.PayCheque {
+			// The customer's cheque is cashed: their money goes back by
+			// the means they choose with the agent.
+			return s.payback(ctx, in.Refund)
+		}
+		return s.refund(ctx, in.Refund)
+	case order.SettleReplacementCheque:
+		if in.ChequeDifference <= 0 {
+			return SettleResult{Outcome: activities.OutcomeNone}, nil
+		}
+		return s.cheque(ctx, in.ChequeDifference)
+	case order.SettleBalanceDue:
+		if in.BalanceDue <= 0 {
+			return SettleResult{Outcome: activities.OutcomeNone}, nil
+		}
+		return s.balanceDue(ctx)
+	}
+	return SettleResult{Outcome: activities.OutcomeNone}, nil
+}
+
+// fact records a money fact of the settlement in the order's ledger (a
+// replacement cheque expected, a balance due): what the procedure decided,
+// next to what the money did. Settlements before version 1 record none.
+func (s *settle) fact(ctx workflow.Context, kind order.EntryKind, amount int64, note string) error {
+	if !s.v1 {
+		return nil
+	}
+	var money *activities.Money
+	return workflow.ExecuteActivity(ctx, money.RecordFact, activities.FactInput{
+		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: s.actor.WorkflowID + "/" + string(kind),
+		Kind: kind, Amount: amount, Note: note,
+	}).Get(ctx, nil)
+}
+
 // approve asks a supervisor when the refund is above the limit.
 func (s *settle) approve(ctx workflow.Context, amount int64) (SettleResult, bool, error) {
+	return s.approveBy(ctx, amount, s.in.Agent, "approve", fmt.Sprintf("Approuver le remboursement de %s demandé par %s (au-delà de %s, un superviseur doit approuver) ?", s.money(amount), s.in.Agent, s.money(s.in.ApproveAbove)))
+}
+
+// approveBy asks a supervisor other than requester to approve money
+// leaving above the limit; key names the step, question what is approved.
+func (s *settle) approveBy(ctx workflow.Context, amount int64, requester, key, question string) (SettleResult, bool, error) {
 	if s.in.ApproveAbove <= 0 || amount <= s.in.ApproveAbove {
 		return SettleResult{}, true, nil
 	}
-	step := s.state.begin("approve", text(LabelApproveRefund))
-	ans, err := s.ask.ask(ctx, "approve", TaskApproveRefund,
-		fmt.Sprintf("Approuver le remboursement de %s demandé par %s (au-delà de %s, un superviseur doit approuver) ?", s.money(amount), s.in.Agent, s.money(s.in.ApproveAbove)),
-		amount, []string{AnswerApprove, AnswerReject})
+	s.ask.requester = requester
+	defer func() { s.ask.requester = "" }()
+	step := s.state.begin(key, text(LabelApproveRefund))
+	ans, err := s.ask.ask(ctx, key, TaskApproveRefund, question, amount, []string{AnswerApprove, AnswerReject})
 	if err != nil {
 		return SettleResult{}, false, err
 	}
@@ -212,13 +293,19 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, error) {
 	var money *activities.Money
 	key := s.actor.WorkflowID + "/payback"
+	question := fmt.Sprintf("Le remboursement de %s est impossible sur le moyen de paiement d'origine. Contacter le client et indiquer comment il souhaite être remboursé : virement (IBAN), chèque ou avoir.", s.money(amount))
+	if s.v1 && s.in.Method == order.PayCheque {
+		question = fmt.Sprintf("Le client a payé par chèque : %s lui reviennent. Convenir avec lui de la façon de le rembourser : chèque (à l'adresse choisie avec lui), virement (IBAN) ou avoir.", s.money(amount))
+	}
 	for attempt := 1; ; attempt++ {
 		step := s.state.begin("payback", text(LabelPayback))
-		ans, err := s.ask.ask(ctx, fmt.Sprintf("payback-%d", attempt), TaskPayback,
-			fmt.Sprintf("Le remboursement de %s est impossible sur le moyen de paiement d'origine. Contacter le client et indiquer comment il souhaite être remboursé : virement (IBAN), chèque ou avoir.", s.money(amount)),
+		ans, err := s.ask.ask(ctx, fmt.Sprintf("payback-%d", attempt), TaskPayback, question,
 			amount, []string{AnswerPaybackTransfer, AnswerPaybackCheque, AnswerPaybackStoreCredit})
 		if err != nil {
 			return SettleResult{}, err
+		}
+		if res, ok, err := s.approvePayback(ctx, attempt, amount, ans); err != nil || !ok {
+			return res, err
 		}
 		switch ans.Outcome {
 		case AnswerPaybackStoreCredit:
@@ -254,6 +341,31 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 	}
 }
 
+// approvePayback asks a supervisor, above the limit, to approve money
+// leaving to an account or an address an agent typed: one who is neither
+// the agent who asked for the refund nor the one who typed where it goes.
+// A voucher moves no money out of the shop. Before version 1, none.
+func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64, ans TaskAnswer) (SettleResult, bool, error) {
+	if !s.v1 {
+		return SettleResult{}, true, nil
+	}
+	var what string
+	switch ans.Outcome {
+	case AnswerPaybackTransfer:
+		what = fmt.Sprintf("le virement de %s vers %s (%s)", s.money(amount), order.MaskIBAN(ans.IBAN), ans.AccountName)
+	case AnswerPaybackCheque:
+		addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
+		if err != nil {
+			return SettleResult{}, false, err
+		}
+		what = fmt.Sprintf("le chèque de %s à envoyer à %s, %s %s", s.money(amount), addr.Name, addr.PostalCode, addr.City)
+	default:
+		return SettleResult{}, true, nil
+	}
+	return s.approveBy(ctx, amount, ans.Agent, fmt.Sprintf("approve-payback-%d", attempt),
+		fmt.Sprintf("Approuver %s, saisi par %s (au-delà de %s, un superviseur doit approuver) ?", what, ans.Agent, s.money(s.in.ApproveAbove)))
+}
+
 // cheque is seed 000's cheque branch: has the customer already sent it?
 func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error) {
 	step := s.state.begin("cheque", text(LabelChequeSent))
@@ -264,6 +376,9 @@ func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error
 		return SettleResult{}, err
 	}
 	if ans.Outcome == AnswerChequeNotSent {
+		if err := s.fact(ctx, order.EntryReplacementCheque, amount, "le premier chèque est annulé ; un chèque du nouveau montant le remplace"); err != nil {
+			return SettleResult{}, err
+		}
 		s.state.end(step, StepDone, text(DetailChequeNotSent))
 		return SettleResult{Outcome: activities.OutcomeChequeReplaced}, nil
 	}
@@ -314,6 +429,10 @@ func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, ad
 // timers; the settlement does not wait for the customer.
 func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 	step := s.state.begin("balance", text(LabelBalanceDue))
+	if err := s.fact(ctx, order.EntryBalanceDue, s.in.BalanceDue, "reste à payer après la modification de la commande"); err != nil {
+		s.state.endError(step, err)
+		return SettleResult{}, err
+	}
 	mode := activities.CollectManual
 	if s.in.Method.Direct() {
 		mode = activities.CollectLink

@@ -182,6 +182,7 @@ func TestSettleChequeNotSentIsReplaced(t *testing.T) {
 	in := settleInput(order.PayCheque, 0)
 	in.ChequeDifference = 1250
 	env.OnActivity(orders.OpenTask, mock.Anything, mock.Anything).Return(activities.TaskRef{ID: 5}, nil).Once()
+	expectFact(env, order.EntryReplacementCheque, 1250)
 	var rejected error
 	answer(env, time.Minute, workflows.TaskAnswer{TaskID: 5, Outcome: workflows.AnswerChequeNotSent, Agent: "luc@boutique.fr"}, &rejected)
 	env.OnActivity(orders.CloseTask, mock.Anything, mock.Anything).Return(nil).Once()
@@ -290,6 +291,7 @@ func TestSettleBalanceDue(t *testing.T) {
 	env := newEnv(t)
 	in := settleInput(order.PayCard, 0)
 	in.BalanceDue = 690
+	expectFact(env, order.EntryBalanceDue, 690)
 	env.OnWorkflow(workflows.ProcCollectPayment, mock.Anything, mock.MatchedBy(func(in workflows.CollectPaymentInput) bool {
 		return in.BalanceDue == 690 && in.Mode == activities.CollectLink
 	})).Return(workflows.CollectPaymentResult{}, nil).Once()

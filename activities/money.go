@@ -82,6 +82,8 @@ func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput)
 	case errors.Is(err, payments.ErrInvalid):
 		return GatewayOutcome{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s refused refund %s as invalid: %v; an operator must look at the payment", g.Name(), in.Key, err), ErrTypeProviderInvalid, err)
+	case errors.Is(err, payments.ErrAuth):
+		return GatewayOutcome{}, classify(fmt.Errorf("%s refused orderdesk's API key for refund %s: %w; an operator fixes the key", g.Name(), in.Key, err))
 	case err != nil:
 		return GatewayOutcome{}, fmt.Errorf("%s refund %s: %w", g.Name(), in.Key, err) // temporary: retried with the same key
 	}
@@ -164,6 +166,8 @@ func (m *Money) PayoutToIBAN(ctx context.Context, in PayoutInput) (GatewayOutcom
 		return GatewayOutcome{Outcome: GatewayDeclined, Gateway: g.Name(), Code: declined.Code, Reason: declined.Error()}, nil
 	case errors.Is(err, payments.ErrInvalid):
 		return GatewayOutcome{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeProviderInvalid, err)
+	case errors.Is(err, payments.ErrAuth):
+		return GatewayOutcome{}, classify(fmt.Errorf("%s refused orderdesk's API key for payout %s: %w; an operator fixes the key", g.Name(), in.Key, err))
 	case err != nil:
 		return GatewayOutcome{}, fmt.Errorf("%s payout %s: %w", g.Name(), in.Key, err)
 	}

@@ -34,8 +34,10 @@ var mailActivity = workflow.ActivityOptions{
 }
 
 // providerActivity is for calls to a payment provider: retried with the
-// same idempotency key through outages, for as long as a day, since a
-// provider outage must not lose a refund.
+// same idempotency key through outages, with no end, since a provider
+// outage must not lose a refund; a refund still waiting after
+// Settings.RefundStuckAfter opens an agent task meanwhile. A refusal of
+// the request itself (the API key, bad data) is not retried.
 var providerActivity = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{

@@ -28,6 +28,18 @@ type Settings struct {
 	// AutoConfirm sends the payment confirmation as soon as the payment is
 	// complete, without waiting for an agent.
 	AutoConfirm bool `json:"auto_confirm"`
+	// RefundStuckAfter is how long a refund may wait on its provider (an
+	// outage, lost answers) before an agent task says so; the procedure
+	// goes on retrying (zero: an hour).
+	RefundStuckAfter time.Duration `json:"refund_stuck_after,omitempty"`
+}
+
+// refundStuckAfter is RefundStuckAfter, an hour when unset.
+func (s Settings) refundStuckAfter() time.Duration {
+	if s.RefundStuckAfter <= 0 {
+		return time.Hour
+	}
+	return s.RefundStuckAfter
 }
 
 // paymentReminders are the collection's delays, the defaults when unset.

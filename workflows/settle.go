@@ -243,12 +243,26 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		popts.WaitForCancellation = true
 	}
 	var gw activities.GatewayOutcome
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, activities.GatewayRefundInput{
+	sent := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, activities.GatewayRefundInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Method: s.in.Method,
-	}).Get(ctx, &gw); err != nil {
-		s.compensate(ctx, refund, err)
-		s.state.endError(step, err)
-		return SettleResult{}, err
+	})
+	var err error
+	if s.resolve {
+		err = s.awaitProvider(ctx, sent, &gw, amount)
+	} else {
+		err = sent.Get(ctx, &gw)
+	}
+	byHand := ""
+	if err != nil {
+		if !s.resolve || !providerRefused(err) {
+			s.compensate(ctx, refund, err)
+			s.state.endError(step, err)
+			return SettleResult{}, err
+		}
+		// The provider refused the request itself (our API key, bad
+		// data): no money moved, and retrying cannot help; an agent does
+		// it by hand while an operator looks at the provider.
+		gw, byHand = activities.GatewayOutcome{Outcome: activities.GatewayUnsupported}, fmt.Sprintf("Le prestataire a refusé le remboursement automatique (%s). ", refusalMessage(err))
 	}
 	var outcome, reason, ref string
 	switch gw.Outcome {
@@ -258,7 +272,7 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		outcome, reason = AnswerRefundImpossible, gw.Reason
 	default: // no API: by hand
 		ans, err := s.ask.ask(ctx, "refund", TaskRefundByHand,
-			fmt.Sprintf("Rembourser %s au client par %s (à la main, depuis le back-office du prestataire), puis répondre « Remboursement effectué » ou « Remboursement impossible ».",
+			byHand+fmt.Sprintf("Rembourser %s au client par %s (à la main, depuis le back-office du prestataire), puis répondre « Remboursement effectué » ou « Remboursement impossible ».",
 				s.money(amount), s.in.Method.Label("fr")),
 			amount, []string{AnswerRefundDone, AnswerRefundImpossible})
 		if err != nil {
@@ -286,6 +300,58 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		res.Reason = reason
 	}
 	return res, err
+}
+
+// awaitProvider waits for the provider's answer to a refund. When it is
+// still retrying after Settings.RefundStuckAfter (a provider down, answers
+// lost), an agent task "refund stuck" tells the shop while the step goes on
+// retrying with the same key; the task closes itself once the provider
+// answers. No procedure waits on that task's answer.
+func (s *settle) awaitProvider(ctx workflow.Context, sent workflow.Future, out *activities.GatewayOutcome, amount int64) error {
+	var orders *activities.Orders
+	answered := false
+	tctx, stopTimer := workflow.WithCancel(ctx)
+	sel := workflow.NewSelector(ctx)
+	sel.AddFuture(sent, func(workflow.Future) { answered = true })
+	sel.AddFuture(workflow.NewTimer(tctx, s.in.refundStuckAfter()), func(workflow.Future) {})
+	sel.Select(ctx)
+	stopTimer()
+	if answered {
+		return sent.Get(ctx, out)
+	}
+	key := s.actor.WorkflowID + "/task/refund-stuck"
+	question := fmt.Sprintf("Le remboursement de %s par %s attend la réponse du prestataire depuis %s ; orderdesk réessaie avec la même clé, sans risque de double remboursement. Vérifier le prestataire (panne, clé d'API) ; cette tâche se ferme d'elle-même quand il répond.",
+		s.money(amount), s.in.Method.Label("fr"), frenchDuration(s.in.refundStuckAfter()))
+	if err := workflow.ExecuteActivity(ctx, orders.OpenTask, activities.TaskInput{
+		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Kind: TaskRefundStuck,
+		Question: question, Amount: amount, Options: []string{AnswerNoted},
+	}).Get(ctx, nil); err != nil {
+		return err
+	}
+	setDetails(ctx, s.in.OrderNumber, "Remboursement bloqué chez le prestataire : une tâche prévient les agents")
+	err := sent.Get(ctx, out)
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	_ = workflow.ExecuteActivity(dctx, orders.CloseTask, activities.CloseTaskInput{
+		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Status: "cancelled", Summary: "le prestataire a répondu",
+	}).Get(dctx, nil)
+	return err
+}
+
+// providerRefused reports whether a provider step failed because the
+// provider refused the request itself (our API key, the request's data):
+// retrying cannot help, and no money moved.
+func providerRefused(err error) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && (app.Type() == activities.ErrTypeProviderAuth || app.Type() == activities.ErrTypeProviderInvalid)
+}
+
+// refusalMessage is the provider's refusal in its own words.
+func refusalMessage(err error) string {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return app.Message()
+	}
+	return err.Error()
 }
 
 // payback asks how the customer wants to be paid back when the refund on

@@ -1,11 +1,13 @@
 package workflows_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/orderdesk/orderdesk/activities"
 	"github.com/orderdesk/orderdesk/order"
@@ -93,4 +95,55 @@ func TestSettleMoneyLeavingToATypedIBANWaitsForASupervisorWhoDidNotTypeIt(t *tes
 	var res workflows.SettleResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, activities.OutcomeBankTransfer, res.Outcome)
+}
+
+// A provider down for hours: the refund step keeps retrying with the same
+// key, and after an hour an agent task says so; it closes itself once the
+// provider answers.
+func TestSettleARefundStuckAtTheProviderTellsTheAgentsAndGoesOn(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(orders.ReserveRefund, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(money.RefundThroughGateway, mock.Anything, mock.Anything).After(3*time.Hour).
+		Return(activities.GatewayOutcome{Outcome: activities.GatewaySucceeded, ProviderRef: "re_late"}, nil).Once()
+	env.OnActivity(orders.OpenTask, mock.Anything, mock.MatchedBy(func(in activities.TaskInput) bool {
+		return in.Kind == workflows.TaskRefundStuck && in.Amount == 1250 && strings.Contains(in.Question, "même clé")
+	})).Return(activities.TaskRef{ID: 41}, nil).Once()
+	env.OnActivity(orders.CloseTask, mock.Anything, mock.MatchedBy(func(in activities.CloseTaskInput) bool {
+		return in.Status == "cancelled" && in.Key == "default-test-workflow-id/task/refund-stuck"
+	})).Return(nil).Once()
+	env.OnActivity(orders.SettleRefund, mock.Anything, refundWith("succeeded")).Return(nil).Once()
+	expectCreditNote(env, 1250)
+
+	env.ExecuteWorkflow(workflows.SettleDifference, settleInput(order.PayCard, 1250))
+
+	require.NoError(t, env.GetWorkflowError())
+	var res workflows.SettleResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	require.Equal(t, "re_late", res.ProviderRef)
+}
+
+// A provider that refuses orderdesk's API key is not retried: an agent
+// refunds by hand, told why.
+func TestSettleAProviderRefusingTheAPIKeyFallsBackToARefundByHand(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(orders.ReserveRefund, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(money.RefundThroughGateway, mock.Anything, mock.Anything).Return(activities.GatewayOutcome{},
+		temporal.NewNonRetryableApplicationError("sandbox refused orderdesk's API key", activities.ErrTypeProviderAuth, nil)).Once()
+	env.OnActivity(orders.OpenTask, mock.Anything, mock.MatchedBy(func(in activities.TaskInput) bool {
+		return in.Kind == workflows.TaskRefundByHand && strings.Contains(in.Question, "API key")
+	})).Return(activities.TaskRef{ID: 42}, nil).Once()
+	var done error
+	answer(env, time.Minute, workflows.TaskAnswer{TaskID: 42, Outcome: workflows.AnswerRefundDone, ProviderRef: "manuel-1", Agent: "luc@boutique.fr"}, &done)
+	env.OnActivity(orders.CloseTask, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(orders.SettleRefund, mock.Anything, refundWith("succeeded")).Return(nil).Once()
+	expectCreditNote(env, 1250)
+
+	env.ExecuteWorkflow(workflows.SettleDifference, settleInput(order.PayCard, 1250))
+
+	require.NoError(t, env.GetWorkflowError())
+	require.NoError(t, done)
+	var res workflows.SettleResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
 }

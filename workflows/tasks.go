@@ -27,7 +27,14 @@ const (
 	// (seed 000, last window), the task carrying the email as rendered.
 	// Answers: AnswerSend, AnswerSendWithNote (Note required), AnswerDontSend.
 	TaskReviewEmail = "review_email"
+	// TaskRefundStuck tells the shop that a refund has waited on its
+	// provider too long while the procedure keeps retrying. A notice: no
+	// procedure waits on its answer, AnswerNoted, which closes it.
+	TaskRefundStuck = "refund_stuck"
 )
+
+// AnswerNoted closes a notice task: the agent has seen it (and acted).
+const AnswerNoted = "noted"
 
 // QuestionReviewEmail is the question of a review_email task. The email
 // itself is the task's Email (store.TaskEmail), never part of the question.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/orderdesk/orderdesk/activities"
@@ -25,6 +26,10 @@ type CollectStore interface {
 	CreateInvoice(ctx context.Context, req store.InvoiceRequest) (store.Invoice, error)
 	PaymentByKey(ctx context.Context, key string) (store.Payment, error)
 	CollectionWorkflows(ctx context.Context, number string) ([]string, error)
+	// For a provider's payment that no running collection takes.
+	AddPayment(ctx context.Context, p store.Payment) (store.Payment, error)
+	CreateTask(ctx context.Context, t store.Task) (store.Task, error)
+	AddEvent(ctx context.Context, ev store.Event) (store.Event, error)
 }
 
 // CollectOptions are the shop's settings for payment collection.
@@ -207,9 +212,43 @@ type ProviderPayment struct {
 // webhook answers it as a success.
 var ErrDuplicatePayment = errors.New("payment already recorded")
 
+// ErrUnknownInvoice says a provider's payment names an invoice that does
+// not exist: nothing is recorded, and the webhook says so without failing
+// (the provider would retry it forever).
+var ErrUnknownInvoice = errors.New("unknown invoice: nothing recorded")
+
+// ErrUnmatchedPayment says no running collection took a provider's
+// payment (the invoice's collection has ended: paid already, cancelled);
+// the payment is recorded on the order all the same, and an agent task
+// opened (UnmatchedPaymentError).
+var ErrUnmatchedPayment = errors.New("payment taken by no running collection: recorded for an agent")
+
+// TaskUnmatchedPayment is the kind of the task an unmatched provider
+// payment opens. No procedure waits on it: the agent checks the order and
+// refunds the customer, if they paid twice or too late, with cancel/refund.
+const TaskUnmatchedPayment = "unmatched_payment"
+
+// UnmatchedPaymentError is ErrUnmatchedPayment with what was done.
+type UnmatchedPaymentError struct {
+	OrderNumber string
+	Amount      int64
+	TaskID      int64
+}
+
+func (e *UnmatchedPaymentError) Error() string {
+	return fmt.Sprintf("order %s: %s recorded, task #%d: %v", e.OrderNumber, order.EUR(e.Amount).French(), e.TaskID, ErrUnmatchedPayment)
+}
+
+// Is makes errors.Is(err, ErrUnmatchedPayment) true.
+func (e *UnmatchedPaymentError) Is(target error) bool { return target == ErrUnmatchedPayment }
+
 // ReportProviderPayment gives the provider's payment to the procedure that
 // sent the invoice's payment link. A repeated event returns
-// ErrDuplicatePayment and records nothing.
+// ErrDuplicatePayment and records nothing. An invoice that does not exist
+// is ErrUnknownInvoice. A payment that no running collection takes (the
+// invoice's collection has ended, or refuses it as the order awaits no
+// payment) is recorded on the order once per provider event, with its line
+// of history and an agent task: an *UnmatchedPaymentError.
 func (c *Collector) ReportProviderPayment(ctx context.Context, p ProviderPayment) (workflows.PaymentAck, error) {
 	switch {
 	case strings.TrimSpace(p.EventID) == "":
@@ -221,26 +260,96 @@ func (c *Collector) ReportProviderPayment(ctx context.Context, p ProviderPayment
 	}
 	inv, err := c.store.GetInvoice(ctx, p.Invoice)
 	if errors.Is(err, store.ErrNotFound) {
-		return workflows.PaymentAck{}, order.Fieldf("invoice", "invoice %s does not exist", p.Invoice)
+		return workflows.PaymentAck{}, fmt.Errorf("invoice %s does not exist: %w", p.Invoice, ErrUnknownInvoice)
 	}
 	if err != nil {
 		return workflows.PaymentAck{}, err
 	}
 	id := inv.WorkflowID
 	if id == "" {
-		if id, err = c.collection(ctx, inv.OrderNumber); err != nil {
+		if id, _, err = c.RunningCollection(ctx, inv.OrderNumber); err != nil {
 			return workflows.PaymentAck{}, err
 		}
-	}
-	if _, err := c.store.PaymentByKey(ctx, id+"/payment/"+p.EventID); err == nil {
-		return workflows.PaymentAck{}, ErrDuplicatePayment
 	}
 	if p.PaidAt.IsZero() {
 		p.PaidAt = time.Now()
 	}
-	return c.pay(ctx, id, workflows.PaymentRecord{
-		ID: p.EventID, Means: p.Means, Amount: p.Amount, Reference: p.Reference, ReceivedAt: p.PaidAt, Source: workflows.PaymentFromProvider,
+	if id != "" {
+		if _, err := c.store.PaymentByKey(ctx, id+"/payment/"+p.EventID); err == nil {
+			return workflows.PaymentAck{}, ErrDuplicatePayment
+		}
+		ack, err := c.pay(ctx, id, workflows.PaymentRecord{
+			ID: p.EventID, Means: p.Means, Amount: p.Amount, Reference: p.Reference, ReceivedAt: p.PaidAt, Source: workflows.PaymentFromProvider,
+		})
+		if err == nil || !c.notTaken(ctx, id, err) {
+			return ack, err
+		}
+	}
+	return workflows.PaymentAck{}, c.recordUnmatched(ctx, inv, id, p)
+}
+
+// notTaken reports whether the collection's answer to a payment means it
+// will not take it: it refused it as the order awaits no payment, or it
+// is no longer running. Anything else (Temporal away) is worth a retry.
+func (c *Collector) notTaken(ctx context.Context, id string, err error) bool {
+	var fe *order.FieldError
+	if errors.As(err, &fe) && fe.Field == "order" {
+		return true
+	}
+	d, derr := c.c.DescribeWorkflowExecution(ctx, id, "")
+	var nf *serviceerror.NotFound
+	if errors.As(derr, &nf) {
+		return true
+	}
+	return derr == nil && d.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
+}
+
+// recordUnmatched records a provider's payment that no collection took,
+// keyed by the provider's event id (its retries record it once), with its
+// line in the order's history and a task for an agent.
+func (c *Collector) recordUnmatched(ctx context.Context, inv store.Invoice, collection string, p ProviderPayment) error {
+	o, err := c.store.GetOrder(ctx, inv.OrderNumber)
+	if err != nil {
+		return err
+	}
+	means := p.Means
+	if means == "" {
+		means = order.PayCard
+		if o.PaymentMethod.Direct() {
+			means = o.PaymentMethod
+		}
+	}
+	key := "provider/" + p.EventID
+	paid, err := c.store.AddPayment(ctx, store.Payment{
+		OrderID: o.ID, Method: string(means), Amount: p.Amount, Currency: o.Currency, Reference: strings.TrimSpace(p.Reference),
+		ReceivedAt: p.PaidAt, IdempotencyKey: key, RecordedBy: "prestataire de paiement",
 	})
+	if err != nil {
+		return err
+	}
+	ref := paid.Reference
+	if ref == "" {
+		ref = "événement " + p.EventID
+	}
+	amount := order.Money{Cents: paid.Amount, Currency: paid.Currency}.French()
+	question := fmt.Sprintf("Paiement de %s reçu du prestataire (référence %s, facture %s) pour la commande %s, alors qu'aucun encaissement ne l'attendait : il est enregistré sur la commande. Vérifiez la commande ; si le client a payé deux fois ou trop tard, remboursez-le (Annuler / rembourser).",
+		amount, ref, inv.Number, o.Number)
+	task, err := c.store.CreateTask(ctx, store.Task{
+		Key: "unmatched-payment/" + p.EventID, OrderID: o.ID, WorkflowID: collection, Kind: TaskUnmatchedPayment,
+		Question: question, Amount: paid.Amount, Options: []string{},
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := c.store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorSystem, Actor: "prestataire de paiement", WorkflowID: collection,
+		Kind: "payment_unmatched", Key: key + "/unmatched",
+		Message: fmt.Sprintf("Paiement reçu du prestataire hors encaissement : %s par %s, référence %s (facture %s). Tâche #%d ouverte pour un agent.",
+			amount, means.Label("fr"), ref, inv.Number, task.ID),
+	}); err != nil {
+		return err
+	}
+	return &UnmatchedPaymentError{OrderNumber: o.Number, Amount: paid.Amount, TaskID: task.ID}
 }
 
 func (c *Collector) pay(ctx context.Context, workflowID string, r workflows.PaymentRecord) (workflows.PaymentAck, error) {

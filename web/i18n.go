@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
@@ -190,6 +191,9 @@ var taskKindLabels = map[string]string{
 	workflows.TaskChequeMailed:  "Chèque à poster",
 	workflows.TaskApproveRefund: "Approbation d'un superviseur",
 	workflows.TaskReviewEmail:   "Relecture de l'e-mail",
+
+	// A provider's payment that no collection took: no procedure waits on it.
+	starter.TaskUnmatchedPayment: "Paiement hors encaissement",
 }
 
 // taskKindLabel names a kind of agent task.

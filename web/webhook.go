@@ -33,7 +33,13 @@ func SignWebhook(secret string, body []byte) string {
 // that an invoice's payment link was paid (seed 002: « Lorsque le client
 // aura fait son paiement… »). The body is a starter.ProviderPayment in
 // JSON. A signature that does not verify is logged and answered 401, and
-// nothing changes. A repeated event is answered 200 and recorded once.
+// nothing changes. A repeated event is answered 200 and recorded once. A
+// signed payment is never lost nor answered 5xx for what it says (the
+// provider would retry it forever): one that no running collection takes
+// (paid already, too late) is recorded on its order for an agent and
+// answered 202 "unmatched"; one for an invoice nobody knows is logged and
+// answered 202 "unknown_invoice", nothing recorded. Only a failure of ours
+// (database, Temporal) is answered 503, for the provider to try again.
 func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 	reply := func(status int, v map[string]any) {
 		w.Header().Set("Content-Type", "application/json")
@@ -64,18 +70,24 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	ack, err := c.ReportProviderPayment(r.Context(), p)
 	var fe *order.FieldError
+	var unmatched *starter.UnmatchedPaymentError
 	switch {
 	case errors.Is(err, starter.ErrDuplicatePayment):
 		reply(http.StatusOK, map[string]any{"status": "duplicate"})
-	case errors.As(err, &fe) && fe.Field == "order":
-		s.log.Warn("web: payment webhook for an order not awaiting payment", "invoice", p.Invoice, "event", p.EventID, "err", err)
-		reply(http.StatusConflict, map[string]any{"error": fe.Error()})
+	case errors.As(err, &unmatched):
+		s.log.Warn("web: payment webhook taken by no running collection: recorded for an agent",
+			"invoice", p.Invoice, "event", p.EventID, "order", unmatched.OrderNumber, "task", unmatched.TaskID)
+		reply(http.StatusAccepted, map[string]any{"status": "unmatched", "order": unmatched.OrderNumber, "task": unmatched.TaskID,
+			"message": "no running collection awaited this payment: it is recorded on the order and an agent will handle it"})
+	case errors.Is(err, starter.ErrUnknownInvoice):
+		s.log.Warn("web: payment webhook for an unknown invoice: nothing recorded", "invoice", p.Invoice, "event", p.EventID, "amount_cents", p.Amount, "reference", p.Reference)
+		reply(http.StatusAccepted, map[string]any{"status": "unknown_invoice", "message": err.Error()})
 	case errors.As(err, &fe):
 		reply(http.StatusUnprocessableEntity, map[string]any{"error": fe.Error(), "field": fe.Field})
 	case err != nil:
 		ref := newReference()
 		s.log.Error("web: payment webhook failed", "ref", ref, "invoice", p.Invoice, "event", p.EventID, "err", err)
-		reply(http.StatusInternalServerError, map[string]any{"error": "internal error", "reference": ref})
+		reply(http.StatusServiceUnavailable, map[string]any{"error": "temporary failure: try again", "reference": ref})
 	default:
 		reply(http.StatusOK, map[string]any{"status": "recorded", "received_cents": ack.Received, "balance_cents": ack.Balance, "overpaid_cents": ack.Overpaid})
 	}

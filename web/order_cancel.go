@@ -24,11 +24,16 @@ type cancelLine struct {
 // confirmation.
 type cancelData struct {
 	Layout
-	Order          order.Order
-	Lines          []cancelLine
-	Refund         string // as typed
-	RefundCents    int64
-	MaxRefund      int64 // paid net of refunds
+	Order       order.Order
+	Lines       []cancelLine
+	Refund      string // as typed
+	RefundCents int64
+	// RefundProposed is the amount the form proposed, as shown: a refund
+	// sent back unchanged follows the items ticked (order.PlanCancel's
+	// default), one typed otherwise stands.
+	RefundProposed string
+	PaidNet        int64 // what the customer paid, net of refunds (store.PaidNet)
+	MaxRefund      int64 // the most that can be refunded: paid net, never below 0
 	RefundShipping bool
 	Reason         string
 	Notify         bool
@@ -36,13 +41,20 @@ type cancelData struct {
 	Errors         fieldErrors
 	Threshold      int64
 	Confirm        bool
-	Cancelled      []cancelLine       // the confirmation: what is cancelled
-	Preview        order.CancelResult // the confirmation: the order afterwards
-	lang           string             // the agent's language, for the messages made here
+	Cancelled      []cancelLine     // the confirmation: what is cancelled
+	Plan           order.CancelPlan // the confirmation: the figures, as the procedure will use them
+	RefundNote     string           // the confirmation: where the refund comes from
+	lang           string           // the agent's language, for the messages made here
 }
 
 // NeedsApproval reports whether the refund waits for a supervisor.
 func (d cancelData) NeedsApproval() bool { return d.Threshold > 0 && d.RefundCents > d.Threshold }
+
+// RefundHint says how the amount proposed is read.
+func (d cancelData) RefundHint() string {
+	return say(d.lang, "Laissé tel quel, le montant suit les articles cochés : la confirmation montre ce qu'ils libèrent.",
+		"Left as it is, the amount follows the items ticked: the confirmation shows what they free up.")
+}
 
 // cancelBlocked says why items cannot be cancelled or refunded now, or "".
 func cancelBlocked(o order.Order, lang string) string {
@@ -79,24 +91,26 @@ func (s *server) cancelForm(w http.ResponseWriter, r *http.Request) error {
 	// refunded; the customer told by email.
 	d.Notify, d.RefundShipping = true, true
 	d.RequestID = newRequestID()
-	all := order.DefaultCancel(o)
 	for _, l := range o.Lines {
 		n := l.Cancellable()
 		d.Lines = append(d.Lines, cancelLine{Line: l, Left: n, Selected: n > 0, Qty: strconv.FormatInt(n, 10)})
 	}
-	d.RefundCents = order.DefaultRefund(o, order.CancelRequest{Cancel: all, RefundShipping: true}, d.MaxRefund)
+	// What cancelling everything frees up (0 when there is nothing to do).
+	all, _ := order.PlanCancel(o, order.CancelRequest{Cancel: order.DefaultCancel(o), RefundShipping: true, RefundDefault: true}, d.PaidNet)
+	d.RefundCents = all.DefaultRefund
 	d.Refund = centsInput(d.RefundCents)
+	d.RefundProposed = d.Refund
 	return s.render(w, http.StatusOK, "cancel", d)
 }
 
 func (s *server) newCancelData(r *http.Request, o order.Order) (cancelData, error) {
-	paid, refunded, err := s.paidNet(r.Context(), o.ID)
+	paid, err := s.store.PaidNet(r.Context(), o.ID)
 	if err != nil {
 		return cancelData{}, err
 	}
 	return cancelData{
 		Layout: Layout{Title: "Annuler des articles / rembourser", Nav: "orders"},
-		Order:  o, MaxRefund: max(0, paid-refunded), Errors: fieldErrors{}, Threshold: s.threshold, lang: langOf(r),
+		Order:  o, PaidNet: paid, MaxRefund: max(0, paid), Errors: fieldErrors{}, Threshold: s.threshold, lang: langOf(r),
 	}, nil
 }
 
@@ -119,7 +133,7 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	step := r.PostFormValue("step")
-	req := d.readForm(r)
+	req := d.readForm(r, step)
 	if step == "edit" {
 		return s.render(w, http.StatusOK, "cancel", d)
 	}
@@ -130,24 +144,27 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusUnprocessableEntity, "cancel", d)
 	}
 	if step != "confirm" {
-		res, err := order.PreviewCancel(o, order.CancelRequest{Cancel: req.Cancel, Refund: req.Refund,
-			RefundShipping: req.RefundShipping, Reason: req.Reason, Notify: req.Notify}, d.MaxRefund)
+		plan, err := order.PlanCancel(o, req, d.PaidNet)
 		if err != nil {
-			if !d.refusal(err, o) {
+			if !d.refusal(err, o, req) {
 				return err
 			}
 			return s.render(w, http.StatusUnprocessableEntity, "cancel", d)
 		}
-		d.Preview = res
-		d.Confirm, d.Title = true, "Confirmer l'annulation et le remboursement"
+		d.confirmation(plan)
 		return s.render(w, http.StatusOK, "cancel", d)
 	}
+	// The amount confirmed is the one the confirmation showed: the
+	// starter checks it again with the same order.PlanCancel.
 	a := agentOf(r)
-	req.OrderNumber, req.Agent, req.Role = o.Number, a.Email, a.Role
-	req.ReviewEmail = req.Notify // the agent reads the email before it goes
-	run, err := s.starter.CancelRefund(ctx, req)
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: d.RequestID, Agent: a.Email, Role: a.Role,
+		Cancel: req.Cancel, Refund: req.Refund, RefundDefault: req.RefundDefault, RefundShipping: req.RefundShipping,
+		Reason: req.Reason, Notify: req.Notify,
+		ReviewEmail: req.Notify, // the agent reads the email before it goes
+	})
 	if err != nil {
-		if !d.refusal(err, o) {
+		if !d.refusal(err, o, req) {
 			return err
 		}
 		return s.render(w, http.StatusUnprocessableEntity, "cancel", d)
@@ -156,11 +173,29 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// confirmation shows the plan: the figures the procedure will use, the
+// refund among them, and where that refund comes from.
+func (d *cancelData) confirmation(p order.CancelPlan) {
+	d.Plan, d.Confirm, d.Title = p, true, "Confirmer l'annulation et le remboursement"
+	d.RefundCents, d.Refund, d.RefundProposed = p.Refund, centsInput(p.Refund), centsInput(p.DefaultRefund)
+	m := moneyIn(d.lang)
+	switch {
+	case p.Refund == p.DefaultRefund && len(p.Result.Cancelled) > 0:
+		d.RefundNote = say(d.lang, "Ce que libèrent les articles annulés, au plus ce que le client a payé.",
+			"What the cancelled items free up, at most what the customer paid.")
+	case p.Refund != p.DefaultRefund:
+		d.RefundNote = say(d.lang, "Montant saisi : les articles annulés libèrent ", "Amount typed: the cancelled items free up ") +
+			m(p.DefaultRefund, d.Order.Currency) + "."
+	}
+}
+
 // readForm reads the quantities, the refund and the switches, keeping what
-// was typed and noting in French what is wrong.
-func (d *cancelData) readForm(r *http.Request) starter.CancelRefundRequest {
-	req := starter.CancelRefundRequest{RequestID: formRequestID(r)}
-	d.RequestID = req.RequestID
+// was typed and noting in the agent's language what is wrong. A refund sent
+// back as the form proposed it follows the items ticked; the confirmation
+// sends the amount it showed.
+func (d *cancelData) readForm(r *http.Request, step string) order.CancelRequest {
+	var req order.CancelRequest
+	d.RequestID = formRequestID(r)
 	selected := tickedLines(r)
 	for _, l := range d.Order.Lines {
 		id := strconv.FormatInt(l.ID, 10)
@@ -172,8 +207,7 @@ func (d *cancelData) readForm(r *http.Request) starter.CancelRefundRequest {
 		if !cl.Selected {
 			continue
 		}
-		q, bad := typedQuantity(d.lang, cl.Qty, cl.Left,
-			fmt.Sprintf(say(d.lang, "Au plus %d (ni expédié ni déjà annulé).", "At most %d (neither shipped nor already cancelled)."), cl.Left))
+		q, bad := typedQuantity(d.lang, cl.Qty, cl.Left, d.atMost(cl.Left))
 		switch {
 		case bad != "":
 			d.Errors["qty_"+id] = bad
@@ -186,58 +220,79 @@ func (d *cancelData) readForm(r *http.Request) starter.CancelRefundRequest {
 	if d.Refund == "" {
 		d.Refund = "0"
 	}
+	d.RefundProposed = strings.TrimSpace(r.PostFormValue("refund_proposed"))
 	cents, err := parseAmount(d.Refund)
+	proposed, perr := parseAmount(d.RefundProposed)
+	req.RefundDefault = step != "confirm" && err == nil && perr == nil && cents == proposed
 	switch {
 	case err != nil:
 		d.Errors["refund"] = say(d.lang, "Saisissez un montant, par exemple 12,50.", "Enter an amount, for example 12.50.")
-	case cents > d.MaxRefund && d.lang == "en":
-		d.Errors["refund"] = "At most " + moneyIn("en")(d.MaxRefund) + ": what the customer paid, net of refunds."
-	case cents > d.MaxRefund:
-		d.Errors["refund"] = "Au plus " + money(d.MaxRefund) + " : ce que le client a payé, net des remboursements."
+	case cents > d.MaxRefund && !req.RefundDefault:
+		d.Errors["refund"] = d.refundAtMost()
 	}
 	d.RefundCents, req.Refund = cents, cents
 	d.RefundShipping = r.PostFormValue("refund_shipping") == "1"
 	d.Notify = r.PostFormValue("notify") == "1"
 	d.Reason = strings.TrimSpace(r.PostFormValue("reason"))
 	req.RefundShipping, req.Notify, req.Reason = d.RefundShipping, d.Notify, d.Reason
-	if len(d.Errors) == 0 {
-		switch {
-		case len(req.Cancel) == 0 && cents == 0:
-			d.Errors["form"] = say(d.lang, "Rien à faire : choisissez des quantités à annuler, un montant à rembourser, ou les deux.",
-				"Nothing to do: choose quantities to cancel, an amount to refund, or both.")
-		case len(req.Cancel) == 0 && d.Reason == "":
-			d.Errors["reason"] = say(d.lang, "Un remboursement sans annulation demande un motif.", "A refund without a cancellation needs a reason.")
-		}
-	}
 	return req
 }
 
-// refusal puts a refusal of the domain or the starter next to its field;
-// false for an error that is not a refusal.
-func (d *cancelData) refusal(err error, o order.Order) bool {
+// atMost says how many items of a line can be cancelled.
+func (d *cancelData) atMost(n int64) string {
+	return fmt.Sprintf(say(d.lang, "Au plus %d (ni expédié ni déjà annulé).", "At most %d (neither shipped nor already cancelled)."), n)
+}
+
+// refundAtMost says the most that can be refunded.
+func (d *cancelData) refundAtMost() string {
+	return say(d.lang, "Au plus ", "At most ") + moneyIn(d.lang)(d.MaxRefund, d.Order.Currency) +
+		say(d.lang, " : ce que le client a payé, net des remboursements.", ": what the customer paid, net of refunds.")
+}
+
+// refusal puts a refusal of the domain or the starter next to its field,
+// in the agent's language; false for an error that is not a refusal.
+func (d *cancelData) refusal(err error, o order.Order, req order.CancelRequest) bool {
 	var fe *order.FieldError
 	if !errors.As(err, &fe) {
 		return false
 	}
-	field := fe.Field
+	field, msg := "form", fe.Message
 	switch {
-	case strings.HasPrefix(field, "cancel["):
+	case strings.HasPrefix(fe.Field, "cancel["):
 		var i int
-		if _, err := fmt.Sscanf(field, "cancel[%d]", &i); err == nil && i < len(d.Cancelled) {
-			field = fmt.Sprintf("qty_%d", d.Cancelled[i].ID)
-		} else {
-			field = "form"
+		if _, err := fmt.Sscanf(fe.Field, "cancel[%d]", &i); err == nil && i < len(req.Cancel) {
+			for _, l := range o.Lines {
+				if l.ID == req.Cancel[i].LineID {
+					field = fmt.Sprintf("qty_%d", l.ID)
+					if req.Cancel[i].Quantity > l.Cancellable() {
+						msg = d.atMost(l.Cancellable())
+					}
+				}
+			}
 		}
-	case field == "refund", field == "reason":
-	case field == "order":
+	case fe.Field == "cancel":
+		msg = say(d.lang, "Rien à faire : choisissez des quantités à annuler, un montant à rembourser, ou les deux.",
+			"Nothing to do: choose quantities to cancel, an amount to refund, or both.")
+		if len(req.Cancel) == 0 && req.RefundDefault {
+			msg += say(d.lang, " Aucun article n'est coché : saisissez le montant à rembourser.",
+				" No item is ticked: type the amount to refund.")
+		}
+	case fe.Field == "reason":
+		field, msg = "reason", say(d.lang, "Un remboursement sans annulation demande un motif.", "A refund without a cancellation needs a reason.")
+	case fe.Field == "refund":
+		field = "refund"
+		switch {
+		case d.PaidNet <= 0:
+			msg = say(d.lang, "Cette commande n'a pas été payée (ou a été remboursée en totalité) : il n'y a rien à rembourser.",
+				"This order has not been paid (or has been refunded in full): there is nothing to refund.")
+		case req.Refund > d.MaxRefund:
+			msg = d.refundAtMost()
+		}
+	case fe.Field == "order":
 		if b := cancelBlocked(o, d.lang); b != "" {
-			d.Errors["form"] = b
-			return true
+			msg = b
 		}
-		field = "form"
-	default:
-		field = "form"
 	}
-	d.Errors[field] = fe.Message
+	d.Errors[field] = msg
 	return true
 }

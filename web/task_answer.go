@@ -168,10 +168,10 @@ func readAnswer(t store.Task, a *signedIn, f *taskForm, ans *workflows.TaskAnswe
 // or one typed with the customer.
 func readAddress(f *taskForm, ans *workflows.TaskAnswer, lang string) {
 	v := func(name string) string { return strings.TrimSpace(f.Values.Get(name)) }
-	switch choice := v("address"); choice {
-	case "billing", "delivery":
-		ans.Address = choice
-	case "other":
+	switch choice := order.AddressChoice(v("address")); choice {
+	case order.AddressBilling, order.AddressDelivery:
+		ans.Address = string(choice)
+	case order.AddressTyped, "other": // "other": a page opened before the form said typed
 		ad := &workflows.AddressAnswer{Name: v("addr_name"), Line1: v("addr_line1"), Line2: v("addr_line2"),
 			PostalCode: v("addr_postal"), City: v("addr_city"), Country: strings.ToUpper(v("addr_country"))}
 		if ad.Country == "" {
@@ -182,7 +182,7 @@ func readAddress(f *taskForm, ans *workflows.TaskAnswer, lang string) {
 				f.Errors[field] = say(lang, "Obligatoire.", "Required.")
 			}
 		}
-		ans.Address, ans.TypedAddress = "other", ad
+		ans.Address, ans.TypedAddress = string(order.AddressTyped), ad
 	default:
 		f.Errors["address"] = say(lang, "Choisissez l'adresse où envoyer le chèque (après avoir consulté le client).", "Choose the address to send the cheque to (after asking the customer).")
 	}

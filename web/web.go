@@ -32,6 +32,7 @@ type OrderStore interface {
 	ListEvents(ctx context.Context, orderID int64) ([]store.Event, error)
 	ListPayments(ctx context.Context, orderID int64) ([]store.Payment, error)
 	ListRefunds(ctx context.Context, orderID int64) ([]store.Refund, error)
+	PaidNet(ctx context.Context, orderID int64) (int64, error)
 	ListEmails(ctx context.Context, orderID int64) ([]store.Email, error)
 	GetEmail(ctx context.Context, id int64) (store.Email, error)
 	ListOutbox(ctx context.Context, limit int) ([]store.Email, error)

@@ -456,3 +456,56 @@ func TestBalanceDueIsCollectedWithTheShopsSettings(t *testing.T) {
 	require.NotZero(t, res.ConfirmationEmailID)
 	require.Len(t, paymentEmails(t, s.store, o, mail.TemplatePaymentConfirmation), 1)
 }
+
+// Cancel/refund and edit details change the total of an order whose
+// transfer is awaited: the collection waits each time for what the order
+// owes now, and the transfer of that amount pays it.
+func TestCancelledItemsAndEditedShippingChangeWhatTheCollectionAwaits(t *testing.T) {
+	s := newCollectStackWith(t, workflows.Settings{})
+	ctx := context.Background()
+	agent := "marie@boutique.fr"
+	addAgents(t, s.store, map[string]string{agent: store.RoleAgent})
+	o := insertOrderOf(t, s.store, "C-2026-000963", order.PayBankTransfer, "",
+		order.Line{SKU: "MUG-01", Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2, VATRate: 2000, Physical: true},
+		order.Line{SKU: "TSH-M", Name: "T-shirt Lyon M", UnitPrice: 2500, Quantity: 1, VATRate: 2000, Physical: true},
+		order.Line{SKU: "CAP-01", Name: "Casquette Fourvière", UnitPrice: 2000, Quantity: 1, VATRate: 2000, Physical: true})
+	collection, err := s.collector.StartCollection(ctx, starter.CollectRequest{OrderNumber: o.Number, RequestID: "r1", Agent: agent, Mode: activities.CollectManual})
+	require.NoError(t, err)
+	require.Equal(t, int64(7000), waitCollecting(t, s, o.Number).Balance)
+	awaited := func() int64 {
+		st, _, err := s.collector.Collection(ctx, o.Number)
+		require.NoError(t, err)
+		return st.Balance
+	}
+	total := func() int64 {
+		got, err := s.store.GetOrder(ctx, o.Number)
+		require.NoError(t, err)
+		return got.Totals.Total
+	}
+
+	tshirt, _ := o.LineBySKU("TSH-M")
+	run, err := s.collector.CancelRefund(ctx, starter.CancelRefundRequest{OrderNumber: o.Number, RequestID: "c1", Agent: agent,
+		Cancel: []order.LineQuantity{{LineID: tshirt.ID, Quantity: 1}}})
+	require.NoError(t, err)
+	require.NoError(t, s.collector.Result(ctx, run.WorkflowID, nil))
+	afterCancel := total()
+	require.Less(t, afterCancel, int64(7000))
+	require.Equal(t, afterCancel, awaited(), "cancel/refund: the collection waits for the new total")
+
+	fee := int64(490)
+	run, err = s.collector.EditDetails(ctx, starter.EditDetailsRequest{OrderNumber: o.Number, RequestID: "e1", Agent: agent,
+		Edit: order.DetailsEdit{ShippingFee: &fee}})
+	require.NoError(t, err)
+	require.NoError(t, s.collector.Result(ctx, run.WorkflowID, nil))
+	afterEdit := total()
+	require.NotEqual(t, afterCancel, afterEdit)
+	require.Equal(t, afterEdit, awaited(), "edit details: the collection waits for the new total")
+
+	ack, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayBankTransfer, Amount: afterEdit, Reference: "VIR 88"})
+	require.NoError(t, err)
+	require.Equal(t, workflows.PaymentAck{Received: afterEdit}, ack)
+	require.Eventually(t, func() bool { return s.collector.ConfirmPayment(ctx, o.Number, "c1", agent) == nil }, 20*time.Second, 100*time.Millisecond)
+	var res workflows.CollectPaymentResult
+	require.NoError(t, s.collector.Result(ctx, collection.WorkflowID, &res))
+	require.Equal(t, workflows.CollectPaid, res.Outcome)
+}

@@ -6,11 +6,14 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
 
+	"github.com/orderdesk/orderdesk/activities"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/payments/sandbox"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // The provider takes a card refund but its answer is lost; while the step
@@ -86,4 +89,83 @@ func TestARefundNeverSentIsReleasedWhenItsProcedureIsCancelled(t *testing.T) {
 		kinds = append(kinds, e.Kind)
 	}
 	require.Equal(t, []order.EntryKind{order.EntryPayment, order.EntryRefundReserved, order.EntryRefundFailed}, kinds)
+}
+
+// Approvals are the agents table's: an answer naming an unknown agent, or
+// one claiming a supervisor's role for an agent, is refused whether it
+// comes through the starter (the CLI, the UI) or straight to the procedure
+// through Temporal; no money moves until a real supervisor, who did not ask
+// for the refund, approves.
+func TestAnApprovalIsCheckedAgainstTheAgentsTableNotTheAnswer(t *testing.T) {
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{Settings: workflows.Settings{ApproveAbove: 2000}})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000952", order.LogisticsShipped)
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "big", Agent: "marie@boutique.fr", Refund: 4500, Reason: "colis perdu",
+	})
+	require.NoError(t, err)
+	task := waitForTask(t, s, run.WorkflowID)
+	require.Equal(t, workflows.TaskApproveRefund, task.Kind)
+
+	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "nobody@nowhere.test", Role: "supervisor"})
+	require.ErrorContains(t, err, "not an agent of this shop")
+	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "luc@boutique.fr", Role: "supervisor"})
+	require.ErrorContains(t, err, "only a supervisor", "luc is an agent in the agents table")
+
+	// Straight to the procedure, past the starter: the procedure asks the
+	// agents table itself.
+	for _, forged := range []workflows.TaskAnswer{
+		{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "nobody@nowhere.test", Role: "supervisor"},
+		{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "luc@boutique.fr", Role: "supervisor"},
+	} {
+		h, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: run.WorkflowID + "/settle", UpdateName: workflows.UpdateAnswerTask, Args: []any{forged},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		require.Error(t, err, "a forged approval by %s was taken", forged.Agent)
+	}
+	require.Empty(t, sb.Refunds(), "no money moved on a forged approval")
+	open, err := s.store.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.TaskOpen, open.Status)
+
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "sophie@boutique.fr"}))
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	require.Len(t, sb.Refunds(), 1)
+	closed, err := s.store.GetTask(ctx, task.ID)
+	require.NoError(t, err)
+	require.Equal(t, "sophie@boutique.fr", closed.AnsweredBy)
+}
+
+// A refund on an order whose cheque is cashed gives the money back: the
+// agent is asked how the customer wants it (a cheque to an address, a
+// transfer, a voucher), not whether the cheque was sent.
+func TestCancellingAnOrderWhoseChequeIsCashedAsksHowToPayBack(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	o := insertOrder(t, s.store, "C-2026-000953", order.LogisticsAwaitingPrinting, order.PayCheque, "chèque 4411") // 50 € cashed
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "all", Agent: "marie@boutique.fr", Cancel: order.DefaultCancel(o), RefundDefault: true, Notify: true,
+	})
+	require.NoError(t, err)
+	task := waitForTask(t, s, run.WorkflowID)
+	require.Equal(t, workflows.TaskPayback, task.Kind, "asked: %s", task.Question)
+	require.Equal(t, int64(5000), task.Amount)
+	require.NotContains(t, task.Question, "déjà envoyé")
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerPaybackCheque, Address: "billing", Agent: "luc@boutique.fr"}))
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	require.Equal(t, activities.OutcomeChequeRefund, res.Outcome)
+	cheques, err := s.store.ListChequeRequests(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, cheques, 1)
+	require.Equal(t, int64(5000), cheques[0].Amount)
+	pos, err := s.store.MoneyPosition(ctx, o.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(0), pos.PaidNet, "the 50 € are on their way back")
 }

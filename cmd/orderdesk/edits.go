@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -73,7 +74,7 @@ func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []str
 
 // printPreview shows what a change would do, with the same domain code
 // the procedure runs, and starts nothing.
-func printPreview(ctx context.Context, s *services, o order.Order, c order.ContentChange) error {
+func printPreview(ctx context.Context, w io.Writer, s *services, o order.Order, c order.ContentChange) error {
 	paid, err := s.store.PaidNet(ctx, o.ID)
 	if err != nil {
 		return err
@@ -83,20 +84,20 @@ func printPreview(ctx context.Context, s *services, o order.Order, c order.Conte
 		return err
 	}
 	m := func(cents int64) string { return order.Money{Cents: cents, Currency: o.Currency}.French() }
-	fmt.Printf("Aperçu de la modification de %s (rien n'est encore fait) :\n", o.Number)
+	fmt.Fprintf(w, "Aperçu de la modification de %s (rien n'est encore fait) :\n", o.Number)
 	for _, l := range p.Result.Removed {
-		fmt.Printf("  retiré   %d × %s (%s)\n", l.Quantity, l.Name, l.SKU)
+		fmt.Fprintf(w, "  retiré   %d × %s (%s)\n", l.Quantity, l.Name, l.SKU)
 	}
 	for _, d := range p.Result.Edited {
-		fmt.Printf("  modifié  %s : %d × %s → %d × %s\n", d.Before.SKU, d.Before.Remaining(), m(d.Before.UnitPrice), d.After.Remaining(), m(d.After.UnitPrice))
+		fmt.Fprintf(w, "  modifié  %s : %d × %s → %d × %s\n", d.Before.SKU, d.Before.Remaining(), m(d.Before.UnitPrice), d.After.Remaining(), m(d.After.UnitPrice))
 	}
 	for _, l := range p.Result.Added {
-		fmt.Printf("  ajouté   %d × %s (%s) à %s\n", l.Quantity, l.Name, l.SKU, m(l.UnitPrice))
+		fmt.Fprintf(w, "  ajouté   %d × %s (%s) à %s\n", l.Quantity, l.Name, l.SKU, m(l.UnitPrice))
 	}
-	fmt.Printf("  total    %s → %s\n", m(p.Result.Before.Total), m(p.Result.After.Total))
+	fmt.Fprintf(w, "  total    %s → %s\n", m(p.Result.Before.Total), m(p.Result.After.Total))
 	if p.ShippingNote != "" {
-		fmt.Printf("  %s\n", p.ShippingNote)
+		fmt.Fprintf(w, "  %s\n", p.ShippingNote)
 	}
-	fmt.Printf("  %s\n", p.Settlement.Summary(o.Currency, "fr"))
+	fmt.Fprintf(w, "  %s\n", p.Settlement.Summary(o.Currency, "fr"))
 	return nil
 }

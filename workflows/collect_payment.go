@@ -27,6 +27,12 @@ package workflows
 //     agent presses « Envoyer la confirmation de paiement » (Update
 //     send-payment-confirmation, step 7).
 //
+// An agent's payment above what is due is refused unless the agent
+// confirms the overpayment; its refund is asked by the agent who recorded
+// it. When another procedure changes the order's total, it tells the
+// collection (Update order-changed, collect_payment_due.go), which waits
+// for what the order owes now.
+//
 // At any time while it runs an agent can have the invoice emailed (Update
 // send-invoice). Compensation: a cancelled procedure closes its open task;
 // an order cancelled for non-payment gets a credit note for its unpaid

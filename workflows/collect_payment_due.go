@@ -12,10 +12,27 @@ package workflows
 // else closed without payment (its unpaid invoice gets a credit note).
 
 import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
 )
+
+// tellActivity is for telling a running collection: it waits for the
+// collection to re-read what is due, and gives up after a few tries rather
+// than hold the procedure that tells it (which goes on, and logs it).
+var tellActivity = workflow.ActivityOptions{
+	StartToCloseTimeout: time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        time.Minute,
+		MaximumAttempts:        8,
+		NonRetryableErrorTypes: activities.NonRetryable,
+	},
+}
 
 // UpdateOrderChanged tells a running collection that its order's total
 // changed (activities.OrderChanged).
@@ -97,7 +114,7 @@ func (p *procedure) tellCollection(ctx workflow.Context, settled SettleResult, c
 		return
 	}
 	var collect *activities.Collect
-	if err := workflow.ExecuteActivity(ctx, collect.TellCollection, activities.TellCollectionInput{
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tellActivity), collect.TellCollection, activities.TellCollectionInput{
 		OrderNumber: p.number, Actor: p.actor,
 	}).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("telling the payment collection of the new total failed", "order", p.number, "err", err)

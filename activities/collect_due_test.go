@@ -1,0 +1,65 @@
+package activities_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/devstack/devstacktest"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// The steps of a collection whose order changed, each run twice: what is
+// due is read with one line of history; a collection closed with nothing
+// due cancels its unpaid invoice with one credit note and leaves the
+// order's status alone.
+func TestCollectionOfAChangedOrderIsSafeToRunTwice(t *testing.T) {
+	st := devstacktest.NewStore(t)
+	ctx := context.Background()
+	o := cardOrderNumbered(t, st, "C-2026-000520")
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	env := suite.NewTestActivityEnvironment()
+	collect := &activities.Collect{Store: st, Shop: activities.Shop{Seller: store.Seller{
+		Name: "Boutique du Vieux Lyon SARL", Address: order.Address{Line1: "3 rue Saint-Jean", PostalCode: "69005", City: "Lyon", Country: "FR"},
+		SIRET: "123 456 789 00012", VATNumber: "FR32123456789",
+	}}}
+	env.RegisterActivity(collect)
+	actor := activities.Actor{WorkflowID: "collect-payment/" + o.Number + "/r1", Agent: "marie@boutique.fr"}
+
+	// Paid in full: nothing left to pay.
+	in := activities.RereadDueInput{OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/order-changed/m1", By: "modify-content/" + o.Number + "/m1"}
+	d1, d2 := twice[activities.RereadDueOutput](t, env, collect.RereadDue, in)
+	require.Equal(t, d1, d2)
+	require.Equal(t, activities.RereadDueOutput{Total: o.Totals.Total, PaidNet: o.Totals.Total, Balance: 0, Currency: "EUR"}, d1)
+
+	inv, err := collect.IssueInvoice(ctx, activities.IssueInvoiceInput{OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/invoice"})
+	require.NoError(t, err)
+	c1, c2 := twice[activities.CancelUnpaidOutput](t, env, collect.CancelUnpaid, activities.CancelUnpaidInput{
+		OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/nothing-due", Invoice: inv.Number, Reason: "plus rien à payer", NothingDue: true,
+	})
+	require.Equal(t, c1, c2)
+	require.NotEmpty(t, c1.CreditNote)
+	require.False(t, c1.Cancelled)
+	notes, err := st.ListCreditNotes(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, notes, 1)
+	got, err := st.GetOrder(ctx, o.Number)
+	require.NoError(t, err)
+	require.Equal(t, order.StatusPaid, got.Status, "the order stays as the change left it")
+	events, err := st.ListEvents(ctx, o.ID)
+	require.NoError(t, err)
+	count := map[string]int{}
+	for _, e := range events {
+		count[e.Kind]++
+	}
+	require.Equal(t, 1, count["collection_amount_changed"])
+	require.Equal(t, 1, count["collection_closed"])
+}

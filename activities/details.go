@@ -52,7 +52,7 @@ func (a *Orders) EditDetails(ctx context.Context, in DetailsInput) (DetailsOutpu
 		if err != nil {
 			return DetailsOutput{}, err
 		}
-		out.Settlement = order.Settle(paid, res.TotalsAfter.Total)
+		out.Settlement = order.SettleChange(o.PaymentMethod, paid, res.TotalsBefore.Total, res.TotalsAfter.Total)
 	}
 	return out, nil
 }

@@ -147,7 +147,7 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 	}
 	return ContentOutput{
 		Result:     res,
-		Settlement: order.Settle(paid, res.After.Total),
+		Settlement: order.SettleChange(o.PaymentMethod, paid, res.Before.Total, res.After.Total),
 		Currency:   o.Currency,
 		Method:     o.PaymentMethod,
 		Billing:    o.Billing,
@@ -160,22 +160,12 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 // ran before that refund must see the figures it saw then, or it would
 // settle the difference twice.
 func paidNetBefore(ctx context.Context, st *store.Store, orderID int64, workflowID string) (int64, error) {
-	paid, err := st.PaidNet(ctx, orderID)
+	// The settle-difference child's money facts are keyed under its id.
+	pos, err := st.MoneyPositionWithout(ctx, orderID, workflowID+"/settle/")
 	if err != nil {
 		return 0, err
 	}
-	r, err := st.RefundByKey(ctx, workflowID+"/settle/refund") // the settle-difference child's refund key
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return paid, nil
-	case err != nil:
-		return 0, err
-	}
-	switch r.Status {
-	case store.RefundPending, store.RefundSucceeded, store.RefundManualPending:
-		paid += r.Amount
-	}
-	return paid, nil
+	return pos.PaidNet, nil
 }
 
 // describeChange is the history line of a content change, in French.

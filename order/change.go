@@ -462,7 +462,7 @@ func Preview(o Order, c ContentChange, paidNet int64) (ContentPreview, error) {
 	if err != nil {
 		return ContentPreview{}, err
 	}
-	s := Settle(paidNet, res.After.Total)
+	s := SettleChange(o.PaymentMethod, paidNet, res.Before.Total, res.After.Total)
 	return ContentPreview{
 		Result:       res,
 		Settlement:   s,

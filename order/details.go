@@ -463,7 +463,7 @@ func PreviewDetails(o Order, cur Details, e DetailsEdit, paidNet int64) (Details
 	}
 	p := DetailsPreview{Result: res}
 	if res.MoneyChanged() {
-		p.Settlement = Settle(paidNet, res.TotalsAfter.Total)
+		p.Settlement = SettleChange(o.PaymentMethod, paidNet, res.TotalsBefore.Total, res.TotalsAfter.Total)
 		p.Summary = p.Settlement.Summary(o.Currency, "fr")
 	}
 	return p, nil

@@ -9,6 +9,44 @@ type Settlement struct {
 	NewTotal   int64 `json:"new_total_cents"`
 	Refund     int64 `json:"refund_cents"`      // to give back, never more than PaidNet
 	BalanceDue int64 `json:"balance_due_cents"` // still owed by the customer
+	// ChequeDifference is, for an order to be paid by cheque whose cheque is
+	// not recorded yet and whose total went down, what that cheque (if the
+	// customer sent it already) pays too much: the old total minus the new.
+	ChequeDifference int64 `json:"cheque_difference_cents,omitempty"`
+	// Kind says how the change is settled (SettleChange); empty from Settle.
+	Kind SettlementKind `json:"kind,omitempty"`
+}
+
+// SettleChange is what a change of an order's total from before to after
+// means for the customer's money, given how they pay and what they paid
+// net of refunds: money received beyond the new total goes back
+// (SettleRefund); an order by cheque not paid yet that got cheaper gets a
+// replacement cheque, or the difference back if the first is in the post
+// (SettleReplacementCheque); a total above what was paid leaves a balance
+// due (SettleBalanceDue) — on an order not paid at all, the new total is
+// simply what its payment collection awaits, and nothing is settled.
+func SettleChange(method PaymentMethod, paidNet, before, after int64) Settlement {
+	s := Settle(paidNet, after)
+	switch {
+	case s.Refund > 0:
+		s.Kind = SettleRefund
+	case paidNet <= 0 && method == PayCheque && before > after:
+		s.Kind, s.ChequeDifference = SettleReplacementCheque, before-after
+	case paidNet > 0 && s.BalanceDue > 0:
+		s.Kind = SettleBalanceDue
+	default:
+		s.Kind = SettleNothing
+	}
+	return s
+}
+
+// Owed is the balance the settlement asks of the customer: none on an
+// order not paid at all, whose collection awaits its total.
+func (s Settlement) Owed() int64 {
+	if s.Kind == SettleBalanceDue {
+		return s.BalanceDue
+	}
+	return 0
 }
 
 // Settle compares what was paid net of refunds with the new total. Neither

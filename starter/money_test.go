@@ -180,7 +180,7 @@ func TestTwoAgentsRefundingTheSameOrderAtOnceRefundItOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			runs[i], startErrs[i] = s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
-				OrderNumber: o.Number, RequestID: fmt.Sprintf("agent-%d", i), Agent: fmt.Sprintf("agent%d@boutique.fr", i),
+				OrderNumber: o.Number, RequestID: fmt.Sprintf("agent-%d", i), Agent: []string{"marie@boutique.fr", "luc@boutique.fr"}[i],
 				Refund: 5000, Reason: "geste commercial",
 			})
 		}()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -98,9 +99,24 @@ func (s *Store) MoneyPosition(ctx context.Context, orderID int64) (order.Positio
 	return p, nil
 }
 
+// MoneyPositionWithout is MoneyPosition without the facts of the refunds
+// whose keys start with prefix: what a procedure saw before its own
+// settlement moved money, for a retried step to see it again.
+func (s *Store) MoneyPositionWithout(ctx context.Context, orderID int64, prefix string) (order.Position, error) {
+	p, err := positionWithout(ctx, s.pool, orderID, prefix)
+	if err != nil {
+		return order.Position{}, fmt.Errorf("store.MoneyPositionWithout(%d, %s): %w", orderID, prefix, err)
+	}
+	return p, nil
+}
+
 // position reads an order's total and ledger with q and derives its money
 // position.
 func position(ctx context.Context, q querier, orderID int64) (order.Position, error) {
+	return positionWithout(ctx, q, orderID, "")
+}
+
+func positionWithout(ctx context.Context, q querier, orderID int64, prefix string) (order.Position, error) {
 	var total int64
 	if err := q.QueryRow(ctx, `SELECT total_cents FROM orders WHERE id = $1`, orderID).Scan(&total); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -112,9 +128,12 @@ func position(ctx context.Context, q querier, orderID int64) (order.Position, er
 	if err != nil {
 		return order.Position{}, err
 	}
-	facts := make([]order.Entry, len(entries))
-	for i, e := range entries {
-		facts[i] = order.Entry{Kind: e.Kind, Amount: e.Amount, Ref: e.Ref}
+	facts := make([]order.Entry, 0, len(entries))
+	for _, e := range entries {
+		if prefix != "" && strings.HasPrefix(e.Ref, prefix) {
+			continue
+		}
+		facts = append(facts, order.Entry{Kind: e.Kind, Amount: e.Amount, Ref: e.Ref})
 	}
 	return order.PositionOf(facts, total), nil
 }

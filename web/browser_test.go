@@ -279,6 +279,13 @@ func refundDone(b *browser, id string) {
 // mugs at 12,50 € and a T-shirt at 25 € (50 €, free shipping from 50 €).
 func insertPaidOrder(t *testing.T, st *store.Store, number string, method order.PaymentMethod) order.Order {
 	t.Helper()
+	return insertTestOrder(t, st, number, method, true)
+}
+
+// insertTestOrder is the order of insertPaidOrder, paid or awaiting its
+// payment.
+func insertTestOrder(t *testing.T, st *store.Store, number string, method order.PaymentMethod, paid bool) order.Order {
+	t.Helper()
 	ctx := context.Background()
 	addr := order.Address{Name: "Camille Martin", Line1: "12 rue des Lilas", PostalCode: "69003", City: "Lyon", Country: "FR"}
 	o := order.Order{
@@ -293,14 +300,27 @@ func insertPaidOrder(t *testing.T, st *store.Store, number string, method order.
 	}
 	o.ShippingFee = order.ShippingFee(o.ShippingRules, order.MerchandiseTotal(o.Lines))
 	o.Totals = order.Reprice(o)
+	if !paid {
+		o.Status = order.StatusAwaitingPayment
+	}
 	o, err := st.InsertOrder(ctx, o)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !paid {
+		return o
 	}
 	if _, err := st.AddPayment(ctx, store.Payment{OrderID: o.ID, Method: string(method), Amount: o.Totals.Total, Currency: "EUR", Reference: "pay-" + number}); err != nil {
 		t.Fatal(err)
 	}
 	return o
+}
+
+// insertOrderAwaitingCheque is insertPaidOrder by cheque, the cheque not
+// received yet: the order awaits its payment.
+func insertOrderAwaitingCheque(t *testing.T, st *store.Store, number string) order.Order {
+	t.Helper()
+	return insertTestOrder(t, st, number, order.PayCheque, false)
 }
 
 // removeOneMug carries out seed 000's windows up to the confirmation:
@@ -376,11 +396,11 @@ func TestBrowserModifyContentCardRefundDone(t *testing.T) {
 	}
 }
 
-// TestBrowserModifyContentChequeNotSent is seed 000 for a cheque-paid
-// order whose cheque has not been sent yet.
+// TestBrowserModifyContentChequeNotSent is seed 000 for an order paid by
+// cheque whose cheque is not received yet, nor sent.
 func TestBrowserModifyContentChequeNotSent(t *testing.T) {
 	s := newLiveStack(t, 0)
-	o := insertPaidOrder(t, s.store, "C-2026-000902", order.PayCheque)
+	o := insertOrderAwaitingCheque(t, s.store, "C-2026-000902")
 	marie := s.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 	if settlement := marie.removeOneMug(o); !strings.Contains(settlement, "chèque") {
 		t.Errorf("the confirmation does not announce the cheque question:\n%s", settlement)

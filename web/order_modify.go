@@ -83,8 +83,8 @@ type modifyData struct {
 // NeedsApproval reports whether the refund waits for a supervisor.
 func (d modifyData) NeedsApproval() bool { return d.Threshold > 0 && d.Settle.Refund > d.Threshold }
 
-// Cheque reports whether the customer paid by cheque (the settlement then
-// starts with the cheque question).
+// Cheque reports whether the customer pays by cheque (money to give back
+// then goes back by the means chosen with them).
 func (d modifyData) Cheque() bool { return d.Order.PaymentMethod == order.PayCheque }
 
 // modifyBlocked says why the order's content cannot be changed now, in the
@@ -120,27 +120,6 @@ func (s *server) loadOrder(ctx context.Context, number string) (order.Order, err
 			english("Order not found", fmt.Sprintf("No order has the number “%s”.", number))
 	}
 	return o, err
-}
-
-// paidNet is what the customer paid, net of refunds made or under way.
-func (s *server) paidNet(ctx context.Context, orderID int64) (paid, refunded int64, err error) {
-	ps, err := s.store.ListPayments(ctx, orderID)
-	if err != nil {
-		return 0, 0, err
-	}
-	rs, err := s.store.ListRefunds(ctx, orderID)
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, p := range ps {
-		paid += p.Amount
-	}
-	for _, rf := range rs {
-		if rf.Status != store.RefundImpossible && rf.Status != store.RefundFailed {
-			refunded += rf.Amount
-		}
-	}
-	return paid, refunded, nil
 }
 
 // noTemporal is the page shown when an action needs Temporal and the UI
@@ -232,11 +211,11 @@ func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
 	if len(d.Errors) > 0 {
 		return s.render(w, http.StatusUnprocessableEntity, "modify_form", d)
 	}
-	paid, refunded, err := s.paidNet(ctx, o.ID)
+	paid, err := s.store.PaidNet(ctx, o.ID)
 	if err != nil {
 		return err
 	}
-	pv, err := order.Preview(o, change, paid-refunded)
+	pv, err := order.Preview(o, change, paid)
 	if err != nil {
 		if !d.refusal(err) {
 			return err

@@ -26,7 +26,9 @@ type orderPageData struct {
 	// ProceduresNote says why the procedures come from the history rather
 	// than from Temporal; empty when Temporal answered.
 	ProceduresNote string
-	Paid, Refunded int64 // received, and given back or being given back
+	// Money is what the order's ledger says: received, given back or
+	// being given back, due, overpaid (order.PositionOf).
+	Money order.Position
 	// Actions: why each is not possible now ("" when it is).
 	ModifyBlocked, CancelBlocked string
 	// Archive is archiving, notes and resending emails (order_archive.go).
@@ -54,18 +56,26 @@ type procedureRow struct {
 	FromHistory bool
 }
 
-// PaidNet is what the customer paid net of refunds.
-func (d orderPageData) PaidNet() int64 { return d.Paid - d.Refunded }
+// Paid is what the customer paid, all payments received.
+func (d orderPageData) Paid() int64 { return d.Money.Received }
 
-// BalanceDue is what the customer still owes: the total less what they
-// paid net of refunds (seed 001: the total went up after a change). None
-// on a cancelled order.
+// Refunded is what was given back or is being given back.
+func (d orderPageData) Refunded() int64 { return d.Money.Refunded + d.Money.InFlight }
+
+// PaidNet is what the customer paid net of refunds.
+func (d orderPageData) PaidNet() int64 { return d.Money.PaidNet }
+
+// BalanceDue is what the customer still owes (the total went up after a
+// change). None on a cancelled order.
 func (d orderPageData) BalanceDue() int64 {
 	if d.Order.Status == order.StatusCancelled {
 		return 0
 	}
-	return max(0, d.Order.Totals.Total-d.PaidNet())
+	return d.Money.Due
 }
+
+// Overpaid is what the customer paid beyond the total: money to give back.
+func (d orderPageData) Overpaid() int64 { return d.Money.Overpayment }
 
 // orderPage is GET /orders/{number}: everything an agent checks about one
 // order, on one page.
@@ -117,13 +127,8 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Emails, err = s.store.ListEmails(ctx, o.ID); err != nil {
 		return err
 	}
-	for _, p := range d.Payments {
-		d.Paid += p.Amount
-	}
-	for _, rf := range d.Refunds {
-		if rf.Status != store.RefundImpossible && rf.Status != store.RefundFailed {
-			d.Refunded += rf.Amount
-		}
+	if d.Money, err = s.store.MoneyPosition(ctx, o.ID); err != nil {
+		return err
 	}
 
 	d.ModifyBlocked, d.CancelBlocked = modifyBlocked(o, langOf(r)), cancelBlocked(o, langOf(r))

@@ -33,6 +33,7 @@ type OrderStore interface {
 	ListPayments(ctx context.Context, orderID int64) ([]store.Payment, error)
 	ListRefunds(ctx context.Context, orderID int64) ([]store.Refund, error)
 	PaidNet(ctx context.Context, orderID int64) (int64, error)
+	MoneyPosition(ctx context.Context, orderID int64) (order.Position, error)
 	ListEmails(ctx context.Context, orderID int64) ([]store.Email, error)
 	GetEmail(ctx context.Context, id int64) (store.Email, error)
 	ListOutbox(ctx context.Context, limit int) ([]store.Email, error)

@@ -26,7 +26,6 @@ package workflows
 // them, and are in the history.
 
 import (
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
@@ -87,12 +86,12 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 	if edited.Result.MoneyChanged() {
 		res.Refund, res.BalanceDue = edited.Settlement.Refund, edited.Settlement.BalanceDue
 		step = p.state.begin("settle", text(LabelSettleDifference))
+		due := settlementOf(edited.Settlement, edited.Method, edited.Result.TotalsBefore.Total, edited.Result.TotalsAfter.Total)
 		settled, err := p.settle(ctx, SettleInput{
 			OrderNumber: in.OrderNumber, Agent: in.Agent, Method: edited.Method, Currency: edited.Currency,
 			Billing: edited.Billing, Delivery: edited.Delivery,
-			Refund: edited.Settlement.Refund, BalanceDue: balanceIfPaid(edited.Settlement),
-			ChequeDifference: detailsChequeDifference(edited),
-			Settings:         in.Settings,
+			Refund: due.Refund, BalanceDue: due.Owed(), ChequeDifference: due.ChequeDifference, Kind: due.Kind,
+			Settings: in.Settings,
 		})
 		if err != nil {
 			return res, p.fail(ctx, step, err)
@@ -100,7 +99,7 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 		res.Settlement, res.Outcome = settled, settled.Outcome
 		p.state.end(step, StepDone, outcomeText(settled, edited.Currency))
 		if tellCollectionVersion(ctx) {
-			p.tellCollection(ctx, settled, detailsChequeDifference(edited))
+			p.tellCollection(ctx, settled, due.ChequeDifference)
 		}
 	} else {
 		res.Outcome = activities.OutcomeNone
@@ -126,13 +125,4 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 		p.details(ctx, "Terminée")
 	}
 	return res, err
-}
-
-// detailsChequeDifference is, for an order by cheque not yet received, what
-// the cheque in the post (if the customer sent it) would overpay.
-func detailsChequeDifference(d activities.DetailsOutput) int64 {
-	if d.Method != order.PayCheque || d.Settlement.PaidNet > 0 {
-		return 0
-	}
-	return max(d.Result.TotalsBefore.Total-d.Result.TotalsAfter.Total, 0)
 }

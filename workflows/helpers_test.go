@@ -59,8 +59,8 @@ var agentsTable = map[string]string{
 func answer(env *testsuite.TestWorkflowEnvironment, after time.Duration, a workflows.TaskAnswer, rejected *error) {
 	env.RegisterDelayedCallback(func() {
 		env.UpdateWorkflow(workflows.UpdateAnswerTask, "", &testsuite.TestUpdateCallback{
-			OnAccept:   func() {},
-			OnReject:   func(err error) { *rejected = err },
+			OnAccept: func() {},
+			OnReject: func(err error) { *rejected = err },
 			OnComplete: func(_ any, err error) { // refused by the handler (the agents table)
 				if err != nil {
 					*rejected = err

@@ -100,12 +100,12 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 
 	// 3. Settle the difference.
 	step = p.state.begin("settle", text(LabelSettleDifference))
+	due := settlementOf(changed.Settlement, changed.Method, changed.Result.Before.Total, changed.Result.After.Total)
 	settled, err := p.settle(ctx, SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: changed.Method, Currency: changed.Currency,
 		Billing: changed.Billing, Delivery: changed.Delivery,
-		Refund: changed.Settlement.Refund, BalanceDue: balanceIfPaid(changed.Settlement),
-		ChequeDifference: chequeDifference(changed),
-		Settings:         in.Settings,
+		Refund: due.Refund, BalanceDue: due.Owed(), ChequeDifference: due.ChequeDifference, Kind: due.Kind,
+		Settings: in.Settings,
 	})
 	if err != nil {
 		return res, p.fail(ctx, step, err)
@@ -113,7 +113,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, changed.Currency))
 	if tellCollectionVersion(ctx) {
-		p.tellCollection(ctx, settled, chequeDifference(changed))
+		p.tellCollection(ctx, settled, due.ChequeDifference)
 	}
 
 	// 4. Tell the customer.
@@ -133,22 +133,14 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	return res, err
 }
 
-// balanceIfPaid is what the customer owes after a change, when they had
-// paid: an order not paid yet simply has a new total to pay.
-func balanceIfPaid(s order.Settlement) int64 {
-	if s.PaidNet > 0 {
-		return s.BalanceDue
+// settlementOf is the settlement of a change as the domain said it
+// (order.SettleChange); a change step recorded before the domain said so
+// is read again with the figures it recorded.
+func settlementOf(s order.Settlement, method order.PaymentMethod, before, after int64) order.Settlement {
+	if s.Kind != "" {
+		return s
 	}
-	return 0
-}
-
-// chequeDifference is, for an order by cheque, what the cheque in the post
-// (if the customer sent it) would overpay: the old total minus the new.
-func chequeDifference(c activities.ContentOutput) int64 {
-	if c.Method != order.PayCheque || c.Settlement.PaidNet > 0 {
-		return 0
-	}
-	return max(c.Result.Before.Total-c.Result.After.Total, 0)
+	return order.SettleChange(method, s.PaidNet, before, after)
 }
 
 // procedure is what every top-level procedure shares: its state for the

@@ -19,7 +19,6 @@ package workflows
 // the customer was told.
 
 import (
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"

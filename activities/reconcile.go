@@ -350,7 +350,7 @@ func (a *Reconcile) record(ctx context.Context, in ReconcileInput, m *Mismatch) 
 		}
 		t, err = a.Store.CreateTask(ctx, store.Task{
 			Key: key, OrderID: o.ID, WorkflowID: in.Actor.WorkflowID, Kind: TaskReconcileMismatch,
-			Question: m.Question, Amount: amount, Options: []string{},
+			Question: m.Question, Amount: amount, Options: []string{"noted"}, // workflows.AnswerNoted: a notice
 		})
 	}
 	if err != nil {

@@ -226,7 +226,7 @@ var ErrUnmatchedPayment = errors.New("payment taken by no running collection: re
 // TaskUnmatchedPayment is the kind of the task an unmatched provider
 // payment opens. No procedure waits on it: the agent checks the order and
 // refunds the customer, if they paid twice or too late, with cancel/refund.
-const TaskUnmatchedPayment = "unmatched_payment"
+const TaskUnmatchedPayment = workflows.TaskUnmatchedPayment
 
 // UnmatchedPaymentError is ErrUnmatchedPayment with what was done.
 type UnmatchedPaymentError struct {
@@ -336,7 +336,7 @@ func (c *Collector) recordUnmatched(ctx context.Context, inv store.Invoice, coll
 		amount, ref, inv.Number, o.Number)
 	task, err := c.store.CreateTask(ctx, store.Task{
 		Key: "unmatched-payment/" + p.EventID, OrderID: o.ID, WorkflowID: collection, Kind: TaskUnmatchedPayment,
-		Question: question, Amount: paid.Amount, Options: []string{},
+		Question: question, Amount: paid.Amount, Options: []string{workflows.AnswerNoted},
 	})
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package starter_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,4 +169,52 @@ func TestCancellingAnOrderWhoseChequeIsCashedAsksHowToPayBack(t *testing.T) {
 	pos, err := s.store.MoneyPosition(ctx, o.ID)
 	require.NoError(t, err)
 	require.Equal(t, int64(0), pos.PaidNet, "the 50 € are on their way back")
+}
+
+// A provider down for longer than the shop allows: an agent task says the
+// refund is stuck while the step goes on retrying; an agent closes it with
+// a note; once the provider is back the refund is made, once.
+func TestARefundStuckAtItsProviderReachesAnAgentAndIsMadeOnce(t *testing.T) {
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{Settings: workflows.Settings{RefundStuckAfter: 2 * time.Second}})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000954", order.LogisticsShipped)
+	sb.SetFaults(sandbox.Faults{OutageUntil: time.Now().Add(time.Hour)})
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "stuck", Agent: "marie@boutique.fr", Refund: 1500, Reason: "geste commercial",
+	})
+	require.NoError(t, err)
+	var stuck store.Task
+	require.Eventually(t, func() bool {
+		tasks, err := s.store.ListTasks(ctx, o.ID)
+		require.NoError(t, err)
+		for _, tk := range tasks {
+			if tk.Kind == workflows.TaskRefundStuck && tk.Status == store.TaskOpen {
+				stuck = tk
+				return true
+			}
+		}
+		return false
+	}, 30*time.Second, 100*time.Millisecond, "no agent was told of the stuck refund")
+	require.Contains(t, stuck.Question, "15,00")
+
+	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: stuck.ID, Outcome: workflows.AnswerNoted, Agent: "luc@boutique.fr"})
+	require.ErrorContains(t, err, "note", "a notice is closed with what was done")
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: stuck.ID, Outcome: workflows.AnswerNoted, Agent: "luc@boutique.fr", Note: "prestataire en panne, appelé"}))
+	closed, err := s.store.GetTask(ctx, stuck.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.TaskAnswered, closed.Status)
+
+	sb.SetFaults(sandbox.Faults{})
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	require.Len(t, sb.Refunds(), 1)
+	events, err := s.store.ListEvents(ctx, o.ID)
+	require.NoError(t, err)
+	var noted bool
+	for _, e := range events {
+		noted = noted || strings.Contains(e.Message, "prestataire en panne, appelé")
+	}
+	require.True(t, noted, "the agent's note is in the order's history")
 }

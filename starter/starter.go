@@ -2,6 +2,7 @@ package starter
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,6 +27,8 @@ type Orders interface {
 	GetTask(ctx context.Context, id int64) (store.Task, error)
 	PaidNet(ctx context.Context, orderID int64) (int64, error)
 	AgentByEmail(ctx context.Context, email string) (store.Agent, error)
+	CloseTask(ctx context.Context, key, status string, answer json.RawMessage, by string) (store.Task, error)
+	AddEvent(ctx context.Context, ev store.Event) (store.Event, error)
 }
 
 // Options tunes the procedures the starter starts.
@@ -251,6 +254,9 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 		}
 		return order.Fieldf("task", "task #%d is already %s%s", t.ID, t.Status, by)
 	}
+	if workflows.IsNotice(t.Kind) {
+		return s.closeNotice(ctx, t, ans)
+	}
 	// The task's row is written by an activity: the agent can see it a
 	// moment before the procedure waits for the answer. Such an answer is
 	// refused as not asked (yet); it is sent again while the row is open.
@@ -286,6 +292,34 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 		return order.Fieldf("task", "the procedure that asked task #%d is no longer running", ans.TaskID)
 	}
 	return cleanError(err)
+}
+
+// closeNotice answers a notice task (no procedure waits on it): the agent
+// has seen it and says in a note what they did; the task closes and the
+// order's history keeps the note.
+func (s *Starter) closeNotice(ctx context.Context, t store.Task, ans workflows.TaskAnswer) error {
+	if ans.Outcome != workflows.AnswerNoted {
+		return order.Fieldf("outcome", "%q is not an answer to task #%d: answer %s, with a note saying what was done", ans.Outcome, t.ID, workflows.AnswerNoted)
+	}
+	if strings.TrimSpace(ans.Note) == "" {
+		return order.Fieldf("note", "say what was done about task #%d (checked the provider, refunded, nothing to do...)", t.ID)
+	}
+	raw, err := json.Marshal(ans)
+	if err != nil {
+		return err
+	}
+	closed, err := s.orders.CloseTask(ctx, t.Key, store.TaskAnswered, raw, ans.Agent)
+	if errors.Is(err, store.ErrTaskClosed) {
+		return order.Fieldf("task", "task #%d is already closed", t.ID)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.orders.AddEvent(ctx, store.Event{
+		OrderID: closed.OrderID, ActorKind: store.ActorAgent, Actor: ans.Agent, WorkflowID: closed.WorkflowID,
+		Kind: "task_answered", Key: t.Key + "/closed", Message: fmt.Sprintf("Tâche #%d traitée : %s", t.ID, ans.Note),
+	})
+	return err
 }
 
 // cleanError turns a refusal carried back by Temporal into the procedure's

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
@@ -57,6 +56,9 @@ var englishTexts = map[string]string{
 	"Trop-perçu, à rendre au client :":             "Overpaid, to give back to the customer:",
 	"À rembourser au client :":                     "To refund to the customer:", "Reste à payer par le client :": "Still to pay by the customer:",
 	"Le client a réglé par chèque, déjà encaissé : la procédure vous demandera ensuite comment il souhaite être remboursé (chèque, virement ou avoir).": "The customer paid by cheque, already cashed: the procedure will then ask you how they want to be paid back (cheque, transfer or store credit).",
+	"Aucune procédure n'attend cette réponse : elle ferme la tâche et garde votre note dans l'historique de la commande.":                               "No procedure waits on this answer: it closes the task and keeps your note in the order's history.",
+	"Ce qui a été fait":                   "What was done",
+	"Vu, traité":                          "Seen, dealt with",
 	"Nouveau montant du chèque attendu :": "New amount of the cheque awaited:",
 	"Le chèque du client n'est pas encore reçu : la procédure vous demandera ensuite s'il l'a déjà envoyé. Envoyé : la différence lui sera renvoyée par chèque": "The customer's cheque is not received yet: the procedure will then ask you whether they sent it already. Sent: the difference goes back to them by cheque",
 	"sinon, il enverra un chèque du nouveau montant à la place du premier.":                                                                                     "otherwise they send a cheque of the new amount instead of the first.",
@@ -196,8 +198,10 @@ var taskKindLabels = map[string]string{
 	workflows.TaskApproveRefund: "Approbation d'un superviseur",
 	workflows.TaskReviewEmail:   "Relecture de l'e-mail",
 
-	// A provider's payment that no collection took: no procedure waits on it.
-	starter.TaskUnmatchedPayment: "Paiement hors encaissement",
+	// Notices: no procedure waits on them; answering closes them.
+	workflows.TaskUnmatchedPayment:  "Paiement hors encaissement",
+	workflows.TaskRefundStuck:       "Remboursement bloqué chez le prestataire",
+	workflows.TaskReconcileMismatch: "Écart avec le prestataire",
 }
 
 // taskKindLabel names a kind of agent task.

@@ -149,6 +149,11 @@ func readAnswer(t store.Task, a *signedIn, f *taskForm, ans *workflows.TaskAnswe
 		if ans.Reference == "" {
 			f.Errors["reference"] = say(lang, "Saisissez le numéro du chèque.", "Enter the cheque number.")
 		}
+	case workflows.AnswerNoted:
+		ans.Note = v("note")
+		if ans.Note == "" {
+			f.Errors["note"] = say(lang, "Dites ce qui a été fait (prestataire vérifié, client remboursé, rien à faire…).", "Say what was done (provider checked, customer refunded, nothing to do…).")
+		}
 	case workflows.AnswerSendWithNote:
 		ans.Note = v("note")
 		if ans.Note == "" {

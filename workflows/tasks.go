@@ -33,8 +33,25 @@ const (
 	TaskRefundStuck = "refund_stuck"
 )
 
-// AnswerNoted closes a notice task: the agent has seen it (and acted).
+// TaskUnmatchedPayment tells the shop of a provider payment that no
+// running collection took (it came after the collection ended): it is
+// recorded on the order; the agent checks it and refunds it if it is owed
+// back. A notice.
+const TaskUnmatchedPayment = "unmatched_payment"
+
+// AnswerNoted closes a notice task: the agent has seen it (and acted),
+// with a note saying what they did.
 const AnswerNoted = "noted"
+
+// IsNotice reports whether tasks of a kind are notices: no procedure
+// waits on their answer, and answering one (AnswerNoted) closes it.
+func IsNotice(kind string) bool {
+	switch kind {
+	case TaskRefundStuck, TaskUnmatchedPayment, TaskReconcileMismatch:
+		return true
+	}
+	return false
+}
 
 // QuestionReviewEmail is the question of a review_email task. The email
 // itself is the task's Email (store.TaskEmail), never part of the question.

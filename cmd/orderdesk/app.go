@@ -16,6 +16,7 @@ import (
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/web"
 	"github.com/orderdesk/orderdesk/worker"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // services are the long-lived clients the commands share, built once from
@@ -89,6 +90,9 @@ func (s *services) mailSender() mail.Sender {
 // runWorker runs the orderdesk worker until ctx is done.
 func runWorker(ctx context.Context, s *services) error {
 	w := worker.New(s.temporal, worker.Deps{Store: s.store, Sender: s.mailSender(), Shop: s.cfg.Payment.shop(), Payments: s.cfg.Money.registry()})
+	if err := ensureNightlyReconcile(ctx, s.temporal, workflows.TaskQueue, s.log); err != nil {
+		return err
+	}
 	return worker.Run(ctx, w)
 }
 

@@ -23,6 +23,7 @@ type config struct {
 	TemporalUIPort    int           // ORDERDESK_TEMPORAL_UI_PORT, make dev's Temporal Web UI
 	TaskReminder      time.Duration // ORDERDESK_TASK_REMINDER, how long an agent task waits before a reminder
 	TaskEscalation    time.Duration // ORDERDESK_TASK_ESCALATION, how long before it is escalated to a supervisor
+	RefundStuckAfter  time.Duration // ORDERDESK_REFUND_STUCK_AFTER, how long a refund may wait on its provider before an agent is told
 	SendGridAPIKey    string        // SENDGRID_API_KEY; empty: emails stay in the dev outbox
 	SendGridURL       string        // SENDGRID_URL
 	MailFrom          string        // ORDERDESK_MAIL_FROM
@@ -45,6 +46,7 @@ var envVars = [][2]string{
 	{"ORDERDESK_TEMPORAL_UI_PORT", "make dev's Temporal Web UI port (default 8233)"},
 	{"ORDERDESK_TASK_REMINDER", "delay before an open agent task is reminded (default 4h)"},
 	{"ORDERDESK_TASK_ESCALATION", "delay before an open agent task is escalated (default 24h)"},
+	{"ORDERDESK_REFUND_STUCK_AFTER", "delay after which a refund still waiting on its provider opens an agent task, while it keeps retrying (default 1h)"},
 	{"SENDGRID_API_KEY", "SendGrid API key; empty keeps emails in the outbox (dev)"},
 	{"SENDGRID_URL", "SendGrid API base URL (default https://api.sendgrid.com)"},
 	{"ORDERDESK_MAIL_FROM", "sender address of customer emails (default service-client@orderdesk.test)"},
@@ -110,6 +112,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}{
 		{"ORDERDESK_TASK_REMINDER", &c.TaskReminder, 4 * time.Hour},
 		{"ORDERDESK_TASK_ESCALATION", &c.TaskEscalation, 24 * time.Hour},
+		{"ORDERDESK_REFUND_STUCK_AFTER", &c.RefundStuckAfter, time.Hour},
 	}
 	for _, v := range durs {
 		*v.dst = v.def
@@ -138,7 +141,7 @@ func or(v, def string) string {
 // settings are the shop's settings every procedure gets, as one value.
 func (c config) settings() workflows.Settings {
 	return workflows.Settings{
-		ApproveAbove: c.Money.ApproveAbove, Reminder: c.TaskReminder, Escalation: c.TaskEscalation,
+		ApproveAbove: c.Money.ApproveAbove, Reminder: c.TaskReminder, Escalation: c.TaskEscalation, RefundStuckAfter: c.RefundStuckAfter,
 		Reminders: c.Payment.Reminders, AutoConfirm: c.Payment.AutoConfirm,
 	}
 }

@@ -54,7 +54,7 @@ func cmdReconcile(ctx context.Context, cfg config, log *slog.Logger, args []stri
 	grace := fs.Duration("grace", workflows.DefaultReconcileGrace, "leave alone a refund still pending this recently changed, whose provider settled it (its procedure is about to record it)")
 	wait := fs.Duration("wait", 10*time.Minute, "how long to wait for the result (0: start it and return)")
 	schedule := fs.Bool("schedule", false, `create or update the nightly schedule "reconcile-daily", then exit`)
-	at := fs.String("at", "03:30", "with --schedule: the time of the nightly run, HH:MM, Paris time")
+	at := fs.String("at", fmt.Sprintf("%02d:%02d", defaultReconcileHour, defaultReconcileMinute), "with --schedule: the time of the nightly run, HH:MM, Paris time (a worker creates the schedule at this hour the first time it starts)")
 	rid := requestIDFlag(fs)
 	if ok, err := parse(fs, args); !ok {
 		return err
@@ -228,3 +228,23 @@ func parseSince(s string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// ensureNightlyReconcile creates the nightly reconciliation schedule the
+// first time a worker starts, at its default hour; an existing schedule
+// (whose hour an operator may have changed with --schedule --at, or which
+// they paused) is left as it is.
+func ensureNightlyReconcile(ctx context.Context, tc client.Client, queue string, log *slog.Logger) error {
+	opts := workflows.ReconcileSchedule(defaultReconcileHour, defaultReconcileMinute, queue)
+	_, err := tc.ScheduleClient().Create(ctx, opts)
+	switch {
+	case errors.Is(err, temporal.ErrScheduleAlreadyRunning):
+		return nil
+	case err != nil:
+		return fmt.Errorf("create the nightly reconciliation schedule %s: %w", opts.ID, err)
+	}
+	log.Info("nightly reconciliation scheduled", "schedule", opts.ID, "at", fmt.Sprintf("%02d:%02d", defaultReconcileHour, defaultReconcileMinute), "zone", workflows.ReconcileTimeZone)
+	return nil
+}
+
+// The nightly reconciliation's default time, Paris time.
+const defaultReconcileHour, defaultReconcileMinute = 3, 30

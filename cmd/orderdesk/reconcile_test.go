@@ -2,12 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/devstack/devstacktest"
 	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // TestReconcileSummaryNamesEachTaskAndCountsProblems: the operator at the
@@ -73,4 +80,27 @@ func TestReconcileFlagsAreCheckedBeforeAnythingStarts(t *testing.T) {
 	if err := cmdReconcile(t.Context(), config{}, nil, []string{"--days", "0"}); !errors.As(err, &fe) || fe.Field != "days" {
 		t.Errorf("--days 0: %v", err)
 	}
+}
+
+// The first worker to start schedules the nightly reconciliation; a later
+// one leaves the schedule as an operator set it.
+func TestTheWorkerSchedulesTheNightlyReconciliationOnce(t *testing.T) {
+	tc, queue := devstacktest.Temporal(t)
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	require.NoError(t, ensureNightlyReconcile(ctx, tc, queue, log))
+	h := tc.ScheduleClient().GetHandle(ctx, workflows.ReconcileScheduleID)
+	t.Cleanup(func() { _ = h.Delete(context.Background()) })
+	d, err := h.Describe(ctx)
+	require.NoError(t, err)
+	require.Len(t, d.Schedule.Spec.Calendars, 1)
+	require.Equal(t, 3, d.Schedule.Spec.Calendars[0].Hour[0].Start)
+
+	// An operator moves it to 05:15; the next worker start keeps that.
+	_, err = workflows.EnsureReconcileSchedule(ctx, tc, workflows.ReconcileSchedule(5, 15, queue))
+	require.NoError(t, err)
+	require.NoError(t, ensureNightlyReconcile(ctx, tc, queue, log))
+	d, err = h.Describe(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 5, d.Schedule.Spec.Calendars[0].Hour[0].Start)
 }

@@ -103,6 +103,10 @@ func TestAnApprovalIsCheckedAgainstTheAgentsTableNotTheAnswer(t *testing.T) {
 	s := newStackWith(t, reg, starter.Options{Settings: workflows.Settings{ApproveAbove: 2000}})
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000952", order.LogisticsShipped)
+	_, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "forged", Agent: "nobody@nowhere.test", Refund: 4500, Reason: "colis perdu",
+	})
+	require.ErrorContains(t, err, "not an agent of this shop", "a refund asked for by no one")
 	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
 		OrderNumber: o.Number, RequestID: "big", Agent: "marie@boutique.fr", Refund: 4500, Reason: "colis perdu",
 	})

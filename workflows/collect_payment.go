@@ -894,7 +894,7 @@ func (p *collect) refundOverpayment(ctx workflow.Context, last PaymentRecord) er
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcSettleDifference, SettleInput{
 		OrderNumber: p.in.OrderNumber, Agent: requester, Method: last.Means, Currency: p.c.Currency,
-		Billing: p.billing, Delivery: p.delivery, Refund: p.c.Overpaid, Settings: p.in.Settings,
+		Billing: p.billing, Delivery: p.delivery, Refund: p.c.Overpaid, Kind: order.SettleOverpayment, Settings: p.in.Settings,
 	})
 	err := child.GetChildWorkflowExecution().Get(ctx, nil)
 	var started *temporal.ChildWorkflowExecutionAlreadyStartedError

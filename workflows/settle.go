@@ -530,6 +530,9 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 // invoiced (seeds 003/004: "un avoir"). A cheque refund gets its note when
 // the cheque is mailed.
 func (s *settle) creditNote(ctx workflow.Context, res *SettleResult) error {
+	if s.v1 && s.kind() == order.SettleOverpayment {
+		return nil // money paid beyond the invoice: no invoiced amount to credit
+	}
 	switch res.Outcome {
 	case activities.OutcomeRefunded, activities.OutcomeBankTransfer, activities.OutcomeStoreCredit:
 	default:

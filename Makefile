@@ -23,6 +23,7 @@ help:
 	@echo "make screenshots  regenerate docs/screenshots/*.png (the README's) in headless Chromium"
 	@echo "make record-histories  record the histories the workflow replay test replays"
 	@echo "make fuzz       short fuzz runs of the pricing invariants (FUZZTIME=$(FUZZTIME) each)"
+	@echo "make chaos      the money model test: $(CHAOS_SEQUENCES) random sequences on the real stack (ORDERDESK_MODEL_SEED=N replays a run)"
 	@echo "make temporal   build the pinned Temporal CLI into .bin/ (make dev and make test do it)"
 	@echo "make clean-dev  delete make dev's data ($(DATA)) once nothing runs on it"
 
@@ -79,6 +80,13 @@ fuzz:
 		echo "== $$f ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./order; \
 	done
+
+# The randomized model test of the money procedures (starter/model_test.go),
+# longer than under make test; the seed it prints replays the run.
+CHAOS_SEQUENCES ?= 250
+.PHONY: chaos
+chaos: temporal postgres-bin
+	ORDERDESK_MODEL_SEQUENCES=$(CHAOS_SEQUENCES) $(GO) test -count=1 -timeout 40m -run '^TestMoneyModel$$' -v ./starter/
 
 # Deletes make dev's data (orders, Temporal history) after checking that no
 # make dev and no PostgreSQL of it still run.

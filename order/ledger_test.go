@@ -1,0 +1,105 @@
+package order
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+func TestPositionOf(t *testing.T) {
+	pay := func(c int64) Entry { return Entry{Kind: EntryPayment, Amount: c, Ref: fmt.Sprint("p", c)} }
+	refund := func(ref string, kinds ...EntryKind) []Entry {
+		out := []Entry{{Kind: EntryRefundReserved, Amount: 1000, Ref: ref}}
+		for _, k := range kinds {
+			out = append(out, Entry{Kind: k, Amount: 1000, Ref: ref})
+		}
+		return out
+	}
+	cat := func(es ...[]Entry) []Entry {
+		var out []Entry
+		for _, e := range es {
+			out = append(out, e...)
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		entries []Entry
+		total   int64
+		want    Position
+	}{
+		{"nothing paid", nil, 5000, Position{Total: 5000, Due: 5000}},
+		{"paid in full", []Entry{pay(5000)}, 5000, Position{Received: 5000, PaidNet: 5000, Total: 5000, Refundable: 5000}},
+		{"overpaid", []Entry{pay(8000)}, 7000, Position{Received: 8000, PaidNet: 8000, Total: 7000, Overpayment: 1000, Refundable: 8000}},
+		{"a refund reserved counts as given back", cat([]Entry{pay(5000)}, refund("r")), 5000,
+			Position{Received: 5000, InFlight: 1000, PaidNet: 4000, Total: 5000, Due: 1000, Refundable: 4000}},
+		{"sent, then its answer lost: still given back", cat([]Entry{pay(5000)}, refund("r", EntryRefundSent, EntryRefundUnknown)), 4000,
+			Position{Received: 5000, InFlight: 1000, PaidNet: 4000, Total: 4000, Refundable: 4000}},
+		{"confirmed", cat([]Entry{pay(5000)}, refund("r", EntryRefundSent, EntryRefundConfirmed)), 4000,
+			Position{Received: 5000, Refunded: 1000, PaidNet: 4000, Total: 4000, Refundable: 4000}},
+		{"failed: refundable again", cat([]Entry{pay(5000)}, refund("r", EntryRefundSent, EntryRefundFailed)), 5000,
+			Position{Received: 5000, PaidNet: 5000, Total: 5000, Refundable: 5000}},
+		{"confirmed stays confirmed whatever follows", cat([]Entry{pay(5000)}, refund("r", EntryRefundConfirmed, EntryRefundFailed)), 4000,
+			Position{Received: 5000, Refunded: 1000, PaidNet: 4000, Total: 4000, Refundable: 4000}},
+		{"a refund cheque mailed", cat([]Entry{pay(5000)}, refund("c", EntryChequeRequested, EntryChequeMailed)), 4000,
+			Position{Received: 5000, Refunded: 1000, PaidNet: 4000, Total: 4000, Refundable: 4000}},
+		{"paperwork moves no money", cat([]Entry{pay(5000), {Kind: EntryCreditNote, Amount: 900}, {Kind: EntryBalanceDue, Amount: 300}}), 5000,
+			Position{Received: 5000, PaidNet: 5000, Total: 5000, Refundable: 5000}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := PositionOf(tt.entries, tt.total)
+			got.Refunds = nil
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("PositionOf =\n %+v\nwant\n %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckRefundMove(t *testing.T) {
+	for _, tt := range []struct {
+		from, to RefundState
+		ok       bool
+	}{
+		{RefundReserved, RefundSent, true}, {RefundSent, RefundUnknown, true}, {RefundUnknown, RefundConfirmed, true},
+		{RefundSent, RefundFailed, true}, {RefundConfirmed, RefundConfirmed, true},
+		{RefundConfirmed, RefundFailed, false}, {RefundFailed, RefundConfirmed, false}, {RefundConfirmed, RefundUnknown, false},
+	} {
+		if err := CheckRefundMove(tt.from, tt.to); (err == nil) != tt.ok {
+			t.Errorf("%s -> %s: err = %v, want ok %v", tt.from, tt.to, err, tt.ok)
+		}
+	}
+}
+
+// FuzzPositionOf: whatever the facts, the figures hold together: paid net is
+// what was received less what went or is going back, nothing refundable or
+// due is negative, and the total is either covered (overpayment) or not (due).
+func FuzzPositionOf(f *testing.F) {
+	f.Add([]byte{0, 50, 1, 20, 2, 20, 4, 20}, int64(3000))
+	f.Fuzz(func(t *testing.T, ops []byte, total int64) {
+		if total < 0 || total > 1<<40 {
+			return
+		}
+		kinds := []EntryKind{EntryPayment, EntryRefundReserved, EntryRefundSent, EntryRefundUnknown, EntryRefundConfirmed, EntryRefundFailed, EntryCreditNote}
+		var es []Entry
+		for i := 0; i+1 < len(ops); i += 2 {
+			k := kinds[int(ops[i])%len(kinds)]
+			ref := fmt.Sprint("r", ops[i+1]%4)
+			if k == EntryPayment {
+				ref = fmt.Sprint("p", i)
+			}
+			es = append(es, Entry{Kind: k, Amount: int64(ops[i+1]) * 100, Ref: ref})
+		}
+		p := PositionOf(es, total)
+		if p.PaidNet != p.Received-p.Refunded-p.InFlight {
+			t.Fatalf("paid net %d != %d - %d - %d", p.PaidNet, p.Received, p.Refunded, p.InFlight)
+		}
+		if p.Refundable < 0 || p.Due < 0 || p.Overpayment < 0 || p.Refunded < 0 || p.InFlight < 0 {
+			t.Fatalf("negative figure: %+v", p)
+		}
+		if p.PaidNet >= 0 && p.PaidNet-total != p.Overpayment-p.Due {
+			t.Fatalf("paid net %d - total %d != overpayment %d - due %d", p.PaidNet, total, p.Overpayment, p.Due)
+		}
+	})
+}

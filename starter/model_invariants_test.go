@@ -227,6 +227,21 @@ func (m *model) invPosition(snaps []orderSnap, states map[string]*procState) {
 		if p.PaidNet-p.Total != p.Overpayment-p.Due {
 			m.violate(inv, "%s: paid net %d - total %d is not overpayment %d - due %d", s.mo.number, p.PaidNet, p.Total, p.Overpayment, p.Due)
 		}
+		var collections, asking []string
+		for id, st := range states {
+			if st.running && st.kind == workflows.ProcCollectPayment && orderOfKey(id) == s.mo.number {
+				collections = append(collections, id)
+			}
+		}
+		slices.Sort(collections)
+		for _, id := range collections {
+			asking = append(asking, id+" ("+states[id].what+")")
+		}
+		m.check()
+		if len(collections) > 1 {
+			m.violateOnce("collections "+strings.Join(collections, " "), inv, "%s: %d collections ask the customer at once (total %d, paid net %d): %s",
+				s.mo.number, len(collections), p.Total, p.PaidNet, strings.Join(asking, ", "))
+		}
 		var visible []string
 		for _, t := range s.tasks {
 			if t.Status == store.TaskOpen {
@@ -344,7 +359,7 @@ func (m *model) invProcedures(states map[string]*procState, snaps []orderSnap) {
 				continue
 			}
 			err := m.env.client.GetWorkflow(m.ctx, id, "").Get(m.ctx, nil)
-			m.violate(inv, "%s failed: %v", id, err)
+			m.violate(inv, "%s failed: %v%s", id, err, m.invoices(id, err))
 			m.expectFail[id] = "reported"
 			if mo := m.orderByNumber(orderOfKey(id)); mo != nil && mo.stopped == "" {
 				mo.stopped = id + " failed"
@@ -371,6 +386,30 @@ func (m *model) invProcedures(states map[string]*procState, snaps []orderSnap) {
 			}
 		}
 	}
+}
+
+// invoices lists an order's invoices and credit notes when a procedure
+// failed on them, for the report.
+func (m *model) invoices(id string, err error) string {
+	mo := m.orderByNumber(orderOfKey(id))
+	if mo == nil || err == nil || !strings.Contains(err.Error(), "Invoice") && !strings.Contains(err.Error(), "CreditNote") {
+		return ""
+	}
+	var parts []string
+	if invs, err := m.env.store.ListInvoices(m.ctx, mo.id); err == nil {
+		for _, i := range invs {
+			parts = append(parts, fmt.Sprintf("invoice %s %d %s (supplementary %t, by %s)", i.Number, i.Total, i.Status, i.Supplementary, i.WorkflowID))
+		}
+	}
+	if cns, err := m.env.store.ListCreditNotes(m.ctx, mo.id); err == nil {
+		for _, c := range cns {
+			parts = append(parts, fmt.Sprintf("credit note %s %d on %s", c.Number, c.Total, c.InvoiceNumber))
+		}
+	}
+	if o, err := m.env.store.GetOrder(m.ctx, mo.number); err == nil {
+		parts = append(parts, fmt.Sprintf("order total %d", o.Totals.Total))
+	}
+	return "; " + strings.Join(parts, "; ")
 }
 
 // invOneEmailPerStep (6): one customer email per procedure step and

@@ -184,29 +184,39 @@ func (m *model) finish(id string) {
 	}
 }
 
-// checkLowerTotal: a change that lowers the total of a paid order never
-// asks the customer for more money.
-func (m *model) checkLowerTotal(mo *modelOrder, before order.Order, id string) {
-	if m.aborted || before.Status != order.StatusPaid || m.closed[id] != "Completed" {
+// checkAsked: what the customer is asked to pay is never more than they
+// owe, a commercial gesture given back not counting as owed.
+func (m *model) checkAsked(mo *modelOrder, asked int64, what string) {
+	if m.aborted || mo.goodwill == 0 || asked <= 0 {
 		return
 	}
-	after, ok := m.get(mo)
-	if !ok || after.Totals.Total >= before.Totals.Total {
+	pos, err := m.env.store.MoneyPosition(m.ctx, mo.id)
+	if err != nil {
+		return
+	}
+	owed := max(pos.Total-pos.PaidNet-mo.goodwill, 0)
+	m.check()
+	if asked > owed {
+		m.violate("3 position", "%s: %s asks the customer for %d; total %d, paid net %d and %d given as a gesture, they owe %d: the gesture is taken back",
+			mo.number, what, asked, pos.Total, pos.PaidNet, mo.goodwill, owed)
+	}
+}
+
+// checkBalance applies checkAsked to the balance a finished change asked.
+func (m *model) checkBalance(mo *modelOrder, id string) {
+	if m.aborted || mo.goodwill == 0 || m.closed[id] != "Completed" {
 		return
 	}
 	ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
 	defer cancel()
 	var res struct {
 		Outcome    string `json:"outcome"`
-		BalanceDue int64  `json:"balance_due_cents"`
+		Settlement struct {
+			BalanceDue int64 `json:"balance_due_cents"`
+		} `json:"settlement"`
 	}
-	if err := m.env.client.GetWorkflow(ctx, id, "").Get(ctx, &res); err != nil {
-		return
-	}
-	m.check()
-	if res.Outcome == activities.OutcomeBalanceDue {
-		m.violate("3 position", "%s was paid; %s lowered its total from %d to %d, yet asks the customer for %d more",
-			mo.number, id, before.Totals.Total, after.Totals.Total, res.BalanceDue)
+	if err := m.env.client.GetWorkflow(ctx, id, "").Get(ctx, &res); err == nil && res.Outcome == activities.OutcomeBalanceDue {
+		m.checkAsked(mo, res.Settlement.BalanceDue, id)
 	}
 }
 
@@ -280,7 +290,7 @@ func (m *model) opModifyContent() bool {
 	m.logOp("%s (%s)", desc, run.WorkflowID)
 	m.started(run.WorkflowID, req.Agent)
 	m.finish(run.WorkflowID)
-	m.checkLowerTotal(mo, o, run.WorkflowID)
+	m.checkBalance(mo, run.WorkflowID)
 	return true
 }
 
@@ -367,6 +377,9 @@ func (m *model) opCancelRefund() bool {
 	m.logOp("%s (%s)", desc, run.WorkflowID)
 	m.started(run.WorkflowID, req.Agent)
 	m.finish(run.WorkflowID)
+	if len(req.Cancel) == 0 && m.closed[run.WorkflowID] == "Completed" && !strings.HasPrefix(m.outcome(run.WorkflowID), activities.OutcomeRefundRejected) {
+		mo.goodwill += req.Refund
+	}
 	return true
 }
 
@@ -396,7 +409,7 @@ func (m *model) opEditShipping() bool {
 	m.logOp("%s (%s)", desc, run.WorkflowID)
 	m.started(run.WorkflowID, req.Agent)
 	m.finish(run.WorkflowID)
-	m.checkLowerTotal(mo, o, run.WorkflowID)
+	m.checkBalance(mo, run.WorkflowID)
 	return true
 }
 
@@ -411,7 +424,7 @@ func (m *model) collection(mo *modelOrder, started string) (string, workflows.Co
 		st, id, err := m.env.collector.Collection(ctx, mo.number)
 		cancel()
 		switch {
-		case err == nil && id != "" && (st.Waiting || st.Balance <= 0):
+		case err == nil && id != "" && (st.Waiting || st.Due > 0 && st.Balance <= 0):
 			return id, st, true
 		case err == nil && id == "" && started == "":
 			return "", st, false // none runs
@@ -468,6 +481,7 @@ func (m *model) opRecordPayment() bool {
 		return false
 	}
 	m.track(id)
+	m.checkAsked(mo, st.Balance, id)
 	means, ref := order.PayCheque, "CHQ "+m.reqID("")
 	switch {
 	case mo.pay == payTransferUnpaid:
@@ -539,6 +553,7 @@ func (m *model) opProviderPayment() bool {
 		return false
 	}
 	m.track(id)
+	m.checkAsked(mo, st.Balance, id)
 	amount, how := st.Balance, "exact"
 	switch r := m.rng.IntN(10); {
 	case r < 3 && st.Balance > 1:

@@ -338,6 +338,9 @@ type modelOrder struct {
 	// worth (a commercial gesture). stopped: an operator stopped one of its
 	// procedures, or one failed for an operator to look at.
 	kept, shownDue, stopped string
+	// goodwill is what was given back as commercial gestures: money the
+	// customer does not owe, whatever the order's total says.
+	goodwill int64
 }
 
 // model is one sequence: its draws, its orders, its sandbox, what it
@@ -423,11 +426,20 @@ func (m *model) check() { m.checks++ }
 
 // violate records a broken invariant, with the operations so far.
 func (m *model) violate(invariant, format string, args ...any) {
+	m.violateOnce("", invariant, format, args...)
+}
+
+// violateOnce is violate reported once per key (once per text when the
+// key is empty): a violation that lasts is one violation.
+func (m *model) violateOnce(key, invariant, format string, args ...any) {
 	msg := fmt.Sprintf("[%s] %s", invariant, fmt.Sprintf(format, args...))
-	if m.reported[msg] {
+	if key == "" {
+		key = msg
+	}
+	if m.reported[key] {
 		return // still broken: reported once
 	}
-	m.reported[msg] = true
+	m.reported[key] = true
 	m.violations = append(m.violations, fmt.Sprintf("after op %d: %s", len(m.ops)-1, msg))
 }
 
@@ -439,6 +451,9 @@ func (m *model) abort(invariant, format string, args ...any) {
 
 func (m *model) report() {
 	if len(m.violations) == 0 {
+		if m.cfg.only >= 0 { // a replay shows what it did
+			fmt.Printf("money model: seed %d, sequence %d:\n    %s\n", m.cfg.seed, m.seq, strings.Join(m.ops, "\n    "))
+		}
 		return
 	}
 	m.env.failed.Add(int64(len(m.violations)))

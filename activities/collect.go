@@ -171,8 +171,14 @@ func (c *Collect) IssueInvoice(ctx context.Context, in IssueInvoiceInput) (Invoi
 			})
 			if errors.Is(err, store.ErrInvoiceExists) {
 				// An agent's « Créer une facture » committed between the
-				// read above and this insert: that invoice is the one.
+				// read above and this insert: that invoice is the one. Or
+				// the invoices already cover the order's total (a balance
+				// left by refunds, not by a dearer order): the latest one
+				// is what the customer pays against.
 				inv, err = c.Store.CurrentInvoice(ctx, in.OrderNumber)
+				if errors.Is(err, store.ErrNotFound) {
+					inv, err = c.latestInvoice(ctx, in.OrderNumber)
+				}
 			} else if err == nil {
 				_, err = c.Store.AddEvent(ctx, store.Event{
 					OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
@@ -192,6 +198,24 @@ func (c *Collect) IssueInvoice(ctx context.Context, in IssueInvoiceInput) (Invoi
 		}
 	}
 	return InvoiceRef{Number: inv.Number, Total: inv.Total, PaymentLink: inv.PaymentLink, Status: inv.Status}, nil
+}
+
+// latestInvoice is the order's latest invoice that is not cancelled.
+func (c *Collect) latestInvoice(ctx context.Context, number string) (store.Invoice, error) {
+	o, err := c.Store.GetOrder(ctx, number)
+	if err != nil {
+		return store.Invoice{}, err
+	}
+	invs, err := c.Store.ListInvoices(ctx, o.ID)
+	if err != nil {
+		return store.Invoice{}, err
+	}
+	for i := len(invs) - 1; i >= 0; i-- {
+		if invs[i].Status != store.InvoiceCancelled {
+			return invs[i], nil
+		}
+	}
+	return store.Invoice{}, fmt.Errorf("order %s: no invoice to collect against: %w", number, store.ErrNotFound)
 }
 
 // paymentLink is where the customer pays an invoice online.
@@ -319,12 +343,15 @@ func (c *Collect) CancelUnpaid(ctx context.Context, in CancelUnpaidInput) (Cance
 	case err == nil && inv.Status == store.InvoiceIssued:
 		cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
 			Key: in.Key + "/credit-note", OrderNumber: in.OrderNumber, Amount: inv.Total, Seller: c.Shop.Seller,
-			Reason: "annulation de la facture " + inv.Number + " : " + in.Reason,
+			Reason: "annulation de la facture " + inv.Number + " : " + in.Reason, UpToInvoiced: true,
 		})
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrNothingToCredit): // refunds credited it already
+		case err != nil:
 			return out, classifyCollect(err)
+		default:
+			out.CreditNote = cn.Number
 		}
-		out.CreditNote = cn.Number
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return out, err
 	}

@@ -34,7 +34,11 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 	}
 	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
 		Key: in.RefundKey, OrderNumber: in.OrderNumber, Amount: in.Amount, Reason: in.Reason, Seller: c.Shop.Seller,
+		UpToInvoiced: true, // the refund is made: never fail it on paperwork
 	})
+	if errors.Is(err, store.ErrNothingToCredit) {
+		return CreditNoteRef{}, nil
+	}
 	if err != nil {
 		return CreditNoteRef{}, classify(err)
 	}
@@ -45,7 +49,7 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 	_, err = c.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "credit_note_issued", Key: in.RefundKey + "/credit-note",
-		Message: fmt.Sprintf("Avoir %s de %s émis", cn.Number, order.Money{Cents: in.Amount, Currency: o.Currency}.French()),
+		Message: fmt.Sprintf("Avoir %s de %s émis", cn.Number, order.Money{Cents: cn.Total, Currency: o.Currency}.French()),
 	})
 	return CreditNoteRef{Number: cn.Number}, classify(err)
 }

@@ -261,7 +261,16 @@ type CreditNoteRequest struct {
 	Amount      int64 // cents, the refund: the credit note equals it
 	Reason      string
 	Seller      Seller
+	// UpToInvoiced credits at most what the invoices net of earlier credit
+	// notes leave, and nothing (ErrNothingToCredit) when they leave
+	// nothing: for a step that runs after the money moved, which must not
+	// fail on paperwork that earlier credit notes already did.
+	UpToInvoiced bool
 }
+
+// ErrNothingToCredit is returned by CreateCreditNote with UpToInvoiced when
+// the order's invoices are credited in full already.
+var ErrNothingToCredit = errors.New("the order's invoices are credited in full already")
 
 // CreateCreditNote issues a credit note (A-YYYY-NNNNNN) for a refund made
 // after the order was invoiced. It refers to the order's latest invoice and
@@ -304,6 +313,12 @@ func (s *Store) CreateCreditNote(ctx context.Context, req CreditNoteRequest) (Cr
 			return err
 		}
 		left := subtractVAT(sumVAT(invoices), credited)
+		if req.UpToInvoiced {
+			if vatGross(left) <= 0 {
+				return ErrNothingToCredit
+			}
+			req.Amount = min(req.Amount, vatGross(left))
+		}
 		if req.Amount > vatGross(left) {
 			return order.Fieldf("amount", "a credit note of %s is more than the %s invoiced net of earlier credit notes", money(o, req.Amount), money(o, max(vatGross(left), 0)))
 		}

@@ -499,6 +499,22 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 		s.state.endError(step, err)
 		return SettleResult{}, err
 	}
+	if s.v1 {
+		// A collection already running on the order is told of the new
+		// total: the customer is never asked twice at once.
+		var collect *activities.Collect
+		var told []string
+		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tellActivity), collect.TellCollection, activities.TellCollectionInput{
+			OrderNumber: s.in.OrderNumber, Actor: s.actor,
+		}).Get(ctx, &told); err != nil {
+			// Asking twice is better than not asking: a collection of its own.
+			workflow.GetLogger(ctx).Warn("telling the running collection of the balance failed", "order", s.in.OrderNumber, "err", err)
+		}
+		if len(told) > 0 {
+			s.state.end(step, StepDone, text(DetailBalanceAsked, moneyArg("amount", s.in.BalanceDue, s.in.Currency), textArg("procedure", told[0])))
+			return SettleResult{Outcome: activities.OutcomeBalanceDue, BalanceDue: s.in.BalanceDue}, nil
+		}
+	}
 	mode := activities.CollectManual
 	if s.in.Method.Direct() {
 		mode = activities.CollectLink

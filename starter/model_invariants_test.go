@@ -25,6 +25,7 @@ type orderSnap struct {
 	refunds  []store.Refund
 	tasks    []store.Task
 	emails   []store.Email
+	ledger   []store.LedgerEntry
 }
 
 func (m *model) snapshot() ([]orderSnap, bool) {
@@ -45,7 +46,8 @@ func (m *model) snapshot() ([]orderSnap, bool) {
 			!read("payments", func() (e error) { s.payments, e = st.ListPayments(m.ctx, mo.id); return }) ||
 			!read("refunds", func() (e error) { s.refunds, e = st.ListRefunds(m.ctx, mo.id); return }) ||
 			!read("tasks", func() (e error) { s.tasks, e = st.ListTasks(m.ctx, mo.id); return }) ||
-			!read("emails", func() (e error) { s.emails, e = st.ListEmails(m.ctx, mo.id); return }) {
+			!read("emails", func() (e error) { s.emails, e = st.ListEmails(m.ctx, mo.id); return }) ||
+			!read("ledger", func() (e error) { s.ledger, e = st.Ledger(m.ctx, mo.id); return }) {
 			return nil, false
 		}
 		out = append(out, s)
@@ -61,6 +63,13 @@ func (m *model) checkInvariants() {
 	m.discover()
 	m.answerOpenTasks() // notes the tasks left open; a new one would be answered, as drive does
 	states := m.classify()
+	for _, st := range states {
+		if st.running && !st.waiting { // something moved since the last drive: let it settle
+			m.drive()
+			states = m.classify()
+			break
+		}
+	}
 	snaps, ok := m.snapshot()
 	if !ok {
 		return
@@ -214,6 +223,10 @@ func (m *model) invPaidNet(snaps []orderSnap) {
 	}
 }
 
+// entryGesture is the ledger's fact of a commercial gesture, money given
+// back that the customer does not owe when the total changes later.
+const entryGesture order.EntryKind = "gesture"
+
 // invPosition (3): paid net - total = overpayment - due; and what the
 // customer is owed or owes is 0, or visible (an open task, a procedure
 // waiting, an order awaiting its payment), or left so by a decision the
@@ -224,8 +237,14 @@ func (m *model) invPosition(snaps []orderSnap, states map[string]*procState) {
 	for _, s := range snaps {
 		p := s.pos
 		m.check()
-		if p.PaidNet-p.Total != p.Overpayment-p.Due {
-			m.violate(inv, "%s: paid net %d - total %d is not overpayment %d - due %d", s.mo.number, p.PaidNet, p.Total, p.Overpayment, p.Due)
+		if !slices.ContainsFunc(s.ledger, func(e store.LedgerEntry) bool { return e.Kind == entryGesture }) {
+			if p.PaidNet-p.Total != p.Overpayment-p.Due {
+				m.violate(inv, "%s: paid net %d - total %d is not overpayment %d - due %d", s.mo.number, p.PaidNet, p.Total, p.Overpayment, p.Due)
+			}
+		} else if p.Due > 0 && p.Overpayment > 0 || p.Overpayment-p.Due < p.PaidNet-p.Total {
+			// A commercial gesture is money the customer does not owe: it
+			// adds to what their money covers, never takes from it.
+			m.violate(inv, "%s: with gestures, paid net %d - total %d is more than overpayment %d - due %d", s.mo.number, p.PaidNet, p.Total, p.Overpayment, p.Due)
 		}
 		var collections, asking []string
 		for id, st := range states {

@@ -333,19 +333,23 @@ func (m *model) opCancelRefund() bool {
 	case 1, 2, 3:
 		partial()
 		req.RefundShipping = m.chance(0.15)
-		plan, err := order.PlanCancel(o, order.CancelRequest{Cancel: req.Cancel, RefundDefault: true, RefundShipping: req.RefundShipping}, paid)
+		// What the cancellation frees, at most what was paid.
+		var freed int64
+		if res, err := order.ApplyCancel(o, order.CancelRequest{Cancel: req.Cancel, RefundShipping: req.RefundShipping}); err == nil {
+			freed = min(res.Before.Total-res.After.Total, max(paid, 0))
+		}
 		switch {
-		case v == 1 || err != nil:
+		case v == 1:
 			req.RefundDefault = true
 			what += ", refund what it frees"
-		case v == 2 && plan.DefaultRefund > 1:
-			req.Refund = 1 + m.rng.Int64N(plan.DefaultRefund-1)
-			what += fmt.Sprintf(", refund %d of the %d it frees", req.Refund, plan.DefaultRefund)
-			mo.kept = fmt.Sprintf("an agent refunded %d of the %d a cancellation freed", req.Refund, plan.DefaultRefund)
+		case v == 2 && freed > 1:
+			req.Refund = 1 + m.rng.Int64N(freed-1)
+			what += fmt.Sprintf(", refund %d of the %d it frees", req.Refund, freed)
+			mo.kept = fmt.Sprintf("an agent refunded %d of the %d a cancellation freed", req.Refund, freed)
 		default:
 			what += ", refund nothing"
-			if plan.DefaultRefund > 0 {
-				mo.kept = fmt.Sprintf("an agent cancelled items worth %d without refunding them", plan.DefaultRefund)
+			if freed > 0 {
+				mo.kept = fmt.Sprintf("an agent cancelled items worth %d without refunding them", freed)
 			}
 		}
 	default:

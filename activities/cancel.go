@@ -46,7 +46,7 @@ func (a *Orders) ApplyCancel(ctx context.Context, in CancelItemsInput) (CancelIt
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return CancelItemsOutput{}, err
 	} else {
-		paid, err := a.Store.PaidNet(ctx, o.ID)
+		paid, err := a.Store.MoneyPosition(ctx, o.ID)
 		if err != nil {
 			return CancelItemsOutput{}, err
 		}
@@ -68,9 +68,11 @@ func (a *Orders) ApplyCancel(ctx context.Context, in CancelItemsInput) (CancelIt
 			return CancelItemsOutput{}, classify(err)
 		}
 	}
-	if out.PaidNet, err = paidNetBefore(ctx, a.Store, o.ID, in.Actor.WorkflowID); err != nil {
+	before, err := paidBefore(ctx, a.Store, o.ID, in.Actor.WorkflowID)
+	if err != nil {
 		return CancelItemsOutput{}, err
 	}
+	out.PaidNet = before.PaidNet
 	return out, nil
 }
 

@@ -468,11 +468,12 @@ func (c *Collect) RereadDue(ctx context.Context, in RereadDueInput) (RereadDueOu
 	if err != nil {
 		return RereadDueOutput{}, classify(err)
 	}
-	paid, err := c.Store.PaidNet(ctx, o.ID)
+	pos, err := c.Store.MoneyPosition(ctx, o.ID)
 	if err != nil {
 		return RereadDueOutput{}, err
 	}
-	out := RereadDueOutput{Total: o.Totals.Total, PaidNet: paid, Balance: order.Settle(paid, o.Totals.Total).BalanceDue, Currency: o.Currency}
+	paid := pos.PaidNet
+	out := RereadDueOutput{Total: o.Totals.Total, PaidNet: paid, Balance: pos.Due, Currency: o.Currency}
 	m := func(c int64) string { return order.Money{Cents: c, Currency: o.Currency}.French() }
 	_, err = c.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,

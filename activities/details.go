@@ -48,7 +48,7 @@ func (a *Orders) EditDetails(ctx context.Context, in DetailsInput) (DetailsOutpu
 	}
 	out := DetailsOutput{Result: res, Currency: o.Currency, Method: o.PaymentMethod, Billing: o.Billing, Delivery: o.Delivery}
 	if res.MoneyChanged() {
-		paid, err := paidNetBefore(ctx, a.Store, o.ID, in.Actor.WorkflowID)
+		paid, err := paidBefore(ctx, a.Store, o.ID, in.Actor.WorkflowID)
 		if err != nil {
 			return DetailsOutput{}, err
 		}

@@ -380,6 +380,7 @@ type FactInput struct {
 	Key         string          `json:"key"` // workflow id + fact: one entry whatever the retries
 	Kind        order.EntryKind `json:"kind"`
 	Amount      int64           `json:"amount_cents"`
+	Ref         string          `json:"ref,omitempty"` // the refunds the fact is about (their keys' prefix), if any
 	Note        string          `json:"note,omitempty"`
 }
 
@@ -390,7 +391,7 @@ func (m *Money) RecordFact(ctx context.Context, in FactInput) error {
 		return classify(err)
 	}
 	return classify(m.Store.AddLedgerEntry(ctx, store.LedgerEntry{
-		OrderID: o.ID, Kind: in.Kind, Amount: in.Amount, Currency: o.Currency, Key: in.Key,
+		OrderID: o.ID, Kind: in.Kind, Amount: in.Amount, Currency: o.Currency, Key: in.Key, Ref: in.Ref,
 		Procedure: in.Actor.WorkflowID, Actor: in.Actor.Agent, Note: in.Note,
 	}))
 }

@@ -141,7 +141,7 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 			return ContentOutput{}, classify(err)
 		}
 	}
-	paid, err := paidNetBefore(ctx, a.Store, o.ID, in.Actor.WorkflowID)
+	paid, err := paidBefore(ctx, a.Store, o.ID, in.Actor.WorkflowID)
 	if err != nil {
 		return ContentOutput{}, err
 	}
@@ -155,17 +155,13 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 	}, nil
 }
 
-// paidNetBefore is what the customer paid net of refunds, not counting the
-// refund the procedure's own settlement reserved: a retry of a step that
-// ran before that refund must see the figures it saw then, or it would
+// paidBefore is the order's money position without the facts of the
+// procedure's own settlement: a retry of a step that ran before that
+// settlement moved money must see the figures it saw then, or it would
 // settle the difference twice.
-func paidNetBefore(ctx context.Context, st *store.Store, orderID int64, workflowID string) (int64, error) {
+func paidBefore(ctx context.Context, st *store.Store, orderID int64, workflowID string) (order.Position, error) {
 	// The settle-difference child's money facts are keyed under its id.
-	pos, err := st.MoneyPositionWithout(ctx, orderID, workflowID+"/settle/")
-	if err != nil {
-		return 0, err
-	}
-	return pos.PaidNet, nil
+	return st.MoneyPositionWithout(ctx, orderID, workflowID+"/settle/")
 }
 
 // describeChange is the history line of a content change, in French.

@@ -29,6 +29,10 @@ type CancelRequest struct {
 	Reason string `json:"reason,omitempty"`
 	// Notify emails the customer (seed 004: on by default, can be switched off).
 	Notify bool `json:"notify"`
+	// Gesture is the part of Refund beyond what the cancellation frees up:
+	// a commercial gesture, which the customer does not owe back. Set by
+	// PlanCancel.
+	Gesture int64 `json:"gesture_cents,omitempty"`
 }
 
 // CancelResult is the order before and after a cancellation.
@@ -221,8 +225,10 @@ type CancelPlan struct {
 	DefaultRefund int64 `json:"default_refund_cents"`
 	// MaxRefund is the most an agent may refund: what was paid net.
 	MaxRefund int64 `json:"max_refund_cents"`
-	// Refund is what will be refunded.
-	Refund int64 `json:"refund_cents"`
+	// Refund is what will be refunded; Gesture the part of it beyond what
+	// the cancellation frees up: a commercial gesture, not owed back.
+	Refund  int64 `json:"refund_cents"`
+	Gesture int64 `json:"gesture_cents,omitempty"`
 	// NewTotal is the order's total afterwards.
 	NewTotal int64 `json:"new_total_cents"`
 	// BalanceDue is what the customer still owes afterwards: the new total
@@ -237,7 +243,8 @@ type CancelPlan struct {
 // for the items it cancels when RefundDefault), and the order afterwards.
 // Every way of cancelling goes through it, so what the agent is shown is
 // what is done.
-func PlanCancel(o Order, r CancelRequest, paidNet int64) (CancelPlan, error) {
+func PlanCancel(o Order, r CancelRequest, paid Position) (CancelPlan, error) {
+	paidNet := paid.PaidNet
 	def := DefaultRefund(o, r, paidNet)
 	if r.RefundDefault {
 		r.Refund, r.RefundDefault = def, false
@@ -246,9 +253,12 @@ func PlanCancel(o Order, r CancelRequest, paidNet int64) (CancelPlan, error) {
 		return CancelPlan{}, err
 	}
 	res := applyCancel(o, r)
+	// What is refunded beyond what the cancellation frees up is a gesture:
+	// the customer does not owe it back.
+	r.Gesture = max(r.Refund-def, 0)
 	return CancelPlan{
 		Request: r, Result: res, PaidNet: paidNet, DefaultRefund: def, MaxRefund: max(paidNet, 0),
-		Refund: r.Refund, NewTotal: res.After.Total,
-		BalanceDue: max(res.After.Total-(max(paidNet, 0)-r.Refund), 0),
+		Refund: r.Refund, Gesture: r.Gesture, NewTotal: res.After.Total,
+		BalanceDue: max(res.After.Total-(paid.Covered-r.Refund+r.Gesture), 0),
 	}, nil
 }

@@ -223,9 +223,9 @@ func TestApplyCancel(t *testing.T) {
 		}
 	})
 	t.Run("the plan validates the refund", func(t *testing.T) {
-		_, err := PlanCancel(sampleOrder(), CancelRequest{Cancel: []LineQuantity{{13, 1}}, Refund: 20000}, 10860)
+		_, err := PlanCancel(sampleOrder(), CancelRequest{Cancel: []LineQuantity{{13, 1}}, Refund: 20000}, PaidOnly(10860))
 		wantFieldError(t, err, "refund", "more than")
-		p, err := PlanCancel(sampleOrder(), CancelRequest{Cancel: []LineQuantity{{13, 1}}, Refund: 1990}, 10860)
+		p, err := PlanCancel(sampleOrder(), CancelRequest{Cancel: []LineQuantity{{13, 1}}, Refund: 1990}, PaidOnly(10860))
 		if err != nil || p.Result.After.Total != 8870 || p.NewTotal != 8870 {
 			t.Errorf("PlanCancel = %+v, %v", p.Result.After, err)
 		}
@@ -248,24 +248,28 @@ func TestPlanCancel(t *testing.T) {
 		// The book left ticked alone: its 23,90 €, not the 55,80 € of "everything".
 		{"the default follows the lines ticked", CancelRequest{Cancel: []LineQuantity{{12, 1}}, RefundShipping: true, RefundDefault: true, Refund: 5580}, 5580, 3080, 3080, 2500, 0, 5580},
 		{"only the mugs, shipping kept", CancelRequest{Cancel: []LineQuantity{{11, 2}}, RefundDefault: true}, 5580, 2500, 2500, 3080, 0, 5580},
-		// An amount typed by the agent stands, up to what was paid net; what
-		// it leaves unpaid is said.
-		{"an amount typed above what is freed", CancelRequest{Cancel: []LineQuantity{{11, 2}}, Refund: 5580}, 5580, 5580, 2500, 3080, 3080, 5580},
+		// An amount typed by the agent stands, up to what was paid net;
+		// beyond what the cancellation frees up it is a gesture, which the
+		// customer does not owe back.
+		{"an amount typed above what is freed", CancelRequest{Cancel: []LineQuantity{{11, 2}}, Refund: 5580}, 5580, 5580, 2500, 3080, 0, 5580},
 		{"an amount typed below", CancelRequest{Cancel: []LineQuantity{{11, 2}}, Refund: 1000}, 5580, 1000, 2500, 3080, 0, 5580},
-		// A gesture leaves the total as it is: the order shows it as due.
-		{"a goodwill refund", CancelRequest{Refund: 500, Reason: "retard"}, 5580, 500, 0, 5580, 500, 5580},
+		// A gesture leaves the total as it is, and nothing becomes due.
+		{"a goodwill refund", CancelRequest{Refund: 500, Reason: "retard"}, 5580, 500, 0, 5580, 0, 5580},
 		{"after an earlier refund: capped by what is left", CancelRequest{Cancel: DefaultCancel(o), RefundShipping: true, RefundDefault: true}, 1000, 1000, 1000, 0, 0, 1000},
 		{"unpaid: nothing to refund, the rest due", CancelRequest{Cancel: []LineQuantity{{11, 2}}, RefundDefault: true}, 0, 0, 0, 3080, 3080, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := PlanCancel(o, tt.r, tt.paidNet)
+			p, err := PlanCancel(o, tt.r, PaidOnly(tt.paidNet))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if p.Refund != tt.refund || p.DefaultRefund != tt.def || p.NewTotal != tt.newTotal || p.BalanceDue != tt.due || p.MaxRefund != tt.maxRef {
 				t.Errorf("refund %d default %d new total %d due %d max %d; want %d %d %d %d %d",
 					p.Refund, p.DefaultRefund, p.NewTotal, p.BalanceDue, p.MaxRefund, tt.refund, tt.def, tt.newTotal, tt.due, tt.maxRef)
+			}
+			if p.Gesture != max(p.Refund-p.DefaultRefund, 0) || p.Request.Gesture != p.Gesture {
+				t.Errorf("gesture %d (request %d), want what the refund gives beyond what is freed, %d", p.Gesture, p.Request.Gesture, max(p.Refund-p.DefaultRefund, 0))
 			}
 			if p.Request.Refund != p.Refund || p.Request.RefundDefault || p.Result.Refund != p.Refund || p.Result.After.Total != p.NewTotal {
 				t.Errorf("the request run (%+v) or the result (refund %d, total %d) differ from the figures shown", p.Request, p.Result.Refund, p.Result.After.Total)
@@ -284,7 +288,7 @@ func TestPlanCancel(t *testing.T) {
 		{"more than can be cancelled", CancelRequest{Cancel: []LineQuantity{{11, 4}}, RefundDefault: true}, 5580, "cancel[0]", "quantity 4 for MUG-01 is above the 2 that can still be cancelled"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := PlanCancel(o, tt.r, tt.paidNet)
+			_, err := PlanCancel(o, tt.r, PaidOnly(tt.paidNet))
 			wantFieldError(t, err, tt.field, tt.frag)
 		})
 	}

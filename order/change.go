@@ -457,12 +457,12 @@ type ContentPreview struct {
 // Preview applies the change to the order as the procedure will, given
 // what the customer paid net of refunds, and says what it means. It
 // refuses what the procedure would refuse, with the same errors.
-func Preview(o Order, c ContentChange, paidNet int64) (ContentPreview, error) {
+func Preview(o Order, c ContentChange, paid Position) (ContentPreview, error) {
 	res, err := ApplyContentChange(o, c)
 	if err != nil {
 		return ContentPreview{}, err
 	}
-	s := SettleChange(o.PaymentMethod, paidNet, res.Before.Total, res.After.Total)
+	s := SettleChange(o.PaymentMethod, paid, res.Before.Total, res.After.Total)
 	return ContentPreview{
 		Result:       res,
 		Settlement:   s,

@@ -456,14 +456,14 @@ type DetailsPreview struct {
 
 // PreviewDetails applies the edit as the procedure will, given what the
 // customer paid net of refunds. It refuses what the procedure would refuse.
-func PreviewDetails(o Order, cur Details, e DetailsEdit, paidNet int64) (DetailsPreview, error) {
+func PreviewDetails(o Order, cur Details, e DetailsEdit, paid Position) (DetailsPreview, error) {
 	res, err := ApplyDetails(o, cur, e)
 	if err != nil {
 		return DetailsPreview{}, err
 	}
 	p := DetailsPreview{Result: res}
 	if res.MoneyChanged() {
-		p.Settlement = SettleChange(o.PaymentMethod, paidNet, res.TotalsBefore.Total, res.TotalsAfter.Total)
+		p.Settlement = SettleChange(o.PaymentMethod, paid, res.TotalsBefore.Total, res.TotalsAfter.Total)
 		p.Summary = p.Settlement.Summary(o.Currency, "fr")
 	}
 	return p, nil

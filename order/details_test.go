@@ -118,7 +118,7 @@ func TestApplyDetailsAccepted(t *testing.T) {
 		if len(res.Changes) != 1 || res.Changes[0].Before != "6,90\u00a0€" || res.Changes[0].After != "4,90\u00a0€" {
 			t.Errorf("changes %+v", res.Changes)
 		}
-		p, err := PreviewDetails(o, cur, DetailsEdit{ShippingFee: ptr[int64](490)}, 10464)
+		p, err := PreviewDetails(o, cur, DetailsEdit{ShippingFee: ptr[int64](490)}, PaidOnly(10464))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -238,7 +238,7 @@ func TestPreview(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := Preview(sampleOrder(), tt.change, tt.paidNet)
+			p, err := Preview(sampleOrder(), tt.change, PaidOnly(tt.paidNet))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -257,10 +257,10 @@ func TestPreview(t *testing.T) {
 	t.Run("refused like the procedure", func(t *testing.T) {
 		o := sampleOrder()
 		o.Logistics = LogisticsPrinting
-		if _, err := Preview(o, ContentChange{Quantities: []LineQuantity{{13, 0}}}, 10860); err == nil {
+		if _, err := Preview(o, ContentChange{Quantities: []LineQuantity{{13, 0}}}, PaidOnly(10860)); err == nil {
 			t.Error("preview of an order being printed was accepted")
 		}
-		_, err := Preview(sampleOrder(), ContentChange{Add: []NewLine{{Name: "x", Quantity: 1}}}, 10860)
+		_, err := Preview(sampleOrder(), ContentChange{Add: []NewLine{{Name: "x", Quantity: 1}}}, PaidOnly(10860))
 		wantFieldError(t, err, "add[0].sku", "empty")
 	})
 }

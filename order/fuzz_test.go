@@ -244,7 +244,7 @@ func FuzzContentEdits(f *testing.F) {
 		if what&16 != 0 {
 			c.Quantities = append(c.Quantities, LineQuantity{LineID: 12 + absMod(removeLine, 2), Quantity: 0})
 		}
-		p, err := Preview(o, c, paidNet)
+		p, err := Preview(o, c, PaidOnly(paidNet))
 		if err != nil {
 			var fe *FieldError
 			if !errors.As(err, &fe) {

@@ -1,6 +1,9 @@
 package order
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // EntryKind names one kind of money fact in an order's ledger. The ledger
 // is append-only: what happened to a refund is told by the entries about
@@ -45,6 +48,12 @@ const (
 	// EntryCreditNote: a credit note was issued for a refund after the
 	// invoice. Paperwork: no money moves with it.
 	EntryCreditNote EntryKind = "credit_note"
+	// EntryGesture: part of a settlement's refund is a commercial gesture
+	// (money given back beyond what a cancellation freed up): the customer
+	// does not owe it back when the order's total changes later. Ref is the
+	// settlement's prefix ("<workflow id>/"): the gesture holds while a
+	// refund under it is not failed, up to what those refunds give back.
+	EntryGesture EntryKind = "gesture"
 )
 
 // Entry is one money fact of an order.
@@ -92,6 +101,11 @@ type Position struct {
 	// Refundable is the most a new refund may give back: PaidNet, never
 	// below zero.
 	Refundable int64 `json:"refundable_cents"`
+	// Gestures is what was given back as commercial gestures: not owed
+	// back. Covered is what the customer's money covers of the total:
+	// PaidNet + Gestures; Due and Overpayment compare it with the total.
+	Gestures int64 `json:"gestures_cents"`
+	Covered  int64 `json:"covered_cents"`
 	// Refunds is the state of each refund, by its key.
 	Refunds map[string]RefundState `json:"refunds,omitempty"`
 }
@@ -102,8 +116,11 @@ type Position struct {
 func PositionOf(entries []Entry, total int64) Position {
 	p := Position{Total: total, Refunds: map[string]RefundState{}}
 	amounts := map[string]int64{}
+	gestures := map[string]int64{}
 	for _, e := range entries {
 		switch e.Kind {
+		case EntryGesture:
+			gestures[e.Ref] += e.Amount
 		case EntryPayment:
 			p.Received += e.Amount
 		case EntryRefundReserved:
@@ -131,9 +148,41 @@ func PositionOf(entries []Entry, total int64) Position {
 	}
 	p.PaidNet = p.Received - p.Refunded - p.InFlight
 	p.Refundable = max(p.PaidNet, 0)
-	p.Due = max(total-max(p.PaidNet, 0), 0)
-	p.Overpayment = max(p.PaidNet-max(total, 0), 0)
+	for prefix, g := range gestures {
+		var given int64 // what the settlement's refunds give back
+		for ref, st := range p.Refunds {
+			if st != RefundFailed && strings.HasPrefix(ref, prefix) {
+				given += amounts[ref]
+			}
+		}
+		p.Gestures += min(g, given)
+	}
+	p.Covered = max(p.PaidNet, 0) + p.Gestures
+	p.Due = max(total-p.Covered, 0)
+	p.Overpayment = max(p.Covered-max(total, 0), 0)
 	return p
+}
+
+// PaidOnly is the position of an order whose customer paid paidNet net of
+// refunds, none of them a gesture, against no total: what a caller that
+// knows only paid net settles against (Settle).
+func PaidOnly(paidNet int64) Position {
+	return Position{PaidNet: paidNet, Refundable: max(paidNet, 0), Covered: max(paidNet, 0)}
+}
+
+// Settle is what a new total means for the customer's money: a refund of
+// what their money covers beyond it (never more than is refundable), or a
+// balance due.
+func (p Position) Settle(newTotal int64) Settlement {
+	owed := max(newTotal, 0)
+	s := Settlement{PaidNet: p.PaidNet, NewTotal: newTotal}
+	switch {
+	case p.Covered > owed:
+		s.Refund = min(p.Covered-owed, p.Refundable)
+	case p.Covered < owed:
+		s.BalanceDue = owed - p.Covered
+	}
+	return s
 }
 
 // next is a refund's state after a new fact: a final state never changes.

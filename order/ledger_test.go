@@ -43,13 +43,22 @@ func TestPositionOf(t *testing.T) {
 			Position{Received: 5000, Refunded: 1000, PaidNet: 4000, Total: 4000, Refundable: 4000}},
 		{"a refund cheque mailed", cat([]Entry{pay(5000)}, refund("c", EntryChequeRequested, EntryChequeMailed)), 4000,
 			Position{Received: 5000, Refunded: 1000, PaidNet: 4000, Total: 4000, Refundable: 4000}},
+		{"a gesture is not owed back", cat([]Entry{pay(5000), {Kind: EntryGesture, Amount: 1000, Ref: "wf/"}}, refund("wf/refund", EntryRefundSent, EntryRefundConfirmed)), 5000,
+			Position{Received: 5000, Refunded: 1000, PaidNet: 4000, Total: 5000, Refundable: 4000, Gestures: 1000}},
+		{"a gesture whose refund failed gave nothing", cat([]Entry{pay(5000), {Kind: EntryGesture, Amount: 1000, Ref: "wf/"}}, refund("wf/refund", EntryRefundFailed)), 5000,
+			Position{Received: 5000, PaidNet: 5000, Total: 5000, Refundable: 5000}},
+		{"a gesture paid back another way still holds", cat([]Entry{pay(5000), {Kind: EntryGesture, Amount: 1000, Ref: "wf/"}}, refund("wf/refund", EntryRefundFailed), refund("wf/payback", EntryRefundConfirmed)), 4500,
+			Position{Received: 5000, Refunded: 1000, PaidNet: 4000, Total: 4500, Refundable: 4000, Gestures: 1000, Overpayment: 500}},
 		{"paperwork moves no money", cat([]Entry{pay(5000), {Kind: EntryCreditNote, Amount: 900}, {Kind: EntryBalanceDue, Amount: 300}}), 5000,
 			Position{Received: 5000, PaidNet: 5000, Total: 5000, Refundable: 5000}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := PositionOf(tt.entries, tt.total)
-			got.Refunds = nil
+			if got.Covered != max(got.PaidNet, 0)+got.Gestures {
+				t.Errorf("covered %d, want paid net %d + gestures %d", got.Covered, got.PaidNet, got.Gestures)
+			}
+			got.Refunds, got.Covered = nil, 0
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("PositionOf =\n %+v\nwant\n %+v", got, tt.want)
 			}
@@ -81,13 +90,16 @@ func FuzzPositionOf(f *testing.F) {
 		if total < 0 || total > 1<<40 {
 			return
 		}
-		kinds := []EntryKind{EntryPayment, EntryRefundReserved, EntryRefundSent, EntryRefundUnknown, EntryRefundConfirmed, EntryRefundFailed, EntryCreditNote}
+		kinds := []EntryKind{EntryPayment, EntryRefundReserved, EntryRefundSent, EntryRefundUnknown, EntryRefundConfirmed, EntryRefundFailed, EntryCreditNote, EntryGesture}
 		var es []Entry
 		for i := 0; i+1 < len(ops); i += 2 {
 			k := kinds[int(ops[i])%len(kinds)]
 			ref := fmt.Sprint("r", ops[i+1]%4)
-			if k == EntryPayment {
+			switch k {
+			case EntryPayment:
 				ref = fmt.Sprint("p", i)
+			case EntryGesture:
+				ref = "r"
 			}
 			es = append(es, Entry{Kind: k, Amount: int64(ops[i+1]) * 100, Ref: ref})
 		}
@@ -98,8 +110,11 @@ func FuzzPositionOf(f *testing.F) {
 		if p.Refundable < 0 || p.Due < 0 || p.Overpayment < 0 || p.Refunded < 0 || p.InFlight < 0 {
 			t.Fatalf("negative figure: %+v", p)
 		}
-		if p.PaidNet >= 0 && p.PaidNet-total != p.Overpayment-p.Due {
-			t.Fatalf("paid net %d - total %d != overpayment %d - due %d", p.PaidNet, total, p.Overpayment, p.Due)
+		if p.Covered-total != p.Overpayment-p.Due {
+			t.Fatalf("covered %d - total %d != overpayment %d - due %d", p.Covered, total, p.Overpayment, p.Due)
+		}
+		if p.Gestures > p.Refunded+p.InFlight {
+			t.Fatalf("gestures %d above what was given back %d", p.Gestures, p.Refunded+p.InFlight)
 		}
 	})
 }

@@ -25,12 +25,13 @@ type Settlement struct {
 // (SettleReplacementCheque); a total above what was paid leaves a balance
 // due (SettleBalanceDue) — on an order not paid at all, the new total is
 // simply what its payment collection awaits, and nothing is settled.
-func SettleChange(method PaymentMethod, paidNet, before, after int64) Settlement {
-	s := Settle(paidNet, after)
+func SettleChange(method PaymentMethod, paid Position, before, after int64) Settlement {
+	s := paid.Settle(after)
+	paidNet := paid.PaidNet
 	switch {
 	case s.Refund > 0:
 		s.Kind = SettleRefund
-	case paidNet <= 0 && method == PayCheque && before > after:
+	case paidNet <= 0 && paid.Gestures == 0 && method == PayCheque && before > after:
 		s.Kind, s.ChequeDifference = SettleReplacementCheque, before-after
 	case paidNet > 0 && s.BalanceDue > 0:
 		s.Kind = SettleBalanceDue
@@ -53,15 +54,7 @@ func (s Settlement) Owed() int64 {
 // amount counts below zero, so the refund and the balance are never negative
 // and the refund is never more than was paid net.
 func Settle(paidNet, newTotal int64) Settlement {
-	s := Settlement{PaidNet: paidNet, NewTotal: newTotal}
-	paid, owed := max(paidNet, 0), max(newTotal, 0)
-	switch {
-	case paid > owed:
-		s.Refund = paid - owed
-	case paid < owed:
-		s.BalanceDue = owed - paid
-	}
-	return s
+	return PaidOnly(paidNet).Settle(newTotal)
 }
 
 // CheckRefund refuses a refund that is not positive or that exceeds what

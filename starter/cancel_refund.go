@@ -46,7 +46,7 @@ func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Ru
 	if err := order.CheckNotArchived(o); err != nil {
 		return Run{}, err
 	}
-	paid, err := s.orders.PaidNet(ctx, o.ID)
+	paid, err := s.orders.MoneyPosition(ctx, o.ID)
 	if err != nil {
 		return Run{}, err
 	}

@@ -39,7 +39,7 @@ func (s *Starter) PreviewDetails(ctx context.Context, number string, edit order.
 	if err != nil {
 		return o, order.DetailsPreview{}, err
 	}
-	paid, err := s.orders.PaidNet(ctx, o.ID)
+	paid, err := s.orders.MoneyPosition(ctx, o.ID)
 	if err != nil {
 		return o, order.DetailsPreview{}, err
 	}

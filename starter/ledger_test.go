@@ -90,7 +90,12 @@ func TestARefundNeverSentIsReleasedWhenItsProcedureIsCancelled(t *testing.T) {
 	for _, e := range es {
 		kinds = append(kinds, e.Kind)
 	}
-	require.Equal(t, []order.EntryKind{order.EntryPayment, order.EntryRefundReserved, order.EntryRefundFailed}, kinds)
+	// A refund without cancelling is a gesture; its refund failed, so the
+	// gesture gave nothing.
+	require.Equal(t, []order.EntryKind{order.EntryPayment, order.EntryGesture, order.EntryRefundReserved, order.EntryRefundFailed}, kinds)
+	pos, err := s.store.MoneyPosition(ctx, o.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(0), pos.Gestures)
 }
 
 // Approvals are the agents table's: an answer naming an unknown agent, or
@@ -224,4 +229,33 @@ func TestARefundStuckAtItsProviderReachesAnAgentAndIsMadeOnce(t *testing.T) {
 		noted = noted || strings.Contains(e.Message, "prestataire en panne, appelé")
 	}
 	require.True(t, noted, "the agent's note is in the order's history")
+}
+
+// A commercial gesture is not owed back: after 10 € given back on a 50 €
+// order, adding a 5 € item asks the customer for 5 €, not 15 €.
+func TestAGestureIsNotTakenBackWhenTheOrderChanges(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	o := insertOrder(t, s.store, "C-2026-000955", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-955") // 50 € paid
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "gesture", Agent: "marie@boutique.fr", Refund: 1000, Reason: "retard de livraison",
+	})
+	require.NoError(t, err)
+	task := waitForTask(t, s, run.WorkflowID)
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"}))
+	var cancelled workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &cancelled))
+	pos, err := s.store.MoneyPosition(ctx, o.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(1000), pos.Gestures)
+	require.Equal(t, int64(0), pos.Due, "a gesture leaves nothing due")
+
+	mod, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: o.Number, RequestID: "add", Agent: "marie@boutique.fr", Channel: order.ContactPhone,
+		Change: order.ContentChange{Add: []order.NewLine{{SKU: "MAG-01", Name: "Magnet Lyon", UnitPrice: 500, Quantity: 1, VATRate: 2000, Physical: true}}, RecalcShipping: true},
+	})
+	require.NoError(t, err)
+	var res workflows.ModifyContentResult
+	require.NoError(t, s.starter.Result(ctx, mod.WorkflowID, &res))
+	require.Equal(t, int64(500), res.Settlement.BalanceDue, "the customer owes the 5 € item only")
 }

@@ -26,6 +26,7 @@ type Orders interface {
 	GetOrder(ctx context.Context, number string) (order.Order, error)
 	GetTask(ctx context.Context, id int64) (store.Task, error)
 	PaidNet(ctx context.Context, orderID int64) (int64, error)
+	MoneyPosition(ctx context.Context, orderID int64) (order.Position, error)
 	AgentByEmail(ctx context.Context, email string) (store.Agent, error)
 	CloseTask(ctx context.Context, key, status string, answer json.RawMessage, by string) (store.Task, error)
 	AddEvent(ctx context.Context, ev store.Event) (store.Event, error)

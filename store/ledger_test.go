@@ -62,7 +62,7 @@ func TestTheLedgerRecordsEachMoneyFactOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := order.Position{Received: 5260, Refunded: 1000, InFlight: 1000, PaidNet: 3260, Total: 5260, Due: 2000, Refundable: 3260}
+	want := order.Position{Received: 5260, Refunded: 1000, InFlight: 1000, PaidNet: 3260, Total: 5260, Due: 2000, Refundable: 3260, Covered: 3260}
 	pos.Refunds = nil
 	if !reflect.DeepEqual(pos, want) {
 		t.Errorf("position %+v\nwant     %+v", pos, want)

@@ -125,8 +125,9 @@ func TestCancelFormRefundFollowsTheLinesTicked(t *testing.T) {
 }
 
 // An amount the agent types stands, up to what was paid net; the
-// confirmation says what it leaves unpaid. Above what was paid, it is
-// refused next to the field, in the agent's language.
+// confirmation says what of it is a commercial gesture (beyond what the
+// cancellation frees up), which the customer does not owe. Above what was
+// paid, it is refused next to the field, in the agent's language.
 func TestCancelFormTypedRefund(t *testing.T) {
 	a := newPaymentApp(t)
 	o := insertPaidOrder(t, a.store, "C-2026-000942", order.PayCard)
@@ -138,7 +139,7 @@ func TestCancelFormTypedRefund(t *testing.T) {
 	f.Set("reason", "geste")
 	f.Set("step", "preview")
 	body := a.post(path, f).Body.String()
-	for id, want := range map[string]string{"new-total": order.EUR(2500).French(), "refund-amount": order.EUR(3000).French(), "balance-due": order.EUR(500).French()} {
+	for id, want := range map[string]string{"new-total": order.EUR(2500).French(), "refund-amount": order.EUR(3000).French(), "gesture": order.EUR(500).French(), "balance-due": ""} {
 		if got := byID(body, id); got != want {
 			t.Errorf("the confirmation's %s says %q, want %q", id, got, want)
 		}

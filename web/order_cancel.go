@@ -32,8 +32,9 @@ type cancelData struct {
 	// sent back unchanged follows the items ticked (order.PlanCancel's
 	// default), one typed otherwise stands.
 	RefundProposed string
-	PaidNet        int64 // what the customer paid, net of refunds (store.PaidNet)
-	MaxRefund      int64 // the most that can be refunded: paid net, never below 0
+	PaidNet        int64          // what the customer paid, net of refunds
+	Paid           order.Position // the order's money, from its ledger
+	MaxRefund      int64          // the most that can be refunded: paid net, never below 0
 	RefundShipping bool
 	Reason         string
 	Notify         bool
@@ -96,7 +97,7 @@ func (s *server) cancelForm(w http.ResponseWriter, r *http.Request) error {
 		d.Lines = append(d.Lines, cancelLine{Line: l, Left: n, Selected: n > 0, Qty: strconv.FormatInt(n, 10)})
 	}
 	// What cancelling everything frees up (0 when there is nothing to do).
-	all, _ := order.PlanCancel(o, order.CancelRequest{Cancel: order.DefaultCancel(o), RefundShipping: true, RefundDefault: true}, d.PaidNet)
+	all, _ := order.PlanCancel(o, order.CancelRequest{Cancel: order.DefaultCancel(o), RefundShipping: true, RefundDefault: true}, d.Paid)
 	d.RefundCents = all.DefaultRefund
 	d.Refund = centsInput(d.RefundCents)
 	d.RefundProposed = d.Refund
@@ -104,13 +105,13 @@ func (s *server) cancelForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) newCancelData(r *http.Request, o order.Order) (cancelData, error) {
-	paid, err := s.store.PaidNet(r.Context(), o.ID)
+	paid, err := s.store.MoneyPosition(r.Context(), o.ID)
 	if err != nil {
 		return cancelData{}, err
 	}
 	return cancelData{
 		Layout: Layout{Title: "Annuler des articles / rembourser", Nav: "orders"},
-		Order:  o, PaidNet: paid, MaxRefund: max(0, paid), Errors: fieldErrors{}, Threshold: s.threshold, lang: langOf(r),
+		Order:  o, Paid: paid, PaidNet: paid.PaidNet, MaxRefund: paid.Refundable, Errors: fieldErrors{}, Threshold: s.threshold, lang: langOf(r),
 	}, nil
 }
 
@@ -144,7 +145,7 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusUnprocessableEntity, "cancel", d)
 	}
 	if step != "confirm" {
-		plan, err := order.PlanCancel(o, req, d.PaidNet)
+		plan, err := order.PlanCancel(o, req, d.Paid)
 		if err != nil {
 			if !d.refusal(err, o, req) {
 				return err

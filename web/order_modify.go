@@ -211,7 +211,7 @@ func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
 	if len(d.Errors) > 0 {
 		return s.render(w, http.StatusUnprocessableEntity, "modify_form", d)
 	}
-	paid, err := s.store.PaidNet(ctx, o.ID)
+	paid, err := s.store.MoneyPosition(ctx, o.ID)
 	if err != nil {
 		return err
 	}

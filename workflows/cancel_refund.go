@@ -74,7 +74,7 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 	step = p.state.begin("settle", text(LabelRefundCustomer))
 	settled, err := p.settle(ctx, SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: cancelled.Method, Currency: cancelled.Currency,
-		Billing: cancelled.Billing, Delivery: cancelled.Delivery, Refund: in.Request.Refund,
+		Billing: cancelled.Billing, Delivery: cancelled.Delivery, Refund: in.Request.Refund, Gesture: in.Request.Gesture,
 		Settings: in.Settings,
 	})
 	if err != nil {

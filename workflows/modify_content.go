@@ -140,7 +140,7 @@ func settlementOf(s order.Settlement, method order.PaymentMethod, before, after 
 	if s.Kind != "" {
 		return s
 	}
-	return order.SettleChange(method, s.PaidNet, before, after)
+	return order.SettleChange(method, order.PaidOnly(s.PaidNet), before, after)
 }
 
 // procedure is what every top-level procedure shares: its state for the

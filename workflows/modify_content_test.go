@@ -36,7 +36,7 @@ func changed(paid int64, method order.PaymentMethod) activities.ContentOutput {
 			Before: before, After: after, Lines: []order.Line{one}, Removed: []order.Line{one},
 			Shipping: order.ShippingChange{Before: 690, After: 690},
 		},
-		Settlement: order.SettleChange(method, paid, before.Total, after.Total),
+		Settlement: order.SettleChange(method, order.PaidOnly(paid), before.Total, after.Total),
 		Currency:   "EUR",
 		Method:     method,
 	}
@@ -206,7 +206,7 @@ func TestModifyContentChequeOrderAsksAboutTheChequeForTheDifference(t *testing.T
 func TestModifyContentFreeShippingLostLeavesABalance(t *testing.T) {
 	env := newEnv(t)
 	out := changed(2500, order.PayCard)
-	out.Settlement = order.SettleChange(order.PayCard, 2500, out.Result.Before.Total, 3190)
+	out.Settlement = order.SettleChange(order.PayCard, order.PaidOnly(2500), out.Result.Before.Total, 3190)
 	expectFact(env, order.EntryBalanceDue, 690)
 	env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
 	env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.Anything).Return(out, nil).Once()

@@ -56,6 +56,9 @@ type SettleInput struct {
 	// Kind says which settlement this is; empty, it follows from the
 	// amounts (settlements started before kinds were said).
 	Kind order.SettlementKind `json:"kind,omitempty"`
+	// Gesture is the part of Refund given as a commercial gesture, which
+	// the customer does not owe back (order.EntryGesture).
+	Gesture int64 `json:"gesture_cents,omitempty"`
 	Settings
 }
 
@@ -162,6 +165,11 @@ func (s *settle) runByKind(ctx workflow.Context) (SettleResult, error) {
 		if res, ok, err := s.approve(ctx, in.Refund); err != nil || !ok {
 			return res, err
 		}
+		if in.Gesture > 0 {
+			if err := s.factAbout(ctx, order.EntryGesture, min(in.Gesture, in.Refund), s.actor.WorkflowID+"/", "geste commercial"); err != nil {
+				return SettleResult{}, err
+			}
+		}
 		if in.Method == order.PayCheque {
 			// The customer's cheque is cashed: their money goes back by
 			// the means they choose with the agent.
@@ -186,13 +194,18 @@ func (s *settle) runByKind(ctx workflow.Context) (SettleResult, error) {
 // replacement cheque expected, a balance due): what the procedure decided,
 // next to what the money did. Settlements before version 1 record none.
 func (s *settle) fact(ctx workflow.Context, kind order.EntryKind, amount int64, note string) error {
+	return s.factAbout(ctx, kind, amount, "", note)
+}
+
+// factAbout is fact about the refunds whose keys start with ref.
+func (s *settle) factAbout(ctx workflow.Context, kind order.EntryKind, amount int64, ref, note string) error {
 	if !s.v1 {
 		return nil
 	}
 	var money *activities.Money
 	return workflow.ExecuteActivity(ctx, money.RecordFact, activities.FactInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: s.actor.WorkflowID + "/" + string(kind),
-		Kind: kind, Amount: amount, Note: note,
+		Kind: kind, Amount: amount, Ref: ref, Note: note,
 	}).Get(ctx, nil)
 }
 

@@ -67,7 +67,7 @@ func cmdStartCancelRefund(ctx context.Context, cfg config, log *slog.Logger, arg
 	} else if req.Refund, err = order.ParseCents(*amount); err != nil {
 		return order.Fieldf("refund", "%v", err)
 	}
-	paid, err := s.store.PaidNet(ctx, o.ID)
+	paid, err := s.store.MoneyPosition(ctx, o.ID)
 	if err != nil {
 		return err
 	}

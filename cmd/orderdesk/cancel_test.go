@@ -210,13 +210,14 @@ func TestCancelFiguresAreTheSameOnTheWebAndInTheCLI(t *testing.T) {
 	o := insertPaidOrder(t, s.store, "C-2026-000951")
 	path := "/orders/" + o.Number + "/cancel"
 	// 25 € of mugs and 6,90 € of shipping taken off 56,90 €, paid 51,90 €
-	// net: 31,90 × 51,90 / 56,90 = 29,09 € proposed; 40 € typed leaves
-	// 25 € - 11,90 € = 13,10 € due.
+	// net: 31,90 × 51,90 / 56,90 = 29,09 € proposed. 40 € typed gives
+	// 10,91 € beyond that as a gesture, not owed back: 25 € - (51,90 € -
+	// 40 € + 10,91 €) = 2,19 € due (the earlier 5 € refund, in proportion).
 	for _, tt := range []struct {
 		name      string
 		refund    string // typed, "" to keep what the form proposes
 		want, due int64
-	}{{"the refund proposed", "", 2909, 0}, {"a refund typed", "40,00", 4000, 1310}} {
+	}{{"the refund proposed", "", 2909, 0}, {"a refund typed", "40,00", 4000, 219}} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := form(t, s.page(path), "cancel-form")
 			f["line"] = []string{fmt.Sprint(o.Lines[0].ID)} // the mugs only

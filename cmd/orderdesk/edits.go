@@ -75,7 +75,7 @@ func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []str
 // printPreview shows what a change would do, with the same domain code
 // the procedure runs, and starts nothing.
 func printPreview(ctx context.Context, w io.Writer, s *services, o order.Order, c order.ContentChange) error {
-	paid, err := s.store.PaidNet(ctx, o.ID)
+	paid, err := s.store.MoneyPosition(ctx, o.ID)
 	if err != nil {
 		return err
 	}

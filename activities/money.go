@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/orderdesk/orderdesk/order"
@@ -82,6 +83,11 @@ func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput)
 	case errors.Is(err, payments.ErrInvalid):
 		return GatewayOutcome{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s refused refund %s as invalid: %v; an operator must look at the payment", g.Name(), in.Key, err), ErrTypeProviderInvalid, err)
+	case errors.Is(err, payments.ErrAuth) && mayHaveReached(ctx):
+		// An earlier attempt may have reached the provider and moved the
+		// money: only the provider can say, once the key is fixed. Keep
+		// retrying with the same key (the refund-stuck task tells agents).
+		return GatewayOutcome{}, fmt.Errorf("%s refused orderdesk's API key for refund %s after an earlier attempt that may have reached it: retrying with the same key until an operator fixes the key: %w", g.Name(), in.Key, err)
 	case errors.Is(err, payments.ErrAuth):
 		return GatewayOutcome{}, classify(fmt.Errorf("%s refused orderdesk's API key for refund %s: %w; an operator fixes the key", g.Name(), in.Key, err))
 	case err != nil:
@@ -166,8 +172,16 @@ func (m *Money) PayoutToIBAN(ctx context.Context, in PayoutInput) (GatewayOutcom
 		return GatewayOutcome{Outcome: GatewayDeclined, Gateway: g.Name(), Code: declined.Code, Reason: declined.Error()}, nil
 	case errors.Is(err, payments.ErrInvalid):
 		return GatewayOutcome{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeProviderInvalid, err)
+	case errors.Is(err, payments.ErrAuth) && mayHaveReached(ctx):
+		return GatewayOutcome{}, fmt.Errorf("%s refused orderdesk's API key for payout %s after an earlier attempt that may have reached it: retrying with the same key until an operator fixes the key: %w", g.Name(), in.Key, err)
 	case errors.Is(err, payments.ErrAuth):
-		return GatewayOutcome{}, classify(fmt.Errorf("%s refused orderdesk's API key for payout %s: %w; an operator fixes the key", g.Name(), in.Key, err))
+		// Nothing moved: the transfer is refused like a declined one, and
+		// the agent agrees another way with the customer.
+		reason := fmt.Sprintf("le prestataire %s refuse la clé d'API d'orderdesk (un opérateur doit la corriger)", g.Name())
+		if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundFailed, "", reason); err != nil {
+			return GatewayOutcome{}, classify(err)
+		}
+		return GatewayOutcome{Outcome: GatewayDeclined, Gateway: g.Name(), Code: "api_key_refused", Reason: reason}, nil
 	case err != nil:
 		return GatewayOutcome{}, fmt.Errorf("%s payout %s: %w", g.Name(), in.Key, err)
 	}
@@ -394,4 +408,10 @@ func (m *Money) RecordFact(ctx context.Context, in FactInput) error {
 		OrderID: o.ID, Kind: in.Kind, Amount: in.Amount, Currency: o.Currency, Key: in.Key, Ref: in.Ref,
 		Procedure: in.Actor.WorkflowID, Actor: in.Actor.Agent, Note: in.Note,
 	}))
+}
+
+// mayHaveReached reports whether an earlier attempt of this step may have
+// reached the provider: a refusal now says nothing of what it did then.
+func mayHaveReached(ctx context.Context) bool {
+	return activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt > 1
 }

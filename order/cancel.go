@@ -174,8 +174,9 @@ func applyCancel(o Order, r CancelRequest) CancelResult {
 	}
 	res := CancelResult{Before: Reprice(o), Refund: r.Refund, Reason: strings.TrimSpace(r.Reason)}
 	res.Lines = make([]Line, 0, len(o.Lines))
-	left, delivered := false, true
+	left, delivered, shipped := false, true, false
 	for _, l := range o.Lines {
+		shipped = shipped || l.QtyShipped > 0
 		if q := min(want[l.ID], l.Cancellable()); q > 0 {
 			gone := l
 			gone.Quantity, gone.QtyCancelled, gone.QtyShipped, gone.QtyCompleted = q, 0, 0, 0
@@ -191,7 +192,10 @@ func applyCancel(o Order, r CancelRequest) CancelResult {
 		res.Lines = append(res.Lines, l)
 	}
 	fee := o.ShippingFee
-	if r.RefundShipping {
+	unpaid := o.Status == StatusNew || o.Status == StatusAwaitingPayment
+	if r.RefundShipping || !left && !shipped && unpaid {
+		// Asked; or an order not paid yet is cancelled before anything
+		// shipped: it owes no delivery.
 		fee = 0
 	}
 	res.Shipping = ShippingChange{Before: o.ShippingFee, After: fee}

@@ -180,6 +180,8 @@ func TestApplyCancel(t *testing.T) {
 			nil, []Line{tee}, StatusShipped, 4890, ShippingChange{}, false},
 		{"unpaid order cancelled", func() Order { o := sampleOrder(); o.Status = StatusAwaitingPayment; return o }(),
 			CancelRequest{Cancel: DefaultCancel(sampleOrder())}, nil, []Line{mug, book, tee}, StatusCancelled, 0, ShippingChange{}, false},
+		{"unpaid order cancelled: it owes no delivery", func() Order { o := paidWithShipping(); o.Status = StatusAwaitingPayment; return o }(),
+			CancelRequest{Cancel: DefaultCancel(paidWithShipping())}, nil, []Line{mug, book}, StatusCancelled, 0, ShippingChange{690, 0}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

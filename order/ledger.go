@@ -96,7 +96,8 @@ type Position struct {
 	Total   int64 `json:"total_cents"` // the order's total
 	// Due is what the customer still owes: the total beyond PaidNet.
 	Due int64 `json:"due_cents"`
-	// Overpayment is what the customer paid beyond the total.
+	// Overpayment is what the customer's money covers beyond the total,
+	// never more than Refundable: what the shop owes back.
 	Overpayment int64 `json:"overpayment_cents"`
 	// Refundable is the most a new refund may give back: PaidNet, never
 	// below zero.
@@ -159,7 +160,9 @@ func PositionOf(entries []Entry, total int64) Position {
 	}
 	p.Covered = max(p.PaidNet, 0) + p.Gestures
 	p.Due = max(total-p.Covered, 0)
-	p.Overpayment = max(p.Covered-max(total, 0), 0)
+	// What the shop owes back is never more than the customer paid net: a
+	// gesture on an order then cancelled in full was a gift, not a debt.
+	p.Overpayment = min(max(p.Covered-max(total, 0), 0), p.Refundable)
 	return p
 }
 

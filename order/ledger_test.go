@@ -49,6 +49,8 @@ func TestPositionOf(t *testing.T) {
 			Position{Received: 5000, PaidNet: 5000, Total: 5000, Refundable: 5000}},
 		{"a gesture paid back another way still holds", cat([]Entry{pay(5000), {Kind: EntryGesture, Amount: 1000, Ref: "wf/"}}, refund("wf/refund", EntryRefundFailed), refund("wf/payback", EntryRefundConfirmed)), 4500,
 			Position{Received: 5000, Refunded: 1000, PaidNet: 4000, Total: 4500, Refundable: 4000, Gestures: 1000, Overpayment: 500}},
+		{"a gesture on an order cancelled in full is no debt", cat([]Entry{pay(5000), {Kind: EntryGesture, Amount: 1000, Ref: "wf/"}}, refund("wf/refund", EntryRefundConfirmed), []Entry{{Kind: EntryRefundReserved, Amount: 4000, Ref: "wf2/refund"}, {Kind: EntryRefundConfirmed, Amount: 4000, Ref: "wf2/refund"}}), 0,
+			Position{Received: 5000, Refunded: 5000, Gestures: 1000}},
 		{"paperwork moves no money", cat([]Entry{pay(5000), {Kind: EntryCreditNote, Amount: 900}, {Kind: EntryBalanceDue, Amount: 300}}), 5000,
 			Position{Received: 5000, PaidNet: 5000, Total: 5000, Refundable: 5000}},
 	}
@@ -110,8 +112,11 @@ func FuzzPositionOf(f *testing.F) {
 		if p.Refundable < 0 || p.Due < 0 || p.Overpayment < 0 || p.Refunded < 0 || p.InFlight < 0 {
 			t.Fatalf("negative figure: %+v", p)
 		}
-		if p.Covered-total != p.Overpayment-p.Due {
-			t.Fatalf("covered %d - total %d != overpayment %d - due %d", p.Covered, total, p.Overpayment, p.Due)
+		if p.Due > 0 && p.Overpayment > 0 || p.Overpayment > p.Refundable {
+			t.Fatalf("due %d and overpayment %d at once, or overpayment above refundable %d", p.Due, p.Overpayment, p.Refundable)
+		}
+		if p.Due > 0 && p.Covered+p.Due != total || p.Gestures == 0 && p.PaidNet >= 0 && p.PaidNet-total != p.Overpayment-p.Due {
+			t.Fatalf("covered %d, total %d: due %d, overpayment %d", p.Covered, total, p.Due, p.Overpayment)
 		}
 		if p.Gestures > p.Refunded+p.InFlight {
 			t.Fatalf("gestures %d above what was given back %d", p.Gestures, p.Refunded+p.InFlight)

@@ -644,10 +644,18 @@ func (m *model) refused(mo *modelOrder, before footprint, what string, err error
 // afterCommit is the sandbox's hook after it moved money: when a worker
 // kill is due, the worker dies while the provider's answer is on its way.
 // When the key is to be revoked, it is revoked right after: the retry of
-// a refund whose answer was lost is refused.
+// a refund whose answer was lost is refused, until an operator fixes the
+// key a few seconds later (the procedure keeps retrying with the same key
+// meanwhile, since the lost attempt may have moved the money).
 func (m *model) afterCommit(tr sandbox.Transfer) {
 	if m.revokeOnCommit.CompareAndSwap(true, false) {
-		go m.sb.SetFaults(sandbox.Faults{Unauthorized: true})
+		go func() {
+			m.sb.SetFaults(sandbox.Faults{Unauthorized: true})
+			time.Sleep(3 * time.Second)
+			if f := m.sb.Faults(); f.Unauthorized {
+				m.sb.SetFaults(sandbox.Faults{})
+			}
+		}()
 	}
 	if !m.killOnCommit.CompareAndSwap(true, false) {
 		return

@@ -28,9 +28,10 @@ type asker struct {
 	escalation time.Duration
 	task       *OpenTask
 	answer     *TaskAnswer
-	// requester is who asked for what the open task approves: an approval
-	// by them is refused. Empty: the procedure's agent.
-	requester string
+	// requesters are who asked for what the open task approves (who asked
+	// for the refund, who typed where the money goes): an approval by one
+	// of them is refused. Empty: the procedure's agent.
+	requesters []string
 	// checking is true while an answer's author is looked up in the agents
 	// table: another answer is refused meanwhile.
 	checking bool
@@ -173,7 +174,7 @@ func (a *asker) whoAnswers(ctx workflow.Context, ans TaskAnswer) (activities.Ans
 	case !who.Exists:
 		refused = order.Fieldf("agent", "%s is not an agent of this shop: answer with your own account", ans.Agent)
 	case a.task != nil && a.task.Kind == TaskApproveRefund:
-		refused = checkApprover(who.Role, who.Email, a.requesterOf())
+		refused = checkApprover(who.Role, who.Email, a.requestersOf()...)
 	}
 	if refused != nil {
 		return who, refusing(func(workflow.Context, TaskAnswer) error { return refused })(ctx, ans)
@@ -181,22 +182,24 @@ func (a *asker) whoAnswers(ctx workflow.Context, ans TaskAnswer) (activities.Ans
 	return who, nil
 }
 
-// requesterOf is who asked for what the open task is about.
-func (a *asker) requesterOf() string {
-	if a.requester != "" {
-		return a.requester
+// requestersOf is who asked for what the open task is about.
+func (a *asker) requestersOf() []string {
+	if len(a.requesters) > 0 {
+		return a.requesters
 	}
-	return a.actor.Agent
+	return []string{a.actor.Agent}
 }
 
 // checkApprover refuses an approval by someone who is not a supervisor, or
 // by the agent who asked for the money to go.
-func checkApprover(role, approver, requester string) error {
+func checkApprover(role, approver string, requesters ...string) error {
 	if role != "supervisor" && role != "admin" {
 		return order.Fieldf("role", "only a supervisor approves money leaving above the limit")
 	}
-	if strings.EqualFold(approver, requester) {
-		return order.Fieldf("approver", "%s asked for this and cannot approve it: another supervisor must", approver)
+	for _, r := range requesters {
+		if strings.EqualFold(approver, r) {
+			return order.Fieldf("approver", "%s asked for this and cannot approve it: another supervisor must", approver)
+		}
 	}
 	return nil
 }
@@ -206,6 +209,10 @@ func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 	switch {
 	case a.checking:
 		return order.Fieldf("task", "task #%d is being answered by someone else", ans.TaskID)
+	case a.answer != nil && a.task != nil && ans.TaskID != a.task.ID:
+		// The previous task is answered and the next one may be on its way:
+		// its row can be seen a moment before the procedure waits on it.
+		return notAsked(ans.TaskID)
 	case a.answer != nil:
 		return order.Fieldf("task", "task #%d is already answered", ans.TaskID)
 	case a.task == nil:
@@ -222,7 +229,7 @@ func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 	if !offered {
 		return order.Fieldf("outcome", "%q is not an answer to task #%d: answer one of %s", ans.Outcome, ans.TaskID, strings.Join(a.task.Options, ", "))
 	}
-	return checkAnswer(a.task.Kind, a.requesterOf(), ans)
+	return checkAnswer(a.task.Kind, ans, a.requestersOf()...)
 }
 
 // ErrTypeRefused is the type of an Update refused by its validator; the
@@ -275,7 +282,7 @@ func refusing[T any](validate func(workflow.Context, T) error) func(workflow.Con
 }
 
 // checkAnswer holds what each kind of answer needs.
-func checkAnswer(kind, requester string, ans TaskAnswer) error {
+func checkAnswer(kind string, ans TaskAnswer, requesters ...string) error {
 	switch ans.Outcome {
 	case AnswerRefundImpossible:
 		if strings.TrimSpace(ans.Reason) == "" {
@@ -308,7 +315,7 @@ func checkAnswer(kind, requester string, ans TaskAnswer) error {
 	if kind == TaskApproveRefund {
 		// What the answer says of its author; the handler checks it again
 		// against the agents table.
-		return checkApprover(ans.Role, ans.Agent, requester)
+		return checkApprover(ans.Role, ans.Agent, requesters...)
 	}
 	return nil
 }

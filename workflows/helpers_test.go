@@ -50,7 +50,7 @@ func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 
 // agentsTable is the shop's agents in the workflow tests, by email.
 var agentsTable = map[string]string{
-	"marie@boutique.fr": "agent", "luc@boutique.fr": "agent",
+	"marie@boutique.fr": "agent", "luc@boutique.fr": "agent", "jean@boutique.fr": "agent",
 	"sophie@boutique.fr": "supervisor", "paul@boutique.fr": "supervisor",
 }
 

@@ -211,17 +211,17 @@ func (s *settle) factAbout(ctx workflow.Context, kind order.EntryKind, amount in
 
 // approve asks a supervisor when the refund is above the limit.
 func (s *settle) approve(ctx workflow.Context, amount int64) (SettleResult, bool, error) {
-	return s.approveBy(ctx, amount, s.in.Agent, "approve", fmt.Sprintf("Approuver le remboursement de %s demandé par %s (au-delà de %s, un superviseur doit approuver) ?", s.money(amount), s.in.Agent, s.money(s.in.ApproveAbove)))
+	return s.approveBy(ctx, amount, []string{s.in.Agent}, "approve", fmt.Sprintf("Approuver le remboursement de %s demandé par %s (au-delà de %s, un superviseur doit approuver) ?", s.money(amount), s.in.Agent, s.money(s.in.ApproveAbove)))
 }
 
-// approveBy asks a supervisor other than requester to approve money
+// approveBy asks a supervisor who is none of requesters to approve money
 // leaving above the limit; key names the step, question what is approved.
-func (s *settle) approveBy(ctx workflow.Context, amount int64, requester, key, question string) (SettleResult, bool, error) {
+func (s *settle) approveBy(ctx workflow.Context, amount int64, requesters []string, key, question string) (SettleResult, bool, error) {
 	if s.in.ApproveAbove <= 0 || amount <= s.in.ApproveAbove {
 		return SettleResult{}, true, nil
 	}
-	s.ask.requester = requester
-	defer func() { s.ask.requester = "" }()
+	s.ask.requesters = requesters
+	defer func() { s.ask.requesters = nil }()
 	step := s.state.begin(key, text(LabelApproveRefund))
 	ans, err := s.ask.ask(ctx, key, TaskApproveRefund, question, amount, []string{AnswerApprove, AnswerReject})
 	if err != nil {
@@ -441,7 +441,7 @@ func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64,
 	default:
 		return SettleResult{}, true, nil
 	}
-	return s.approveBy(ctx, amount, ans.Agent, fmt.Sprintf("approve-payback-%d", attempt),
+	return s.approveBy(ctx, amount, []string{s.in.Agent, ans.Agent}, fmt.Sprintf("approve-payback-%d", attempt),
 		fmt.Sprintf("Approuver %s, saisi par %s (au-delà de %s, un superviseur doit approuver) ?", what, ans.Agent, s.money(s.in.ApproveAbove)))
 }
 

@@ -72,9 +72,10 @@ func TestSettleMoneyLeavingToATypedIBANWaitsForASupervisorWhoDidNotTypeIt(t *tes
 	env.OnActivity(orders.OpenTask, mock.Anything, mock.MatchedBy(func(in activities.TaskInput) bool {
 		return in.Kind == workflows.TaskApproveRefund && in.Key == "default-test-workflow-id/task/approve-payback-1"
 	})).Return(activities.TaskRef{ID: 34}, nil).Once()
-	var typistApproved, claimed, forged, approvedTransfer error
+	var typistApproved, requesterApproved, claimed, forged, approvedTransfer error
 	answer(env, 5*time.Minute, workflows.TaskAnswer{TaskID: 34, Outcome: workflows.AnswerApprove, Agent: "luc@boutique.fr", Role: "supervisor"}, &typistApproved)
-	answer(env, 5*time.Minute+30*time.Second, workflows.TaskAnswer{TaskID: 34, Outcome: workflows.AnswerApprove, Agent: "marie@boutique.fr", Role: "supervisor"}, &claimed)
+	answer(env, 5*time.Minute+20*time.Second, workflows.TaskAnswer{TaskID: 34, Outcome: workflows.AnswerApprove, Agent: "marie@boutique.fr", Role: "supervisor"}, &requesterApproved)
+	answer(env, 5*time.Minute+30*time.Second, workflows.TaskAnswer{TaskID: 34, Outcome: workflows.AnswerApprove, Agent: "jean@boutique.fr", Role: "supervisor"}, &claimed)
 	answer(env, 6*time.Minute, workflows.TaskAnswer{TaskID: 34, Outcome: workflows.AnswerApprove, Agent: "nobody@nowhere.test", Role: "supervisor"}, &forged)
 	answer(env, 7*time.Minute, workflows.TaskAnswer{TaskID: 34, Outcome: workflows.AnswerApprove, Agent: "paul@boutique.fr", Role: "supervisor"}, &approvedTransfer)
 	env.OnActivity(money.PayoutToIBAN, mock.Anything, mock.MatchedBy(func(in activities.PayoutInput) bool { return in.Amount == 100000 })).
@@ -89,7 +90,8 @@ func TestSettleMoneyLeavingToATypedIBANWaitsForASupervisorWhoDidNotTypeIt(t *tes
 	require.NoError(t, impossible)
 	require.NoError(t, typed)
 	require.ErrorContains(t, typistApproved, "cannot approve", "luc typed the IBAN")
-	require.ErrorContains(t, claimed, "only a supervisor", "marie is an agent in the agents table, whatever her answer says")
+	require.ErrorContains(t, requesterApproved, "cannot approve", "marie asked for the refund")
+	require.ErrorContains(t, claimed, "only a supervisor", "jean is an agent in the agents table, whatever his answer says")
 	require.ErrorContains(t, forged, "not an agent of this shop")
 	require.NoError(t, approvedTransfer)
 	var res workflows.SettleResult

@@ -74,12 +74,12 @@ func DefaultCancel(o Order) []LineQuantity {
 // DefaultRefund is the most that can be refunded for the request's
 // cancelled items (and the shipping fee when RefundShipping): what the
 // cancellation takes off the order's total, times the share of that total
-// the customer paid net of earlier refunds, rounded down; never above
-// paidNet, never negative. On an order paid in full with no earlier refund
-// it is exactly what the total goes down by. The request's quantities are
-// not validated here: Validate does that.
-func DefaultRefund(o Order, r CancelRequest, paidNet int64) int64 {
-	if paidNet <= 0 {
+// the customer's money covers (paid net, gestures counted as paid), rounded
+// down; never above what is refundable, never negative. On an order paid in
+// full it is exactly what the total goes down by. The request's quantities
+// are not validated here: Validate does that.
+func DefaultRefund(o Order, r CancelRequest, paid Position) int64 {
+	if paid.Refundable <= 0 {
 		return 0
 	}
 	res := applyCancel(o, r)
@@ -87,11 +87,11 @@ func DefaultRefund(o Order, r CancelRequest, paidNet int64) int64 {
 	if drop <= 0 || res.Before.Total <= 0 {
 		return 0
 	}
-	paid := min(paidNet, res.Before.Total)
-	// drop × paid / total on 128 bits: drop <= total, so the quotient fits.
-	hi, lo := bits.Mul64(uint64(drop), uint64(paid))
+	covered := min(paid.Covered, res.Before.Total)
+	// drop × covered / total on 128 bits: drop <= total, so the quotient fits.
+	hi, lo := bits.Mul64(uint64(drop), uint64(covered))
 	q, _ := bits.Div64(hi, lo, uint64(res.Before.Total))
-	return min(int64(q), paidNet)
+	return min(int64(q), paid.Refundable)
 }
 
 // Validate checks the request against the order and what the customer
@@ -249,7 +249,7 @@ type CancelPlan struct {
 // what is done.
 func PlanCancel(o Order, r CancelRequest, paid Position) (CancelPlan, error) {
 	paidNet := paid.PaidNet
-	def := DefaultRefund(o, r, paidNet)
+	def := DefaultRefund(o, r, paid)
 	if r.RefundDefault {
 		r.Refund, r.RefundDefault = def, false
 	}

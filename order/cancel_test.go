@@ -77,7 +77,7 @@ func TestDefaultRefund(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := DefaultRefund(tt.o, tt.r, tt.paidNet)
+			got := DefaultRefund(tt.o, tt.r, PaidOnly(tt.paidNet))
 			if got != tt.want {
 				t.Fatalf("DefaultRefund = %d, want %d", got, tt.want)
 			}
@@ -293,5 +293,20 @@ func TestPlanCancel(t *testing.T) {
 			_, err := PlanCancel(o, tt.r, PaidOnly(tt.paidNet))
 			wantFieldError(t, err, tt.field, tt.frag)
 		})
+	}
+}
+
+// After a 10 € gesture on a 55,80 € order, cancelling every item gives back
+// all that is left (the 45,80 € paid net), not a share of it: the gesture
+// was not owed, and nothing is left due or owed back.
+func TestPlanCancelAfterAGesture(t *testing.T) {
+	o := paidWithShipping()
+	paid := Position{Received: 5580, Refunded: 1000, PaidNet: 4580, Refundable: 4580, Gestures: 1000, Covered: 5580, Total: 5580}
+	p, err := PlanCancel(o, CancelRequest{Cancel: DefaultCancel(o), RefundDefault: true}, paid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Refund != 4580 || p.Gesture != 0 || p.BalanceDue != 0 {
+		t.Errorf("refund %d, gesture %d, due %d; want 4580, 0, 0", p.Refund, p.Gesture, p.BalanceDue)
 	}
 }

@@ -303,7 +303,7 @@ func FuzzCancel(f *testing.F) {
 		for i, q := range []int64{c1, c2, c3} {
 			r.Cancel = append(r.Cancel, LineQuantity{LineID: o.Lines[i].ID, Quantity: absMod(q, o.Lines[i].Cancellable()+1)})
 		}
-		def := DefaultRefund(o, r, paidNet)
+		def := DefaultRefund(o, r, PaidOnly(paidNet))
 		if def < 0 || def > max(paidNet, 0) {
 			t.Fatalf("DefaultRefund = %d for paid net %d", def, paidNet)
 		}

@@ -22,7 +22,7 @@ func TestCancelEverythingRefundedByHandAndTheCustomerTold(t *testing.T) {
 	paid, err := s.store.PaidNet(ctx, o.ID)
 	require.NoError(t, err)
 	req := order.CancelRequest{Cancel: order.DefaultCancel(o), Notify: true}
-	req.Refund = order.DefaultRefund(o, req, paid)
+	req.Refund = order.DefaultRefund(o, req, order.PaidOnly(paid))
 	require.Equal(t, int64(5000), req.Refund, "everything cancelled: everything paid back by default")
 
 	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{

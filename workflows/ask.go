@@ -209,14 +209,13 @@ func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 	switch {
 	case a.checking:
 		return order.Fieldf("task", "task #%d is being answered by someone else", ans.TaskID)
-	case a.answer != nil && a.task != nil && ans.TaskID != a.task.ID:
-		// The previous task is answered and the next one may be on its way:
-		// its row can be seen a moment before the procedure waits on it.
+	case a.task == nil, a.answer != nil && ans.TaskID != a.task.ID:
+		// No task open, or the previous one answered: the next may be on
+		// its way, its row seen a moment before the procedure waits on it.
+		// The starter tries again while that row is open.
 		return notAsked(ans.TaskID)
 	case a.answer != nil:
 		return order.Fieldf("task", "task #%d is already answered", ans.TaskID)
-	case a.task == nil:
-		return notAsked(ans.TaskID)
 	case ans.TaskID != a.task.ID:
 		return order.Fieldf("task", "task #%d is not the task this procedure waits on (#%d)", ans.TaskID, a.task.ID)
 	case strings.TrimSpace(ans.Agent) == "":

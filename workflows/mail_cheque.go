@@ -7,7 +7,9 @@ package workflows
 // (cheque_mailed); record the refund as done. While the customer's own
 // cheque is not recorded as a payment, the refund cannot be recorded (never
 // more than was paid): the agent is told and asked again.
-// Compensation: cancelled while waiting, the cheque request is cancelled.
+// Compensation: cancelled while waiting, the cheque request is cancelled
+// and its refund, never mailed, is released (it no longer counts as given
+// back; procedures that started before this replay without the release).
 
 import (
 	"errors"
@@ -53,6 +55,14 @@ func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
 		if err != nil {
 			dctx, _ := workflow.NewDisconnectedContext(ctx)
 			_ = workflow.ExecuteActivity(dctx, money.CancelChequeRequest, in.RefundKey).Get(dctx, nil)
+			if workflow.GetVersion(dctx, "mail-cheque-release", workflow.DefaultVersion, 1) >= 1 {
+				// No refund row yet (the customer's cheque not recorded) is
+				// nothing to release: the error is left.
+				_ = workflow.ExecuteActivity(dctx, money.ResolveRefund, activities.ResolveInput{
+					OrderNumber: in.OrderNumber, Actor: actor, Key: in.RefundKey, Method: order.PayCheque,
+					Cause: "chèque de remboursement non envoyé : procédure annulée",
+				}).Get(dctx, nil)
+			}
 			state.end(step, StepFailed, text(DetailProcedureCancelled))
 			return "", err
 		}

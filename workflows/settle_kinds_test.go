@@ -149,3 +149,21 @@ func TestSettleAProviderRefusingTheAPIKeyFallsBackToARefundByHand(t *testing.T) 
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
 }
+
+// An operator cancels the tracking of a refund cheque not mailed yet: the
+// cheque request is cancelled and its refund released, so it no longer
+// counts as given back with nothing left to settle it.
+func TestMailChequeCancelledReleasesTheRefund(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(orders.OpenTask, mock.Anything, mock.Anything).Return(activities.TaskRef{ID: 50}, nil).Once()
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+	env.OnActivity(orders.CloseTask, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(money.CancelChequeRequest, mock.Anything, "k").Return(nil).Once()
+	env.OnActivity(money.ResolveRefund, mock.Anything, mock.MatchedBy(func(in activities.ResolveInput) bool {
+		return in.Key == "k" && in.Method == order.PayCheque
+	})).Return(activities.Resolved{Status: "failed"}, nil).Once()
+
+	env.ExecuteWorkflow(workflows.MailCheque, workflows.MailChequeInput{OrderNumber: "C-2026-000101", RefundKey: "k", Amount: 1250, Currency: "EUR", Address: home})
+
+	require.Error(t, env.GetWorkflowError())
+}

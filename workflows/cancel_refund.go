@@ -72,7 +72,6 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 
 	// 2. Refund.
 	step = p.state.begin("settle", text(LabelRefundCustomer))
-	told := p.tellCollectionEarly(ctx, 0)
 	settled, err := p.settle(ctx, SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: cancelled.Method, Currency: cancelled.Currency,
 		Billing: cancelled.Billing, Delivery: cancelled.Delivery, Refund: in.Request.Refund, Gesture: in.Request.Gesture,
@@ -83,7 +82,7 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, cancelled.Currency))
-	if !told && tellCollectionVersion(ctx) {
+	if tellCollectionVersion(ctx) {
 		p.tellCollection(ctx, settled, 0)
 	}
 

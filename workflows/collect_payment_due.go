@@ -136,21 +136,6 @@ func tellsCollection(settled SettleResult, chequeDifference int64) bool {
 	return true
 }
 
-// tellCollectionEarly tells the running collection of the new total as
-// soon as the order changed, before the settlement, which may wait on
-// agents for long: meanwhile the collection asks for what the order owes
-// now. Not when the customer's cheque of the old total may be in the post:
-// what the collection then waits for depends on the agent's answer, and
-// the collection is told after the settlement. It reports whether it told.
-// Procedures that started before it tell after the settlement only.
-func (p *procedure) tellCollectionEarly(ctx workflow.Context, chequeDifference int64) bool {
-	if workflow.GetVersion(ctx, "tell-collection-early", workflow.DefaultVersion, 1) < 1 || chequeDifference > 0 {
-		return false
-	}
-	p.tellCollection(ctx, SettleResult{}, 0)
-	return true
-}
-
 // tellCollectionVersion is the version of the step that tells the running
 // collection: procedures that started before it replay without it.
 func tellCollectionVersion(ctx workflow.Context) bool {

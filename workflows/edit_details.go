@@ -87,7 +87,6 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 		res.Refund, res.BalanceDue = edited.Settlement.Refund, edited.Settlement.BalanceDue
 		step = p.state.begin("settle", text(LabelSettleDifference))
 		due := settlementOf(edited.Settlement, edited.Method, edited.Result.TotalsBefore.Total, edited.Result.TotalsAfter.Total)
-		told := p.tellCollectionEarly(ctx, due.ChequeDifference)
 		settled, err := p.settle(ctx, SettleInput{
 			OrderNumber: in.OrderNumber, Agent: in.Agent, Method: edited.Method, Currency: edited.Currency,
 			Billing: edited.Billing, Delivery: edited.Delivery,
@@ -99,7 +98,7 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 		}
 		res.Settlement, res.Outcome = settled, settled.Outcome
 		p.state.end(step, StepDone, outcomeText(settled, edited.Currency))
-		if !told && tellCollectionVersion(ctx) {
+		if tellCollectionVersion(ctx) {
 			p.tellCollection(ctx, settled, due.ChequeDifference)
 		}
 	} else {

@@ -101,7 +101,6 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	// 3. Settle the difference.
 	step = p.state.begin("settle", text(LabelSettleDifference))
 	due := settlementOf(changed.Settlement, changed.Method, changed.Result.Before.Total, changed.Result.After.Total)
-	told := p.tellCollectionEarly(ctx, due.ChequeDifference)
 	settled, err := p.settle(ctx, SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: changed.Method, Currency: changed.Currency,
 		Billing: changed.Billing, Delivery: changed.Delivery,
@@ -113,7 +112,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, changed.Currency))
-	if !told && tellCollectionVersion(ctx) {
+	if tellCollectionVersion(ctx) {
 		p.tellCollection(ctx, settled, due.ChequeDifference)
 	}
 

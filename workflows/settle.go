@@ -251,6 +251,17 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		s.state.endError(step, err)
 		return SettleResult{}, err
 	}
+	// The reserved refund counts as given back: a collection running on
+	// the order asks from now on for what the order owes with it, not
+	// only once the refund (perhaps by an agent's hand) is done.
+	if s.resolve && workflow.GetVersion(ctx, "tell-after-reserve", workflow.DefaultVersion, 1) >= 1 {
+		var collect *activities.Collect
+		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tellActivity), collect.TellCollection, activities.TellCollectionInput{
+			OrderNumber: s.in.OrderNumber, Actor: s.actor,
+		}).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("telling the running collection of the reserved refund failed", "order", s.in.OrderNumber, "err", err)
+		}
+	}
 	popts := providerActivity
 	if s.resolve {
 		popts.WaitForCancellation = true

@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 GO ?= go
 # The pinned Temporal CLI (dev server + Web UI). v1.9.1 does not build from
-# the module proxy; see RECIPES.md.
+# the module proxy (its dependencies no longer resolve there).
 TEMPORAL_CLI_VERSION := v1.5.1
 BIN := $(CURDIR)/.bin
 TEMPORAL := $(BIN)/temporal

@@ -12,7 +12,7 @@ import (
 
 const module = "github.com/orderdesk/orderdesk/"
 
-// TestLayersPointOneWay holds the dependency rules of DESIGN.md "The parts":
+// TestLayersPointOneWay holds the dependency rules of the layout (README, Layout):
 // procedures decide and never reach the world themselves, and the domain
 // depends on nothing of ours.
 func TestLayersPointOneWay(t *testing.T) {
@@ -39,7 +39,7 @@ func violations(t *testing.T, dir string, forbidden []string) []string {
 		ours := strings.TrimPrefix(imp.path, module)
 		for _, f := range forbidden {
 			if f == "" || ours == f || strings.HasPrefix(ours, f+"/") {
-				out = append(out, imp.file+" imports "+imp.path+": package "+filepath.Base(dir)+" must not depend on "+ours+" (DESIGN.md, The parts)")
+				out = append(out, imp.file+" imports "+imp.path+": package "+filepath.Base(dir)+" must not depend on "+ours+" (see the README's layout)")
 			}
 		}
 	}

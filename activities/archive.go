@@ -23,7 +23,7 @@ type ArchiveResult struct {
 	Archived    bool   `json:"archived"`
 }
 
-// ArchiveOrder archives a finished order (seed 003): one conditional
+// ArchiveOrder archives a finished order: one conditional
 // UPDATE with the history line, by the agent. A retry finds its history
 // line and changes nothing; a refusal (not finished, held, waited on by a
 // task, already archived) is permanent.

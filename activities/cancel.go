@@ -10,7 +10,7 @@ import (
 	"github.com/orderdesk/orderdesk/store"
 )
 
-// CancelItemsInput is a cancellation of items and/or a refund (seeds 003, 004).
+// CancelItemsInput is a cancellation of items and/or a refund.
 type CancelItemsInput struct {
 	OrderNumber string              `json:"order_number"`
 	Actor       Actor               `json:"actor"`

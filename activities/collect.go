@@ -38,8 +38,8 @@ func (s Shop) Name() string {
 	return "Le service client"
 }
 
-// Collect are the activities of the payment collection procedure (seed
-// 002): order status moves, invoices, payments, and the emails that carry
+// Collect are the activities of the payment collection procedure
+// : order status moves, invoices, payments, and the emails that carry
 // invoices.
 type Collect struct {
 	Store  *store.Store
@@ -80,7 +80,7 @@ type BeginCollectionOutput struct {
 }
 
 // BeginCollection checks the order can be collected and, for an order's
-// first payment, moves it from new to awaiting payment (seed 002 step 3,
+// first payment, moves it from new to awaiting payment (the payment procedure step 3,
 // « En attente du paiement »). What is due is the order's total less what
 // was paid net of refunds; for a balance due it is the difference asked.
 func (c *Collect) BeginCollection(ctx context.Context, in BeginCollectionInput) (BeginCollectionOutput, error) {
@@ -158,7 +158,7 @@ type InvoiceRef struct {
 	Status      string `json:"status"`
 }
 
-// IssueInvoice makes sure the order as it stands has an invoice (seed 002
+// IssueInvoice makes sure the order as it stands has an invoice (the payment procedure
 // « Créer une facture »): the invoice an agent created already is used, or
 // one is issued under the step's key. With WithLink it gets its payment link.
 func (c *Collect) IssueInvoice(ctx context.Context, in IssueInvoiceInput) (InvoiceRef, error) {
@@ -281,7 +281,7 @@ type CompletePaymentInput struct {
 	BalanceDue  bool                `json:"balance_due"` // the order was paid already: its status stays
 }
 
-// CompletePayment marks the invoice paid (seed 002 step 4, « Payée ») —
+// CompletePayment marks the invoice paid (the payment procedure step 4, « Payée ») —
 // issuing it first when the procedure had none — and the order paid,
 // « Complétée » (step 6).
 func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) (InvoiceRef, error) {
@@ -572,8 +572,7 @@ const (
 	MerchantPaymentReceived = "payment_received"
 )
 
-// NotifyMerchant writes the shop's notification to the outbox (seed 002:
-// « vous recevez un message par courriel »): a new order, or a payment
+// NotifyMerchant writes the shop's notification to the outbox (« vous recevez un message par courriel »): a new order, or a payment
 // received. With no merchant address configured nothing is written and the
 // ref is zero.
 func (c *Collect) NotifyMerchant(ctx context.Context, in NotifyMerchantInput) (EmailRef, error) {

@@ -11,7 +11,7 @@ import (
 	"github.com/orderdesk/orderdesk/store"
 )
 
-// DetailsInput is an edit of an order's details (procedure 6).
+// DetailsInput is an edit of an order's details.
 type DetailsInput struct {
 	OrderNumber string               `json:"order_number"`
 	Actor       Actor                `json:"actor"`

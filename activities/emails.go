@@ -149,7 +149,7 @@ func (m *Emails) SendEmail(ctx context.Context, ref EmailRef) error {
 }
 
 // CancelEmailInput is what the customer is told after items were cancelled
-// or an amount refunded (seeds 003, 004).
+// or an amount refunded.
 type CancelEmailInput struct {
 	OrderNumber   string             `json:"order_number"`
 	Actor         Actor              `json:"actor"`

@@ -11,7 +11,7 @@ import (
 	"github.com/orderdesk/orderdesk/store"
 )
 
-// FulfilInput marks items of an order shipped or completed (seed 004).
+// FulfilInput marks items of an order shipped or completed.
 type FulfilInput struct {
 	OrderNumber string              `json:"order_number"`
 	Actor       Actor               `json:"actor"`

@@ -36,7 +36,7 @@ type HoldResult struct {
 }
 
 // TakeHold takes the order out of the automatic logistics flow for the
-// procedure (seed 000's "Mod ON -> OFF"). It is one conditional UPDATE, so
+// procedure (the shop's "Mod ON -> OFF"). It is one conditional UPDATE, so
 // two procedures, or a procedure and the warehouse, never both win; taking
 // it again for the same procedure is a no-op.
 func (a *Orders) TakeHold(ctx context.Context, in HoldInput) (HoldResult, error) {

@@ -72,7 +72,7 @@ type Temporal struct {
 // TemporalArgs are the arguments of `temporal server start-dev` for the
 // options: the search attributes of workflows.SearchAttributes, and the
 // settings measured to make the dev server fast on small machines
-// (RECIPES.md: no 50 ms wait on each task hop, SQLite in WAL mode).
+// (measured: no 50 ms wait on each task hop, SQLite in WAL mode).
 func TemporalArgs(o TemporalOptions) []string {
 	level := o.LogLevel
 	if level == "" {
@@ -112,7 +112,7 @@ func SearchAttributeFlags() []string {
 }
 
 // FastDynamicConfig are dev-server arguments that remove the dev server's
-// default ~50 ms wait on every task hop (RECIPES.md, measured), and its
+// default ~50 ms wait on every task hop (measured), and its
 // check for a newer version over the internet.
 func FastDynamicConfig() []string {
 	return []string{

@@ -6,7 +6,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// TemplateCancelRefund is the email of seeds 003 and 004: items of the
+// TemplateCancelRefund is the email of cancel/refund: items of the
 // customer's order were cancelled and/or an amount refunded, and how.
 const TemplateCancelRefund = "cancel_refund"
 

@@ -6,7 +6,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// TemplateContentModified is the email of seeds 000 and 001: products
+// TemplateContentModified is the email of modify content: products
 // were removed, added or changed in the customer's order, here is the new
 // total and what happens with the money.
 const TemplateContentModified = "content_modified"
@@ -71,6 +71,6 @@ func (c ContentModified) check() error {
 		OutcomeChequeReplaced, OutcomeBalanceDue, OutcomeRefundRejected, OutcomeNone)
 }
 
-// OnlyRemoved reports whether the change only took products out (seed
-// 000), which the email says in one sentence.
+// OnlyRemoved reports whether the change only took products out,
+// which the email says in one sentence.
 func (c ContentModified) OnlyRemoved() bool { return len(c.Added) == 0 && len(c.Edited) == 0 }

@@ -4,7 +4,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// TemplateDetailsChanged is the email of procedure 6 (seeds 001 and 003):
+// TemplateDetailsChanged is the email of edit details:
 // the details of the customer's order were corrected (address, contact,
 // shipping fee, discount), and, when the total moved, what happens with
 // the money.

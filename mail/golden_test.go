@@ -34,7 +34,7 @@ func goldenCases() []goldenCase {
 		cases = append(cases, goldenCase{template, name, data})
 	}
 
-	// content_modified: every outcome, on seed 000's removed T-shirts.
+	// content_modified: every outcome, on the shop's removed T-shirts.
 	cm := func(edit func(*ContentModified)) ContentModified {
 		c := removedTees()
 		c.Removed = append([]order.Line(nil), c.Removed...)

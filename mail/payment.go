@@ -7,7 +7,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// The emails of the payment collection procedure (seed 002). The customer
+// The emails of the payment collection procedure. The customer
 // ones render Payment; the merchant ones go to the shop's own address.
 const (
 	// TemplatePaymentInvoice sends the invoice (attached), with its payment
@@ -15,7 +15,7 @@ const (
 	TemplatePaymentInvoice = "payment_invoice"
 	// TemplatePaymentReminder reminds the customer that a payment is awaited.
 	TemplatePaymentReminder = "payment_reminder"
-	// TemplatePaymentConfirmation confirms the payment (seed 002 step 7),
+	// TemplatePaymentConfirmation confirms the payment (the payment procedure step 7),
 	// the paid invoice attached.
 	TemplatePaymentConfirmation = "payment_confirmation"
 	// TemplatePaymentCancelled tells the customer the unpaid order is cancelled.

@@ -15,7 +15,7 @@ const (
 	nbsp  = "\u00a0" // before € and before a French colon
 )
 
-// removedTees is seed 000's case: the customer asked to remove their three
+// removedTees is the shop's case: the customer asked to remove their three
 // T-shirts from a 108,60 € order with free shipping; 55,80 € is left
 // (48,90 € of products and 6,90 € of shipping now due).
 func removedTees() ContentModified {

@@ -29,11 +29,11 @@ const (
 	// agreed with the customer (ChequeAddress when given, ChequeDays the
 	// expected delay when known). When PaymentMethod is cheque the email
 	// says it is because the customer had already sent their cheque
-	// (seed 000); otherwise it is the payback the customer chose.
+	// otherwise it is the payback the customer chose.
 	OutcomeChequeRefund = "cheque_refund"
 	// OutcomeChequeReplaced: the customer pays by cheque and had not sent it
 	// yet; the first cheque is cancelled and must not be sent, a cheque of
-	// NewTotal replaces it (seed 000).
+	// NewTotal replaces it.
 	OutcomeChequeReplaced = "cheque_replaced"
 	// OutcomeChequeCancelled: the customer pays by cheque, had not sent it,
 	// and the whole order is cancelled: the cheque must not be sent.

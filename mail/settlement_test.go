@@ -8,9 +8,8 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// Tests of the emails of issue 3: every way the money goes back, in both
-// emails and both languages, the edits of seed 001 and the cancellations
-// of seeds 003 and 004.
+// Tests of the money procedures' emails: every way the money goes back, in
+// both emails and both languages, product edits and cancellations.
 
 var lilas = &order.Address{Name: "Camille Martin", Line1: "12 rue des Lilas", PostalCode: "75011", City: "Paris"}
 
@@ -100,7 +99,7 @@ func TestSettlementOutcomes(t *testing.T) {
 			html:    []string{"Camille Martin<br>12 rue des Lilas<br>75011 Paris"},
 		},
 		{
-			name: "cheque already sent (seed 000), en", locale: "en",
+			name: "cheque already sent, en", locale: "en",
 			set: func(o *string, r *order.Money, _, _, _, _ *string, a **order.Address, _ *int, m *order.PaymentMethod) {
 				*o, *r, *a, *m = OutcomeChequeRefund, order.EUR(5280), lilas, order.PayCheque
 			},
@@ -166,7 +165,7 @@ func TestBalanceDue(t *testing.T) {
 	}
 }
 
-// seed 001: products added and lines changed, not only removed.
+// the product-edit procedure: products added and lines changed, not only removed.
 func TestRenderContentEdits(t *testing.T) {
 	mug := order.Line{ID: 11, SKU: "MUG-01", Name: "Mug émaillé", UnitPrice: 1250, Quantity: 2, VATRate: 2000}
 	blue := mug
@@ -222,7 +221,7 @@ func TestRenderContentEdits(t *testing.T) {
 	})
 }
 
-// goodwill is seed 003's refund without cancellation.
+// goodwill is the shop's refund without cancellation.
 func goodwill() CancelRefund {
 	return CancelRefund{
 		CustomerName: "Camille Martin", OrderNumber: "C-2026-000123",

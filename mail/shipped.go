@@ -6,7 +6,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// TemplateShipped is the email of seed 004 once items are marked shipped
+// TemplateShipped is the email of the shipping and refund procedure once items are marked shipped
 // (or non-physical items completed): what left, with which carrier and
 // tracking number, and what is still to ship.
 const TemplateShipped = "shipped"

@@ -7,7 +7,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// partShipped is seed 004's first parcel: part of the order shipped, the
+// partShipped is the shop's first parcel: part of the order shipped, the
 // rest to follow.
 func partShipped() Shipped {
 	return Shipped{

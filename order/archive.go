@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// Archiving (seed 003, « Archiver les commandes »): once an order is
+// Archiving (« Archiver les commandes »): once an order is
 // finished it leaves the current orders and is found under the archived
 // ones. Archiving is a flag (orders.archived_at), not a status.
 
@@ -67,7 +67,7 @@ func CheckNotArchived(o Order) error {
 // MaxNoteLength bounds an agent's note, in characters.
 const MaxNoteLength = 2000
 
-// Note is an agent's note in the order's history (seed 003: « des notes
+// Note is an agent's note in the order's history (« des notes
 // personnelles, par exemple si vous avez été en contact avec le client par
 // téléphone »), with the channel the customer used, if any.
 type Note struct {

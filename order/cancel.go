@@ -6,16 +6,16 @@ import (
 	"strings"
 )
 
-// CancelRequest is what an agent asks of the cancel-items procedure (seeds
-// 003 and 004): cancel all or some quantities, and/or refund an amount.
+// CancelRequest is what an agent asks of the cancel-items procedure
+// : cancel all or some quantities, and/or refund an amount.
 type CancelRequest struct {
 	// Cancel is the quantity to cancel per line, 0 to what can still be
 	// cancelled (Line.Cancellable). Forms start from DefaultCancel: every
-	// item selected (seed 004: "Par défaut, tous les articles sont
+	// item selected ("Par défaut, tous les articles sont
 	// sélectionnés").
 	Cancel []LineQuantity `json:"cancel"`
 	// Refund is the amount to give back, in cents; 0 refunds nothing.
-	// Forms start from DefaultRefund (seed 003: "Par défaut, le montant
+	// Forms start from DefaultRefund ("Par défaut, le montant
 	// maximal disponible est saisi"); never above what was paid net.
 	Refund int64 `json:"refund_cents"`
 	// RefundDefault refunds what the cancellation frees up (DefaultRefund)
@@ -27,7 +27,7 @@ type CancelRequest struct {
 	// Reason says why the shop refunds without cancelling anything (a
 	// commercial gesture); required then, told to the customer.
 	Reason string `json:"reason,omitempty"`
-	// Notify emails the customer (seed 004: on by default, can be switched off).
+	// Notify emails the customer (on by default, can be switched off).
 	Notify bool `json:"notify"`
 	// Gesture is the part of Refund beyond what the cancellation frees up:
 	// a commercial gesture, which the customer does not owe back. Set by

@@ -43,7 +43,7 @@ func (e *NotModifiableError) Error() string {
 func (e *NotModifiableError) Unwrap() error { return ErrNotModifiable }
 
 // CheckModifiable refuses a content change unless the order is awaiting
-// printing (seed 000) and not archived or cancelled.
+// printing and not archived or cancelled.
 func CheckModifiable(o Order) error {
 	if o.Logistics != LogisticsAwaitingPrinting {
 		return &NotModifiableError{Number: o.Number, Logistics: o.Logistics}
@@ -86,7 +86,7 @@ func ValidVATRate(bp int64) bool {
 	return false
 }
 
-// LineEdit changes one line of the order (seed 001: "modifier le SKU et le
+// LineEdit changes one line of the order ("modifier le SKU et le
 // nom, modifier le prix, modifier la quantité"). A nil field is left as it
 // is, so an edit says only what changes. Quantity is the line's new
 // quantity, raised or lowered, at least 1: removing the product is a
@@ -100,7 +100,7 @@ type LineEdit struct {
 	VATRate   *int64  `json:"vat_rate_bp,omitempty"`
 }
 
-// NewLine is a product added to the order (seed 001: "Ajouter un produit").
+// NewLine is a product added to the order ("Ajouter un produit").
 type NewLine struct {
 	SKU       string `json:"sku"`
 	Name      string `json:"name"`
@@ -111,8 +111,8 @@ type NewLine struct {
 }
 
 // ContentChange is what an agent asks of the modify-content procedure:
-// products removed or lowered (Quantities, seed 000), lines edited and
-// products added (seed 001).
+// products removed or lowered (Quantities), lines edited and
+// products added.
 type ContentChange struct {
 	// Quantities lowers or removes products: each line's new quantity,
 	// 0 to what is in the order.
@@ -121,8 +121,8 @@ type ContentChange struct {
 	Edits []LineEdit `json:"edits,omitempty"`
 	// Add adds products.
 	Add []NewLine `json:"add,omitempty"`
-	// RecalcShipping recalculates the fee from the order's own rules (seed
-	// 000: "Recalculer les frais de port", checked by default: forms and
+	// RecalcShipping recalculates the fee from the order's own rules
+	// ("Recalculer les frais de port", checked by default: forms and
 	// the starter set it unless the agent unticks it). Off keeps the fee.
 	RecalcShipping bool `json:"recalc_shipping"`
 }

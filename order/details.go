@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Edit details (procedure 6, seeds 001 and 003 « Modifier les informations
+// Edit details (« Modifier les informations
 // de livraison »): the customer's name, email and phone, the billing and
 // delivery addresses, the names shown for the payment and shipping methods,
 // the shipping fee and the order discount. The payment method itself (how
@@ -110,7 +110,7 @@ func DetailLabel(field, locale string) string { return label(detailLabels[field]
 // DeliveryLocked says why the delivery address can no longer change, or ""
 // when it can: not once anything is shipped (a line's quantity shipped, or
 // the warehouse's status), nor while the warehouse prints or prepares the
-// parcel, whose label carries the address (seed 003).
+// parcel, whose label carries the address.
 func DeliveryLocked(o Order, locale string) string {
 	shipped := o.Logistics == LogisticsShipped
 	for _, l := range o.Lines {

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Tests of procedure 6, edit details (seeds 001 and 003).
+// Tests of edit details.
 
 func detailsOrder() (Order, Details) {
 	o := sampleOrder()

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Tests of the seed 001 edits: change a line, add a product, and the preview.
+// Tests of the the product-edit procedure edits: change a line, add a product, and the preview.
 
 func ptr[T any](v T) *T { return &v }
 
@@ -217,7 +217,7 @@ func TestPreview(t *testing.T) {
 		shipping string
 		summary  string
 	}{
-		{"seed 000: T-shirts removed, free shipping lost, refund",
+		{"the modify-content procedure: T-shirts removed, free shipping lost, refund",
 			ContentChange{Quantities: []LineQuantity{{13, 0}}, RecalcShipping: true}, 10860, 5580, 5280, 0,
 			"livraison gratuite perdue\u00a0: +6,90\u00a0€", "À rembourser au client\u00a0: 52,80\u00a0€"},
 		{"recalculation off keeps free shipping",

@@ -7,7 +7,7 @@ import (
 )
 
 // Carriers are the carriers an agent picks from when marking items
-// shipped (seed 004: « sélectionnez un transporteur »); any other name
+// shipped (« sélectionnez un transporteur »); any other name
 // can be typed ("Ajouter un nouveau").
 var Carriers = []string{"Colissimo", "Chronopost", "Mondial Relay", "DPD", "GLS", "UPS", "DHL Express", "Lettre suivie"}
 
@@ -39,7 +39,7 @@ const (
 	maxTracking = 100
 )
 
-// FulfilRequest is what an agent asks of the fulfil procedure (seed 004):
+// FulfilRequest is what an agent asks of the fulfil procedure:
 // mark shipped all or part of the physical items, with a carrier and an
 // optional tracking number, and mark non-physical items completed.
 type FulfilRequest struct {
@@ -52,7 +52,7 @@ type FulfilRequest struct {
 	// Carrier is required when something ships; Tracking is optional.
 	Carrier  string `json:"carrier,omitempty"`
 	Tracking string `json:"tracking,omitempty"`
-	// Notify emails the customer (seed 004: on by default, can be switched off).
+	// Notify emails the customer (on by default, can be switched off).
 	Notify bool `json:"notify"`
 }
 
@@ -110,7 +110,7 @@ func CheckFulfillable(o Order) error {
 }
 
 // DefaultShip selects everything left to ship, the starting point of the
-// form (seed 004: every item selected).
+// form (every item selected).
 func DefaultShip(o Order) []LineQuantity {
 	var out []LineQuantity
 	for _, l := range o.Lines {

@@ -59,8 +59,8 @@ type Address struct {
 // are cancelled; QtyCancelled counts the cancelled part, so the history of
 // a line stays readable ("3 ordered, 1 cancelled"). What the order is worth
 // is always computed on Remaining() = Quantity - QtyCancelled: Total,
-// MerchandiseTotal, Price and Reprice all use it. A content change (seed
-// 000, before printing) sets the remaining quantity and rewrites Quantity
+// MerchandiseTotal, Price and Reprice all use it. A content change
+// (before printing) sets the remaining quantity and rewrites Quantity
 // as remaining + cancelled. QtyShipped and QtyCompleted are parts of the
 // remaining quantity that left the warehouse or were delivered.
 type Line struct {
@@ -175,7 +175,7 @@ func (p PaymentMethod) Label(locale string) string { return label(paymentLabels[
 func (p PaymentMethod) Valid() bool { _, ok := paymentLabels[p]; return ok }
 
 // Direct reports whether the customer paid through a provider that can send
-// money back (card, PayPal, HiPay, Paybox, Stripe, pay-by-bank): seed 000's
+// money back (card, PayPal, HiPay, Paybox, Stripe, pay-by-bank): the shop's
 // "moyen de paiement direct".
 func (p PaymentMethod) Direct() bool {
 	switch p {
@@ -188,7 +188,7 @@ func (p PaymentMethod) Direct() bool {
 // ContactChannel is how the customer reached the shop about a change.
 type ContactChannel string
 
-// The contact channels of seed 000.
+// The contact channels of the modify-content procedure.
 const (
 	ContactEmail ContactChannel = "email"
 	ContactForm  ContactChannel = "contact_form"

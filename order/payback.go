@@ -9,7 +9,7 @@ import (
 )
 
 // PaybackMethod is how a customer is paid back when the refund on their
-// means of payment is impossible (seed 000: "Contacter le client pour
+// means of payment is impossible ("Contacter le client pour
 // savoir comment il souhaite être remboursé").
 type PaybackMethod string
 
@@ -38,7 +38,7 @@ func (p PaybackMethod) Valid() bool { _, ok := paybackLabels[p]; return ok }
 // AddressChoice says which address a refund cheque goes to.
 type AddressChoice string
 
-// The address choices of seed 000: "Choisir l'adresse à laquelle le chèque
+// The address choices of the modify-content procedure: "Choisir l'adresse à laquelle le chèque
 // sera envoyé (après avoir consulté le client)".
 const (
 	AddressBilling  AddressChoice = "billing"

@@ -30,7 +30,7 @@ func (s *Starter) history() (HistoryStore, error) {
 	return h, nil
 }
 
-// ArchiveRequest asks to archive or unarchive an order (seed 003).
+// ArchiveRequest asks to archive or unarchive an order.
 type ArchiveRequest struct {
 	OrderNumber string
 	RequestID   string // from the caller: the same id archives once
@@ -102,7 +102,7 @@ func (s *Starter) Unarchive(ctx context.Context, req ArchiveRequest) (Run, error
 	return s.start(ctx, id, workflows.ProcUnarchiveOrder, o, fmt.Sprintf("Désarchiver %s", o.Number), in)
 }
 
-// NoteRequest is an agent's note for the order's history (seed 003).
+// NoteRequest is an agent's note for the order's history.
 type NoteRequest struct {
 	OrderNumber string
 	RequestID   string // from the caller: a double submit adds one note
@@ -137,7 +137,7 @@ func (s *Starter) AddNote(ctx context.Context, req NoteRequest) (store.Event, er
 	})
 }
 
-// ResendRequest asks to send an email of the order again (seed 003).
+// ResendRequest asks to send an email of the order again.
 type ResendRequest struct {
 	OrderNumber string
 	RequestID   string // from the caller: a double click sends once

@@ -10,7 +10,7 @@ import (
 )
 
 // CancelRefundRequest asks to cancel items of an order and/or refund an
-// amount (seeds 003 and 004).
+// amount.
 type CancelRefundRequest struct {
 	OrderNumber    string
 	RequestID      string // from the caller: the same id starts one procedure, not two

@@ -43,8 +43,8 @@ type CollectOptions struct {
 // WebhookSecret is the key the provider's webhooks are checked with.
 func (c *Collector) WebhookSecret() string { return c.opt.WebhookSecret }
 
-// Collector starts and drives the payment collection procedure (seed
-// 002). It is a Starter too, so the web UI and the CLI hold one value.
+// Collector starts and drives the payment collection procedure.
+// It is a Starter too, so the web UI and the CLI hold one value.
 type Collector struct {
 	*Starter
 	store CollectStore
@@ -365,7 +365,7 @@ func (c *Collector) pay(ctx context.Context, workflowID string, r workflows.Paym
 }
 
 // SendInvoice has the order's running payment procedure email the
-// invoice (seed 002 step 5) and returns its number.
+// invoice (the payment procedure step 5) and returns its number.
 func (c *Collector) SendInvoice(ctx context.Context, orderNumber, requestID, agent string) (string, error) {
 	if err := checkRequest(orderNumber, requestID, agent); err != nil {
 		return "", err
@@ -385,8 +385,8 @@ func (c *Collector) SendInvoice(ctx context.Context, orderNumber, requestID, age
 	return number, fieldError(err)
 }
 
-// ConfirmPayment has the procedure send the payment confirmation (seed
-// 002 step 7, « Envoyer la confirmation de paiement »).
+// ConfirmPayment has the procedure send the payment confirmation
+// (« Envoyer la confirmation de paiement »).
 func (c *Collector) ConfirmPayment(ctx context.Context, orderNumber, requestID, agent string) error {
 	if err := checkRequest(orderNumber, requestID, agent); err != nil {
 		return err
@@ -406,7 +406,7 @@ func (c *Collector) ConfirmPayment(ctx context.Context, orderNumber, requestID, 
 }
 
 // CreateInvoice issues the invoice of an order as it stands, from the
-// order page (seed 002 « Créer une facture »), outside any procedure. A
+// order page (the payment procedure « Créer une facture »), outside any procedure. A
 // second invoice for the same content is refused (field "invoice").
 func (c *Collector) CreateInvoice(ctx context.Context, orderNumber, requestID, agent string) (store.Invoice, error) {
 	if err := checkRequest(orderNumber, requestID, agent); err != nil {

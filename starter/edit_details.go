@@ -8,8 +8,8 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// EditDetailsRequest asks to edit an order's details (procedure 6, seeds
-// 001 and 003): name, email, phone, addresses, method names, shipping fee,
+// EditDetailsRequest asks to edit an order's details
+// : name, email, phone, addresses, method names, shipping fee,
 // discount. Nil fields of Edit are left as they are.
 type EditDetailsRequest struct {
 	OrderNumber string
@@ -20,7 +20,7 @@ type EditDetailsRequest struct {
 	Edit        order.DetailsEdit
 	// Notify emails the customer the details_changed email. Nil is the
 	// default: only when the total changes (the customer is refunded or
-	// owes a balance); a corrected typo gets no email (seed 003).
+	// owes a balance); a corrected typo gets no email.
 	Notify *bool
 }
 

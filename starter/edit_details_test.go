@@ -19,7 +19,7 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// Edit details (procedure 6) on the real Temporal and PostgreSQL.
+// Edit details on the real Temporal and PostgreSQL.
 
 // insertShippedFeeOrder is two mugs at 12,50 € with 6,90 € shipping: 31,90 €
 // paid by card.

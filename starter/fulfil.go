@@ -9,7 +9,7 @@ import (
 )
 
 // FulfilRequest asks to mark items of an order shipped, with a carrier and
-// an optional tracking number, and non-physical items completed (seed 004).
+// an optional tracking number, and non-physical items completed.
 type FulfilRequest struct {
 	OrderNumber string
 	RequestID   string // from the caller: the same id starts one procedure, not two
@@ -18,7 +18,7 @@ type FulfilRequest struct {
 	Complete    []int64              // non-physical lines to mark completed
 	Carrier     string
 	Tracking    string
-	Notify      bool // email the customer (seed 004: on by default)
+	Notify      bool // email the customer (on by default)
 }
 
 // Fulfil validates the request against the order and starts the fulfil

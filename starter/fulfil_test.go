@@ -15,7 +15,7 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// TestShipPartThenTheRest is seed 004: part of the order ships, then the
+// TestShipPartThenTheRest is the shipping and refund procedure: part of the order ships, then the
 // rest "following the same steps"; the customer gets an email each time.
 func TestShipPartThenTheRest(t *testing.T) {
 	s := newStack(t)

@@ -25,8 +25,8 @@ import (
 	"github.com/orderdesk/orderdesk/worker"
 )
 
-// TestConcurrentCollectionsNumberInvoicesWithoutGap is issue 5's "done
-// when" at the procedure level: 200 orders awaiting payment, collected at
+// TestConcurrentCollectionsNumberInvoicesWithoutGap is the gap-free numbering
+// at the procedure level: 200 orders awaiting payment, collected at
 // the terminal by collect-payment procedures started through the starter as
 // the UI and the CLI start them, 20 at a time, each issuing its invoice on
 // its own. The database then holds 200 invoices numbered F-<year>-000001 to

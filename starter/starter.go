@@ -72,7 +72,7 @@ type Run struct {
 	Existing bool `json:"existing"`
 }
 
-// ModifyContentRequest asks to take products out of an order (seed 000).
+// ModifyContentRequest asks to take products out of an order.
 type ModifyContentRequest struct {
 	OrderNumber string
 	RequestID   string // from the caller: the same id starts one procedure, not two

@@ -30,7 +30,7 @@ func finishedStatuses() []string {
 	return out
 }
 
-// ArchiveOrder archives a finished order (seed 003) with its history line
+// ArchiveOrder archives a finished order with its history line
 // ev, in one transaction. The change is one conditional UPDATE: the order
 // must be finished, not archived, held by no procedure and waited on by no
 // open agent task at that instant, so a procedure starting at the same time
@@ -121,7 +121,7 @@ func openTaskCount(ctx context.Context, q querier, orderID int64) (int, error) {
 	return n, err
 }
 
-// Resend asks for an email of an order to be sent again (seed 003: « renvoyer
+// Resend asks for an email of an order to be sent again (« renvoyer
 // des e-mails »).
 type Resend struct {
 	OrderID int64

@@ -12,7 +12,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// OrderDetails returns an order with its editable details (procedure 6):
+// OrderDetails returns an order with its editable details:
 // the details read from the order, and the payment method's label, which
 // only this procedure reads and writes.
 func (s *Store) OrderDetails(ctx context.Context, number string) (order.Order, order.Details, error) {

@@ -12,7 +12,7 @@ import (
 	"github.com/orderdesk/orderdesk/store"
 )
 
-// Edit details (procedure 6) against the real PostgreSQL.
+// Edit details against the real PostgreSQL.
 
 func TestSaveDetails(t *testing.T) {
 	u := devstacktest.NewDatabase(t)

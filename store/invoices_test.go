@@ -26,8 +26,8 @@ func thisYear() int {
 	return time.Now().In(paris).Year()
 }
 
-// TestInvoiceNumbersHaveNoGapUnderConcurrency is issue 5's "done when": 20
-// goroutines issue 200 invoices at once and the numbers are 1..200 of the
+// TestInvoiceNumbersHaveNoGapUnderConcurrency is gap-free numbering under load: 20
+// goroutines create 200 invoices at once and the numbers are 1..200 of the
 // year, each once.
 func TestInvoiceNumbersHaveNoGapUnderConcurrency(t *testing.T) {
 	s := devstacktest.NewStore(t)

@@ -330,7 +330,7 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// TakeHold gives the order to a procedure (seed 000's "Mod ON -> OFF"): the
+// TakeHold gives the order to a procedure (the shop's "Mod ON -> OFF"): the
 // warehouse cannot move it until ReleaseHold. Only an order awaiting
 // printing, not archived nor cancelled, can be held, and by one procedure
 // at a time; taking it again by the same holder is a no-op (a retry). A

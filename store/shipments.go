@@ -40,7 +40,7 @@ type ShipmentLine struct {
 
 const shipmentColumns = `id, order_id, key, workflow_id, carrier, tracking, shipped_by, created_at`
 
-// SaveFulfil marks items of an order shipped or completed (seed 004) in
+// SaveFulfil marks items of an order shipped or completed in
 // one transaction: the lines' shipped and completed quantities, the
 // shipment with its lines (when something ships), the order's status and
 // logistics status, and the history row ev, whose data is the result. It

@@ -11,7 +11,7 @@ import (
 )
 
 // The warehouse reports a parcel through the API the way an agent marks
-// items shipped on the order page (seed 004): it starts the fulfil
+// items shipped on the order page: it starts the fulfil
 // procedure, which records the parcel and emails the customer.
 //
 //	POST /api/orders/{number}/shipments

@@ -323,7 +323,7 @@ func insertOrderAwaitingCheque(t *testing.T, st *store.Store, number string) ord
 	return insertTestOrder(t, st, number, order.PayCheque, false)
 }
 
-// removeOneMug carries out seed 000's windows up to the confirmation:
+// removeOneMug carries out the shop's windows up to the confirmation:
 // tick the mugs, one left, shipping recalculated (the default), the
 // customer called; it returns the refund the confirmation announces.
 func (b *browser) removeOneMug(o order.Order) string {
@@ -351,7 +351,7 @@ func refundsOf(t *testing.T, st *store.Store, o order.Order) []store.Refund {
 	return rs
 }
 
-// TestBrowserModifyContentCardRefundDone is seed 000 for a card-paid
+// TestBrowserModifyContentCardRefundDone is the modify-content procedure for a card-paid
 // order: one mug out, free shipping lost, the agent refunds by hand and
 // says "Remboursement effectué", reads the email and sends it.
 func TestBrowserModifyContentCardRefundDone(t *testing.T) {
@@ -396,7 +396,7 @@ func TestBrowserModifyContentCardRefundDone(t *testing.T) {
 	}
 }
 
-// TestBrowserModifyContentChequeNotSent is seed 000 for an order paid by
+// TestBrowserModifyContentChequeNotSent is the modify-content procedure for an order paid by
 // cheque whose cheque is not received yet, nor sent.
 func TestBrowserModifyContentChequeNotSent(t *testing.T) {
 	s := newLiveStack(t, 0)
@@ -421,7 +421,7 @@ func TestBrowserModifyContentChequeNotSent(t *testing.T) {
 	}
 }
 
-// TestBrowserCancelAndRefund is seeds 003 and 004: every item selected,
+// TestBrowserCancelAndRefund is cancel/refund: every item selected,
 // the most refundable amount proposed, refunded.
 func TestBrowserCancelAndRefund(t *testing.T) {
 	s := newLiveStack(t, 0)
@@ -466,7 +466,7 @@ func TestBrowserCancelAndRefund(t *testing.T) {
 	}
 }
 
-// TestBrowserSecondAgentAnswersFromTheInbox: one agent starts seed 000,
+// TestBrowserSecondAgentAnswersFromTheInbox: one agent starts the modify-content procedure,
 // another answers the refund question from the task inbox.
 func TestBrowserSecondAgentAnswersFromTheInbox(t *testing.T) {
 	s := newLiveStack(t, 0)
@@ -570,7 +570,7 @@ func waitTask(t *testing.T, st *store.Store, id int64, ok func(store.Task) bool,
 	t.Fatalf("task #%d did not reach the expected state\n%s", id, shot)
 }
 
-// TestBrowserModifyContentAddAndReprice is seed 001 on a card-paid order:
+// TestBrowserModifyContentAddAndReprice is the product-edit procedure on a card-paid order:
 // the agent adds a poster and raises the T-shirt's price; a mistake is
 // shown next to its field with what was typed kept; the confirmation shows
 // the added and changed lines and what the customer now owes; the agent

@@ -48,7 +48,7 @@ func nextToInput(body, field string) string {
 	return rest[:strings.Index(rest, "</span>")]
 }
 
-// TestEditDetailsForm: procedure 6 from the order page. The action leads
+// TestEditDetailsForm: edit details from the order page. The action leads
 // to a form pre-filled with the order's details; bad input is refused next
 // to its field and kept; the confirmation says what changes and, when
 // money changes, the new total and the balance; confirming starts the

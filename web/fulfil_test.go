@@ -44,7 +44,7 @@ func waitForOrder(t *testing.T, st *store.Store, number string, ok func(order.Or
 	}
 }
 
-// TestShipFromTheOrderPage is seed 004 from the UI: the action on the
+// TestShipFromTheOrderPage is the shipping and refund procedure from the UI: the action on the
 // order page, the form with every item selected, a quantity above what is
 // left refused next to its line, then part shipped, then the shipment on
 // the order page.

@@ -42,7 +42,7 @@ var englishTexts = map[string]string{
 	"Modification du contenu": "Content modification", "Annulation et remboursement": "Cancellation and refund",
 	"Règlement de la différence": "Settling the difference", "Envoi du chèque de remboursement": "Mailing the refund cheque",
 	"Encaissement du paiement": "Payment collection", "Avis de nouvelle commande": "New order notice",
-	// Modify content: seed 001's edits and added products, the confirmation
+	// Modify content: the shop's edits and added products, the confirmation
 	"Sélection de produits": "Choose the products", "Frais de port et contact": "Shipping and contact",
 	"Cochez les produits que le client veut retirer ou dont il change la quantité, puis réglez la « Qté fin » (0 retire le produit). Vous pouvez aussi corriger le SKU, le nom et le prix unitaire.": "Tick the products the customer removes or whose quantity changes, then set the “Final qty” (0 removes the product). You can also correct the SKU, the name and the unit price.",
 	"Qté fin": "Final qty", "Modifier": "Change", "Nom": "Name", "Ajouter un produit": "Add a product",
@@ -92,7 +92,7 @@ var englishTexts = map[string]string{
 	"Adresse d'envoi du chèque": "Where the cheque goes", "Adresse de facturation": "Billing address",
 	"Adresse de livraison": "Delivery address", "Autre adresse :": "Another address:", "Adresse": "Address",
 	"Complément": "Address line 2", "Code postal": "Postal code", "Ville": "City", "Pays": "Country",
-	// Payment and invoices (seed 002)
+	// Payment and invoices
 	"Paiement et factures": "Payment and invoices", "Total": "Total", "Encaissement en cours": "Collection under way",
 	"Attendu": "Due", "reçu": "received", "reste à payer": "still to pay", "trop-perçu": "overpaid",
 	"Facture": "Invoice", "lien de paiement": "payment link", "Relances": "Reminders", "Prochaine étape": "Next step",
@@ -165,14 +165,14 @@ var englishTexts = map[string]string{
 	"Annulation impossible : Temporal n'est pas relié à cette interface":                                                   "Cannot cancel: Temporal is not connected to this interface",
 	"Temporal n'est pas relié à cette interface : voici les procédures trouvées dans l'historique de la commande.":         "Temporal is not connected to this interface: here are the procedures found in the order's history.",
 	"Temporal ne répond pas : voici les procédures trouvées dans l'historique de la commande ; leur état n'est pas connu.": "Temporal does not answer: here are the procedures found in the order's history; their state is unknown.",
-	// Archiving, notes, resending emails (seed 003; order_archive.go)
+	// Archiving, notes, resending emails (order_archive.go)
 	"Archiver": "Archive", "Désarchiver": "Unarchive", "Commande archivée": "Order archived",
 	"elle n'est plus dans les commandes en cours ; désarchivez-la pour lancer une procédure.": "it is no longer among the current orders; unarchive it to start a procedure.",
 	"Ajouter une note": "Add a note", "Note (par exemple, un appel du client)": "Note (for example, a call from the customer)",
 	"Aucun": "None", "Ajouter la note": "Add the note", "Renvoyer": "Resend", "Autre adresse (facultatif)": "Another address (optional)",
 	"Archivage": "Archiving", "Désarchivage": "Unarchiving", "Renvoi d'un e-mail": "Email resent",
 	"Commande déjà archivée": "Order already archived",
-	// Edit details (procedure 6; order_edit.go)
+	// Edit details (order_edit.go)
 	"Modifier les informations": "Edit details", "Modification des informations": "Details edit",
 	"Confirmer la modification des informations": "Confirm the details edit", "Ce qui change": "What changes",
 	"Information": "Detail", "Total de la commande": "Order total", "À rembourser au client": "To refund to the customer",

@@ -48,7 +48,7 @@ func modifyForm(o order.Order) url.Values {
 	return f
 }
 
-// TestModifyContentFormEdits: seed 001's edits from the form. What the
+// TestModifyContentFormEdits: the shop's edits from the form. What the
 // agent typed wrong is refused next to its field and kept; the domain's
 // refusals (a price above the limit) land next to the field they name;
 // a good change shows the confirmation with the edited and added lines.

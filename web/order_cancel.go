@@ -71,7 +71,7 @@ func cancelBlocked(o order.Order, lang string) string {
 }
 
 // cancelForm is GET /orders/{number}/cancel: every quantity selected, and
-// the refund at the most that can be refunded (seed 004).
+// the refund at the most that can be refunded.
 func (s *server) cancelForm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	o, err := s.loadOrder(ctx, r.PathValue("number"))
@@ -88,7 +88,7 @@ func (s *server) cancelForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Seed 004: every item selected; seed 003: the most that can be
+	// the shipping and refund procedure: every item selected; the order-details procedure: the most that can be
 	// refunded; the customer told by email.
 	d.Notify, d.RefundShipping = true, true
 	d.RequestID = newRequestID()

@@ -11,8 +11,8 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// detailsEditor is what the edit-details pages need of the starter
-// (procedure 6); *starter.Starter implements it.
+// detailsEditor is what the edit-details pages need of the starter;
+// *starter.Starter implements it.
 type detailsEditor interface {
 	OrderDetails(ctx context.Context, number string) (order.Order, order.Details, error)
 	PreviewDetails(ctx context.Context, number string, edit order.DetailsEdit) (order.Order, order.DetailsPreview, error)

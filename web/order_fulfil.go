@@ -14,7 +14,7 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// fulfiller is the starter's fulfil procedure (seed 004). The Starter
+// fulfiller is the starter's fulfil procedure. The Starter
 // interface predates it; a starter without it leaves the action disabled.
 type fulfiller interface {
 	Fulfil(ctx context.Context, req starter.FulfilRequest) (starter.Run, error)
@@ -85,8 +85,8 @@ func (s *server) shipmentsOf(ctx context.Context, orderID int64) ([]store.Shipme
 	return l.ListShipments(ctx, orderID)
 }
 
-// fulfilForm is GET /orders/{number}/ship: every item left selected (seed
-// 004), the customer email on.
+// fulfilForm is GET /orders/{number}/ship: every item left selected,
+// the customer email on.
 func (s *server) fulfilForm(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.loadOrder(r.Context(), r.PathValue("number"))
 	if err != nil {

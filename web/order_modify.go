@@ -16,7 +16,7 @@ import (
 )
 
 // modifyLine is one product of the modify-content form, with what the
-// agent typed for it (seed 001: "modifier le SKU et le nom, modifier le
+// agent typed for it ("modifier le SKU et le nom, modifier le
 // prix, modifier la quantité").
 type modifyLine struct {
 	order.Line
@@ -48,8 +48,8 @@ func (a addRow) blank() bool {
 const maxAddRows = 50
 
 // modifyData is the data of the modify-content form and of its
-// confirmation (seed 000's windows "Sélection de produits", the quantities,
-// then "Confirmation et règlement"; seed 001's edits and added products).
+// confirmation (the shop's windows "Sélection de produits", the quantities,
+// then "Confirmation et règlement"; the shop's edits and added products).
 type modifyData struct {
 	Layout
 	Order     order.Order
@@ -150,7 +150,7 @@ func (s *server) modifyForm(w http.ResponseWriter, r *http.Request) error {
 		return blockedPage(reason)
 	}
 	d := s.newModifyData(o, lang)
-	d.Recalc = true // seed 000: "Laisser cochée la case Recalculer les frais de port"
+	d.Recalc = true // the modify-content procedure: "Laisser cochée la case Recalculer les frais de port"
 	d.RequestID = newRequestID()
 	for _, l := range o.Lines {
 		d.Lines = append(d.Lines, modifyLine{Line: l, Qty: strconv.FormatInt(l.Remaining(), 10),
@@ -234,7 +234,7 @@ func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
 	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
 		OrderNumber: o.Number, RequestID: d.RequestID, Agent: a.Email, Role: a.Role,
 		Channel: order.ContactChannel(d.Channel), Change: change,
-		// Seed 000's last window: the agent reads the email, then sends it
+		// the shop's last window: the agent reads the email, then sends it
 		// as is, with a paragraph of their own, or not at all.
 		Notify: true, ReviewEmail: true,
 	})
@@ -256,7 +256,7 @@ func newAddRow(i int) addRow {
 // readForm reads the products (ticked, quantities, SKU, name, price), the
 // added products, the shipping box and the contact channel, keeping what
 // was typed and noting what is wrong next to its field. Removing and
-// lowering a product alone is a Quantities entry (seed 000); any other
+// lowering a product alone is a Quantities entry; any other
 // change of a line is an Edit, which then carries its quantity too.
 func (d *modifyData) readForm(r *http.Request) order.ContentChange {
 	lang := d.lang
@@ -324,7 +324,7 @@ func (d *modifyData) readForm(r *http.Request) order.ContentChange {
 			d.editLine = append(d.editLine, l.ID)
 			continue
 		}
-		// Lowered, or ticked: seed 000's "Qté fin". A product counts when
+		// Lowered, or ticked: the shop's "Qté fin". A product counts when
 		// ticked, or when its quantity was changed without ticking it
 		// (the agent's intent is plain).
 		if ml.Selected || q != left {
@@ -492,7 +492,7 @@ func wholeChange(msg, lang string) string {
 	return msg
 }
 
-// quantityRefusal says a refused quantity of seed 000.
+// quantityRefusal says a refused quantity of the modify-content procedure.
 func quantityRefusal(msg, lang string) string {
 	switch {
 	case strings.Contains(msg, "already shipped"):

@@ -18,7 +18,7 @@ import (
 )
 
 // paymentCollector is what the payment pages ask of the procedures
-// (seed 002). *starter.Collector implements it; the UI finds it behind
+// *starter.Collector implements it; the UI finds it behind
 // Options.Starter.
 type paymentCollector interface {
 	StartCollection(ctx context.Context, req starter.CollectRequest) (starter.Run, error)
@@ -229,7 +229,7 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 }
 
 // invoicePDF is GET /invoices/{number}.pdf and /credit-notes/{number}.pdf:
-// the document to print (seed 002: « Imprimez la facture »).
+// the document to print (« Imprimez la facture »).
 func (s *server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	is, err := s.invoices()
 	if err != nil {

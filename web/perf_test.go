@@ -70,7 +70,7 @@ func seedMany(tb testing.TB, st *store.Store, n int) []string {
 }
 
 // TestRenderTimes measures the busiest pages over the real store and
-// logs their percentiles (issue 4 asks for under 50 ms at the 95th). It
+// logs their percentiles (the aim: under 50 ms at the 95th). It
 // asserts nothing about time: a loaded CI machine must not fail it.
 func TestRenderTimes(t *testing.T) {
 	a := newApp(t, nil)

@@ -148,7 +148,7 @@ type seeded struct {
 	task  store.Task
 }
 
-// seedOrder writes the order of seed 000 after its change: a card-paid
+// seedOrder writes the order of the modify-content procedure after its change: a card-paid
 // order of 1 234,56 € whose mugs were taken out on the phone, with the
 // refund still to do by hand.
 func seedOrder(t *testing.T, st *store.Store, number, customerName string) seeded {

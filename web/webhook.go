@@ -30,7 +30,7 @@ func SignWebhook(secret string, body []byte) string {
 }
 
 // paymentWebhook is POST /webhooks/payments: the payment provider reports
-// that an invoice's payment link was paid (seed 002: « Lorsque le client
+// that an invoice's payment link was paid (« Lorsque le client
 // aura fait son paiement… »). The body is a starter.ProviderPayment in
 // JSON. A signature that does not verify is logged and answered 401, and
 // nothing changes. A repeated event is answered 200 and recorded once. A

@@ -45,7 +45,7 @@ func New(c client.Client, d Deps, opts ...Options) sdkworker.Worker {
 		}
 	}
 	w := sdkworker.New(c, queue, sdkworker.Options{
-		// Measured on the dev server (RECIPES.md): more workflow-task
+		// Measured on the dev server: more workflow-task
 		// pollers lift throughput well past the default's.
 		MaxConcurrentWorkflowTaskPollers: 8,
 		MaxConcurrentActivityTaskPollers: 8,

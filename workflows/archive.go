@@ -1,14 +1,14 @@
 package workflows
 
-// ArchiveOrder and UnarchiveOrder are seed 003's « Archiver les commandes »:
+// ArchiveOrder and UnarchiveOrder are the shop's « Archiver les commandes »:
 // once an order is finished (completed, shipped or cancelled) and no
 // procedure works on it (no hold, no open agent task), it leaves the
 // current orders and is found under the archived ones; unarchiving brings
 // it back. One step: one conditional UPDATE of orders.archived_at with the
 // history line, by the agent. Nothing to compensate; no agent is waited on.
 //
-// ResendEmail sends again an email already written for the order (seed
-// 003: « renvoyer des e-mails, par exemple si le client n'a pas reçu de
+// ResendEmail sends again an email already written for the order
+// (« renvoyer des e-mails, par exemple si le client n'a pas reçu de
 // confirmation de commande »), optionally to a corrected address. Steps:
 //  1. copy the email (subject, bodies, attachments) to a new outbox row
 //     keyed by the procedure, with « E-mail renvoyé » in the history;

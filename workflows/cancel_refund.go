@@ -1,6 +1,6 @@
 package workflows
 
-// CancelRefund is seeds 003 and 004: cancel all or some quantities of an
+// CancelRefund is cancel/refund: cancel all or some quantities of an
 // order's items, and/or refund an amount (by default the most that can be
 // refunded, never more than was paid net of refunds), or refund without
 // cancelling anything (a commercial gesture, with its reason).
@@ -10,7 +10,7 @@ package workflows
 //     transaction that checks again what can still be cancelled;
 //  2. refund the amount in the child settle-difference, which may WAIT FOR
 //     AN AGENT (refund by hand, payback, a supervisor's approval);
-//  3. the customer email, unless switched off (seed 004); when asked, WAIT
+//  3. the customer email, unless switched off; when asked, WAIT
 //     FOR THE AGENT to review it first.
 //
 // Compensation: nothing to undo before step 2 moves money; cancelling the

@@ -1,6 +1,6 @@
 package workflows
 
-// CollectPayment is seed 002: an order paid by a manual means, by an
+// CollectPayment is the payment procedure: an order paid by a manual means, by an
 // invoice with a payment link, or at the shop's terminal — and the balance
 // due when modify content raised the total of a paid order.
 //
@@ -858,7 +858,7 @@ type NotifyNewOrderInput struct {
 	OrderNumber string `json:"order_number"`
 }
 
-// NotifyNewOrder tells the shop a new order arrived (seed 002: « vous
+// NotifyNewOrder tells the shop a new order arrived (« vous
 // recevez un message … pour vous informer qu'une nouvelle commande a été
 // transmise »): one merchant email per order, whatever the retries.
 func NotifyNewOrder(ctx workflow.Context, in NotifyNewOrderInput) error {

@@ -1,6 +1,6 @@
 package workflows
 
-// EditDetails is procedure 6 (seeds 001 and 003 « Modifier les
+// EditDetails is edit details (« Modifier les
 // informations de livraison »): correct the customer's name, email or
 // phone, the billing or delivery address, the names shown for the payment
 // and shipping methods, the shipping fee or the order discount.

@@ -1,7 +1,7 @@
 package workflows
 
-// Fulfil is seed 004's « Marquer les articles comme expédiés » and
-// « Marquer les articles non-physiques comme finalisés » (and seed 003's
+// Fulfil is the shop's « Marquer les articles comme expédiés » and
+// « Marquer les articles non-physiques comme finalisés » (and the shop's
 // « marquer la commande comme expédiée »): all or part of the physical
 // items leave with a carrier and an optional tracking number; chosen
 // non-physical items are completed. Shipping the rest later is the same

@@ -1,6 +1,6 @@
 package workflows
 
-// MailCheque tracks a refund cheque until an agent mails it (seed 000: "une
+// MailCheque tracks a refund cheque until an agent mails it ("une
 // demande de remboursement par chèque est en cours").
 //
 // Steps: WAIT FOR AN AGENT to mail the cheque and give its number

@@ -1,6 +1,6 @@
 package workflows
 
-// ModifyContent is seed 000 (and seed 001's product edits): change what an
+// ModifyContent is the modify-content procedure (and the shop's product edits): change what an
 // order contains before the warehouse prints it, and settle the difference
 // with the customer.
 //
@@ -45,10 +45,10 @@ type ModifyContentInput struct {
 	Role        string               `json:"role,omitempty"`
 	Channel     order.ContactChannel `json:"channel"`
 	Change      order.ContentChange  `json:"change"`
-	// SkipEmail switches the customer email off (seed 004: it can be).
+	// SkipEmail switches the customer email off (it can be).
 	SkipEmail bool `json:"skip_email,omitempty"`
 	// ReviewEmail makes the procedure wait for the agent to review the
-	// email before it goes (seed 000's last window); the UI asks for it.
+	// email before it goes (the shop's last window); the UI asks for it.
 	ReviewEmail bool `json:"review_email,omitempty"`
 	Settings
 }

@@ -63,10 +63,10 @@ const (
 	ProcMailCheque = "mail-cheque"
 )
 
-// ProcCancelRefund cancels items and/or refunds an amount (seeds 003, 004).
+// ProcCancelRefund cancels items and/or refunds an amount.
 const ProcCancelRefund = "cancel-refund"
 
-// Archiving and resending emails (seed 003).
+// Archiving and resending emails.
 const (
 	// ProcArchiveOrder archives a finished order.
 	ProcArchiveOrder = "archive-order"
@@ -87,14 +87,14 @@ func WorksOnOrder(procedure string) bool {
 	return true
 }
 
-// ProcFulfil marks items shipped (with carrier and tracking) or completed (seed 004).
+// ProcFulfil marks items shipped (with carrier and tracking) or completed.
 const ProcFulfil = "fulfil"
 
 // ProcEditDetails corrects the customer's details, the addresses, the
-// method names, the shipping fee or the discount (seeds 001, 003).
+// method names, the shipping fee or the discount.
 const ProcEditDetails = "edit-details"
 
-// Payment collection (seed 002): the procedure, its updates and query.
+// Payment collection: the procedure, its updates and query.
 const (
 	// ProcCollectPayment waits for an order's payment (or a balance due).
 	ProcCollectPayment = "collect-payment"
@@ -104,7 +104,7 @@ const (
 	UpdateRecordPayment = "record-payment"
 	// UpdateSendInvoice emails the invoice to the customer.
 	UpdateSendInvoice = "send-invoice"
-	// UpdateConfirmPayment sends the payment confirmation (seed 002 step 7).
+	// UpdateConfirmPayment sends the payment confirmation (the payment procedure step 7).
 	UpdateConfirmPayment = "send-payment-confirmation"
 	// QueryCollection returns the collection's CollectionState.
 	QueryCollection = "collection"

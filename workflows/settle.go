@@ -1,7 +1,7 @@
 package workflows
 
-// SettleDifference settles a change of total with the customer (DESIGN.md
-// procedure 2; seed 000's "Confirmation et règlement"). It is a child of
+// SettleDifference settles a change of total with the customer (the modify-content
+// procedure's "Confirmation et règlement"). It is a child of
 // modify-content and cancel-refund.
 //
 // Steps, by how the customer paid:
@@ -456,7 +456,7 @@ func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64,
 		fmt.Sprintf("Approuver %s, saisi par %s (au-delà de %s, un superviseur doit approuver) ?", what, ans.Agent, s.money(s.in.ApproveAbove)))
 }
 
-// cheque is seed 000's cheque branch: has the customer already sent it?
+// cheque is the shop's cheque branch: has the customer already sent it?
 func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error) {
 	step := s.state.begin("cheque", text(LabelChequeSent))
 	ans, err := s.ask.ask(ctx, "cheque", TaskChequeSent,
@@ -514,8 +514,7 @@ func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, ad
 	return SettleResult{Outcome: activities.OutcomeChequeRefund, Amount: amount, Means: "cheque", ChequeAddress: &addr}, nil
 }
 
-// balanceDue hands the difference to collect-payment (DESIGN.md procedure
-// 3), which asks the customer for it and waits for the payment on its own
+// balanceDue hands the difference to collect-payment, which asks the customer for it and waits for the payment on its own
 // timers; the settlement does not wait for the customer.
 func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 	step := s.state.begin("balance", text(LabelBalanceDue))
@@ -567,7 +566,7 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 }
 
 // creditNote issues the credit note of a refund made after the order was
-// invoiced (seeds 003/004: "un avoir"). A cheque refund gets its note when
+// invoiced ("un avoir"). A cheque refund gets its note when
 // the cheque is mailed.
 func (s *settle) creditNote(ctx workflow.Context, res *SettleResult) error {
 	if s.v1 && s.kind() == order.SettleOverpayment {

@@ -13,7 +13,7 @@ const (
 	// Answers: AnswerPaybackTransfer (IBAN, Name), AnswerPaybackCheque
 	// (Address), AnswerPaybackStoreCredit.
 	TaskPayback = "payback"
-	// TaskChequeSent: "has the customer already sent the cheque?" (seed 000).
+	// TaskChequeSent: "has the customer already sent the cheque?".
 	// Answers: AnswerChequeSent (Address: where the refund cheque goes), AnswerChequeNotSent.
 	TaskChequeSent = "cheque_sent"
 	// TaskChequeMailed: a cheque refund waits until an agent mails it.
@@ -24,7 +24,7 @@ const (
 	// Answers: AnswerApprove, AnswerReject (Reason required).
 	TaskApproveRefund = "approve_refund"
 	// TaskReviewEmail: the agent sees the customer email before it goes
-	// (seed 000, last window), the task carrying the email as rendered.
+	// (last window), the task carrying the email as rendered.
 	// Answers: AnswerSend, AnswerSendWithNote (Note required), AnswerDontSend.
 	TaskReviewEmail = "review_email"
 	// TaskRefundStuck tells the shop that a refund has waited on its

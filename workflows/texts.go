@@ -102,14 +102,14 @@ const (
 	DetailCompleted             TextKey = "detail.completed" // fulfil
 )
 
-// Editing an order's details (seeds 001, 003).
+// Editing an order's details.
 const (
 	LabelEditDetails      TextKey = "label.edit_details"
 	DetailDetailsChanged  TextKey = "detail.details_changed"
 	DetailDetailsNewTotal TextKey = "detail.details_new_total"
 )
 
-// Archiving and resending emails (seed 003).
+// Archiving and resending emails.
 const (
 	LabelArchive   TextKey = "label.archive"
 	LabelUnarchive TextKey = "label.unarchive"

@@ -17,7 +17,7 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// cmdStartCancelRefund is `start cancel-refund` (seeds 003, 004).
+// cmdStartCancelRefund is `start cancel-refund`.
 func cmdStartCancelRefund(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := newFlags("start cancel-refund", "start cancel-refund --order NUMBER [--cancel SKU=QTY ...] [--refund AMOUNT] [--reason TEXT] [--preview] --agent EMAIL")
 	number := fs.String("order", "", "order number, e.g. C-2026-000101")

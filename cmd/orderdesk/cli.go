@@ -47,7 +47,7 @@ func cmdStart(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	noRecalc := fs.Bool("no-recalc-shipping", false, "keep the shipping fee as it is (by default it is recalculated: free shipping can be lost)")
 	noEmail := fs.Bool("no-email", false, "do not email the customer")
 	var prices, names, adds listFlag
-	fs.Var(&prices, "price", "new unit price of a product, SKU=12,50 (seed 001); repeatable")
+	fs.Var(&prices, "price", "new unit price of a product, SKU=12,50; repeatable")
 	fs.Var(&names, "rename", "new name of a product, SKU=Name; repeatable")
 	fs.Var(&adds, "add", "add a product: \"SKU;Name;unit price;quantity;VAT rate in %\", e.g. \"BOL-01;Bol breton;9,90;2;20\"; repeatable")
 	preview := fs.Bool("preview", false, "show what the change would do (new total, shipping, refund or balance) and start nothing")
@@ -120,7 +120,7 @@ func parseSets(o order.Order, sets []string) (order.ContentChange, error) {
 			return c, order.Fieldf("set", "%q: order %s has no product %s (its products: %s)", s, o.Number, key, strings.Join(skus, ", "))
 		}
 		if l, ok := lineByID(o, id); ok && qty > l.Remaining() {
-			q := qty // more than ordered: seed 001's "modifier la quantité"
+			q := qty // more than ordered: the shop's "modifier la quantité"
 			c.Edits = append(c.Edits, order.LineEdit{LineID: id, Quantity: &q})
 			continue
 		}

@@ -13,8 +13,8 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 )
 
-// cmdEditDetails is `orderdesk edit`: procedure 6, edit an order's
-// details (seeds 001 and 003). Only the flags given change something.
+// cmdEditDetails is `orderdesk edit`: edit an order's
+// details. Only the flags given change something.
 func cmdEditDetails(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := newFlags("edit", `edit --order NUMBER --agent EMAIL [--name NAME] [--email EMAIL] [--phone PHONE]
        [--billing "line1|postal code|city|country"] [--delivery "line1|postal code|city|country"]

@@ -10,7 +10,7 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// parseEdits reads --price, --rename and --add into the change (seed 001).
+// parseEdits reads --price, --rename and --add into the change.
 func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []string) error {
 	edit := func(flag, spec string) (*order.LineEdit, string, error) {
 		sku, val, ok := strings.Cut(spec, "=")

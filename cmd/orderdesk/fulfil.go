@@ -12,7 +12,7 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 )
 
-// cmdShip is `ship` (seed 004): mark items shipped with their carrier and
+// cmdShip is `ship`: mark items shipped with their carrier and
 // tracking number, and non-physical items completed.
 func cmdShip(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := newFlags("ship", "ship --order NUMBER [--line SKU=QTY ...] --carrier NAME [--tracking NUMBER] [--complete SKU ...] [--no-email] --agent EMAIL")

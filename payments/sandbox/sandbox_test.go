@@ -175,8 +175,8 @@ func TestPayoutIsIdempotentAndNormalizesTheIBAN(t *testing.T) {
 	}
 }
 
-// TestHalfTheRequestsFailAndEachKeyRefundsOnce is the outage test of issue 3
-// item 6 at the provider's level: half the requests fail before anything
+// TestHalfTheRequestsFailAndEachKeyRefundsOnce is the outage test at the
+// provider's level: half the requests fail before anything
 // happens, a fifth of the accepted ones lose their response, callers retry
 // with their key until they hear back, and the sandbox ends with exactly one
 // refund per key.
@@ -255,7 +255,7 @@ func TestOutageWindowRefusesThenRecovers(t *testing.T) {
 	}
 }
 
-// TestAcceptThenDropThenRetry is the crash of issue 3 item 6: the provider
+// TestAcceptThenDropThenRetry is the crash after the provider committed: the provider
 // records the refund, the caller never hears back, and its retry with the
 // same key gets the recorded refund instead of a second one.
 func TestAcceptThenDropThenRetry(t *testing.T) {

@@ -1,4 +1,4 @@
--- Refunds by cheque (seed 000: "Une demande de remboursement par chèque est en cours").
+-- Refunds by cheque ("Une demande de remboursement par chèque est en cours").
 
 CREATE TABLE cheque_requests (
     id             BIGSERIAL PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Shipments (procedure 4, "fulfil", seed 004): what left the warehouse,
+-- Shipments (the ship procedure, "fulfil"): what left the warehouse,
 -- with which carrier, and the quantities of each line.
 
 CREATE TABLE shipments (

@@ -1,4 +1,4 @@
--- Edit details (procedure 6, seed 001 « modifier les noms des options de
+-- Edit details (the product-edit procedure « modifier les noms des options de
 -- paiement »): the name the shop shows for an order's payment method. The
 -- payment method itself (payment_method) says how a refund goes back and
 -- never changes; this is only its label.

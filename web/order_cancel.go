@@ -32,7 +32,6 @@ type cancelData struct {
 	// sent back unchanged follows the items ticked (order.PlanCancel's
 	// default), one typed otherwise stands.
 	RefundProposed string
-	PaidNet        int64          // what the customer paid, net of refunds
 	Paid           order.Position // the order's money, from its ledger
 	MaxRefund      int64          // the most that can be refunded: paid net, never below 0
 	RefundShipping bool
@@ -104,6 +103,9 @@ func (s *server) cancelForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "cancel", d)
 }
 
+// PaidNet is what the customer paid, net of refunds.
+func (d cancelData) PaidNet() int64 { return d.Paid.PaidNet }
+
 func (s *server) newCancelData(r *http.Request, o order.Order) (cancelData, error) {
 	paid, err := s.store.MoneyPosition(r.Context(), o.ID)
 	if err != nil {
@@ -111,7 +113,7 @@ func (s *server) newCancelData(r *http.Request, o order.Order) (cancelData, erro
 	}
 	return cancelData{
 		Layout: Layout{Title: "Annuler des articles / rembourser", Nav: "orders"},
-		Order:  o, Paid: paid, PaidNet: paid.PaidNet, MaxRefund: paid.Refundable, Errors: fieldErrors{}, Threshold: s.threshold, lang: langOf(r),
+		Order:  o, Paid: paid, MaxRefund: paid.Refundable, Errors: fieldErrors{}, Threshold: s.threshold, lang: langOf(r),
 	}, nil
 }
 
@@ -283,7 +285,7 @@ func (d *cancelData) refusal(err error, o order.Order, req order.CancelRequest) 
 	case fe.Field == "refund":
 		field = "refund"
 		switch {
-		case d.PaidNet <= 0:
+		case d.PaidNet() <= 0:
 			msg = say(d.lang, "Cette commande n'a pas été payée (ou a été remboursée en totalité) : il n'y a rien à rembourser.",
 				"This order has not been paid (or has been refunded in full): there is nothing to refund.")
 		case req.Refund > d.MaxRefund:

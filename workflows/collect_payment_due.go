@@ -113,12 +113,22 @@ func (p *procedure) tellCollection(ctx workflow.Context, settled SettleResult, c
 	if !tellsCollection(settled, chequeDifference) {
 		return
 	}
+	tellRunningCollection(ctx, p.number, p.actor, "the new total")
+}
+
+// tellRunningCollection tells the payment collections running on an order
+// that its money changed (activities.TellCollection) and returns those
+// told. A failure is left in the log, saying what was to be told: the
+// caller's change is done whatever the collection learns.
+func tellRunningCollection(ctx workflow.Context, number string, actor activities.Actor, what string) []string {
 	var collect *activities.Collect
+	var told []string
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tellActivity), collect.TellCollection, activities.TellCollectionInput{
-		OrderNumber: p.number, Actor: p.actor,
-	}).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("telling the payment collection of the new total failed", "order", p.number, "err", err)
+		OrderNumber: number, Actor: actor,
+	}).Get(ctx, &told); err != nil {
+		workflow.GetLogger(ctx).Warn("telling the payment collection failed", "order", number, "of", what, "err", err)
 	}
+	return told
 }
 
 // tellsCollection says whether the running collection must learn of the

@@ -255,12 +255,7 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	// the order asks from now on for what the order owes with it, not
 	// only once the refund (perhaps by an agent's hand) is done.
 	if s.resolve && workflow.GetVersion(ctx, "tell-after-reserve", workflow.DefaultVersion, 1) >= 1 {
-		var collect *activities.Collect
-		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tellActivity), collect.TellCollection, activities.TellCollectionInput{
-			OrderNumber: s.in.OrderNumber, Actor: s.actor,
-		}).Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Warn("telling the running collection of the reserved refund failed", "order", s.in.OrderNumber, "err", err)
-		}
+		tellRunningCollection(ctx, s.in.OrderNumber, s.actor, "the reserved refund")
 	}
 	popts := providerActivity
 	if s.resolve {
@@ -524,16 +519,10 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 	}
 	if s.v1 {
 		// A collection already running on the order is told of the new
-		// total: the customer is never asked twice at once.
-		var collect *activities.Collect
-		var told []string
-		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tellActivity), collect.TellCollection, activities.TellCollectionInput{
-			OrderNumber: s.in.OrderNumber, Actor: s.actor,
-		}).Get(ctx, &told); err != nil {
-			// Asking twice is better than not asking: a collection of its own.
-			workflow.GetLogger(ctx).Warn("telling the running collection of the balance failed", "order", s.in.OrderNumber, "err", err)
-		}
-		if len(told) > 0 {
+		// total: the customer is never asked twice at once. If telling
+		// fails, asking twice is better than not asking: a collection of
+		// its own.
+		if told := tellRunningCollection(ctx, s.in.OrderNumber, s.actor, "the balance"); len(told) > 0 {
 			s.state.end(step, StepDone, text(DetailBalanceAsked, moneyArg("amount", s.in.BalanceDue, s.in.Currency), textArg("procedure", told[0])))
 			return SettleResult{Outcome: activities.OutcomeBalanceDue, BalanceDue: s.in.BalanceDue}, nil
 		}

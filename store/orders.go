@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -251,9 +253,65 @@ func insertLine(ctx context.Context, q querier, orderID int64, position int, l o
 }
 
 // ListOrders returns one page of the order list under a filter, and how
-// many orders match the filter in all. Sort "" is newest first; "number",
-// "date" and "total" sort ascending unless f.Desc.
+// many orders match the filter in all, counted up to ListCountCap + 1: a
+// count above ListCountCap means "more than ListCountCap". Sort "" is
+// newest first; "number", "date" and "total" sort ascending unless f.Desc.
+// Pages follow each other by keyset (f.After, f.Before), so a page deep in
+// a million orders costs what the first one does.
 func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, int, error) {
+	q, err := buildListQuery(f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store.ListOrders: %w", err)
+	}
+	var (
+		list  []OrderSummary
+		total int
+	)
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		// These queries run in milliseconds: compiling them (JIT) would
+		// take seconds, and the planner must see the search text to choose
+		// between walking the sort's index and looking the text up in the
+		// fields' indexes, so no generic plan either.
+		if _, err := tx.Exec(ctx, `SELECT set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
+			return err
+		}
+		var err error
+		if list, err = all[OrderSummary](tx.Query(ctx, q.page, q.pageArgs...)); err != nil {
+			return err
+		}
+		if q.reverse {
+			slices.Reverse(list)
+		}
+		if f.After == nil && f.Before == nil && len(list) < q.limit {
+			total = len(list) // the first page holds them all
+			return nil
+		}
+		return tx.QueryRow(ctx, q.count, q.countArgs...).Scan(&total)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store.ListOrders: %w", err)
+	}
+	return list, total, nil
+}
+
+// listQuery is the SQL of one ListOrders call.
+type listQuery struct {
+	page, count         string
+	pageArgs, countArgs []any
+	limit               int
+	reverse             bool // the page query reads backwards (f.Before)
+}
+
+// summaryColumns are the order list's columns (OrderSummary).
+const summaryColumns = `o.id, o.number, o.customer_name, o.customer_email, o.status,
+	o.logistics_status AS logistics, o.payment_method, o.total_cents AS total, o.currency,
+	coalesce(o.hold_by, '') AS hold_by, o.created_at`
+
+// buildListQuery writes the page and count queries of a filter. Each
+// condition is shaped for an index of migration 0010: the archived state
+// and the filters match the partial indexes, the sort keys (with id) are
+// the indexes' keys, and the search is one index lookup per field.
+func buildListQuery(f OrderFilter) (listQuery, error) {
 	var (
 		where []string
 		args  []any
@@ -267,11 +325,6 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, 
 	} else {
 		where = append(where, `o.archived_at IS NULL`)
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		p := arg("%" + escapeLike(q) + "%")
-		where = append(where, `(o.number ILIKE `+p+` OR o.customer_name ILIKE `+p+` OR o.customer_email ILIKE `+p+`
-			OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND (l.sku ILIKE `+p+` OR l.name ILIKE `+p+`)))`)
-	}
 	if f.Status != "" {
 		where = append(where, `o.status = `+arg(f.Status))
 	}
@@ -281,48 +334,129 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, 
 	if f.PaymentMethod != "" {
 		where = append(where, `o.payment_method = `+arg(f.PaymentMethod))
 	}
-	cond := strings.Join(where, ` AND `)
-
-	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM orders o WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store.ListOrders: %w", err)
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, searchCondition(q, arg))
 	}
 
-	dir := `ASC`
-	if f.Desc {
-		dir = `DESC`
+	sort, desc := f.Sort, f.Desc
+	if sort == "" {
+		sort, desc = "date", true
 	}
-	var orderBy string
-	switch f.Sort {
-	case "":
-		orderBy = `o.created_at DESC, o.id DESC`
+	var keys []string // the sort's columns, most significant first
+	switch sort {
 	case "date":
-		orderBy = `o.created_at ` + dir + `, o.id ` + dir
+		keys = []string{`o.created_at`, `o.id`}
 	case "number":
-		orderBy = `o.number ` + dir
+		keys = []string{`o.number`}
 	case "total":
-		orderBy = `o.total_cents ` + dir + `, o.number ` + dir
+		keys = []string{`o.total_cents`, `o.id`}
 	default:
-		return nil, 0, fmt.Errorf("store.ListOrders: %w", order.Fieldf("sort", "unknown sort %q: use number, date or total", f.Sort))
+		return listQuery{}, order.Fieldf("sort", "unknown sort %q: use number, date or total", f.Sort)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
 	limit = min(limit, 1000)
-	offset := max(f.Offset, 0)
-	list, err := all[OrderSummary](s.pool.Query(ctx, `
-		SELECT o.id, o.number, o.customer_name, o.customer_email, o.status,
-			o.logistics_status AS logistics, o.payment_method, o.total_cents AS total, o.currency,
-			coalesce(o.hold_by, '') AS hold_by, o.created_at
-		FROM orders o
-		WHERE `+cond+`
-		ORDER BY `+orderBy+`
-		LIMIT `+arg(limit)+` OFFSET `+arg(offset), args...))
-	if err != nil {
-		return nil, 0, fmt.Errorf("store.ListOrders: %w", err)
+
+	// The count: at most ListCountCap + 1 rows, whatever the page.
+	cond := strings.Join(where, ` AND `)
+	lq := listQuery{
+		count:     `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE ` + cond + ` LIMIT ` + fmt.Sprint(ListCountCap+1) + `) AS c`,
+		countArgs: slices.Clone(args),
+		limit:     limit,
 	}
-	return list, total, nil
+
+	// The page: rows after (or before) the cursor, in the index's order.
+	cur, forward := f.After, true
+	if cur == nil && f.Before != nil {
+		cur, forward = f.Before, false
+	}
+	lq.reverse = !forward
+	if cur != nil {
+		vals := map[string]any{`o.created_at`: cur.CreatedAt, `o.number`: cur.Number, `o.total_cents`: cur.Total, `o.id`: cur.ID}
+		ph := make([]string, len(keys))
+		for i, k := range keys {
+			ph[i] = arg(vals[k])
+		}
+		// Descending and going forward, or ascending and going back: smaller keys.
+		op := `>`
+		if desc == forward {
+			op = `<`
+		}
+		where = append(where, `(`+strings.Join(keys, `, `)+`) `+op+` (`+strings.Join(ph, `, `)+`)`)
+	}
+	dir := ` ASC`
+	if desc == forward {
+		dir = ` DESC`
+	}
+	orderBy := make([]string, len(keys))
+	for i, k := range keys {
+		orderBy[i] = k + dir
+	}
+	lq.page = `SELECT ` + summaryColumns + `
+		FROM orders o
+		WHERE ` + strings.Join(where, ` AND `) + `
+		ORDER BY ` + strings.Join(orderBy, `, `) + `
+		LIMIT ` + fmt.Sprint(limit)
+	lq.pageArgs = args
+	return lq, nil
+}
+
+// phoneDigitsSQL is a phone number's digits, as the phone search index
+// (migration 0010) holds them.
+const phoneDigitsSQL = `regexp_replace(customer_phone, '[^0-9]', '', 'g')`
+
+// searchCondition is the search's condition on orders o. A query of
+// MinSearchLength characters or more is looked for anywhere in each field:
+// the order's fields in one scan of their trigram indexes (a BitmapOr), the
+// lines' fields in theirs, the two id lists joined to the orders. A shorter
+// one has no trigram to look up: it is a prefix of the order number or of
+// the email, read from their btree indexes.
+func searchCondition(q string, arg func(any) string) string {
+	if utf8.RuneCountInString(q) < MinSearchLength {
+		p := arg(escapeLike(q) + "%")
+		return `(lower(o.number) LIKE lower(` + p + `) OR lower(o.customer_email) LIKE lower(` + p + `))`
+	}
+	p := arg("%" + escapeLike(q) + "%")
+	own := `number ILIKE ` + p + ` OR customer_email ILIKE ` + p + ` OR customer_name ILIKE ` + p
+	if d := phoneDigits(q); d != "" {
+		own += ` OR ` + phoneDigitsSQL + ` LIKE ` + arg("%"+d+"%")
+	}
+	return `o.id IN (SELECT id FROM orders WHERE ` + own + `
+		UNION ALL SELECT order_id FROM order_lines WHERE sku ILIKE ` + p + ` OR name ILIKE ` + p + `)`
+}
+
+// phoneDigits is what a query that looks like a phone number (digits,
+// spaces, dots, dashes, parentheses, a leading +) is searched as among the
+// phones' digits: its digits without the country code 33 (+33, 0033) or the
+// leading 0 of a French number, so "06 12 34 56 78", "+33 6 12 34 56 78"
+// and "0612345678" find the same phone. Empty when the query does not look
+// like a phone or has fewer than 4 such digits.
+func phoneDigits(q string) string {
+	var b strings.Builder
+	for i, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' || r == '/' || r == '\u00a0':
+		case r == '+' && i == 0:
+		default:
+			return ""
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(q, "+33"):
+		d = strings.TrimPrefix(d, "33")
+	case strings.HasPrefix(d, "0033"):
+		d = strings.TrimPrefix(d, "0033")
+	}
+	d = strings.TrimLeft(d, "0")
+	if len(d) < 4 {
+		return ""
+	}
+	return d
 }
 
 // escapeLike makes a search text match literally under LIKE.

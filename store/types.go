@@ -188,16 +188,48 @@ type Agent struct {
 
 // OrderFilter selects orders for the order list.
 type OrderFilter struct {
-	Query         string // order number, customer name or email, product name or SKU
+	// Query is searched in the order number, the customer's name, email and
+	// phone, and the products' names and SKUs, in any case. A query of one
+	// or two characters (under MinSearchLength) is looked for at the start
+	// of the order number and of the email only.
+	Query         string
 	Status        string
 	Logistics     string
 	PaymentMethod string
 	Archived      bool   // false: current orders; true: archived ones
 	Sort          string // "number", "date" (default, newest first), "total"
 	Desc          bool
-	Limit         int // default 50
-	Offset        int
+	Limit         int // default 50, at most 1000
+	// After asks for the page that follows this row in the sort (keyset
+	// pagination: the rows after it, wherever it is); Before for the page
+	// that precedes it, still returned in the sort's order. Nil for both:
+	// the first page.
+	After, Before *OrderCursor
 }
+
+// OrderCursor is a row's place in the order list: its sort key (the one of
+// the filter's sort; the others are ignored) and its id, which orders rows
+// of equal key. CursorOf makes one from a listed row.
+type OrderCursor struct {
+	CreatedAt time.Time // sort "date"
+	Number    string    // sort "number" (unique: no id needed)
+	Total     int64     // sort "total"
+	ID        int64
+}
+
+// CursorOf is the place of a listed order, for OrderFilter.After or Before.
+func CursorOf(o OrderSummary) OrderCursor {
+	return OrderCursor{CreatedAt: o.CreatedAt, Number: o.Number, Total: o.Total, ID: o.ID}
+}
+
+// ListCountCap is how far ListOrders counts: a count above it means "more
+// than ListCountCap orders" (counting a million rows exactly on every page
+// would cost more than the page).
+const ListCountCap = 1000
+
+// MinSearchLength is the shortest query (in characters) searched anywhere
+// in the fields; a shorter one is a prefix of the order number or email.
+const MinSearchLength = 3
 
 // OrderSummary is one row of the order list.
 type OrderSummary struct {

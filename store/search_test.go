@@ -1,0 +1,312 @@
+package store_test
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderdesk/orderdesk/devstack/devstacktest"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// numbersOf lists the orders' numbers, in the list's order.
+func numbersOf(list []store.OrderSummary) []string {
+	out := []string{}
+	for _, o := range list {
+		out = append(out, o.Number)
+	}
+	return out
+}
+
+// Each field the search box promises finds its order, and only it: the
+// order number (part, whole, any case), the customer's email, name and
+// phone (typed any way), the SKU and the product name.
+func TestSearchFindsEachField(t *testing.T) {
+	s := devstacktest.NewStore(t)
+	day := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	add := func(number, name, email, phone string, created time.Time, archived bool, lines ...order.Line) {
+		o := newOrder(number, lines...)
+		o.Customer = order.Customer{Name: name, Email: email, Phone: phone}
+		o.CreatedAt = created
+		if archived {
+			at := created.Add(time.Hour)
+			o.ArchivedAt = &at
+		}
+		insert(t, s, o)
+	}
+	twoMugs := mug
+	twoMugs.SKU, twoMugs.Name = "MUG-02", "Mug émaillé grand modèle"
+	add("C-2026-000201", "Élodie Martin", "elodie.martin@example.fr", "+33 6 12 34 56 78", day, false, mug, twoMugs)
+	add("C-2026-000202", "Jean Dupont", "jdupont@example.com", "06 98 76 54 32", day.Add(time.Hour), false, tee)
+	add("C-2026-000203", "Chloé Bernard", "chloe@example.org", "01 23 45 67 89", day.Add(2*time.Hour), false, ebook)
+	add("C-2026-000204", "Jean Dupont", "jdupont@example.com", "06 98 76 54 32", day.Add(3*time.Hour), true, tee)
+
+	for _, tc := range []struct {
+		query    string
+		archived bool
+		want     []string // numbers without "C-2026-000", newest first
+	}{
+		{"000202", false, []string{"202"}},                     // part of a number
+		{"c-2026-000203", false, []string{"203"}},              // a whole number, in lower case
+		{"C-2026-00020", false, []string{"203", "202", "201"}}, // the start of numbers
+		{"JDUPONT@EXAMPLE", false, []string{"202"}},            // email, any case
+		{"example.org", false, []string{"203"}},                // the email's domain
+		{"dupont", false, []string{"202"}},                     // name and email: found once
+		{"chloé bernard", false, []string{"203"}},              // a whole name
+		{"Élodie", false, []string{"201"}},                     // accented name
+		{"06 12 34 56 78", false, []string{"201"}},             // a phone stored as +33 6 12 34 56 78
+		{"0612345678", false, []string{"201"}},                 // the same, without spaces
+		{"+33 6 98 76 54 32", false, []string{"202"}},          // a phone stored as 06 98 76 54 32
+		{"98.76.54", false, []string{"202"}},                   // part of a phone
+		{"tee-0", false, []string{"202"}},                      // SKU, any case
+		{"MUG", false, []string{"201"}},                        // two lines and a product name: found once
+		{"émaillé grand", false, []string{"201"}},              // product name
+		{"recettes (PDF)", false, []string{"203"}},             // product name with parentheses
+		{"000204", false, []string{}},                          // archived: not among the current orders
+		{"000204", true, []string{"204"}},                      // but among the archived ones
+		{"50%", false, []string{}},                             // LIKE wildcards are literal
+		{"a_b", false, []string{}},
+		{"trombone", false, []string{}},
+		// Under three characters: the start of the number or of the email.
+		{"jd", false, []string{"202"}},
+		{"C-", false, []string{"203", "202", "201"}},
+		{"ar", false, []string{}}, // in "Martin" and "Bernard", but at the start of neither number nor email
+		{"%", false, []string{}},
+		{"_", false, []string{}},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			list, total, err := s.ListOrders(ctx(t), store.OrderFilter{Query: tc.query, Archived: tc.archived})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{}
+			for _, n := range numbersOf(list) {
+				got = append(got, strings.TrimPrefix(n, "C-2026-000"))
+			}
+			if !reflect.DeepEqual(got, tc.want) || total != len(tc.want) {
+				t.Errorf("search %q (archived %v) = %v (total %d), want %v", tc.query, tc.archived, got, total, tc.want)
+			}
+		})
+	}
+}
+
+// keysetOrders writes n orders whose dates, totals, statuses and payment
+// methods repeat, so the sorts have ties that only the id breaks. It
+// returns the numbers of those with the e-book.
+func keysetOrders(t *testing.T, s *store.Store, n int) map[string]bool {
+	t.Helper()
+	withEbook := map[string]bool{}
+	day := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	products := [][]order.Line{{mug}, {tee}, {mug, ebook}, {ebook}}
+	methods := []order.PaymentMethod{order.PayCard, order.PayCheque, order.PayPayPal}
+	for i := range n {
+		o := newOrder(fmt.Sprintf("C-2026-%06d", 1000-i*7), products[i%len(products)]...) // numbers out of the insertion order
+		o.CreatedAt = day.Add(time.Duration(i/3) * time.Hour)                             // three orders an hour
+		o.Status = order.Statuses[i%len(order.Statuses)]
+		o.PaymentMethod = methods[i%len(methods)]
+		o.Customer.Email = fmt.Sprintf("client%d@example.fr", i)
+		insert(t, s, o)
+		withEbook[o.Number] = i%len(products) >= 2
+	}
+	return withEbook
+}
+
+// Every sort, in both directions, under each filter and a search: walking
+// the pages forwards from the first one, then backwards from the last one,
+// shows every matching order exactly once, in the sort's order (ties by
+// id), and the count says how many there are.
+func TestKeysetPagesCoverEveryOrderOnceInOrder(t *testing.T) {
+	s := devstacktest.NewStore(t)
+	withEbook := keysetOrders(t, s, 37)
+	all, _, err := s.ListOrders(ctx(t), store.OrderFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 37 {
+		t.Fatalf("%d orders listed, want 37", len(all))
+	}
+	less := map[string]func(a, b store.OrderSummary) int{
+		"date": func(a, b store.OrderSummary) int {
+			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+		},
+		"number": func(a, b store.OrderSummary) int { return strings.Compare(a.Number, b.Number) },
+		"total": func(a, b store.OrderSummary) int {
+			return cmp.Or(cmp.Compare(a.Total, b.Total), cmp.Compare(a.ID, b.ID))
+		},
+	}
+	filters := []struct {
+		name  string
+		f     store.OrderFilter
+		match func(store.OrderSummary) bool
+	}{
+		{"all", store.OrderFilter{}, func(store.OrderSummary) bool { return true }},
+		{"status", store.OrderFilter{Status: "paid"}, func(o store.OrderSummary) bool { return o.Status == "paid" }},
+		{"payment", store.OrderFilter{PaymentMethod: "cheque"}, func(o store.OrderSummary) bool { return o.PaymentMethod == "cheque" }},
+		{"logistics and payment", store.OrderFilter{Logistics: "awaiting_printing", PaymentMethod: "card"},
+			func(o store.OrderSummary) bool {
+				return o.Logistics == "awaiting_printing" && o.PaymentMethod == "card"
+			}},
+		{"search and status", store.OrderFilter{Query: "EBOOK", Status: "cancelled"},
+			func(o store.OrderSummary) bool { return o.Status == "cancelled" && withEbook[o.Number] }},
+	}
+	for _, fl := range filters {
+		for _, sort := range []string{"date", "number", "total"} {
+			for _, desc := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/desc=%v", fl.name, sort, desc), func(t *testing.T) {
+					var want []string
+					expected := slices.Clone(all)
+					slices.SortFunc(expected, func(a, b store.OrderSummary) int {
+						if desc {
+							return less[sort](b, a)
+						}
+						return less[sort](a, b)
+					})
+					for _, o := range expected {
+						if fl.match(o) {
+							want = append(want, o.Number)
+						}
+					}
+					if len(want) == 0 {
+						t.Fatalf("no order matches: the test data do not test this filter")
+					}
+					f := fl.f
+					f.Sort, f.Desc, f.Limit = sort, desc, 4
+
+					// Forwards, from the first page.
+					var got []string
+					for pages := 0; ; pages++ {
+						list, total, err := s.ListOrders(ctx(t), f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if total != len(want) {
+							t.Fatalf("page %d: total %d, want %d", pages+1, total, len(want))
+						}
+						got = append(got, numbersOf(list)...)
+						if len(list) < f.Limit || pages > 20 {
+							break
+						}
+						c := store.CursorOf(list[len(list)-1])
+						f.After = &c
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("forwards:\n got %v\nwant %v", got, want)
+					}
+
+					// Backwards, from the last order.
+					last := expectedLast(expected, fl.match)
+					c := store.CursorOf(last)
+					f.After, f.Before = nil, &c
+					back := []string{last.Number}
+					for pages := 0; ; pages++ {
+						list, _, err := s.ListOrders(ctx(t), f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						back = append(numbersOf(list), back...)
+						if len(list) < f.Limit || pages > 20 {
+							break
+						}
+						c := store.CursorOf(list[0])
+						f.Before = &c
+					}
+					if !reflect.DeepEqual(back, want) {
+						t.Errorf("backwards:\n got %v\nwant %v", back, want)
+					}
+				})
+			}
+		}
+	}
+}
+
+// expectedLast is the last order of sorted that matches.
+func expectedLast(sorted []store.OrderSummary, match func(store.OrderSummary) bool) store.OrderSummary {
+	for i := len(sorted) - 1; i >= 0; i-- {
+		if match(sorted[i]) {
+			return sorted[i]
+		}
+	}
+	return store.OrderSummary{}
+}
+
+// insertPlainOrders writes n current orders numbered C-2026-000001 on,
+// paid by card, customers client1@example.fr on, in one statement.
+func insertPlainOrders(t *testing.T, databaseURL string, n int) {
+	t.Helper()
+	conn, err := pgx.Connect(ctx(t), databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx(t), `
+		INSERT INTO orders (number, status, logistics_status, payment_method, customer_name, customer_email,
+			billing_address, delivery_address, shipping_rules, merchandise_cents, total_cents, created_at)
+		SELECT 'C-2026-' || lpad(g::text, 6, '0'), 'paid', 'awaiting_printing', 'card', 'Client ' || g, 'client' || g || '@example.fr',
+			'{}', '{}', '{}', 1000, 1000, timestamptz '2026-03-01 10:00+01' + g * interval '1 minute'
+		FROM generate_series(1, $1::int) g`, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The count stops past ListCountCap: above it the list says "more than",
+// at it and below it is exact.
+func TestListCountIsCapped(t *testing.T) {
+	u := devstacktest.NewDatabase(t)
+	s, err := store.Open(ctx(t), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	insertPlainOrders(t, u, store.ListCountCap+25)
+
+	count := func(f store.OrderFilter) int {
+		t.Helper()
+		list, total, err := s.ListOrders(ctx(t), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := min(total, cmp.Or(f.Limit, 50)); len(list) != want {
+			t.Errorf("%+v: %d rows on the page, want %d", f, len(list), want)
+		}
+		return total
+	}
+	if n := count(store.OrderFilter{}); n != store.ListCountCap+1 {
+		t.Errorf("all %d orders: count %d, want %d (more than %d)", store.ListCountCap+25, n, store.ListCountCap+1, store.ListCountCap)
+	}
+	if n := count(store.OrderFilter{Status: "paid", Sort: "total"}); n != store.ListCountCap+1 {
+		t.Errorf("status filter: count %d, want %d", n, store.ListCountCap+1)
+	}
+	// client1, client10-19, client100-199, client1000-1025
+	if n := count(store.OrderFilter{Query: "client1"}); n != 1+10+100+26 {
+		t.Errorf("search client1: count %d, want %d", n, 1+10+100+26)
+	}
+	// Deep pages count the same.
+	after := store.OrderCursor{Number: "C-2026-000900"}
+	if n := count(store.OrderFilter{Sort: "number", After: &after}); n != store.ListCountCap+1 {
+		t.Errorf("page after 900: count %d, want %d", n, store.ListCountCap+1)
+	}
+	if n := count(store.OrderFilter{Query: "C-2026-00", Status: "paid", Limit: 10}); n != store.ListCountCap+1 {
+		t.Errorf("search C-2026-00: count %d, want %d", n, store.ListCountCap+1)
+	}
+	conn, err := pgx.Connect(ctx(t), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// Exactly ListCountCap: exact.
+	if _, err := conn.Exec(ctx(t), `UPDATE orders SET status = 'cancelled' WHERE number > 'C-2026-001000'`); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(store.OrderFilter{Status: "paid"}); n != store.ListCountCap {
+		t.Errorf("%d paid orders: count %d, want exactly that", store.ListCountCap, n)
+	}
+}

@@ -29,6 +29,7 @@ type config struct {
 	MailFrom          string        // ORDERDESK_MAIL_FROM
 	MailFromName      string        // ORDERDESK_MAIL_FROM_NAME
 	APIToken          string        // ORDERDESK_API_TOKEN, the JSON API's bearer token; empty: API off
+	AdminAddr         string        // ORDERDESK_ADMIN_ADDR, where the profiler (/debug/pprof/) listens; empty: off
 	Payment           paymentConfig // the shop's identity and payment settings (payment.go)
 	Money             moneyConfig   // how refunds reach the payment providers (money.go)
 }
@@ -40,6 +41,7 @@ var envVars = [][2]string{
 	{"TEMPORAL_NAMESPACE", "Temporal namespace (default \"default\")"},
 	{"TEMPORAL_UI_URL", "Temporal Web UI base URL for links (default http://localhost:8233)"},
 	{"ORDERDESK_WEB_ADDR", "where the agent UI listens (default :8080)"},
+	{"ORDERDESK_ADMIN_ADDR", "where worker, web and dev serve Go's profiler, /debug/pprof/ (e.g. 127.0.0.1:6060; default empty: off)"},
 	{"ORDERDESK_DATA_DIR", "make dev's state directory (default .data)"},
 	{"ORDERDESK_PG_PORT", "make dev's PostgreSQL port (default 15432)"},
 	{"ORDERDESK_TEMPORAL_PORT", "make dev's Temporal port (default 7243)"},
@@ -81,6 +83,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		MailFrom:          or(getenv("ORDERDESK_MAIL_FROM"), "service-client@orderdesk.test"),
 		MailFromName:      or(getenv("ORDERDESK_MAIL_FROM_NAME"), "Service client"),
 		APIToken:          strings.TrimSpace(getenv("ORDERDESK_API_TOKEN")),
+		AdminAddr:         strings.TrimSpace(getenv("ORDERDESK_ADMIN_ADDR")),
 	}
 	if c.APIToken != "" && len(c.APIToken) < 32 {
 		return c, fmt.Errorf("ORDERDESK_API_TOKEN is %d characters: use at least 32 random ones (e.g. openssl rand -hex 32)", len(c.APIToken))

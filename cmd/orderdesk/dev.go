@@ -82,6 +82,11 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 	if err != nil {
 		return err
 	}
+	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 
 	// The worker and the web server stop together: when one fails, or
 	// Ctrl-C, or the Temporal server dies under them.

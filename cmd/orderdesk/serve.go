@@ -15,6 +15,11 @@ func cmdWorker(ctx context.Context, cfg config, log *slog.Logger, args []string)
 		return err
 	}
 	defer s.Close()
+	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 	log.Info("worker running", "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNamespace)
 	return runWorker(ctx, s)
 }
@@ -28,6 +33,11 @@ func cmdWeb(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 		return err
 	}
 	defer s.Close()
+	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 	log.Info("agent UI listening", "addr", cfg.WebAddr)
 	return runWeb(ctx, s)
 }

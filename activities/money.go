@@ -415,3 +415,14 @@ func (m *Money) RecordFact(ctx context.Context, in FactInput) error {
 func mayHaveReached(ctx context.Context) bool {
 	return activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt > 1
 }
+
+// RefundsAutomatically reports whether a payment provider refunds this
+// means of payment through its API: false sends the refund to an agent's
+// hand without a provider step.
+func (m *Money) RefundsAutomatically(_ context.Context, method order.PaymentMethod) (bool, error) {
+	if m == nil {
+		return false, nil
+	}
+	_, ok := m.gateway(method)
+	return ok, nil
+}

@@ -34,7 +34,7 @@ func TestAnswerTheMomentTheTaskAppears(t *testing.T) {
 			tasks, err := s.store.ListOpenTasks(ctx)
 			require.NoError(t, err)
 			for _, x := range tasks {
-				if x.WorkflowID == run.WorkflowID+"/settle" && x.Kind == workflows.TaskRefundByHand {
+				if x.WorkflowID == run.WorkflowID && x.Kind == workflows.TaskRefundByHand {
 					task = x
 					return true
 				}

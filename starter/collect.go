@@ -38,6 +38,9 @@ type CollectOptions struct {
 	// WebhookSecret is the key the payment provider signs its webhooks with
 	// (HMAC-SHA256); empty refuses every webhook.
 	WebhookSecret string
+	// MerchantEmail is where the shop's notifications go; empty, no
+	// notification procedure is started (it would have nothing to send).
+	MerchantEmail string
 }
 
 // WebhookSecret is the key the provider's webhooks are checked with.
@@ -432,11 +435,15 @@ func (c *Collector) Collection(ctx context.Context, orderNumber string) (workflo
 	return st, id, v.Get(&st)
 }
 
-// NotifyNewOrder tells the shop an order arrived, once per order.
+// NotifyNewOrder tells the shop an order arrived, once per order; with no
+// merchant address configured it starts nothing and returns a zero Run.
 func (c *Collector) NotifyNewOrder(ctx context.Context, orderNumber string) (Run, error) {
 	o, err := c.order(ctx, orderNumber)
 	if err != nil {
 		return Run{}, err
+	}
+	if c.opt.MerchantEmail == "" {
+		return Run{}, nil
 	}
 	id := workflows.WorkflowID(workflows.ProcNotifyNewOrder, o.Number, "arrival")
 	return c.start(ctx, id, workflows.ProcNotifyNewOrder, o, "Prévenir la boutique de la commande "+o.Number, workflows.NotifyNewOrderInput{OrderNumber: o.Number})

@@ -412,9 +412,14 @@ func TestOverpaymentIsConfirmedAndItsRefundApprovedBySomeoneElse(t *testing.T) {
 	// The supervisor who started the collection did not ask for the refund:
 	// she may approve it.
 	require.NoError(t, s.collector.AnswerTask(ctx, workflows.TaskAnswer{TaskID: approval.ID, Outcome: workflows.AnswerApprove, Agent: supervisor, Role: store.RoleSupervisor}))
+	// Approved: the refund is reserved, and an agent's to make by hand (no
+	// provider); no money has moved.
+	require.Equal(t, workflows.TaskRefundByHand, waitTaskOf(t, s.collector, run.WorkflowID+"/overpayment").Kind)
 	refunds, err = s.store.ListRefunds(ctx, o.ID)
 	require.NoError(t, err)
-	require.Empty(t, refunds, "approved: the refund is now the agent's to make by hand (no provider)")
+	for _, r := range refunds {
+		require.NotEqual(t, store.RefundSucceeded, r.Status, "no refund is made before the agent says so")
+	}
 	require.Equal(t, workflows.TaskRefundByHand, waitTaskOf(t, s.collector, run.WorkflowID+"/overpayment").Kind)
 }
 

@@ -49,7 +49,7 @@ func TestOperatorCancelWhileARefundAnswerIsLostRefundsOnce(t *testing.T) {
 		return len(rs) == 1 && rs[0].Status != store.RefundPending
 	}, 20*time.Second, 50*time.Millisecond, "the refund was never settled: %+v", rs)
 	require.Equal(t, store.RefundSucceeded, rs[0].Status, "the provider holds the refund: it is succeeded, not failed")
-	recordHistory(t, s.client, run.WorkflowID+"/settle", "settle_cancelled_refund_resolved")
+	recordHistory(t, s.client, run.WorkflowID, "settled_inside_cancelled_refund_resolved")
 	require.Equal(t, sb.Refunds()[0].ID, rs[0].ProviderRef)
 	pos, err := s.store.MoneyPosition(ctx, o.ID)
 	require.NoError(t, err)
@@ -151,7 +151,7 @@ func TestAnApprovalIsCheckedAgainstTheAgentsTableNotTheAnswer(t *testing.T) {
 	closed, err := s.store.GetTask(ctx, task.ID)
 	require.NoError(t, err)
 	require.Equal(t, "sophie@boutique.fr", closed.AnsweredBy)
-	recordHistory(t, s.client, run.WorkflowID+"/settle", "settle_approval_checked_against_agents")
+	recordHistory(t, s.client, run.WorkflowID, "settled_inside_approval_checked_against_agents")
 }
 
 // A refund on an order whose cheque is cashed gives the money back: the
@@ -173,7 +173,7 @@ func TestCancellingAnOrderWhoseChequeIsCashedAsksHowToPayBack(t *testing.T) {
 	var res workflows.CancelRefundResult
 	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
 	require.Equal(t, activities.OutcomeChequeRefund, res.Outcome)
-	recordHistory(t, s.client, run.WorkflowID+"/settle", "settle_cashed_cheque_paid_back")
+	recordHistory(t, s.client, run.WorkflowID, "settled_inside_cashed_cheque_paid_back")
 	cheques, err := s.store.ListChequeRequests(ctx, o.ID)
 	require.NoError(t, err)
 	require.Len(t, cheques, 1)

@@ -86,7 +86,7 @@ func TestExpiredCardThenBankTransferToTheCustomersIBAN(t *testing.T) {
 	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
 
 	require.Equal(t, activities.OutcomeBankTransfer, res.Outcome)
-	recordHistory(t, s.client, run.WorkflowID+"/settle", "settle_declined_then_bank_transfer")
+	recordHistory(t, s.client, run.WorkflowID, "settled_inside_declined_then_bank_transfer")
 	require.Empty(t, sb.Refunds(), "nothing went back on the expired card")
 	require.Len(t, sb.Payouts(), 1)
 	require.Equal(t, int64(560), sb.Payouts()[0].Amount)
@@ -135,7 +135,7 @@ func TestChequeAlreadySentGetsARefundChequeToTheChosenAddress(t *testing.T) {
 	cheques, err = s.store.ListChequeRequests(ctx, o.ID)
 	require.NoError(t, err)
 	require.Equal(t, store.ChequeMailed, cheques[0].Status)
-	recordHistory(t, s.client, run.WorkflowID+"/settle", "settle_cheque_sent")
+	recordHistory(t, s.client, run.WorkflowID, "settled_inside_cheque_sent")
 	recordHistory(t, s.client, run.WorkflowID+"/settle/refund/mail-cheque", "mail_cheque")
 	rs := refundsOf(t, s, o)
 	require.Len(t, rs, 1)

@@ -53,7 +53,7 @@ func newAPIApp(t *testing.T) *apiApp {
 	devstacktest.AddAgents(t, st)
 	shop := activities.Shop{Seller: store.Seller{Name: "Boutique du Vieux Lyon SARL"}, MerchantEmail: merchantEmail}
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}, Shop: shop})
-	col := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st, starter.CollectOptions{Seller: shop.Seller})
+	col := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st, starter.CollectOptions{Seller: shop.Seller, MerchantEmail: merchantEmail})
 	logs := &bytes.Buffer{}
 	h, err := web.New(web.Options{Store: st, Starter: col, Logger: slog.New(slog.NewTextHandler(logs, nil)), APIToken: apiToken})
 	if err != nil {

@@ -106,11 +106,10 @@ func TestProcedureStepsInTheAgentsLanguage(t *testing.T) {
 		esc("Nouveau total "+newTotal.French()), esc("Remboursé : "+refund.French()))
 	mustNotContain(t, body, "New total", "Refunded", newTotal.English())
 
-	// The settlement, a child procedure, has its own page: its label
+	// The settlement's steps are the procedure's own: the refund's label
 	// carries an amount and the payment method.
-	settle := id + "/settle"
-	mustContain(t, en.page("/procedures/"+settle), "Refund "+refund.English()+" by Card", "Refund done")
-	mustContain(t, fr.page("/procedures/"+settle), esc("Rembourser "+refund.French()+" par Carte bancaire"), "Remboursement effectué")
+	mustContain(t, en.page("/procedures/"+id), "Refund "+refund.English()+" by Card", "Refund done")
+	mustContain(t, fr.page("/procedures/"+id), esc("Rembourser "+refund.French()+" par Carte bancaire"), "Remboursement effectué")
 
 	// The order page lists the procedure in the agent's language too.
 	mustContain(t, en.page("/orders/"+o.Number), "<th>Procedure</th><th>Status</th><th>Start</th><th>End</th><th>In Temporal</th>")

@@ -46,6 +46,7 @@ func UnarchiveOrder(ctx workflow.Context, in ArchiveInput) (ArchiveResult, error
 }
 
 func setArchived(ctx workflow.Context, name string, in ArchiveInput, archive bool) (res ArchiveResult, err error) {
+	ctx, _ = beginLean(ctx)
 	p := newProcedure(ctx, name, in.OrderNumber, in.Agent, 0, 0)
 	if err := p.register(ctx); err != nil {
 		return res, err
@@ -60,7 +61,7 @@ func setArchived(ctx workflow.Context, name string, in ArchiveInput, archive boo
 	}
 	step := p.state.begin("archive", label)
 	var out activities.ArchiveResult
-	if err := workflow.ExecuteActivity(ctx, act, activities.ArchiveInput{OrderNumber: in.OrderNumber, Actor: p.actor}).Get(ctx, &out); err != nil {
+	if err := db(ctx, act, activities.ArchiveInput{OrderNumber: in.OrderNumber, Actor: p.actor}).Get(ctx, &out); err != nil {
 		return res, p.fail(ctx, step, err)
 	}
 	p.state.end(step, StepDone, Text{})
@@ -84,6 +85,7 @@ type ResendEmailResult struct {
 
 // ResendEmail runs resend-email; see the top of this file.
 func ResendEmail(ctx workflow.Context, in ResendEmailInput) (res ResendEmailResult, err error) {
+	ctx, _ = beginLean(ctx)
 	p := newProcedure(ctx, ProcResendEmail, in.OrderNumber, in.Agent, 0, 0)
 	if err := p.register(ctx); err != nil {
 		return res, err
@@ -95,7 +97,7 @@ func ResendEmail(ctx workflow.Context, in ResendEmailInput) (res ResendEmailResu
 	// 1. Copy the email to the outbox.
 	step := p.state.begin("copy", text(LabelCopyEmail))
 	var out activities.ResendOutput
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, dbActivity), orders.CopyEmail, activities.ResendInput{
+	if err := db(workflow.WithActivityOptions(ctx, dbActivity), orders.CopyEmail, activities.ResendInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, EmailID: in.EmailID, To: in.To,
 	}).Get(ctx, &out); err != nil {
 		return res, p.fail(ctx, step, err)

@@ -35,6 +35,9 @@ type asker struct {
 	// checking is true while an answer's author is looked up in the agents
 	// table: another answer is refused meanwhile.
 	checking bool
+	// lean is true in a lean procedure (beginLean): every versioned
+	// change is in force, and database steps are local activities.
+	lean bool
 }
 
 // register installs the answer-task Update handler, and follows the
@@ -46,7 +49,7 @@ func (a *asker) register(ctx workflow.Context) error {
 			// Who answers, and with what role, is what the agents table
 			// says, not what the answer says. Answers taken before this
 			// check existed replay without it.
-			if workflow.GetVersion(ctx, "answerer-from-agents", workflow.DefaultVersion, 1) >= 1 {
+			if a.lean || workflow.GetVersion(ctx, "answerer-from-agents", workflow.DefaultVersion, 1) >= 1 {
 				a.checking = true
 				who, err := a.whoAnswers(ctx, ans)
 				a.checking = false
@@ -89,7 +92,7 @@ func (a *asker) askAbout(ctx workflow.Context, key, kind, question string, amoun
 	var orders *activities.Orders
 	taskKey := a.actor.WorkflowID + "/task/" + key
 	var ref activities.TaskRef
-	if err := workflow.ExecuteActivity(ctx, orders.OpenTask, activities.TaskInput{
+	if err := db(ctx, orders.OpenTask, activities.TaskInput{
 		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Kind: kind,
 		Question: question, Amount: amount, Options: options, Email: email,
 	}).Get(ctx, &ref); err != nil {
@@ -105,7 +108,7 @@ func (a *asker) askAbout(ctx workflow.Context, key, kind, question string, amoun
 
 	if err := a.wait(ctx, ref.ID); err != nil {
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		_ = workflow.ExecuteActivity(dctx, orders.CloseTask, activities.CloseTaskInput{
+		_ = db(dctx, orders.CloseTask, activities.CloseTaskInput{
 			OrderNumber: a.number, Actor: a.actor, Key: taskKey, Status: "cancelled", Summary: "procédure annulée",
 		}).Get(dctx, nil)
 		a.task, a.state.Task = nil, nil
@@ -114,7 +117,7 @@ func (a *asker) askAbout(ctx workflow.Context, key, kind, question string, amoun
 	}
 	ans := *a.answer
 	raw, _ := json.Marshal(ans) // a TaskAnswer always marshals
-	if err := workflow.ExecuteActivity(ctx, orders.CloseTask, activities.CloseTaskInput{
+	if err := db(ctx, orders.CloseTask, activities.CloseTaskInput{
 		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Status: "answered", Answer: raw, By: ans.Agent,
 		Summary: summarize(ans),
 	}).Get(ctx, nil); err != nil {
@@ -149,7 +152,7 @@ func (a *asker) wait(ctx workflow.Context, taskID int64) error {
 		if err != nil || ok {
 			return err
 		}
-		if err := workflow.ExecuteActivity(ctx, orders.RecordEvent, activities.NoteInput{
+		if err := db(ctx, orders.RecordEvent, activities.NoteInput{
 			OrderNumber: a.number, Actor: a.actor, Key: fmt.Sprintf("%s/task/%d/%s", a.actor.WorkflowID, taskID, l.kind),
 			Kind: l.kind, Message: l.msg,
 		}).Get(ctx, nil); err != nil {
@@ -413,7 +416,7 @@ func awaitingAgent(ctx workflow.Context, waiting bool) {
 	// operators find procedures: it must not fail one.
 	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrAwaitingAgent.ValueSet(waiting))
 	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
-	if parent == nil || workflow.GetVersion(ctx, "awaiting-to-parent", workflow.DefaultVersion, 1) < 1 {
+	if parent == nil || !since(ctx, "awaiting-to-parent") {
 		return
 	}
 	// Not waited on: a parent that has ended (a cheque still to mail after

@@ -46,6 +46,7 @@ type CancelRefundResult struct {
 
 // CancelRefund runs the procedure; see the top of this file.
 func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundResult, err error) {
+	ctx, _ = beginLean(ctx)
 	p := newProcedure(ctx, ProcCancelRefund, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
 	if err := p.register(ctx); err != nil {
 		return res, err
@@ -58,7 +59,7 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 	// 1. Cancel the items.
 	step := p.state.begin("cancel", text(LabelCancelItems))
 	var cancelled activities.CancelItemsOutput
-	if err := workflow.ExecuteActivity(ctx, orders.ApplyCancel, activities.CancelItemsInput{
+	if err := db(ctx, orders.ApplyCancel, activities.CancelItemsInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, Request: in.Request,
 	}).Get(ctx, &cancelled); err != nil {
 		return res, p.fail(ctx, step, err)

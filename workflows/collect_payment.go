@@ -200,11 +200,24 @@ type collect struct {
 	delivery   order.Address
 	total      int64 // the order's total, as last read
 	rereading  bool  // what is due is being read again (order changed): no payment is recorded meanwhile
+	lean       bool  // a lean procedure (beginLean)
+}
+
+// stepCtx is the context a step runs under, in the procedure's main line
+// or in an Update's handler (whose context is the workflow's root).
+func (p *collect) stepCtx(ctx workflow.Context) workflow.Context {
+	ctx = workflow.WithActivityOptions(ctx, dbActivity)
+	if p.lean {
+		ctx = workflow.WithValue(ctx, leanKey{}, true)
+	}
+	return ctx
 }
 
 // CollectPayment runs the procedure; see the top of this file.
 func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPaymentResult, err error) {
+	ctx, lean := beginLean(ctx)
 	p := &collect{
+		lean:  lean,
 		in:    in,
 		actor: activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent},
 		state: State{Procedure: ProcCollectPayment, OrderNumber: in.OrderNumber},
@@ -217,7 +230,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	if err := p.register(ctx); err != nil {
 		return res, err
 	}
-	ctx = workflow.WithActivityOptions(ctx, dbActivity)
+	ctx = p.stepCtx(ctx)
 	var collect *activities.Collect
 	defer func() {
 		p.state.Done = true
@@ -230,7 +243,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	step := p.state.begin("begin", text(LabelAwaitPayment))
 	p.details(ctx, "Début de l'encaissement")
 	var begun activities.BeginCollectionOutput
-	if err := workflow.ExecuteActivity(ctx, collect.BeginCollection, activities.BeginCollectionInput{
+	if err := db(ctx, collect.BeginCollection, activities.BeginCollectionInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, Mode: in.Mode, BalanceDue: in.BalanceDue, Reason: in.Reason,
 	}).Get(ctx, &begun); err != nil {
 		p.fail(ctx, step, err)
@@ -288,7 +301,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	step = p.state.begin("complete", text(LabelCompletePayment))
 	last := p.c.Payments[len(p.c.Payments)-1]
 	var inv activities.InvoiceRef
-	if err := workflow.ExecuteActivity(ctx, collect.CompletePayment, activities.CompletePaymentInput{
+	if err := db(ctx, collect.CompletePayment, activities.CompletePaymentInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/complete", InvoiceKey: p.actor.WorkflowID + "/invoice",
 		Reason: in.Reason, Means: last.Means, PaidAt: last.ReceivedAt, BalanceDue: in.BalanceDue > 0,
 	}).Get(ctx, &inv); err != nil {
@@ -300,7 +313,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	if p.c.Overpaid > 0 {
 		var orders *activities.Orders
 		// The hook of the money procedures: the overpayment is offered for refund.
-		if err := workflow.ExecuteActivity(ctx, orders.RecordEvent, activities.NoteInput{
+		if err := db(ctx, orders.RecordEvent, activities.NoteInput{
 			OrderNumber: in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/overpayment", Kind: "overpayment",
 			Message: fmt.Sprintf("Trop-perçu de %s : à rembourser au client (procédure de remboursement)", p.money(p.c.Overpaid)),
 		}).Get(ctx, nil); err != nil {
@@ -494,13 +507,13 @@ func (p *collect) onPayment(ctx workflow.Context, r PaymentRecord) (PaymentAck, 
 		return PaymentAck{}, err
 	}
 	var collect *activities.Collect
-	ctx = workflow.WithActivityOptions(ctx, dbActivity)
+	ctx = p.stepCtx(ctx)
 	actor := p.actor
 	if r.Agent != "" {
 		actor.Agent = r.Agent
 	}
 	key := p.actor.WorkflowID + "/payment/" + r.ID
-	if err := workflow.ExecuteActivity(ctx, collect.RecordPayment, activities.RecordPaymentInput{
+	if err := db(ctx, collect.RecordPayment, activities.RecordPaymentInput{
 		OrderNumber: p.in.OrderNumber, Actor: actor, Key: key, Means: r.Means, Amount: r.Amount,
 		Reference: r.Reference, ReceivedAt: r.ReceivedAt, Source: r.Source,
 	}).Get(ctx, nil); err != nil {
@@ -516,11 +529,14 @@ func (p *collect) onPayment(ctx workflow.Context, r PaymentRecord) (PaymentAck, 
 	p.waitingDetails(ctx)
 
 	var ref activities.EmailRef
-	if err := workflow.ExecuteActivity(ctx, collect.NotifyMerchant, activities.NotifyMerchantInput{
+	if err := db(ctx, collect.NotifyMerchant, activities.NotifyMerchantInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: key + "/merchant", Kind: activities.MerchantPaymentReceived,
 		Amount: r.Amount, Balance: p.c.Balance, Means: r.Means, Reference: r.Reference, Invoice: p.c.Invoice,
 	}).Get(ctx, &ref); err != nil {
 		return ack, err
+	}
+	if ref.ID == 0 && p.lean {
+		return ack, nil // no merchant address: nothing to send
 	}
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, mailActivity), collect.SendDocumentEmail, ref).Get(ctx, nil); err != nil {
 		return ack, err
@@ -572,7 +588,7 @@ func (p *collect) issueInvoice(ctx workflow.Context) error {
 	var collect *activities.Collect
 	var inv activities.InvoiceRef
 	withLink := p.in.Mode == activities.CollectLink
-	if err := workflow.ExecuteActivity(ctx, collect.IssueInvoice, activities.IssueInvoiceInput{
+	if err := db(ctx, collect.IssueInvoice, activities.IssueInvoiceInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/invoice", Reason: p.in.Reason, WithLink: withLink,
 	}).Get(ctx, &inv); err != nil {
 		return err
@@ -589,7 +605,7 @@ func (p *collect) sendInvoice(ctx workflow.Context, id string) error {
 		amount = p.c.Due
 	}
 	var ref activities.EmailRef
-	if err := workflow.ExecuteActivity(ctx, collect.QueuePaymentEmail, activities.PaymentEmailInput{
+	if err := db(ctx, collect.QueuePaymentEmail, activities.PaymentEmailInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/email/invoice/" + id, Kind: activities.PaymentEmailInvoice,
 		Invoice: p.c.Invoice, Amount: amount, Means: p.method, Reason: p.in.Reason, BalanceDue: p.in.BalanceDue > 0,
 	}).Get(ctx, &ref); err != nil {
@@ -613,7 +629,7 @@ func (p *collect) validateSendInvoice(ctx workflow.Context, r AgentRequest) erro
 // onSendInvoice emails the invoice when an agent asks (seed step 5),
 // issuing it first if the procedure has none yet.
 func (p *collect) onSendInvoice(ctx workflow.Context, r AgentRequest) (string, error) {
-	ctx = workflow.WithActivityOptions(ctx, dbActivity)
+	ctx = p.stepCtx(ctx)
 	if p.c.Invoice == "" {
 		if err := p.issueInvoice(ctx); err != nil {
 			return "", err
@@ -647,7 +663,7 @@ func (p *collect) sendConfirmation(ctx workflow.Context) (int64, error) {
 	var collect *activities.Collect
 	last := p.c.Payments[len(p.c.Payments)-1]
 	var ref activities.EmailRef
-	if err := workflow.ExecuteActivity(ctx, collect.QueuePaymentEmail, activities.PaymentEmailInput{
+	if err := db(ctx, collect.QueuePaymentEmail, activities.PaymentEmailInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/email/confirmation", Kind: activities.PaymentEmailConfirmation,
 		Invoice: p.c.Invoice, Amount: p.c.Received, Means: last.Means, BalanceDue: p.in.BalanceDue > 0,
 	}).Get(ctx, &ref); err != nil {
@@ -666,7 +682,7 @@ func (p *collect) remind(ctx workflow.Context) error {
 		}
 	}
 	var ref activities.EmailRef
-	if err := workflow.ExecuteActivity(ctx, collect.QueuePaymentEmail, activities.PaymentEmailInput{
+	if err := db(ctx, collect.QueuePaymentEmail, activities.PaymentEmailInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/email/reminder", Kind: activities.PaymentEmailReminder,
 		Invoice: p.c.Invoice, Amount: p.c.Balance, Means: p.method, Deadline: deadline, BalanceDue: p.in.BalanceDue > 0,
 	}).Get(ctx, &ref); err != nil {
@@ -683,7 +699,7 @@ func (p *collect) openTask(ctx workflow.Context) error {
 		p.money(p.c.Balance), p.in.OrderNumber)
 	options := []string{AnswerKeepWaiting, AnswerCancelOrder}
 	var ref activities.TaskRef
-	if err := workflow.ExecuteActivity(ctx, orders.OpenTask, activities.TaskInput{
+	if err := db(ctx, orders.OpenTask, activities.TaskInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/task/overdue", Kind: TaskPaymentOverdue,
 		Question: question, Amount: p.c.Balance, Options: options,
 	}).Get(ctx, &ref); err != nil {
@@ -734,12 +750,12 @@ func (p *collect) closeTask(ctx workflow.Context, status, summary string) {
 	p.task, p.state.Task = nil, nil
 	var orders *activities.Orders
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	dctx = workflow.WithActivityOptions(dctx, dbActivity)
+	dctx = p.stepCtx(dctx)
 	in := activities.CloseTaskInput{OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/task/overdue", Status: status, Summary: summary}
 	if p.answer != nil && status == "answered" {
 		in.By = p.answer.Agent
 	}
-	if err := workflow.ExecuteActivity(dctx, orders.CloseTask, in).Get(dctx, nil); err != nil {
+	if err := db(dctx, orders.CloseTask, in).Get(dctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("closing the overdue task failed", "task", task.ID, "err", err)
 	}
 	awaitingAgent(dctx, false)
@@ -757,7 +773,7 @@ func (p *collect) cancelUnpaid(ctx workflow.Context, outcome string) error {
 	}
 	step := p.state.begin("cancel", label)
 	var out activities.CancelUnpaidOutput
-	if err := workflow.ExecuteActivity(ctx, collect.CancelUnpaid, activities.CancelUnpaidInput{
+	if err := db(ctx, collect.CancelUnpaid, activities.CancelUnpaidInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/cancel", Invoice: p.c.Invoice,
 		Reason: p.cancel, BalanceDue: p.in.BalanceDue > 0,
 	}).Get(ctx, &out); err != nil {
@@ -767,7 +783,7 @@ func (p *collect) cancelUnpaid(ctx workflow.Context, outcome string) error {
 	p.creditNote = out.CreditNote
 	if out.Cancelled {
 		var ref activities.EmailRef
-		if err := workflow.ExecuteActivity(ctx, collect.QueuePaymentEmail, activities.PaymentEmailInput{
+		if err := db(ctx, collect.QueuePaymentEmail, activities.PaymentEmailInput{
 			OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/email/cancelled", Kind: activities.PaymentEmailCancelled,
 			Invoice: p.c.Invoice, Amount: p.c.Balance, Balance: p.c.Received, Means: p.method,
 		}).Get(ctx, &ref); err != nil {
@@ -782,7 +798,7 @@ func (p *collect) cancelUnpaid(ctx workflow.Context, outcome string) error {
 	if p.c.Received > 0 {
 		var orders *activities.Orders
 		// The hook of the money procedures: what was paid goes back.
-		if err := workflow.ExecuteActivity(ctx, orders.RecordEvent, activities.NoteInput{
+		if err := db(ctx, orders.RecordEvent, activities.NoteInput{
 			OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/refund-due", Kind: "refund_due",
 			Message: fmt.Sprintf("Commande annulée après un paiement partiel : %s à rembourser au client (procédure de remboursement)", p.money(p.c.Received)),
 		}).Get(ctx, nil); err != nil {
@@ -863,13 +879,17 @@ type NotifyNewOrderInput struct {
 // transmise »): one merchant email per order, whatever the retries.
 func NotifyNewOrder(ctx workflow.Context, in NotifyNewOrderInput) error {
 	var collect *activities.Collect
+	ctx, _ = beginLean(ctx)
 	ctx = workflow.WithActivityOptions(ctx, dbActivity)
 	actor := activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	var ref activities.EmailRef
-	if err := workflow.ExecuteActivity(ctx, collect.NotifyMerchant, activities.NotifyMerchantInput{
+	if err := db(ctx, collect.NotifyMerchant, activities.NotifyMerchantInput{
 		OrderNumber: in.OrderNumber, Actor: actor, Key: ProcNotifyNewOrder + "/" + in.OrderNumber, Kind: activities.MerchantNewOrder,
 	}).Get(ctx, &ref); err != nil {
 		return err
+	}
+	if ref.ID == 0 && isLean(ctx) {
+		return nil // no merchant address: nothing to send
 	}
 	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, mailActivity), collect.SendDocumentEmail, ref).Get(ctx, nil)
 }

@@ -56,9 +56,9 @@ func (p *collect) onOrderChanged(ctx workflow.Context, ch activities.OrderChange
 	p.rereading = true
 	defer func() { p.rereading = false }()
 	var collect *activities.Collect
-	ctx = workflow.WithActivityOptions(ctx, dbActivity)
+	ctx = p.stepCtx(ctx)
 	var due activities.RereadDueOutput
-	if err := workflow.ExecuteActivity(ctx, collect.RereadDue, activities.RereadDueInput{
+	if err := db(ctx, collect.RereadDue, activities.RereadDueInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/order-changed/" + ch.By, By: ch.By,
 	}).Get(ctx, &due); err != nil {
 		return p.ack(), err
@@ -94,7 +94,7 @@ func (p *collect) closeNothingDue(ctx workflow.Context, waitStep int) error {
 	p.state.end(waitStep, StepDone, text(OutcomeTextNone))
 	reason := "la commande a changé, plus rien à payer"
 	var out activities.CancelUnpaidOutput
-	if err := workflow.ExecuteActivity(ctx, collect.CancelUnpaid, activities.CancelUnpaidInput{
+	if err := db(ctx, collect.CancelUnpaid, activities.CancelUnpaidInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/nothing-due", Invoice: p.c.Invoice,
 		Reason: reason, NothingDue: true,
 	}).Get(ctx, &out); err != nil {
@@ -123,9 +123,16 @@ func (p *procedure) tellCollection(ctx workflow.Context, settled SettleResult, c
 func tellRunningCollection(ctx workflow.Context, number string, actor activities.Actor, what string) []string {
 	var collect *activities.Collect
 	var told []string
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tellActivity), collect.TellCollection, activities.TellCollectionInput{
-		OrderNumber: number, Actor: actor,
-	}).Get(ctx, &told); err != nil {
+	in := activities.TellCollectionInput{OrderNumber: number, Actor: actor}
+	f := func() workflow.Future {
+		if isLean(ctx) {
+			// Most orders have no collection running: a local activity
+			// finds so in one read, without a task for the server.
+			return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, tellLocal), collect.TellCollection, in)
+		}
+		return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tellActivity), collect.TellCollection, in)
+	}()
+	if err := f.Get(ctx, &told); err != nil {
 		workflow.GetLogger(ctx).Warn("telling the payment collection failed", "order", number, "of", what, "err", err)
 	}
 	return told
@@ -149,5 +156,12 @@ func tellsCollection(settled SettleResult, chequeDifference int64) bool {
 // tellCollectionVersion is the version of the step that tells the running
 // collection: procedures that started before it replay without it.
 func tellCollectionVersion(ctx workflow.Context) bool {
-	return workflow.GetVersion(ctx, "tell-collection", workflow.DefaultVersion, 1) >= 1
+	return since(ctx, "tell-collection")
+}
+
+// tellLocal is tellActivity as a local activity (lean procedures).
+var tellLocal = workflow.LocalActivityOptions{
+	ScheduleToCloseTimeout: 5 * time.Minute,
+	StartToCloseTimeout:    time.Minute,
+	RetryPolicy:            tellActivity.RetryPolicy,
 }

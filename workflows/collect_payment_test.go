@@ -516,6 +516,7 @@ func TestModifyContentTellsTheRunningCollection(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			env := newEnv(t)
+			beforeLean(env)
 			env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
 			env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.Anything).Return(changed(c.paid, c.method), nil).Once()
 			env.OnWorkflow(workflows.ProcSettleDifference, mock.Anything, mock.Anything).Return(workflows.SettleResult{Outcome: c.outcome}, nil).Maybe()

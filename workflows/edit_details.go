@@ -57,6 +57,7 @@ type EditDetailsResult struct {
 
 // EditDetails runs the procedure; see the top of this file.
 func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResult, err error) {
+	ctx, _ = beginLean(ctx)
 	p := newProcedure(ctx, ProcEditDetails, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
 	if err := p.register(ctx); err != nil {
 		return res, err
@@ -69,7 +70,7 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 	step := p.state.begin("details", text(LabelEditDetails))
 	p.details(ctx, "Modification des informations")
 	var edited activities.DetailsOutput
-	if err := workflow.ExecuteActivity(ctx, orders.EditDetails, activities.DetailsInput{
+	if err := db(ctx, orders.EditDetails, activities.DetailsInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, Edit: in.Edit, Channel: in.Channel,
 	}).Get(ctx, &edited); err != nil {
 		return res, p.fail(ctx, step, err)

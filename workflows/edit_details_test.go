@@ -70,6 +70,7 @@ func TestEditDetailsAddressOnly(t *testing.T) {
 
 func TestEditDetailsLowerFeeRefundsThroughTheSettleChild(t *testing.T) {
 	env := newEnv(t)
+	beforeLean(env)
 	fee := int64(490)
 	edit := order.DetailsEdit{ShippingFee: &fee}
 	in := detailsInput(edit)

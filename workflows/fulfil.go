@@ -45,6 +45,7 @@ type FulfilResult struct {
 
 // Fulfil runs the procedure; see the top of this file.
 func Fulfil(ctx workflow.Context, in FulfilInput) (res FulfilResult, err error) {
+	ctx, _ = beginLean(ctx)
 	p := newProcedure(ctx, ProcFulfil, in.OrderNumber, in.Agent, 0, 0)
 	if err := p.register(ctx); err != nil {
 		return res, err
@@ -58,7 +59,7 @@ func Fulfil(ctx workflow.Context, in FulfilInput) (res FulfilResult, err error) 
 	step := p.state.begin("fulfil", text(LabelRecordShipment))
 	p.details(ctx, "Expédition")
 	var out activities.FulfilOutput
-	if err := workflow.ExecuteActivity(ctx, orders.RecordFulfil, activities.FulfilInput{
+	if err := db(ctx, orders.RecordFulfil, activities.FulfilInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, Request: in.Request,
 	}).Get(ctx, &out); err != nil {
 		return res, p.fail(ctx, step, err)

@@ -44,6 +44,9 @@ func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 			role, ok := agentsTable[email]
 			return activities.Answerer{Email: email, Role: role, Exists: ok}, nil
 		}).Maybe()
+	// The provider step runs in these tests, whose mocks say what the
+	// provider answers (unsupported: by hand).
+	env.OnActivity(money.RefundsAutomatically, mock.Anything, mock.Anything).Return(true, nil).Maybe()
 	t.Cleanup(func() { env.AssertExpectations(t) })
 	return env
 }
@@ -83,4 +86,11 @@ func expectFact(env *testsuite.TestWorkflowEnvironment, kind order.EntryKind, am
 	env.OnActivity(money.RecordFact, mock.Anything, mock.MatchedBy(func(in activities.FactInput) bool {
 		return in.Kind == kind && in.Amount == amount
 	})).Return(nil).Once()
+}
+
+// beforeLean makes the procedure run as those started before lean
+// procedures did (settlement in a child, regular activities), which still
+// run to their end after an upgrade.
+func beforeLean(env *testsuite.TestWorkflowEnvironment) {
+	env.OnGetVersion("lean-procedures", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 }

@@ -35,9 +35,10 @@ type MailChequeInput struct {
 
 // MailCheque runs the tracking; see the top of this file.
 func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
+	ctx, _ = beginLean(ctx)
 	actor := activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent}
 	state := State{Procedure: ProcMailCheque, OrderNumber: in.OrderNumber}
-	ask := asker{number: in.OrderNumber, actor: actor, state: &state, reminder: in.Reminder, escalation: in.Escalation}
+	ask := asker{number: in.OrderNumber, actor: actor, state: &state, reminder: in.Reminder, escalation: in.Escalation, lean: isLean(ctx)}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (State, error) { return state, nil }); err != nil {
 		return "", err
 	}
@@ -54,8 +55,8 @@ func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
 		ans, err := ask.ask(ctx, fmt.Sprintf("mailed-%d", attempt), TaskChequeMailed, question, in.Amount, []string{AnswerChequeMailed})
 		if err != nil {
 			dctx, _ := workflow.NewDisconnectedContext(ctx)
-			_ = workflow.ExecuteActivity(dctx, money.CancelChequeRequest, in.RefundKey).Get(dctx, nil)
-			if workflow.GetVersion(dctx, "mail-cheque-release", workflow.DefaultVersion, 1) >= 1 {
+			_ = db(dctx, money.CancelChequeRequest, in.RefundKey).Get(dctx, nil)
+			if since(dctx, "mail-cheque-release") {
 				// No refund row yet (the customer's cheque not recorded) is
 				// nothing to release: the error is left.
 				_ = workflow.ExecuteActivity(dctx, money.ResolveRefund, activities.ResolveInput{
@@ -66,7 +67,7 @@ func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
 			state.end(step, StepFailed, text(DetailProcedureCancelled))
 			return "", err
 		}
-		err = workflow.ExecuteActivity(ctx, money.RecordChequeMailed, activities.MailedInput{
+		err = db(ctx, money.RecordChequeMailed, activities.MailedInput{
 			OrderNumber: in.OrderNumber, Actor: activities.Actor{WorkflowID: actor.WorkflowID, Agent: ans.Agent},
 			Key: in.RefundKey, Amount: in.Amount, ChequeNumber: ans.Reference,
 		}).Get(ctx, nil)

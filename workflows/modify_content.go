@@ -67,6 +67,7 @@ type ModifyContentResult struct {
 
 // ModifyContent runs the procedure; see the top of this file.
 func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyContentResult, err error) {
+	ctx, _ = beginLean(ctx)
 	p := newProcedure(ctx, ProcModifyContent, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
 	if err := p.register(ctx); err != nil {
 		return res, err
@@ -78,7 +79,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	step := p.state.begin("hold", text(LabelHold))
 	p.details(ctx, "Prise de la commande")
 	var held activities.HoldResult
-	if err := workflow.ExecuteActivity(ctx, orders.TakeHold, activities.HoldInput{OrderNumber: in.OrderNumber, Actor: p.actor}).Get(ctx, &held); err != nil {
+	if err := db(ctx, orders.TakeHold, activities.HoldInput{OrderNumber: in.OrderNumber, Actor: p.actor}).Get(ctx, &held); err != nil {
 		return res, p.fail(ctx, step, err)
 	}
 	p.state.end(step, StepDone, Text{})
@@ -87,7 +88,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	// 2. Apply the change.
 	step = p.state.begin("change", text(LabelChangeContent))
 	var changed activities.ContentOutput
-	if err := workflow.ExecuteActivity(ctx, orders.ApplyContentChange, activities.ContentInput{
+	if err := db(ctx, orders.ApplyContentChange, activities.ContentInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, Change: in.Change, Channel: in.Channel,
 	}).Get(ctx, &changed); err != nil {
 		return res, p.fail(ctx, step, err)
@@ -152,13 +153,15 @@ type procedure struct {
 	ask    asker
 }
 
+// newProcedure is the procedure of the workflow running under ctx (after
+// beginLean).
 func newProcedure(ctx workflow.Context, name, number, agent string, reminder, escalation time.Duration) *procedure {
 	p := &procedure{
 		number: number,
 		actor:  activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: agent},
 		state:  State{Procedure: name, OrderNumber: number},
 	}
-	p.ask = asker{number: number, actor: p.actor, state: &p.state, reminder: reminder, escalation: escalation}
+	p.ask = asker{number: number, actor: p.actor, state: &p.state, reminder: reminder, escalation: escalation, lean: isLean(ctx)}
 	return p
 }
 
@@ -170,12 +173,17 @@ func (p *procedure) register(ctx workflow.Context) error {
 	return p.ask.register(ctx)
 }
 
-// settle runs settle-difference as a child and waits for it. Its id is the
-// procedure's + "/settle", which the status query names so the UI can
-// follow the child's tasks.
+// settle settles the difference: inside a lean procedure; before, as the
+// child settle-difference, whose id is the procedure's + "/settle", which
+// the status query names so the UI can follow the child's tasks.
 func (p *procedure) settle(ctx workflow.Context, in SettleInput) (SettleResult, error) {
 	if in.Refund <= 0 && in.BalanceDue <= 0 && in.ChequeDifference <= 0 {
 		return SettleResult{Outcome: activities.OutcomeNone}, nil
+	}
+	if isLean(ctx) {
+		// Inside the procedure: its steps and tasks are the procedure's,
+		// its keys those the child had.
+		return newSettle(in, p.actor, p.actor.WorkflowID+"/settle", &p.state, &p.ask).execute(ctx)
 	}
 	id := p.actor.WorkflowID + "/settle"
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
@@ -201,7 +209,7 @@ func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in 
 	p.details(ctx, "E-mail au client")
 	if review {
 		var draft activities.EmailPreview
-		if err := workflow.ExecuteActivity(ctx, preview, in).Get(ctx, &draft); err != nil {
+		if err := db(ctx, preview, in).Get(ctx, &draft); err != nil {
 			return 0, p.fail(ctx, step, err)
 		}
 		ans, err := p.ask.reviewEmail(ctx, "email", draft)
@@ -215,7 +223,7 @@ func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in 
 		in = withNote(ans.Note)
 	}
 	var ref activities.EmailRef
-	if err := workflow.ExecuteActivity(ctx, queue, in).Get(ctx, &ref); err != nil {
+	if err := db(ctx, queue, in).Get(ctx, &ref); err != nil {
 		return 0, p.fail(ctx, step, err)
 	}
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, mailActivity), emails.SendEmail, ref).Get(ctx, nil); err != nil {
@@ -239,7 +247,7 @@ func (p *procedure) release(ctx workflow.Context, err error) {
 		outcome = "procédure en échec"
 	}
 	step := p.state.begin("release", text(LabelRelease))
-	if rerr := workflow.ExecuteActivity(dctx, orders.ReleaseHold, activities.ReleaseInput{
+	if rerr := db(dctx, orders.ReleaseHold, activities.ReleaseInput{
 		OrderNumber: p.number, Actor: p.actor, Outcome: outcome,
 	}).Get(dctx, nil); rerr != nil {
 		p.state.endError(step, rerr)

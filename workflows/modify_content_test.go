@@ -44,6 +44,7 @@ func changed(paid int64, method order.PaymentMethod) activities.ContentOutput {
 
 func TestModifyContentSettlesThroughTheChildAndTellsTheCustomer(t *testing.T) {
 	env := newEnv(t)
+	beforeLean(env)
 	env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
 	env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.MatchedBy(func(in activities.ContentInput) bool {
 		return in.Channel == order.ContactPhone && in.Actor.Agent == "marie@boutique.fr" && in.Change.RecalcShipping
@@ -187,6 +188,7 @@ func TestModifyContentNothingPaidNeedsNoSettlement(t *testing.T) {
 
 func TestModifyContentChequeOrderAsksAboutTheChequeForTheDifference(t *testing.T) {
 	env := newEnv(t)
+	beforeLean(env)
 	env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
 	env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.Anything).Return(changed(0, order.PayCheque), nil).Once()
 	env.OnWorkflow(workflows.ProcSettleDifference, mock.Anything, mock.MatchedBy(func(in workflows.SettleInput) bool {

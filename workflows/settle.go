@@ -80,34 +80,54 @@ type settle struct {
 	in      SettleInput
 	resolve bool // version "refund-resolve": compensation asks the provider
 	v1      bool // version "settlement-kinds": settled by kind
-	actor   activities.Actor
-	state   State
-	ask     asker
-	money   func(int64) string
+	// actor is whose tasks and records these are: the settlement's own
+	// workflow, or the procedure it runs inside (a lean procedure).
+	actor activities.Actor
+	// base is what the settlement's keys start with: its workflow id, or
+	// the procedure's + "/settle" inside a lean procedure.
+	base  string
+	state *State
+	ask   *asker
+	money func(int64) string
 }
 
-// SettleDifference runs the settlement; see the top of this file.
+func newSettle(in SettleInput, actor activities.Actor, base string, state *State, ask *asker) *settle {
+	return &settle{in: in, actor: actor, base: base, state: state, ask: ask,
+		money: func(c int64) string { return order.Money{Cents: c, Currency: in.Currency}.French() }}
+}
+
+// SettleDifference runs the settlement as a workflow of its own; see the
+// top of this file. Lean procedures run it inside themselves
+// (procedure.settle); an overpayment's refund still starts it alone.
 func SettleDifference(ctx workflow.Context, in SettleInput) (SettleResult, error) {
-	s := &settle{in: in, actor: activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent}}
-	s.state = State{Procedure: ProcSettleDifference, OrderNumber: in.OrderNumber}
-	s.ask = asker{number: in.OrderNumber, actor: s.actor, state: &s.state, reminder: in.Reminder, escalation: in.Escalation}
-	s.money = func(c int64) string { return order.Money{Cents: c, Currency: in.Currency}.French() }
-	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (State, error) { return s.state, nil }); err != nil {
+	ctx, lean := beginLean(ctx)
+	actor := activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent}
+	state := &State{Procedure: ProcSettleDifference, OrderNumber: in.OrderNumber}
+	ask := &asker{number: in.OrderNumber, actor: actor, state: state, reminder: in.Reminder, escalation: in.Escalation, lean: lean}
+	s := newSettle(in, actor, actor.WorkflowID, state, ask)
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (State, error) { return *s.state, nil }); err != nil {
 		return SettleResult{}, err
 	}
 	if err := s.ask.register(ctx); err != nil {
 		return SettleResult{}, err
 	}
 	ctx = workflow.WithActivityOptions(ctx, dbActivity)
-	res, err := s.run(ctx)
-	// Version 1 issues the credit note of a refund after an invoice;
-	// settlements that started before it replay without it.
-	if err == nil && workflow.GetVersion(ctx, "credit-note-after-refund", workflow.DefaultVersion, 1) >= 1 {
-		err = s.creditNote(ctx, &res)
-	}
+	res, err := s.execute(ctx)
 	s.state.Done = true
 	if err != nil {
 		s.state.Error = err.Error()
+	}
+	return res, err
+}
+
+// execute settles, then issues the credit note of a refund made after
+// the order was invoiced.
+func (s *settle) execute(ctx workflow.Context) (SettleResult, error) {
+	res, err := s.run(ctx)
+	// Version 1 issues the credit note of a refund after an invoice;
+	// settlements that started before it replay without it.
+	if err == nil && since(ctx, "credit-note-after-refund") {
+		err = s.creditNote(ctx, &res)
 	}
 	return res, err
 }
@@ -135,7 +155,7 @@ func (s *settle) run(ctx workflow.Context) (SettleResult, error) {
 	// back (a cheque customer is asked how, never whether their cheque was
 	// sent), and money leaving to an account or an address typed by an
 	// agent waits for a supervisor above the limit.
-	if workflow.GetVersion(ctx, "settlement-kinds", workflow.DefaultVersion, 1) >= 1 {
+	if since(ctx, "settlement-kinds") {
 		return s.runByKind(ctx)
 	}
 	in := s.in
@@ -166,7 +186,7 @@ func (s *settle) runByKind(ctx workflow.Context) (SettleResult, error) {
 			return res, err
 		}
 		if in.Gesture > 0 {
-			if err := s.factAbout(ctx, order.EntryGesture, min(in.Gesture, in.Refund), s.actor.WorkflowID+"/", "geste commercial"); err != nil {
+			if err := s.factAbout(ctx, order.EntryGesture, min(in.Gesture, in.Refund), s.base+"/", "geste commercial"); err != nil {
 				return SettleResult{}, err
 			}
 		}
@@ -203,8 +223,8 @@ func (s *settle) factAbout(ctx workflow.Context, kind order.EntryKind, amount in
 		return nil
 	}
 	var money *activities.Money
-	return workflow.ExecuteActivity(ctx, money.RecordFact, activities.FactInput{
-		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: s.actor.WorkflowID + "/" + string(kind),
+	return db(ctx, money.RecordFact, activities.FactInput{
+		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: s.base + "/" + string(kind),
 		Kind: kind, Amount: amount, Ref: ref, Note: note,
 	}).Get(ctx, nil)
 }
@@ -240,36 +260,50 @@ func (s *settle) approveBy(ctx workflow.Context, amount int64, requesters []stri
 func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error) {
 	var orders *activities.Orders
 	var money *activities.Money
-	key := s.actor.WorkflowID + "/refund"
+	key := s.base + "/refund"
 	refund := activities.RefundInput{OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Method: s.in.Method, Status: "pending"}
 
 	step := s.state.begin("refund", text(LabelRefund, moneyArg("amount", amount, s.in.Currency), methodArg("method", s.in.Method)))
 	// Version 1: a stopped refund is resolved on the provider's word, and
 	// an operator's cancel waits for the provider call in flight to end.
-	s.resolve = workflow.GetVersion(ctx, "refund-resolve", workflow.DefaultVersion, 1) >= 1
-	if err := workflow.ExecuteActivity(ctx, orders.ReserveRefund, refund).Get(ctx, nil); err != nil {
+	s.resolve = since(ctx, "refund-resolve")
+	if err := db(ctx, orders.ReserveRefund, refund).Get(ctx, nil); err != nil {
 		s.state.endError(step, err)
 		return SettleResult{}, err
 	}
 	// The reserved refund counts as given back: a collection running on
 	// the order asks from now on for what the order owes with it, not
 	// only once the refund (perhaps by an agent's hand) is done.
-	if s.resolve && workflow.GetVersion(ctx, "tell-after-reserve", workflow.DefaultVersion, 1) >= 1 {
+	if s.resolve && since(ctx, "tell-after-reserve") {
 		tellRunningCollection(ctx, s.in.OrderNumber, s.actor, "the reserved refund")
 	}
 	popts := providerActivity
 	if s.resolve {
 		popts.WaitForCancellation = true
 	}
+	// A lean procedure asks first whether a provider refunds this means:
+	// without one, no provider step is scheduled only to say so.
+	automatic := true
+	if isLean(ctx) {
+		if err := db(ctx, money.RefundsAutomatically, s.in.Method).Get(ctx, &automatic); err != nil {
+			s.compensate(ctx, refund, err)
+			s.state.endError(step, err)
+			return SettleResult{}, err
+		}
+	}
 	var gw activities.GatewayOutcome
-	sent := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, activities.GatewayRefundInput{
-		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Method: s.in.Method,
-	})
 	var err error
-	if s.resolve {
-		err = s.awaitProvider(ctx, sent, &gw, amount)
+	if !automatic {
+		gw.Outcome = activities.GatewayUnsupported
 	} else {
-		err = sent.Get(ctx, &gw)
+		sent := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, activities.GatewayRefundInput{
+			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Method: s.in.Method,
+		})
+		if s.resolve {
+			err = s.awaitProvider(ctx, sent, &gw, amount)
+		} else {
+			err = sent.Get(ctx, &gw)
+		}
 	}
 	byHand := ""
 	if err != nil {
@@ -303,14 +337,14 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	}
 	if outcome == AnswerRefundDone {
 		refund.Status, refund.ProviderRef = "succeeded", ref
-		if err := workflow.ExecuteActivity(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
+		if err := db(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
 			return SettleResult{}, err
 		}
 		s.state.end(step, StepDone, text(DetailRefundDone))
 		return SettleResult{Outcome: activities.OutcomeRefunded, Amount: amount, Means: string(s.in.Method), ProviderRef: ref}, nil
 	}
 	refund.Status, refund.Reason = "impossible", reason
-	if err := workflow.ExecuteActivity(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
+	if err := db(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
 		return SettleResult{}, err
 	}
 	s.state.end(step, StepDone, text(DetailRefundImpossible, textArg("reason", reason)))
@@ -338,10 +372,10 @@ func (s *settle) awaitProvider(ctx workflow.Context, sent workflow.Future, out *
 	if answered {
 		return sent.Get(ctx, out)
 	}
-	key := s.actor.WorkflowID + "/task/refund-stuck"
+	key := s.base + "/task/refund-stuck"
 	question := fmt.Sprintf("Le remboursement de %s par %s attend la réponse du prestataire depuis %s ; orderdesk réessaie avec la même clé, sans risque de double remboursement. Vérifier le prestataire (panne, clé d'API) ; cette tâche se ferme d'elle-même quand il répond.",
 		s.money(amount), s.in.Method.Label("fr"), frenchDuration(s.in.refundStuckAfter()))
-	if err := workflow.ExecuteActivity(ctx, orders.OpenTask, activities.TaskInput{
+	if err := db(ctx, orders.OpenTask, activities.TaskInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Kind: TaskRefundStuck,
 		Question: question, Amount: amount, Options: []string{AnswerNoted},
 	}).Get(ctx, nil); err != nil {
@@ -350,7 +384,7 @@ func (s *settle) awaitProvider(ctx workflow.Context, sent workflow.Future, out *
 	setDetails(ctx, s.in.OrderNumber, "Remboursement bloqué chez le prestataire : une tâche prévient les agents")
 	err := sent.Get(ctx, out)
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	_ = workflow.ExecuteActivity(dctx, orders.CloseTask, activities.CloseTaskInput{
+	_ = db(dctx, orders.CloseTask, activities.CloseTaskInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Status: "cancelled", Summary: "le prestataire a répondu",
 	}).Get(dctx, nil)
 	return err
@@ -377,7 +411,7 @@ func refusalMessage(err error) string {
 // their means of payment is impossible, and does it.
 func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, error) {
 	var money *activities.Money
-	key := s.actor.WorkflowID + "/payback"
+	key := s.base + "/payback"
 	question := fmt.Sprintf("Le remboursement de %s est impossible sur le moyen de paiement d'origine. Contacter le client et indiquer comment il souhaite être remboursé : virement (IBAN), chèque ou avoir.", s.money(amount))
 	if s.v1 && s.in.Method == order.PayCheque {
 		question = fmt.Sprintf("Le client a payé par chèque : %s lui reviennent. Convenir avec lui de la façon de le rembourser : chèque (à l'adresse choisie avec lui), virement (IBAN) ou avoir.", s.money(amount))
@@ -394,8 +428,8 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 		}
 		switch ans.Outcome {
 		case AnswerPaybackStoreCredit:
-			code := order.VoucherCode(s.actor.WorkflowID)
-			if err := workflow.ExecuteActivity(ctx, money.IssueStoreCredit, activities.StoreCreditInput{
+			code := order.VoucherCode(s.base)
+			if err := db(ctx, money.IssueStoreCredit, activities.StoreCreditInput{
 				OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Code: code,
 			}).Get(ctx, nil); err != nil {
 				return SettleResult{}, err
@@ -475,7 +509,7 @@ func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error
 	if err != nil {
 		return SettleResult{}, err
 	}
-	return s.chequeRefund(ctx, s.actor.WorkflowID+"/refund", amount, addr)
+	return s.chequeRefund(ctx, s.base+"/refund", amount, addr)
 }
 
 // chequeRefund records the cheque refund request and starts mail-cheque,
@@ -485,7 +519,7 @@ func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, ad
 	var money *activities.Money
 	step := s.state.begin("cheque-request", text(LabelChequeRequest))
 	in := activities.ChequeInput{OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Address: addr}
-	if err := workflow.ExecuteActivity(ctx, money.RequestChequeRefund, in).Get(ctx, nil); err != nil {
+	if err := db(ctx, money.RequestChequeRefund, in).Get(ctx, nil); err != nil {
 		return SettleResult{}, err
 	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
@@ -531,7 +565,7 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 	if s.in.Method.Direct() {
 		mode = activities.CollectLink
 	}
-	id := s.actor.WorkflowID + "/collect"
+	id := s.base + "/collect"
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        id,
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
@@ -567,12 +601,12 @@ func (s *settle) creditNote(ctx workflow.Context, res *SettleResult) error {
 		return nil
 	}
 	var collect *activities.Collect
-	key := s.actor.WorkflowID + "/refund"
+	key := s.base + "/refund"
 	if res.Outcome != activities.OutcomeRefunded {
-		key = s.actor.WorkflowID + "/payback"
+		key = s.base + "/payback"
 	}
 	var ref activities.CreditNoteRef
-	if err := workflow.ExecuteActivity(ctx, collect.IssueCreditNote, activities.CreditNoteInput{
+	if err := db(ctx, collect.IssueCreditNote, activities.CreditNoteInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, RefundKey: key, Amount: res.Amount, Reason: "remboursement",
 	}).Get(ctx, &ref); err != nil {
 		return err
@@ -601,5 +635,5 @@ func (s *settle) compensate(ctx workflow.Context, refund activities.RefundInput,
 		return
 	}
 	refund.Status, refund.Reason = "failed", reason
-	_ = workflow.ExecuteActivity(dctx, orders.SettleRefund, refund).Get(dctx, nil)
+	_ = db(dctx, orders.SettleRefund, refund).Get(dctx, nil)
 }

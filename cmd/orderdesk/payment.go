@@ -103,7 +103,7 @@ func (p paymentConfig) shop() activities.Shop {
 
 // collector wraps the starter with the payment settings.
 func (p paymentConfig) collector(s *starter.Starter, st *store.Store) *starter.Collector {
-	return starter.NewCollector(s, st, starter.CollectOptions{Seller: p.Seller, WebhookSecret: p.WebhookSecret})
+	return starter.NewCollector(s, st, starter.CollectOptions{Seller: p.Seller, WebhookSecret: p.WebhookSecret, MerchantEmail: p.MerchantEmail})
 }
 
 // cmdPayment is `orderdesk payment ...`: the payment collection procedure

@@ -1,0 +1,84 @@
+package starter_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/payments/sandbox"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// historyEvents counts the events of a finished procedure's history and of
+// every child it started, as the Temporal server stores them.
+func historyEvents(t *testing.T, c client.Client, workflowID string) int {
+	t.Helper()
+	n := 0
+	it := c.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		require.NoError(t, err)
+		n++
+		if a := ev.GetStartChildWorkflowExecutionInitiatedEventAttributes(); a != nil {
+			n += historyEvents(t, c, a.GetWorkflowId())
+		}
+	}
+	return n
+}
+
+// maxEvents is the most history events a money procedure may write,
+// children included: each event is work for the Temporal server.
+const maxEvents = 40
+
+// The money procedures keep their histories short: the database steps are
+// local activities, the settlement runs inside the procedure, and nothing
+// is scheduled that has nothing to do.
+func TestMoneyProceduresKeepTheirHistoriesShort(t *testing.T) {
+	_, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+
+	t.Run("modify-content refunded by card", func(t *testing.T) {
+		o := insertCardOrder(t, s.store, "C-2026-000981", order.LogisticsAwaitingPrinting)
+		run, err := s.starter.ModifyContent(ctx, removeOneMug(o, "r1"))
+		require.NoError(t, err)
+		var res workflows.ModifyContentResult
+		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+		require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+		n := historyEvents(t, s.client, run.WorkflowID)
+		t.Logf("%d events", n)
+		require.LessOrEqual(t, n, maxEvents)
+	})
+	t.Run("modify-content refunded by hand", func(t *testing.T) {
+		o := insertOrder(t, s.store, "C-2026-000982", order.LogisticsAwaitingPrinting, order.PayPayPal, "pp_982")
+		run, err := s.starter.ModifyContent(ctx, removeOneMug(o, "r1"))
+		require.NoError(t, err)
+		task := waitForTask(t, s, run.WorkflowID)
+		require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, ProviderRef: "pp_r1", Agent: "luc@boutique.fr"}))
+		var res workflows.ModifyContentResult
+		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+		require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+		n := historyEvents(t, s.client, run.WorkflowID)
+		t.Logf("%d events", n)
+		require.LessOrEqual(t, n, maxEvents)
+	})
+	t.Run("cancel-refund by card", func(t *testing.T) {
+		o := insertCardOrder(t, s.store, "C-2026-000983", order.LogisticsAwaitingPrinting)
+		run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+			OrderNumber: o.Number, RequestID: "r1", Agent: "marie@boutique.fr", Cancel: order.DefaultCancel(o), RefundDefault: true, Notify: true,
+		})
+		require.NoError(t, err)
+		var res workflows.CancelRefundResult
+		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+		require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+		n := historyEvents(t, s.client, run.WorkflowID)
+		t.Logf("%d events", n)
+		require.LessOrEqual(t, n, maxEvents)
+	})
+}

@@ -23,6 +23,7 @@ help:
 	@echo "make screenshots  regenerate docs/screenshots/*.png (the README's) in headless Chromium"
 	@echo "make record-histories  record the histories the workflow replay test replays"
 	@echo "make fuzz       short fuzz runs of the pricing invariants (FUZZTIME=$(FUZZTIME) each)"
+	@echo "make bench      the benchmark on a stack of its own (~15 min): one table, written into docs/benchmarks.md (BENCH_ORDERS=100000 BENCH_SECONDS=4: a short run)"
 	@echo "make chaos      the money model test: $(CHAOS_SEQUENCES) random sequences on the real stack (ORDERDESK_MODEL_SEED=N replays a run)"
 	@echo "make temporal   build the pinned Temporal CLI into .bin/ (make dev and make test do it)"
 	@echo "make clean-dev  delete make dev's data ($(DATA)) once nothing runs on it"
@@ -93,6 +94,14 @@ CHAOS_SEQUENCES ?= 250
 .PHONY: chaos
 chaos: temporal postgres-bin
 	ORDERDESK_MODEL_SEQUENCES=$(CHAOS_SEQUENCES) $(GO) test -count=1 -timeout 40m -run '^TestMoneyModel$$' -v ./starter/
+
+# The benchmark (bench/, docs/benchmarks.md): its own PostgreSQL and
+# Temporal dev server, never make dev's data. Built, then run in make's
+# place, so Ctrl-C reaches it and it stops what it started.
+.PHONY: bench
+bench: temporal postgres-bin
+	@$(GO) build -o bin/orderdesk-bench ./cmd/orderdesk-bench
+	@exec bin/orderdesk-bench
 
 # Deletes make dev's data (orders, Temporal history) after checking that no
 # make dev and no PostgreSQL of it still run.

@@ -1,0 +1,206 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// latencies are the round trips of one measure, sorted.
+type latencies []time.Duration
+
+// pct is the p-th percentile (nearest rank).
+func (l latencies) pct(p float64) time.Duration {
+	if len(l) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p/100*float64(len(l)))) - 1
+	return l[min(max(i, 0), len(l)-1)]
+}
+
+func ms(d time.Duration) string {
+	v := float64(d) / float64(time.Millisecond)
+	if v < 10 {
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// p50/95/99 as "12 / 30 / 45 ms".
+func (l latencies) String() string {
+	return fmt.Sprintf("%s / %s / %s ms", ms(l.pct(50)), ms(l.pct(95)), ms(l.pct(99)))
+}
+
+// answerRun is what the answers measure at one concurrency found.
+type answerRun struct {
+	answers, bare latencies
+	err           error
+}
+
+// measureAnswers measures, at conc concurrent agents, the round trip of
+// answering n refund-by-hand tasks (the starter's AnswerTask on
+// modify-content procedures whose refund, PayPal's, is done by hand), and
+// of n bare Updates (a workflow whose update handler returns at once) on
+// the same server, the bare ones first.
+func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *orderNumbers, conc, n int, say func(string, ...any)) answerRun {
+	var r answerRun
+	orders, err := freshOrders(ctx, s, ids, numbers, n, func(number string) genOrder {
+		return twoMugsAndATShirt(number, order.PayPayPal, "PAYID-"+number)
+	})
+	if err != nil {
+		r.err = err
+		return r
+	}
+	byOrder := map[int64]bool{}
+	for _, o := range orders {
+		byOrder[o.ID] = true
+	}
+	// The procedures, started ten at a time, each stop at its task.
+	began := time.Now()
+	runs := make([]string, n)
+	if err := parallel(ctx, 10, n, func(ctx context.Context, i int) error {
+		run, err := s.starter.ModifyContent(ctx, removeOneMug(orders[i], s.agents[i%len(s.agents)]))
+		runs[i] = run.WorkflowID
+		return err
+	}); err != nil {
+		r.err = fmt.Errorf("starting the procedures to answer: %w", err)
+		return r
+	}
+	var tasks []int64
+	deadline := time.Now().Add(2*time.Minute + time.Duration(n)*50*time.Millisecond)
+	for {
+		open, err := s.store.ListOpenTasks(ctx)
+		if err != nil {
+			r.err = err
+			return r
+		}
+		tasks = tasks[:0]
+		for _, t := range open {
+			if byOrder[t.OrderID] && t.Kind == workflows.TaskRefundByHand {
+				tasks = append(tasks, t.ID)
+			}
+		}
+		if len(tasks) == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			r.err = fmt.Errorf("%d of %d procedures asked for their refund by hand in time", len(tasks), n)
+			return r
+		}
+		if err := s.childAlive(); err != nil {
+			r.err = err
+			return r
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	say("%d modify-content procedures, PayPal refunded by hand, wait for an agent (%.0f s to start them)", n, time.Since(began).Seconds())
+
+	// The bare workflows, each waiting for its Update (the query makes
+	// sure each has run its first task).
+	tag := fmt.Sprintf("bare-%d-%d", conc, time.Now().UnixNano())
+	if err := parallel(ctx, 10, n, func(ctx context.Context, i int) error {
+		id := fmt.Sprintf("%s-%d", tag, i)
+		if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: trivialQueue}, bareWorkflow); err != nil {
+			return err
+		}
+		_, err := s.temporal.QueryWorkflow(ctx, id, "", bareReadyQuery)
+		return err
+	}); err != nil {
+		r.err = fmt.Errorf("starting the bare workflows: %w", err)
+		return r
+	}
+	// The task rows are written a moment before the procedures wait.
+	time.Sleep(time.Second)
+
+	r.bare, err = timed(ctx, conc, n, func(ctx context.Context, i, _ int) error {
+		h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: fmt.Sprintf("%s-%d", tag, i), UpdateName: bareUpdate, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err != nil {
+			return err
+		}
+		return h.Get(ctx, nil)
+	})
+	if err != nil {
+		r.err = fmt.Errorf("bare Update: %w", err)
+		return r
+	}
+	say("%-46s at %2d: p50/p95/p99 %s (%d Updates)", "bare Update", conc, r.bare, n)
+
+	r.answers, err = timed(ctx, conc, n, func(ctx context.Context, i, g int) error {
+		return s.starter.AnswerTask(ctx, workflows.TaskAnswer{
+			TaskID: tasks[i], Outcome: workflows.AnswerRefundDone, ProviderRef: fmt.Sprintf("PP-%d", tasks[i]), Agent: s.agents[g%len(s.agents)],
+		})
+	})
+	if err != nil {
+		r.err = fmt.Errorf("answering: %w", err)
+		return r
+	}
+	say("%-46s at %2d: p50/p95/p99 %s (%d answers)", "agent answer (refund done by hand)", conc, r.answers, n)
+
+	// The procedures end; the next measure starts on a quiet stack.
+	if err := parallel(ctx, 10, n, func(ctx context.Context, i int) error {
+		_, err := finish(ctx, s, runs[i], activities.OutcomeRefunded)
+		return err
+	}); err != nil {
+		r.err = fmt.Errorf("after the answer: %w", err)
+	}
+	return r
+}
+
+// timed runs n calls on conc goroutines (goroutine g takes the next call
+// i) and returns their durations, sorted; the first error stops it.
+func timed(ctx context.Context, conc, n int, f func(ctx context.Context, i, g int) error) (latencies, error) {
+	var (
+		next  atomic.Int64
+		mu    sync.Mutex
+		out   = make(latencies, 0, n)
+		first error
+		wg    sync.WaitGroup
+	)
+	for g := range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				octx, cancel := context.WithTimeout(ctx, opTimeout)
+				t := time.Now()
+				err := f(octx, i, g)
+				d := time.Since(t)
+				cancel()
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
+				}
+				out = append(out, d)
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	slices.Sort(out)
+	return out, first
+}
+
+// parallel runs f(0..n-1) on conc goroutines and returns the first error.
+func parallel(ctx context.Context, conc, n int, f func(ctx context.Context, i int) error) error {
+	_, err := timed(ctx, conc, n, func(ctx context.Context, i, _ int) error { return f(ctx, i) })
+	return err
+}

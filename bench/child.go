@@ -1,0 +1,183 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/mail"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/payments"
+	"github.com/orderdesk/orderdesk/payments/sandbox"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/web"
+	"github.com/orderdesk/orderdesk/worker"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// The worker and the agent UI run in a process of their own, the
+// benchmark's child, so their memory is theirs alone and the load the
+// benchmark sends is not counted in it. The child is the benchmark's own
+// executable started again with stackEnv set to its configuration.
+const stackEnv = "ORDERDESK_BENCH_STACK"
+
+// The trivial workflows the procedures are compared with, on a task queue
+// of their own in the same worker process.
+const (
+	trivialQueue   = "bench-trivial"
+	emptyWorkflow  = "bench-empty"
+	bareWorkflow   = "bench-bare-update"
+	bareUpdate     = "answer"
+	bareReadyQuery = "ready"
+)
+
+// emptyFlow does nothing: what a start and a result cost on the server.
+func emptyFlow(ctx workflow.Context) error { return nil }
+
+// bareFlow waits for one Update whose handler returns at once, then ends:
+// what an Update's round trip costs on the server.
+func bareFlow(ctx workflow.Context) error {
+	answered := false
+	if err := workflow.SetQueryHandler(ctx, bareReadyQuery, func() (bool, error) { return true, nil }); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandler(ctx, bareUpdate, func(ctx workflow.Context) error {
+		answered = true
+		return nil
+	}); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return answered })
+}
+
+// stackConfig is what the child needs to run the worker and the agent UI.
+type stackConfig struct {
+	DatabaseURL     string
+	TemporalAddress string
+	Namespace       string
+	SandboxURL      string
+	SandboxKey      string
+	Settings        workflows.Settings
+	Shop            activities.Shop
+}
+
+// RunStackIfChild runs the worker and the agent UI when this process is
+// the benchmark's child, until the benchmark closes its standard input
+// (or dies), then exits; in any other process it returns at once. Call it
+// first thing in main, and in TestMain.
+func RunStackIfChild() {
+	raw := os.Getenv(stackEnv)
+	if raw == "" {
+		return
+	}
+	var cfg stackConfig
+	err := json.Unmarshal([]byte(raw), &cfg)
+	if err == nil {
+		err = runStack(cfg)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "orderdesk-bench (worker and agent UI):", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// runStack is the child: the orderdesk worker (worker.New, card refunds
+// through the sandbox provider), the trivial workflows' worker, and the
+// agent UI (web.New) on a free port of 127.0.0.1, announced on standard
+// output as "ready <url>".
+func runStack(cfg stackConfig) error {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	go func() {
+		// The benchmark closes our standard input to stop us, and so does
+		// its death.
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		cancel()
+	}()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := client.DialContext(ctx, client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: tlog.NewStructuredLogger(log)})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	gw := &sandbox.Client{BaseURL: cfg.SandboxURL, APIKey: cfg.SandboxKey}
+	reg := payments.NewRegistry()
+	for _, m := range []order.PaymentMethod{order.PayCard, order.PayStripe, order.PayBankPayment, order.PayTerminal, order.PayBankTransfer} {
+		reg.Set(m, gw)
+	}
+	w := worker.New(c, worker.Deps{Store: st, Sender: mail.DevSender{}, Payments: reg, Shop: cfg.Shop})
+	// The same pollers as the orderdesk worker: only the work differs.
+	tw := sdkworker.New(c, trivialQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 8, MaxConcurrentActivityTaskPollers: 8})
+	tw.RegisterWorkflowWithOptions(emptyFlow, workflow.RegisterOptions{Name: emptyWorkflow})
+	tw.RegisterWorkflowWithOptions(bareFlow, workflow.RegisterOptions{Name: bareWorkflow})
+
+	s := starter.New(c, st, starter.Options{Settings: cfg.Settings})
+	h, err := web.New(web.Options{
+		Store:             st,
+		Procedures:        s,
+		Starter:           starter.NewCollector(s, st, starter.CollectOptions{Seller: cfg.Shop.Seller}),
+		Namespace:         cfg.Namespace,
+		Logger:            log,
+		ApprovalThreshold: cfg.Settings.ApproveAbove,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("orderdesk worker: %w", err)
+	}
+	defer w.Stop()
+	if err := tw.Start(); err != nil {
+		return fmt.Errorf("worker of the trivial workflows: %w", err)
+	}
+	defer tw.Stop()
+
+	out := bufio.NewWriter(os.Stdout)
+	fmt.Fprintf(out, "ready http://%s\n", ln.Addr())
+	out.Flush()
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return err
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -269,10 +270,12 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, 
 	)
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		// These queries run in milliseconds: compiling them (JIT) would
-		// take seconds, and the planner must see the search text to choose
-		// between walking the sort's index and looking the text up in the
-		// fields' indexes, so no generic plan either.
-		if _, err := tx.Exec(ctx, `SELECT set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
+		// take seconds and starting parallel workers tens of milliseconds;
+		// and the planner must see the search text to choose between
+		// walking the sort's index and looking the text up in the fields'
+		// indexes, so no generic plan either.
+		if _, err := tx.Exec(ctx, `SELECT set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true),
+			set_config('max_parallel_workers_per_gather', '0', true)`); err != nil {
 			return err
 		}
 		var err error
@@ -311,6 +314,13 @@ const summaryColumns = `o.id, o.number, o.customer_name, o.customer_email, o.sta
 // condition is shaped for an index of migration 0010: the archived state
 // and the filters match the partial indexes, the sort keys (with id) are
 // the indexes' keys, and the search is one index lookup per field.
+//
+// A search is two queries in one: the orders whose own fields match (their
+// trigram indexes, in one BitmapOr), and the orders that a line's SKU or
+// product name matches but not their own fields. The two never hold the
+// same order, so their pages and counts add up without removing duplicates,
+// and each has its own plan: for a rare text, look it up and sort what was
+// found; for a common one, walk the sort's index and stop at the page's end.
 func buildListQuery(f OrderFilter) (listQuery, error) {
 	var (
 		where []string
@@ -334,25 +344,32 @@ func buildListQuery(f OrderFilter) (listQuery, error) {
 	if f.PaymentMethod != "" {
 		where = append(where, `o.payment_method = `+arg(f.PaymentMethod))
 	}
+	// branches are the conditions whose matches the list puts together.
+	branches := []string{``}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, searchCondition(q, arg))
+		own, lines, err := searchConditions(q, arg)
+		if err != nil {
+			return listQuery{}, err
+		}
+		branches = []string{` AND ` + own, ` AND ` + lines + ` AND NOT ` + own}
 	}
 
 	sort, desc := f.Sort, f.Desc
 	if sort == "" {
 		sort, desc = "date", true
 	}
-	var keys []string // the sort's columns, most significant first
+	var keys []string // the sort's columns, most significant first, as OrderSummary names them
 	switch sort {
 	case "date":
-		keys = []string{`o.created_at`, `o.id`}
+		keys = []string{`created_at`, `id`}
 	case "number":
-		keys = []string{`o.number`}
+		keys = []string{`number`}
 	case "total":
-		keys = []string{`o.total_cents`, `o.id`}
+		keys = []string{`total`, `id`}
 	default:
 		return listQuery{}, order.Fieldf("sort", "unknown sort %q: use number, date or total", f.Sort)
 	}
+	column := map[string]string{`created_at`: `o.created_at`, `id`: `o.id`, `number`: `o.number`, `total`: `o.total_cents`}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
@@ -360,9 +377,13 @@ func buildListQuery(f OrderFilter) (listQuery, error) {
 	limit = min(limit, 1000)
 
 	// The count: at most ListCountCap + 1 rows, whatever the page.
-	cond := strings.Join(where, ` AND `)
+	base := strings.Join(where, ` AND `)
+	counted := make([]string, len(branches))
+	for i, b := range branches {
+		counted[i] = `SELECT 1 FROM orders o WHERE ` + base + b
+	}
 	lq := listQuery{
-		count:     `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE ` + cond + ` LIMIT ` + fmt.Sprint(ListCountCap+1) + `) AS c`,
+		count:     `SELECT count(*) FROM (` + strings.Join(counted, ` UNION ALL `) + ` LIMIT ` + fmt.Sprint(ListCountCap+1) + `) AS c`,
 		countArgs: slices.Clone(args),
 		limit:     limit,
 	}
@@ -374,58 +395,70 @@ func buildListQuery(f OrderFilter) (listQuery, error) {
 	}
 	lq.reverse = !forward
 	if cur != nil {
-		vals := map[string]any{`o.created_at`: cur.CreatedAt, `o.number`: cur.Number, `o.total_cents`: cur.Total, `o.id`: cur.ID}
-		ph := make([]string, len(keys))
+		vals := map[string]any{`created_at`: cur.CreatedAt, `number`: cur.Number, `total`: cur.Total, `id`: cur.ID}
+		cols, ph := make([]string, len(keys)), make([]string, len(keys))
 		for i, k := range keys {
-			ph[i] = arg(vals[k])
+			cols[i], ph[i] = column[k], arg(vals[k])
 		}
 		// Descending and going forward, or ascending and going back: smaller keys.
 		op := `>`
 		if desc == forward {
 			op = `<`
 		}
-		where = append(where, `(`+strings.Join(keys, `, `)+`) `+op+` (`+strings.Join(ph, `, `)+`)`)
+		base += ` AND (` + strings.Join(cols, `, `) + `) ` + op + ` (` + strings.Join(ph, `, `) + `)`
 	}
 	dir := ` ASC`
 	if desc == forward {
 		dir = ` DESC`
 	}
-	orderBy := make([]string, len(keys))
+	inner, outer := make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
-		orderBy[i] = k + dir
+		inner[i], outer[i] = column[k]+dir, k+dir
 	}
-	lq.page = `SELECT ` + summaryColumns + `
-		FROM orders o
-		WHERE ` + strings.Join(where, ` AND `) + `
-		ORDER BY ` + strings.Join(orderBy, `, `) + `
-		LIMIT ` + fmt.Sprint(limit)
+	pages := make([]string, len(branches))
+	for i, b := range branches {
+		pages[i] = `SELECT ` + summaryColumns + ` FROM orders o WHERE ` + base + b +
+			` ORDER BY ` + strings.Join(inner, `, `) + ` LIMIT ` + fmt.Sprint(limit)
+	}
+	if len(pages) == 1 {
+		lq.page = pages[0]
+	} else {
+		lq.page = `SELECT * FROM ((` + strings.Join(pages, `) UNION ALL (`) + `)) AS o ORDER BY ` +
+			strings.Join(outer, `, `) + ` LIMIT ` + fmt.Sprint(limit)
+	}
 	lq.pageArgs = args
 	return lq, nil
 }
 
 // phoneDigitsSQL is a phone number's digits, as the phone search index
 // (migration 0010) holds them.
-const phoneDigitsSQL = `regexp_replace(customer_phone, '[^0-9]', '', 'g')`
+const phoneDigitsSQL = `regexp_replace(o.customer_phone, '[^0-9]', '', 'g')`
 
-// searchCondition is the search's condition on orders o. A query of
-// MinSearchLength characters or more is looked for anywhere in each field:
-// the order's fields in one scan of their trigram indexes (a BitmapOr), the
-// lines' fields in theirs, the two id lists joined to the orders. A shorter
-// one has no trigram to look up: it is a prefix of the order number or of
-// the email, read from their btree indexes.
-func searchCondition(q string, arg func(any) string) string {
+// searchConditions are the search's conditions on orders o: own on the
+// order's fields, lines on its lines'. The text is looked for anywhere in
+// each field through the fields' trigram indexes, except an order number
+// or its start ("C-2026-0001"), looked up in the number's btree index. A
+// text under MinSearchLength characters has no trigram to look up: it is
+// refused.
+func searchConditions(q string, arg func(any) string) (own, lines string, err error) {
 	if utf8.RuneCountInString(q) < MinSearchLength {
-		p := arg(escapeLike(q) + "%")
-		return `(lower(o.number) LIKE lower(` + p + `) OR lower(o.customer_email) LIKE lower(` + p + `))`
+		return "", "", order.Fieldf("q", "search for at least %d characters (%q has fewer)", MinSearchLength, q)
 	}
 	p := arg("%" + escapeLike(q) + "%")
-	own := `number ILIKE ` + p + ` OR customer_email ILIKE ` + p + ` OR customer_name ILIKE ` + p
+	number := `o.number ILIKE ` + p
+	if numberStart.MatchString(q) {
+		number = `lower(o.number) LIKE lower(` + arg(escapeLike(q)+"%") + `)`
+	}
+	own = number + ` OR o.customer_email ILIKE ` + p + ` OR o.customer_name ILIKE ` + p
 	if d := phoneDigits(q); d != "" {
 		own += ` OR ` + phoneDigitsSQL + ` LIKE ` + arg("%"+d+"%")
 	}
-	return `o.id IN (SELECT id FROM orders WHERE ` + own + `
-		UNION ALL SELECT order_id FROM order_lines WHERE sku ILIKE ` + p + ` OR name ILIKE ` + p + `)`
+	return `(` + own + `)`, `o.id IN (SELECT order_id FROM order_lines WHERE sku ILIKE ` + p + ` OR name ILIKE ` + p + `)`, nil
 }
+
+// numberStart matches what can only be the start of an order number:
+// letters, a dash, a digit ("C-2026-000123", "c-2026-0001").
+var numberStart = regexp.MustCompile(`^[A-Za-z]+-[0-9][0-9-]*$`)
 
 // phoneDigits is what a query that looks like a phone number (digits,
 // spaces, dots, dashes, parentheses, a leading +) is searched as among the

@@ -334,7 +334,7 @@ func TestListOrdersSearchesSortsAndPages(t *testing.T) {
 		{"by email", store.OrderFilter{Query: "JDUPONT@"}, []string{"102"}, 1},
 		{"by customer name, accented", store.OrderFilter{Query: "élodie"}, []string{"101"}, 1},
 		{"by number", store.OrderFilter{Query: "000103"}, []string{"103"}, 1},
-		{"LIKE wildcards are literal", store.OrderFilter{Query: "%"}, []string{}, 0},
+		{"LIKE wildcards are literal", store.OrderFilter{Query: "10%"}, []string{}, 0},
 		{"by total ascending", store.OrderFilter{Sort: "total"}, []string{"101", "103", "102"}, 3},
 		{"by total descending", store.OrderFilter{Sort: "total", Desc: true}, []string{"102", "103", "101"}, 3},
 		{"by number", store.OrderFilter{Sort: "number"}, []string{"101", "102", "103"}, 3},

@@ -189,9 +189,8 @@ type Agent struct {
 // OrderFilter selects orders for the order list.
 type OrderFilter struct {
 	// Query is searched in the order number, the customer's name, email and
-	// phone, and the products' names and SKUs, in any case. A query of one
-	// or two characters (under MinSearchLength) is looked for at the start
-	// of the order number and of the email only.
+	// phone, and the products' names and SKUs, in any case. It has at least
+	// MinSearchLength characters: a shorter one is refused.
 	Query         string
 	Status        string
 	Logistics     string
@@ -227,8 +226,8 @@ func CursorOf(o OrderSummary) OrderCursor {
 // would cost more than the page).
 const ListCountCap = 1000
 
-// MinSearchLength is the shortest query (in characters) searched anywhere
-// in the fields; a shorter one is a prefix of the order number or email.
+// MinSearchLength is the shortest query (in characters) ListOrders
+// searches: the trigram indexes need three characters to look anything up.
 const MinSearchLength = 3
 
 // OrderSummary is one row of the order list.

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
@@ -24,45 +28,110 @@ type orderListPage struct {
 	Query     url.Values // the request's parameters, kept in every link
 	Filter    store.OrderFilter
 	Orders    []store.OrderSummary
-	Total     int // orders matching the filter, all pages together
-	Page      int // 1-based
-	Pages     int
-	First     int // 1-based rank of the first order shown
+	Total     int  // orders matching the filter, counted up to store.ListCountCap + 1
+	Capped    bool // more than store.ListCountCap orders match: Total is not their number
+	Summary   string
+	Notice    string // why there is no list: a search too short
+	Paged     bool   // a page other than the first was asked for
+	Page      int    // 1-based
+	Pages     int    // 0 when the count is capped
+	First     int    // 1-based rank of the first order shown
 	Last      int
+	prevURL   string
+	nextURL   string
 	Statuses  []option
 	Logistics []option
 	Payments  []option
 	Sorts     []option
 }
 
-// orderList is GET /orders: search, filters, sort and pagination, all in
-// the query string so a list can be bookmarked and shared.
+// orderList is GET /orders: search, filters, sort and pages, all in the
+// query string so a list can be bookmarked and shared. Pages follow each
+// other by keyset: "after" (or "before") holds the place of the last (or
+// first) order of the page the link was on, so a page deep in the list
+// costs what the first one does.
 func (s *server) orderList(w http.ResponseWriter, r *http.Request) error {
+	lang := langOf(r)
 	q := r.URL.Query()
-	f, page, err := parseOrderFilter(q)
+	f, cur, err := parseOrderFilter(q)
 	if err != nil {
 		return err
 	}
+	if n := utf8.RuneCountInString(f.Query); n > 0 && n < store.MinSearchLength {
+		// Too short to look up: say so rather than list everything.
+		d := orderListPage{Layout: Layout{Title: "Commandes", Nav: "orders"}, Query: q, Filter: f}
+		d.Notice = say(lang,
+			fmt.Sprintf("Saisissez au moins %d caractères pour chercher (numéro de commande, nom, e-mail ou téléphone du client, produit ou SKU).", store.MinSearchLength),
+			fmt.Sprintf("Type at least %d characters to search (order number, customer name, email or phone, product or SKU).", store.MinSearchLength))
+		d.fillOptions()
+		return s.render(w, http.StatusOK, "order_list", d)
+	}
+	f.Limit = pageSize + 1 // one more than shown: is there a page after it?
 	orders, total, err := s.store.ListOrders(r.Context(), f)
 	if err != nil {
 		return err
 	}
+	var (
+		first            = 1 // rank of orders[0]
+		hasPrev, hasNext bool
+	)
+	switch {
+	case f.Before != nil && len(orders) <= pageSize:
+		// Nothing before these: the first page, full.
+		f.Before, cur = nil, pageCursor{}
+		if orders, total, err = s.store.ListOrders(r.Context(), f); err != nil {
+			return err
+		}
+		hasNext = len(orders) > pageSize
+	case f.Before != nil:
+		orders = orders[1:] // the extra one, read backwards, is the first
+		hasPrev, hasNext = true, true
+		first = max(1, cur.Rank-len(orders))
+	default:
+		hasNext = len(orders) > pageSize
+		hasPrev = f.After != nil
+		if f.After != nil {
+			first = cur.Rank + 1
+		}
+	}
+	if len(orders) > pageSize {
+		orders = orders[:pageSize]
+	}
+
 	d := orderListPage{
 		Layout: Layout{Title: "Commandes", Nav: "orders"},
 		Query:  q,
 		Filter: f,
 		Orders: orders,
 		Total:  total,
-		Page:   page,
-		Pages:  max(1, (total+pageSize-1)/pageSize),
-		Sorts: []option{
-			{"date", "Date"}, {"number", "Numéro"}, {"total", "Montant"},
-		},
+		Capped: total > store.ListCountCap,
+		Paged:  f.After != nil || f.Before != nil,
 	}
 	if len(orders) > 0 {
-		d.First = f.Offset + 1
-		d.Last = f.Offset + len(orders)
+		d.First, d.Last = first, first+len(orders)-1
+		d.Page = (first-1)/pageSize + 1
 	}
+	if !d.Capped {
+		d.Pages = max(1, (total+pageSize-1)/pageSize)
+	}
+	if hasPrev {
+		if first-pageSize <= 1 {
+			d.prevURL = d.URL() // the first page, by its own address
+		} else {
+			d.prevURL = d.URL("before", cursorToken(f, orders[0], first))
+		}
+	}
+	if hasNext && len(orders) > 0 {
+		d.nextURL = d.URL("after", cursorToken(f, orders[len(orders)-1], d.Last))
+	}
+	d.Summary = listSummary(lang, d)
+	d.fillOptions()
+	return s.render(w, http.StatusOK, "order_list", d)
+}
+
+// fillOptions fills the choices of the filters' and sort's menus.
+func (d *orderListPage) fillOptions() {
+	d.Sorts = []option{{"date", "Date"}, {"number", "Numéro"}, {"total", "Montant"}}
 	for _, st := range order.Statuses {
 		d.Statuses = append(d.Statuses, option{string(st), st.Label("fr")})
 	}
@@ -72,13 +141,116 @@ func (s *server) orderList(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range order.PaymentMethods {
 		d.Payments = append(d.Payments, option{string(p), p.Label("fr")})
 	}
-	return s.render(w, http.StatusOK, "order_list", d)
+}
+
+// listSummary is the line above the list: which orders the page shows,
+// out of how many ("more than 1,000" when the count stopped there).
+func listSummary(lang string, d orderListPage) string {
+	n, count := d.Total, thousands(d.Total, "\u202f")
+	if d.Capped {
+		n, count = store.ListCountCap+1, "plus de "+thousands(store.ListCountCap, "\u202f")
+	}
+	what := plural(n, "commande", "commandes")
+	if d.Filter.Archived {
+		what += plural(n, " archivée", " archivées")
+	}
+	if lang == "en" {
+		what = map[bool]string{false: "order", true: "archived order"}[d.Filter.Archived]
+		if n > 1 {
+			what += "s"
+		}
+		count = thousands(d.Total, ",")
+		if d.Capped {
+			count = "more than " + thousands(store.ListCountCap, ",")
+		}
+	}
+	switch {
+	case len(d.Orders) == 0 && lang == "en":
+		return "No " + map[bool]string{false: "orders", true: "archived orders"}[d.Filter.Archived]
+	case len(d.Orders) == 0:
+		return "Aucune " + what
+	case lang == "en":
+		return fmt.Sprintf("%d–%d of %s %s", d.First, d.Last, count, what)
+	}
+	return fmt.Sprintf("%d–%d sur %s %s", d.First, d.Last, count, what)
+}
+
+// thousands writes n with sep between groups of three digits.
+func thousands(n int, sep string) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return s
+}
+
+// pageCursor is what a page link carries: the place of the order the page
+// starts after (or ends before) in the sort, and that order's rank in the
+// list, for "51–100".
+type pageCursor struct {
+	store.OrderCursor
+	Rank int
+}
+
+// cursorToken is the "after" or "before" parameter of a link: o's place in
+// f's sort and its rank, opaque to the agent (base64 of sort, direction,
+// id, rank and the sort key).
+func cursorToken(f store.OrderFilter, o store.OrderSummary, rank int) string {
+	var key string
+	switch f.Sort {
+	case "number":
+		key = o.Number
+	case "total":
+		key = strconv.FormatInt(o.Total, 10)
+	default:
+		key = strconv.FormatInt(o.CreatedAt.UnixMicro(), 10)
+	}
+	raw := strings.Join([]string{f.Sort, dirOf(f.Desc), strconv.FormatInt(o.ID, 10), strconv.Itoa(rank), key}, "|")
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// parseCursor reads a cursorToken made for f's sort and direction.
+func parseCursor(token string, f store.OrderFilter) (pageCursor, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return pageCursor{}, false
+	}
+	parts := strings.SplitN(string(raw), "|", 5)
+	if len(parts) != 5 || parts[0] != f.Sort || parts[1] != dirOf(f.Desc) {
+		return pageCursor{}, false
+	}
+	var c pageCursor
+	if c.ID, err = strconv.ParseInt(parts[2], 10, 64); err != nil {
+		return c, false
+	}
+	if c.Rank, err = strconv.Atoi(parts[3]); err != nil || c.Rank < 1 {
+		return c, false
+	}
+	switch f.Sort {
+	case "number":
+		c.Number = parts[4]
+	case "total":
+		c.Total, err = strconv.ParseInt(parts[4], 10, 64)
+	default:
+		var us int64
+		us, err = strconv.ParseInt(parts[4], 10, 64)
+		c.CreatedAt = time.UnixMicro(us)
+	}
+	return c, err == nil
+}
+
+func dirOf(desc bool) string {
+	if desc {
+		return "desc"
+	}
+	return "asc"
 }
 
 // parseOrderFilter reads the list's query string. Values the form never
-// sends (an unknown status, a sort that does not exist) are refused rather
-// than silently ignored, so a wrong bookmark does not show a wrong list.
-func parseOrderFilter(q url.Values) (store.OrderFilter, int, error) {
+// sends (an unknown status, a sort that does not exist, a page link that
+// was altered) are refused rather than silently ignored, so a wrong
+// bookmark does not show a wrong list.
+func parseOrderFilter(q url.Values) (store.OrderFilter, pageCursor, error) {
 	f := store.OrderFilter{
 		Query:         strings.TrimSpace(q.Get("q")),
 		Status:        q.Get("status"),
@@ -86,33 +258,46 @@ func parseOrderFilter(q url.Values) (store.OrderFilter, int, error) {
 		PaymentMethod: q.Get("payment"),
 		Archived:      q.Get("archived") == "1",
 		Sort:          q.Get("sort"),
-		Limit:         pageSize,
 	}
+	var cur pageCursor
 	if f.Status != "" && !order.Status(f.Status).Valid() {
-		return f, 0, badRequest("Statut inconnu : « "+f.Status+" ».").english("Bad request", "Unknown status: “"+f.Status+"”.")
+		return f, cur, badRequest("Statut inconnu : « "+f.Status+" ».").english("Bad request", "Unknown status: “"+f.Status+"”.")
 	}
 	if f.Logistics != "" && !order.LogisticsStatus(f.Logistics).Valid() {
-		return f, 0, badRequest("Statut logistique inconnu : « "+f.Logistics+" ».").english("Bad request", "Unknown logistics status: “"+f.Logistics+"”.")
+		return f, cur, badRequest("Statut logistique inconnu : « "+f.Logistics+" ».").english("Bad request", "Unknown logistics status: “"+f.Logistics+"”.")
 	}
 	if f.PaymentMethod != "" && !order.PaymentMethod(f.PaymentMethod).Valid() {
-		return f, 0, badRequest("Moyen de paiement inconnu : « "+f.PaymentMethod+" ».").english("Bad request", "Unknown payment method: “"+f.PaymentMethod+"”.")
+		return f, cur, badRequest("Moyen de paiement inconnu : « "+f.PaymentMethod+" ».").english("Bad request", "Unknown payment method: “"+f.PaymentMethod+"”.")
 	}
 	switch f.Sort {
 	case "":
 		f.Sort = "date"
 	case "date", "number", "total":
 	default:
-		return f, 0, badRequest("Tri inconnu : « "+f.Sort+" ».").english("Bad request", "Unknown sort: “"+f.Sort+"”.")
+		return f, cur, badRequest("Tri inconnu : « "+f.Sort+" ».").english("Bad request", "Unknown sort: “"+f.Sort+"”.")
 	}
 	// Newest, highest, latest first unless asked otherwise: what an agent
 	// looks for is usually today's order.
 	f.Desc = q.Get("dir") != "asc"
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
+	for _, name := range []string{"after", "before"} {
+		token := q.Get(name)
+		if token == "" {
+			continue
+		}
+		c, ok := parseCursor(token, f)
+		if !ok {
+			return f, cur, badRequest("Ce lien de page n'est pas valide (paramètre « "+name+" ») : revenez à la première page de la liste.").
+				english("Bad request", "This page link is not valid (parameter “"+name+"”): go back to the first page of the list.")
+		}
+		cur = c
+		if name == "after" {
+			f.After = &cur.OrderCursor
+		} else {
+			f.Before = &cur.OrderCursor
+		}
+		break
 	}
-	f.Offset = (page - 1) * pageSize
-	return f, page, nil
+	return f, cur, nil
 }
 
 // URL is the list's address with some parameters changed (pairs of name
@@ -123,19 +308,15 @@ func (d orderListPage) URL(pairs ...string) string {
 	for k, v := range d.Query {
 		q[k] = v
 	}
-	pageKept := false
+	q.Del("after")
+	q.Del("before")
+	q.Del("page") // the numbered pages of earlier bookmarks
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i] == "page" {
-			pageKept = true
-		}
 		if pairs[i+1] == "" {
 			q.Del(pairs[i])
 		} else {
 			q.Set(pairs[i], pairs[i+1])
 		}
-	}
-	if !pageKept {
-		q.Del("page")
 	}
 	if len(q) == 0 {
 		return "/orders"
@@ -164,20 +345,23 @@ func (d orderListPage) SortMark(column string) string {
 	return "▲"
 }
 
-// PrevURL and NextURL are the pagination links, empty at either end.
-func (d orderListPage) PrevURL() string {
-	if d.Page <= 1 {
-		return ""
-	}
-	return d.URL("page", strconv.Itoa(d.Page-1))
-}
+// PrevURL is the previous page's link, empty on the first page.
+func (d orderListPage) PrevURL() string { return d.prevURL }
 
 // NextURL is the next page's link, empty on the last page.
-func (d orderListPage) NextURL() string {
-	if d.Page >= d.Pages {
+func (d orderListPage) NextURL() string { return d.nextURL }
+
+// PageLabel is the pager's "Page 2 sur 3" ("Page 2" when the count is capped).
+func (d orderListPage) PageLabel() string {
+	switch {
+	case d.Page == 0:
 		return ""
+	case d.Pages == 0:
+		return fmt.Sprintf("Page %d", d.Page)
+	case d.Lang == "en":
+		return fmt.Sprintf("Page %d of %d", d.Page, d.Pages)
 	}
-	return d.URL("page", strconv.Itoa(d.Page+1))
+	return fmt.Sprintf("Page %d sur %d", d.Page, d.Pages)
 }
 
 // Filtered reports whether anything narrows the list, to offer a reset link.

@@ -33,18 +33,23 @@ DROP INDEX orders_created_idx;
 DROP INDEX orders_customer_email_idx;
 
 -- The search: one trigram index per field, so each field is one index
--- lookup whatever the text's place in the value (any case).
-CREATE INDEX orders_number_trgm_idx ON orders USING gin (number gin_trgm_ops);
-CREATE INDEX orders_email_trgm_idx  ON orders USING gin (customer_email gin_trgm_ops);
-CREATE INDEX orders_name_trgm_idx   ON orders USING gin (customer_name gin_trgm_ops);
+-- lookup whatever the text's place in the value (any case). The order's
+-- own fields have one index for the current orders and one for the
+-- archived ones, like the list's: a search among the current orders never
+-- reads the archived ones.
+CREATE INDEX orders_current_number_trgm_idx  ON orders USING gin (number gin_trgm_ops)         WHERE archived_at IS NULL;
+CREATE INDEX orders_current_email_trgm_idx   ON orders USING gin (customer_email gin_trgm_ops) WHERE archived_at IS NULL;
+CREATE INDEX orders_current_name_trgm_idx    ON orders USING gin (customer_name gin_trgm_ops)  WHERE archived_at IS NULL;
+CREATE INDEX orders_archived_number_trgm_idx ON orders USING gin (number gin_trgm_ops)         WHERE archived_at IS NOT NULL;
+CREATE INDEX orders_archived_email_trgm_idx  ON orders USING gin (customer_email gin_trgm_ops) WHERE archived_at IS NOT NULL;
+CREATE INDEX orders_archived_name_trgm_idx   ON orders USING gin (customer_name gin_trgm_ops)  WHERE archived_at IS NOT NULL;
 -- Phones are searched on their digits only: "06 12 34 56 78", "0612345678"
 -- and "+33 6 12 34 56 78" are the same number typed three ways.
-CREATE INDEX orders_phone_digits_trgm_idx ON orders USING gin ((regexp_replace(customer_phone, '[^0-9]', '', 'g')) gin_trgm_ops);
+CREATE INDEX orders_current_phone_trgm_idx  ON orders USING gin ((regexp_replace(customer_phone, '[^0-9]', '', 'g')) gin_trgm_ops) WHERE archived_at IS NULL;
+CREATE INDEX orders_archived_phone_trgm_idx ON orders USING gin ((regexp_replace(customer_phone, '[^0-9]', '', 'g')) gin_trgm_ops) WHERE archived_at IS NOT NULL;
 CREATE INDEX order_lines_sku_trgm_idx  ON order_lines USING gin (sku gin_trgm_ops);
 CREATE INDEX order_lines_name_trgm_idx ON order_lines USING gin (name gin_trgm_ops);
 
--- A text of one or two characters has no trigram: it is looked for at the
--- start of the order number and of the email, in these btree indexes
--- (text_pattern_ops: LIKE 'ab%' whatever the database's collation).
+-- An order number, whole or its start ("C-2026-0001"), is a btree lookup
+-- (text_pattern_ops: LIKE 'c-2026-0001%' whatever the database's collation).
 CREATE INDEX orders_number_prefix_idx ON orders (lower(number) text_pattern_ops);
-CREATE INDEX orders_email_prefix_idx  ON orders (lower(customer_email) text_pattern_ops);

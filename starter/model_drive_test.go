@@ -380,7 +380,7 @@ func (m *model) answerTask(mo *modelOrder, tk store.Task) {
 		if m.chance(0.3) {
 			typer = m.anyAgent()
 		}
-		m.typer[tk.WorkflowID] = typer
+		m.typer[settlementOf(tk)] = typer
 		switch r := m.rng.IntN(10); {
 		case r < 4:
 			if m.chance(0.2) && !m.mustRefuse(mo, tk, workflows.TaskAnswer{Outcome: workflows.AnswerPaybackTransfer, IBAN: modelBadIBAN, AccountName: "Camille Martin", Agent: typer}, "the IBAN is mistyped") {
@@ -459,7 +459,7 @@ func (m *model) refundByHand(mo *modelOrder, tk store.Task) (string, error) {
 // agent, a stranger), each of whom must be refused, then a supervisor who
 // did not ask approves or rejects.
 func (m *model) answerApproval(mo *modelOrder, tk store.Task) {
-	settle := tk.WorkflowID
+	settle := settlementOf(tk)
 	payback := strings.Contains(tk.Key, "/task/approve-payback-")
 	requester := m.requester[settle]
 	// Where a payback goes is approved by neither who typed it nor who

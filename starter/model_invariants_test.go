@@ -307,7 +307,7 @@ func (m *model) invApprovals(snaps []orderSnap) {
 			var approvals []string
 			var refund, payback bool
 			for _, t := range s.tasks {
-				if t.WorkflowID != settle || t.Kind != workflows.TaskApproveRefund || t.Status != store.TaskAnswered {
+				if settlementOf(t) != settle || t.Kind != workflows.TaskApproveRefund || t.Status != store.TaskAnswered {
 					continue
 				}
 				var a workflows.TaskAnswer
@@ -460,4 +460,15 @@ func (m *model) invOneEmailPerStep(snaps []orderSnap) {
 			}
 		}
 	}
+}
+
+// settlementOf is the settlement a task of a settlement belongs to, as its
+// refunds' keys name it: a settlement of its own (an overpayment's
+// refund, or a child of a procedure started before lean procedures), or
+// the one a procedure runs inside itself, whose keys go under "/settle".
+func settlementOf(t store.Task) string {
+	if strings.HasSuffix(t.WorkflowID, "/settle") || strings.HasSuffix(t.WorkflowID, "/overpayment") {
+		return t.WorkflowID
+	}
+	return t.WorkflowID + "/settle"
 }

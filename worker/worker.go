@@ -34,21 +34,41 @@ type Deps struct {
 type Options struct {
 	// TaskQueue overrides workflows.TaskQueue (tests isolate themselves).
 	TaskQueue string
+	// Pollers is how many long polls the worker keeps open for each kind
+	// of task (workflow tasks, activity tasks); 0: DefaultPollers. An
+	// agent's answer is a workflow task: with too few pollers it waits in
+	// the queue behind the work that earlier answers started.
+	Pollers int
+	// Activities is how many activities, and as many local activities,
+	// the worker runs at once; 0: DefaultActivities.
+	Activities int
 }
+
+// Defaults of Options, measured on a 2-core machine with make bench.
+const (
+	DefaultPollers    = 8
+	DefaultActivities = 200
+)
 
 // New builds a worker with every procedure and activity registered.
 func New(c client.Client, d Deps, opts ...Options) sdkworker.Worker {
-	queue := workflows.TaskQueue
-	for _, o := range opts {
-		if o.TaskQueue != "" {
-			queue = o.TaskQueue
+	o := Options{TaskQueue: workflows.TaskQueue, Pollers: DefaultPollers, Activities: DefaultActivities}
+	for _, x := range opts {
+		if x.TaskQueue != "" {
+			o.TaskQueue = x.TaskQueue
+		}
+		if x.Pollers > 0 {
+			o.Pollers = x.Pollers
+		}
+		if x.Activities > 0 {
+			o.Activities = x.Activities
 		}
 	}
-	w := sdkworker.New(c, queue, sdkworker.Options{
-		// Measured on the dev server: more workflow-task
-		// pollers lift throughput well past the default's.
-		MaxConcurrentWorkflowTaskPollers: 8,
-		MaxConcurrentActivityTaskPollers: 8,
+	w := sdkworker.New(c, o.TaskQueue, sdkworker.Options{
+		MaxConcurrentWorkflowTaskPollers:        o.Pollers,
+		MaxConcurrentActivityTaskPollers:        o.Pollers,
+		MaxConcurrentActivityExecutionSize:      o.Activities,
+		MaxConcurrentLocalActivityExecutionSize: o.Activities,
 	})
 	if d.Temporal == nil {
 		d.Temporal = c

@@ -89,7 +89,8 @@ func (s *services) mailSender() mail.Sender {
 
 // runWorker runs the orderdesk worker until ctx is done.
 func runWorker(ctx context.Context, s *services) error {
-	w := worker.New(s.temporal, worker.Deps{Store: s.store, Sender: s.mailSender(), Shop: s.cfg.Payment.shop(), Payments: s.cfg.Money.registry()})
+	w := worker.New(s.temporal, worker.Deps{Store: s.store, Sender: s.mailSender(), Shop: s.cfg.Payment.shop(), Payments: s.cfg.Money.registry()},
+		worker.Options{Pollers: s.cfg.WorkerPollers, Activities: s.cfg.WorkerActivities})
 	if err := ensureNightlyReconcile(ctx, s.temporal, workflows.TaskQueue, s.log); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/worker"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
@@ -30,6 +31,8 @@ type config struct {
 	MailFromName      string        // ORDERDESK_MAIL_FROM_NAME
 	APIToken          string        // ORDERDESK_API_TOKEN, the JSON API's bearer token; empty: API off
 	AdminAddr         string        // ORDERDESK_ADMIN_ADDR, where the profiler (/debug/pprof/) listens; empty: off
+	WorkerPollers     int           // ORDERDESK_WORKER_POLLERS, the worker's long polls per kind of task
+	WorkerActivities  int           // ORDERDESK_WORKER_ACTIVITIES, activities the worker runs at once
 	Payment           paymentConfig // the shop's identity and payment settings (payment.go)
 	Money             moneyConfig   // how refunds reach the payment providers (money.go)
 }
@@ -42,6 +45,8 @@ var envVars = [][2]string{
 	{"TEMPORAL_UI_URL", "Temporal Web UI base URL for links (default http://localhost:8233)"},
 	{"ORDERDESK_WEB_ADDR", "where the agent UI listens (default :8080)"},
 	{"ORDERDESK_ADMIN_ADDR", "where worker, web and dev serve Go's profiler, /debug/pprof/ (e.g. 127.0.0.1:6060; default empty: off)"},
+	{"ORDERDESK_WORKER_POLLERS", "long polls the worker keeps open per kind of task (default 8)"},
+	{"ORDERDESK_WORKER_ACTIVITIES", "activities (and as many local ones) the worker runs at once (default 200)"},
 	{"ORDERDESK_DATA_DIR", "make dev's state directory (default .data)"},
 	{"ORDERDESK_PG_PORT", "make dev's PostgreSQL port (default 15432)"},
 	{"ORDERDESK_TEMPORAL_PORT", "make dev's Temporal port (default 7243)"},
@@ -116,6 +121,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 		{"ORDERDESK_TASK_REMINDER", &c.TaskReminder, 4 * time.Hour},
 		{"ORDERDESK_TASK_ESCALATION", &c.TaskEscalation, 24 * time.Hour},
 		{"ORDERDESK_REFUND_STUCK_AFTER", &c.RefundStuckAfter, time.Hour},
+	}
+	counts := []struct {
+		name string
+		dst  *int
+		def  int
+	}{
+		{"ORDERDESK_WORKER_POLLERS", &c.WorkerPollers, worker.DefaultPollers},
+		{"ORDERDESK_WORKER_ACTIVITIES", &c.WorkerActivities, worker.DefaultActivities},
+	}
+	for _, v := range counts {
+		*v.dst = v.def
+		if s := getenv(v.name); s != "" {
+			if *v.dst, err = strconv.Atoi(s); err != nil || *v.dst <= 0 || *v.dst > 10000 {
+				return c, fmt.Errorf("%s=%q is not a count between 1 and 10000", v.name, s)
+			}
+		}
 	}
 	for _, v := range durs {
 		*v.dst = v.def

@@ -25,6 +25,13 @@ func TestConfigDefaults(t *testing.T) {
 	if c.TaskReminder != 4*time.Hour || c.Money.ApproveAbove != 20000 || c.Money.SandboxPort != 8299 {
 		t.Errorf("defaults: reminder %s, approve above %d, sandbox port %d", c.TaskReminder, c.Money.ApproveAbove, c.Money.SandboxPort)
 	}
+	if c.WorkerPollers != 8 || c.WorkerActivities != 200 {
+		t.Errorf("worker defaults: %d pollers, %d activities", c.WorkerPollers, c.WorkerActivities)
+	}
+	c, err = loadConfig(env(map[string]string{"ORDERDESK_WORKER_POLLERS": "16"}))
+	if err != nil || c.WorkerPollers != 16 {
+		t.Errorf("ORDERDESK_WORKER_POLLERS=16 read as %d (%v)", c.WorkerPollers, err)
+	}
 }
 
 func TestConfigErrorsNameTheVariable(t *testing.T) {
@@ -34,6 +41,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"ORDERDESK_TASK_REMINDER", "tomorrow"},
 		{"ORDERDESK_APPROVE_ABOVE", "200 euros"},
 		{"ORDERDESK_SANDBOX_PORT", "-1"},
+		{"ORDERDESK_WORKER_POLLERS", "0"},
+		{"ORDERDESK_WORKER_ACTIVITIES", "many"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadConfig(env(map[string]string{tc.name: tc.value}))

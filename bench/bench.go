@@ -18,6 +18,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,10 +41,10 @@ type Options struct {
 	Progress    io.Writer     // progress lines and the final table; nil: os.Stdout
 }
 
-// DefaultOptions is the full run: about 13 minutes on a 2-core machine.
+// DefaultOptions is the full run: about 12 minutes on a 2-core machine.
 func DefaultOptions() Options {
 	return Options{
-		Seconds:     10 * time.Second,
+		Seconds:     15 * time.Second,
 		Concurrency: []int{10, 50},
 		Answers:     200,
 		Orders:      1_000_000,
@@ -163,10 +164,20 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		ids     idRanges
 		numbers orderNumbers
 	)
-	samples := throughput(ctx, s, o, rep, &ids, &numbers, say)
-	histories(ctx, s, rep, samples, say)
-	answers(ctx, s, o, rep, &ids, &numbers, say)
-	orderList(ctx, s, o, rep, say)
+	phases := []func(){
+		func() {
+			samples := throughput(ctx, s, o, rep, &ids, &numbers, say)
+			histories(ctx, s, rep, samples, say)
+		},
+		func() { answers(ctx, s, o, rep, &ids, &numbers, say) },
+		func() { orderList(ctx, s, o, rep, say) },
+	}
+	for _, phase := range phases {
+		phase()
+		if ctx.Err() != nil {
+			return rep, errors.New("interrupted before the end: no table, nothing written")
+		}
+	}
 
 	say("5. memory")
 	if peak, now, err := memory(s.child.Process.Pid); err != nil {

@@ -139,6 +139,24 @@ func machineBusy() (float64, bool) {
 	return busy / clockTicks, true
 }
 
+// cpuPerJob is the CPU time each group spent per job done between two
+// samples, e.g. "temporal 83 ms · postgres 15 ms · worker+web 29 ms":
+// what one procedure costs each part of the stack, whatever else ran.
+func cpuPerJob(groups []cpuGroup, from, to cpuSample, jobs int) string {
+	if jobs <= 0 {
+		return ""
+	}
+	var parts []string
+	for _, g := range groups {
+		a, ok1 := from.secs[g.name]
+		b, ok2 := to.secs[g.name]
+		if ok1 && ok2 {
+			parts = append(parts, fmt.Sprintf("%s %.1f ms", g.name, max(b-a, 0)*1000/float64(jobs)))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
 // cpuShare is how many cores each group used between two samples, e.g.
 // "temporal 0.92 · postgres 0.31 · worker+web 0.40 · bench 0.18".
 func cpuShare(groups []cpuGroup, from, to cpuSample) string {

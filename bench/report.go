@@ -129,7 +129,7 @@ func (r *Report) writeDoc(path string) error {
 	b.WriteString("\n")
 	b.WriteString(r.Table())
 	if len(r.Details) > 0 {
-		b.WriteString("\n### Where the time goes: the throughput runs\n\nEach run's rate, and the cores each part of the stack used meanwhile (2 is the whole machine):\n\n```\n")
+		b.WriteString("\n### Where the time goes: the throughput runs\n\nEach run's rate, the cores each part of the stack used meanwhile (2 is the whole machine), and the CPU time each part spent per workflow or procedure run:\n\n```\n")
 		for _, d := range r.Details {
 			b.WriteString(d + "\n")
 		}

@@ -151,6 +151,7 @@ type loadRun struct {
 	firstErr     error
 	sample       string // the workflow id of a run that ended well
 	cpu          string // cores used by each part of the stack meanwhile
+	cpuPerJob    string // CPU time each part spent per job done
 	ranOut       bool   // it ran out of orders before its time
 }
 
@@ -220,7 +221,9 @@ func closedLoop(ctx context.Context, s *stack, conc int, dur time.Duration, jobs
 	}
 	wg.Wait()
 	r.elapsed = time.Since(start)
-	r.cpu = cpuShare(s.cpu, before, sampleCPU(s.cpu))
+	after := sampleCPU(s.cpu)
+	r.cpu = cpuShare(s.cpu, before, after)
+	r.cpuPerJob = cpuPerJob(s.cpu, before, after, r.done+r.failed)
 	r.ranOut = ranOut.Load() && r.elapsed < dur
 	return r
 }
@@ -253,7 +256,7 @@ func describeRun(name string, conc int, r loadRun) string {
 	if r.failed > 0 {
 		line += fmt.Sprintf(", %d FAILED (first: %v)", r.failed, r.firstErr)
 	}
-	return line + "\n      cores used: " + r.cpu
+	return line + "\n      cores used: " + r.cpu + "\n      CPU per run: " + r.cpuPerJob
 }
 
 var errNoRun = errors.New("no run ended well")

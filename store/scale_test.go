@@ -132,7 +132,6 @@ func TestListOrdersAtScale(t *testing.T) {
 		{"search product name", store.OrderFilter{Query: product}, true},
 		{"search product family", store.OrderFilter{Query: strings.Fields(product)[0]}, true},
 		{"search nothing found", store.OrderFilter{Query: "trombone"}, false},
-		{"search 2 characters", store.OrderFilter{Query: email[:2]}, true},
 		{"search surname, status, by total", store.OrderFilter{Query: surname, Status: "completed", Sort: "total", Desc: true}, true},
 		{"archived list", store.OrderFilter{Archived: true}, true},
 		{"archived, status cancelled", store.OrderFilter{Archived: true, Status: "cancelled"}, true},
@@ -205,7 +204,8 @@ func TestListOrdersAtScale(t *testing.T) {
 }
 
 // explainList is the plan of ListOrders' page and count queries for f, as
-// ListOrders runs them (no JIT, plans made for the values).
+// ListOrders runs them (no JIT, no parallel workers, plans made for the
+// values).
 func explainList(t *testing.T, conn *pgx.Conn, f store.OrderFilter) string {
 	t.Helper()
 	ctx := context.Background()
@@ -218,7 +218,7 @@ func explainList(t *testing.T, conn *pgx.Conn, f store.OrderFilter) string {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
+	if _, err := tx.Exec(ctx, `SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
 		t.Fatal(err)
 	}
 	var out []string

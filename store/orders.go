@@ -289,6 +289,14 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, 
 			total = len(list) // the first page holds them all
 			return nil
 		}
+		if strings.TrimSpace(f.Query) != "" {
+			// A search's count wants every match up to the cap: the
+			// planner, expecting them early, would walk a whole index to
+			// find a rare text. Its trigram indexes are always the way.
+			if _, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
+				return err
+			}
+		}
 		return tx.QueryRow(ctx, q.count, q.countArgs...).Scan(&total)
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/orderdesk/orderdesk/activities"
@@ -44,7 +45,10 @@ func (l latencies) String() string {
 // answerRun is what the answers measure at one concurrency found.
 type answerRun struct {
 	answers, bare latencies
-	err           error
+	// How long the workflow task that took each Update waited between
+	// being scheduled and a worker starting it.
+	answerWait, bareWait latencies
+	err                  error
 }
 
 // measureAnswers measures, at conc concurrent agents, the round trip of
@@ -76,7 +80,11 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		r.err = fmt.Errorf("starting the procedures to answer: %w", err)
 		return r
 	}
-	var tasks []int64
+	started := time.Since(began)
+	var (
+		tasks   []int64
+		waiting []string // the workflow each task's answer goes to
+	)
 	deadline := time.Now().Add(2*time.Minute + time.Duration(n)*50*time.Millisecond)
 	for {
 		open, err := s.store.ListOpenTasks(ctx)
@@ -84,10 +92,11 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 			r.err = err
 			return r
 		}
-		tasks = tasks[:0]
+		tasks, waiting = tasks[:0], waiting[:0]
 		for _, t := range open {
 			if byOrder[t.OrderID] && t.Kind == workflows.TaskRefundByHand {
 				tasks = append(tasks, t.ID)
+				waiting = append(waiting, t.WorkflowID)
 			}
 		}
 		if len(tasks) == n {
@@ -103,7 +112,7 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	say("%d modify-content procedures, PayPal refunded by hand, wait for an agent (%.0f s to start them)", n, time.Since(began).Seconds())
+	say("%d modify-content procedures, PayPal refunded by hand, wait for an agent (started in %.0f s, all waiting after %.0f s)", n, started.Seconds(), time.Since(began).Seconds())
 
 	// The bare workflows, each waiting for its Update (the query makes
 	// sure each has run its first task).
@@ -135,6 +144,11 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		r.err = fmt.Errorf("bare Update: %w", err)
 		return r
 	}
+	bareIDs := make([]string, n)
+	for i := range bareIDs {
+		bareIDs[i] = fmt.Sprintf("%s-%d", tag, i)
+	}
+	r.bareWait = updateTaskWaits(ctx, s, bareIDs)
 	say("%-46s at %2d: p50/p95/p99 %s (%d Updates)", "bare Update", conc, r.bare, n)
 
 	r.answers, err = timed(ctx, conc, n, func(ctx context.Context, i, g int) error {
@@ -147,6 +161,8 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		return r
 	}
 	say("%-46s at %2d: p50/p95/p99 %s (%d answers)", "agent answer (refund done by hand)", conc, r.answers, n)
+	r.answerWait = updateTaskWaits(ctx, s, waiting)
+	say("%-46s at %2d: p50/p95/p99 %s for the answer, %s for the bare Update", "  its workflow task waiting for the worker", conc, r.answerWait, r.bareWait)
 
 	// The procedures end; the next measure starts on a quiet stack.
 	if err := parallel(ctx, 10, n, func(ctx context.Context, i int) error {
@@ -203,4 +219,39 @@ func timed(ctx context.Context, conc, n int, f func(ctx context.Context, i, g in
 func parallel(ctx context.Context, conc, n int, f func(ctx context.Context, i int) error) error {
 	_, err := timed(ctx, conc, n, func(ctx context.Context, i, _ int) error { return f(ctx, i) })
 	return err
+}
+
+// updateTaskWaits reads, in each workflow's history, how long the workflow
+// task that took its first Update waited to be started by a worker (from
+// its WorkflowTaskScheduled to its WorkflowTaskStarted event): the part of
+// an Update's round trip spent in the task queue.
+func updateTaskWaits(ctx context.Context, s *stack, ids []string) latencies {
+	var (
+		mu  sync.Mutex
+		out latencies
+	)
+	_ = parallel(ctx, 10, len(ids), func(ctx context.Context, i int) error {
+		var scheduled, started time.Time
+		it := s.temporal.GetWorkflowHistory(ctx, ids[i], "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				return nil // not counted
+			}
+			switch ev.GetEventType() {
+			case enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+				scheduled = ev.GetEventTime().AsTime()
+			case enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+				started = ev.GetEventTime().AsTime()
+			case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+				mu.Lock()
+				out = append(out, max(started.Sub(scheduled), 0))
+				mu.Unlock()
+				return nil
+			}
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return out
 }

@@ -322,6 +322,10 @@ func answers(ctx context.Context, s *stack, o Options, rep *Report, ids *idRange
 	say("3. agent answers: %d tasks answered at each concurrency, against as many bare Updates", o.Answers)
 	for _, c := range o.Concurrency {
 		r := measureAnswers(ctx, s, ids, numbers, c, o.Answers, say)
+		if r.err == nil {
+			rep.Details = append(rep.Details, fmt.Sprintf("%-46s at %2d: p50/p95/p99 %s; bare Update %s\n      its workflow task waiting for the worker: %s; the bare Update's: %s",
+				"agent answer", c, r.answers, r.bare, r.answerWait, r.bareWait))
+		}
 		goal := "p99 ≤ 1.5× bare"
 		if c == 10 {
 			goal += " and < 200 ms"

@@ -63,7 +63,7 @@ func (s *Starter) Archive(ctx context.Context, req ArchiveRequest) (Run, error) 
 	if err := s.noneRunning(ctx, o.Number); err != nil {
 		return Run{}, err
 	}
-	in := workflows.ArchiveInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent}
+	in := workflows.ArchiveInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Lean: true}
 	return s.start(ctx, id, workflows.ProcArchiveOrder, o, fmt.Sprintf("Archiver %s", o.Number), in)
 }
 
@@ -98,7 +98,7 @@ func (s *Starter) Unarchive(ctx context.Context, req ArchiveRequest) (Run, error
 	if err := order.CheckUnarchivable(o); err != nil {
 		return Run{}, err
 	}
-	in := workflows.ArchiveInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent}
+	in := workflows.ArchiveInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Lean: true}
 	return s.start(ctx, id, workflows.ProcUnarchiveOrder, o, fmt.Sprintf("Désarchiver %s", o.Number), in)
 }
 
@@ -184,6 +184,6 @@ func (s *Starter) ResendEmail(ctx context.Context, req ResendRequest) (Run, erro
 	if e.OrderID != o.ID {
 		return Run{}, order.Fieldf("email_id", "email %d is not an email of order %s", req.EmailID, o.Number)
 	}
-	in := workflows.ResendEmailInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, EmailID: e.ID, To: req.To}
+	in := workflows.ResendEmailInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, EmailID: e.ID, To: req.To, Lean: true}
 	return s.start(ctx, id, workflows.ProcResendEmail, o, fmt.Sprintf("Renvoyer « %s » (%s)", e.Subject, o.Number), in)
 }

@@ -64,7 +64,7 @@ func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Ru
 	}
 	in := workflows.CancelRefundInput{
 		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Request: plan.Request,
-		ReviewEmail: req.ReviewEmail, Settings: s.opt.Settings,
+		ReviewEmail: req.ReviewEmail, Settings: s.settings(),
 	}
 	return s.start(ctx, id, workflows.ProcCancelRefund, o, fmt.Sprintf("Annuler / rembourser %s", o.Number), in)
 }

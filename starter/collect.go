@@ -126,7 +126,7 @@ func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Ru
 	in := workflows.CollectPaymentInput{
 		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Mode: req.Mode,
 		BalanceDue: req.BalanceDue, Reason: strings.TrimSpace(req.Reason), SendInvoice: req.SendInvoice,
-		Settings: c.Starter.opt.Settings,
+		Settings: c.Starter.settings(),
 	}
 	summary := fmt.Sprintf("Encaisser le paiement de %s", o.Number)
 	if req.BalanceDue > 0 {
@@ -446,7 +446,7 @@ func (c *Collector) NotifyNewOrder(ctx context.Context, orderNumber string) (Run
 		return Run{}, nil
 	}
 	id := workflows.WorkflowID(workflows.ProcNotifyNewOrder, o.Number, "arrival")
-	return c.start(ctx, id, workflows.ProcNotifyNewOrder, o, "Prévenir la boutique de la commande "+o.Number, workflows.NotifyNewOrderInput{OrderNumber: o.Number})
+	return c.start(ctx, id, workflows.ProcNotifyNewOrder, o, "Prévenir la boutique de la commande "+o.Number, workflows.NotifyNewOrderInput{OrderNumber: o.Number, Lean: true})
 }
 
 // collection finds the order's running payment procedure, or says the

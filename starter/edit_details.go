@@ -78,7 +78,7 @@ func (s *Starter) EditDetails(ctx context.Context, req EditDetailsRequest) (Run,
 	}
 	in := workflows.EditDetailsInput{
 		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel,
-		Edit: req.Edit, Notify: notify, Settings: s.opt.Settings,
+		Edit: req.Edit, Notify: notify, Settings: s.settings(),
 	}
 	return s.start(ctx, id, workflows.ProcEditDetails, o, fmt.Sprintf("Modifier les informations de %s", o.Number), in)
 }

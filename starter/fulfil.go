@@ -39,6 +39,6 @@ func (s *Starter) Fulfil(ctx context.Context, req FulfilRequest) (Run, error) {
 	if err := fr.Validate(o); err != nil {
 		return Run{}, err
 	}
-	in := workflows.FulfilInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Request: fr}
+	in := workflows.FulfilInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Request: fr, Lean: true}
 	return s.start(ctx, id, workflows.ProcFulfil, o, fmt.Sprintf("Expédier %s", o.Number), in)
 }

@@ -2,6 +2,7 @@ package starter_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -20,11 +21,14 @@ import (
 func historyEvents(t *testing.T, c client.Client, workflowID string) int {
 	t.Helper()
 	n := 0
+	var kinds []string
+	defer func() { t.Logf("%s: %s", workflowID, strings.Join(kinds, " ")) }()
 	it := c.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
 		require.NoError(t, err)
 		n++
+		kinds = append(kinds, strings.TrimPrefix(ev.GetEventType().String(), "EVENT_TYPE_"))
 		if a := ev.GetStartChildWorkflowExecutionInitiatedEventAttributes(); a != nil {
 			n += historyEvents(t, c, a.GetWorkflowId())
 		}

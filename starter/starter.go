@@ -114,7 +114,7 @@ func (s *Starter) ModifyContent(ctx context.Context, req ModifyContentRequest) (
 	}
 	in := workflows.ModifyContentInput{
 		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel, Change: req.Change,
-		SkipEmail: !req.Notify, ReviewEmail: req.ReviewEmail, Settings: s.opt.Settings,
+		SkipEmail: !req.Notify, ReviewEmail: req.ReviewEmail, Settings: s.settings(),
 	}
 	return s.start(ctx, id, workflows.ProcModifyContent, o, fmt.Sprintf("Modifier le contenu de %s", o.Number), in)
 }
@@ -429,4 +429,12 @@ func statusName(s enumspb.WorkflowExecutionStatus) string {
 		return "ContinuedAsNew"
 	}
 	return "Unknown"
+}
+
+// settings are the shop's settings every procedure is started with; the
+// procedures the starter starts run lean (workflows.Settings.Lean).
+func (s *Starter) settings() workflows.Settings {
+	st := s.opt.Settings
+	st.Lean = true
+	return st
 }

@@ -28,6 +28,8 @@ type ArchiveInput struct {
 	OrderNumber string `json:"order_number"`
 	RequestID   string `json:"request_id"`
 	Agent       string `json:"agent"`
+	// Lean: see Settings.Lean.
+	Lean bool `json:"lean,omitempty"`
 }
 
 // ArchiveResult says whether the order is archived once the procedure ended.
@@ -46,7 +48,7 @@ func UnarchiveOrder(ctx workflow.Context, in ArchiveInput) (ArchiveResult, error
 }
 
 func setArchived(ctx workflow.Context, name string, in ArchiveInput, archive bool) (res ArchiveResult, err error) {
-	ctx, _ = beginLean(ctx)
+	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, name, in.OrderNumber, in.Agent, 0, 0)
 	if err := p.register(ctx); err != nil {
 		return res, err
@@ -75,6 +77,8 @@ type ResendEmailInput struct {
 	Agent       string `json:"agent"`
 	EmailID     int64  `json:"email_id"`     // the order's email to send again
 	To          string `json:"to,omitempty"` // a corrected address; "" for the same
+	// Lean: see Settings.Lean.
+	Lean bool `json:"lean,omitempty"`
 }
 
 // ResendEmailResult is the new outbox email.
@@ -85,7 +89,7 @@ type ResendEmailResult struct {
 
 // ResendEmail runs resend-email; see the top of this file.
 func ResendEmail(ctx workflow.Context, in ResendEmailInput) (res ResendEmailResult, err error) {
-	ctx, _ = beginLean(ctx)
+	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, ProcResendEmail, in.OrderNumber, in.Agent, 0, 0)
 	if err := p.register(ctx); err != nil {
 		return res, err

@@ -46,7 +46,7 @@ type CancelRefundResult struct {
 
 // CancelRefund runs the procedure; see the top of this file.
 func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundResult, err error) {
-	ctx, _ = beginLean(ctx)
+	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, ProcCancelRefund, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
 	if err := p.register(ctx); err != nil {
 		return res, err

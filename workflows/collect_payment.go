@@ -215,7 +215,7 @@ func (p *collect) stepCtx(ctx workflow.Context) workflow.Context {
 
 // CollectPayment runs the procedure; see the top of this file.
 func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPaymentResult, err error) {
-	ctx, lean := beginLean(ctx)
+	ctx, lean := beginLean(ctx, in.Lean)
 	p := &collect{
 		lean:  lean,
 		in:    in,
@@ -872,6 +872,8 @@ var paris = func() *time.Location {
 // NotifyNewOrderInput names the order that just arrived.
 type NotifyNewOrderInput struct {
 	OrderNumber string `json:"order_number"`
+	// Lean: see Settings.Lean.
+	Lean bool `json:"lean,omitempty"`
 }
 
 // NotifyNewOrder tells the shop a new order arrived (« vous
@@ -879,7 +881,7 @@ type NotifyNewOrderInput struct {
 // transmise »): one merchant email per order, whatever the retries.
 func NotifyNewOrder(ctx workflow.Context, in NotifyNewOrderInput) error {
 	var collect *activities.Collect
-	ctx, _ = beginLean(ctx)
+	ctx, _ = beginLean(ctx, in.Lean)
 	ctx = workflow.WithActivityOptions(ctx, dbActivity)
 	actor := activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	var ref activities.EmailRef

@@ -57,7 +57,7 @@ type EditDetailsResult struct {
 
 // EditDetails runs the procedure; see the top of this file.
 func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResult, err error) {
-	ctx, _ = beginLean(ctx)
+	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, ProcEditDetails, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
 	if err := p.register(ctx); err != nil {
 		return res, err

@@ -40,7 +40,7 @@ func detailsEdited(t *testing.T, edit order.DetailsEdit, paid int64) activities.
 }
 
 func detailsInput(edit order.DetailsEdit) workflows.EditDetailsInput {
-	return workflows.EditDetailsInput{OrderNumber: "C-2026-000101", RequestID: "r1", Agent: "marie@boutique.fr", Channel: order.ContactEmail, Edit: edit}
+	return workflows.EditDetailsInput{OrderNumber: "C-2026-000101", RequestID: "r1", Agent: "marie@boutique.fr", Channel: order.ContactEmail, Edit: edit, Settings: workflows.Settings{Lean: true}}
 }
 
 func TestEditDetailsAddressOnly(t *testing.T) {
@@ -70,10 +70,10 @@ func TestEditDetailsAddressOnly(t *testing.T) {
 
 func TestEditDetailsLowerFeeRefundsThroughTheSettleChild(t *testing.T) {
 	env := newEnv(t)
-	beforeLean(env)
 	fee := int64(490)
 	edit := order.DetailsEdit{ShippingFee: &fee}
 	in := detailsInput(edit)
+	in.Lean = false // started before lean procedures: settled in a child
 	in.Notify = true
 	env.OnActivity(orders.EditDetails, mock.Anything, mock.Anything).Return(detailsEdited(t, edit, 3190), nil).Once()
 	env.OnWorkflow(workflows.ProcSettleDifference, mock.Anything, mock.MatchedBy(func(in workflows.SettleInput) bool {

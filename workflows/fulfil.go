@@ -35,6 +35,8 @@ type FulfilInput struct {
 	RequestID   string              `json:"request_id"`
 	Agent       string              `json:"agent"`
 	Request     order.FulfilRequest `json:"request"`
+	// Lean: see Settings.Lean.
+	Lean bool `json:"lean,omitempty"`
 }
 
 // FulfilResult is how the procedure ended.
@@ -45,7 +47,7 @@ type FulfilResult struct {
 
 // Fulfil runs the procedure; see the top of this file.
 func Fulfil(ctx workflow.Context, in FulfilInput) (res FulfilResult, err error) {
-	ctx, _ = beginLean(ctx)
+	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, ProcFulfil, in.OrderNumber, in.Agent, 0, 0)
 	if err := p.register(ctx); err != nil {
 		return res, err

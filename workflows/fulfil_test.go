@@ -16,6 +16,7 @@ func fulfilInput(notify bool) workflows.FulfilInput {
 	return workflows.FulfilInput{
 		OrderNumber: "C-2026-000101", RequestID: "r1", Agent: "marie@boutique.fr",
 		Request: order.FulfilRequest{Ship: []order.LineQuantity{{LineID: 1, Quantity: 1}}, Carrier: "Colissimo", Tracking: "6A1", Notify: notify},
+		Lean:    true,
 	}
 }
 

@@ -87,10 +87,3 @@ func expectFact(env *testsuite.TestWorkflowEnvironment, kind order.EntryKind, am
 		return in.Kind == kind && in.Amount == amount
 	})).Return(nil).Once()
 }
-
-// beforeLean makes the procedure run as those started before lean
-// procedures did (settlement in a child, regular activities), which still
-// run to their end after an upgrade.
-func beforeLean(env *testsuite.TestWorkflowEnvironment) {
-	env.OnGetVersion("lean-procedures", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
-}

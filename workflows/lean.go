@@ -9,8 +9,9 @@ import (
 	"github.com/orderdesk/orderdesk/activities"
 )
 
-// Lean procedures. A procedure started from version 1 of "lean-procedures"
-// on asks less of the Temporal server for the same guarantees:
+// Lean procedures. A procedure whose input says Lean (the starter says so
+// of every procedure it starts, a procedure of the children it starts)
+// asks less of the Temporal server for the same guarantees:
 //   - its database steps run as local activities: they are short, each is
 //     safe to run twice (every write is keyed by the procedure), and a
 //     local activity is one marker in the history instead of a task the
@@ -20,19 +21,21 @@ import (
 //   - the settlement of a difference runs inside the procedure instead of
 //     as a child workflow (its keys keep the "/settle" part, so a refund's
 //     idempotency key is the same shape as before);
-//   - it records this one version marker and no other: every change that
+//   - it records no version marker (each marker also updates a search
+//     attribute, a write to the visibility store): every change that
 //     earlier procedures took behind workflow.GetVersion is in force.
 //
-// Procedures that started before replay exactly as they ran: their code
-// paths are kept behind the same marker.
-const leanChange = "lean-procedures"
+// The choice is in the input, which is in the history: a procedure started
+// before, whose input has no Lean, replays exactly as it ran, down the code
+// paths kept for it; a worker of the earlier code given a lean input runs
+// it the earlier way, which is as correct.
 
 type leanKey struct{}
 
-// beginLean is called first thing by every procedure: it records the
-// marker and returns the context its steps run under.
-func beginLean(ctx workflow.Context) (workflow.Context, bool) {
-	if workflow.GetVersion(ctx, leanChange, workflow.DefaultVersion, 1) < 1 {
+// beginLean is called first thing by every procedure with what its input
+// says: it returns the context its steps run under.
+func beginLean(ctx workflow.Context, lean bool) (workflow.Context, bool) {
+	if !lean {
 		return ctx, false
 	}
 	return workflow.WithValue(ctx, leanKey{}, true), true

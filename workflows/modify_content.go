@@ -67,7 +67,7 @@ type ModifyContentResult struct {
 
 // ModifyContent runs the procedure; see the top of this file.
 func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyContentResult, err error) {
-	ctx, _ = beginLean(ctx)
+	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, ProcModifyContent, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
 	if err := p.register(ctx); err != nil {
 		return res, err

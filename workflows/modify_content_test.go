@@ -20,7 +20,8 @@ var mug = order.Line{ID: 1, SKU: "MUG-01", Name: "Mug Tour Eiffel", UnitPrice: 1
 func input() workflows.ModifyContentInput {
 	return workflows.ModifyContentInput{
 		OrderNumber: "C-2026-000101", RequestID: "r1", Agent: "marie@boutique.fr", Channel: order.ContactPhone,
-		Change: order.ContentChange{Quantities: []order.LineQuantity{{LineID: 1, Quantity: 1}}, RecalcShipping: true},
+		Change:   order.ContentChange{Quantities: []order.LineQuantity{{LineID: 1, Quantity: 1}}, RecalcShipping: true},
+		Settings: workflows.Settings{Lean: true},
 	}
 }
 
@@ -44,7 +45,6 @@ func changed(paid int64, method order.PaymentMethod) activities.ContentOutput {
 
 func TestModifyContentSettlesThroughTheChildAndTellsTheCustomer(t *testing.T) {
 	env := newEnv(t)
-	beforeLean(env)
 	env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
 	env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.MatchedBy(func(in activities.ContentInput) bool {
 		return in.Channel == order.ContactPhone && in.Actor.Agent == "marie@boutique.fr" && in.Change.RecalcShipping
@@ -60,7 +60,7 @@ func TestModifyContentSettlesThroughTheChildAndTellsTheCustomer(t *testing.T) {
 		return in.Outcome == "procédure terminée"
 	})).Return(nil).Once()
 
-	env.ExecuteWorkflow(workflows.ModifyContent, input())
+	env.ExecuteWorkflow(workflows.ModifyContent, startedBeforeLean(input()))
 
 	require.NoError(t, env.GetWorkflowError())
 	var res workflows.ModifyContentResult
@@ -188,7 +188,6 @@ func TestModifyContentNothingPaidNeedsNoSettlement(t *testing.T) {
 
 func TestModifyContentChequeOrderAsksAboutTheChequeForTheDifference(t *testing.T) {
 	env := newEnv(t)
-	beforeLean(env)
 	env.OnActivity(orders.TakeHold, mock.Anything, mock.Anything).Return(activities.HoldResult{}, nil).Once()
 	env.OnActivity(orders.ApplyContentChange, mock.Anything, mock.Anything).Return(changed(0, order.PayCheque), nil).Once()
 	env.OnWorkflow(workflows.ProcSettleDifference, mock.Anything, mock.MatchedBy(func(in workflows.SettleInput) bool {
@@ -200,7 +199,7 @@ func TestModifyContentChequeOrderAsksAboutTheChequeForTheDifference(t *testing.T
 	env.OnActivity(emails.SendEmail, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(orders.ReleaseHold, mock.Anything, mock.Anything).Return(nil).Once()
 
-	env.ExecuteWorkflow(workflows.ModifyContent, input())
+	env.ExecuteWorkflow(workflows.ModifyContent, startedBeforeLean(input()))
 
 	require.NoError(t, env.GetWorkflowError())
 }
@@ -228,4 +227,12 @@ func TestModifyContentFreeShippingLostLeavesABalance(t *testing.T) {
 	var res workflows.ModifyContentResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, int64(690), res.Settlement.BalanceDue)
+}
+
+// startedBeforeLean is the input of a procedure started before lean
+// procedures (settlement in a child, regular activities), which still runs
+// to its end after an upgrade.
+func startedBeforeLean(in workflows.ModifyContentInput) workflows.ModifyContentInput {
+	in.Lean = false
+	return in
 }

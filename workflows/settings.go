@@ -32,6 +32,10 @@ type Settings struct {
 	// outage, lost answers) before an agent task says so; the procedure
 	// goes on retrying (zero: an hour).
 	RefundStuckAfter time.Duration `json:"refund_stuck_after,omitempty"`
+	// Lean runs the procedure lean (see lean.go): the starter sets it,
+	// children inherit it with the settings. Procedures started before it
+	// existed have it false and replay as they ran.
+	Lean bool `json:"lean,omitempty"`
 }
 
 // refundStuckAfter is RefundStuckAfter, an hour when unset.

@@ -100,7 +100,7 @@ func newSettle(in SettleInput, actor activities.Actor, base string, state *State
 // top of this file. Lean procedures run it inside themselves
 // (procedure.settle); an overpayment's refund still starts it alone.
 func SettleDifference(ctx workflow.Context, in SettleInput) (SettleResult, error) {
-	ctx, lean := beginLean(ctx)
+	ctx, lean := beginLean(ctx, in.Lean)
 	actor := activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent}
 	state := &State{Procedure: ProcSettleDifference, OrderNumber: in.OrderNumber}
 	ask := &asker{number: in.OrderNumber, actor: actor, state: state, reminder: in.Reminder, escalation: in.Escalation, lean: lean}

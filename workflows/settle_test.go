@@ -20,7 +20,7 @@ var home = order.Address{Name: "Camille Martin", Line1: "12 rue des Lilas", Post
 func settleInput(method order.PaymentMethod, refund int64) workflows.SettleInput {
 	return workflows.SettleInput{
 		OrderNumber: "C-2026-000101", Agent: "marie@boutique.fr", Method: method, Currency: "EUR",
-		Billing: home, Delivery: home, Refund: refund,
+		Billing: home, Delivery: home, Refund: refund, Settings: workflows.Settings{Lean: true},
 	}
 }
 

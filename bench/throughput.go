@@ -126,9 +126,12 @@ var procedures = []procedure{
 }
 
 // retry calls f until it succeeds, for 30 s at most: an agent's action
-// refused because the procedure has not reached the step yet.
+// refused because the procedure has not reached the step yet. It tries
+// again after 10 ms, then twice as long each time up to 200 ms, so that
+// fifty impatient agents do not become the load they measure.
 func retry(ctx context.Context, f func() error) error {
 	deadline := time.Now().Add(30 * time.Second)
+	wait := 10 * time.Millisecond
 	for {
 		err := f()
 		if err == nil || time.Now().After(deadline) {
@@ -137,8 +140,9 @@ func retry(ctx context.Context, f func() error) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, 200*time.Millisecond)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
@@ -36,6 +37,22 @@ type GatewayRefundInput struct {
 	Actor       Actor               `json:"actor"`
 	Key         string              `json:"key"` // the reserved refund's idempotency key
 	Method      order.PaymentMethod `json:"method"`
+	// Stuck, when set, has the step itself tell agents of a refund still
+	// retrying after Stuck.After, and close that notice once the provider
+	// answers (lean procedures; earlier ones keep a timer in the workflow).
+	Stuck *StuckNotice `json:"stuck,omitempty"`
+}
+
+// StuckNotice is the agent task "refund stuck" of a refund step: opened by
+// a try that starts After past Since, closed by the try that ends the step.
+type StuckNotice struct {
+	Since    time.Time     `json:"since"` // when the procedure asked for the refund
+	After    time.Duration `json:"after"`
+	Key      string        `json:"key"`      // the task's key
+	Kind     string        `json:"kind"`     // workflows.TaskRefundStuck
+	Question string        `json:"question"` // what the agents read
+	Amount   int64         `json:"amount_cents"`
+	Options  []string      `json:"options"`
 }
 
 // GatewayOutcome is what the provider did.
@@ -49,7 +66,30 @@ type GatewayOutcome struct {
 
 // RefundThroughGateway sends a reserved refund through the gateway of the
 // order's payment means and records the provider's answer on the refund row.
-func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput) (GatewayOutcome, error) {
+func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput) (out GatewayOutcome, err error) {
+	if n := in.Stuck; n != nil && time.Since(n.Since) >= n.After {
+		// Retrying for long: agents are told (once: the task is keyed),
+		// and told no more once this try ends the step.
+		orders := &Orders{Store: m.Store}
+		if _, err := orders.OpenTask(ctx, TaskInput{
+			OrderNumber: in.OrderNumber, Actor: in.Actor, Key: n.Key, Kind: n.Kind,
+			Question: n.Question, Amount: n.Amount, Options: n.Options,
+		}); err != nil {
+			return GatewayOutcome{}, err
+		}
+		defer func() {
+			var app *temporal.ApplicationError
+			if err != nil && !(errors.As(err, &app) && app.NonRetryable()) {
+				return // retried: still stuck
+			}
+			cerr := orders.CloseTask(ctx, CloseTaskInput{
+				OrderNumber: in.OrderNumber, Actor: in.Actor, Key: n.Key, Status: store.TaskCancelled, Summary: "le prestataire a répondu",
+			})
+			if cerr != nil && !errors.Is(cerr, store.ErrTaskClosed) {
+				activity.GetLogger(ctx).Warn("closing the refund-stuck notice", "key", n.Key, "err", cerr)
+			}
+		}()
+	}
 	r, err := m.Store.RefundByKey(ctx, in.Key)
 	if err != nil {
 		return GatewayOutcome{}, classify(err)

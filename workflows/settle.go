@@ -296,10 +296,17 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	if !automatic {
 		gw.Outcome = activities.GatewayUnsupported
 	} else {
-		sent := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, activities.GatewayRefundInput{
-			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Method: s.in.Method,
-		})
-		if s.resolve {
+		gin := activities.GatewayRefundInput{OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Method: s.in.Method}
+		if isLean(ctx) {
+			// The step tells agents itself when it retries for long: no
+			// timer for the server to keep on every refund.
+			gin.Stuck = &activities.StuckNotice{
+				Since: workflow.Now(ctx), After: s.in.refundStuckAfter(), Key: s.base + "/task/refund-stuck",
+				Kind: TaskRefundStuck, Question: s.stuckQuestion(amount), Amount: amount, Options: []string{AnswerNoted},
+			}
+		}
+		sent := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, gin)
+		if s.resolve && !isLean(ctx) {
 			err = s.awaitProvider(ctx, sent, &gw, amount)
 		} else {
 			err = sent.Get(ctx, &gw)
@@ -373,8 +380,7 @@ func (s *settle) awaitProvider(ctx workflow.Context, sent workflow.Future, out *
 		return sent.Get(ctx, out)
 	}
 	key := s.base + "/task/refund-stuck"
-	question := fmt.Sprintf("Le remboursement de %s par %s attend la réponse du prestataire depuis %s ; orderdesk réessaie avec la même clé, sans risque de double remboursement. Vérifier le prestataire (panne, clé d'API) ; cette tâche se ferme d'elle-même quand il répond.",
-		s.money(amount), s.in.Method.Label("fr"), frenchDuration(s.in.refundStuckAfter()))
+	question := s.stuckQuestion(amount)
 	if err := db(ctx, orders.OpenTask, activities.TaskInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Kind: TaskRefundStuck,
 		Question: question, Amount: amount, Options: []string{AnswerNoted},
@@ -388,6 +394,13 @@ func (s *settle) awaitProvider(ctx workflow.Context, sent workflow.Future, out *
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Status: "cancelled", Summary: "le prestataire a répondu",
 	}).Get(dctx, nil)
 	return err
+}
+
+// stuckQuestion is what agents read of a refund still waiting on its
+// provider after Settings.RefundStuckAfter.
+func (s *settle) stuckQuestion(amount int64) string {
+	return fmt.Sprintf("Le remboursement de %s par %s attend la réponse du prestataire depuis %s ; orderdesk réessaie avec la même clé, sans risque de double remboursement. Vérifier le prestataire (panne, clé d'API) ; cette tâche se ferme d'elle-même quand il répond.",
+		s.money(amount), s.in.Method.Label("fr"), frenchDuration(s.in.refundStuckAfter()))
 }
 
 // providerRefused reports whether a provider step failed because the

@@ -115,14 +115,37 @@ func TestSettleARefundStuckAtTheProviderTellsTheAgentsAndGoesOn(t *testing.T) {
 	})).Return(nil).Once()
 	env.OnActivity(orders.SettleRefund, mock.Anything, refundWith("succeeded")).Return(nil).Once()
 	expectCreditNote(env, 1250)
+	in := settleInput(order.PayCard, 1250)
+	in.Lean = false // started before lean procedures: the workflow keeps a timer
 
-	env.ExecuteWorkflow(workflows.SettleDifference, settleInput(order.PayCard, 1250))
+	env.ExecuteWorkflow(workflows.SettleDifference, in)
 
 	require.NoError(t, env.GetWorkflowError())
 	var res workflows.SettleResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
 	require.Equal(t, "re_late", res.ProviderRef)
+}
+
+// In a lean procedure the provider step itself tells the agents when it
+// retries past the delay, with the same task; the workflow keeps no timer.
+func TestSettleLeanHandsTheStuckNoticeToTheProviderStep(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(orders.ReserveRefund, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(money.RefundThroughGateway, mock.Anything, mock.MatchedBy(func(in activities.GatewayRefundInput) bool {
+		n := in.Stuck
+		return n != nil && n.After == time.Hour && n.Kind == workflows.TaskRefundStuck && n.Amount == 1250 &&
+			n.Key == "default-test-workflow-id/task/refund-stuck" && strings.Contains(n.Question, "même clé")
+	})).Return(activities.GatewayOutcome{Outcome: activities.GatewaySucceeded, ProviderRef: "re_1"}, nil).Once()
+	env.OnActivity(orders.SettleRefund, mock.Anything, refundWith("succeeded")).Return(nil).Once()
+	expectCreditNote(env, 1250)
+
+	env.ExecuteWorkflow(workflows.SettleDifference, settleInput(order.PayCard, 1250))
+
+	require.NoError(t, env.GetWorkflowError())
+	var res workflows.SettleResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, "re_1", res.ProviderRef)
 }
 
 // A provider that refuses orderdesk's API key is not retried: an agent

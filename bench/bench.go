@@ -366,7 +366,12 @@ func orderList(ctx context.Context, s *stack, o Options, rep *Report, say func(s
 		return
 	}
 	say("signed in; %d requests per figure, one after the other", o.Requests)
-	for _, r := range measureList(ctx, b, sample, o.Requests, o.ListBudget, say) {
+	before := sampleCPU(s.cpu)
+	results := measureList(ctx, b, sample, o.Requests, o.ListBudget, say)
+	line := "order list requests: cores used " + cpuShare(s.cpu, before, sampleCPU(s.cpu))
+	say("%s", line)
+	rep.Details = append(rep.Details, line)
+	for _, r := range results {
 		if r.err != nil {
 			rep.failed(listFigureName(r.name), "< 50 ms", r.err)
 			continue

@@ -129,7 +129,7 @@ func (r *Report) writeDoc(path string) error {
 	b.WriteString("\n")
 	b.WriteString(r.Table())
 	if len(r.Details) > 0 {
-		b.WriteString("\n### Where the time goes\n\nEach throughput run's rate, the cores each part of the stack used meanwhile (2 is the whole machine) and the CPU time each part spent per workflow or procedure run; then, for the answers, how long the workflow task that took each Update waited for the worker (p50 / p95 / p99):\n\n```\n")
+		b.WriteString("\n### Where the time goes\n\nEach throughput run's rate, the cores each part of the stack used meanwhile (2 is the whole machine) and the CPU time each part spent per workflow or procedure run; then, for the answers, how long the workflow task that took each Update waited for the worker (p50 / p95 / p99); last, the cores used while the order list was measured:\n\n```\n")
 		for _, d := range r.Details {
 			b.WriteString(d + "\n")
 		}

@@ -260,15 +260,11 @@ func insertLine(ctx context.Context, q querier, orderID int64, position int, l o
 // Pages follow each other by keyset (f.After, f.Before), so a page deep in
 // a million orders costs what the first one does.
 func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, int, error) {
-	q, err := buildListQuery(f)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store.ListOrders: %w", err)
-	}
 	var (
 		list  []OrderSummary
 		total int
 	)
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		// These queries run in milliseconds: compiling them (JIT) would
 		// take seconds and starting parallel workers tens of milliseconds;
 		// and the planner must see the search text to choose between
@@ -278,7 +274,10 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, 
 			set_config('max_parallel_workers_per_gather', '0', true)`); err != nil {
 			return err
 		}
-		var err error
+		q, err := buildListQuery(f, func(like string) ([]int32, error) { return lineTextsLike(ctx, tx, like) })
+		if err != nil {
+			return err
+		}
 		if list, err = all[OrderSummary](tx.Query(ctx, q.page, q.pageArgs...)); err != nil {
 			return err
 		}
@@ -289,15 +288,31 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, 
 			total = len(list) // the first page holds them all
 			return nil
 		}
-		if strings.TrimSpace(f.Query) != "" {
-			// A search's count wants every match up to the cap: the
-			// planner, expecting them early, would walk a whole index to
-			// find a rare text. Its trigram indexes are always the way.
-			if _, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
+		// The branches' counts add up: no order is in two of them.
+		for _, c := range q.counts {
+			if total > ListCountCap {
+				break
+			}
+			if c.bitmaps {
+				// The planner, expecting the matches early, would walk a
+				// whole index to find a rare text: the trigram indexes are
+				// always the way.
+				if _, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRow(ctx, c.sql, append(slices.Clone(c.args), ListCountCap+1-total)...).Scan(&n); err != nil {
 				return err
 			}
+			total += n
+			if c.bitmaps {
+				if _, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)`); err != nil {
+					return err
+				}
+			}
 		}
-		return tx.QueryRow(ctx, q.count, q.countArgs...).Scan(&total)
+		return nil
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store.ListOrders: %w", err)
@@ -305,12 +320,32 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, 
 	return list, total, nil
 }
 
+// lineTextsLike is the ids of the line texts (migration 0011: the SKUs and
+// product names of the lines, in lower case) that match the LIKE pattern
+// like in lower case: the texts in which ILIKE finds it.
+func lineTextsLike(ctx context.Context, q querier, like string) ([]int32, error) {
+	var ids []int32
+	err := q.QueryRow(ctx, `SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM line_texts WHERE text LIKE lower($1)`, like).Scan(&ids)
+	return ids, err
+}
+
 // listQuery is the SQL of one ListOrders call.
 type listQuery struct {
-	page, count         string
-	pageArgs, countArgs []any
-	limit               int
-	reverse             bool // the page query reads backwards (f.Before)
+	page     string
+	pageArgs []any
+	limit    int
+	reverse  bool // the page query reads backwards (f.Before)
+	// counts count the orders of each of the page's branches; each takes
+	// one more argument, after args: how many to count at most.
+	counts []listCount
+}
+
+// listCount counts the orders of one branch of the list.
+type listCount struct {
+	sql  string
+	args []any
+	// bitmaps: planned with bitmap scans only (the branch's own indexes).
+	bitmaps bool
 }
 
 // summaryColumns are the order list's columns (OrderSummary).
@@ -318,18 +353,24 @@ const summaryColumns = `o.id, o.number, o.customer_name, o.customer_email, o.sta
 	o.logistics_status AS logistics, o.payment_method, o.total_cents AS total, o.currency,
 	coalesce(o.hold_by, '') AS hold_by, o.created_at`
 
-// buildListQuery writes the page and count queries of a filter. Each
-// condition is shaped for an index of migration 0010: the archived state
-// and the filters match the partial indexes, the sort keys (with id) are
-// the indexes' keys, and the search is one index lookup per field.
+// buildListQuery writes the page and count queries of a filter; lineTexts
+// finds the line texts a search's LIKE pattern matches (lineTextsLike).
+// Each condition is shaped for an index of migrations 0010 and 0011: the
+// archived state and the filters match the partial indexes, the sort keys
+// (with id) are the indexes' keys, and the search is one index lookup per
+// field.
 //
 // A search is two queries in one: the orders whose own fields match (their
-// trigram indexes, in one BitmapOr), and the orders that a line's SKU or
-// product name matches but not their own fields. The two never hold the
-// same order, so their pages and counts add up without removing duplicates,
-// and each has its own plan: for a rare text, look it up and sort what was
-// found; for a common one, walk the sort's index and stop at the page's end.
-func buildListQuery(f OrderFilter) (listQuery, error) {
+// trigram indexes, in one BitmapOr), and the orders having one of the line
+// texts that match (line_text_ids) but whose own fields do not. The two
+// never hold the same order, so their pages and counts add up without
+// removing duplicates, and each has its own plan: for a rare text, look it
+// up and sort what was found; for a common one, walk the sort's index and
+// stop at the page's end. The count of the first is made of bitmap scans
+// (the planner cannot tell how many orders a trigram search finds); the
+// second's plan is the planner's, which knows how many orders have each
+// line text from line_text_ids' statistics.
+func buildListQuery(f OrderFilter, lineTexts func(like string) ([]int32, error)) (listQuery, error) {
 	var (
 		where []string
 		args  []any
@@ -352,14 +393,28 @@ func buildListQuery(f OrderFilter) (listQuery, error) {
 	if f.PaymentMethod != "" {
 		where = append(where, `o.payment_method = `+arg(f.PaymentMethod))
 	}
-	// branches are the conditions whose matches the list puts together.
-	branches := []string{``}
+	// branches are the conditions whose matches the list puts together;
+	// a branch's count reads the first nargs arguments.
+	type branch struct {
+		cond    string
+		nargs   int
+		bitmaps bool
+	}
+	branches := []branch{{nargs: len(args)}}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		own, lines, err := searchConditions(q, arg)
+		own, like, err := searchConditions(q, arg)
 		if err != nil {
 			return listQuery{}, err
 		}
-		branches = []string{` AND ` + own, ` AND ` + lines + ` AND NOT ` + own}
+		branches = []branch{{cond: ` AND ` + own, nargs: len(args), bitmaps: true}}
+		ids, err := lineTexts(like)
+		if err != nil {
+			return listQuery{}, err
+		}
+		if len(ids) > 0 { // else no line has the text
+			cond := ` AND o.line_text_ids && ` + arg(ids) + `::int[] AND NOT ` + own
+			branches = append(branches, branch{cond: cond, nargs: len(args)})
+		}
 	}
 
 	sort, desc := f.Sort, f.Desc
@@ -384,16 +439,15 @@ func buildListQuery(f OrderFilter) (listQuery, error) {
 	}
 	limit = min(limit, 1000)
 
-	// The count: at most ListCountCap + 1 rows, whatever the page.
+	// The counts: at most so many rows, whatever the page.
 	base := strings.Join(where, ` AND `)
-	counted := make([]string, len(branches))
-	for i, b := range branches {
-		counted[i] = `SELECT 1 FROM orders o WHERE ` + base + b
-	}
-	lq := listQuery{
-		count:     `SELECT count(*) FROM (` + strings.Join(counted, ` UNION ALL `) + ` LIMIT ` + fmt.Sprint(ListCountCap+1) + `) AS c`,
-		countArgs: slices.Clone(args),
-		limit:     limit,
+	lq := listQuery{limit: limit}
+	for _, b := range branches {
+		lq.counts = append(lq.counts, listCount{
+			sql:     `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE ` + base + b.cond + ` LIMIT $` + fmt.Sprint(b.nargs+1) + `) AS c`,
+			args:    slices.Clone(args[:b.nargs]),
+			bitmaps: b.bitmaps,
+		})
 	}
 
 	// The page: rows after (or before) the cursor, in the index's order.
@@ -425,7 +479,7 @@ func buildListQuery(f OrderFilter) (listQuery, error) {
 	}
 	pages := make([]string, len(branches))
 	for i, b := range branches {
-		pages[i] = `SELECT ` + summaryColumns + ` FROM orders o WHERE ` + base + b +
+		pages[i] = `SELECT ` + summaryColumns + ` FROM orders o WHERE ` + base + b.cond +
 			` ORDER BY ` + strings.Join(inner, `, `) + ` LIMIT ` + fmt.Sprint(limit)
 	}
 	if len(pages) == 1 {
@@ -442,17 +496,19 @@ func buildListQuery(f OrderFilter) (listQuery, error) {
 // (migration 0010) holds them.
 const phoneDigitsSQL = `regexp_replace(o.customer_phone, '[^0-9]', '', 'g')`
 
-// searchConditions are the search's conditions on orders o: own on the
-// order's fields, lines on its lines'. The text is looked for anywhere in
-// each field through the fields' trigram indexes, except an order number
-// or its start ("C-2026-0001"), looked up in the number's btree index. A
-// text under MinSearchLength characters has no trigram to look up: it is
+// searchConditions are the search's condition on the order's own fields
+// of orders o, and the LIKE pattern that finds the text in its lines'
+// texts (lineTextsLike). The text is looked for anywhere in each field
+// through the fields' trigram indexes, except an order number or its
+// start ("C-2026-0001"), looked up in the number's btree index. A text
+// under MinSearchLength characters has no trigram to look up: it is
 // refused.
-func searchConditions(q string, arg func(any) string) (own, lines string, err error) {
+func searchConditions(q string, arg func(any) string) (own, like string, err error) {
 	if utf8.RuneCountInString(q) < MinSearchLength {
 		return "", "", order.Fieldf("q", "search for at least %d characters (%q has fewer)", MinSearchLength, q)
 	}
-	p := arg("%" + escapeLike(q) + "%")
+	like = "%" + escapeLike(q) + "%"
+	p := arg(like)
 	number := `o.number ILIKE ` + p
 	if numberStart.MatchString(q) {
 		number = `lower(o.number) LIKE lower(` + arg(escapeLike(q)+"%") + `)`
@@ -461,7 +517,7 @@ func searchConditions(q string, arg func(any) string) (own, lines string, err er
 	if d := phoneDigits(q); d != "" {
 		own += ` OR ` + phoneDigitsSQL + ` LIKE ` + arg("%"+d+"%")
 	}
-	return `(` + own + `)`, `o.id IN (SELECT order_id FROM order_lines WHERE sku ILIKE ` + p + ` OR name ILIKE ` + p + `)`, nil
+	return `(` + own + `)`, like, nil
 }
 
 // numberStart matches what can only be the start of an order number:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -90,6 +91,7 @@ func TestSearchFindsEachField(t *testing.T) {
 		{"recettes (PDF)", false, []string{"203"}},             // product name with parentheses
 		{"000204", false, []string{}},                          // archived: not among the current orders
 		{"000204", true, []string{"204"}},                      // but among the archived ones
+		{"T-SHIRT", true, []string{"204"}},                     // a product among the archived orders
 		{"50%", false, []string{}},                             // LIKE wildcards are literal
 		{"a_b", false, []string{}},
 		{"trombone", false, []string{}},
@@ -107,6 +109,198 @@ func TestSearchFindsEachField(t *testing.T) {
 				t.Errorf("search %q (archived %v) = %v (total %d), want %v", tc.query, tc.archived, got, total, tc.want)
 			}
 		})
+	}
+}
+
+// searchNumbers is the numbers of the current orders a search finds, newest
+// first.
+func searchNumbers(t *testing.T, s *store.Store, q string) []string {
+	t.Helper()
+	list, total, err := s.ListOrders(ctx(t), store.OrderFilter{Query: q})
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	if total != len(list) {
+		t.Errorf("search %q: total %d for %d orders listed", q, total, len(list))
+	}
+	return numbersOf(list)
+}
+
+// The search finds an order by its lines as they are now: after a
+// modify-content that renames a product, removes one and adds another, and
+// after lines are added, moved to another order or deleted by statements
+// that know nothing of the search.
+func TestSearchFollowsTheLinesAsTheyChange(t *testing.T) {
+	u := devstacktest.NewDatabase(t)
+	s, err := store.Open(ctx(t), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := insert(t, s, newOrder("C-2026-000301", mug, tee))
+	b := insert(t, s, newOrder("C-2026-000302", ebook))
+	if got := searchNumbers(t, s, "tee-02"); !reflect.DeepEqual(got, []string{a.Number}) {
+		t.Fatalf("search tee-02 = %v, want %s", got, a.Number)
+	}
+
+	// modify-content: the mug becomes a teapot, the T-shirts go, a plaid comes.
+	const wf = "modify-content/C-2026-000301/req-1"
+	held, err := s.TakeHold(ctx(t), a.Number, wf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sku, name := "THEIERE-09", "Théière en fonte"
+	res, err := order.ApplyContentChange(held, order.ContentChange{
+		Quantities: []order.LineQuantity{{LineID: held.Lines[1].ID, Quantity: 0}},
+		Edits:      []order.LineEdit{{LineID: held.Lines[0].ID, SKU: &sku, Name: &name}},
+		Add:        []order.NewLine{{SKU: "PLAID-01", Name: "Plaid en laine", UnitPrice: 5900, Quantity: 1, VATRate: 2000, Physical: true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveContentChange(ctx(t), a.Number, wf, res, store.Event{
+		ActorKind: store.ActorProcedure, Actor: wf, WorkflowID: wf, Kind: "content_changed", Message: "Contenu modifié", Key: wf + "/save-content",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		"TEE-02":           {},         // removed
+		"T-shirt":          {},         // removed
+		"MUG-01":           {},         // renamed
+		"Mug émaillé":      {},         // renamed
+		"theiere-09":       {a.Number}, // its new SKU
+		"THÉIÈRE EN FONTE": {a.Number}, // its new name
+		"plaid en":         {a.Number}, // added
+		"recettes":         {b.Number}, // the other order, untouched
+	} {
+		if got := searchNumbers(t, s, q); !reflect.DeepEqual(got, want) {
+			t.Errorf("after modify-content, search %q = %v, want %v", q, got, want)
+		}
+	}
+
+	// Statements of their own: lines for two orders in one INSERT, a line
+	// moved to another order, a line deleted, a quantity shipped.
+	conn, err := pgx.Connect(ctx(t), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := conn.Exec(ctx(t), sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec(`INSERT INTO order_lines (order_id, position, sku, name, unit_price_cents, quantity, vat_rate_bp)
+		VALUES ($1, 10, 'VASE-03', 'Vase en grès', 2500, 1, 2000), ($2, 10, 'VASE-04', 'Vase en grès bleu', 2900, 1, 2000),
+			($2, 11, 'BOL-01', 'Bol à café', 900, 2, 2000)`, a.ID, b.ID)
+	if got := searchNumbers(t, s, "vase en grès"); !reflect.DeepEqual(got, []string{b.Number, a.Number}) {
+		t.Errorf("after one INSERT of lines for both orders, search \"vase en grès\" = %v, want %s and %s", got, b.Number, a.Number)
+	}
+	exec(`UPDATE order_lines SET order_id = $1 WHERE sku = 'BOL-01'`, a.ID)
+	exec(`DELETE FROM order_lines WHERE sku = 'PLAID-01'`)
+	exec(`UPDATE order_lines SET qty_shipped = 1 WHERE order_id = $1`, b.ID)
+	for q, want := range map[string][]string{
+		"Bol à café": {a.Number}, // moved from b to a
+		"PLAID":      {},         // deleted
+		"VASE-04":    {b.Number}, // shipped, still there
+		"recettes":   {b.Number},
+		"fonte":      {a.Number},
+	} {
+		if got := searchNumbers(t, s, q); !reflect.DeepEqual(got, want) {
+			t.Errorf("after the statements, search %q = %v, want %v", q, got, want)
+		}
+	}
+}
+
+// The orders of a database that had them before the search read the
+// lines' texts from the orders are found by their lines once it is
+// migrated, and their lines' later changes are followed.
+func TestSearchFindsTheOrdersThatWereThereBeforeTheMigration(t *testing.T) {
+	u := devstacktest.NewDatabase(t)
+	conn, err := pgx.Connect(ctx(t), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// The schema as it was before the line texts: every migration up to
+	// 0010, recorded as Migrate records them.
+	if _, err := conn.Exec(ctx(t), `DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+		CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	var later []string
+	for _, v := range store.Migrations() {
+		if v >= "0011" {
+			later = append(later, v)
+			continue
+		}
+		sql, err := os.ReadFile("migrations/" + v + ".sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx(t), string(sql)); err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		if _, err := conn.Exec(ctx(t), `INSERT INTO schema_migrations (version) VALUES ($1)`, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := store.Open(ctx(t), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := insert(t, s, newOrder("C-2026-000501", mug, tee))
+	b := insert(t, s, newOrder("C-2026-000502", ebook, mug))
+	insert(t, s, newOrder("C-2026-000503"))
+
+	applied, err := s.Migrate(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(applied, later) {
+		t.Fatalf("Migrate applied %v, want %v", applied, later)
+	}
+	for q, want := range map[string][]string{
+		"MUG-01":      {b.Number, a.Number},
+		"coton bio":   {a.Number},
+		"ebook-7":     {b.Number},
+		"trombone":    {},
+		"C-2026-0005": {"C-2026-000503", b.Number, a.Number},
+	} {
+		if got := searchNumbers(t, s, q); !reflect.DeepEqual(got, want) {
+			t.Errorf("after the migration, search %q = %v, want %v", q, got, want)
+		}
+	}
+	if _, err := conn.Exec(ctx(t), `DELETE FROM order_lines WHERE order_id = $1 AND sku = 'MUG-01'`, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchNumbers(t, s, "MUG-01"); !reflect.DeepEqual(got, []string{a.Number}) {
+		t.Errorf("after a line of %s is deleted, search MUG-01 = %v, want %s", b.Number, got, a.Number)
+	}
+}
+
+// A text is found within one SKU or one product name, never across two:
+// not from a line's SKU into its name, nor from one line into the next,
+// whatever the text holds. A line break typed in a name is found.
+func TestSearchNeverJoinsTwoLines(t *testing.T) {
+	s := devstacktest.NewStore(t)
+	gift := ebook
+	gift.SKU, gift.Name = "COFFRET-01", "Coffret\nthé vert"
+	insert(t, s, newOrder("C-2026-000401", mug, tee))
+	insert(t, s, newOrder("C-2026-000402", gift))
+	for q, want := range map[string][]string{
+		"émaillé\nTEE":   {}, // the end of a name, the next line's SKU
+		"MUG-01\nMug":    {}, // a SKU and its name
+		"MUG-01 Mug":     {},
+		"émailléTEE":     {},
+		"Coffret\nthé":   {"C-2026-000402"}, // within the name
+		"coffret\nthé v": {"C-2026-000402"},
+	} {
+		if got := searchNumbers(t, s, q); !reflect.DeepEqual(got, want) {
+			t.Errorf("search %q = %v, want %v", q, got, want)
+		}
 	}
 }
 

@@ -113,19 +113,15 @@ func SearchAttributeFlags() []string {
 
 // FastDynamicConfig are dev-server arguments that remove the dev server's
 // default ~50 ms wait on every task hop (measured), and its
-// check for a newer version over the internet; that hand an activity
+// check for a newer version over the internet; and that hand an activity
 // scheduled by a workflow task to the worker in the same answer (eager
-// activities: no trip through the task queue); and that keep each task
-// queue in one partition (one worker process: no forwarding between
-// partitions). A production server takes the same settings in its dynamic
-// config.
+// activities: no trip through the task queue). A production server takes
+// the last one in its dynamic config.
 func FastDynamicConfig() []string {
 	return []string{
 		"--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000",
 		"--dynamic-config-value", "frontend.enableServerVersionCheck=false",
 		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
-		"--dynamic-config-value", "matching.numTaskqueueReadPartitions=1",
-		"--dynamic-config-value", "matching.numTaskqueueWritePartitions=1",
 	}
 }
 

@@ -46,7 +46,7 @@ type Options struct {
 
 // Defaults of Options, measured on a 2-core machine with make bench.
 const (
-	DefaultPollers    = 8
+	DefaultPollers    = 32
 	DefaultActivities = 200
 )
 

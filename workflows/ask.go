@@ -116,15 +116,6 @@ func (a *asker) askAbout(ctx workflow.Context, key, kind, question string, amoun
 		return TaskAnswer{}, err
 	}
 	ans := *a.answer
-	if a.lean {
-		// The answer is in the history once this workflow task completes:
-		// let it complete now, so the agent's Update returns, and do what
-		// follows (close the task, record, email) in the next one. A
-		// timer is the workflow's way to end a task; it is kept when the
-		// procedure is cancelled meanwhile, whose next step then stops.
-		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		_ = workflow.Sleep(dctx, time.Millisecond)
-	}
 	raw, _ := json.Marshal(ans) // a TaskAnswer always marshals
 	if err := db(ctx, orders.CloseTask, activities.CloseTaskInput{
 		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Status: "answered", Answer: raw, By: ans.Agent,

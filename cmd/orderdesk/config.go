@@ -45,7 +45,7 @@ var envVars = [][2]string{
 	{"TEMPORAL_UI_URL", "Temporal Web UI base URL for links (default http://localhost:8233)"},
 	{"ORDERDESK_WEB_ADDR", "where the agent UI listens (default :8080)"},
 	{"ORDERDESK_ADMIN_ADDR", "where worker, web and dev serve Go's profiler, /debug/pprof/ (e.g. 127.0.0.1:6060; default empty: off)"},
-	{"ORDERDESK_WORKER_POLLERS", "long polls the worker keeps open per kind of task (default 8)"},
+	{"ORDERDESK_WORKER_POLLERS", "long polls the worker keeps open per kind of task (default 32)"},
 	{"ORDERDESK_WORKER_ACTIVITIES", "activities (and as many local ones) the worker runs at once (default 200)"},
 	{"ORDERDESK_DATA_DIR", "make dev's state directory (default .data)"},
 	{"ORDERDESK_PG_PORT", "make dev's PostgreSQL port (default 15432)"},

@@ -25,7 +25,7 @@ func TestConfigDefaults(t *testing.T) {
 	if c.TaskReminder != 4*time.Hour || c.Money.ApproveAbove != 20000 || c.Money.SandboxPort != 8299 {
 		t.Errorf("defaults: reminder %s, approve above %d, sandbox port %d", c.TaskReminder, c.Money.ApproveAbove, c.Money.SandboxPort)
 	}
-	if c.WorkerPollers != 8 || c.WorkerActivities != 200 {
+	if c.WorkerPollers != 32 || c.WorkerActivities != 200 {
 		t.Errorf("worker defaults: %d pollers, %d activities", c.WorkerPollers, c.WorkerActivities)
 	}
 	c, err = loadConfig(env(map[string]string{"ORDERDESK_WORKER_POLLERS": "16"}))

@@ -360,63 +360,17 @@ const summaryColumns = `o.id, o.number, o.customer_name, o.customer_email, o.sta
 // (with id) are the indexes' keys, and the search is one index lookup per
 // field.
 //
-// A search is two queries in one: the orders whose own fields match (their
-// trigram indexes, in one BitmapOr), and the orders having one of the line
-// texts that match (line_text_ids) but whose own fields do not. The two
+// A search is two queries in one: the orders having one of the line texts
+// that match (line_text_ids), and the orders whose own fields match (their
+// trigram indexes, in one BitmapOr) but none of whose lines do. The two
 // never hold the same order, so their pages and counts add up without
 // removing duplicates, and each has its own plan: for a rare text, look it
 // up and sort what was found; for a common one, walk the sort's index and
-// stop at the page's end. The count of the first is made of bitmap scans
-// (the planner cannot tell how many orders a trigram search finds); the
-// second's plan is the planner's, which knows how many orders have each
-// line text from line_text_ids' statistics.
+// stop at the page's end. The count of the orders' own fields is made of
+// bitmap scans (the planner cannot tell how many orders a trigram search
+// finds); the lines' is the planner's, which knows how many orders have
+// each line text from line_text_ids' statistics.
 func buildListQuery(f OrderFilter, lineTexts func(like string) ([]int32, error)) (listQuery, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if f.Archived {
-		where = append(where, `o.archived_at IS NOT NULL`)
-	} else {
-		where = append(where, `o.archived_at IS NULL`)
-	}
-	if f.Status != "" {
-		where = append(where, `o.status = `+arg(f.Status))
-	}
-	if f.Logistics != "" {
-		where = append(where, `o.logistics_status = `+arg(f.Logistics))
-	}
-	if f.PaymentMethod != "" {
-		where = append(where, `o.payment_method = `+arg(f.PaymentMethod))
-	}
-	// branches are the conditions whose matches the list puts together;
-	// a branch's count reads the first nargs arguments.
-	type branch struct {
-		cond    string
-		nargs   int
-		bitmaps bool
-	}
-	branches := []branch{{nargs: len(args)}}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		own, like, err := searchConditions(q, arg)
-		if err != nil {
-			return listQuery{}, err
-		}
-		branches = []branch{{cond: ` AND ` + own, nargs: len(args), bitmaps: true}}
-		ids, err := lineTexts(like)
-		if err != nil {
-			return listQuery{}, err
-		}
-		if len(ids) > 0 { // else no line has the text
-			cond := ` AND o.line_text_ids && ` + arg(ids) + `::int[] AND NOT ` + own
-			branches = append(branches, branch{cond: cond, nargs: len(args)})
-		}
-	}
-
 	sort, desc := f.Sort, f.Desc
 	if sort == "" {
 		sort, desc = "date", true
@@ -439,18 +393,64 @@ func buildListQuery(f OrderFilter, lineTexts func(like string) ([]int32, error))
 	}
 	limit = min(limit, 1000)
 
+	// Each query numbers its own arguments: a count reads only some of them.
+	filters := func(a *sqlArgs) string {
+		where := []string{`o.archived_at IS NULL`}
+		if f.Archived {
+			where[0] = `o.archived_at IS NOT NULL`
+		}
+		if f.Status != "" {
+			where = append(where, `o.status = `+a.add(f.Status))
+		}
+		if f.Logistics != "" {
+			where = append(where, `o.logistics_status = `+a.add(f.Logistics))
+		}
+		if f.PaymentMethod != "" {
+			where = append(where, `o.payment_method = `+a.add(f.PaymentMethod))
+		}
+		return strings.Join(where, ` AND `)
+	}
+	// branches are the conditions whose matches the list puts together.
+	type branch struct {
+		cond    func(a *sqlArgs) string
+		bitmaps bool
+	}
+	branches := []branch{{cond: func(*sqlArgs) string { return `` }}}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		own, like, err := searchConditions(q)
+		if err != nil {
+			return listQuery{}, err
+		}
+		ids, err := lineTexts(like)
+		if err != nil {
+			return listQuery{}, err
+		}
+		if len(ids) == 0 { // no line has the text
+			branches = []branch{{cond: func(a *sqlArgs) string { return ` AND ` + own(a) }, bitmaps: true}}
+		} else {
+			lines := func(a *sqlArgs) string { return `o.line_text_ids && ` + a.add(ids) + `::int[]` }
+			branches = []branch{
+				{cond: func(a *sqlArgs) string { return ` AND ` + own(a) + ` AND NOT ` + lines(a) }, bitmaps: true},
+				{cond: func(a *sqlArgs) string { return ` AND ` + lines(a) }},
+			}
+		}
+	}
+
 	// The counts: at most so many rows, whatever the page.
-	base := strings.Join(where, ` AND `)
 	lq := listQuery{limit: limit}
 	for _, b := range branches {
+		var a sqlArgs
+		where := filters(&a) + b.cond(&a)
 		lq.counts = append(lq.counts, listCount{
-			sql:     `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE ` + base + b.cond + ` LIMIT $` + fmt.Sprint(b.nargs+1) + `) AS c`,
-			args:    slices.Clone(args[:b.nargs]),
+			sql:     `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE ` + where + ` LIMIT $` + fmt.Sprint(len(a)+1) + `) AS c`,
+			args:    a,
 			bitmaps: b.bitmaps,
 		})
 	}
 
 	// The page: rows after (or before) the cursor, in the index's order.
+	var a sqlArgs
+	base := filters(&a)
 	cur, forward := f.After, true
 	if cur == nil && f.Before != nil {
 		cur, forward = f.Before, false
@@ -460,7 +460,7 @@ func buildListQuery(f OrderFilter, lineTexts func(like string) ([]int32, error))
 		vals := map[string]any{`created_at`: cur.CreatedAt, `number`: cur.Number, `total`: cur.Total, `id`: cur.ID}
 		cols, ph := make([]string, len(keys)), make([]string, len(keys))
 		for i, k := range keys {
-			cols[i], ph[i] = column[k], arg(vals[k])
+			cols[i], ph[i] = column[k], a.add(vals[k])
 		}
 		// Descending and going forward, or ascending and going back: smaller keys.
 		op := `>`
@@ -479,7 +479,7 @@ func buildListQuery(f OrderFilter, lineTexts func(like string) ([]int32, error))
 	}
 	pages := make([]string, len(branches))
 	for i, b := range branches {
-		pages[i] = `SELECT ` + summaryColumns + ` FROM orders o WHERE ` + base + b.cond +
+		pages[i] = `SELECT ` + summaryColumns + ` FROM orders o WHERE ` + base + b.cond(&a) +
 			` ORDER BY ` + strings.Join(inner, `, `) + ` LIMIT ` + fmt.Sprint(limit)
 	}
 	if len(pages) == 1 {
@@ -488,8 +488,17 @@ func buildListQuery(f OrderFilter, lineTexts func(like string) ([]int32, error))
 		lq.page = `SELECT * FROM ((` + strings.Join(pages, `) UNION ALL (`) + `)) AS o ORDER BY ` +
 			strings.Join(outer, `, `) + ` LIMIT ` + fmt.Sprint(limit)
 	}
-	lq.pageArgs = args
+	lq.pageArgs = a
 	return lq, nil
+}
+
+// sqlArgs are the arguments of a query being written.
+type sqlArgs []any
+
+// add appends v and returns its placeholder.
+func (a *sqlArgs) add(v any) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d", len(*a))
 }
 
 // phoneDigitsSQL is a phone number's digits, as the phone search index
@@ -497,27 +506,30 @@ func buildListQuery(f OrderFilter, lineTexts func(like string) ([]int32, error))
 const phoneDigitsSQL = `regexp_replace(o.customer_phone, '[^0-9]', '', 'g')`
 
 // searchConditions are the search's condition on the order's own fields
-// of orders o, and the LIKE pattern that finds the text in its lines'
-// texts (lineTextsLike). The text is looked for anywhere in each field
-// through the fields' trigram indexes, except an order number or its
-// start ("C-2026-0001"), looked up in the number's btree index. A text
-// under MinSearchLength characters has no trigram to look up: it is
-// refused.
-func searchConditions(q string, arg func(any) string) (own, like string, err error) {
+// of orders o, written with the arguments of a query, and the LIKE
+// pattern that finds the text in its lines' texts (lineTextsLike). The
+// text is looked for anywhere in each field through the fields' trigram
+// indexes, except an order number or its start ("C-2026-0001"), looked up
+// in the number's btree index. A text under MinSearchLength characters has
+// no trigram to look up: it is refused.
+func searchConditions(q string) (own func(a *sqlArgs) string, like string, err error) {
 	if utf8.RuneCountInString(q) < MinSearchLength {
-		return "", "", order.Fieldf("q", "search for at least %d characters (%q has fewer)", MinSearchLength, q)
+		return nil, "", order.Fieldf("q", "search for at least %d characters (%q has fewer)", MinSearchLength, q)
 	}
 	like = "%" + escapeLike(q) + "%"
-	p := arg(like)
-	number := `o.number ILIKE ` + p
-	if numberStart.MatchString(q) {
-		number = `lower(o.number) LIKE lower(` + arg(escapeLike(q)+"%") + `)`
+	own = func(a *sqlArgs) string {
+		p := a.add(like)
+		number := `o.number ILIKE ` + p
+		if numberStart.MatchString(q) {
+			number = `lower(o.number) LIKE lower(` + a.add(escapeLike(q)+"%") + `)`
+		}
+		cond := number + ` OR o.customer_email ILIKE ` + p + ` OR o.customer_name ILIKE ` + p
+		if d := phoneDigits(q); d != "" {
+			cond += ` OR ` + phoneDigitsSQL + ` LIKE ` + a.add("%"+d+"%")
+		}
+		return `(` + cond + `)`
 	}
-	own = number + ` OR o.customer_email ILIKE ` + p + ` OR o.customer_name ILIKE ` + p
-	if d := phoneDigits(q); d != "" {
-		own += ` OR ` + phoneDigitsSQL + ` LIKE ` + arg("%"+d+"%")
-	}
-	return `(` + own + `)`, like, nil
+	return own, like, nil
 }
 
 // numberStart matches what can only be the start of an order number:

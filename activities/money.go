@@ -460,9 +460,6 @@ func mayHaveReached(ctx context.Context) bool {
 // means of payment through its API: false sends the refund to an agent's
 // hand without a provider step.
 func (m *Money) RefundsAutomatically(_ context.Context, method order.PaymentMethod) (bool, error) {
-	if m == nil {
-		return false, nil
-	}
 	_, ok := m.gateway(method)
 	return ok, nil
 }

@@ -165,33 +165,22 @@ func writeOrders(ctx context.Context, q querier, ids *idRanges, orders []genOrde
 
 var lyon = order.Address{Name: "Camille Martin", Line1: "12 rue des Lilas", PostalCode: "69003", City: "Lyon", Country: "FR"}
 
-// twoMugsAndATShirt is two mugs at 12,50 € and a T-shirt at 25 €: 50 € of
-// merchandise, just enough for free shipping (6,90 € below 50 €).
-func twoMugsAndATShirt(number string, method order.PaymentMethod, ref string) genOrder {
-	o := order.Order{
-		Number: number, Status: order.StatusPaid, Logistics: order.LogisticsAwaitingPrinting, PaymentMethod: method, Currency: "EUR",
-		Customer: order.Customer{Name: "Camille Martin", Email: "camille.martin@example.fr", Phone: "06 12 34 56 78", Locale: "fr"},
-		Billing:  lyon, Delivery: lyon,
-		ShippingRules: order.ShippingRules{Method: "Colissimo domicile", Fee: 690, FreeFrom: 5000, VATRate: 2000},
-		Lines: []order.Line{
-			{SKU: "MUG-01", Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2, VATRate: 2000, Physical: true},
-			{SKU: "TSH-M", Name: "T-shirt Lyon M", UnitPrice: 2500, Quantity: 1, VATRate: 2000, Physical: true},
-		},
-	}
-	o.ShippingFee = order.ShippingFee(o.ShippingRules, order.MerchandiseTotal(o.Lines))
-	o.Totals = order.Reprice(o)
-	return genOrder{Order: o, PaymentRef: ref}
-}
+// mug and tShirt are the lines of the procedures' orders.
+var (
+	mug    = order.Line{SKU: "MUG-01", Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2, VATRate: 2000, Physical: true}
+	tShirt = order.Line{SKU: "TSH-M", Name: "T-shirt Lyon M", UnitPrice: 2500, Quantity: 1, VATRate: 2000, Physical: true}
+)
 
-// twoMugsShipped is two mugs at 12,50 € with 6,90 € shipping: 31,90 €.
-// Unpaid (ref ""), it is a new order awaiting its payment.
-func twoMugsShipped(number string, method order.PaymentMethod, ref string) genOrder {
+// lyonOrder is an order of Camille Martin's in Lyon, shipped by Colissimo
+// (6,90 €, free from 50 €), awaiting printing, paid by ref; unpaid (ref
+// "") it is a new order awaiting its payment.
+func lyonOrder(number string, method order.PaymentMethod, ref string, lines ...order.Line) genOrder {
 	o := order.Order{
 		Number: number, Status: order.StatusPaid, Logistics: order.LogisticsAwaitingPrinting, PaymentMethod: method, Currency: "EUR",
 		Customer: order.Customer{Name: "Camille Martin", Email: "camille.martin@example.fr", Phone: "06 12 34 56 78", Locale: "fr"},
 		Billing:  lyon, Delivery: lyon,
 		ShippingRules: order.ShippingRules{Method: "Colissimo domicile", Fee: 690, FreeFrom: 5000, VATRate: 2000},
-		Lines:         []order.Line{{SKU: "MUG-01", Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2, VATRate: 2000, Physical: true}},
+		Lines:         lines,
 	}
 	if ref == "" {
 		o.Status = order.StatusNew
@@ -199,6 +188,17 @@ func twoMugsShipped(number string, method order.PaymentMethod, ref string) genOr
 	o.ShippingFee = order.ShippingFee(o.ShippingRules, order.MerchandiseTotal(o.Lines))
 	o.Totals = order.Reprice(o)
 	return genOrder{Order: o, PaymentRef: ref}
+}
+
+// twoMugsAndATShirt is two mugs at 12,50 € and a T-shirt at 25 €: 50 € of
+// merchandise, just enough for free shipping (6,90 € below 50 €).
+func twoMugsAndATShirt(number string, method order.PaymentMethod, ref string) genOrder {
+	return lyonOrder(number, method, ref, mug, tShirt)
+}
+
+// twoMugsShipped is two mugs at 12,50 € with 6,90 € shipping: 31,90 €.
+func twoMugsShipped(number string, method order.PaymentMethod, ref string) genOrder {
+	return lyonOrder(number, method, ref, mug)
 }
 
 // orderNumbers hands out the numbers of the procedures' orders:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -146,15 +147,27 @@ func cpuPerJob(groups []cpuGroup, from, to cpuSample, jobs int) string {
 	if jobs <= 0 {
 		return ""
 	}
+	return perGroup(groups, from, to, func(secs float64) string { return fmt.Sprintf("%.1f ms", secs*1000/float64(jobs)) })
+}
+
+// perGroup says, for each group sampled at both ends, its name and how
+// many CPU seconds it spent between them, in the words of say.
+func perGroup(groups []cpuGroup, from, to cpuSample, say func(secs float64) string) string {
 	var parts []string
 	for _, g := range groups {
-		a, ok1 := from.secs[g.name]
-		b, ok2 := to.secs[g.name]
-		if ok1 && ok2 {
-			parts = append(parts, fmt.Sprintf("%s %.1f ms", g.name, max(b-a, 0)*1000/float64(jobs)))
+		if secs, ok := spent(from, to, g.name); ok {
+			parts = append(parts, g.name+" "+say(secs))
 		}
 	}
 	return strings.Join(parts, " · ")
+}
+
+// spent is the CPU seconds the group name spent between two samples, if
+// both have it.
+func spent(from, to cpuSample, name string) (float64, bool) {
+	a, ok1 := from.secs[name]
+	b, ok2 := to.secs[name]
+	return max(b-a, 0), ok1 && ok2
 }
 
 // cpuShare is how many cores each group used between two samples, e.g.
@@ -164,20 +177,12 @@ func cpuShare(groups []cpuGroup, from, to cpuSample) string {
 	if d <= 0 {
 		return ""
 	}
-	var parts []string
-	for _, g := range groups {
-		a, ok1 := from.secs[g.name]
-		b, ok2 := to.secs[g.name]
-		if ok1 && ok2 {
-			parts = append(parts, fmt.Sprintf("%s %.2f", g.name, max(b-a, 0)/d))
-		}
+	cores := func(secs float64) string { return fmt.Sprintf("%.2f", secs/d) }
+	parts := []string{perGroup(groups, from, to, cores)}
+	if secs, ok := spent(from, to, othersGroup); ok {
+		parts = append(parts, "other processes "+cores(secs))
 	}
-	if a, ok1 := from.secs[othersGroup]; ok1 {
-		if b, ok2 := to.secs[othersGroup]; ok2 {
-			parts = append(parts, fmt.Sprintf("other processes %.2f", max(b-a, 0)/d))
-		}
-	}
-	return strings.Join(parts, " · ")
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " · ")
 }
 
 // memory reads a process's peak and current resident memory (VmHWM and

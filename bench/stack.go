@@ -195,7 +195,7 @@ func (s *stack) startChild(ctx context.Context, cfg stackConfig) error {
 	case s.webURL = <-ready:
 		return nil
 	case <-s.exited:
-		return fmt.Errorf("the worker and agent UI process exited at start-up; its log %s says:\n%s", s.childLog, tail(s.childLog, 20))
+		return fmt.Errorf("the worker and agent UI process exited at start-up; its log %s says:\n%s", s.childLog, devstack.Tail(s.childLog, 20))
 	case <-time.After(2 * time.Minute):
 		return fmt.Errorf("the worker and agent UI process did not start within 2 minutes (log: %s)", s.childLog)
 	case <-ctx.Done():
@@ -207,7 +207,7 @@ func (s *stack) startChild(ctx context.Context, cfg stackConfig) error {
 func (s *stack) childAlive() error {
 	select {
 	case <-s.exited:
-		return fmt.Errorf("the worker and agent UI process died; its log %s says:\n%s", s.childLog, tail(s.childLog, 20))
+		return fmt.Errorf("the worker and agent UI process died; its log %s says:\n%s", s.childLog, devstack.Tail(s.childLog, 20))
 	default:
 		return nil
 	}
@@ -303,19 +303,6 @@ func postmaster(dir string) int {
 	line, _, _ := strings.Cut(string(b), "\n")
 	pid, _ := strconv.Atoi(strings.TrimSpace(line))
 	return pid
-}
-
-// tail is the end of a log file, for an error message.
-func tail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "(" + err.Error() + ")"
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // prefixWriter turns devstack's progress lines into the benchmark's.

@@ -156,7 +156,7 @@ func StartPostgres(ctx context.Context, opt PostgresOptions) (*Postgres, error) 
 	fmt.Fprintf(p.log, "postgres: starting on 127.0.0.1:%d (log: %s)\n", p.Port, p.logFile())
 	start := time.Now()
 	if out, err := p.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", p.dataDir(), "-l", p.logFile(), "-o", serverOpts); err != nil {
-		return nil, fmt.Errorf("devstack.StartPostgres: pg_ctl start failed: %w\n%s\nlast lines of %s:\n%s", err, out, p.logFile(), tail(p.logFile(), 15))
+		return nil, fmt.Errorf("devstack.StartPostgres: pg_ctl start failed: %w\n%s\nlast lines of %s:\n%s", err, out, p.logFile(), Tail(p.logFile(), 15))
 	}
 	fmt.Fprintf(p.log, "postgres: up in %s\n", time.Since(start).Round(time.Millisecond))
 	return p, p.waitReady(ctx)
@@ -245,7 +245,7 @@ func (p *Postgres) waitReady(ctx context.Context) error {
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return fmt.Errorf("devstack: PostgreSQL in %s does not accept connections on port %d: %w\nlast lines of %s:\n%s",
-				p.Dir, p.Port, err, p.logFile(), tail(p.logFile(), 15))
+				p.Dir, p.Port, err, p.logFile(), Tail(p.logFile(), 15))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -325,8 +325,8 @@ func canTraverse(fi os.FileInfo, uid uint32, gids []uint32) bool {
 	return mode&0o001 != 0
 }
 
-// tail returns the last n lines of a file, for error messages.
-func tail(path string, n int) string {
+// Tail returns the last n lines of a file, for error messages.
+func Tail(path string, n int) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "(" + err.Error() + ")"

@@ -52,12 +52,7 @@ func TestMoneyProceduresKeepTheirHistoriesShort(t *testing.T) {
 		o := insertCardOrder(t, s.store, "C-2026-000981", order.LogisticsAwaitingPrinting)
 		run, err := s.starter.ModifyContent(ctx, removeOneMug(o, "r1"))
 		require.NoError(t, err)
-		var res workflows.ModifyContentResult
-		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
-		require.Equal(t, activities.OutcomeRefunded, res.Outcome)
-		n := historyEvents(t, s.client, run.WorkflowID)
-		t.Logf("%d events", n)
-		require.LessOrEqual(t, n, maxEvents)
+		refundedInFewEvents(t, s, run.WorkflowID)
 	})
 	t.Run("modify-content refunded by hand", func(t *testing.T) {
 		o := insertOrder(t, s.store, "C-2026-000982", order.LogisticsAwaitingPrinting, order.PayPayPal, "pp_982")
@@ -65,12 +60,7 @@ func TestMoneyProceduresKeepTheirHistoriesShort(t *testing.T) {
 		require.NoError(t, err)
 		task := waitForTask(t, s, run.WorkflowID)
 		require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, ProviderRef: "pp_r1", Agent: "luc@boutique.fr"}))
-		var res workflows.ModifyContentResult
-		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
-		require.Equal(t, activities.OutcomeRefunded, res.Outcome)
-		n := historyEvents(t, s.client, run.WorkflowID)
-		t.Logf("%d events", n)
-		require.LessOrEqual(t, n, maxEvents)
+		refundedInFewEvents(t, s, run.WorkflowID)
 	})
 	t.Run("cancel-refund by card", func(t *testing.T) {
 		o := insertCardOrder(t, s.store, "C-2026-000983", order.LogisticsAwaitingPrinting)
@@ -78,11 +68,21 @@ func TestMoneyProceduresKeepTheirHistoriesShort(t *testing.T) {
 			OrderNumber: o.Number, RequestID: "r1", Agent: "marie@boutique.fr", Cancel: order.DefaultCancel(o), RefundDefault: true, Notify: true,
 		})
 		require.NoError(t, err)
-		var res workflows.CancelRefundResult
-		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
-		require.Equal(t, activities.OutcomeRefunded, res.Outcome)
-		n := historyEvents(t, s.client, run.WorkflowID)
-		t.Logf("%d events", n)
-		require.LessOrEqual(t, n, maxEvents)
+		refundedInFewEvents(t, s, run.WorkflowID)
 	})
+}
+
+// refundedInFewEvents waits for a money procedure to end, checks that it
+// refunded the customer, and that its history, children included, holds
+// at most maxEvents events.
+func refundedInFewEvents(t *testing.T, s stack, workflowID string) {
+	t.Helper()
+	var res struct {
+		Outcome string `json:"outcome"`
+	}
+	require.NoError(t, s.starter.Result(context.Background(), workflowID, &res))
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	n := historyEvents(t, s.client, workflowID)
+	t.Logf("%d events", n)
+	require.LessOrEqual(t, n, maxEvents)
 }

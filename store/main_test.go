@@ -2,8 +2,11 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/devstack/devstacktest"
 	"github.com/orderdesk/orderdesk/order"
@@ -55,4 +58,32 @@ func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return c
+}
+
+// migrateBefore empties conn's database and applies the migrations before
+// version before, recorded as Migrate records them: a database as an
+// earlier orderdesk left it. It returns the migrations left to apply.
+func migrateBefore(t *testing.T, conn *pgx.Conn, before string) (later []string) {
+	t.Helper()
+	if _, err := conn.Exec(ctx(t), `DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+		CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range store.Migrations() {
+		if v >= before {
+			later = append(later, v)
+			continue
+		}
+		sql, err := os.ReadFile("migrations/" + v + ".sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx(t), string(sql)); err != nil {
+			t.Fatalf("migration %s: %v", v, err)
+		}
+		if _, err := conn.Exec(ctx(t), `INSERT INTO schema_migrations (version) VALUES ($1)`, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return later
 }

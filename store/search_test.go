@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -225,27 +224,7 @@ func TestSearchFindsTheOrdersThatWereThereBeforeTheMigration(t *testing.T) {
 	defer conn.Close(context.Background())
 	// The schema as it was before the line texts: every migration up to
 	// 0010, recorded as Migrate records them.
-	if _, err := conn.Exec(ctx(t), `DROP SCHEMA public CASCADE; CREATE SCHEMA public;
-		CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
-		t.Fatal(err)
-	}
-	var later []string
-	for _, v := range store.Migrations() {
-		if v >= "0011" {
-			later = append(later, v)
-			continue
-		}
-		sql, err := os.ReadFile("migrations/" + v + ".sql")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(ctx(t), string(sql)); err != nil {
-			t.Fatalf("%s: %v", v, err)
-		}
-		if _, err := conn.Exec(ctx(t), `INSERT INTO schema_migrations (version) VALUES ($1)`, v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	later := migrateBefore(t, conn, "0011")
 	s, err := store.Open(ctx(t), u)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"errors"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -84,26 +83,7 @@ func TestTaskEmailMigrationKeepsOlderTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx(t))
-	if _, err := conn.Exec(ctx(t), `DROP SCHEMA public CASCADE; CREATE SCHEMA public;
-		CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
-		t.Fatal(err)
-	}
-	const before = "0006"
-	for _, v := range store.Migrations() {
-		if v >= before {
-			break
-		}
-		sql, err := os.ReadFile("migrations/" + v + ".sql")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(ctx(t), string(sql)); err != nil {
-			t.Fatalf("migration %s: %v", v, err)
-		}
-		if _, err := conn.Exec(ctx(t), `INSERT INTO schema_migrations (version) VALUES ($1)`, v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	want := migrateBefore(t, conn, "0006")
 
 	s, err := store.Open(ctx(t), u)
 	if err != nil {
@@ -134,12 +114,6 @@ func TestTaskEmailMigrationKeepsOlderTasks(t *testing.T) {
 	applied, err := s.Migrate(ctx(t))
 	if err != nil {
 		t.Fatal(err)
-	}
-	var want []string
-	for _, v := range store.Migrations() {
-		if v >= before {
-			want = append(want, v)
-		}
 	}
 	if len(want) == 0 || !reflect.DeepEqual(applied, want) {
 		t.Fatalf("Migrate applied %v, want %v", applied, want)

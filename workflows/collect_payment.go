@@ -206,11 +206,7 @@ type collect struct {
 // stepCtx is the context a step runs under, in the procedure's main line
 // or in an Update's handler (whose context is the workflow's root).
 func (p *collect) stepCtx(ctx workflow.Context) workflow.Context {
-	ctx = workflow.WithActivityOptions(ctx, dbActivity)
-	if p.lean {
-		ctx = workflow.WithValue(ctx, leanKey{}, true)
-	}
-	return ctx
+	return withLean(workflow.WithActivityOptions(ctx, dbActivity), p.lean)
 }
 
 // CollectPayment runs the procedure; see the top of this file.

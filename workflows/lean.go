@@ -3,10 +3,7 @@ package workflows
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
-
-	"github.com/orderdesk/orderdesk/activities"
 )
 
 // Lean procedures. A procedure whose input says Lean (the starter says so
@@ -35,10 +32,16 @@ type leanKey struct{}
 // beginLean is called first thing by every procedure with what its input
 // says: it returns the context its steps run under.
 func beginLean(ctx workflow.Context, lean bool) (workflow.Context, bool) {
+	return withLean(ctx, lean), lean
+}
+
+// withLean is ctx marked lean when lean is true. An Update's handler runs
+// under the workflow's root context: it marks its own with this.
+func withLean(ctx workflow.Context, lean bool) workflow.Context {
 	if !lean {
-		return ctx, false
+		return ctx
 	}
-	return workflow.WithValue(ctx, leanKey{}, true), true
+	return workflow.WithValue(ctx, leanKey{}, true)
 }
 
 // isLean reports whether the procedure runs lean (beginLean).
@@ -70,10 +73,5 @@ func db(ctx workflow.Context, activity any, args ...any) workflow.Future {
 var dbLocal = workflow.LocalActivityOptions{
 	ScheduleToCloseTimeout: 7 * 24 * time.Hour,
 	StartToCloseTimeout:    30 * time.Second,
-	RetryPolicy: &temporal.RetryPolicy{
-		InitialInterval:        time.Second,
-		BackoffCoefficient:     2,
-		MaximumInterval:        time.Minute,
-		NonRetryableErrorTypes: activities.NonRetryable,
-	},
+	RetryPolicy:            dbActivity.RetryPolicy,
 }

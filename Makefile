@@ -79,7 +79,7 @@ build:
 # from real runs on a Temporal dev server. Run it when a procedure changes on
 # purpose, behind workflow.GetVersion, and commit workflows/testdata.
 record-histories: temporal postgres-bin
-	ORDERDESK_RECORD_HISTORY=1 $(GO) test -count=1 -run 'TestModifyContentEndToEnd|TestModifyContentEmailReviewedThenSentWithANote|TestOperatorFindsTheProcedureThatWaitsForAnAgent|TestExpiredCard|TestChequeAlreadySent|TestCancelEverything|TestOperatorCancelWhileARefundAnswerIsLost|TestAnApprovalIsCheckedAgainstTheAgentsTable|TestCancellingAnOrderWhoseChequeIsCashed' ./starter
+	ORDERDESK_RECORD_HISTORY=1 $(GO) test -count=1 -run 'TestModifyContentEndToEnd|TestModifyContentEmailReviewedThenSentWithANote|TestOperatorFindsTheProcedureThatWaitsForAnAgent|TestExpiredCard|TestChequeAlreadySent|TestCancelEverything|TestOperatorCancelWhileARefundAnswerIsLost|TestAnApprovalIsCheckedAgainstTheAgentsTable|TestCancellingAnOrderWhoseChequeIsCashed|TestAChequeOrderFromArrivalToArchive|TestAnAwaitedTransferFollowsTheEditedDetails|TestAnOverpaidChequeIsConfirmedAndTheDifferenceMailedBack|TestReconcileOpensATaskForARefundOrderdeskNeverRecorded' ./starter
 
 # Each fuzz target of the order package for FUZZTIME.
 fuzz:

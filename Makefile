@@ -9,16 +9,20 @@ GO ?= go
 TEMPORAL_CLI_VERSION := v1.5.1
 BIN := $(CURDIR)/.bin
 TEMPORAL := $(BIN)/temporal
+# The pinned staticcheck (make lint), built with the Go that runs it.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(BIN)/staticcheck
 DATA ?= $(or $(ORDERDESK_DATA_DIR),.data)
 TEST_TIMEOUT ?= 20m
 TESTFLAGS ?=
 FUZZTIME ?= 15s
 
-.PHONY: dev test temporal postgres-bin browser-deps screenshots vet build fuzz clean-dev help record-histories
+.PHONY: dev test temporal postgres-bin browser-deps screenshots vet lint staticcheck build fuzz clean-dev help record-histories
 
 help:
 	@echo "make dev        run orderdesk locally: Temporal dev server, PostgreSQL, worker, agent UI (:8080)"
-	@echo "make test       every test, against real PostgreSQL and Temporal (installs what it needs)"
+	@echo "make test       make lint, then every test, against real PostgreSQL and Temporal (installs what it needs)"
+	@echo "make lint       go vet, staticcheck $(STATICCHECK_VERSION) (built into .bin/ the first time) and a check that go mod tidy changes nothing"
 	@echo "make build      build bin/orderdesk"
 	@echo "make screenshots  regenerate docs/screenshots/*.png (the README's) in headless Chromium"
 	@echo "make record-histories  record the histories the workflow replay test replays"
@@ -63,12 +67,31 @@ screenshots: temporal postgres-bin browser-deps
 vet:
 	$(GO) vet ./...
 
+# Builds staticcheck unless .bin/staticcheck is the pinned version built by
+# this Go (a staticcheck built by an older Go cannot read newer code).
+staticcheck:
+	@if ! $(GO) version -m $(STATICCHECK) 2>/dev/null | awk -v go="$$($(GO) env GOVERSION)" -v v=$(STATICCHECK_VERSION) \
+		'NR == 1 && $$2 == go { g = 1 } $$1 == "mod" && $$2 == "honnef.co/go/tools" && $$3 == v { m = 1 } END { exit !(g && m) }'; then \
+		echo "building staticcheck $(STATICCHECK_VERSION) into .bin/ (first time only, ~1 min)..."; \
+		GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); \
+	fi
+
+# go vet, staticcheck, and go.mod and go.sum as go mod tidy leaves them
+# (go mod tidy -diff changes no file: it prints what tidy would change).
+lint: vet staticcheck
+	$(STATICCHECK) ./...
+	@if ! out=$$($(GO) mod tidy -diff 2>&1); then \
+		echo "$$out"; \
+		echo "go.mod and go.sum are not what go mod tidy makes of them (above): run go mod tidy, then commit go.mod and go.sum"; \
+		exit 1; \
+	fi
+
 # The money model test runs on its own, verbose, so its summary (seed,
 # sequences, procedures, invariants checked) shows in the output. make test
 # runs it on a fixed seed, so a run is the same sequences on any machine;
 # make chaos draws a new seed each time (MODEL_SEED= here draws one too).
 MODEL_SEED ?= 67483479
-test: temporal postgres-bin browser-deps vet
+test: temporal postgres-bin browser-deps lint
 	$(GO) test -timeout $(TEST_TIMEOUT) $(TESTFLAGS) -skip '^TestMoneyModel$$' ./...
 	ORDERDESK_MODEL_SEED=$(MODEL_SEED) $(GO) test -timeout $(TEST_TIMEOUT) $(TESTFLAGS) -run '^TestMoneyModel$$' -v ./starter/
 

@@ -104,7 +104,7 @@ func TestReconcileOpensOneTaskPerMismatchOnce(t *testing.T) {
 	// C: the row says refunded at the provider, which holds nothing.
 	f.row(ord["C"], key("C"), "card", store.RefundSucceeded, "re_000000_999999", 2000)
 	// D: the row says failed, the provider refunded.
-	ref = f.refund(ord["D"], key("D"), 700)
+	f.refund(ord["D"], key("D"), 700)
 	f.row(ord["D"], key("D"), "card", store.RefundFailed, "", 700)
 	// E: the row still waits, the provider refunded (within the grace period).
 	f.refund(ord["E"], key("E"), 600)

@@ -30,7 +30,7 @@ import (
 
 // Options are a run's sizes; DefaultOptions is the full run of make bench.
 type Options struct {
-	Seconds     time.Duration // length of each throughput run
+	RunLength   time.Duration // length of each throughput run
 	Concurrency []int         // concurrent callers of the throughput and answer measures
 	Answers     int           // tasks answered (and bare Updates) at each concurrency
 	Orders      int           // orders generated for the order list (about 2.5 lines each)
@@ -44,7 +44,7 @@ type Options struct {
 // DefaultOptions is the full run: about 12 minutes on a 2-core machine.
 func DefaultOptions() Options {
 	return Options{
-		Seconds:     15 * time.Second,
+		RunLength:   15 * time.Second,
 		Concurrency: []int{10, 50},
 		Answers:     200,
 		Orders:      1_000_000,
@@ -63,7 +63,7 @@ func (o Options) FromEnv(getenv func(string) string) (Options, error) {
 		if err != nil || f <= 0 {
 			return o, fmt.Errorf("BENCH_SECONDS=%q is not a number of seconds above 0", v)
 		}
-		o.Seconds = time.Duration(f * float64(time.Second))
+		o.RunLength = time.Duration(f * float64(time.Second))
 	}
 	for _, x := range []struct {
 		name string
@@ -206,7 +206,7 @@ func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
 // It returns a workflow id of each procedure, for the history counts.
 func throughput(ctx context.Context, s *stack, o Options, rep *Report, ids *idRanges, numbers *orderNumbers, say func(string, ...any)) map[string]string {
 	samples := map[string]string{}
-	say("1. throughput: closed loops of %s, each procedure after an empty-workflow run", o.Seconds)
+	say("1. throughput: closed loops of %s, each procedure after an empty-workflow run", o.RunLength)
 	say("warming up...")
 	runEmpty(ctx, s, 10, 2*time.Second, "warm-up")
 	for _, p := range procedures {
@@ -225,7 +225,7 @@ func throughput(ctx context.Context, s *stack, o Options, rep *Report, ids *idRa
 		// so that a change of pace of the machine counts for both.
 		empties := make([]loadRun, 0, len(procedures)+1)
 		empty := func() loadRun {
-			e := runEmpty(ctx, s, c, o.Seconds, fmt.Sprintf("empty-%d-%d", c, time.Now().UnixNano()))
+			e := runEmpty(ctx, s, c, o.RunLength, fmt.Sprintf("empty-%d-%d", c, time.Now().UnixNano()))
 			line := describeRun("empty workflow", c, e)
 			say("%s", line)
 			rep.Details = append(rep.Details, line)
@@ -241,13 +241,13 @@ func throughput(ctx context.Context, s *stack, o Options, rep *Report, ids *idRa
 			e := empty()
 			// The procedure is no faster than the empty workflow: that
 			// many fresh orders last the run.
-			need := int(e.rate()*o.Seconds.Seconds()*1.2) + 2*c
+			need := int(e.rate()*o.RunLength.Seconds()*1.2) + 2*c
 			orders, err := freshOrders(ctx, s, ids, numbers, need, p.shape)
 			if err != nil {
 				errs[i] = err
 				continue
 			}
-			r := runProcedure(ctx, s, p, orders, c, o.Seconds)
+			r := runProcedure(ctx, s, p, orders, c, o.RunLength)
 			line := describeRun(p.name, c, r)
 			say("%s", line)
 			rep.Details = append(rep.Details, line)

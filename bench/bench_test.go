@@ -26,7 +26,7 @@ func TestBenchSmoke(t *testing.T) {
 		t.Skip("set ORDERDESK_BENCH_SMOKE=1 to run the benchmark at tiny sizes (about a minute)")
 	}
 	o := bench.DefaultOptions()
-	o.Seconds = 500 * time.Millisecond
+	o.RunLength = 500 * time.Millisecond
 	o.Answers = 12
 	o.Orders = 3000
 	o.Requests = 3

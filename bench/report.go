@@ -106,7 +106,7 @@ func (r *Report) Header() string {
 - code: %s
 - sizes: %s per throughput run, %d tasks answered per concurrency, %d orders in the list, up to %d requests per list figure
 `, r.Started.UTC().Format("2006-01-02 15:04 UTC"), r.Finished.Sub(r.Started).Round(time.Second), r.Machine,
-		r.LoadStart, r.LoadEnd, r.Commit, o.Seconds, o.Answers, o.Orders, o.Requests)
+		r.LoadStart, r.LoadEnd, r.Commit, o.RunLength, o.Answers, o.Orders, o.Requests)
 }
 
 // marker separates docs/benchmarks.md's hand-written part (kept) from the

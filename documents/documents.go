@@ -43,7 +43,6 @@ var paris = func() *time.Location {
 type page struct {
 	pdf *fpdf.Fpdf
 	tr  func(string) string
-	cur string
 }
 
 func newPage(title, number string, issued time.Time) *page {

@@ -675,13 +675,3 @@ func (m *model) operatorCancel(id string) {
 	}
 	m.finish(id)
 }
-
-// orderOf is the model order of a store row.
-func (m *model) orderOf(orderID int64) *modelOrder {
-	for _, mo := range m.orders {
-		if mo.id == orderID {
-			return mo
-		}
-	}
-	return nil
-}

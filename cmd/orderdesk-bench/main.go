@@ -25,7 +25,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "orderdesk-bench:", err)
 		os.Exit(2)
 	}
-	flag.DurationVar(&o.Seconds, "seconds", o.Seconds, "length of each throughput run (BENCH_SECONDS)")
+	flag.DurationVar(&o.RunLength, "seconds", o.RunLength, "length of each throughput run (BENCH_SECONDS)")
 	flag.IntVar(&o.Orders, "orders", o.Orders, "orders generated for the order list (BENCH_ORDERS)")
 	flag.IntVar(&o.Answers, "answers", o.Answers, "tasks answered at each concurrency (BENCH_ANSWERS)")
 	flag.IntVar(&o.Requests, "requests", o.Requests, "requests per order-list figure (BENCH_REQUESTS)")

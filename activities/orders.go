@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -164,16 +166,63 @@ func paidBefore(ctx context.Context, st *store.Store, orderID int64, workflowID 
 	return st.MoneyPositionWithout(ctx, orderID, workflowID+"/settle/")
 }
 
-// describeChange is the history line of a content change, in French.
+// describeChange is the history line of a content change, in French: the
+// products removed, edited and added (a kind of change that did not happen
+// is left out), then the total and the shipping fee.
 func describeChange(res order.ContentResult, currency string) string {
 	m := func(c int64) string { return order.Money{Cents: c, Currency: currency}.French() }
-	s := fmt.Sprintf("Produits retirés : %s. Total %s → %s", order.Describe(res.Removed), m(res.Before.Total), m(res.After.Total))
+	var s string
+	if len(res.Removed) > 0 {
+		s += "Produits retirés : " + order.Describe(res.Removed) + ". "
+	}
+	if len(res.Edited) > 0 {
+		edits := make([]string, len(res.Edited))
+		for i, d := range res.Edited {
+			edits[i] = describeEdit(d, m)
+		}
+		s += "Produits modifiés : " + strings.Join(edits, ", ") + ". "
+	}
+	if len(res.Added) > 0 {
+		s += "Produits ajoutés : " + order.Describe(res.Added) + ". "
+	}
+	s += fmt.Sprintf("Total %s → %s", m(res.Before.Total), m(res.After.Total))
 	if res.Shipping.FreeShippingLost() {
 		s += fmt.Sprintf(" (livraison gratuite perdue : +%s)", m(res.Shipping.After))
 	} else if res.Shipping.Before != res.Shipping.After {
 		s += fmt.Sprintf(" (frais de port %s → %s)", m(res.Shipping.Before), m(res.Shipping.After))
 	}
 	return s
+}
+
+// describeEdit is an edited line in a history line: its SKU before the
+// edit, then what changed, "MUG-01 (prix unitaire 12,50 € → 15,00 €)".
+func describeEdit(d order.LineDiff, m func(int64) string) string {
+	var what []string
+	if d.SKUChanged() {
+		what = append(what, fmt.Sprintf("référence %s → %s", d.Before.SKU, d.After.SKU))
+	}
+	if d.NameChanged() {
+		what = append(what, fmt.Sprintf("désignation « %s » → « %s »", d.Before.Name, d.After.Name))
+	}
+	if d.PriceChanged() {
+		what = append(what, fmt.Sprintf("prix unitaire %s → %s", m(d.Before.UnitPrice), m(d.After.UnitPrice)))
+	}
+	if d.QuantityChanged() {
+		what = append(what, fmt.Sprintf("quantité %d → %d", d.Before.Remaining(), d.After.Remaining()))
+	}
+	if d.VATChanged() {
+		what = append(what, fmt.Sprintf("TVA %s → %s", vatRate(d.Before.VATRate), vatRate(d.After.VATRate)))
+	}
+	return d.Before.SKU + " (" + strings.Join(what, ", ") + ")"
+}
+
+// vatRate writes a VAT rate in basis points the French way: "5,5 %".
+func vatRate(bp int64) string {
+	s := strconv.FormatInt(bp/100, 10)
+	if f := bp % 100; f != 0 {
+		s += "," + strings.TrimRight(fmt.Sprintf("%02d", f), "0")
+	}
+	return s + "\u00a0%"
 }
 
 // NoteInput is one line of history written by a procedure.

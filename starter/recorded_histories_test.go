@@ -56,7 +56,7 @@ func TestAChequeOrderFromArrivalToArchive(t *testing.T) {
 	s := newRecordingStack(t, workflows.Settings{Reminders: workflows.PaymentReminders{Email: time.Second, Task: 3 * time.Second}})
 	ctx := context.Background()
 	const agent = "marie@boutique.fr"
-	o := insertChequeOrder(t, s.store, "C-2026-000980", order.PayCheque)
+	o := insertChequeOrder(t, s.store, "C-2026-000990", order.PayCheque)
 
 	notified, err := s.collector.NotifyNewOrder(ctx, o.Number)
 	require.NoError(t, err)
@@ -82,7 +82,7 @@ func TestAChequeOrderFromArrivalToArchive(t *testing.T) {
 	require.True(t, st.Waiting, "keep waiting: the payment is still awaited")
 	require.Equal(t, int64(3190), st.Balance)
 
-	ack, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayCheque, Amount: 3190, Reference: "CHQ 0980"})
+	ack, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayCheque, Amount: 3190, Reference: "CHQ 0990"})
 	require.NoError(t, err)
 	require.Equal(t, workflows.PaymentAck{Received: 3190}, ack)
 	require.Eventually(t, func() bool { return s.collector.ConfirmPayment(ctx, o.Number, "c1", agent) == nil }, 20*time.Second, 100*time.Millisecond)
@@ -108,7 +108,7 @@ func TestAChequeOrderFromArrivalToArchive(t *testing.T) {
 	require.Equal(t, store.EmailSent, confirmations[1].Status)
 
 	shipping, err := s.collector.Fulfil(ctx, starter.FulfilRequest{OrderNumber: o.Number, RequestID: "f1", Agent: agent,
-		Ship: order.DefaultShip(after), Carrier: "Colissimo", Tracking: "6A98000000980", Notify: true})
+		Ship: order.DefaultShip(after), Carrier: "Colissimo", Tracking: "6A98000000990", Notify: true})
 	require.NoError(t, err)
 	require.NoError(t, s.collector.Result(ctx, shipping.WorkflowID, nil))
 	after, err = s.store.GetOrder(ctx, o.Number)
@@ -116,7 +116,7 @@ func TestAChequeOrderFromArrivalToArchive(t *testing.T) {
 	require.Equal(t, order.StatusShipped, after.Status)
 	shipped := paymentEmails(t, s.store, o, mail.TemplateShipped)
 	require.Len(t, shipped, 1)
-	require.Contains(t, shipped[0].BodyText, "6A98000000980")
+	require.Contains(t, shipped[0].BodyText, "6A98000000990")
 
 	archive, err := s.collector.Archive(ctx, starter.ArchiveRequest{OrderNumber: o.Number, RequestID: "a1", Agent: agent})
 	require.NoError(t, err)
@@ -148,7 +148,7 @@ func TestAnAwaitedTransferFollowsTheEditedDetails(t *testing.T) {
 	s := newRecordingStack(t, workflows.Settings{})
 	ctx := context.Background()
 	const agent = "luc@boutique.fr"
-	o := insertChequeOrder(t, s.store, "C-2026-000981", order.PayBankTransfer)
+	o := insertChequeOrder(t, s.store, "C-2026-000991", order.PayBankTransfer)
 	require.Equal(t, int64(3190), o.Totals.Total)
 	collection, err := s.collector.StartCollection(ctx, starter.CollectRequest{OrderNumber: o.Number, RequestID: "r1", Agent: agent, Mode: activities.CollectManual})
 	require.NoError(t, err)
@@ -170,7 +170,7 @@ func TestAnAwaitedTransferFollowsTheEditedDetails(t *testing.T) {
 	st, _, err := s.collector.Collection(ctx, o.Number)
 	require.NoError(t, err)
 	require.Equal(t, int64(2990), st.Balance, "the collection waits for the new total")
-	ack, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayBankTransfer, Amount: 2990, Reference: "VIR 0981"})
+	ack, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayBankTransfer, Amount: 2990, Reference: "VIR 0991"})
 	require.NoError(t, err)
 	require.Equal(t, workflows.PaymentAck{Received: 2990}, ack)
 	require.Eventually(t, func() bool { return s.collector.ConfirmPayment(ctx, o.Number, "c1", agent) == nil }, 20*time.Second, 100*time.Millisecond)
@@ -194,12 +194,12 @@ func TestAnOverpaidChequeIsConfirmedAndTheDifferenceMailedBack(t *testing.T) {
 	s := newRecordingStack(t, workflows.Settings{})
 	ctx := context.Background()
 	const agent = "marie@boutique.fr"
-	o := insertChequeOrder(t, s.store, "C-2026-000982", order.PayCheque)
+	o := insertChequeOrder(t, s.store, "C-2026-000992", order.PayCheque)
 	collection, err := s.collector.StartCollection(ctx, starter.CollectRequest{OrderNumber: o.Number, RequestID: "r1", Agent: agent, Mode: activities.CollectManual})
 	require.NoError(t, err)
 	waitCollecting(t, s.collectStack, o.Number)
 	ack, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent,
-		Means: order.PayCheque, Amount: 4190, Reference: "CHQ 0982", ConfirmOverpayment: true})
+		Means: order.PayCheque, Amount: 4190, Reference: "CHQ 0992", ConfirmOverpayment: true})
 	require.NoError(t, err)
 	require.Equal(t, workflows.PaymentAck{Received: 4190, Overpaid: 1000}, ack)
 	require.Eventually(t, func() bool { return s.collector.ConfirmPayment(ctx, o.Number, "c1", agent) == nil }, 20*time.Second, 100*time.Millisecond)
@@ -230,7 +230,7 @@ func TestAnOverpaidChequeIsConfirmedAndTheDifferenceMailedBack(t *testing.T) {
 		}
 		return false
 	}, 20*time.Second, 100*time.Millisecond, "an agent is asked to mail the refund cheque")
-	require.NoError(t, s.collector.AnswerTask(ctx, workflows.TaskAnswer{TaskID: mailing.ID, Outcome: workflows.AnswerChequeMailed, Reference: "0000982", Agent: "luc@boutique.fr"}))
+	require.NoError(t, s.collector.AnswerTask(ctx, workflows.TaskAnswer{TaskID: mailing.ID, Outcome: workflows.AnswerChequeMailed, Reference: "0000992", Agent: "luc@boutique.fr"}))
 	require.NoError(t, s.collector.Result(ctx, mailing.WorkflowID, nil))
 	cheques, err := s.store.ListChequeRequests(ctx, o.ID)
 	require.NoError(t, err)
@@ -254,7 +254,7 @@ func TestReconcileOpensATaskForARefundOrderdeskNeverRecorded(t *testing.T) {
 	_, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()
-	o := insertCardOrder(t, s.store, "C-2026-000983", order.LogisticsAwaitingPrinting)
+	o := insertCardOrder(t, s.store, "C-2026-000993", order.LogisticsAwaitingPrinting)
 	run, err := s.starter.ModifyContent(ctx, removeOneMug(o, "m1"))
 	require.NoError(t, err)
 	var modified workflows.ModifyContentResult

@@ -5,6 +5,71 @@ package locale
 var params = map[Key][]Param{
 	"actor.agent_named": {{"who", KindText}},
 
+	"answer.already_answered_by": {{"agent", KindText}},
+
+	"blocked.archive_because": {{"reason", KindText}},
+	"blocked.archive_held":    {{"procedure", KindText}},
+	"blocked.archive_status":  {{"status", KindText}},
+	"blocked.cancel_already":  {{"status", KindText}},
+	"blocked.cancel_held":     {{"procedure", KindText}},
+	"blocked.edit_because":    {{"reason", KindText}},
+	"blocked.modify_because":  {{"reason", KindText}},
+	"blocked.modify_held":     {{"procedure", KindText}},
+	"blocked.modify_order_is": {{"status", KindText}},
+	"blocked.ship_held":       {{"procedure", KindText}},
+	"blocked.ship_status":     {{"status", KindText}},
+
+	"cancel.at_most_items":     {{"n", KindCount}},
+	"cancel.refund_at_most":    {{"amount", KindAmount}},
+	"cancel.refund_note_typed": {{"amount", KindAmount}},
+
+	"error.bad_page_link":           {{"name", KindText}},
+	"error.email_not_of_order":      {{"order", KindText}},
+	"error.no_credit_note_numbered": {{"number", KindText}},
+	"error.no_email_numbered":       {{"id", KindText}},
+	"error.no_invoice_numbered":     {{"number", KindText}},
+	"error.no_order_numbered":       {{"number", KindText}},
+	"error.no_procedure_with_id":    {{"id", KindText}},
+	"error.no_task_numbered":        {{"id", KindText}},
+	"error.unknown_logistics":       {{"value", KindText}},
+	"error.unknown_payment_method":  {{"value", KindText}},
+	"error.unknown_sort":            {{"value", KindText}},
+	"error.unknown_status":          {{"value", KindText}},
+
+	"form.enter_amount":          {{"example", KindText}},
+	"form.enter_amount_received": {{"example", KindText}},
+	"form.enter_discount":        {{"percent", KindText}, {"example", KindText}},
+	"form.enter_price":           {{"example", KindText}},
+
+	"fulfil.at_most_left": {{"n", KindCount}, {"sku", KindText}},
+
+	"modify.at_most_per_line": {{"n", KindCount}},
+	"modify.price_at_most":    {{"amount", KindAmount}},
+	"modify.title":            {{"number", KindText}},
+
+	"note.too_long": {{"max", KindCount}},
+
+	"orders.page":                    {{"page", KindCount}},
+	"orders.page_of":                 {{"page", KindCount}, {"pages", KindCount}},
+	"orders.search_too_short":        {{"n", KindCount}},
+	"orders.summary":                 {{"first", KindCount}, {"last", KindCount}, {"total", KindCount}},
+	"orders.summary_archived":        {{"first", KindCount}, {"last", KindCount}, {"total", KindCount}},
+	"orders.summary_capped":          {{"first", KindCount}, {"last", KindCount}, {"cap", KindCount}},
+	"orders.summary_capped_archived": {{"first", KindCount}, {"last", KindCount}, {"cap", KindCount}},
+
+	"payment.invoice_created":   {{"number", KindText}},
+	"payment.invoice_sent":      {{"number", KindText}},
+	"payment.recorded_balance":  {{"amount", KindAmount}},
+	"payment.recorded_overpaid": {{"amount", KindAmount}},
+	"payment.title":             {{"number", KindText}},
+
+	"procedure.title": {{"procedure", KindText}, {"order", KindText}},
+
+	"retry.in":        {{"who", KindText}, {"wait", KindText}, {"attempt", KindCount}},
+	"retry.in_error":  {{"who", KindText}, {"wait", KindText}, {"attempt", KindCount}, {"error", KindText}},
+	"retry.now":       {{"who", KindText}, {"attempt", KindCount}},
+	"retry.now_error": {{"who", KindText}, {"attempt", KindCount}, {"error", KindText}},
+
 	"step.detail.amount_due":         {{"amount", KindAmount}},
 	"step.detail.approved":           {{"agent", KindText}},
 	"step.detail.balance_asked":      {{"amount", KindAmount}, {"procedure", KindText}},

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/store"
 )
 
@@ -93,16 +94,16 @@ func (s *server) requireAgent(next http.Handler) http.Handler {
 				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			s.renderError(w, r, &pageError{status: http.StatusForbidden, title: "Session expirée",
-				message: "Votre session a expiré : reconnectez-vous, puis recommencez."}, "")
+			s.renderError(w, r, &pageError{status: http.StatusForbidden, title: locale.Msg("error.session_expired"),
+				message: locale.Msg("error.session_expired_message")}, "")
 			return
 		}
 		w = &sessionWriter{ResponseWriter: w, agent: a, path: r.URL.RequestURI()}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 			if !sameToken(r.PostFormValue(csrfField), a.CSRF) {
-				s.renderError(w, r, &pageError{status: http.StatusForbidden, title: "Formulaire refusé",
-					message: "Ce formulaire n'a pas de jeton de sécurité valide (page ouverte depuis trop longtemps, ou envoyée depuis un autre site). Rechargez la page et recommencez."}, "")
+				s.renderError(w, r, &pageError{status: http.StatusForbidden, title: locale.Msg("error.form_refused"),
+					message: locale.Msg("error.form_refused_message")}, "")
 				return
 			}
 		}

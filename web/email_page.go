@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/store"
 )
 
@@ -20,12 +21,11 @@ type emailPageData struct {
 func (s *server) emailPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return notFound("E-mail introuvable", "Cette adresse ne désigne aucun e-mail.")
+		return notFound(locale.Msg("error.email_not_found"), locale.Msg("error.no_email_here"))
 	}
 	e, err := s.store.GetEmail(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		return notFound("E-mail introuvable", "Aucun e-mail ne porte le numéro "+strconv.FormatInt(id, 10)+".").
-			english("Email not found", "No email has the number "+strconv.FormatInt(id, 10)+".")
+		return notFound(locale.Msg("error.email_not_found"), locale.Msg("error.no_email_numbered", locale.Text(strconv.FormatInt(id, 10))))
 	}
 	if err != nil {
 		return err

@@ -8,52 +8,119 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// funcs are the helpers every template may call. They turn codes and
-// numbers into what a French agent reads.
+// funcs are the helpers every template may call, in French.
 func (s *server) funcs() template.FuncMap { return s.funcsFor("fr") }
 
-// funcsFor is funcs in a language: fr, or en for the agents who chose it.
-// Texts of the templates go through "t", which is French unless the
-// English dictionary (i18n.go) has them.
+// funcsFor are the helpers of the templates of a language: fr, or en for
+// the agents who chose it. Texts go through "t" and the catalog
+// (package locale); amounts, dates and rates are written as a reader of
+// that language reads them.
 func (s *server) funcsFor(lang string) template.FuncMap {
-	tr := func(v any) string { return asString(v) }
-	if lang == "en" {
-		tr = func(v any) string { return english(asString(v)) }
-	}
+	p := s.printer(lang)
 	return template.FuncMap{
-		"t":              tr,
-		"money":          moneyIn(lang),
-		"date":           s.date,
-		"ago":            func(t time.Time) string { return tr(s.ago(t)) },
-		"vatRate":        vatRate,
-		"statusLabel":    func(v any) string { return order.Status(asString(v)).Label(lang) },
-		"logisticsLabel": func(v any) string { return order.LogisticsStatus(asString(v)).Label(lang) },
-		"paymentLabel":   func(v any) string { return order.PaymentMethod(asString(v)).Label(lang) },
-		"channelLabel":   func(v any) string { return order.ContactChannel(asString(v)).Label(lang) },
-		"refundMethod":   func(v string) string { return tr(refundMethodLabel(v)) },
-		"refundStatus":   func(v string) string { return tr(refundStatusLabel(v)) },
-		"emailStatus":    func(v string) string { return tr(emailStatusLabel(v)) },
-		"actorLabel":     actorLabel,
-		"procedureLabel": func(v string) string { return tr(procedureLabel(v)) },
-		"runStatus":      func(v string) string { return tr(runStatusLabel(v)) },
-		"taskKind":       func(v string) string { return tr(taskKindLabel(v)) },
-		"stepStatus":     func(v string) string { return tr(stepStatusLabel(v)) },
+		"t": func(key string, args ...any) (string, error) {
+			if _, ok := locale.Params(locale.Key(key)); !ok && len(args) == 0 {
+				return legacyText(lang, key), nil // a template not moved to the catalog yet
+			}
+			return sayInTemplate(p, key, args)
+		},
+		"plural":         plural,
+		"amount":         func(cents int64, currency string) locale.Arg { return locale.Amount(cents, currency) },
+		"count":          func(n any) (locale.Arg, error) { return countArg(n) },
+		"day":            locale.Day,
+		"money":          func(cents int64, currency ...string) string { return p.Amount(cents, first(currency)) },
+		"date":           p.Date,
+		"ago":            func(t time.Time) string { return s.ago(p, t) },
+		"vatRate":        p.Percent,
+		"statusLabel":    func(v any) string { return label(p, statusKeys, asString(v)) },
+		"logisticsLabel": func(v any) string { return label(p, logisticsKeys, asString(v)) },
+		"paymentLabel":   func(v any) string { return label(p, paymentKeys, asString(v)) },
+		"channelLabel":   func(v any) string { return label(p, channelKeys, asString(v)) },
+		"refundMethod":   func(v string) string { return refundMethodLabel(p, v) },
+		"refundStatus":   func(v string) string { return label(p, refundStatusKeys, v) },
+		"emailStatus":    func(v string) string { return label(p, emailStatusKeys, v) },
+		"actorLabel":     func(kind, actor string) string { return actorLabel(p, kind, actor) },
+		"procedureLabel": func(v string) string { return procedureLabel(p, v) },
+		"runStatus":      func(v string) string { return label(p, runStatusKeys, v) },
+		"taskKind":       func(v string) string { return label(p, taskKindKeys, v) },
+		"stepStatus":     func(v string) string { return label(p, stepStatusKeys, v) },
 		"procedureURL":   procedureURL,
 		"fieldError":     fieldErrorOf,
-		"cents":          centsInput,
+		"cents":          p.AmountInput,
 		"dict":           dict,
 		"has":            has,
 		"jsonText":       jsonText,
 		"temporalURL":    s.temporalURL,
 		"orderURL":       func(number string) string { return "/orders/" + url.PathEscape(number) },
-		"plural":         plural,
 		"staticVersion":  staticVersion,
 	}
+}
+
+// printer is the catalog's printer of a language, writing dates in Paris
+// time.
+func (s *server) printer(lang string) *locale.Printer {
+	p := locale.For(locale.Parse(lang))
+	if s.paris != nil {
+		p = p.In(s.paris)
+	}
+	return p
+}
+
+// sayInTemplate is the templates' "t": {{t "order.placed_on" .CreatedAt}}.
+// Arguments are converted by their Go type (a string is a text, an int a
+// count, a time a date); amounts are given as (amount cents currency),
+// other whole numbers as (count n), days as (day t). A key the catalog
+// lacks or arguments it does not take fail the page.
+func sayInTemplate(p *locale.Printer, key string, values []any) (string, error) {
+	args := make([]locale.Arg, len(values))
+	for i, v := range values {
+		switch v := v.(type) {
+		case locale.Arg:
+			args[i] = v
+		case string:
+			args[i] = locale.Text(v)
+		case int:
+			args[i] = locale.Count(v)
+		case time.Time:
+			args[i] = locale.Date(v)
+		case *time.Time:
+			if v == nil {
+				args[i] = locale.Date(time.Time{})
+			} else {
+				args[i] = locale.Date(*v)
+			}
+		default:
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+				args[i] = locale.Text(rv.String())
+				continue
+			}
+			return "", fmt.Errorf("t %q: argument %d is a %T: give an amount as (amount cents currency), a number as (count n)", key, i+1, v)
+		}
+	}
+	return p.Format(locale.Key(key), args...)
+}
+
+// countArg is a whole number of any integer type, as a count.
+func countArg(n any) (locale.Arg, error) {
+	rv := reflect.ValueOf(n)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return locale.Count(int(rv.Int())), nil
+	}
+	return locale.Arg{}, fmt.Errorf("count: %T is not a whole number", n)
+}
+
+func first(s []string) string {
+	if len(s) > 0 {
+		return s[0]
+	}
+	return ""
 }
 
 // asString reads a code whether it is a string or one of the order
@@ -65,159 +132,186 @@ func asString(v any) string {
 	return fmt.Sprint(v)
 }
 
-// moneyIn renders amounts for a language: "1 234,56 €" or "€1,234.56".
-func moneyIn(lang string) func(int64, ...string) string {
-	if lang != "en" {
-		return money
-	}
-	return func(cents int64, currency ...string) string {
-		m := order.EUR(cents)
-		if len(currency) > 0 && currency[0] != "" {
-			m.Currency = currency[0]
-		}
-		return m.English()
-	}
-}
-
-// money renders cents as "1 234,56 €" (the currency defaults to EUR).
+// money renders cents in French, "1 234,56 €" (the currency defaults to
+// EUR), for what is written in French whoever reads it (the order's
+// history).
 func money(cents int64, currency ...string) string {
-	m := order.EUR(cents)
-	if len(currency) > 0 && currency[0] != "" {
-		m.Currency = currency[0]
-	}
-	return m.French()
+	return locale.For(locale.French).Amount(cents, first(currency))
 }
 
-// date renders an instant as "21/11/2026 14:05", Paris time.
-func (s *server) date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(s.paris).Format("02/01/2006 15:04")
-}
+// date renders an instant as a French agent reads it: "21/11/2026 14:05",
+// Paris time.
+func (s *server) date(t time.Time) string { return s.printer("fr").Date(t) }
 
-// ago renders how long ago t was: "à l'instant", "il y a 12 min",
-// "il y a 3 h", "il y a 4 j".
-func (s *server) ago(t time.Time) string {
+// ago says how long ago t was: "à l'instant", "il y a 12 min", "il y a
+// 3 h", "il y a 4 j" ("just now", "12 min ago"...).
+func (s *server) ago(p *locale.Printer, t time.Time) string {
 	d := s.now().Sub(t)
 	switch {
 	case d < time.Minute:
-		return "à l'instant"
+		return p.T("time.just_now")
 	case d < time.Hour:
-		return fmt.Sprintf("il y a %d min", int(d/time.Minute))
+		return p.T("time.minutes_ago", locale.Count(int(d/time.Minute)))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("il y a %d h", int(d/time.Hour))
+		return p.T("time.hours_ago", locale.Count(int(d/time.Hour)))
 	default:
-		return fmt.Sprintf("il y a %d j", int(d/(24*time.Hour)))
+		return p.T("time.days_ago", locale.Count(int(d/(24*time.Hour))))
 	}
 }
 
 // vatRate renders basis points as a French percentage: 2000 → "20 %",
 // 550 → "5,5 %", 210 → "2,1 %".
-func vatRate(bp int64) string {
-	whole, frac := bp/100, bp%100
-	var s string
-	switch {
-	case frac == 0:
-		s = fmt.Sprintf("%d", whole)
-	case frac%10 == 0:
-		s = fmt.Sprintf("%d,%d", whole, frac/10)
-	default:
-		s = fmt.Sprintf("%d,%02d", whole, frac)
+func vatRate(bp int64) string { return locale.For(locale.French).Percent(bp) }
+
+// The labels of the codes the UI shows, by code: each is a message of the
+// catalog. A code without a label is shown as it is.
+var (
+	statusKeys = map[string]locale.Key{
+		string(order.StatusNew):              "order_status.new",
+		string(order.StatusAwaitingPayment):  "order_status.awaiting_payment",
+		string(order.StatusPaid):             "order_status.paid",
+		string(order.StatusPartiallyShipped): "order_status.partially_shipped",
+		string(order.StatusShipped):          "order_status.shipped",
+		string(order.StatusCompleted):        "order_status.completed",
+		string(order.StatusCancelled):        "order_status.cancelled",
 	}
-	return s + "\u00a0%"
-}
-
-// plural picks the singular or plural form for n.
-func plural(n int, one, many string) string {
-	if n == 1 || n == -1 || n == 0 {
-		return one
+	logisticsKeys = map[string]locale.Key{
+		string(order.LogisticsAwaitingPrinting): "logistics.awaiting_printing",
+		string(order.LogisticsPrinting):         "logistics.printing",
+		string(order.LogisticsPrepared):         "logistics.prepared",
+		string(order.LogisticsShipped):          "logistics.shipped",
 	}
-	return many
-}
-
-var refundStatusLabels = map[string]string{
-	store.RefundPending:       "En cours",
-	store.RefundSucceeded:     "Effectué",
-	store.RefundManualPending: "À faire à la main",
-	store.RefundImpossible:    "Impossible",
-	store.RefundFailed:        "Échoué",
-}
-
-func refundStatusLabel(v string) string { return labelOr(refundStatusLabels, v) }
-
-// refundMethodLabel names how money goes back: a payment method, or one of
-// the means an agent chooses when the original one cannot be used.
-func refundMethodLabel(v string) string {
-	if m := order.PaymentMethod(v); m.Valid() {
-		return m.Label("fr")
+	paymentKeys = map[string]locale.Key{
+		string(order.PayCard):         "payment_method.card",
+		string(order.PayStripe):       "payment_method.stripe",
+		string(order.PayPayPal):       "payment_method.paypal",
+		string(order.PayHiPay):        "payment_method.hipay",
+		string(order.PayPaybox):       "payment_method.paybox",
+		string(order.PayBankPayment):  "payment_method.bank_payment",
+		string(order.PayCheque):       "payment_method.cheque",
+		string(order.PayBankTransfer): "payment_method.bank_transfer",
+		string(order.PayMoneyOrder):   "payment_method.money_order",
+		string(order.PayTerminal):     "payment_method.terminal",
 	}
-	return labelOr(map[string]string{"store_credit": "Bon d'achat", "manual": "À la main"}, v)
+	channelKeys = map[string]locale.Key{
+		string(order.ContactEmail): "contact.email",
+		string(order.ContactForm):  "contact.contact_form",
+		string(order.ContactPhone): "contact.phone",
+	}
+	refundStatusKeys = map[string]locale.Key{
+		store.RefundPending:       "refund_status.pending",
+		store.RefundSucceeded:     "refund_status.succeeded",
+		store.RefundManualPending: "refund_status.manual_pending",
+		store.RefundImpossible:    "refund_status.impossible",
+		store.RefundFailed:        "refund_status.failed",
+		store.RefundUnknown:       "refund_status.unknown",
+	}
+	// refundMeansKeys are the means an agent chooses when the payment
+	// method cannot give the money back.
+	refundMeansKeys = map[string]locale.Key{
+		"store_credit": "refund_method.store_credit",
+		"manual":       "refund_method.manual",
+	}
+	emailStatusKeys = map[string]locale.Key{
+		store.EmailPending: "email_status.pending",
+		store.EmailSent:    "email_status.sent",
+		store.EmailFailed:  "email_status.failed",
+	}
+	actorKeys = map[string]locale.Key{
+		store.ActorAgent:     "actor.agent",
+		store.ActorSystem:    "actor.system",
+		store.ActorCustomer:  "actor.customer",
+		store.ActorProcedure: "actor.procedure",
+		store.ActorWarehouse: "actor.warehouse",
+	}
+	procedureKeys = map[string]locale.Key{
+		workflows.ProcModifyContent:    "procedure_name.modify_content",
+		workflows.ProcCancelRefund:     "procedure_name.cancel_refund",
+		workflows.ProcFulfil:           "procedure_name.fulfil",
+		workflows.ProcSettleDifference: "procedure_name.settle_difference",
+		workflows.ProcMailCheque:       "procedure_name.mail_cheque",
+		workflows.ProcCollectPayment:   "procedure_name.collect_payment",
+		workflows.ProcNotifyNewOrder:   "procedure_name.notify_new_order",
+		workflows.ProcArchiveOrder:     "procedure_name.archive_order",
+		workflows.ProcUnarchiveOrder:   "procedure_name.unarchive_order",
+		workflows.ProcResendEmail:      "procedure_name.resend_email",
+		workflows.ProcEditDetails:      "procedure_name.edit_details",
+		workflows.ProcReconcile:        "procedure_name.reconcile",
+	}
+	runStatusKeys = map[string]locale.Key{
+		"Running":        "run_status.running",
+		"Completed":      "run_status.completed",
+		"Failed":         "run_status.failed",
+		"Canceled":       "run_status.canceled",
+		"Terminated":     "run_status.terminated",
+		"TimedOut":       "run_status.timed_out",
+		"ContinuedAsNew": "run_status.continued_as_new",
+	}
+	taskKindKeys = map[string]locale.Key{
+		workflows.TaskRefundByHand:      "task_kind.refund_by_hand",
+		workflows.TaskPayback:           "task_kind.payback",
+		workflows.TaskChequeSent:        "task_kind.cheque_sent",
+		workflows.TaskChequeMailed:      "task_kind.cheque_mailed",
+		workflows.TaskApproveRefund:     "task_kind.approve_refund",
+		workflows.TaskReviewEmail:       "task_kind.review_email",
+		workflows.TaskUnmatchedPayment:  "task_kind.unmatched_payment",
+		workflows.TaskRefundStuck:       "task_kind.refund_stuck",
+		workflows.TaskReconcileMismatch: "task_kind.reconcile_mismatch",
+		workflows.TaskPaymentOverdue:    "task_kind.payment_overdue",
+	}
+	stepStatusKeys = map[string]locale.Key{
+		workflows.StepRunning: "step_status.running",
+		workflows.StepDone:    "step_status.done",
+		workflows.StepWaiting: "step_status.waiting",
+		workflows.StepFailed:  "step_status.failed",
+		workflows.StepSkipped: "step_status.skipped",
+	}
+	detailFieldKeys = map[string]locale.Key{
+		"name":             "detail_field.name",
+		"email":            "detail_field.email",
+		"phone":            "detail_field.phone",
+		"billing_address":  "detail_field.billing_address",
+		"delivery_address": "detail_field.delivery_address",
+		"payment_label":    "detail_field.payment_label",
+		"shipping_method":  "detail_field.shipping_method",
+		"shipping_fee":     "detail_field.shipping_fee",
+		"discount":         "detail_field.discount",
+	}
+)
+
+// label says a code by its message in keys, or shows the code itself.
+func label(p *locale.Printer, keys map[string]locale.Key, code string) string {
+	if k, ok := keys[code]; ok {
+		return p.T(k)
+	}
+	return code
 }
 
-var emailStatusLabels = map[string]string{
-	store.EmailPending: "En attente d'envoi",
-	store.EmailSent:    "Envoyé",
-	store.EmailFailed:  "Échec d'envoi",
-}
-
-func emailStatusLabel(v string) string { return labelOr(emailStatusLabels, v) }
-
-var actorLabels = map[string]string{
-	store.ActorAgent:     "Agent",
-	store.ActorSystem:    "Système",
-	store.ActorCustomer:  "Client",
-	store.ActorProcedure: "Procédure",
-	store.ActorWarehouse: "Entrepôt",
+// refundMethodLabel names how money goes back: a payment method, or one
+// of the means an agent chooses when the original one cannot be used.
+func refundMethodLabel(p *locale.Printer, v string) string {
+	if _, ok := paymentKeys[v]; ok {
+		return label(p, paymentKeys, v)
+	}
+	return label(p, refundMeansKeys, v)
 }
 
 // actorLabel says who did something: "Agent marie@boutique.fr", "Système".
-func actorLabel(kind, actor string) string {
-	l := labelOr(actorLabels, kind)
+func actorLabel(p *locale.Printer, kind, actor string) string {
 	if actor == "" || kind == store.ActorProcedure {
-		return l // a procedure's id is shown as its own link
+		return label(p, actorKeys, kind) // a procedure's id is shown as its own link
 	}
-	return l + " " + actor
-}
-
-var procedureLabels = map[string]string{
-	workflows.ProcModifyContent:    "Modification du contenu",
-	workflows.ProcCancelRefund:     "Annulation et remboursement",
-	workflows.ProcFulfil:           "Expédition",
-	workflows.ProcSettleDifference: "Règlement de la différence",
-	workflows.ProcMailCheque:       "Envoi du chèque de remboursement",
-	workflows.ProcCollectPayment:   "Encaissement du paiement",
-	workflows.ProcNotifyNewOrder:   "Avis de nouvelle commande",
-	workflows.ProcArchiveOrder:     "Archivage",
-	workflows.ProcUnarchiveOrder:   "Désarchivage",
-	workflows.ProcResendEmail:      "Renvoi d'un e-mail",
-	workflows.ProcEditDetails:      "Modification des informations",
+	if kind == store.ActorAgent {
+		return p.T("actor.agent_named", locale.Text(actor))
+	}
+	return label(p, actorKeys, kind) + " " + actor
 }
 
 // procedureLabel names a procedure for an agent, from its type or from a
 // workflow id (whose first part is the type).
-func procedureLabel(typeOrID string) string {
+func procedureLabel(p *locale.Printer, typeOrID string) string {
 	t, _, _ := strings.Cut(typeOrID, "/")
-	return labelOr(procedureLabels, t)
-}
-
-var runStatusLabels = map[string]string{
-	"Running":        "En cours",
-	"Completed":      "Terminée",
-	"Failed":         "Échouée",
-	"Canceled":       "Annulée",
-	"Terminated":     "Arrêtée",
-	"TimedOut":       "Expirée",
-	"ContinuedAsNew": "Poursuivie",
-}
-
-func runStatusLabel(v string) string { return labelOr(runStatusLabels, v) }
-
-func labelOr(m map[string]string, v string) string {
-	if l, ok := m[v]; ok {
-		return l
-	}
-	return v
+	return label(p, procedureKeys, t)
 }
 
 // temporalURL links a workflow in the Temporal Web UI, or is empty when no
@@ -227,4 +321,20 @@ func (s *server) temporalURL(workflowID string) string {
 		return ""
 	}
 	return s.temporalUI + "/namespaces/" + url.PathEscape(s.namespace) + "/workflows/" + url.PathEscape(workflowID)
+}
+
+// legacyText is a French text of a template not moved to the catalog yet.
+func legacyText(lang, fr string) string {
+	if lang == "en" {
+		return english(fr)
+	}
+	return fr
+}
+
+// plural picks the singular or plural form for n.
+func plural(n int, one, many string) string {
+	if n == 1 || n == -1 || n == 0 {
+		return one
+	}
+	return many
 }

@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -43,8 +44,16 @@ func TestAgo(t *testing.T) {
 		10 * time.Second: "à l'instant", 12 * time.Minute: "il y a 12 min", 3*time.Hour + 59*time.Minute: "il y a 3 h",
 		47 * time.Hour: "il y a 47 h", 4 * 24 * time.Hour: "il y a 4 j",
 	} {
-		if got := s.ago(now.Add(-d)); got != want {
+		if got := s.ago(locale.For(locale.French), now.Add(-d)); got != want {
 			t.Errorf("ago(-%s) = %q, want %q", d, got, want)
+		}
+	}
+	for d, want := range map[time.Duration]string{
+		10 * time.Second: "just now", 12 * time.Minute: "12 min ago", 47 * time.Hour: "47 h ago",
+		24 * 24 * time.Hour: "24 days ago",
+	} {
+		if got := s.ago(locale.For(locale.English), now.Add(-d)); got != want {
+			t.Errorf("English ago(-%s) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -26,19 +27,16 @@ func fieldErrorOf(e fieldErrors, field string) string {
 	return e[field]
 }
 
-// centsInput writes cents for an input field: 4456 → "44,56".
-func centsInput(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	return fmt.Sprintf("%s%d,%02d", sign, cents/100, cents%100)
+// amountInput writes cents for an input field as an agent of lang types
+// them: 4456 → "44,56" in French, "44.56" in English.
+func amountInput(lang string, cents int64) string {
+	return locale.For(locale.Parse(lang)).AmountInput(cents)
 }
 
-// parseAmount reads an amount typed by an agent: "44,56", "44.56", "44",
-// "1 234,56 €".
-func parseAmount(s string) (int64, error) {
-	return order.ParseCents(s)
+// parseAmount reads an amount typed by an agent: "44,56" or "44.56"
+// whatever their language, "44", "1 234,56 €", and "1,234.56" in English.
+func parseAmount(lang, s string) (int64, error) {
+	return locale.For(locale.Parse(lang)).ParseAmount(s)
 }
 
 // dict builds a map for passing several values to a template.
@@ -133,9 +131,9 @@ func typedQuantity(lang, typed string, most int64, tooMany string) (int64, strin
 	q, err := formInt64(typed)
 	switch {
 	case err != nil:
-		return 0, say(lang, "Saisissez un nombre entier.", "Enter a whole number.")
+		return 0, tr(lang, "form.whole_number")
 	case q < 0:
-		return 0, say(lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
+		return 0, tr(lang, "form.quantity_negative")
 	case q > most:
 		return 0, tooMany
 	}

@@ -7,64 +7,49 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // handlerFunc is a page handler: it writes a response, or returns an error
 // for the adapter to turn into a status and a page.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// pageError is an error the agent is meant to read: a status, a French
-// title and message. Anything else a handler returns is an internal error.
+// pageError is an error the agent is meant to read: a status, a title and
+// a message, said in the agent's language. Anything else a handler
+// returns is an internal error.
 type pageError struct {
 	status  int
-	title   string
-	message string
-	// titleEN and messageEN are the English texts of a message made with
-	// values; a fixed text is found in the dictionary (i18n.go).
-	titleEN, messageEN string
-	err                error // the cause, logged but never shown
-}
-
-// english gives the page its English texts, for the agents who chose
-// English.
-func (e *pageError) english(title, message string) *pageError {
-	e.titleEN, e.messageEN = title, message
-	return e
+	title   locale.Message
+	message locale.Message
+	err     error // the cause, logged but never shown
 }
 
 // in is the page's title and message in a language.
 func (e *pageError) in(lang string) (title, message string) {
-	if lang != "en" {
-		return e.title, e.message
-	}
-	title, message = e.titleEN, e.messageEN
-	if title == "" {
-		title = english(e.title)
-	}
-	if message == "" {
-		message = english(e.message)
-	}
-	return title, message
+	p := locale.For(locale.Parse(lang))
+	return p.Say(e.title), p.Say(e.message)
 }
 
 func (e *pageError) Error() string {
+	title, message := e.in("fr")
 	if e.err != nil {
-		return e.title + ": " + e.err.Error()
+		return title + ": " + e.err.Error()
 	}
-	return e.title + ": " + e.message
+	return title + ": " + message
 }
 
 func (e *pageError) Unwrap() error { return e.err }
 
-// notFound is a 404 page with a French title and message.
-func notFound(title, message string) *pageError {
+// notFound is a 404 page.
+func notFound(title, message locale.Message) *pageError {
 	return &pageError{status: http.StatusNotFound, title: title, message: message}
 }
 
 // badRequest is a 400 page for a request the UI itself never makes
 // (a hand-edited URL).
-func badRequest(message string) *pageError {
-	return &pageError{status: http.StatusBadRequest, title: "Requête invalide", message: message}
+func badRequest(message locale.Message) *pageError {
+	return &pageError{status: http.StatusBadRequest, title: locale.Msg("error.bad_request"), message: message}
 }
 
 // errorPage is what the error template shows.
@@ -95,8 +80,8 @@ func (s *server) handle(h handlerFunc) http.Handler {
 				"ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
 			pe = &pageError{
 				status:  http.StatusInternalServerError,
-				title:   "Erreur interne",
-				message: "La page n'a pas pu être affichée. Réessayez dans un instant ; si l'erreur persiste, transmettez la référence ci-dessous à l'équipe technique.",
+				title:   locale.Msg("error.internal"),
+				message: locale.Msg("error.internal_message"),
 			}
 			s.renderError(w, r, pe, ref)
 			return
@@ -118,7 +103,7 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, pe *pageErr
 			ref = newReference()
 		}
 		s.log.Error("web: error page failed", "ref", ref, "path", r.URL.Path, "err", err)
-		http.Error(w, pe.title+" (référence "+ref+")", pe.status)
+		http.Error(w, title+" (référence "+ref+")", pe.status)
 	}
 }
 

@@ -3,12 +3,12 @@ package web
 import (
 	"net/http"
 
-	"github.com/orderdesk/orderdesk/workflows"
+	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/order"
 )
 
-// The UI is written in French; an agent who chose English reads the texts
-// of this dictionary instead (a text missing here stays French). Keys are
-// the French texts exactly as the templates and handlers write them.
+// englishTexts is the English of the French texts of the templates not
+// moved to the catalog yet (package locale); it goes with the last of them.
 var englishTexts = map[string]string{
 	// Layout
 	"Commandes": "Orders", "Tâches": "Tasks", "Boîte d'envoi": "Outbox", "Déconnexion": "Sign out",
@@ -191,23 +191,6 @@ func english(fr string) string {
 	return fr
 }
 
-var taskKindLabels = map[string]string{
-	workflows.TaskRefundByHand:  "Remboursement à la main",
-	workflows.TaskPayback:       "Moyen de remboursement",
-	workflows.TaskChequeSent:    "Chèque du client",
-	workflows.TaskChequeMailed:  "Chèque à poster",
-	workflows.TaskApproveRefund: "Approbation d'un superviseur",
-	workflows.TaskReviewEmail:   "Relecture de l'e-mail",
-
-	// Notices: no procedure waits on them; answering closes them.
-	workflows.TaskUnmatchedPayment:  "Paiement hors encaissement",
-	workflows.TaskRefundStuck:       "Remboursement bloqué chez le prestataire",
-	workflows.TaskReconcileMismatch: "Écart avec le prestataire",
-}
-
-// taskKindLabel names a kind of agent task.
-func taskKindLabel(kind string) string { return labelOr(taskKindLabels, kind) }
-
 // langOf is the language of the signed-in agent: "en" for those who chose
 // English, "fr" otherwise.
 func langOf(r *http.Request) string {
@@ -217,11 +200,28 @@ func langOf(r *http.Request) string {
 	return "fr"
 }
 
-// say picks the text of a language, for messages made with values in
-// them (the dictionary above holds fixed texts only).
-func say(lang, fr, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return fr
+// printerOf is the printer of the request's agent: their language, Paris
+// time.
+func (s *server) printerOf(r *http.Request) *locale.Printer { return s.printer(langOf(r)) }
+
+// tr says a message of the catalog in lang ("fr" or "en").
+func tr(lang string, key locale.Key, args ...locale.Arg) string {
+	return locale.For(locale.Parse(lang)).T(key, args...)
+}
+
+// statusArg is an order's status, said in lang, as a message's argument.
+func statusArg(lang string, s order.Status) locale.Arg {
+	return locale.Text(label(locale.For(locale.Parse(lang)), statusKeys, string(s)))
+}
+
+// procedureArg is a procedure's name, from its type or a workflow id, said
+// in lang, as a message's argument.
+func procedureArg(lang, typeOrID string) locale.Arg {
+	return locale.Text(procedureLabel(locale.For(locale.Parse(lang)), typeOrID))
+}
+
+// logisticsArg is an order's logistics status, said in lang, as a
+// message's argument.
+func logisticsArg(lang string, s order.LogisticsStatus) locale.Arg {
+	return locale.Text(label(locale.For(locale.Parse(lang)), logisticsKeys, string(s)))
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
@@ -59,7 +60,7 @@ func (s *server) fillArchive(r *http.Request, d *orderPageData) {
 		v.RequestID, v.Errors, v.Note, v.Channel, v.ResendID, v.ResendTo = f.RequestID, f.Errors, f.Note, f.Channel, f.ResendID, f.ResendTo
 	}
 	if _, ok := s.starter.(archiver); !ok {
-		v.Blocked = say(lang, "Action impossible : Temporal n'est pas relié à cette interface", "Not possible: Temporal is not connected to this interface")
+		v.Blocked = tr(lang, "blocked.no_temporal_action")
 	}
 	v.ArchiveBlocked = archiveBlocked(d.Order, len(d.Tasks), lang)
 	if v.ArchiveBlocked == "" && !v.Archived {
@@ -69,8 +70,7 @@ func (s *server) fillArchive(r *http.Request, d *orderPageData) {
 		v.ArchiveBlocked = v.Blocked
 	}
 	if v.Archived && d.CancelBlocked == "" {
-		d.CancelBlocked = say(lang, "Annulation impossible : la commande est archivée ; désarchivez-la d'abord",
-			"Cannot cancel: the order is archived; unarchive it first")
+		d.CancelBlocked = tr(lang, "blocked.cancel_archived")
 	}
 	d.Archive = v
 }
@@ -80,18 +80,13 @@ func (s *server) fillArchive(r *http.Request, d *orderPageData) {
 func archiveBlocked(o order.Order, openTasks int, lang string) string {
 	switch {
 	case o.ArchivedAt != nil:
-		return say(lang, "Commande déjà archivée", "Order already archived")
+		return tr(lang, "blocked.archive_already")
 	case !o.Status.Finished():
-		return say(lang, "Archivage impossible : seule une commande terminée, expédiée ou annulée s'archive ; celle-ci est « ",
-			"Cannot archive: only a completed, shipped or cancelled order is archived; this one is “") +
-			o.Status.Label(lang) + say(lang, " »", "”")
-	case o.HoldBy != "" && lang == "en":
-		return "Cannot archive: the procedure “" + english(procedureLabel(o.HoldBy)) + "” is running on the order"
+		return tr(lang, "blocked.archive_status", statusArg(lang, o.Status))
 	case o.HoldBy != "":
-		return "Archivage impossible : la procédure « " + procedureLabel(o.HoldBy) + " » est en cours sur la commande"
+		return tr(lang, "blocked.archive_held", procedureArg(lang, o.HoldBy))
 	case openTasks > 0:
-		return say(lang, "Archivage impossible : une procédure attend un agent sur cette commande",
-			"Cannot archive: a procedure is waiting for an agent on this order")
+		return tr(lang, "blocked.archive_task_open")
 	}
 	return ""
 }
@@ -103,10 +98,7 @@ func runningBlocks(procs []procedureRow, lang string) string {
 		if p.Status != "Running" || !workflows.WorksOnOrder(p.Type) {
 			continue
 		}
-		if lang == "en" {
-			return "Cannot archive: the procedure “" + english(procedureLabel(p.Type)) + "” is running on the order"
-		}
-		return "Archivage impossible : la procédure « " + procedureLabel(p.Type) + " » est en cours sur la commande"
+		return tr(lang, "blocked.archive_held", procedureArg(lang, p.Type))
 	}
 	return ""
 }
@@ -155,7 +147,7 @@ func (s *server) archiveSubmit(w http.ResponseWriter, r *http.Request) error {
 		if reason := archiveBlocked(o, open, langOf(r)); reason != "" {
 			return blockedPage(reason)
 		}
-		return blockedPage(say(langOf(r), "Archivage impossible : ", "Cannot archive: ") + err.Error())
+		return blockedPage(tr(langOf(r), "blocked.archive_because", locale.Text(err.Error())))
 	case errors.As(err, &fe):
 		return blockedPage(fe.Message)
 	case err != nil:
@@ -211,11 +203,11 @@ func (s *server) noteSubmit(w http.ResponseWriter, r *http.Request) error {
 func noteMessage(fe *order.FieldError, lang string) string {
 	switch {
 	case fe.Field == "text" && strings.Contains(fe.Message, "at most"):
-		return say(lang, "Une note fait au plus "+strconv.Itoa(order.MaxNoteLength)+" caractères.", "A note is at most "+strconv.Itoa(order.MaxNoteLength)+" characters.")
+		return tr(lang, "note.too_long", locale.Count(order.MaxNoteLength))
 	case fe.Field == "text":
-		return say(lang, "Écrivez la note.", "Write the note.")
+		return tr(lang, "note.write_it")
 	case fe.Field == "channel":
-		return say(lang, "Choisissez un moyen de contact de la liste.", "Choose a contact channel from the list.")
+		return tr(lang, "form.choose_channel")
 	}
 	return fe.Message
 }
@@ -234,7 +226,7 @@ func (s *server) resendSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return badRequest("Cette adresse ne désigne aucun e-mail.")
+		return badRequest(locale.Msg("error.no_email_here"))
 	}
 	form := &archiveView{RequestID: formRequestID(r), Errors: fieldErrors{}, ResendID: id, ResendTo: strings.TrimSpace(r.PostFormValue("to"))}
 	// One request id per page: each email's resend has its own.
@@ -243,12 +235,10 @@ func (s *server) resendSubmit(w http.ResponseWriter, r *http.Request) error {
 	var fe *order.FieldError
 	switch {
 	case errors.As(err, &fe) && fe.Field == "to":
-		form.Errors["resend_to"] = say(langOf(r), "Adresse e-mail invalide, par exemple camille@exemple.fr.", "Not an email address, for example camille@example.com.")
+		form.Errors["resend_to"] = tr(langOf(r), "form.bad_email")
 		return s.reRenderOrder(w, r, form)
 	case errors.As(err, &fe) && fe.Field == "email_id":
-		return &pageError{status: http.StatusNotFound, title: "E-mail introuvable",
-			message: "Cet e-mail n'est pas un e-mail de la commande " + o.Number + ".",
-			titleEN: "Email not found", messageEN: "This email is not an email of order " + o.Number + "."}
+		return notFound(locale.Msg("error.email_not_found"), locale.Msg("error.email_not_of_order", locale.Text(o.Number)))
 	case err != nil:
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -52,19 +53,16 @@ func (d cancelData) NeedsApproval() bool { return d.Threshold > 0 && d.RefundCen
 
 // RefundHint says how the amount proposed is read.
 func (d cancelData) RefundHint() string {
-	return say(d.lang, "Laissé tel quel, le montant suit les articles cochés : la confirmation montre ce qu'ils libèrent.",
-		"Left as it is, the amount follows the items ticked: the confirmation shows what they free up.")
+	return tr(d.lang, "cancel.refund_hint")
 }
 
 // cancelBlocked says why items cannot be cancelled or refunded now, or "".
 func cancelBlocked(o order.Order, lang string) string {
 	switch {
 	case o.Status == order.StatusCancelled:
-		return say(lang, "Annulation impossible : la commande est déjà ", "Cannot cancel: the order is already ") + o.Status.Label(lang)
-	case o.HoldBy != "" && lang == "en":
-		return "Cannot cancel: the procedure “" + english(procedureLabel(o.HoldBy)) + "” is running on the order"
+		return tr(lang, "blocked.cancel_already", statusArg(lang, o.Status))
 	case o.HoldBy != "":
-		return "Annulation impossible : la procédure « " + procedureLabel(o.HoldBy) + " » est en cours sur la commande"
+		return tr(lang, "blocked.cancel_held", procedureArg(lang, o.HoldBy))
 	}
 	return ""
 }
@@ -98,7 +96,7 @@ func (s *server) cancelForm(w http.ResponseWriter, r *http.Request) error {
 	// What cancelling everything frees up (0 when there is nothing to do).
 	all, _ := order.PlanCancel(o, order.CancelRequest{Cancel: order.DefaultCancel(o), RefundShipping: true, RefundDefault: true}, d.Paid)
 	d.RefundCents = all.DefaultRefund
-	d.Refund = centsInput(d.RefundCents)
+	d.Refund = amountInput(d.lang, d.RefundCents)
 	d.RefundProposed = d.Refund
 	return s.render(w, http.StatusOK, "cancel", d)
 }
@@ -180,15 +178,12 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 // refund among them, and where that refund comes from.
 func (d *cancelData) confirmation(p order.CancelPlan) {
 	d.Plan, d.Confirm, d.Title = p, true, "Confirmer l'annulation et le remboursement"
-	d.RefundCents, d.Refund, d.RefundProposed = p.Refund, centsInput(p.Refund), centsInput(p.DefaultRefund)
-	m := moneyIn(d.lang)
+	d.RefundCents, d.Refund, d.RefundProposed = p.Refund, amountInput(d.lang, p.Refund), amountInput(d.lang, p.DefaultRefund)
 	switch {
 	case p.Refund == p.DefaultRefund && len(p.Result.Cancelled) > 0:
-		d.RefundNote = say(d.lang, "Ce que libèrent les articles annulés, au plus ce que le client a payé.",
-			"What the cancelled items free up, at most what the customer paid.")
+		d.RefundNote = tr(d.lang, "cancel.refund_note_default")
 	case p.Refund != p.DefaultRefund:
-		d.RefundNote = say(d.lang, "Montant saisi : les articles annulés libèrent ", "Amount typed: the cancelled items free up ") +
-			m(p.DefaultRefund, d.Order.Currency) + "."
+		d.RefundNote = tr(d.lang, "cancel.refund_note_typed", locale.Amount(p.DefaultRefund, d.Order.Currency))
 	}
 }
 
@@ -224,12 +219,12 @@ func (d *cancelData) readForm(r *http.Request, step string) order.CancelRequest 
 		d.Refund = "0"
 	}
 	d.RefundProposed = strings.TrimSpace(r.PostFormValue("refund_proposed"))
-	cents, err := parseAmount(d.Refund)
-	proposed, perr := parseAmount(d.RefundProposed)
+	cents, err := parseAmount(d.lang, d.Refund)
+	proposed, perr := parseAmount(d.lang, d.RefundProposed)
 	req.RefundDefault = step != "confirm" && err == nil && perr == nil && cents == proposed
 	switch {
 	case err != nil:
-		d.Errors["refund"] = say(d.lang, "Saisissez un montant, par exemple 12,50.", "Enter an amount, for example 12.50.")
+		d.Errors["refund"] = tr(d.lang, "form.enter_amount", locale.Text(amountInput(d.lang, 1250)))
 	case cents > d.MaxRefund && !req.RefundDefault:
 		d.Errors["refund"] = d.refundAtMost()
 	}
@@ -243,13 +238,12 @@ func (d *cancelData) readForm(r *http.Request, step string) order.CancelRequest 
 
 // atMost says how many items of a line can be cancelled.
 func (d *cancelData) atMost(n int64) string {
-	return fmt.Sprintf(say(d.lang, "Au plus %d (ni expédié ni déjà annulé).", "At most %d (neither shipped nor already cancelled)."), n)
+	return tr(d.lang, "cancel.at_most_items", locale.Count(int(n)))
 }
 
 // refundAtMost says the most that can be refunded.
 func (d *cancelData) refundAtMost() string {
-	return say(d.lang, "Au plus ", "At most ") + moneyIn(d.lang)(d.MaxRefund, d.Order.Currency) +
-		say(d.lang, " : ce que le client a payé, net des remboursements.", ": what the customer paid, net of refunds.")
+	return tr(d.lang, "cancel.refund_at_most", locale.Amount(d.MaxRefund, d.Order.Currency))
 }
 
 // refusal puts a refusal of the domain or the starter next to its field,
@@ -274,20 +268,17 @@ func (d *cancelData) refusal(err error, o order.Order, req order.CancelRequest) 
 			}
 		}
 	case fe.Field == "cancel":
-		msg = say(d.lang, "Rien à faire : choisissez des quantités à annuler, un montant à rembourser, ou les deux.",
-			"Nothing to do: choose quantities to cancel, an amount to refund, or both.")
+		msg = tr(d.lang, "cancel.nothing_to_do")
 		if len(req.Cancel) == 0 && req.RefundDefault {
-			msg += say(d.lang, " Aucun article n'est coché : saisissez le montant à rembourser.",
-				" No item is ticked: type the amount to refund.")
+			msg = tr(d.lang, "cancel.nothing_ticked")
 		}
 	case fe.Field == "reason":
-		field, msg = "reason", say(d.lang, "Un remboursement sans annulation demande un motif.", "A refund without a cancellation needs a reason.")
+		field, msg = "reason", tr(d.lang, "cancel.reason_needed")
 	case fe.Field == "refund":
 		field = "refund"
 		switch {
 		case d.PaidNet() <= 0:
-			msg = say(d.lang, "Cette commande n'a pas été payée (ou a été remboursée en totalité) : il n'y a rien à rembourser.",
-				"This order has not been paid (or has been refunded in full): there is nothing to refund.")
+			msg = tr(d.lang, "cancel.nothing_paid")
 		case req.Refund > d.MaxRefund:
 			msg = d.refundAtMost()
 		}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -24,14 +25,15 @@ type addressForm struct {
 	Name, Line1, Line2, PostalCode, City, Country string
 }
 
-// addressInput is one input of an address in the form.
+// addressInput is one input of an address in the form; Label is the key
+// of its label in the catalog.
 type addressInput struct{ Name, Label, Value string }
 
 // Inputs are the address's inputs, named prefix_line1 and so on.
 func (f addressForm) Inputs(prefix string) []addressInput {
 	return []addressInput{
-		{prefix + "_name", "Nom", f.Name}, {prefix + "_line1", "Adresse", f.Line1}, {prefix + "_line2", "Complément d'adresse", f.Line2},
-		{prefix + "_postal_code", "Code postal", f.PostalCode}, {prefix + "_city", "Ville", f.City}, {prefix + "_country", "Pays", f.Country},
+		{prefix + "_name", "address.name", f.Name}, {prefix + "_line1", "address.line1", f.Line1}, {prefix + "_line2", "address.line2", f.Line2},
+		{prefix + "_postal_code", "address.postal_code", f.PostalCode}, {prefix + "_city", "address.city", f.City}, {prefix + "_country", "address.country", f.Country},
 	}
 }
 
@@ -71,18 +73,27 @@ type editData struct {
 func (d editData) Channels() []order.ContactChannel { return order.ContactChannels }
 
 // Label is a changed field as the agent reads it.
-func (d editData) Label(field string) string { return order.DetailLabel(field, d.Lang) }
+func (d editData) Label(field string) string {
+	return label(locale.For(locale.Parse(d.Lang)), detailFieldKeys, field)
+}
 
-// discountInput writes a discount for the form: "10%", "5,00" or "0".
-func discountInput(d order.Discount) string {
+// discountInput writes a discount for the form as an agent of lang types
+// it: "10%", "12,5%" or "5,00" in French, "12.5%" or "5.00" in English,
+// "0" for none.
+func discountInput(lang string, d order.Discount) string {
 	switch d.Kind {
 	case order.DiscountPercent:
-		s := centsInput(d.Percent)
-		s = strings.TrimSuffix(strings.TrimSuffix(s, "0"), ",0")
-		s = strings.TrimSuffix(s, ",00")
+		s := amountInput(lang, d.Percent) // hundredths of a percent: basis points
+		if i := strings.LastIndexAny(s, ",."); i >= 0 {
+			if frac := strings.TrimRight(s[i+1:], "0"); frac == "" {
+				s = s[:i]
+			} else {
+				s = s[:i+1] + frac
+			}
+		}
 		return s + "%"
 	case order.DiscountFixed:
-		return centsInput(d.Amount)
+		return amountInput(lang, d.Amount)
 	}
 	return "0"
 }
@@ -90,10 +101,10 @@ func discountInput(d order.Discount) string {
 // editBlocked says why an order's details cannot be edited now, or "".
 func (s *server) editBlocked(o order.Order, lang string) string {
 	if _, ok := s.starter.(detailsEditor); !ok {
-		return say(lang, "Modification impossible : Temporal n'est pas relié à cette interface", "Cannot modify: Temporal is not connected to this interface")
+		return tr(lang, "blocked.edit_no_temporal")
 	}
 	if why := order.DetailsBlocked(o, lang); why != "" {
-		return say(lang, "Modification impossible : ", "Cannot edit: ") + why
+		return tr(lang, "blocked.edit_because", locale.Text(why))
 	}
 	return ""
 }
@@ -124,7 +135,7 @@ func (s *server) editForm(w http.ResponseWriter, r *http.Request) error {
 	if d.PaymentLabel == "" {
 		d.PaymentLabel = o.PaymentMethod.Label("fr")
 	}
-	d.ShippingMethod, d.ShippingFee, d.Discount = cur.ShippingMethod, centsInput(cur.ShippingFee), discountInput(cur.Discount)
+	d.ShippingMethod, d.ShippingFee, d.Discount = cur.ShippingMethod, amountInput(d.lang, cur.ShippingFee), discountInput(d.lang, cur.Discount)
 	d.RequestID = newRequestID()
 	return s.render(w, http.StatusOK, "edit", d)
 }
@@ -132,7 +143,7 @@ func (s *server) editForm(w http.ResponseWriter, r *http.Request) error {
 func newEditData(r *http.Request, o order.Order, cur order.Details) editData {
 	lang := langOf(r)
 	return editData{
-		Layout: Layout{Title: "Modifier les informations", Nav: "orders"},
+		Layout: Layout{Title: tr(lang, "edit.title"), Nav: "orders"},
 		Order:  o, Current: cur, Errors: fieldErrors{}, lang: lang, DeliveryLocked: order.DeliveryLocked(o, lang),
 	}
 }
@@ -177,7 +188,7 @@ func (s *server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 			}
 			return s.render(w, http.StatusUnprocessableEntity, "edit", d)
 		}
-		d.Preview, d.Confirm, d.Title = p, true, "Confirmer la modification des informations"
+		d.Preview, d.Confirm, d.Title = p, true, tr(d.lang, "edit.confirm_title")
 		// Seeds 001 and 003: a corrected typo is not worth an email; a
 		// refund or a balance is. The agent can change it here.
 		d.Notify = p.Result.MoneyChanged()
@@ -237,15 +248,15 @@ func (d *editData) readForm(r *http.Request) order.DetailsEdit {
 		d.Delivery = addressFormOf(cur.Delivery)
 	}
 	if d.Channel != "" && !order.ContactChannel(d.Channel).Valid() {
-		d.Errors["channel"] = say(d.lang, "Choisissez un moyen de contact de la liste.", "Choose a contact channel from the list.")
+		d.Errors["channel"] = tr(d.lang, "form.choose_channel")
 	}
-	if fee, err := parseAmount(d.ShippingFee); err != nil {
-		d.Errors["shipping_fee"] = say(d.lang, "Saisissez un montant, par exemple 4,90.", "Enter an amount, for example 4.90.")
+	if fee, err := parseAmount(d.lang, d.ShippingFee); err != nil {
+		d.Errors["shipping_fee"] = tr(d.lang, "form.enter_amount", locale.Text(amountInput(d.lang, 490)))
 	} else if fee != cur.ShippingFee {
 		e.ShippingFee = &fee
 	}
 	if disc, err := order.ParseDiscount(d.Discount); err != nil {
-		d.Errors["discount"] = say(d.lang, "Saisissez un pourcentage (10%) ou un montant (5,00).", "Enter a percentage (10%) or an amount (5.00).")
+		d.Errors["discount"] = tr(d.lang, "form.enter_discount", locale.Text("10%"), locale.Text(amountInput(d.lang, 500)))
 	} else if disc.Kind != cur.Discount.Kind || disc.Amount != cur.Discount.Amount || disc.Percent != cur.Discount.Percent {
 		e.Discount = &disc // a discount typed here has no code
 	}

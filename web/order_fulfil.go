@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
@@ -52,26 +53,23 @@ type fulfilData struct {
 func fulfilBlocked(o order.Order, lang string) string {
 	switch {
 	case o.Status != order.StatusPaid && o.Status != order.StatusPartiallyShipped && o.Status != order.StatusShipped:
-		return say(lang, "Expédition impossible : la commande est « ", "Cannot ship: the order is “") + o.Status.Label(lang) +
-			say(lang, " » ; seule une commande payée peut être expédiée", "”; only a paid order can be shipped")
-	case o.HoldBy != "" && lang == "en":
-		return "Cannot ship: the procedure “" + english(procedureLabel(o.HoldBy)) + "” is changing the order"
+		return tr(lang, "blocked.ship_status", statusArg(lang, o.Status))
 	case o.HoldBy != "":
-		return "Expédition impossible : la procédure « " + procedureLabel(o.HoldBy) + " » modifie la commande"
+		return tr(lang, "blocked.ship_held", procedureArg(lang, o.HoldBy))
 	}
 	for _, l := range o.Lines {
 		if l.Shippable() > 0 || l.Completable() > 0 {
 			return ""
 		}
 	}
-	return say(lang, "Expédition impossible : tous les articles sont déjà expédiés ou finalisés", "Cannot ship: every item has already shipped or been completed")
+	return tr(lang, "blocked.ship_nothing_left")
 }
 
 // fulfilBlockedFor is fulfilBlocked, or why the UI cannot start the
 // procedure at all.
 func (s *server) fulfilBlockedFor(o order.Order, lang string) string {
 	if _, ok := s.starter.(fulfiller); !ok {
-		return say(lang, "Expédition impossible : Temporal n'est pas relié à cette interface", "Cannot ship: Temporal is not connected to this interface")
+		return tr(lang, "blocked.ship_no_temporal")
 	}
 	return fulfilBlocked(o, lang)
 }
@@ -106,7 +104,7 @@ func (s *server) fulfilForm(w http.ResponseWriter, r *http.Request) error {
 
 func newFulfilData(r *http.Request, o order.Order) fulfilData {
 	return fulfilData{
-		Layout: Layout{Title: "Marquer comme expédié", Nav: "orders"},
+		Layout: Layout{Title: tr(langOf(r), "fulfil.title"), Nav: "orders"},
 		Order:  o, Carriers: order.Carriers, Errors: fieldErrors{}, lang: langOf(r),
 	}
 }
@@ -169,8 +167,7 @@ func (d *fulfilData) readForm(r *http.Request) starter.FulfilRequest {
 			req.Complete = append(req.Complete, l.ID)
 			continue
 		}
-		q, bad := typedQuantity(d.lang, fl.Qty, fl.Left,
-			fmt.Sprintf(say(d.lang, "Au plus %d : ce qui reste à expédier de %s.", "At most %d: what is left to ship of %s."), fl.Left, l.SKU))
+		q, bad := typedQuantity(d.lang, fl.Qty, fl.Left, tr(d.lang, "fulfil.at_most_left", locale.Count(int(fl.Left)), locale.Text(l.SKU)))
 		switch {
 		case bad != "":
 			d.Errors["qty_"+id] = bad
@@ -190,9 +187,9 @@ func (d *fulfilData) readForm(r *http.Request) starter.FulfilRequest {
 	if len(d.Errors) == 0 {
 		switch {
 		case len(req.Ship) == 0 && len(req.Complete) == 0:
-			d.Errors["form"] = say(d.lang, "Rien de sélectionné : cochez les articles expédiés ou finalisés.", "Nothing selected: tick the items shipped or completed.")
+			d.Errors["form"] = tr(d.lang, "fulfil.nothing_selected")
 		case len(req.Ship) > 0 && req.Carrier == "":
-			d.Errors["carrier"] = say(d.lang, "Choisissez le transporteur, ou saisissez son nom.", "Choose the carrier, or type its name.")
+			d.Errors["carrier"] = tr(d.lang, "fulfil.choose_carrier")
 		}
 	}
 	return req

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
@@ -59,11 +59,9 @@ func (s *server) orderList(w http.ResponseWriter, r *http.Request) error {
 	}
 	if n := utf8.RuneCountInString(f.Query); n > 0 && n < store.MinSearchLength {
 		// Too short to look up: say so rather than list everything.
-		d := orderListPage{Layout: Layout{Title: "Commandes", Nav: "orders"}, Query: q, Filter: f}
-		d.Notice = say(lang,
-			fmt.Sprintf("Saisissez au moins %d caractères pour chercher (numéro de commande, nom, e-mail ou téléphone du client, produit ou SKU).", store.MinSearchLength),
-			fmt.Sprintf("Type at least %d characters to search (order number, customer name, email or phone, product or SKU).", store.MinSearchLength))
-		d.fillOptions()
+		d := orderListPage{Layout: Layout{Title: tr(lang, "orders.title"), Nav: "orders"}, Query: q, Filter: f}
+		d.Notice = tr(lang, "orders.search_too_short", locale.Count(store.MinSearchLength))
+		d.fillOptions(lang)
 		return s.render(w, http.StatusOK, "order_list", d)
 	}
 	f.Limit = pageSize + 1 // one more than shown: is there a page after it?
@@ -99,7 +97,7 @@ func (s *server) orderList(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	d := orderListPage{
-		Layout: Layout{Title: "Commandes", Nav: "orders"},
+		Layout: Layout{Title: tr(lang, "orders.title"), Nav: "orders"},
 		Query:  q,
 		Filter: f,
 		Orders: orders,
@@ -125,63 +123,44 @@ func (s *server) orderList(w http.ResponseWriter, r *http.Request) error {
 		d.nextURL = d.URL("after", cursorToken(f, orders[len(orders)-1], d.Last))
 	}
 	d.Summary = listSummary(lang, d)
-	d.fillOptions()
+	d.fillOptions(lang)
 	return s.render(w, http.StatusOK, "order_list", d)
 }
 
-// fillOptions fills the choices of the filters' and sort's menus.
-func (d *orderListPage) fillOptions() {
-	d.Sorts = []option{{"date", "Date"}, {"number", "Numéro"}, {"total", "Montant"}}
+// fillOptions fills the choices of the filters' and sort's menus, in the
+// agent's language.
+func (d *orderListPage) fillOptions(lang string) {
+	p := locale.For(locale.Parse(lang))
+	d.Sorts = []option{{"date", p.T("orders.sort_date")}, {"number", p.T("orders.sort_number")}, {"total", p.T("orders.sort_total")}}
 	for _, st := range order.Statuses {
-		d.Statuses = append(d.Statuses, option{string(st), st.Label("fr")})
+		d.Statuses = append(d.Statuses, option{string(st), label(p, statusKeys, string(st))})
 	}
 	for _, st := range order.LogisticsStatuses {
-		d.Logistics = append(d.Logistics, option{string(st), st.Label("fr")})
+		d.Logistics = append(d.Logistics, option{string(st), label(p, logisticsKeys, string(st))})
 	}
-	for _, p := range order.PaymentMethods {
-		d.Payments = append(d.Payments, option{string(p), p.Label("fr")})
+	for _, m := range order.PaymentMethods {
+		d.Payments = append(d.Payments, option{string(m), label(p, paymentKeys, string(m))})
 	}
 }
 
 // listSummary is the line above the list: which orders the page shows,
 // out of how many ("more than 1,000" when the count stopped there).
 func listSummary(lang string, d orderListPage) string {
-	n, count := d.Total, thousands(d.Total, "\u202f")
-	if d.Capped {
-		n, count = store.ListCountCap+1, "plus de "+thousands(store.ListCountCap, "\u202f")
-	}
-	what := plural(n, "commande", "commandes")
-	if d.Filter.Archived {
-		what += plural(n, " archivée", " archivées")
-	}
-	if lang == "en" {
-		what = map[bool]string{false: "order", true: "archived order"}[d.Filter.Archived]
-		if n > 1 {
-			what += "s"
-		}
-		count = thousands(d.Total, ",")
-		if d.Capped {
-			count = "more than " + thousands(store.ListCountCap, ",")
-		}
-	}
+	archived := d.Filter.Archived
+	first, last := locale.Count(d.First), locale.Count(d.Last)
 	switch {
-	case len(d.Orders) == 0 && lang == "en":
-		return "No " + map[bool]string{false: "orders", true: "archived orders"}[d.Filter.Archived]
+	case len(d.Orders) == 0 && archived:
+		return tr(lang, "orders.none_archived")
 	case len(d.Orders) == 0:
-		return "Aucune " + what
-	case lang == "en":
-		return fmt.Sprintf("%d–%d of %s %s", d.First, d.Last, count, what)
+		return tr(lang, "orders.none")
+	case d.Capped && archived:
+		return tr(lang, "orders.summary_capped_archived", first, last, locale.Count(store.ListCountCap))
+	case d.Capped:
+		return tr(lang, "orders.summary_capped", first, last, locale.Count(store.ListCountCap))
+	case archived:
+		return tr(lang, "orders.summary_archived", first, last, locale.Count(d.Total))
 	}
-	return fmt.Sprintf("%d–%d sur %s %s", d.First, d.Last, count, what)
-}
-
-// thousands writes n with sep between groups of three digits.
-func thousands(n int, sep string) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + sep + s[i:]
-	}
-	return s
+	return tr(lang, "orders.summary", first, last, locale.Count(d.Total))
 }
 
 // pageCursor is what a page link carries: the place of the order the page
@@ -261,20 +240,20 @@ func parseOrderFilter(q url.Values) (store.OrderFilter, pageCursor, error) {
 	}
 	var cur pageCursor
 	if f.Status != "" && !order.Status(f.Status).Valid() {
-		return f, cur, badRequest("Statut inconnu : « "+f.Status+" ».").english("Bad request", "Unknown status: “"+f.Status+"”.")
+		return f, cur, badRequest(locale.Msg("error.unknown_status", locale.Text(f.Status)))
 	}
 	if f.Logistics != "" && !order.LogisticsStatus(f.Logistics).Valid() {
-		return f, cur, badRequest("Statut logistique inconnu : « "+f.Logistics+" ».").english("Bad request", "Unknown logistics status: “"+f.Logistics+"”.")
+		return f, cur, badRequest(locale.Msg("error.unknown_logistics", locale.Text(f.Logistics)))
 	}
 	if f.PaymentMethod != "" && !order.PaymentMethod(f.PaymentMethod).Valid() {
-		return f, cur, badRequest("Moyen de paiement inconnu : « "+f.PaymentMethod+" ».").english("Bad request", "Unknown payment method: “"+f.PaymentMethod+"”.")
+		return f, cur, badRequest(locale.Msg("error.unknown_payment_method", locale.Text(f.PaymentMethod)))
 	}
 	switch f.Sort {
 	case "":
 		f.Sort = "date"
 	case "date", "number", "total":
 	default:
-		return f, cur, badRequest("Tri inconnu : « "+f.Sort+" ».").english("Bad request", "Unknown sort: “"+f.Sort+"”.")
+		return f, cur, badRequest(locale.Msg("error.unknown_sort", locale.Text(f.Sort)))
 	}
 	// Newest, highest, latest first unless asked otherwise: what an agent
 	// looks for is usually today's order.
@@ -286,8 +265,7 @@ func parseOrderFilter(q url.Values) (store.OrderFilter, pageCursor, error) {
 		}
 		c, ok := parseCursor(token, f)
 		if !ok {
-			return f, cur, badRequest("Ce lien de page n'est pas valide (paramètre « "+name+" ») : revenez à la première page de la liste.").
-				english("Bad request", "This page link is not valid (parameter “"+name+"”): go back to the first page of the list.")
+			return f, cur, badRequest(locale.Msg("error.bad_page_link", locale.Text(name)))
 		}
 		cur = c
 		if name == "after" {
@@ -357,11 +335,9 @@ func (d orderListPage) PageLabel() string {
 	case d.Page == 0:
 		return ""
 	case d.Pages == 0:
-		return fmt.Sprintf("Page %d", d.Page)
-	case d.Lang == "en":
-		return fmt.Sprintf("Page %d of %d", d.Page, d.Pages)
+		return tr(d.Lang, "orders.page", locale.Count(d.Page))
 	}
-	return fmt.Sprintf("Page %d sur %d", d.Page, d.Pages)
+	return tr(d.Lang, "orders.page_of", locale.Count(d.Page), locale.Count(d.Pages))
 }
 
 // Filtered reports whether anything narrows the list, to offer a reset link.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
@@ -90,14 +91,13 @@ func (d modifyData) Cheque() bool { return d.Order.PaymentMethod == order.PayChe
 // modifyBlocked says why the order's content cannot be changed now, in the
 // agent's language, or "" when it can.
 func modifyBlocked(o order.Order, lang string) string {
-	pre := say(lang, "Modification impossible : ", "Cannot modify: ")
 	switch {
 	case o.Status == order.StatusCancelled:
-		return pre + say(lang, "la commande est ", "the order is ") + o.Status.Label(lang)
+		return tr(lang, "blocked.modify_order_is", statusArg(lang, o.Status))
 	case o.ArchivedAt != nil:
-		return pre + say(lang, "la commande est archivée", "the order is archived")
+		return tr(lang, "blocked.modify_archived")
 	case o.Logistics != order.LogisticsAwaitingPrinting:
-		return pre + say(lang, "la commande est ", "the order is ") + o.Logistics.Label(lang)
+		return tr(lang, "blocked.modify_order_is", logisticsArg(lang, o.Logistics))
 	case o.HoldBy != "":
 		return heldBy(o.HoldBy, lang)
 	}
@@ -106,18 +106,14 @@ func modifyBlocked(o order.Order, lang string) string {
 
 // heldBy says that another procedure holds the order.
 func heldBy(proc, lang string) string {
-	if lang == "en" {
-		return "Cannot modify: the procedure “" + english(procedureLabel(proc)) + "” is running on the order"
-	}
-	return "Modification impossible : la procédure « " + procedureLabel(proc) + " » est en cours sur la commande"
+	return tr(lang, "blocked.modify_held", procedureArg(lang, proc))
 }
 
 // loadOrder reads the order of the URL, or the "commande introuvable" page.
 func (s *server) loadOrder(ctx context.Context, number string) (order.Order, error) {
 	o, err := s.store.GetOrder(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
-		return o, notFound("Commande introuvable", fmt.Sprintf("Aucune commande ne porte le numéro « %s ».", number)).
-			english("Order not found", fmt.Sprintf("No order has the number “%s”.", number))
+		return o, notFound(locale.Msg("error.order_not_found"), locale.Msg("error.no_order_numbered", locale.Text(number)))
 	}
 	return o, err
 }
@@ -125,13 +121,13 @@ func (s *server) loadOrder(ctx context.Context, number string) (order.Order, err
 // noTemporal is the page shown when an action needs Temporal and the UI
 // has none.
 func noTemporal() error {
-	return &pageError{status: http.StatusServiceUnavailable, title: "Procédures indisponibles",
-		message: "Cette interface n'est pas reliée à Temporal : les procédures ne peuvent pas être lancées d'ici."}
+	return &pageError{status: http.StatusServiceUnavailable, title: locale.Msg("error.procedures_unavailable"),
+		message: locale.Msg("error.no_temporal")}
 }
 
 // blockedPage refuses an action the order's state forbids, with the reason.
 func blockedPage(reason string) error {
-	return &pageError{status: http.StatusConflict, title: "Action impossible", message: reason}
+	return &pageError{status: http.StatusConflict, title: locale.Msg("error.action_impossible"), message: locale.Literal(reason)}
 }
 
 // modifyForm is GET /orders/{number}/modify: choose the products and their
@@ -154,22 +150,20 @@ func (s *server) modifyForm(w http.ResponseWriter, r *http.Request) error {
 	d.RequestID = newRequestID()
 	for _, l := range o.Lines {
 		d.Lines = append(d.Lines, modifyLine{Line: l, Qty: strconv.FormatInt(l.Remaining(), 10),
-			SKUIn: l.SKU, NameIn: l.Name, Price: centsInput(l.UnitPrice)})
+			SKUIn: l.SKU, NameIn: l.Name, Price: amountInput(lang, l.UnitPrice)})
 	}
 	return s.render(w, http.StatusOK, "modify_form", d)
 }
 
 func (s *server) newModifyData(o order.Order, lang string) modifyData {
-	d := modifyData{Layout: Layout{Title: "Modifier le contenu de " + o.Number, Nav: "orders"}, Order: o,
+	d := modifyData{Layout: Layout{Title: tr(lang, "modify.title", locale.Text(o.Number)), Nav: "orders"}, Order: o,
 		Errors: fieldErrors{}, Threshold: s.threshold, lang: lang}
-	if lang == "en" {
-		d.Title = "Modify the content of " + o.Number
-	}
+	p := locale.For(locale.Parse(lang))
 	for _, c := range order.ContactChannels {
-		d.Channels = append(d.Channels, option{string(c), c.Label("fr")})
+		d.Channels = append(d.Channels, option{string(c), label(p, channelKeys, string(c))})
 	}
 	for _, bp := range order.VATRates {
-		d.VATRates = append(d.VATRates, option{strconv.FormatInt(bp, 10), vatRate(bp)})
+		d.VATRates = append(d.VATRates, option{strconv.FormatInt(bp, 10), p.Percent(bp)})
 	}
 	return d
 }
@@ -226,7 +220,7 @@ func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
 		d.Preview, d.Change, d.Settle = pv.Result, change, pv.Settlement
 		d.ShippingNote = pv.Result.Shipping.Note(o.Currency, d.lang)
 		d.Summary = pv.Settlement.Summary(o.Currency, d.lang)
-		d.Title = say(d.lang, "Confirmation et règlement", "Confirmation and settlement")
+		d.Title = tr(d.lang, "modify.confirm_title")
 		d.Hidden = d.hidden()
 		return s.render(w, http.StatusOK, "modify_confirm", d)
 	}
@@ -278,24 +272,24 @@ func (d *modifyData) readForm(r *http.Request) order.ContentChange {
 			ml.NameIn = l.Name
 		}
 		if _, sent := r.PostForm["price_"+id]; !sent {
-			ml.Price = centsInput(l.UnitPrice)
+			ml.Price = amountInput(lang, l.UnitPrice)
 		}
 		d.Lines = append(d.Lines, ml)
 
-		q, bad := typedQuantity(lang, ml.Qty, order.MaxQuantity, fmt.Sprintf(say(lang, "Au plus %d par ligne.", "At most %d a line."), order.MaxQuantity))
+		q, bad := typedQuantity(lang, ml.Qty, order.MaxQuantity, tr(lang, "modify.at_most_per_line", locale.Count(order.MaxQuantity)))
 		if bad != "" {
 			d.Errors["qty_"+id] = bad
 		}
-		price, perr := order.ParseCents(ml.Price)
+		price, perr := parseAmount(lang, ml.Price)
 		if perr != nil {
-			d.Errors["price_"+id] = say(lang, "Saisissez un prix, par exemple 12,50.", "Enter a price, for example 12.50.")
+			d.Errors["price_"+id] = tr(lang, "form.enter_price", locale.Text(amountInput(lang, 1250)))
 		}
 		sku, name := strings.TrimSpace(ml.SKUIn), strings.TrimSpace(ml.NameIn)
 		if sku == "" {
-			d.Errors["sku_"+id] = say(lang, "Saisissez le SKU.", "Enter the SKU.")
+			d.Errors["sku_"+id] = tr(lang, "form.enter_sku")
 		}
 		if name == "" {
-			d.Errors["name_"+id] = say(lang, "Saisissez le nom du produit.", "Enter the product's name.")
+			d.Errors["name_"+id] = tr(lang, "form.enter_product_name")
 		}
 		if d.Errors["qty_"+id] != "" || d.Errors["price_"+id] != "" || sku == "" || name == "" {
 			continue
@@ -337,7 +331,7 @@ func (d *modifyData) readForm(r *http.Request) order.ContentChange {
 	d.Recalc = c.RecalcShipping
 	d.Channel = r.PostFormValue("channel")
 	if !order.ContactChannel(d.Channel).Valid() {
-		d.Errors["channel"] = say(lang, "Choisissez le moyen de contact utilisé par le client.", "Choose how the customer contacted you.")
+		d.Errors["channel"] = tr(lang, "modify.choose_channel")
 	}
 	if len(d.Errors) == 0 && len(c.Quantities) == 0 && len(c.Edits) == 0 && len(c.Add) == 0 {
 		d.Errors["form"] = nothingChanged(lang)
@@ -363,20 +357,20 @@ func (d *modifyData) readAdd(r *http.Request, c *order.ContentChange) {
 		nl := order.NewLine{SKU: strings.TrimSpace(row.SKU), Name: strings.TrimSpace(row.Name), Physical: row.Physical}
 		ok := true
 		if nl.SKU == "" {
-			d.Errors[row.Field("sku")], ok = say(lang, "Saisissez le SKU.", "Enter the SKU."), false
+			d.Errors[row.Field("sku")], ok = tr(lang, "form.enter_sku"), false
 		}
 		if nl.Name == "" {
-			d.Errors[row.Field("name")], ok = say(lang, "Saisissez le nom du produit.", "Enter the product's name."), false
+			d.Errors[row.Field("name")], ok = tr(lang, "form.enter_product_name"), false
 		}
 		var err error
-		if nl.UnitPrice, err = order.ParseCents(row.Price); err != nil {
-			d.Errors[row.Field("unit_price")], ok = say(lang, "Saisissez un prix, par exemple 12,50.", "Enter a price, for example 12.50."), false
+		if nl.UnitPrice, err = parseAmount(lang, row.Price); err != nil {
+			d.Errors[row.Field("unit_price")], ok = tr(lang, "form.enter_price", locale.Text(amountInput(lang, 1250))), false
 		}
 		if nl.Quantity, err = formInt64(row.Qty); err != nil || nl.Quantity < 1 {
-			d.Errors[row.Field("quantity")], ok = say(lang, "Saisissez une quantité d'au moins 1.", "Enter a quantity of at least 1."), false
+			d.Errors[row.Field("quantity")], ok = tr(lang, "form.quantity_at_least_one"), false
 		}
 		if nl.VATRate, err = formInt64(row.VAT); err != nil || !order.ValidVATRate(nl.VATRate) {
-			d.Errors[row.Field("vat_rate")], ok = say(lang, "Choisissez un taux de TVA.", "Choose a VAT rate."), false
+			d.Errors[row.Field("vat_rate")], ok = tr(lang, "form.choose_vat"), false
 		}
 		if ok {
 			c.Add = append(c.Add, nl)
@@ -407,8 +401,7 @@ func (d *modifyData) hidden() []option {
 }
 
 func nothingChanged(lang string) string {
-	return say(lang, "Rien n'a changé : retirez un produit, changez une quantité, un SKU, un nom ou un prix, ou ajoutez un produit.",
-		"Nothing changed: remove a product, change a quantity, a SKU, a name or a price, or add a product.")
+	return tr(lang, "modify.nothing_changed")
 }
 
 // refusal puts a refusal of the domain or the starter next to its field,
@@ -422,12 +415,12 @@ func (d *modifyData) refusal(err error) bool {
 		if nm.HoldBy != "" {
 			d.Errors["form"] = heldBy(nm.HoldBy, d.lang)
 		} else {
-			d.Errors["form"] = say(d.lang, "Modification impossible : la commande est ", "Cannot modify: the order is ") + nm.Logistics.Label(d.lang)
+			d.Errors["form"] = tr(d.lang, "blocked.modify_order_is", logisticsArg(d.lang, nm.Logistics))
 		}
 	case errors.Is(err, order.ErrNotModifiable):
 		d.Errors["form"] = modifyBlocked(d.Order, d.lang)
 		if d.Errors["form"] == "" {
-			d.Errors["form"] = say(d.lang, "Modification impossible : ", "Cannot modify: ") + err.Error()
+			d.Errors["form"] = tr(d.lang, "blocked.modify_because", locale.Text(err.Error()))
 		}
 	case errors.As(err, &fe):
 		field, msg := d.formField(fe)
@@ -459,7 +452,7 @@ func (d *modifyData) formField(fe *order.FieldError) (string, string) {
 	}
 	switch {
 	case name == "channel":
-		return "channel", say(lang, "Choisissez le moyen de contact utilisé par le client.", "Choose how the customer contacted you.")
+		return "channel", tr(lang, "modify.choose_channel")
 	case name == "quantities" && idx < 0:
 		return "form", wholeChange(fe.Message, lang)
 	case name == "quantities":
@@ -484,8 +477,7 @@ func (d *modifyData) formField(fe *order.FieldError) (string, string) {
 func wholeChange(msg, lang string) string {
 	switch {
 	case strings.Contains(msg, "remove every product"):
-		return say(lang, "Tous les produits seraient retirés : annulez plutôt la commande (Annuler des articles).",
-			"Every product would be removed: cancel the order instead (Cancel items).")
+		return tr(lang, "modify.every_product_removed")
 	case strings.Contains(msg, "change is empty"):
 		return nothingChanged(lang)
 	}
@@ -496,15 +488,15 @@ func wholeChange(msg, lang string) string {
 func quantityRefusal(msg, lang string) string {
 	switch {
 	case strings.Contains(msg, "already shipped"):
-		return say(lang, "Pas moins que la quantité déjà expédiée.", "Not below the quantity already shipped.")
+		return tr(lang, "modify.not_below_shipped")
 	case strings.Contains(msg, "a line can hold"):
-		return fmt.Sprintf(say(lang, "Au plus %d par ligne.", "At most %d a line."), order.MaxQuantity)
+		return tr(lang, "modify.at_most_per_line", locale.Count(order.MaxQuantity))
 	case strings.Contains(msg, "below 1"):
-		return say(lang, "Au moins 1 : mettez 0 pour retirer le produit.", "At least 1: type 0 to remove the product.")
+		return tr(lang, "modify.at_least_one")
 	case strings.Contains(msg, "below 0"):
-		return say(lang, "La quantité ne peut pas être négative.", "The quantity cannot be negative.")
+		return tr(lang, "form.quantity_negative")
 	case strings.Contains(msg, "above"):
-		return say(lang, "Au plus la quantité commandée.", "At most the quantity ordered.")
+		return tr(lang, "modify.at_most_ordered")
 	}
 	return msg
 }
@@ -513,21 +505,21 @@ func quantityRefusal(msg, lang string) string {
 func fieldRefusal(sub, msg, lang string) string {
 	switch sub {
 	case "sku":
-		return say(lang, "Saisissez le SKU.", "Enter the SKU.")
+		return tr(lang, "form.enter_sku")
 	case "name":
-		return say(lang, "Saisissez le nom du produit.", "Enter the product's name.")
+		return tr(lang, "form.enter_product_name")
 	case "unit_price":
 		if strings.Contains(msg, "negative") {
-			return say(lang, "Un prix ne peut pas être négatif.", "A price cannot be negative.")
+			return tr(lang, "modify.price_negative")
 		}
-		return fmt.Sprintf(say(lang, "Au plus %s par unité.", "At most %s a unit."), order.EUR(order.MaxUnitPrice).Format(lang))
+		return tr(lang, "modify.price_at_most", locale.Amount(order.MaxUnitPrice, "EUR"))
 	case "quantity":
 		return quantityRefusal(msg, lang)
 	case "vat_rate":
-		return say(lang, "Choisissez un taux de TVA.", "Choose a VAT rate.")
+		return tr(lang, "form.choose_vat")
 	case "":
 		if strings.Contains(msg, "changes nothing") {
-			return say(lang, "Cette modification ne change rien.", "This edit changes nothing.")
+			return tr(lang, "modify.changes_nothing")
 		}
 	}
 	return msg

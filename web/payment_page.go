@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderdesk/orderdesk/activities"
 	"github.com/orderdesk/orderdesk/documents"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
@@ -101,10 +102,11 @@ func (s *server) newPaymentData(r *http.Request) (paymentData, error) {
 	if err != nil {
 		return paymentData{}, err
 	}
-	d := paymentData{Layout: Layout{Title: say(langOf(r), "Paiement et factures — ", "Payment and invoices — ") + o.Number, Nav: "orders"}, Order: o, Errors: fieldErrors{},
+	lang := langOf(r)
+	d := paymentData{Layout: Layout{Title: tr(lang, "payment.title", locale.Text(o.Number)), Nav: "orders"}, Order: o, Errors: fieldErrors{},
 		RequestID: newRequestID(), Form: map[string]string{"date": s.now().In(s.paris).Format("2006-01-02")}}
 	for _, m := range []order.PaymentMethod{order.PayCheque, order.PayMoneyOrder, order.PayBankTransfer} {
-		d.Means = append(d.Means, option{string(m), m.Label("fr")})
+		d.Means = append(d.Means, option{string(m), label(locale.For(locale.Parse(lang)), paymentKeys, string(m))})
 	}
 	if d.Invoices, err = is.ListInvoices(ctx, o.ID); err != nil {
 		return d, err
@@ -157,24 +159,24 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 			SendInvoice: r.PostFormValue("send_invoice") != "", Reason: r.PostFormValue("reason")}
 		if b := r.PostFormValue("balance"); b != "" {
 			var perr error
-			if req.BalanceDue, perr = parseAmount(b); perr != nil {
-				d.Errors["balance"] = say(lang, "Saisissez un montant, par exemple 6,90.", "Enter an amount, for example 6.90.")
+			if req.BalanceDue, perr = parseAmount(lang, b); perr != nil {
+				d.Errors["balance"] = tr(lang, "form.enter_amount", locale.Text(amountInput(lang, 690)))
 				break
 			}
 		}
 		_, err = c.StartCollection(ctx, req)
-		notice = say(lang, "Encaissement démarré : la commande attend son paiement.", "Collection started: the order waits for its payment.")
+		notice = tr(lang, "payment.collection_started")
 	case "record":
-		amount, perr := parseAmount(r.PostFormValue("amount"))
+		amount, perr := parseAmount(lang, r.PostFormValue("amount"))
 		if perr != nil {
-			d.Errors["amount"] = say(lang, "Saisissez le montant reçu, par exemple 31,90.", "Enter the amount received, for example 31.90.")
+			d.Errors["amount"] = tr(lang, "form.enter_amount_received", locale.Text(amountInput(lang, 3190)))
 			break
 		}
 		var received time.Time
 		if v := r.PostFormValue("date"); v != "" {
 			var perr error
 			if received, perr = time.ParseInLocation("2006-01-02", v, s.paris); perr != nil {
-				d.Errors["received_at"] = say(lang, "Saisissez la date de réception.", "Enter the date it was received.")
+				d.Errors["received_at"] = tr(lang, "form.enter_received_date")
 				break
 			}
 		}
@@ -184,30 +186,27 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 			Amount: amount, Reference: r.PostFormValue("reference"), ReceivedAt: received,
 			ConfirmOverpayment: r.PostFormValue("confirm_overpayment") != "",
 		})
-		money := func(x int64) string { return order.Money{Cents: x, Currency: d.Order.Currency}.Format(lang) }
 		switch {
 		case ack.Balance > 0:
-			notice = say(lang, "Paiement enregistré. Reste à payer : ", "Payment recorded. Still to pay: ") + money(ack.Balance)
+			notice = tr(lang, "payment.recorded_balance", locale.Amount(ack.Balance, d.Order.Currency))
 		case ack.Overpaid > 0:
-			notice = say(lang, "Paiement enregistré. Trop-perçu de "+money(ack.Overpaid)+" à rembourser.",
-				"Payment recorded. Overpaid by "+money(ack.Overpaid)+", to refund.")
+			notice = tr(lang, "payment.recorded_overpaid", locale.Amount(ack.Overpaid, d.Order.Currency))
 		default:
-			notice = say(lang, "Paiement enregistré : la facture est payée et la commande « Complétée ».",
-				"Payment recorded: the invoice is paid and the order “Completed”.")
+			notice = tr(lang, "payment.recorded_paid")
 		}
 	case "confirm":
 		err = c.ConfirmPayment(ctx, number, reqID, agent)
-		notice = say(lang, "Confirmation de paiement envoyée au client.", "Payment confirmation sent to the customer.")
+		notice = tr(lang, "payment.confirmation_sent")
 	case "send-invoice":
 		var n string
 		n, err = c.SendInvoice(ctx, number, reqID, agent)
-		notice = say(lang, "Facture "+n+" envoyée au client.", "Invoice "+n+" sent to the customer.")
+		notice = tr(lang, "payment.invoice_sent", locale.Text(n))
 	case "create-invoice":
 		var inv store.Invoice
 		inv, err = c.CreateInvoice(ctx, number, reqID, agent)
-		notice = say(lang, "Facture "+inv.Number+" créée.", "Invoice "+inv.Number+" created.")
+		notice = tr(lang, "payment.invoice_created", locale.Text(inv.Number))
 	default:
-		return notFound("Page introuvable", "Action inconnue.").english("Page not found", "Unknown action.")
+		return notFound(locale.Msg("error.page_not_found"), locale.Msg("error.unknown_action"))
 	}
 	if err != nil {
 		var fe *order.FieldError
@@ -240,8 +239,7 @@ func (s *server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	if strings.HasPrefix(r.URL.Path, "/credit-notes/") {
 		cn, err := is.GetCreditNote(r.Context(), number)
 		if errors.Is(err, store.ErrNotFound) {
-			return notFound("Avoir introuvable", "Aucun avoir ne porte le numéro « "+number+" ».").
-				english("Credit note not found", "No credit note has the number “"+number+"”.")
+			return notFound(locale.Msg("error.credit_note_not_found"), locale.Msg("error.no_credit_note_numbered", locale.Text(number)))
 		}
 		if err != nil {
 			return err
@@ -252,8 +250,7 @@ func (s *server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		inv, err := is.GetInvoice(r.Context(), number)
 		if errors.Is(err, store.ErrNotFound) {
-			return notFound("Facture introuvable", "Aucune facture ne porte le numéro « "+number+" ».").
-				english("Invoice not found", "No invoice has the number “"+number+"”.")
+			return notFound(locale.Msg("error.invoice_not_found"), locale.Msg("error.no_invoice_numbered", locale.Text(number)))
 		}
 		if err != nil {
 			return err

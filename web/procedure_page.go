@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -76,14 +77,13 @@ func (s *server) procedureData(r *http.Request, id string) (procedureData, error
 	}
 	p, err := s.starter.Progress(ctx, id)
 	if errors.Is(err, starter.ErrNoProcedure) {
-		return procedureData{}, notFound("Procédure introuvable", fmt.Sprintf("Aucune procédure ne porte l'identifiant « %s ».", id)).
-			english("Procedure not found", fmt.Sprintf("No procedure has the id “%s”.", id))
+		return procedureData{}, notFound(locale.Msg("error.procedure_not_found"), locale.Msg("error.no_procedure_with_id", locale.Text(id)))
 	}
 	if err != nil {
 		return procedureData{}, err
 	}
 	d := procedureData{
-		Layout:      Layout{Title: procedureLabel(id), Nav: "orders"},
+		Layout:      Layout{Nav: "orders"},
 		ID:          id,
 		OrderNumber: p.State.OrderNumber,
 		Progress:    p,
@@ -94,7 +94,7 @@ func (s *server) procedureData(r *http.Request, id string) (procedureData, error
 			d.OrderNumber = parts[1]
 		}
 	}
-	d.Title = procedureLabel(id) + " — " + d.OrderNumber
+	d.Title = tr(langOf(r), "procedure.title", procedureArg(langOf(r), id), locale.Text(d.OrderNumber))
 	d.Steps = steps(p, langOf(r))
 	d.Error = stepText(p.State.ErrorText, p.State.Error, langOf(r))
 	if p.State.Task != nil {
@@ -113,7 +113,7 @@ func (s *server) procedureData(r *http.Request, id string) (procedureData, error
 // activity running now: a step that retries says so, and when it tries
 // again. Labels and details are said in lang from their keys; a step
 // without keys (a worker older than them) shows the French it wrote, its
-// label through the dictionary.
+// label in lang when the catalog has the same sentence.
 func steps(p starter.Progress, lang string) []stepView {
 	var out []stepView
 	var retry string
@@ -123,77 +123,45 @@ func steps(p starter.Progress, lang string) []stepView {
 		}
 	}
 	for _, st := range p.State.Steps {
-		label := st.Label
-		if lang == "en" {
-			label = english(label)
-		}
-		v := stepView{Label: stepText(st.LabelText, label, lang), Status: st.Status, Detail: stepText(st.DetailText, st.Detail, lang)}
+		v := stepView{Label: stepText(st.LabelText, legacyStepLabel(st.Label, lang), lang), Status: st.Status, Detail: stepText(st.DetailText, st.Detail, lang)}
 		if st.Status == workflows.StepRunning && retry != "" {
 			v.Retry, retry = retry, ""
 		}
 		out = append(out, v)
 	}
 	if retry != "" { // no step of the procedure claims it: show it alone
-		out = append(out, stepView{Label: say(lang, "Étape en cours", "Step in progress"), Status: workflows.StepRunning, Retry: retry})
+		out = append(out, stepView{Label: tr(lang, "procedure.step_in_progress"), Status: workflows.StepRunning, Retry: retry})
 	}
 	return out
 }
 
 // retryWho names, in the agent's words, what does not answer when an
 // activity fails.
-var retryWho = map[string]string{
-	"RefundThroughGateway": "Le prestataire de paiement ne répond pas",
-	"PayoutToIBAN":         "Le service de virement ne répond pas",
-	"SendEmail":            "Le service d'envoi d'e-mails ne répond pas",
+var retryWho = map[string]locale.Key{
+	"RefundThroughGateway": "retry.payment_provider",
+	"PayoutToIBAN":         "retry.transfer_service",
+	"SendEmail":            "retry.email_service",
 }
 
 // retryText says a retrying step in plain words: "Le prestataire de
-// paiement ne répond pas, nouvel essai automatique dans 20 s (essai 3 ;
+// paiement ne répond pas, nouvel essai automatique dans 20 s (essai n° 3 ;
 // dernière erreur : ...)".
 func retryText(r starter.RunningStep, now time.Time, lang string) string {
-	who, ok := retryWho[r.Activity]
+	p := locale.For(locale.Parse(lang))
+	key, ok := retryWho[r.Activity]
 	if !ok {
-		who = "Une étape a échoué (la base de données ou un service ne répond pas)"
+		key = "retry.a_step"
 	}
-	if lang == "en" {
-		return retryTextEnglish(english(who), r, now)
-	}
-	when := "nouvel essai automatique en cours"
-	if !r.NextAttempt.IsZero() {
-		wait := r.NextAttempt.Sub(now)
-		if wait < time.Second {
-			wait = time.Second
+	who, attempt := locale.Text(p.T(key)), locale.Count(int(r.Attempt))
+	if r.NextAttempt.IsZero() {
+		if r.LastFailure != "" {
+			return p.T("retry.now_error", who, attempt, locale.Text(r.LastFailure))
 		}
-		when = "nouvel essai automatique dans " + frenchWait(wait.Round(time.Second))
+		return p.T("retry.now", who, attempt)
 	}
-	msg := fmt.Sprintf("%s, %s (essai n° %d", who, when, r.Attempt)
+	wait := locale.Text(frenchWait(max(r.NextAttempt.Sub(now), time.Second).Round(time.Second)))
 	if r.LastFailure != "" {
-		msg += " ; dernière erreur : " + r.LastFailure
+		return p.T("retry.in_error", who, wait, attempt, locale.Text(r.LastFailure))
 	}
-	return msg + ")"
+	return p.T("retry.in", who, wait, attempt)
 }
-
-// retryTextEnglish is retryText for the agents who chose English.
-func retryTextEnglish(who string, r starter.RunningStep, now time.Time) string {
-	when := "retrying automatically now"
-	if !r.NextAttempt.IsZero() {
-		wait := max(r.NextAttempt.Sub(now), time.Second)
-		when = "automatic retry in " + frenchWait(wait.Round(time.Second))
-	}
-	msg := fmt.Sprintf("%s, %s (attempt %d", who, when, r.Attempt)
-	if r.LastFailure != "" {
-		msg += "; last error: " + r.LastFailure
-	}
-	return msg + ")"
-}
-
-// stepStatusLabels are the steps' statuses as the agent reads them.
-var stepStatusLabels = map[string]string{
-	workflows.StepRunning: "En cours",
-	workflows.StepDone:    "Fait",
-	workflows.StepWaiting: "Attend un agent",
-	workflows.StepFailed:  "Échec",
-	workflows.StepSkipped: "Sans objet",
-}
-
-func stepStatusLabel(v string) string { return labelOr(stepStatusLabels, v) }

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/orderdesk/orderdesk/locale"
+)
 
 // routes is every URL of the UI, in one place. Agents' pages need a
 // session, and every POST among them a CSRF token (requireAgent); the
@@ -52,7 +56,7 @@ func (s *server) routes() http.Handler {
 
 	// Anything else is a French "page introuvable", not the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return notFound("Page introuvable", "Cette adresse ne correspond à aucune page d'orderdesk.")
+		return notFound(locale.Msg("error.page_not_found"), locale.Msg("error.no_such_page"))
 	}))
 
 	agents := s.requireAgent(mux)

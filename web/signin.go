@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/store"
 )
 
@@ -48,7 +49,7 @@ func (s *server) renderSignIn(w http.ResponseWriter, r *http.Request, status int
 func (s *server) signIn(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		return badRequest("Formulaire illisible.")
+		return badRequest(locale.Msg("error.unreadable_form"))
 	}
 	d := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next"), Errors: fieldErrors{}}
 	c, err := r.Cookie(preSessionCookie)
@@ -120,7 +121,7 @@ func (s *server) signOut(w http.ResponseWriter, r *http.Request) error {
 func (s *server) setLocale(w http.ResponseWriter, r *http.Request) error {
 	lang := r.PostFormValue("locale")
 	if lang != "fr" && lang != "en" {
-		return badRequest("Langue inconnue.")
+		return badRequest(locale.Msg("error.unknown_language"))
 	}
 	if err := s.store.SetAgentLocale(r.Context(), agentOf(r).ID, lang); err != nil {
 		return err

@@ -5,39 +5,50 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // TestEveryStepTextHasBothLanguages: every sentence a procedure can write
-// in its progress (the registry of the workflows package) has a French and
-// an English text, with the same placeholders; the English texts name no
-// key the procedures no longer write.
+// in its progress (the registry of the workflows package) is a message of
+// the catalog, whose French is the procedures' own and whose arguments are
+// the placeholders they fill; the catalog says no sentence the procedures
+// no longer write. (The catalog's own test checks that English has each
+// message with the same arguments.)
 func TestEveryStepTextHasBothLanguages(t *testing.T) {
 	keys := workflows.TextKeys()
 	if len(keys) == 0 {
 		t.Fatal("the workflows package lists no text key")
 	}
+	written := map[locale.Key]bool{}
 	for _, k := range keys {
+		written[stepKey(k)] = true
 		fr, ok := workflows.FrenchTemplate(k)
 		if !ok || strings.TrimSpace(fr) == "" {
 			t.Errorf("%s has no French text", k)
 		}
-		en, ok := englishSteps[k]
-		if !ok || strings.TrimSpace(en) == "" {
-			t.Errorf("%s has no English text in web/steps_i18n.go (French: %q)", k, fr)
+		catalogFR, ok := locale.Template(locale.French, stepKey(k))
+		if !ok {
+			t.Errorf("%s has no message %s in the catalog (French: %q)", k, stepKey(k), fr)
 			continue
 		}
-		frNames, enNames := workflows.Placeholders(fr), workflows.Placeholders(en)
-		slices.Sort(frNames)
-		slices.Sort(enNames)
-		if !slices.Equal(frNames, enNames) {
-			t.Errorf("%s: the English text %q has placeholders %v, the French %q has %v", k, en, enNames, fr, frNames)
+		if catalogFR != fr {
+			t.Errorf("%s: the catalog's French %q is not the procedures' %q", k, catalogFR, fr)
+		}
+		ps, _ := locale.Params(stepKey(k))
+		var names []string
+		for _, p := range ps {
+			names = append(names, p.Name)
+		}
+		want := slices.Compact(slices.Sorted(slices.Values(workflows.Placeholders(fr))))
+		if slices.Sort(names); !slices.Equal(names, want) {
+			t.Errorf("%s: the catalog declares the arguments %v, the procedures fill %v", k, names, want)
 		}
 	}
-	for k := range englishSteps {
-		if !slices.Contains(keys, k) {
-			t.Errorf("web/steps_i18n.go translates %s, which no procedure writes", k)
+	for _, k := range locale.Keys() {
+		if strings.HasPrefix(string(k), "step.") && !written[k] {
+			t.Errorf("the catalog has %s, which no procedure writes", k)
 		}
 	}
 }
@@ -72,14 +83,11 @@ func TestStepTextFallsBack(t *testing.T) {
 // TestEveryProcedureHasAName: each procedure the worker runs is named for
 // the agent in both languages, not shown by its workflow type.
 func TestEveryProcedureHasAName(t *testing.T) {
-	for _, p := range workflows.Procedures() {
-		fr, ok := procedureLabels[p.Name]
-		if !ok {
-			t.Errorf("procedure %s has no French name in procedureLabels", p.Name)
-			continue
-		}
-		if _, ok := englishTexts[fr]; !ok {
-			t.Errorf("procedure %s (%q) has no English name in englishTexts", p.Name, fr)
+	for _, p := range append(workflows.Procedures(), workflows.Jobs()...) {
+		for _, lang := range locale.Langs {
+			if got := procedureLabel(locale.For(lang), p.Name+"/C-1/x"); got == p.Name {
+				t.Errorf("procedure %s has no %s name", p.Name, lang)
+			}
 		}
 	}
 }

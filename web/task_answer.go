@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -54,15 +55,14 @@ func (s *server) answerTask(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return notFound("Tâche introuvable", "Cette adresse ne désigne aucune tâche.")
+		return notFound(locale.Msg("error.task_not_found"), locale.Msg("error.no_task_here"))
 	}
 	if s.starter == nil {
 		return noTemporal()
 	}
 	t, err := s.store.GetTask(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return notFound("Tâche introuvable", "Aucune tâche ne porte le numéro "+strconv.FormatInt(id, 10)+".").
-			english("Task not found", "No task has the number "+strconv.FormatInt(id, 10)+".")
+		return notFound(locale.Msg("error.task_not_found"), locale.Msg("error.no_task_numbered", locale.Text(strconv.FormatInt(id, 10))))
 	}
 	if err != nil {
 		return err
@@ -75,16 +75,15 @@ func (s *server) answerTask(w http.ResponseWriter, r *http.Request) error {
 
 	switch {
 	case t.Status != store.TaskOpen:
-		by := ""
+		f.Errors["form"] = tr(lang, "answer.already_answered")
 		if t.AnsweredBy != "" {
-			by = say(lang, " par ", " by ") + t.AnsweredBy
+			f.Errors["form"] = tr(lang, "answer.already_answered_by", locale.Text(t.AnsweredBy))
 		}
-		f.Errors["form"] = say(lang, "Cette tâche a déjà reçu une réponse", "This task has already been answered") + by + "."
 		if t.Status == store.TaskCancelled {
-			f.Errors["form"] = say(lang, "Cette tâche a été annulée avec sa procédure.", "This task was cancelled with its procedure.")
+			f.Errors["form"] = tr(lang, "answer.task_cancelled")
 		}
 	case len(t.Options) > 0 && !has(t.Options, f.Outcome):
-		f.Errors["form"] = say(lang, "Cette réponse ne convient pas à cette tâche.", "This answer does not fit this task.")
+		f.Errors["form"] = tr(lang, "answer.does_not_fit")
 	default:
 		readAnswer(t, a, f, &ans)
 	}
@@ -125,47 +124,47 @@ func readAnswer(t store.Task, a *signedIn, f *taskForm, ans *workflows.TaskAnswe
 	case workflows.AnswerRefundImpossible:
 		ans.Reason = v("reason")
 		if ans.Reason == "" {
-			f.Errors["reason"] = say(lang, "Dites pourquoi le remboursement est impossible (par exemple : carte expirée).", "Say why the refund is impossible (for example: expired card).")
+			f.Errors["reason"] = tr(lang, "answer.why_refund_impossible")
 		}
 	case workflows.AnswerReject:
 		ans.Reason = v("reason")
 		if ans.Reason == "" {
-			f.Errors["reason"] = say(lang, "Dites pourquoi vous refusez ce remboursement.", "Say why you reject this refund.")
+			f.Errors["reason"] = tr(lang, "answer.why_reject")
 		}
 	case workflows.AnswerPaybackTransfer:
 		ans.AccountName = v("account_name")
 		iban, err := order.CheckIBAN(v("iban"))
 		if err != nil {
-			f.Errors["iban"] = say(lang, "Cet IBAN n'est pas valide : vérifiez-le avec le client.", "This IBAN is not valid: check it with the customer.")
+			f.Errors["iban"] = tr(lang, "answer.bad_iban")
 		}
 		ans.IBAN = iban
 		if ans.AccountName == "" {
-			f.Errors["account_name"] = say(lang, "Saisissez le titulaire du compte.", "Enter the account holder.")
+			f.Errors["account_name"] = tr(lang, "answer.enter_account_holder")
 		}
 	case workflows.AnswerPaybackCheque, workflows.AnswerChequeSent:
 		readAddress(f, ans, lang)
 	case workflows.AnswerChequeMailed:
 		ans.Reference = v("reference")
 		if ans.Reference == "" {
-			f.Errors["reference"] = say(lang, "Saisissez le numéro du chèque.", "Enter the cheque number.")
+			f.Errors["reference"] = tr(lang, "answer.enter_cheque_number")
 		}
 	case workflows.AnswerNoted:
 		ans.Note = v("note")
 		if ans.Note == "" {
-			f.Errors["note"] = say(lang, "Dites ce qui a été fait (prestataire vérifié, client remboursé, rien à faire…).", "Say what was done (provider checked, customer refunded, nothing to do…).")
+			f.Errors["note"] = tr(lang, "answer.say_what_was_done")
 		}
 	case workflows.AnswerSendWithNote:
 		ans.Note = v("note")
 		if ans.Note == "" {
-			f.Errors["note"] = say(lang, "Écrivez le paragraphe à ajouter à l'e-mail.", "Write the paragraph to add to the email.")
+			f.Errors["note"] = tr(lang, "answer.write_paragraph")
 		}
 	case workflows.AnswerApprove:
 		if !a.Supervises() {
-			f.Errors["form"] = say(lang, "Seul un superviseur peut approuver un remboursement.", "Only a supervisor can approve a refund.")
+			f.Errors["form"] = tr(lang, "answer.only_supervisor_approves")
 		}
 	}
 	if t.Kind == workflows.TaskApproveRefund && !a.Supervises() {
-		f.Errors["form"] = say(lang, "Seul un superviseur peut répondre à cette demande d'approbation.", "Only a supervisor can answer this approval request.")
+		f.Errors["form"] = tr(lang, "answer.only_supervisor_answers")
 	}
 }
 
@@ -184,12 +183,12 @@ func readAddress(f *taskForm, ans *workflows.TaskAnswer, lang string) {
 		}
 		for field, val := range map[string]string{"addr_name": ad.Name, "addr_line1": ad.Line1, "addr_postal": ad.PostalCode, "addr_city": ad.City} {
 			if val == "" {
-				f.Errors[field] = say(lang, "Obligatoire.", "Required.")
+				f.Errors[field] = tr(lang, "form.required")
 			}
 		}
 		ans.Address, ans.TypedAddress = string(order.AddressTyped), ad
 	default:
-		f.Errors["address"] = say(lang, "Choisissez l'adresse où envoyer le chèque (après avoir consulté le client).", "Choose the address to send the cheque to (after asking the customer).")
+		f.Errors["address"] = tr(lang, "answer.choose_cheque_address")
 	}
 }
 
@@ -199,15 +198,13 @@ func readAddress(f *taskForm, ans *workflows.TaskAnswer, lang string) {
 func refusalText(field, msg, lang string) string {
 	switch field {
 	case "task":
-		return say(lang, "La procédure n'attend plus de réponse à cette tâche (quelqu'un a déjà répondu, ou elle est terminée). Rechargez la page.",
-			"The procedure no longer waits for an answer to this task (someone answered already, or it has ended). Reload the page.")
+		return tr(lang, "answer.no_longer_waited")
 	case "approver":
-		return say(lang, "Vous ne pouvez pas approuver votre propre demande de remboursement : un autre superviseur doit le faire.",
-			"You cannot approve your own refund request: another supervisor must do it.")
+		return tr(lang, "answer.not_your_own")
 	case "role":
-		return say(lang, "Seul un superviseur peut approuver ce remboursement.", "Only a supervisor can approve this refund.")
+		return tr(lang, "answer.only_supervisor_this")
 	case "reason":
-		return say(lang, "Dites pourquoi.", "Say why.")
+		return tr(lang, "answer.say_why")
 	}
 	return msg
 }

@@ -71,23 +71,20 @@ func cmdStart(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 		// The starter says it in the words of the request.
 		o = order.Order{Number: *number}
 	}
-	change, err := parseSets(o, sets)
+	change, err := contentChange(o, sets, prices, names, adds)
 	if err != nil {
-		return err
-	}
-	if err := parseEdits(o, &change, prices, names, adds); err != nil {
 		return err
 	}
 	change.RecalcShipping = !*noRecalc
 	if *preview {
-		return printPreview(ctx, os.Stdout, s, o, change)
+		return contentFlag(printPreview(ctx, os.Stdout, s, o, change), change)
 	}
 	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
 		OrderNumber: *number, RequestID: rid.Value(), Agent: *agent,
 		Channel: order.ContactChannel(*channel), Change: change, Notify: !*noEmail,
 	})
 	if err != nil {
-		return err
+		return contentFlag(err, change)
 	}
 	announce(cfg, run, "")
 	if *wait > 0 {

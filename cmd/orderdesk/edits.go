@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,7 +11,20 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// parseEdits reads --price, --rename and --add into the change.
+// contentChange reads the flags of start modify-content into the change
+// the procedure is asked for: --set, then --price, --rename and --add.
+func contentChange(o order.Order, sets, prices, names, adds []string) (order.ContentChange, error) {
+	c, err := parseSets(o, sets)
+	if err != nil {
+		return c, err
+	}
+	return c, parseEdits(o, &c, prices, names, adds)
+}
+
+// parseEdits reads --price, --rename and --add into the change. A product
+// both lowered by --set and edited is one edit with its new quantity, as
+// the order page sends it; one removed (--set SKU=0) and edited is left to
+// the procedure to refuse.
 func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []string) error {
 	edit := func(flag, spec string) (*order.LineEdit, string, error) {
 		sku, val, ok := strings.Cut(spec, "=")
@@ -26,7 +40,17 @@ func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []str
 				return &c.Edits[i], val, nil
 			}
 		}
-		c.Edits = append(c.Edits, order.LineEdit{LineID: l.ID})
+		e := order.LineEdit{LineID: l.ID}
+		for i, q := range c.Quantities {
+			if q.LineID == l.ID && q.Quantity > 0 {
+				if q.Quantity != l.Remaining() {
+					e.Quantity = &q.Quantity
+				}
+				c.Quantities = append(c.Quantities[:i:i], c.Quantities[i+1:]...)
+				break
+			}
+		}
+		c.Edits = append(c.Edits, e)
 		return &c.Edits[len(c.Edits)-1], val, nil
 	}
 	for _, p := range prices {
@@ -70,6 +94,49 @@ func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []str
 		})
 	}
 	return nil
+}
+
+// contentFlag names the flag to fix in a refused content change. The
+// procedure names the parts of its request ("quantities[1]",
+// "edits[0].unit_price"), which the terminal writes with --set, --price
+// and --rename (--add is the request's "add" already).
+func contentFlag(err error, c order.ContentChange) error {
+	var fe *order.FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	name, rest, _ := strings.Cut(fe.Field, "[")
+	idx, sub, _ := strings.Cut(rest, "]")
+	sub = strings.TrimPrefix(sub, ".")
+	var flag string
+	switch {
+	case name == "quantities", name == "edits" && sub == "quantity":
+		flag = "set"
+	case name == "edits" && sub == "unit_price":
+		flag = "price"
+	case name == "edits" && sub == "name":
+		flag = "rename"
+	case name == "edits":
+		// The edit as a whole: the flag that asked for it (a raised
+		// quantity is --set's).
+		flag = "set"
+		if i, err := strconv.Atoi(idx); err == nil && i >= 0 && i < len(c.Edits) {
+			if c.Edits[i].UnitPrice != nil {
+				flag = "price"
+			} else if c.Edits[i].Name != nil {
+				flag = "rename"
+			}
+		}
+	default:
+		return err
+	}
+	msg := strings.NewReplacer(
+		"is edited twice: put every change to it in one edit", "is named twice",
+		"remove the product with a quantity of 0 in quantities", "remove the product with --set SKU=0",
+		"raise a quantity with an edit", "raise it with --set SKU=QTY",
+		"is also named in quantities: set its quantity in the edit", "is named twice",
+	).Replace(fe.Message)
+	return order.Fieldf(flag, "%s", msg)
 }
 
 // printPreview shows what a change would do, with the same domain code

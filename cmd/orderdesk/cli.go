@@ -182,6 +182,11 @@ func followProcedure(ctx context.Context, s *services, id string, limit time.Dur
 	}
 }
 
+// answerFields are the fields of an answer no flag is named after: the
+// cheque mailed is --cheque-number, the approver is the agent answering,
+// and the terminal types no cheque address (--address billing|delivery).
+var answerFields = map[string]string{"reference": "cheque-number", "approver": "agent", "typed_address": "address"}
+
 func cmdAnswer(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := newFlags("answer", "answer --task ID --agent EMAIL (--done [--ref REF] | --impossible --reason TEXT | --outcome ANSWER [...])")
 	task := fs.Int64("task", 0, "the task number, as `orderdesk tasks` lists it")
@@ -219,7 +224,7 @@ func cmdAnswer(ctx context.Context, cfg config, log *slog.Logger, args []string)
 	}
 	defer s.Close()
 	if err := s.starter.AnswerTask(ctx, ans); err != nil {
-		return err
+		return asFlags(err, answerFields)
 	}
 	fmt.Printf("task #%d answered\n", *task)
 	t, err := s.store.GetTask(ctx, *task)

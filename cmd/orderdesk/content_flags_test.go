@@ -83,3 +83,30 @@ func TestLoweredAndRepricedAtOnce(t *testing.T) {
 		t.Errorf("after the change: %+v, want 1 × MUG-01 at 15,00 €", res.Lines)
 	}
 }
+
+// TestRefusalsNameTheCommandsFlags: a refusal of payment record, payment
+// confirm or answer whose field no flag is named after is shown with the
+// flag that sets it, or with none when no flag would fix it.
+func TestRefusalsNameTheCommandsFlags(t *testing.T) {
+	for _, tt := range []struct {
+		command string
+		flags   map[string]string
+		err     error
+		want    string
+	}{
+		{"payment record --date 2030-03-14", paymentRecordFields,
+			order.Fieldf("received_at", "the date received 14/03/2030 is in the future"), "--date: the date received 14/03/2030 is in the future"},
+		{"payment record --means bitcoin", paymentRecordFields,
+			order.Fieldf("means", `"bitcoin" is not a payment means`), `--means: "bitcoin" is not a payment means`},
+		{"payment confirm, not paid yet", paymentConfirmFields,
+			order.Fieldf("confirmation", "order C-2026-000101 is not paid yet (6,90 € still due)"), "order C-2026-000101 is not paid yet (6,90 € still due)"},
+		{"answer --outcome cheque_mailed", answerFields,
+			order.Fieldf("reference", "give the number of the cheque mailed"), "--cheque-number: give the number of the cheque mailed"},
+		{"answer --outcome approve", answerFields,
+			order.Fieldf("approver", "luc@boutique.fr asked for this and cannot approve it"), "--agent: luc@boutique.fr asked for this and cannot approve it"},
+	} {
+		if got := describe(asFlags(tt.err, tt.flags)); got != tt.want {
+			t.Errorf("%s: shown as %q, want %q", tt.command, got, tt.want)
+		}
+	}
+}

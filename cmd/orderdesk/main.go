@@ -91,13 +91,31 @@ func usage(w io.Writer) {
 }
 
 // describe renders an error for a person at a terminal: a field error names
-// the flag to fix.
+// the flag to fix (none when no flag fixes it: asFlags).
 func describe(err error) string {
 	var fe *order.FieldError
 	if errors.As(err, &fe) {
+		if fe.Field == "" {
+			return fe.Message
+		}
 		return fmt.Sprintf("--%s: %s", strings.ReplaceAll(strings.SplitN(fe.Field, "[", 2)[0], "_", "-"), fe.Message)
 	}
 	return err.Error()
+}
+
+// asFlags names the flag of a command that sets a field its request calls
+// otherwise (flags["received_at"] = "date": --date); "" is a field no flag
+// of the command sets, said without a flag.
+func asFlags(err error, flags map[string]string) error {
+	var fe *order.FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	f, ok := flags[fe.Field]
+	if !ok {
+		return err
+	}
+	return order.Fieldf(f, "%s", fe.Message)
 }
 
 // newFlags makes a flag set for a subcommand that prints its own usage.

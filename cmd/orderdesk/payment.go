@@ -175,6 +175,13 @@ func cmdPaymentStart(ctx context.Context, cfg config, log *slog.Logger, args []s
 	return nil
 }
 
+// The fields of a recorded payment and of a confirmation that no flag is
+// named after.
+var (
+	paymentRecordFields  = map[string]string{"received_at": "date"}
+	paymentConfirmFields = map[string]string{"confirmation": ""} // not paid yet, or sent already
+)
+
 func cmdPaymentRecord(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := newFlags("payment record", "payment record --order NUMBER --amount 31,90 [--means cheque|money_order|bank_transfer] [--reference REF] [--date YYYY-MM-DD] [--confirm-overpayment] --agent EMAIL")
 	number := fs.String("order", "", "order number")
@@ -208,7 +215,7 @@ func cmdPaymentRecord(ctx context.Context, cfg config, log *slog.Logger, args []
 		Amount: cents, Reference: *ref, ReceivedAt: received, ConfirmOverpayment: *overpaid,
 	})
 	if err != nil {
-		return err
+		return asFlags(err, paymentRecordFields)
 	}
 	eur := func(c int64) string { return order.EUR(c).French() }
 	fmt.Printf("payment recorded: %s received", eur(ack.Received))
@@ -236,7 +243,7 @@ func cmdPaymentConfirm(ctx context.Context, cfg config, log *slog.Logger, args [
 	}
 	defer s.Close()
 	if err := c.ConfirmPayment(ctx, *number, newRequestID(), *agent); err != nil {
-		return err
+		return asFlags(err, paymentConfirmFields)
 	}
 	fmt.Println("payment confirmation sent")
 	return nil

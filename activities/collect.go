@@ -635,13 +635,31 @@ func (c *Collect) SendDocumentEmail(ctx context.Context, ref EmailRef) error {
 	if e.Status == store.EmailSent {
 		return nil
 	}
-	atts, err := c.Store.EmailAttachments(ctx, e.ID)
+	id, err := c.deliver(ctx, e)
+	if errors.Is(err, mail.ErrPermanent) {
+		if ferr := c.Store.MarkEmailFailed(ctx, e.ID, err.Error()); ferr != nil {
+			return ferr
+		}
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeEmailRejected, err)
+	}
 	if err != nil {
 		return err
 	}
+	return c.Store.MarkEmailSent(ctx, e.ID, id)
+}
+
+// deliver hands an outbox email to the mail provider, with the documents
+// attached to it rendered as PDF files, and returns the provider's message
+// id. An error wrapping mail.ErrPermanent is the provider's refusal of
+// this message for good; any other is worth another try.
+func (c *Collect) deliver(ctx context.Context, e store.Email) (string, error) {
+	atts, err := c.Store.EmailAttachments(ctx, e.ID)
+	if err != nil {
+		return "", err
+	}
 	files, err := c.Attachments(ctx, atts)
 	if err != nil {
-		return err
+		return "", err
 	}
 	env := mail.Envelope{Key: e.Key, ToEmail: e.ToEmail, ToName: e.ToName, Subject: e.Subject, Text: e.BodyText, HTML: e.BodyHTML}
 	var id string
@@ -650,16 +668,10 @@ func (c *Collect) SendDocumentEmail(ctx context.Context, ref EmailRef) error {
 	} else {
 		id, err = c.Sender.Send(ctx, env)
 	}
-	if errors.Is(err, mail.ErrPermanent) {
-		if ferr := c.Store.MarkEmailFailed(ctx, e.ID, err.Error()); ferr != nil {
-			return ferr
-		}
-		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeEmailRejected, err)
-	}
 	if err != nil {
-		return fmt.Errorf("sending email %d to %s: %w", e.ID, e.ToEmail, err)
+		return "", fmt.Errorf("sending email %d to %s: %w", e.ID, e.ToEmail, err)
 	}
-	return c.Store.MarkEmailSent(ctx, e.ID, id)
+	return id, nil
 }
 
 // Attachments renders the documents attached to an email as PDF files.

@@ -73,6 +73,8 @@ type DetailsEmailInput struct {
 	IBAN          string              `json:"iban,omitempty"` // masked
 	ChequeAddress *order.Address      `json:"cheque_address,omitempty"`
 	AgentNote     string              `json:"agent_note,omitempty"`
+	// BySender leaves the sending to the outbox sender (OutboxSender).
+	BySender bool `json:"by_sender,omitempty"`
 }
 
 // QueueDetailsEmail renders the details_changed email in the customer's
@@ -94,5 +96,5 @@ func (m *Emails) QueueDetailsEmail(ctx context.Context, in DetailsEmailInput) (E
 	if err != nil {
 		return EmailRef{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
 	}
-	return m.enqueue(ctx, o, in.Actor, in.Key, msg)
+	return m.enqueue(ctx, o, in.Actor, in.Key, in.BySender, msg)
 }

@@ -53,6 +53,8 @@ type ContentEmailInput struct {
 	Voucher       string         `json:"voucher,omitempty"`
 	IBAN          string         `json:"iban,omitempty"` // masked
 	ChequeAddress *order.Address `json:"cheque_address,omitempty"`
+	// BySender leaves the sending to the outbox sender (OutboxSender).
+	BySender bool `json:"by_sender,omitempty"`
 }
 
 // EmailPreview is an email as the agent reviews it before it goes: what
@@ -119,7 +121,7 @@ func (m *Emails) QueueContentEmail(ctx context.Context, in ContentEmailInput) (E
 	if err != nil {
 		return EmailRef{}, err
 	}
-	return m.enqueue(ctx, o, in.Actor, in.Key, msg)
+	return m.enqueue(ctx, o, in.Actor, in.Key, in.BySender, msg)
 }
 
 // SendEmail hands an outbox email to the mail provider, once: an email
@@ -163,6 +165,8 @@ type CancelEmailInput struct {
 	IBAN          string             `json:"iban,omitempty"`
 	ChequeAddress *order.Address     `json:"cheque_address,omitempty"`
 	AgentNote     string             `json:"agent_note,omitempty"`
+	// BySender leaves the sending to the outbox sender (OutboxSender).
+	BySender bool `json:"by_sender,omitempty"`
 }
 
 // PreviewCancelEmail renders the cancellation email for the agent to review.
@@ -181,14 +185,15 @@ func (m *Emails) QueueCancelEmail(ctx context.Context, in CancelEmailInput) (Ema
 	if err != nil {
 		return EmailRef{}, err
 	}
-	return m.enqueue(ctx, o, in.Actor, in.Key, msg)
+	return m.enqueue(ctx, o, in.Actor, in.Key, in.BySender, msg)
 }
 
 // enqueue writes a rendered email to the outbox with its history line.
-func (m *Emails) enqueue(ctx context.Context, o order.Order, actor Actor, key string, msg mail.Message) (EmailRef, error) {
+func (m *Emails) enqueue(ctx context.Context, o order.Order, actor Actor, key string, bySender bool, msg mail.Message) (EmailRef, error) {
 	e, err := m.Store.EnqueueEmail(ctx, store.Email{
 		Key: key, OrderID: o.ID, ToEmail: o.Customer.Email, ToName: o.Customer.Name,
 		Locale: msg.Locale, Template: msg.Template, Subject: msg.Subject, BodyText: msg.Text, BodyHTML: msg.HTML,
+		BySender: bySender,
 	})
 	if err != nil {
 		return EmailRef{}, classify(err)

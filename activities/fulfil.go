@@ -80,6 +80,8 @@ type ShippedEmailInput struct {
 	Actor       Actor              `json:"actor"`
 	Key         string             `json:"key"` // outbox key: workflow id + step
 	Result      order.FulfilResult `json:"result"`
+	// BySender leaves the sending to the outbox sender (OutboxSender).
+	BySender bool `json:"by_sender,omitempty"`
 }
 
 // QueueShippedEmail renders the "shipped" email in the customer's
@@ -98,5 +100,5 @@ func (m *Emails) QueueShippedEmail(ctx context.Context, in ShippedEmailInput) (E
 	if err != nil {
 		return EmailRef{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
 	}
-	return m.enqueue(ctx, o, in.Actor, in.Key, msg)
+	return m.enqueue(ctx, o, in.Actor, in.Key, in.BySender, msg)
 }

@@ -432,9 +432,12 @@ func statusName(s enumspb.WorkflowExecutionStatus) string {
 }
 
 // settings are the shop's settings every procedure is started with; the
-// procedures the starter starts run lean (workflows.Settings.Lean).
+// procedures the starter starts run lean (workflows.Settings.Lean) and
+// leave their customer email to the worker's outbox sender
+// (workflows.Settings.OutboxSender).
 func (s *Starter) settings() workflows.Settings {
 	st := s.opt.Settings
 	st.Lean = true
+	st.OutboxSender = true
 	return st
 }

@@ -189,10 +189,9 @@ func TestModifyContentEndToEndRefundDone(t *testing.T) {
 	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"})
 	require.ErrorContains(t, err, "already answered")
 
-	emails, err := s.store.ListEmails(ctx, o.ID)
-	require.NoError(t, err)
-	require.Len(t, emails, 1)
-	require.Equal(t, store.EmailSent, emails[0].Status)
+	// The procedure ends once the email is written; the outbox sender
+	// delivers it.
+	emails := sentEmails(t, s.store, o.ID, 1)
 	require.Equal(t, "camille.martin@example.fr", emails[0].ToEmail)
 	require.Contains(t, emails[0].BodyText, "Mug Tour Eiffel")
 	require.Contains(t, emails[0].BodyText, "5,60")
@@ -341,10 +340,7 @@ func TestModifyContentEmailReviewedThenSentWithANote(t *testing.T) {
 	recordHistory(t, s.client, run.WorkflowID, "modify_content_review_email")
 
 	// The customer gets the email reviewed, with the agent's paragraph.
-	emails, err = s.store.ListEmails(ctx, o.ID)
-	require.NoError(t, err)
-	require.Len(t, emails, 1)
-	require.Equal(t, store.EmailSent, emails[0].Status)
+	emails = sentEmails(t, s.store, o.ID, 1)
 	require.Equal(t, open.Email.Subject, emails[0].Subject)
 	require.Contains(t, emails[0].BodyText, "Merci de votre patience.")
 	require.Contains(t, emails[0].BodyHTML, "Merci de votre patience.")
@@ -353,4 +349,26 @@ func TestModifyContentEmailReviewedThenSentWithANote(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, store.TaskAnswered, closed.Status)
 	require.Equal(t, open.Email, closed.Email, "the task keeps the email the agent reviewed")
+}
+
+// sentEmails waits until the order has n emails, all sent (the outbox
+// sender delivers them shortly after the procedure wrote them), and
+// returns them.
+func sentEmails(t *testing.T, st *store.Store, orderID int64, n int) []store.Email {
+	t.Helper()
+	var emails []store.Email
+	require.Eventually(t, func() bool {
+		var err error
+		emails, err = st.ListEmails(context.Background(), orderID)
+		if err != nil || len(emails) != n {
+			return false
+		}
+		for _, e := range emails {
+			if e.Status != store.EmailSent {
+				return false
+			}
+		}
+		return true
+	}, 15*time.Second, 20*time.Millisecond, "the order's %d emails, sent by the outbox sender", n)
+	return emails
 }

@@ -10,7 +10,7 @@ import (
 
 const emailColumns = `e.id, e.key, coalesce(e.order_id, 0) AS order_id, coalesce(o.number, '') AS order_number,
 	e.to_email, e.to_name, e.locale, e.template, e.subject, e.body_text, e.body_html, e.status,
-	e.provider_message_id, e.attempts, e.last_error, e.created_at, e.sent_at`
+	e.provider_message_id, e.attempts, e.last_error, e.created_at, e.sent_at, e.by_sender`
 
 const emailFrom = ` FROM outbox e LEFT JOIN orders o ON o.id = e.order_id `
 
@@ -31,11 +31,11 @@ func (s *Store) EnqueueEmail(ctx context.Context, e Email) (Email, error) {
 	}
 	var id int64
 	err := s.pool.QueryRow(ctx, `
-		INSERT INTO outbox (key, order_id, to_email, to_name, locale, template, subject, body_text, body_html)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO outbox (key, order_id, to_email, to_name, locale, template, subject, body_text, body_html, by_sender)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (key) DO NOTHING
 		RETURNING id`,
-		e.Key, orderID, e.ToEmail, e.ToName, e.Locale, e.Template, e.Subject, e.BodyText, e.BodyHTML).Scan(&id)
+		e.Key, orderID, e.ToEmail, e.ToName, e.Locale, e.Template, e.Subject, e.BodyText, e.BodyHTML, e.BySender).Scan(&id)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) { // no rows: the key was enqueued before
 		return Email{}, fmt.Errorf("store.EnqueueEmail(%s): %w", e.Key, err)
 	}

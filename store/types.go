@@ -125,6 +125,9 @@ type Email struct {
 	LastError         string     `json:"last_error"`
 	CreatedAt         time.Time  `json:"created_at"`
 	SentAt            *time.Time `json:"sent_at,omitempty"`
+	// BySender: the outbox sender delivers it (the procedure that wrote
+	// it ended without waiting for the mail provider).
+	BySender bool `json:"by_sender,omitempty"`
 }
 
 // Task statuses.

@@ -4,6 +4,7 @@ package worker
 
 import (
 	"context"
+	"sync"
 
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -50,8 +51,58 @@ const (
 	DefaultActivities = 200
 )
 
+// Worker is a Temporal worker with every procedure and activity of
+// orderdesk, and the outbox sender (activities.OutboxSender) beside it:
+// Start starts both, Stop stops both.
+type Worker struct {
+	sdkworker.Worker
+	outbox *activities.OutboxSender
+	mu     sync.Mutex
+	stop   context.CancelFunc
+	done   chan struct{}
+}
+
+// Start starts the Temporal worker, then the outbox sender.
+func (w *Worker) Start() error {
+	if err := w.Worker.Start(); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stop == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		w.stop, w.done = cancel, make(chan struct{})
+		go func() { defer close(w.done); w.outbox.Run(ctx) }()
+	}
+	return nil
+}
+
+// Run runs the worker until interrupted (sdkworker.Worker's Run).
+func (w *Worker) Run(interruptCh <-chan interface{}) error {
+	if err := w.Start(); err != nil {
+		return err
+	}
+	<-interruptCh
+	w.Stop()
+	return nil
+}
+
+// Stop stops the outbox sender (an email being sent is left to the next
+// sender after its claim's lease), then the Temporal worker.
+func (w *Worker) Stop() {
+	w.mu.Lock()
+	stop, done := w.stop, w.done
+	w.stop, w.done = nil, nil
+	w.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
+	w.Worker.Stop()
+}
+
 // New builds a worker with every procedure and activity registered.
-func New(c client.Client, d Deps, opts ...Options) sdkworker.Worker {
+func New(c client.Client, d Deps, opts ...Options) *Worker {
 	o := Options{TaskQueue: workflows.TaskQueue, Pollers: DefaultPollers, Activities: DefaultActivities}
 	for _, x := range opts {
 		if x.TaskQueue != "" {
@@ -74,7 +125,7 @@ func New(c client.Client, d Deps, opts ...Options) sdkworker.Worker {
 		d.Temporal = c
 	}
 	Register(w, d)
-	return w
+	return &Worker{Worker: w, outbox: &activities.OutboxSender{Collect: collect(d)}}
 }
 
 // Register puts every workflow and activity of orderdesk on w.
@@ -85,8 +136,14 @@ func Register(w sdkworker.Registry, d Deps) {
 	w.RegisterActivity(&activities.Orders{Store: d.Store})
 	w.RegisterActivity(&activities.Money{Store: d.Store, Gateways: d.Payments})
 	w.RegisterActivity(&activities.Emails{Store: d.Store, Sender: d.Sender})
-	w.RegisterActivity(&activities.Collect{Store: d.Store, Sender: d.Sender, Shop: d.Shop, Temporal: d.Temporal})
+	w.RegisterActivity(collect(d))
 	w.RegisterActivity(&activities.Reconcile{Store: d.Store, Gateways: d.Payments})
+}
+
+// collect is the collection's activities, which also render and attach
+// documents to the emails the outbox sender delivers.
+func collect(d Deps) *activities.Collect {
+	return &activities.Collect{Store: d.Store, Sender: d.Sender, Shop: d.Shop, Temporal: d.Temporal}
 }
 
 // Run runs w until ctx is done, then stops it.

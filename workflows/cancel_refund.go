@@ -48,6 +48,7 @@ type CancelRefundResult struct {
 func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundResult, err error) {
 	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, ProcCancelRefund, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
+	p.bySender = in.OutboxSender
 	if err := p.register(ctx); err != nil {
 		return res, err
 	}
@@ -95,6 +96,7 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 		OrderNumber: in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/email",
 		Result: cancelled.Result, Outcome: settled.Outcome, Refund: settled.Amount, ProviderRef: settled.ProviderRef,
 		Reason: settled.Reason, Voucher: settled.Voucher, IBAN: settled.IBAN, ChequeAddress: settled.ChequeAddress,
+		BySender: p.bySender,
 	}
 	res.EmailID, err = p.email(ctx, in.ReviewEmail, emails.PreviewCancelEmail, emails.QueueCancelEmail, email,
 		func(note string) any { email.AgentNote = note; return email })

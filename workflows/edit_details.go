@@ -59,6 +59,7 @@ type EditDetailsResult struct {
 func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResult, err error) {
 	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, ProcEditDetails, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
+	p.bySender = in.OutboxSender
 	if err := p.register(ctx); err != nil {
 		return res, err
 	}
@@ -116,6 +117,7 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 		Result: edited.Result, Outcome: res.Settlement.Outcome, Refund: res.Settlement.Amount,
 		ProviderRef: res.Settlement.ProviderRef, Reason: res.Settlement.Reason, BalanceDue: res.Settlement.BalanceDue,
 		Voucher: res.Settlement.Voucher, IBAN: res.Settlement.IBAN, ChequeAddress: res.Settlement.ChequeAddress,
+		BySender: p.bySender,
 	}
 	if email.Outcome == "" {
 		email.Outcome = activities.OutcomeNone

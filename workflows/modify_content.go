@@ -69,6 +69,7 @@ type ModifyContentResult struct {
 func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyContentResult, err error) {
 	ctx, _ = beginLean(ctx, in.Lean)
 	p := newProcedure(ctx, ProcModifyContent, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
+	p.bySender = in.OutboxSender
 	if err := p.register(ctx); err != nil {
 		return res, err
 	}
@@ -127,6 +128,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 		Shipping: changed.Result.Shipping, NewTotal: res.After.Total,
 		Outcome: settled.Outcome, Refund: settled.Amount, ProviderRef: settled.ProviderRef, Reason: settled.Reason,
 		BalanceDue: settled.BalanceDue, Voucher: settled.Voucher, IBAN: settled.IBAN, ChequeAddress: settled.ChequeAddress,
+		BySender: p.bySender,
 	}
 	var emails *activities.Emails
 	res.EmailID, err = p.email(ctx, in.ReviewEmail, emails.PreviewContentEmail, emails.QueueContentEmail, email,
@@ -151,6 +153,9 @@ type procedure struct {
 	actor  activities.Actor
 	state  State
 	ask    asker
+	// bySender: its customer email goes to the outbox sender
+	// (Settings.OutboxSender), which the procedure does not wait for.
+	bySender bool
 }
 
 // newProcedure is the procedure of the workflow running under ctx (after
@@ -199,7 +204,8 @@ func (p *procedure) settle(ctx workflow.Context, in SettleInput) (SettleResult, 
 	return res, err
 }
 
-// email writes the customer email to the outbox and sends it; with review,
+// email writes the customer email to the outbox and sends it (or leaves it
+// to the outbox sender, when the procedure says so); with review,
 // the agent first reads it and sends it as is, with a note, or not at all.
 // preview and queue are the activities that render and enqueue this kind
 // of email; withNote returns the input with the agent's paragraph added.
@@ -225,6 +231,10 @@ func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in 
 	var ref activities.EmailRef
 	if err := db(ctx, queue, in).Get(ctx, &ref); err != nil {
 		return 0, p.fail(ctx, step, err)
+	}
+	if p.bySender {
+		p.state.end(step, StepDone, Text{})
+		return ref.ID, nil
 	}
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, mailActivity), emails.SendEmail, ref).Get(ctx, nil); err != nil {
 		return ref.ID, p.fail(ctx, step, err)

@@ -106,7 +106,10 @@ func TestOutboxSenderDeliversRetriesAndReportsRefusals(t *testing.T) {
 	// Run delivers as emails arrive, and stops with its context.
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { defer close(done); (&activities.OutboxSender{Collect: out.Collect, Every: 20 * time.Millisecond}).Run(rctx) }()
+	go func() {
+		defer close(done)
+		(&activities.OutboxSender{Collect: out.Collect, Every: 20 * time.Millisecond}).Run(rctx)
+	}()
 	fourth := write("modify-content/" + o.Number + "/r4/email")
 	require.Eventually(t, func() bool {
 		e, err := st.GetEmail(ctx, fourth.ID)

@@ -80,8 +80,8 @@ type BeginCollectionOutput struct {
 }
 
 // BeginCollection checks the order can be collected and, for an order's
-// first payment, moves it from new to awaiting payment (the payment procedure step 3,
-// « En attente du paiement »). What is due is the order's total less what
+// first payment, moves it from new to awaiting payment (« En attente du
+// paiement »). What is due is the order's total less what
 // was paid net of refunds; for a balance due it is the difference asked.
 func (c *Collect) BeginCollection(ctx context.Context, in BeginCollectionInput) (BeginCollectionOutput, error) {
 	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
@@ -281,9 +281,8 @@ type CompletePaymentInput struct {
 	BalanceDue  bool                `json:"balance_due"` // the order was paid already: its status stays
 }
 
-// CompletePayment marks the invoice paid (the payment procedure step 4, « Payée ») —
-// issuing it first when the procedure had none — and the order paid,
-// « Complétée » (step 6).
+// CompletePayment marks the invoice paid (« Payée ») — issuing it first
+// when the procedure had none — and the order paid, « Complétée ».
 func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) (InvoiceRef, error) {
 	ref, err := c.IssueInvoice(ctx, IssueInvoiceInput{OrderNumber: in.OrderNumber, Actor: in.Actor, Key: in.InvoiceKey, Reason: in.Reason})
 	if err != nil {

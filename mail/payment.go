@@ -15,7 +15,7 @@ const (
 	TemplatePaymentInvoice = "payment_invoice"
 	// TemplatePaymentReminder reminds the customer that a payment is awaited.
 	TemplatePaymentReminder = "payment_reminder"
-	// TemplatePaymentConfirmation confirms the payment (the payment procedure step 7),
+	// TemplatePaymentConfirmation confirms the payment once it is complete,
 	// the paid invoice attached.
 	TemplatePaymentConfirmation = "payment_confirmation"
 	// TemplatePaymentCancelled tells the customer the unpaid order is cancelled.

@@ -441,7 +441,7 @@ func (e LineEdit) apply(l Line) Line {
 }
 
 // ContentPreview is what the agent sees before a content change starts
-// (the seed's "Confirmation et règlement" window): computed by the same
+// (the « Confirmation et règlement » step of the form): computed by the same
 // code as the procedure, so what is shown is what will happen.
 type ContentPreview struct {
 	Result     ContentResult `json:"result"` // new lines and totals

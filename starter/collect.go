@@ -368,7 +368,7 @@ func (c *Collector) pay(ctx context.Context, workflowID string, r workflows.Paym
 }
 
 // SendInvoice has the order's running payment procedure email the
-// invoice (the payment procedure step 5) and returns its number.
+// invoice (issued first if it has none) and returns its number.
 func (c *Collector) SendInvoice(ctx context.Context, orderNumber, requestID, agent string) (string, error) {
 	if err := checkRequest(orderNumber, requestID, agent); err != nil {
 		return "", err

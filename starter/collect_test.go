@@ -79,7 +79,7 @@ func fieldOf(t *testing.T, err error) string {
 	return fe.Field
 }
 
-// Seed 002 by cheque, end to end on Temporal and PostgreSQL: bad input is
+// A cheque payment, end to end on Temporal and PostgreSQL: bad input is
 // refused with the field named and nothing written; the cheque is
 // recorded; the order is « Complétée » with its invoice paid; the shop and
 // (on the agent's button) the customer are emailed, with the PDF.
@@ -141,7 +141,7 @@ func TestCollectChequeEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(0), ack.Balance)
 
-	// Step 7: the agent's button sends the confirmation.
+	// The agent's button sends the confirmation.
 	require.Eventually(t, func() bool {
 		err = s.collector.ConfirmPayment(ctx, o.Number, "c1", agent)
 		return err == nil
@@ -186,7 +186,7 @@ func TestCollectChequeEndToEnd(t *testing.T) {
 	require.Equal(t, "order", fieldOf(t, err))
 }
 
-// Seed 002 with a payment link: the invoice goes with its link; the
+// A payment by link: the invoice goes with its link; the
 // provider's payment arrives through ReportProviderPayment (what the
 // webhook calls), a repeated event records nothing, and the procedure ends
 // by itself with the confirmation sent.

@@ -33,7 +33,7 @@ func finishedOrder(t *testing.T, st *store.Store, number string) order.Order {
 	return o
 }
 
-// Seed 003: the agent archives a finished order from its page; it leaves
+// The agent archives a finished order from its page; it leaves
 // the current orders for the archived ones, its page says « Commande
 // archivée » with « Désarchiver », and unarchiving brings it back. An order
 // still at work shows « Archiver » disabled with the reason.
@@ -79,7 +79,7 @@ func TestArchiveAndUnarchiveFromTheOrderPage(t *testing.T) {
 	}
 }
 
-// Seed 003: « Vous pouvez saisir des notes personnelles ». A note submitted
+// An agent writes a personal note in the order's history. A note submitted
 // twice (the same form) is written once; an empty one is refused next to
 // its field, and what was chosen is kept.
 func TestNoteForm(t *testing.T) {
@@ -112,7 +112,7 @@ func TestNoteForm(t *testing.T) {
 	}
 }
 
-// Seed 003: « renvoyer des e-mails ». « Renvoyer » on an email of the order
+// An email is sent again: « Renvoyer » on an email of the order
 // writes one new email to the corrected address and sends it; a malformed
 // address is refused next to the field; another order's email is not found.
 func TestResendForm(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// Seed 003 on the order page: « Archiver » / « Désarchiver », the agent's
+// Archiving on the order page: « Archiver » / « Désarchiver », the agent's
 // notes in the history and « Renvoyer » on each email of the order.
 
 // archiver is what these actions ask of the starter; *starter.Starter

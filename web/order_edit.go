@@ -189,7 +189,7 @@ func (s *server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 			return s.render(w, http.StatusUnprocessableEntity, "edit", d)
 		}
 		d.Preview, d.Confirm, d.Title = p, true, tr(d.lang, "edit.confirm_title")
-		// Seeds 001 and 003: a corrected typo is not worth an email; a
+		// A corrected typo is not worth an email to the customer; a
 		// refund or a balance is. The agent can change it here.
 		d.Notify = p.Result.MoneyChanged()
 		return s.render(w, http.StatusOK, "edit", d)

@@ -5,10 +5,10 @@ package workflows
 // due when modify content raised the total of a paid order.
 //
 // Steps:
-//  1. begin: a new order becomes « En attente du paiement » (seed step 3);
+//  1. begin: a new order becomes « En attente du paiement »;
 //  2. invoice: for a payment link, the terminal and a balance due, the
 //     invoice is issued (or the one an agent created is used), and emailed
-//     — always with a link, at the terminal when the agent asks (step 5),
+//     — always with a link, at the terminal when the agent asks,
 //     for a balance due with a link when the means allows;
 //  3. WAIT FOR THE PAYMENT: recorded by an agent (Update record-payment:
 //     means, amount, reference, date received; at the terminal no means to
@@ -17,15 +17,15 @@ package workflows
 //     balance awaited. While it waits, on durable timers: a reminder email
 //     to the customer, then an agent task, then the order is cancelled
 //     with an email (defaults 7, 14 and 30 days). A payment stops them;
-//  4. the invoice is marked paid and the order becomes paid, « Complétée »
-//     (steps 4 and 6); an overpayment is recorded for the money procedures
+//  4. the invoice is marked paid and the order becomes paid,
+//     « Complétée »; an overpayment is recorded for the money procedures
 //     to refund (event "overpayment", result Overpaid) and its refund offered
 //     by a settle-difference of its own;
 //  5. the shop is told of each payment received (merchant email);
 //  6. the payment confirmation email, with the paid invoice: at once for a
 //     payment link or when the shop's setting says so, otherwise when an
 //     agent presses « Envoyer la confirmation de paiement » (Update
-//     send-payment-confirmation, step 7).
+//     send-payment-confirmation).
 //
 // An agent's payment above what is due is refused unless the agent
 // confirms the overpayment; its refund is asked by the agent who recorded
@@ -78,8 +78,8 @@ type CollectPaymentInput struct {
 	// total went up; Reason says why (printed on the invoice and emails).
 	BalanceDue int64  `json:"balance_due_cents,omitempty"`
 	Reason     string `json:"reason,omitempty"`
-	// SendInvoice emails the invoice before the payment (terminal: seed
-	// step 5). A payment link and a balance due always send it.
+	// SendInvoice emails the invoice before the payment (at the terminal,
+	// when the agent asks). A payment link and a balance due always send it.
 	SendInvoice bool `json:"send_invoice"`
 	Settings
 	// ConfirmWait is how long the confirmation button stays offered after
@@ -622,7 +622,7 @@ func (p *collect) validateSendInvoice(ctx workflow.Context, r AgentRequest) erro
 	return nil
 }
 
-// onSendInvoice emails the invoice when an agent asks (seed step 5),
+// onSendInvoice emails the invoice when an agent asks,
 // issuing it first if the procedure has none yet.
 func (p *collect) onSendInvoice(ctx workflow.Context, r AgentRequest) (string, error) {
 	ctx = p.stepCtx(ctx)

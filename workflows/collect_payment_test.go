@@ -107,10 +107,10 @@ func collection(t *testing.T, env *testsuite.TestWorkflowEnvironment) workflows.
 	return c
 }
 
-// Seed 002, « Chèque, mandat-poste ou virement »: the agent records the
-// cheque (step 4), the invoice is marked paid and the order « Complétée »
-// (steps 4 and 6), the shop is told, and the confirmation goes when the
-// agent presses the button (step 7). Wrong payments are refused first.
+// « Chèque, mandat-poste ou virement »: the agent records the cheque, the
+// invoice is marked paid and the order « Complétée », the shop is told,
+// and the confirmation goes when the agent presses the button. Wrong
+// payments are refused first.
 func TestCollectChequeRecordedByAgentThenConfirmationButton(t *testing.T) {
 	env := newCollectEnv(t)
 	expectBegin(env, 4180, order.PayCheque)
@@ -157,9 +157,9 @@ func TestCollectChequeRecordedByAgentThenConfirmationButton(t *testing.T) {
 	require.Equal(t, "CHQ 0012345", res.Payments[0].Reference)
 }
 
-// Seed 002, invoice with a payment link: the invoice goes with its link
-// (steps 4-5), the provider's webhook reports the payment (the same event
-// twice is recorded once) and the confirmation goes by itself (step 6).
+// An invoice with a payment link: the invoice goes with its link, the
+// provider's webhook reports the payment (the same event twice is
+// recorded once) and the confirmation goes by itself.
 func TestCollectPaymentLinkReportedByProvider(t *testing.T) {
 	env := newCollectEnv(t)
 	expectBegin(env, 4180, order.PayBankTransfer)
@@ -193,9 +193,9 @@ func TestCollectPaymentLinkReportedByProvider(t *testing.T) {
 	require.Equal(t, int64(91), res.ConfirmationEmailID)
 }
 
-// Seed 002, in-store terminal: the invoice is created and (step 5) sent;
-// the agent marks it paid with no means to choose (step 7); the shop's
-// setting sends the confirmation at once.
+// The in-store terminal: the invoice is created and sent; the agent
+// marks it paid with no means to choose; the shop's setting sends the
+// confirmation at once.
 func TestCollectAtTheTerminal(t *testing.T) {
 	env := newCollectEnv(t)
 	expectBegin(env, 4180, order.PayTerminal)

@@ -5,8 +5,8 @@ package workflows
 // with the customer.
 //
 // Steps:
-//  1. take the hold: the order leaves the automatic logistics flow (the
-//     seed's "Mod ON -> OFF"); refused when the order is no longer awaiting
+//  1. take the hold: the order leaves the automatic logistics flow
+//     (« Mod ON → OFF »); refused when the order is no longer awaiting
 //     printing or another procedure holds it, and then nothing changes;
 //  2. apply the change: remove products, lower or raise quantities, add
 //     products, change a SKU, name or price; recalculate the shipping fee

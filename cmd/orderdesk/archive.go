@@ -10,7 +10,8 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 )
 
-// Seed 003 at the terminal: archive, unarchive, note, resend.
+// Archiving at the terminal: archive or unarchive an order, add a note to
+// its history, send one of its emails again.
 
 // cmdArchive is `archive --order N`: archive a finished order.
 func cmdArchive(ctx context.Context, cfg config, log *slog.Logger, args []string) error {

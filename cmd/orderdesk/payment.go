@@ -121,7 +121,7 @@ func cmdPayment(ctx context.Context, cfg config, log *slog.Logger, args []string
 		fmt.Println(`Usage: orderdesk payment <start|record|confirm|invoice|pdf|status> [flags]
   start    --order N --mode manual|link|terminal [--send-invoice] [--balance 6,90 --reason TEXT] --agent EMAIL
   record   --order N --amount 31,90 [--means cheque|money_order|bank_transfer] [--reference REF] [--date 2026-03-14] [--confirm-overpayment] --agent EMAIL
-  confirm  --order N --agent EMAIL        send the payment confirmation (the payment procedure step 7)
+  confirm  --order N --agent EMAIL        send the payment confirmation, once the order is paid
   invoice  --order N --agent EMAIL [--create]   email the invoice (or only create it)
   pdf      --number F-2026-000001 --out FILE    write an invoice or credit note PDF
   status   --order N                      the running collection: due, received, next reminder`)

@@ -12,7 +12,9 @@ import (
 
 // TestProviderAuthIsNotRetried: a provider refusing our API key (401/403,
 // payments.ErrAuth) fails the step for an operator instead of being
-// retried for a day as if the provider were down.
+// retried as if the provider were down: a refund or payout step retries
+// that with no end (its retry policy sets no attempt count and no
+// timeout), the reconcile job 8 times.
 func TestProviderAuthIsNotRetried(t *testing.T) {
 	err := classify(fmt.Errorf("sandbox refund k of 100 cents on ch_1: %w: 401 api_key_invalid: invalid API key", payments.ErrAuth))
 	var app *temporal.ApplicationError

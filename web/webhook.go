@@ -21,8 +21,9 @@ const WebhookSignatureHeader = "X-Orderdesk-Signature"
 // maxWebhookBody bounds what a webhook may send.
 const maxWebhookBody = 64 << 10
 
-// SignWebhook is the signature a provider puts in WebhookSignatureHeader,
-// for tests and the sandbox provider.
+// SignWebhook is the signature a provider puts in WebhookSignatureHeader:
+// the webhook checks what it receives against it, and the tests sign their
+// events with it.
 func SignWebhook(secret string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(body)

@@ -61,8 +61,9 @@ type ReconcileInput struct {
 }
 
 // reconcileActivity allows the provider listings time (Stripe pages
-// through every refund of the period) and retries an outage for about half
-// an hour; the nightly run after it covers the same period again.
+// through every refund of the period) and tries 8 times in all, waiting
+// 10 s, then twice as long each time up to 5 min (about 15 minutes of
+// waits); the nightly run after it covers the same period again.
 var reconcileActivity = workflow.ActivityOptions{
 	StartToCloseTimeout: 10 * time.Minute,
 	RetryPolicy: &temporal.RetryPolicy{

@@ -7,6 +7,9 @@ var params = map[Key][]Param{
 
 	"answer.already_answered_by": {{"agent", KindText}},
 
+	"badge.open_in_temporal":  {{"id", KindText}},
+	"badge.procedure_running": {{"id", KindText}},
+
 	"blocked.archive_because": {{"reason", KindText}},
 	"blocked.archive_held":    {{"procedure", KindText}},
 	"blocked.archive_status":  {{"status", KindText}},
@@ -19,9 +22,21 @@ var params = map[Key][]Param{
 	"blocked.ship_held":       {{"procedure", KindText}},
 	"blocked.ship_status":     {{"status", KindText}},
 
-	"cancel.at_most_items":     {{"n", KindCount}},
-	"cancel.refund_at_most":    {{"amount", KindAmount}},
-	"cancel.refund_note_typed": {{"amount", KindAmount}},
+	"cancel.amount_to_refund":   {{"amount", KindAmount}},
+	"cancel.approval_threshold": {{"amount", KindAmount}},
+	"cancel.at_most_items":      {{"n", KindCount}},
+	"cancel.cancel_line":        {{"name", KindText}},
+	"cancel.paid_net":           {{"amount", KindAmount}},
+	"cancel.refund_at_most":     {{"amount", KindAmount}},
+	"cancel.refund_note_typed":  {{"amount", KindAmount}},
+	"cancel.refund_only_reason": {{"reason", KindText}},
+
+	"common.approval_above": {{"amount", KindAmount}},
+	"common.order_number":   {{"number", KindText}},
+
+	"edit.discount_hint": {{"example", KindText}},
+
+	"email.status_on": {{"status", KindText}, {"date", KindDate}},
 
 	"error.bad_page_link":           {{"name", KindText}},
 	"error.email_not_of_order":      {{"order", KindText}},
@@ -43,11 +58,25 @@ var params = map[Key][]Param{
 
 	"fulfil.at_most_left": {{"n", KindCount}, {"sku", KindText}},
 
-	"modify.at_most_per_line": {{"n", KindCount}},
-	"modify.price_at_most":    {{"amount", KindAmount}},
-	"modify.title":            {{"number", KindText}},
+	"modify.at_most_per_line":    {{"n", KindCount}},
+	"modify.cheque_not_received": {{"amount", KindAmount}},
+	"modify.contact_by":          {{"channel", KindText}},
+	"modify.price_at_most":       {{"amount", KindAmount}},
+	"modify.refund_by":           {{"method", KindText}},
+	"modify.title":               {{"number", KindText}},
 
 	"note.too_long": {{"max", KindCount}},
+
+	"order.archived_on":       {{"date", KindDate}},
+	"order.contact_by":        {{"channel", KindText}},
+	"order.free_from":         {{"amount", KindAmount}},
+	"order.paid":              {{"paid", KindAmount}},
+	"order.paid_refunded_net": {{"paid", KindAmount}, {"refunded", KindAmount}, {"net", KindAmount}},
+	"order.placed_on":         {{"date", KindDate}},
+	"order.qty_cancelled":     {{"n", KindCount}},
+	"order.qty_completed":     {{"n", KindCount}},
+	"order.qty_shipped":       {{"n", KindCount}},
+	"order.updated_on":        {{"date", KindDate}},
 
 	"orders.page":                    {{"page", KindCount}},
 	"orders.page_of":                 {{"page", KindCount}, {"pages", KindCount}},
@@ -57,13 +86,19 @@ var params = map[Key][]Param{
 	"orders.summary_capped":          {{"first", KindCount}, {"last", KindCount}, {"cap", KindCount}},
 	"orders.summary_capped_archived": {{"first", KindCount}, {"last", KindCount}, {"cap", KindCount}},
 
+	"outbox.intro_last": {{"n", KindCount}},
+
 	"payment.invoice_created":   {{"number", KindText}},
 	"payment.invoice_sent":      {{"number", KindText}},
+	"payment.next_step":         {{"step", KindText}, {"date", KindDate}},
+	"payment.of_invoice":        {{"number", KindText}},
 	"payment.recorded_balance":  {{"amount", KindAmount}},
 	"payment.recorded_overpaid": {{"amount", KindAmount}},
 	"payment.title":             {{"number", KindText}},
+	"payment.total":             {{"amount", KindAmount}},
 
-	"procedure.title": {{"procedure", KindText}, {"order", KindText}},
+	"procedure.started_on": {{"date", KindDate}},
+	"procedure.title":      {{"procedure", KindText}, {"order", KindText}},
 
 	"retry.in":        {{"who", KindText}, {"wait", KindText}, {"attempt", KindCount}},
 	"retry.in_error":  {{"who", KindText}, {"wait", KindText}, {"attempt", KindCount}, {"error", KindText}},
@@ -107,6 +142,8 @@ var params = map[Key][]Param{
 	"step.outcome.refund_rejected":   {{"reason", KindText}},
 	"step.outcome.refunded":          {{"amount", KindAmount}},
 	"step.outcome.store_credit":      {{"voucher", KindText}, {"amount", KindAmount}},
+
+	"tasks.count": {{"n", KindCount}},
 
 	"time.days_ago":    {{"n", KindCount}},
 	"time.hours_ago":   {{"n", KindCount}},

@@ -24,13 +24,7 @@ func (s *server) funcs() template.FuncMap { return s.funcsFor("fr") }
 func (s *server) funcsFor(lang string) template.FuncMap {
 	p := s.printer(lang)
 	return template.FuncMap{
-		"t": func(key string, args ...any) (string, error) {
-			if _, ok := locale.Params(locale.Key(key)); !ok && len(args) == 0 {
-				return legacyText(lang, key), nil // a template not moved to the catalog yet
-			}
-			return sayInTemplate(p, key, args)
-		},
-		"plural":         plural,
+		"t":              func(key string, args ...any) (string, error) { return sayInTemplate(p, key, args) },
 		"amount":         func(cents int64, currency string) locale.Arg { return locale.Amount(cents, currency) },
 		"count":          func(n any) (locale.Arg, error) { return countArg(n) },
 		"day":            locale.Day,
@@ -50,9 +44,12 @@ func (s *server) funcsFor(lang string) template.FuncMap {
 		"runStatus":      func(v string) string { return label(p, runStatusKeys, v) },
 		"taskKind":       func(v string) string { return label(p, taskKindKeys, v) },
 		"stepStatus":     func(v string) string { return label(p, stepStatusKeys, v) },
+		"answerLabel":    func(v string) string { return label(p, answerKeys, v) },
+		"reminderLabel":  func(v string) string { return label(p, reminderKeys, v) },
 		"procedureURL":   procedureURL,
 		"fieldError":     fieldErrorOf,
 		"cents":          p.AmountInput,
+		"currencySign":   currencySign,
 		"dict":           dict,
 		"has":            has,
 		"jsonText":       jsonText,
@@ -114,6 +111,15 @@ func countArg(n any) (locale.Arg, error) {
 		return locale.Count(int(rv.Int())), nil
 	}
 	return locale.Arg{}, fmt.Errorf("count: %T is not a whole number", n)
+}
+
+// currencySign is what follows an amount's input: "€" for EUR, the
+// currency's code otherwise.
+func currencySign(currency string) string {
+	if currency == "" || currency == "EUR" {
+		return "€"
+	}
+	return currency
 }
 
 func first(s []string) string {
@@ -266,6 +272,19 @@ var (
 		workflows.StepFailed:  "step_status.failed",
 		workflows.StepSkipped: "step_status.skipped",
 	}
+	// reminderKeys are the steps of a collection's reminders, by the
+	// French the procedure writes them in.
+	reminderKeys = map[string]locale.Key{
+		"E-mail de relance au client":                   "payment.reminder_email",
+		"Tâche pour un agent : relancer le client":      "payment.reminder_task",
+		"Annulation de la commande et e-mail au client": "payment.reminder_cancel",
+		"Fin de la demande de complément":               "payment.reminder_end_balance",
+	}
+	// answerKeys are the answers of a task shown as buttons of their own.
+	answerKeys = map[string]locale.Key{
+		workflows.AnswerKeepWaiting: "answer.keep_waiting",
+		workflows.AnswerCancelOrder: "answer.cancel_order",
+	}
 	detailFieldKeys = map[string]locale.Key{
 		"name":             "detail_field.name",
 		"email":            "detail_field.email",
@@ -321,20 +340,4 @@ func (s *server) temporalURL(workflowID string) string {
 		return ""
 	}
 	return s.temporalUI + "/namespaces/" + url.PathEscape(s.namespace) + "/workflows/" + url.PathEscape(workflowID)
-}
-
-// legacyText is a French text of a template not moved to the catalog yet.
-func legacyText(lang, fr string) string {
-	if lang == "en" {
-		return english(fr)
-	}
-	return fr
-}
-
-// plural picks the singular or plural form for n.
-func plural(n int, one, many string) string {
-	if n == 1 || n == -1 || n == 0 {
-		return one
-	}
-	return many
 }

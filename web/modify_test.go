@@ -220,7 +220,7 @@ func TestReviewEmailTask(t *testing.T) {
 		body := a.page(path)
 		mustContain(t, body,
 			`<article class="email-review" id="email-`+id+`"`,
-			`<span class="subject">`+esc(subject)+`</span>`,
+			`<span class="subject" lang="fr">`+esc(subject)+`</span>`,
 			esc("Camille Martin <camille.martin@example.fr>"),
 			`<iframe class="email-body" sandbox="" referrerpolicy="no-referrer"`,
 			`id="answer-`+id+`-send"`, `<textarea name="note" id="note-`+id+`"`, `id="answer-`+id+`-send_with_note"`, `id="answer-`+id+`-dont_send"`)
@@ -259,7 +259,7 @@ func TestReviewEmailTask(t *testing.T) {
 	if err := a.store.SetAgentLocale(ctx, ag.ID, "en"); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, a.page(procedure), "Send this email to the customer?", `<span class="subject">`+esc(subject)+`</span>`)
+	mustContain(t, a.page(procedure), "Send this email to the customer?", `<span class="subject" lang="fr">`+esc(subject)+`</span>`)
 	if err := a.store.SetAgentLocale(ctx, ag.ID, "fr"); err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestReviewEmailTask(t *testing.T) {
 	body = a.page("/tasks")
 	row = body[strings.Index(body, `id="row-`+lid+`"`):]
 	row = row[:strings.Index(row, "</tr>")]
-	mustContain(t, row, `<td class="question">`+esc(q)+`</td>`)
+	mustContain(t, row, `<td class="question"><span lang="fr">`+esc(q)+`</span></td>`)
 	mustContain(t, body, `id="answer-`+lid+`-send"`, `id="answer-`+lid+`-dont_send"`)
 	mustNotContain(t, body, `id="email-`+lid+`"`)
 }

@@ -110,7 +110,7 @@ func (s *server) newCancelData(r *http.Request, o order.Order) (cancelData, erro
 		return cancelData{}, err
 	}
 	return cancelData{
-		Layout: Layout{Title: "Annuler des articles / rembourser", Nav: "orders"},
+		Layout: Layout{Title: tr(langOf(r), "order.cancel"), Nav: "orders"},
 		Order:  o, Paid: paid, MaxRefund: paid.Refundable, Errors: fieldErrors{}, Threshold: s.threshold, lang: langOf(r),
 	}, nil
 }
@@ -177,7 +177,7 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 // confirmation shows the plan: the figures the procedure will use, the
 // refund among them, and where that refund comes from.
 func (d *cancelData) confirmation(p order.CancelPlan) {
-	d.Plan, d.Confirm, d.Title = p, true, "Confirmer l'annulation et le remboursement"
+	d.Plan, d.Confirm, d.Title = p, true, tr(d.lang, "cancel.confirm_title")
 	d.RefundCents, d.Refund, d.RefundProposed = p.Refund, amountInput(d.lang, p.Refund), amountInput(d.lang, p.DefaultRefund)
 	switch {
 	case p.Refund == p.DefaultRefund && len(p.Result.Cancelled) > 0:

@@ -25,15 +25,19 @@ type addressForm struct {
 	Name, Line1, Line2, PostalCode, City, Country string
 }
 
-// addressInput is one input of an address in the form; Label is the key
-// of its label in the catalog.
+// addressInput is one input of an address in the form.
 type addressInput struct{ Name, Label, Value string }
 
-// Inputs are the address's inputs, named prefix_line1 and so on.
-func (f addressForm) Inputs(prefix string) []addressInput {
+// Inputs are the address's inputs, named prefix_line1 and so on, labelled
+// in lang.
+func (f addressForm) Inputs(prefix, lang string) []addressInput {
 	return []addressInput{
-		{prefix + "_name", "address.name", f.Name}, {prefix + "_line1", "address.line1", f.Line1}, {prefix + "_line2", "address.line2", f.Line2},
-		{prefix + "_postal_code", "address.postal_code", f.PostalCode}, {prefix + "_city", "address.city", f.City}, {prefix + "_country", "address.country", f.Country},
+		{prefix + "_name", tr(lang, "address.name"), f.Name},
+		{prefix + "_line1", tr(lang, "address.line1"), f.Line1},
+		{prefix + "_line2", tr(lang, "address.line2"), f.Line2},
+		{prefix + "_postal_code", tr(lang, "address.postal_code"), f.PostalCode},
+		{prefix + "_city", tr(lang, "address.city"), f.City},
+		{prefix + "_country", tr(lang, "address.country"), f.Country},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
@@ -104,7 +105,8 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 		}()
 	}
 
-	d := orderPageData{Layout: Layout{Title: "Commande " + o.Number, Nav: "orders"}, Order: o}
+	lang := langOf(r)
+	d := orderPageData{Layout: Layout{Title: tr(lang, "common.order_number", locale.Text(o.Number)), Nav: "orders"}, Order: o}
 	if d.Payments, err = s.store.ListPayments(ctx, o.ID); err != nil {
 		return err
 	}
@@ -131,27 +133,27 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	d.ModifyBlocked, d.CancelBlocked = modifyBlocked(o, langOf(r)), cancelBlocked(o, langOf(r))
+	d.ModifyBlocked, d.CancelBlocked = modifyBlocked(o, lang), cancelBlocked(o, lang)
 	if s.starter == nil {
-		d.ModifyBlocked = "Modification impossible : Temporal n'est pas relié à cette interface"
+		d.ModifyBlocked = tr(lang, "blocked.modify_no_temporal")
 	}
 	if s.starter == nil {
-		d.CancelBlocked = "Annulation impossible : Temporal n'est pas relié à cette interface"
+		d.CancelBlocked = tr(lang, "blocked.cancel_no_temporal")
 	}
-	d.FulfilBlocked = s.fulfilBlockedFor(o, langOf(r))
-	d.EditBlocked = s.editBlocked(o, langOf(r))
+	d.FulfilBlocked = s.fulfilBlockedFor(o, lang)
+	d.EditBlocked = s.editBlocked(o, lang)
 	d.PaymentName = o.PaymentLabel
 	if d.Shipments, err = s.shipmentsOf(ctx, o.ID); err != nil {
 		return err
 	}
 	if procs == nil {
 		d.Procedures = proceduresFromHistory(d.Events, o.HoldBy)
-		d.ProceduresNote = "Temporal n'est pas relié à cette interface : voici les procédures trouvées dans l'historique de la commande."
+		d.ProceduresNote = tr(lang, "order.procedures_no_temporal")
 	} else if res := <-procs; res.err != nil {
 		s.log.WarnContext(ctx, "web: listing the order's procedures failed; showing those of its history",
 			"order", o.Number, "err", res.err)
 		d.Procedures = proceduresFromHistory(d.Events, o.HoldBy)
-		d.ProceduresNote = "Temporal ne répond pas : voici les procédures trouvées dans l'historique de la commande ; leur état n'est pas connu."
+		d.ProceduresNote = tr(lang, "order.procedures_temporal_down")
 	} else {
 		d.Procedures = proceduresFromTemporal(res.list, d.Events, o.HoldBy)
 	}

@@ -24,7 +24,7 @@ func (s *server) outbox(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, http.StatusOK, "outbox", outboxData{
-		Layout: Layout{Title: "Boîte d'envoi", Nav: "outbox"},
+		Layout: Layout{Title: tr(langOf(r), "outbox.title"), Nav: "outbox"},
 		Emails: emails,
 		Limit:  outboxLimit,
 	})

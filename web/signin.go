@@ -33,7 +33,7 @@ func (s *server) signInPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) renderSignIn(w http.ResponseWriter, r *http.Request, status int, d signInData) error {
-	d.Layout = Layout{Title: "Connexion"}
+	d.Layout = Layout{Title: tr("fr", "signin.title")}
 	d.Next = safeNext(d.Next)
 	if c, err := r.Cookie(preSessionCookie); err == nil && c.Value != "" {
 		d.Pre = c.Value

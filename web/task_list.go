@@ -28,7 +28,7 @@ func (s *server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 	}
 	slices.SortStableFunc(tasks, func(a, b store.Task) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return s.render(w, status, "tasks", taskListData{
-		Layout: Layout{Title: "Tâches", Nav: "tasks"},
+		Layout: Layout{Title: tr(langOf(r), "tasks.title"), Nav: "tasks"},
 		Tasks:  tasks,
 		Form:   form,
 	})

@@ -105,6 +105,8 @@ var params = map[Key][]Param{
 	"retry.now":       {{"who", KindText}, {"attempt", KindCount}},
 	"retry.now_error": {{"who", KindText}, {"attempt", KindCount}, {"error", KindText}},
 
+	"signin.too_many": {{"wait", KindText}},
+
 	"step.detail.amount_due":         {{"amount", KindAmount}},
 	"step.detail.approved":           {{"agent", KindText}},
 	"step.detail.balance_asked":      {{"amount", KindAmount}, {"procedure", KindText}},

@@ -91,9 +91,10 @@ func (s *server) handle(h handlerFunc) http.Handler {
 }
 
 func (s *server) renderError(w http.ResponseWriter, r *http.Request, pe *pageError, ref string) {
-	title, message := pe.in(langOf(r))
+	lang := langOf(r)
+	title, message := pe.in(lang)
 	data := errorPage{
-		Layout:    Layout{Title: title},
+		Layout:    Layout{Title: title, Lang: lang},
 		Status:    pe.status,
 		Message:   message,
 		Reference: ref,

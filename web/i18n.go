@@ -13,12 +13,15 @@ import (
 )
 
 // langOf is the language of the signed-in agent: "en" for those who chose
-// English, "fr" otherwise.
+// English, "fr" otherwise; without an agent, the browser's last agent's.
 func langOf(r *http.Request) string {
-	if a := agentOf(r); a != nil && a.Locale == "en" {
-		return "en"
+	if a := agentOf(r); a != nil {
+		if a.Locale == "en" {
+			return "en"
+		}
+		return "fr"
 	}
-	return "fr"
+	return signInLang(r)
 }
 
 // tr says a message of the catalog in lang ("fr" or "en").

@@ -148,11 +148,10 @@ var retryWho = map[string]locale.Key{
 // dernière erreur : ...)".
 func retryText(r starter.RunningStep, now time.Time, lang string) string {
 	p := locale.For(locale.Parse(lang))
-	key, ok := retryWho[r.Activity]
-	if !ok {
-		key = "retry.a_step"
+	who, attempt := locale.Text(p.T("retry.a_step")), locale.Count(int(r.Attempt))
+	if key, ok := retryWho[r.Activity]; ok {
+		who = locale.Text(p.T(key))
 	}
-	who, attempt := locale.Text(p.T(key)), locale.Count(int(r.Attempt))
 	if r.NextAttempt.IsZero() {
 		if r.LastFailure != "" {
 			return p.T("retry.now_error", who, attempt, locale.Text(r.LastFailure))

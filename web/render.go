@@ -90,6 +90,19 @@ func parsePages(fsys fs.FS, funcs template.FuncMap) (pages, error) {
 	return p, nil
 }
 
+// layoutLang is the language a page's data asks for in its Layout, "" for
+// none.
+func layoutLang(data any) string {
+	v := reflect.ValueOf(data)
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	if f := v.FieldByName("Layout"); f.IsValid() && f.Type() == reflect.TypeFor[Layout]() {
+		return f.Interface().(Layout).Lang
+	}
+	return ""
+}
+
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // render executes a page into a buffer and writes it only when the whole
@@ -117,6 +130,8 @@ func (s *server) write(w http.ResponseWriter, status int, page, name string, dat
 			set = s.pagesEN
 		}
 		data = withSession(data, sw.agent, sw.path)
+	} else if layoutLang(data) == "en" { // a page without a session: sign-in
+		set = s.pagesEN
 	}
 	t, ok := set[page]
 	if !ok {

@@ -23,17 +23,43 @@ type signInData struct {
 	Errors fieldErrors
 }
 
-// signInPage is GET /signin.
+// signInPage is GET /signin; ?lang=en (or fr) chooses the page's
+// language, remembered in a cookie.
 func (s *server) signInPage(w http.ResponseWriter, r *http.Request) error {
 	if a, err := s.session(r); err == nil && a != nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	return s.renderSignIn(w, r, http.StatusOK, signInData{Next: r.URL.Query().Get("next")})
+	lang := signInLang(r)
+	if l := r.URL.Query().Get("lang"); l == "fr" || l == "en" {
+		lang = l
+		rememberLang(w, r, lang)
+	}
+	return s.renderSignIn(w, r, http.StatusOK, signInData{Layout: Layout{Lang: lang}, Next: r.URL.Query().Get("next")})
+}
+
+// langCookie remembers the language of the last agent of the browser, for
+// the sign-in page (French until one chooses).
+const langCookie = "orderdesk_lang"
+
+func rememberLang(w http.ResponseWriter, r *http.Request, lang string) {
+	setCookie(w, r, langCookie, lang, 365*24*time.Hour)
+}
+
+// signInLang is the sign-in page's language: the browser's last agent's.
+func signInLang(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil && c.Value == "en" {
+		return "en"
+	}
+	return "fr"
 }
 
 func (s *server) renderSignIn(w http.ResponseWriter, r *http.Request, status int, d signInData) error {
-	d.Layout = Layout{Title: tr("fr", "signin.title")}
+	lang := d.Lang
+	if lang == "" {
+		lang = signInLang(r)
+	}
+	d.Layout = Layout{Title: tr(lang, "signin.title"), Lang: lang}
 	d.Next = safeNext(d.Next)
 	if c, err := r.Cookie(preSessionCookie); err == nil && c.Value != "" {
 		d.Pre = c.Value
@@ -52,9 +78,10 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return badRequest(locale.Msg("error.unreadable_form"))
 	}
 	d := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next"), Errors: fieldErrors{}}
+	lang := signInLang(r)
 	c, err := r.Cookie(preSessionCookie)
 	if err != nil || !sameToken(r.PostFormValue(csrfField), c.Value) {
-		d.Errors["form"] = "Ce formulaire a expiré ou ne vient pas d'orderdesk : réessayez."
+		d.Errors["form"] = tr(lang, "signin.expired_form")
 		return s.renderSignIn(w, r, http.StatusForbidden, d)
 	}
 	now := s.now()
@@ -64,16 +91,16 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) error {
 		key string
 	}{{s.signins, emailKey}, {s.signinsIP, ipKey}} {
 		if blocked, until := l.lim.blocked(l.key, now); blocked {
-			d.Errors["form"] = fmt.Sprintf("Trop de tentatives de connexion. Réessayez dans %s.", frenchWait(until.Sub(now)))
+			d.Errors["form"] = tr(lang, "signin.too_many", locale.Text(frenchWait(until.Sub(now))))
 			return s.renderSignIn(w, r, http.StatusTooManyRequests, d)
 		}
 	}
 	password := r.PostFormValue("password")
 	if d.Email == "" {
-		d.Errors["email"] = "Saisissez votre adresse e-mail."
+		d.Errors["email"] = tr(lang, "signin.enter_email")
 	}
 	if password == "" {
-		d.Errors["password"] = "Saisissez votre mot de passe."
+		d.Errors["password"] = tr(lang, "signin.enter_password")
 	}
 	if len(d.Errors) > 0 {
 		return s.renderSignIn(w, r, http.StatusUnprocessableEntity, d)
@@ -89,7 +116,7 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) error {
 		s.signins.fail(emailKey, now)
 		s.signinsIP.fail(ipKey, now)
 		s.log.WarnContext(r.Context(), "web: sign-in refused", "email", d.Email, "ip", clientIP(r))
-		d.Errors["password"] = "Adresse e-mail ou mot de passe incorrect."
+		d.Errors["password"] = tr(lang, "signin.wrong")
 		return s.renderSignIn(w, r, http.StatusUnauthorized, d)
 	}
 	s.signins.reset(emailKey)
@@ -99,6 +126,7 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	setCookie(w, r, sessionCookie, token, s.sessionTTL)
 	setCookie(w, r, preSessionCookie, "", -1)
+	rememberLang(w, r, agent.Locale)
 	s.log.InfoContext(r.Context(), "web: signed in", "agent", agent.Email, "role", agent.Role)
 	http.Redirect(w, r, safeNext(d.Next), http.StatusSeeOther)
 	return nil
@@ -126,6 +154,7 @@ func (s *server) setLocale(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SetAgentLocale(r.Context(), agentOf(r).ID, lang); err != nil {
 		return err
 	}
+	rememberLang(w, r, lang)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }

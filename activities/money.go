@@ -41,6 +41,10 @@ type GatewayRefundInput struct {
 	// retrying after Stuck.After, and close that notice once the provider
 	// answers (lean procedures; earlier ones keep a timer in the workflow).
 	Stuck *StuckNotice `json:"stuck,omitempty"`
+	// Tried: an earlier try of this step ran (the first try, inside the
+	// workflow task, of a lean procedure), so it may have reached the
+	// provider whatever this try's attempt number.
+	Tried bool `json:"tried,omitempty"`
 }
 
 // StuckNotice is the agent task "refund stuck" of a refund step: opened by
@@ -123,7 +127,7 @@ func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput)
 	case errors.Is(err, payments.ErrInvalid):
 		return GatewayOutcome{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s refused refund %s as invalid: %v; an operator must look at the payment", g.Name(), in.Key, err), ErrTypeProviderInvalid, err)
-	case errors.Is(err, payments.ErrAuth) && mayHaveReached(ctx):
+	case errors.Is(err, payments.ErrAuth) && (in.Tried || mayHaveReached(ctx)):
 		// An earlier attempt may have reached the provider and moved the
 		// money: only the provider can say, once the key is fixed. Keep
 		// retrying with the same key (the refund-stuck task tells agents).

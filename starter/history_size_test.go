@@ -53,6 +53,7 @@ func TestMoneyProceduresKeepTheirHistoriesShort(t *testing.T) {
 		run, err := s.starter.ModifyContent(ctx, removeOneMug(o, "r1"))
 		require.NoError(t, err)
 		refundedInFewEvents(t, s, run.WorkflowID)
+		recordHistory(t, s.client, run.WorkflowID, "modify_content_card_refunded")
 	})
 	t.Run("modify-content refunded by hand", func(t *testing.T) {
 		o := insertOrder(t, s.store, "C-2026-000982", order.LogisticsAwaitingPrinting, order.PayPayPal, "pp_982")

@@ -432,12 +432,10 @@ func statusName(s enumspb.WorkflowExecutionStatus) string {
 }
 
 // settings are the shop's settings every procedure is started with; the
-// procedures the starter starts run lean (workflows.Settings.Lean) and
-// leave their customer email to the worker's outbox sender
-// (workflows.Settings.OutboxSender).
+// procedures the starter starts run lean, in the latest revision of the
+// lean shape (workflows.Settings.Lean, LeanRevision).
 func (s *Starter) settings() workflows.Settings {
 	st := s.opt.Settings
-	st.Lean = true
-	st.OutboxSender = true
+	st.Lean, st.LeanRevision = true, workflows.LeanLatest
 	return st
 }

@@ -46,9 +46,9 @@ type CancelRefundResult struct {
 
 // CancelRefund runs the procedure; see the top of this file.
 func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundResult, err error) {
-	ctx, _ = beginLean(ctx, in.Lean)
+	ctx = beginLeanSettings(ctx, in.Settings)
 	p := newProcedure(ctx, ProcCancelRefund, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
-	p.bySender = in.OutboxSender
+	p.bySender = leanSince(ctx, LeanOutbox)
 	if err := p.register(ctx); err != nil {
 		return res, err
 	}

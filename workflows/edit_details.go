@@ -57,9 +57,9 @@ type EditDetailsResult struct {
 
 // EditDetails runs the procedure; see the top of this file.
 func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResult, err error) {
-	ctx, _ = beginLean(ctx, in.Lean)
+	ctx = beginLeanSettings(ctx, in.Settings)
 	p := newProcedure(ctx, ProcEditDetails, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
-	p.bySender = in.OutboxSender
+	p.bySender = leanSince(ctx, LeanOutbox)
 	if err := p.register(ctx); err != nil {
 		return res, err
 	}

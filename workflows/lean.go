@@ -3,6 +3,7 @@ package workflows
 import (
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -22,12 +23,48 @@ import (
 //     attribute, a write to the visibility store): every change that
 //     earlier procedures took behind workflow.GetVersion is in force.
 //
+// Revisions of the lean shape (Settings.LeanRevision), each in force with
+// those before it:
+//   - LeanOutbox: the customer email is written to the outbox and left to
+//     the worker's outbox sender (activities.OutboxSender), so no step
+//     waits for the mail provider; and a provider refund is asked first
+//     inside the workflow task (a local activity, one try, providerLocal):
+//     a provider that answers at once costs one marker, and only one that
+//     fails or is slow gets the regular activity, retried by the server
+//     with the same idempotency key, its attempts in the Web UI.
+//
 // The choice is in the input, which is in the history: a procedure started
 // before, whose input has no Lean, replays exactly as it ran, down the code
 // paths kept for it; a worker of the earlier code given a lean input runs
 // it the earlier way, which is as correct.
 
 type leanKey struct{}
+
+type leanRevisionKey struct{}
+
+// Revisions of the lean shape; see the top of this file.
+const (
+	LeanOutbox = 1
+	// LeanLatest is the revision the starter gives the procedures it starts.
+	LeanLatest = LeanOutbox
+)
+
+// beginLeanSettings is beginLean for a procedure with settings: it also
+// marks ctx with the lean shape's revision.
+func beginLeanSettings(ctx workflow.Context, s Settings) workflow.Context {
+	ctx, _ = beginLean(ctx, s.Lean)
+	if !s.Lean || s.LeanRevision == 0 {
+		return ctx
+	}
+	return workflow.WithValue(ctx, leanRevisionKey{}, s.LeanRevision)
+}
+
+// leanSince reports whether the procedure runs lean at revision rev or a
+// later one.
+func leanSince(ctx workflow.Context, rev int) bool {
+	r, _ := ctx.Value(leanRevisionKey{}).(int)
+	return isLean(ctx) && r >= rev
+}
 
 // beginLean is called first thing by every procedure with what its input
 // says: it returns the context its steps run under.
@@ -70,6 +107,16 @@ func db(ctx workflow.Context, activity any, args ...any) workflow.Future {
 // like dbActivity's; a wait between tries longer than the workflow task's
 // timeout becomes a server timer (the SDK's), so a database outage keeps
 // the procedure waiting, not failing, for up to ScheduleToCloseTimeout.
+// providerLocal is the first try of a provider refund in a lean procedure
+// from LeanOutbox on: one try, inside the workflow task; whatever it did
+// not settle goes to the regular activity (providerActivity) with the same
+// idempotency key.
+var providerLocal = workflow.LocalActivityOptions{
+	ScheduleToCloseTimeout: 10 * time.Second,
+	StartToCloseTimeout:    10 * time.Second,
+	RetryPolicy:            &temporal.RetryPolicy{MaximumAttempts: 1},
+}
+
 var dbLocal = workflow.LocalActivityOptions{
 	ScheduleToCloseTimeout: 7 * 24 * time.Hour,
 	StartToCloseTimeout:    30 * time.Second,

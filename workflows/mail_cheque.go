@@ -35,7 +35,7 @@ type MailChequeInput struct {
 
 // MailCheque runs the tracking; see the top of this file.
 func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
-	ctx, _ = beginLean(ctx, in.Lean)
+	ctx = beginLeanSettings(ctx, in.Settings)
 	actor := activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent}
 	state := State{Procedure: ProcMailCheque, OrderNumber: in.OrderNumber}
 	ask := asker{number: in.OrderNumber, actor: actor, state: &state, reminder: in.Reminder, escalation: in.Escalation, lean: isLean(ctx)}

@@ -67,9 +67,9 @@ type ModifyContentResult struct {
 
 // ModifyContent runs the procedure; see the top of this file.
 func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyContentResult, err error) {
-	ctx, _ = beginLean(ctx, in.Lean)
+	ctx = beginLeanSettings(ctx, in.Settings)
 	p := newProcedure(ctx, ProcModifyContent, in.OrderNumber, in.Agent, in.Reminder, in.Escalation)
-	p.bySender = in.OutboxSender
+	p.bySender = leanSince(ctx, LeanOutbox)
 	if err := p.register(ctx); err != nil {
 		return res, err
 	}
@@ -153,8 +153,8 @@ type procedure struct {
 	actor  activities.Actor
 	state  State
 	ask    asker
-	// bySender: its customer email goes to the outbox sender
-	// (Settings.OutboxSender), which the procedure does not wait for.
+	// bySender: its customer email goes to the outbox sender (LeanOutbox),
+	// which the procedure does not wait for.
 	bySender bool
 }
 

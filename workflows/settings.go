@@ -36,12 +36,11 @@ type Settings struct {
 	// children inherit it with the settings. Procedures started before it
 	// existed have it false and replay as they ran.
 	Lean bool `json:"lean,omitempty"`
-	// OutboxSender leaves the customer email to the outbox sender
-	// (activities.OutboxSender): the procedure writes it to the outbox and
-	// goes on, instead of waiting in a step of its own for the mail
-	// provider. The starter sets it; procedures started before it existed
-	// send their email themselves, as they did.
-	OutboxSender bool `json:"outbox_sender,omitempty"`
+	// LeanRevision is the revision of the lean shape the procedure runs
+	// (see lean.go): the starter sets the latest, children inherit it;
+	// procedures started before a revision existed run the one their
+	// input recorded.
+	LeanRevision int `json:"lean_revision,omitempty"`
 }
 
 // refundStuckAfter is RefundStuckAfter, an hour when unset.

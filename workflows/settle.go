@@ -282,9 +282,10 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		popts.WaitForCancellation = true
 	}
 	// A lean procedure asks first whether a provider refunds this means:
-	// without one, no provider step is scheduled only to say so.
+	// without one, no provider step is scheduled only to say so. From
+	// LeanOutbox on, the first try inside the workflow task says it.
 	automatic := true
-	if isLean(ctx) {
+	if isLean(ctx) && !leanSince(ctx, LeanOutbox) {
 		if err := db(ctx, money.RefundsAutomatically, s.in.Method).Get(ctx, &automatic); err != nil {
 			s.compensate(ctx, refund, err)
 			s.state.endError(step, err)
@@ -305,11 +306,18 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 				Kind: TaskRefundStuck, Question: s.stuckQuestion(amount), Amount: amount, Options: []string{AnswerNoted},
 			}
 		}
-		sent := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, gin)
-		if s.resolve && !isLean(ctx) {
-			err = s.awaitProvider(ctx, sent, &gw, amount)
-		} else {
-			err = sent.Get(ctx, &gw)
+		settled := false
+		if leanSince(ctx, LeanOutbox) {
+			settled, err = s.refundAtOnce(ctx, gin, &gw)
+		}
+		if !settled {
+			gin.Tried = leanSince(ctx, LeanOutbox)
+			sent := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, popts), money.RefundThroughGateway, gin)
+			if s.resolve && !isLean(ctx) {
+				err = s.awaitProvider(ctx, sent, &gw, amount)
+			} else {
+				err = sent.Get(ctx, &gw)
+			}
 		}
 	}
 	byHand := ""
@@ -360,6 +368,27 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		res.Reason = reason
 	}
 	return res, err
+}
+
+// refundAtOnce is the first try of a provider refund, inside the workflow
+// task (LeanOutbox): it reports whether that try settled the step, with
+// the provider's outcome in gw (done, declined, or no provider for this
+// means) or the provider's refusal of the request itself in err. Anything
+// else (an outage, a timeout, an answer lost) leaves the refund to the
+// regular activity, with the same idempotency key: the provider makes it
+// once whatever the tries.
+func (s *settle) refundAtOnce(ctx workflow.Context, in activities.GatewayRefundInput, gw *activities.GatewayOutcome) (bool, error) {
+	var money *activities.Money
+	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, providerLocal), money.RefundThroughGateway, in).Get(ctx, gw)
+	switch {
+	case err == nil:
+		return true, nil
+	case providerRefused(err):
+		return true, err
+	default:
+		*gw = activities.GatewayOutcome{}
+		return false, nil
+	}
 }
 
 // awaitProvider waits for the provider's answer to a refund. When it is

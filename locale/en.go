@@ -526,6 +526,10 @@ var english = map[Key]string{
 	"retry.payment_provider": "The payment provider does not answer",
 	"retry.transfer_service": "The transfer service does not answer",
 
+	"role.admin":      "admin",
+	"role.agent":      "agent",
+	"role.supervisor": "supervisor",
+
 	"run_status.canceled":         "Cancelled",
 	"run_status.completed":        "Completed",
 	"run_status.continued_as_new": "Continued",

@@ -526,6 +526,10 @@ var french = map[Key]string{
 	"retry.payment_provider": "Le prestataire de paiement ne répond pas",
 	"retry.transfer_service": "Le service de virement ne répond pas",
 
+	"role.admin":      "administrateur",
+	"role.agent":      "agent",
+	"role.supervisor": "superviseur",
+
 	"run_status.canceled":         "Annulée",
 	"run_status.completed":        "Terminée",
 	"run_status.continued_as_new": "Poursuivie",

@@ -45,6 +45,7 @@ func (s *server) funcsFor(lang string) template.FuncMap {
 		"taskKind":       func(v string) string { return label(p, taskKindKeys, v) },
 		"stepStatus":     func(v string) string { return label(p, stepStatusKeys, v) },
 		"answerLabel":    func(v string) string { return label(p, answerKeys, v) },
+		"roleLabel":      func(v string) string { return label(p, roleKeys, v) },
 		"reminderLabel":  func(v string) string { return label(p, reminderKeys, v) },
 		"procedureURL":   procedureURL,
 		"fieldError":     fieldErrorOf,
@@ -279,6 +280,11 @@ var (
 		"Tâche pour un agent : relancer le client":      "payment.reminder_task",
 		"Annulation de la commande et e-mail au client": "payment.reminder_cancel",
 		"Fin de la demande de complément":               "payment.reminder_end_balance",
+	}
+	roleKeys = map[string]locale.Key{
+		store.RoleAgent:      "role.agent",
+		store.RoleSupervisor: "role.supervisor",
+		store.RoleAdmin:      "role.admin",
 	}
 	// answerKeys are the answers of a task shown as buttons of their own.
 	answerKeys = map[string]locale.Key{

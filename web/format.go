@@ -146,10 +146,6 @@ func money(cents int64, currency ...string) string {
 	return locale.For(locale.French).Amount(cents, first(currency))
 }
 
-// date renders an instant as a French agent reads it: "21/11/2026 14:05",
-// Paris time.
-func (s *server) date(t time.Time) string { return s.printer("fr").Date(t) }
-
 // ago says how long ago t was: "à l'instant", "il y a 12 min", "il y a
 // 3 h", "il y a 4 j" ("just now", "12 min ago"...).
 func (s *server) ago(p *locale.Printer, t time.Time) string {
@@ -165,10 +161,6 @@ func (s *server) ago(p *locale.Printer, t time.Time) string {
 		return p.T("time.days_ago", locale.Count(int(d/(24*time.Hour))))
 	}
 }
-
-// vatRate renders basis points as a French percentage: 2000 → "20 %",
-// 550 → "5,5 %", 210 → "2,1 %".
-func vatRate(bp int64) string { return locale.For(locale.French).Percent(bp) }
 
 // The labels of the codes the UI shows, by code: each is a message of the
 // catalog. A code without a label is shown as it is.

@@ -12,7 +12,7 @@ import (
 
 func TestVATRate(t *testing.T) {
 	for bp, want := range map[int64]string{2000: "20\u00a0%", 550: "5,5\u00a0%", 210: "2,1\u00a0%", 1000: "10\u00a0%", 0: "0\u00a0%", 1234: "12,34\u00a0%"} {
-		if got := vatRate(bp); got != want {
+		if got := (&server{}).funcsFor("fr")["vatRate"].(func(int64) string)(bp); got != want {
 			t.Errorf("vatRate(%d) = %q, want %q", bp, got, want)
 		}
 	}
@@ -28,11 +28,11 @@ func TestDatesAreParisTime(t *testing.T) {
 		time.Date(2026, 11, 21, 13, 5, 0, 0, time.UTC): "21/11/2026 14:05", // winter, UTC+1
 		time.Date(2026, 7, 14, 22, 30, 0, 0, time.UTC): "15/07/2026 00:30", // summer, UTC+2
 	} {
-		if got := s.date(in); got != want {
+		if got := s.printer("fr").Date(in); got != want {
 			t.Errorf("date(%s) = %q, want %q", in, got, want)
 		}
 	}
-	if s.date(time.Time{}) != "" {
+	if s.printer("fr").Date(time.Time{}) != "" {
 		t.Error("a zero time should render empty")
 	}
 }

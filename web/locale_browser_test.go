@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,34 +11,8 @@ import (
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/web"
 	"github.com/orderdesk/orderdesk/workflows"
-)
-
-// frenchTerms and englishTerms are words of the agent UI that only one of
-// its languages uses. A page in the other language that shows one says a
-// text the catalog did not.
-var (
-	frenchTerms = []string{
-		"Commande", "Commandes", "Livraison", "Facturation", "Paiement", "Paiements", "Remboursement", "Rembourser",
-		"Annuler", "Annulation", "Expédié", "Expédiée", "Expédition", "Expéditions", "Tâche", "Tâches", "Procédure",
-		"Procédures", "Montant", "Statut", "État", "Aucun", "Aucune", "Produit", "Produits", "Quantité", "Qté",
-		"Frais de port", "Remise", "TTC", "TVA", "Historique", "Retour", "Valider", "Confirmer", "Modifier",
-		"Connexion", "Déconnexion", "Adresse", "Recherche", "Rechercher", "Objet", "Destinataire", "Relances",
-		"Encaissement", "Chèque", "Virement", "Transporteur", "Motif", "Titulaire", "Superviseur", "Boîte d'envoi",
-		"Passée le", "Marchandises", "Offerts", "Envoyer", "Terminée", "En cours", "Répondre", "Depuis", "Facture",
-		"Factures", "Lancée le", "Étape", "Réessayez", "Saisissez", "Choisissez", "Mot de passe", "Téléphone",
-		"Prix unitaire", "Articles", "Archiver", "Renvoyer", "Ajouter", "Client", "introuvable", "il y a",
-		"à l'instant", "Carte bancaire", "Attend un agent", "remboursé", "payé",
-	}
-	englishTerms = []string{
-		"Order", "Orders", "Customer", "Refund", "Payment", "Payments", "Shipping", "Billing", "Delivery", "Cancel",
-		"Task", "Tasks", "Amount", "Status", "Product", "Products", "Quantity", "Qty", "Discount", "History", "Back",
-		"Confirm", "Sign in", "Sign out", "Search", "Subject", "Reminders", "Invoice", "Invoices", "Cheque", "Carrier",
-		"Reason", "Supervisor", "Outbox", "Placed on", "Merchandise", "Free", "Send", "Completed", "Running", "Answer",
-		"Since", "Edit", "Email", "Started on", "Step", "Try again", "Enter", "Choose", "Password", "Phone",
-		"Unit price", "Items", "Archive", "Resend", "Add", "Waiting", "Shipped", "Paid", "not found", "ago", "just now",
-		"Card",
-	}
 )
 
 // shownText is what a page says to its reader: its text and the title,
@@ -61,19 +34,6 @@ const shownText = `(() => {
 	walk(document.body);
 	return lang + '\n' + out.join('\n');
 })()`
-
-// termsShown lists the terms of a list that a text shows, as whole words.
-func termsShown(text string, terms []string) []string {
-	var found []string
-	for _, w := range terms {
-		re := regexp.MustCompile(`(?i)(^|[^\p{L}_'’-])` + regexp.QuoteMeta(w) + `($|[^\p{L}_'’-])`)
-		if m := re.FindStringIndex(text); m != nil {
-			from, to := max(0, m[0]-40), min(len(text), m[1]+40)
-			found = append(found, fmt.Sprintf("%q in …%s…", w, strings.ReplaceAll(text[from:to], "\n", " ⏎ ")))
-		}
-	}
-	return found
-}
 
 // TestBrowserEveryPageInTheAgentsLanguage: an agent who chose English
 // visits every page of the agent UI (the order list, the order page, each
@@ -116,8 +76,8 @@ func TestBrowserEveryPageInTheAgentsLanguage(t *testing.T) {
 		lang   string
 		others []string // the other language's terms
 	}{
-		{john, "en", frenchTerms},
-		{marie, "fr", englishTerms},
+		{john, "en", web.FrenchTerms},
+		{marie, "fr", web.EnglishTerms},
 	} {
 		b := c.b
 		pages := []struct {
@@ -169,7 +129,7 @@ func TestBrowserEveryPageInTheAgentsLanguage(t *testing.T) {
 			if len(strings.Fields(shown)) < 3 {
 				t.Errorf("%s, %s: the page shows almost nothing: %q", c.lang, p.name, shown)
 			}
-			if found := termsShown(shown, c.others); len(found) > 0 {
+			if found := web.TermsShown(shown, c.others); len(found) > 0 {
 				t.Errorf("%s, %s shows words of the other language:\n  %s\n%s", c.lang, p.name, strings.Join(found, "\n  "), b.screenshot(p.name))
 			}
 		}

@@ -432,11 +432,12 @@ func f() { _ = tr(lang, "cancel.paid_net", locale.Text("x")); who := locale.Amou
 	}
 }
 
-// frenchWords and englishWords are words of the UI that only one of its
-// languages uses: a page in the other language that shows one has a text
-// the catalog does not say (the browser test and the check below).
+// FrenchTerms and EnglishTerms are words of the agent UI that only one of
+// its languages uses: a page in the other language that shows one says a
+// text the catalog did not (TestTemplatesWriteNoText here, and the browser
+// test of every page, locale_browser_test.go).
 var (
-	frenchWords = []string{
+	FrenchTerms = []string{
 		"Commande", "Commandes", "Livraison", "Facturation", "Paiement", "Paiements", "Remboursement", "Rembourser",
 		"Annuler", "Annulation", "Expédié", "Expédiée", "Expédition", "Expéditions", "Tâche", "Tâches", "Procédure",
 		"Procédures", "Montant", "Statut", "État", "Aucun", "Aucune", "Produit", "Produits", "Quantité", "Qté",
@@ -446,24 +447,29 @@ var (
 		"Passée le", "Marchandises", "Offerts", "Envoyer", "Terminée", "En cours", "Répondre", "Depuis", "Facture",
 		"Factures", "Avoirs", "Lancée le", "Étape", "Réessayez", "Saisissez", "Choisissez", "Mot de passe",
 		"Téléphone", "Prix unitaire", "Articles", "Archiver", "Désarchiver", "Renvoyer", "Ajouter", "Client",
+		"introuvable", "il y a", "à l'instant", "Carte bancaire", "Attend un agent", "remboursé", "payé",
 	}
-	englishWords = []string{
+	EnglishTerms = []string{
 		"Order", "Orders", "Customer", "Refund", "Payment", "Payments", "Shipping", "Billing", "Delivery", "Cancel",
 		"Task", "Tasks", "Amount", "Status", "Product", "Products", "Quantity", "Qty", "Discount", "History", "Back",
 		"Confirm", "Sign in", "Sign out", "Search", "Subject", "Reminders", "Invoice", "Invoices", "Cheque", "Carrier",
 		"Reason", "Supervisor", "Outbox", "Placed on", "Merchandise", "Free", "Send", "Completed", "Running", "Answer",
 		"Since", "Edit", "Email", "Started on", "Step", "Try again", "Enter", "Choose", "Password", "Phone",
-		"Unit price", "Items", "Archive", "Unarchive", "Resend", "Add", "Waiting", "Shipped", "Paid",
+		"Unit price", "Items", "Archive", "Unarchive", "Resend", "Add", "Waiting", "Shipped", "Paid", "not found",
+		"ago", "just now", "Card",
 	}
 )
 
-// wordsIn lists the words of a list a text shows, whole words only.
-func wordsIn(text string, words []string) []string {
+// TermsShown lists the terms of a list that a text shows, as whole words
+// (a letter, an apostrophe or a hyphen next to it makes it part of another
+// word: "s'archive", "cancel-refund"), with where.
+func TermsShown(text string, terms []string) []string {
 	var found []string
-	for _, w := range words {
-		re := regexp.MustCompile(`(?i)(^|[^\p{L}-])` + regexp.QuoteMeta(w) + `($|[^\p{L}-])`)
-		if re.MatchString(text) {
-			found = append(found, w)
+	for _, w := range terms {
+		re := regexp.MustCompile(`(?i)(^|[^\p{L}_'’-])` + regexp.QuoteMeta(w) + `($|[^\p{L}_'’-])`)
+		if m := re.FindStringIndex(text); m != nil {
+			from, to := max(0, m[0]-40), min(len(text), m[1]+40)
+			found = append(found, fmt.Sprintf("%q in …%s…", w, strings.ReplaceAll(text[from:to], "\n", " ⏎ ")))
 		}
 	}
 	return found
@@ -517,8 +523,8 @@ func TestTemplatesWriteNoText(t *testing.T) {
 			for _, m := range attr.FindAllStringSubmatch(all, -1) {
 				shown += " " + m[1]
 			}
-			for _, words := range [][]string{frenchWords, englishWords} {
-				if found := wordsIn(shown, words); len(found) > 0 {
+			for _, terms := range [][]string{FrenchTerms, EnglishTerms} {
+				if found := TermsShown(shown, terms); len(found) > 0 {
 					t.Errorf("%s (%s) writes %v itself: say it through the catalog", path, tree.Name, found)
 				}
 			}

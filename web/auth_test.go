@@ -75,7 +75,7 @@ func TestSignIn(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /tasks signed in: %d", rec.Code)
 	}
-	mustContain(t, rec.Body.String(), "Paul &lt;b&gt;Chef&lt;/b&gt;", "supervisor")
+	mustContain(t, rec.Body.String(), "Paul &lt;b&gt;Chef&lt;/b&gt;", `<span class="badge role">superviseur</span>`)
 }
 
 func TestSignInIsRateLimited(t *testing.T) {

@@ -2,13 +2,8 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
-	"sort"
 	"strings"
 	"time"
 
@@ -17,34 +12,9 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// Seller is the shop's identity as invoices and credit notes print it. It
-// comes from configuration and is copied onto every document, so a later
-// change of address does not rewrite issued paperwork.
-type Seller struct {
-	Name      string        `json:"name"`
-	Address   order.Address `json:"address"`
-	SIRET     string        `json:"siret"`      // 14 digits
-	VATNumber string        `json:"vat_number"` // intra-community VAT number, FR + 11 characters
-	Email     string        `json:"email,omitempty"`
-	Phone     string        `json:"phone,omitempty"`
-}
-
-// Check refuses a seller identity a French invoice cannot be issued with,
-// naming the missing field.
-func (s Seller) Check() error {
-	digits := strings.ReplaceAll(s.SIRET, " ", "")
-	switch {
-	case strings.TrimSpace(s.Name) == "":
-		return order.Fieldf("seller.name", "the shop's legal name is needed on an invoice (ORDERDESK_SELLER_NAME)")
-	case strings.TrimSpace(s.Address.Line1) == "" || strings.TrimSpace(s.Address.City) == "":
-		return order.Fieldf("seller.address", "the shop's address is needed on an invoice (ORDERDESK_SELLER_ADDRESS)")
-	case len(digits) != 14 || strings.Trim(digits, "0123456789") != "":
-		return order.Fieldf("seller.siret", "the SIRET is 14 digits, got %q (ORDERDESK_SELLER_SIRET)", s.SIRET)
-	case strings.TrimSpace(s.VATNumber) == "":
-		return order.Fieldf("seller.vat_number", "the VAT number is needed on an invoice (ORDERDESK_SELLER_VAT)")
-	}
-	return nil
-}
+// Seller is the shop's identity as invoices and credit notes print it; the
+// rules of what it must name are the domain's.
+type Seller = order.Seller
 
 // Invoice statuses.
 const (
@@ -53,16 +23,8 @@ const (
 	InvoiceCancelled = "cancelled"
 )
 
-// InvoiceLine is one line of an invoice. Amounts are tax-inclusive cents,
-// like the order's; the VAT split is on the invoice, per rate.
-type InvoiceLine struct {
-	SKU         string `json:"sku,omitempty"`
-	Description string `json:"description"`
-	Quantity    int64  `json:"quantity"`
-	UnitPrice   int64  `json:"unit_price_cents"`
-	VATRate     int64  `json:"vat_rate_bp"` // -1: several rates (an order discount)
-	Total       int64  `json:"total_cents"`
-}
+// InvoiceLine is one line of an invoice, as the domain computes it.
+type InvoiceLine = order.InvoiceLine
 
 // Invoice is an invoice (facture) as issued.
 type Invoice struct {
@@ -118,7 +80,7 @@ type CreditNote struct {
 
 // ErrInvoiceExists is wrapped by the refusal of a second invoice for the
 // same content of an order.
-var ErrInvoiceExists = errors.New("this content of the order is already invoiced")
+var ErrInvoiceExists = order.ErrInvoiceExists
 
 // InvoiceRequest asks for an invoice of an order as it stands.
 type InvoiceRequest struct {
@@ -148,13 +110,11 @@ const creditNoteFrom = ` FROM credit_notes c JOIN orders o ON o.id = c.order_id 
 
 // CreateInvoice issues the invoice of an order as it stands, numbered
 // F-YYYY-NNNNNN from the year's counter, in one transaction: a rollback
-// gives the number back, so numbers have no gap and no duplicate.
-//
-// The first invoice of an order covers its lines, discount and shipping,
-// with the VAT per rate of the order's totals. When the order was invoiced
-// before and its total went up since (a balance due), the new invoice is
-// supplementary: it covers, per VAT rate, what the order now costs beyond
-// what earlier invoices net of credit notes covered.
+// gives the number back, so numbers have no gap and no duplicate. What the
+// invoice covers (first or supplementary) and its amounts are
+// order.DraftInvoice's, from the order, its invoices not cancelled and its
+// credit notes; the order's row stays locked meanwhile, so the documents
+// of one order are computed one at a time.
 //
 // The same Key returns the invoice it created. A second invoice for the
 // same content is refused with an *order.FieldError on "invoice" that
@@ -175,58 +135,31 @@ func (s *Store) CreateInvoice(ctx context.Context, req InvoiceRequest) (Invoice,
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if err := req.Seller.Check(); err != nil {
-			return err
-		}
-		if len(o.Lines) == 0 || o.Totals.Total <= 0 {
-			return order.Fieldf("invoice", "order %s has nothing to invoice (its total is %s)", o.Number, money(o, o.Totals.Total))
-		}
-		hash := ContentHash(o)
 		earlier, err := all[Invoice](tx.Query(ctx, `SELECT `+invoiceColumns+invoiceFrom+`WHERE i.order_id = $1 AND i.status <> 'cancelled' ORDER BY i.id`, o.ID))
 		if err != nil {
 			return err
 		}
-		for _, inv := range earlier {
-			if inv.ContentHash == hash {
-				return fmt.Errorf("%w (%w)", order.Fieldf("invoice", "order %s is already invoiced as it stands: invoice %s (%s)", o.Number, inv.Number, money(o, inv.Total)), ErrInvoiceExists)
-			}
-		}
-		inv := Invoice{
-			OrderID: o.ID, OrderNumber: o.Number, Key: req.Key, WorkflowID: req.WorkflowID, ContentHash: hash,
-			Status: InvoiceIssued, Currency: o.Currency, Seller: req.Seller, Customer: o.Customer, BillingAddress: o.Billing,
-		}
-		if len(earlier) == 0 {
-			inv.Lines, inv.VAT = invoiceLines(o), o.Totals.VAT
-		} else {
-			credited, err := creditedVAT(ctx, tx, o.ID)
-			if err != nil {
+		var credited []order.VATLine
+		if len(earlier) > 0 {
+			if credited, err = creditedVAT(ctx, tx, o.ID); err != nil {
 				return err
 			}
-			done := subtractVAT(sumVAT(earlier), credited)
-			inv.VAT = subtractVAT(o.Totals.VAT, done)
-			inv.Supplementary, inv.Reason = true, req.Reason
-			if vatGross(inv.VAT) <= 0 {
-				return fmt.Errorf("%w (%w)", order.Fieldf("invoice", "order %s has nothing more to invoice: its total is %s and %s is already invoiced",
-					o.Number, money(o, o.Totals.Total), money(o, vatGross(done))), ErrInvoiceExists)
-			}
-			desc := "Complément de la commande " + o.Number
-			if req.Reason != "" {
-				desc += " : " + req.Reason
-			}
-			for _, v := range inv.VAT {
-				inv.Lines = append(inv.Lines, InvoiceLine{Description: desc, Quantity: 1, UnitPrice: v.Gross, VATRate: v.Rate, Total: v.Gross})
-			}
 		}
-		for _, v := range inv.VAT {
-			inv.Net += v.Net
-			inv.VATTotal += v.VAT
-			inv.Total += v.Gross
+		d, err := order.DraftInvoice(o, req.Seller, issued(earlier), credited, req.Reason)
+		if err != nil {
+			return err
+		}
+		inv := Invoice{
+			OrderID: o.ID, OrderNumber: o.Number, Key: req.Key, WorkflowID: req.WorkflowID, ContentHash: d.ContentHash,
+			Supplementary: d.Supplementary, Reason: d.Reason, Status: InvoiceIssued, Currency: o.Currency,
+			Seller: req.Seller, Customer: o.Customer, BillingAddress: o.Billing,
+			Lines: d.Lines, VAT: d.VAT, Net: d.Net, VATTotal: d.VATTotal, Total: d.Total,
 		}
 		year, seq, err := nextNumber(ctx, tx, "invoice")
 		if err != nil {
 			return err
 		}
-		inv.Year, inv.Seq, inv.Number = year, seq, fmt.Sprintf("F-%d-%06d", year, seq)
+		inv.Year, inv.Seq, inv.Number = year, seq, order.InvoiceNumber(year, seq)
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO invoices (number, year, seq, order_id, key, workflow_id, content_hash, supplementary, reason,
@@ -270,15 +203,16 @@ type CreditNoteRequest struct {
 
 // ErrNothingToCredit is returned by CreateCreditNote with UpToInvoiced when
 // the order's invoices are credited in full already.
-var ErrNothingToCredit = errors.New("the order's invoices are credited in full already")
+var ErrNothingToCredit = order.ErrNothingToCredit
 
 // CreateCreditNote issues a credit note (A-YYYY-NNNNNN) for a refund made
-// after the order was invoiced. It refers to the order's latest invoice and
-// equals the refund; its VAT is split between the rates invoiced in
-// proportion to what is left of each (largest remainder, so the shares add
-// up to the cent). The same Key returns the credit note it created. It is
-// refused, naming the field, when the order has no invoice or when the
-// amount is above what its invoices net of earlier credit notes leave.
+// after the order was invoiced, in one transaction like CreateInvoice. Its
+// amounts and the invoice it refers to are order.DraftCreditNote's: it
+// equals the refund, its VAT split between the rates invoiced in
+// proportion to what is left of each. The same Key returns the credit
+// note it created. It is refused, naming the field, when the order has no
+// invoice or when the amount is above what its invoices net of earlier
+// credit notes leave.
 func (s *Store) CreateCreditNote(ctx context.Context, req CreditNoteRequest) (CreditNote, error) {
 	if strings.TrimSpace(req.Key) == "" {
 		return CreditNote{}, fmt.Errorf("store.CreateCreditNote(%s): a credit note needs a key (the refund's idempotency key)", req.OrderNumber)
@@ -295,46 +229,28 @@ func (s *Store) CreateCreditNote(ctx context.Context, req CreditNoteRequest) (Cr
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if err := req.Seller.Check(); err != nil {
-			return err
-		}
-		if req.Amount <= 0 {
-			return order.Fieldf("amount", "a credit note must be above 0, got %s", money(o, req.Amount))
-		}
 		invoices, err := all[Invoice](tx.Query(ctx, `SELECT `+invoiceColumns+invoiceFrom+`WHERE i.order_id = $1 AND i.status <> 'cancelled' ORDER BY i.id`, o.ID))
 		if err != nil {
 			return err
-		}
-		if len(invoices) == 0 {
-			return order.Fieldf("invoice", "order %s has no invoice: a refund before invoicing needs no credit note", o.Number)
 		}
 		credited, err := creditedVAT(ctx, tx, o.ID)
 		if err != nil {
 			return err
 		}
-		left := subtractVAT(sumVAT(invoices), credited)
-		if req.UpToInvoiced {
-			if vatGross(left) <= 0 {
-				return ErrNothingToCredit
-			}
-			req.Amount = min(req.Amount, vatGross(left))
-		}
-		if req.Amount > vatGross(left) {
-			return order.Fieldf("amount", "a credit note of %s is more than the %s invoiced net of earlier credit notes", money(o, req.Amount), money(o, max(vatGross(left), 0)))
+		d, err := order.DraftCreditNote(o, req.Seller, req.Amount, issued(invoices), credited, req.UpToInvoiced)
+		if err != nil {
+			return err
 		}
 		c := CreditNote{
-			OrderID: o.ID, InvoiceID: invoices[len(invoices)-1].ID, Key: req.Key, Reason: req.Reason, Currency: o.Currency,
-			Seller: req.Seller, Customer: o.Customer, BillingAddress: o.Billing, VAT: SplitVAT(req.Amount, left), Total: req.Amount,
-		}
-		for _, v := range c.VAT {
-			c.Net += v.Net
-			c.VATTotal += v.VAT
+			OrderID: o.ID, InvoiceID: d.InvoiceID, Key: req.Key, Reason: req.Reason, Currency: o.Currency,
+			Seller: req.Seller, Customer: o.Customer, BillingAddress: o.Billing,
+			VAT: d.VAT, Net: d.Net, VATTotal: d.VATTotal, Total: d.Total,
 		}
 		year, seq, err := nextNumber(ctx, tx, "credit_note")
 		if err != nil {
 			return err
 		}
-		c.Year, c.Seq, c.Number = year, seq, fmt.Sprintf("A-%d-%06d", year, seq)
+		c.Year, c.Seq, c.Number = year, seq, order.CreditNoteNumber(year, seq)
 		var id int64
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO credit_notes (number, year, seq, order_id, invoice_id, key, reason, currency, seller, customer,
@@ -381,173 +297,26 @@ func creditedVAT(ctx context.Context, tx pgx.Tx, orderID int64) ([]order.VATLine
 	if err != nil {
 		return nil, err
 	}
-	var out []order.VATLine
-	for _, c := range notes {
-		out = addVAT(out, c.VAT, 1)
+	splits := make([][]order.VATLine, len(notes))
+	for i, c := range notes {
+		splits[i] = c.VAT
 	}
-	return out, nil
+	return order.SumVAT(splits...), nil
 }
 
-// ContentHash fingerprints what an invoice of the order would cover: its
-// lines, discount, shipping and total. The same content gets one invoice.
-func ContentHash(o order.Order) string {
-	type line struct {
-		SKU       string `json:"sku"`
-		Name      string `json:"name"`
-		UnitPrice int64  `json:"p"`
-		Quantity  int64  `json:"q"`
-		VATRate   int64  `json:"r"`
-	}
-	v := struct {
-		Lines    []line `json:"lines"`
-		Discount int64  `json:"discount"`
-		Shipping int64  `json:"shipping"`
-		Total    int64  `json:"total"`
-	}{Discount: o.Totals.Discount, Shipping: o.Totals.Shipping, Total: o.Totals.Total}
-	for _, l := range o.Lines {
-		if l.Quantity > 0 {
-			v.Lines = append(v.Lines, line{l.SKU, l.Name, l.UnitPrice, l.Quantity, l.VATRate})
-		}
-	}
-	sort.Slice(v.Lines, func(i, j int) bool { return v.Lines[i].SKU < v.Lines[j].SKU })
-	b, _ := json.Marshal(v) // plain structs: cannot fail
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-// invoiceLines are the lines of the first invoice of an order: its
-// products, its discount and its shipping, adding up to its total.
-func invoiceLines(o order.Order) []InvoiceLine {
-	var out []InvoiceLine
-	for _, l := range o.Lines {
-		if l.Quantity <= 0 {
-			continue
-		}
-		out = append(out, InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, UnitPrice: l.UnitPrice, VATRate: l.VATRate, Total: l.Total()})
-	}
-	if o.Totals.Discount > 0 {
-		desc := "Remise"
-		if o.Discount.Code != "" {
-			desc += " " + o.Discount.Code
-		}
-		out = append(out, InvoiceLine{Description: desc, Quantity: 1, UnitPrice: -o.Totals.Discount, VATRate: -1, Total: -o.Totals.Discount})
-	}
-	if o.Totals.Shipping > 0 {
-		desc := "Frais de port"
-		if o.ShippingRules.Method != "" {
-			desc += " (" + o.ShippingRules.Method + ")"
-		}
-		out = append(out, InvoiceLine{Description: desc, Quantity: 1, UnitPrice: o.Totals.Shipping, VATRate: o.ShippingRules.VATRate, Total: o.Totals.Shipping})
+// issued is what the domain needs of the invoices of an order.
+func issued(invoices []Invoice) []order.IssuedInvoice {
+	out := make([]order.IssuedInvoice, len(invoices))
+	for i, inv := range invoices {
+		out[i] = order.IssuedInvoice{ID: inv.ID, Number: inv.Number, ContentHash: inv.ContentHash, VAT: inv.VAT, Total: inv.Total}
 	}
 	return out
 }
 
-func sumVAT(invoices []Invoice) []order.VATLine {
-	var out []order.VATLine
-	for _, inv := range invoices {
-		out = addVAT(out, inv.VAT, 1)
-	}
-	return out
-}
-
-func subtractVAT(a, b []order.VATLine) []order.VATLine {
-	out := addVAT(nil, a, 1)
-	out = addVAT(out, b, -1)
-	kept := out[:0]
-	for _, v := range out {
-		if v.Net != 0 || v.VAT != 0 || v.Gross != 0 {
-			kept = append(kept, v)
-		}
-	}
-	return kept
-}
-
-// addVAT adds sign × b to a, rate by rate, keeping the rates sorted.
-func addVAT(a, b []order.VATLine, sign int64) []order.VATLine {
-	byRate := map[int64]order.VATLine{}
-	for _, v := range a {
-		byRate[v.Rate] = v
-	}
-	for _, v := range b {
-		x := byRate[v.Rate]
-		x.Rate = v.Rate
-		x.Net += sign * v.Net
-		x.VAT += sign * v.VAT
-		x.Gross += sign * v.Gross
-		byRate[v.Rate] = x
-	}
-	out := make([]order.VATLine, 0, len(byRate))
-	for _, v := range byRate {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Rate < out[j].Rate })
-	return out
-}
-
-func vatGross(vs []order.VATLine) int64 {
-	var g int64
-	for _, v := range vs {
-		g += v.Gross
-	}
-	return g
-}
-
-// SplitVAT shares amount between the rates of basis in proportion to each
-// rate's positive gross (largest remainder, so the shares add up to amount
-// to the cent), and splits each share into net and VAT: Net + VAT = Gross.
+// SplitVAT is order.SplitVAT: how an amount credited against invoices is
+// shared between their VAT rates.
 func SplitVAT(amount int64, basis []order.VATLine) []order.VATLine {
-	var total int64
-	for _, v := range basis {
-		total += max(v.Gross, 0)
-	}
-	if amount <= 0 || total <= 0 {
-		return nil
-	}
-	type rem struct {
-		i    int
-		rest int64
-	}
-	shares := make([]int64, len(basis))
-	rests := make([]rem, 0, len(basis))
-	var given int64
-	for i, v := range basis {
-		w := max(v.Gross, 0)
-		// amount <= total, so the 128-bit quotient fits in 64 bits.
-		q, r := mulDiv(min(amount, total), w, total)
-		shares[i] = q
-		given += q
-		rests = append(rests, rem{i, r})
-	}
-	sort.SliceStable(rests, func(a, b int) bool { return rests[a].rest > rests[b].rest })
-	for k := 0; given < amount && k < len(rests); k++ {
-		if max(basis[rests[k].i].Gross, 0) == 0 {
-			continue
-		}
-		shares[rests[k].i]++
-		given++
-	}
-	var out []order.VATLine
-	for i, v := range basis {
-		g := shares[i]
-		if g == 0 {
-			continue
-		}
-		net := (g*10000 + (10000+v.Rate)/2) / (10000 + v.Rate)
-		out = append(out, order.VATLine{Rate: v.Rate, Net: net, VAT: g - net, Gross: g})
-	}
-	return out
-}
-
-// mulDiv is a*b/c and its remainder, for 0 <= a, b and c > 0, without
-// overflowing on the product.
-func mulDiv(a, b, c int64) (int64, int64) {
-	hi, lo := bits.Mul64(uint64(a), uint64(b))
-	q, r := bits.Div64(hi, lo, uint64(c))
-	return int64(q), int64(r)
-}
-
-func money(o order.Order, cents int64) order.Money {
-	return order.Money{Cents: cents, Currency: o.Currency}
+	return order.SplitVAT(amount, basis)
 }
 
 // GetInvoice returns the invoice with this number.
@@ -576,7 +345,7 @@ func (s *Store) CurrentInvoice(ctx context.Context, orderNumber string) (Invoice
 		return Invoice{}, err
 	}
 	inv, err := one[Invoice](s.pool.Query(ctx, `SELECT `+invoiceColumns+invoiceFrom+`
-		WHERE i.order_id = $1 AND i.content_hash = $2 AND i.status <> 'cancelled'`, o.ID, ContentHash(o)))
+		WHERE i.order_id = $1 AND i.content_hash = $2 AND i.status <> 'cancelled'`, o.ID, order.InvoiceContentHash(o)))
 	if err != nil {
 		return Invoice{}, fmt.Errorf("store.CurrentInvoice(%s): %w", orderNumber, err)
 	}

@@ -1,0 +1,394 @@
+package order
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/bits"
+	"sort"
+	"strings"
+)
+
+// The rules of the shop's paperwork: what an invoice (facture) or a credit
+// note (avoir) of an order contains and how its amounts follow from the
+// order, the documents issued before it and the refund. The store numbers
+// and writes what these functions compute.
+
+// Seller is the shop's identity as invoices and credit notes print it. It
+// comes from configuration and is copied onto every document, so a later
+// change of address does not rewrite issued paperwork.
+type Seller struct {
+	Name      string  `json:"name"`
+	Address   Address `json:"address"`
+	SIRET     string  `json:"siret"`      // 14 digits
+	VATNumber string  `json:"vat_number"` // intra-community VAT number, FR + 11 characters
+	Email     string  `json:"email,omitempty"`
+	Phone     string  `json:"phone,omitempty"`
+}
+
+// Check refuses a seller identity a French invoice cannot be issued with,
+// naming the missing field.
+func (s Seller) Check() error {
+	digits := strings.ReplaceAll(s.SIRET, " ", "")
+	switch {
+	case strings.TrimSpace(s.Name) == "":
+		return Fieldf("seller.name", "the shop's legal name is needed on an invoice (ORDERDESK_SELLER_NAME)")
+	case strings.TrimSpace(s.Address.Line1) == "" || strings.TrimSpace(s.Address.City) == "":
+		return Fieldf("seller.address", "the shop's address is needed on an invoice (ORDERDESK_SELLER_ADDRESS)")
+	case len(digits) != 14 || strings.Trim(digits, "0123456789") != "":
+		return Fieldf("seller.siret", "the SIRET is 14 digits, got %q (ORDERDESK_SELLER_SIRET)", s.SIRET)
+	case strings.TrimSpace(s.VATNumber) == "":
+		return Fieldf("seller.vat_number", "the VAT number is needed on an invoice (ORDERDESK_SELLER_VAT)")
+	}
+	return nil
+}
+
+// InvoiceLine is one line of an invoice. Amounts are tax-inclusive cents,
+// like the order's; the VAT split is on the invoice, per rate.
+type InvoiceLine struct {
+	SKU         string `json:"sku,omitempty"`
+	Description string `json:"description"`
+	Quantity    int64  `json:"quantity"`
+	UnitPrice   int64  `json:"unit_price_cents"`
+	VATRate     int64  `json:"vat_rate_bp"` // -1: several rates (an order discount)
+	Total       int64  `json:"total_cents"`
+}
+
+// ErrInvoiceExists is wrapped by the refusal of a second invoice for the
+// same content of an order.
+var ErrInvoiceExists = errors.New("this content of the order is already invoiced")
+
+// ErrNothingToCredit is returned by DraftCreditNote with upToInvoiced when
+// the order's invoices are credited in full already.
+var ErrNothingToCredit = errors.New("the order's invoices are credited in full already")
+
+// IssuedInvoice is what an invoice issued earlier for the order covered, as
+// the next invoice or credit note needs it. Cancelled invoices are not
+// part of an order's issued invoices.
+type IssuedInvoice struct {
+	ID          int64
+	Number      string
+	ContentHash string
+	VAT         []VATLine
+	Total       int64
+}
+
+// InvoiceDraft is an invoice's content and amounts before it is numbered:
+// Net + VATTotal = Total, and the lines add up to Total.
+type InvoiceDraft struct {
+	ContentHash   string
+	Supplementary bool
+	Reason        string // printed on a supplementary invoice
+	Lines         []InvoiceLine
+	VAT           []VATLine
+	Net           int64
+	VATTotal      int64
+	Total         int64
+}
+
+// DraftInvoice is the invoice of the order as it stands, given the invoices
+// issued for it before (earlier, oldest first) and the VAT of its credit
+// notes (credited).
+//
+// The first invoice of an order covers its lines, discount and shipping,
+// with the VAT per rate of the order's totals. When the order was invoiced
+// before and its total went up since (a balance due), the new invoice is
+// supplementary: it covers, per VAT rate, what the order now costs beyond
+// what earlier invoices net of credit notes covered, one line per rate
+// saying why (reason).
+//
+// A seller a French invoice cannot name is refused on its field. A second
+// invoice for the same content is refused with a *FieldError on "invoice"
+// that wraps ErrInvoiceExists; so is an order with nothing more to invoice.
+// An order with no line or no total is refused on "invoice".
+func DraftInvoice(o Order, seller Seller, earlier []IssuedInvoice, credited []VATLine, reason string) (InvoiceDraft, error) {
+	if err := seller.Check(); err != nil {
+		return InvoiceDraft{}, err
+	}
+	if len(o.Lines) == 0 || o.Totals.Total <= 0 {
+		return InvoiceDraft{}, Fieldf("invoice", "order %s has nothing to invoice (its total is %s)", o.Number, o.money(o.Totals.Total))
+	}
+	hash := InvoiceContentHash(o)
+	for _, inv := range earlier {
+		if inv.ContentHash == hash {
+			return InvoiceDraft{}, fmt.Errorf("%w (%w)", Fieldf("invoice", "order %s is already invoiced as it stands: invoice %s (%s)", o.Number, inv.Number, o.money(inv.Total)), ErrInvoiceExists)
+		}
+	}
+	d := InvoiceDraft{ContentHash: hash}
+	if len(earlier) == 0 {
+		d.Lines, d.VAT = FirstInvoiceLines(o), o.Totals.VAT
+	} else {
+		done := CreditableVAT(earlier, credited) // invoiced net of credit notes
+		d.VAT = SubtractVAT(o.Totals.VAT, done)
+		d.Supplementary, d.Reason = true, reason
+		if VATGross(d.VAT) <= 0 {
+			return InvoiceDraft{}, fmt.Errorf("%w (%w)", Fieldf("invoice", "order %s has nothing more to invoice: its total is %s and %s is already invoiced",
+				o.Number, o.money(o.Totals.Total), o.money(VATGross(done))), ErrInvoiceExists)
+		}
+		d.Lines = SupplementaryLines(o.Number, reason, d.VAT)
+	}
+	for _, v := range d.VAT {
+		d.Net += v.Net
+		d.VATTotal += v.VAT
+		d.Total += v.Gross
+	}
+	return d, nil
+}
+
+// FirstInvoiceLines are the lines of the first invoice of an order: its
+// products (cancelled items left out), its discount and its shipping,
+// adding up to its total. The discount spans the VAT rates of the
+// products, so its line has no single rate (-1).
+func FirstInvoiceLines(o Order) []InvoiceLine {
+	var out []InvoiceLine
+	for _, l := range o.Lines {
+		if l.Quantity <= 0 {
+			continue
+		}
+		out = append(out, InvoiceLine{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, UnitPrice: l.UnitPrice, VATRate: l.VATRate, Total: l.Total()})
+	}
+	if o.Totals.Discount > 0 {
+		desc := "Remise"
+		if o.Discount.Code != "" {
+			desc += " " + o.Discount.Code
+		}
+		out = append(out, InvoiceLine{Description: desc, Quantity: 1, UnitPrice: -o.Totals.Discount, VATRate: -1, Total: -o.Totals.Discount})
+	}
+	if o.Totals.Shipping > 0 {
+		desc := "Frais de port"
+		if o.ShippingRules.Method != "" {
+			desc += " (" + o.ShippingRules.Method + ")"
+		}
+		out = append(out, InvoiceLine{Description: desc, Quantity: 1, UnitPrice: o.Totals.Shipping, VATRate: o.ShippingRules.VATRate, Total: o.Totals.Shipping})
+	}
+	return out
+}
+
+// SupplementaryLines are the lines of a supplementary invoice of order
+// number: one per VAT rate of what it covers, each saying why.
+func SupplementaryLines(number, reason string, vat []VATLine) []InvoiceLine {
+	desc := "Complément de la commande " + number
+	if reason != "" {
+		desc += " : " + reason
+	}
+	var out []InvoiceLine
+	for _, v := range vat {
+		out = append(out, InvoiceLine{Description: desc, Quantity: 1, UnitPrice: v.Gross, VATRate: v.Rate, Total: v.Gross})
+	}
+	return out
+}
+
+// InvoiceContentHash fingerprints what an invoice of the order would cover:
+// its lines, discount, shipping and total. The same content gets one
+// invoice.
+func InvoiceContentHash(o Order) string {
+	type line struct {
+		SKU       string `json:"sku"`
+		Name      string `json:"name"`
+		UnitPrice int64  `json:"p"`
+		Quantity  int64  `json:"q"`
+		VATRate   int64  `json:"r"`
+	}
+	v := struct {
+		Lines    []line `json:"lines"`
+		Discount int64  `json:"discount"`
+		Shipping int64  `json:"shipping"`
+		Total    int64  `json:"total"`
+	}{Discount: o.Totals.Discount, Shipping: o.Totals.Shipping, Total: o.Totals.Total}
+	for _, l := range o.Lines {
+		if l.Quantity > 0 {
+			v.Lines = append(v.Lines, line{l.SKU, l.Name, l.UnitPrice, l.Quantity, l.VATRate})
+		}
+	}
+	sort.Slice(v.Lines, func(i, j int) bool { return v.Lines[i].SKU < v.Lines[j].SKU })
+	b, _ := json.Marshal(v) // plain structs: cannot fail
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// CreditNoteDraft is a credit note's amounts before it is numbered: the
+// invoice it refers to, its VAT per rate, Net + VATTotal = Total.
+type CreditNoteDraft struct {
+	InvoiceID     int64
+	InvoiceNumber string
+	VAT           []VATLine
+	Net           int64
+	VATTotal      int64
+	Total         int64
+}
+
+// DraftCreditNote is the credit note for a refund of amount made after the
+// order was invoiced, given its issued invoices (oldest first) and the VAT
+// of its earlier credit notes (credited). It refers to the latest invoice
+// and equals the refund; its VAT is split between the rates invoiced in
+// proportion to what is left of each (SplitVAT), so the shares add up to
+// the cent and no rate is credited beyond what is left of it.
+//
+// It is refused, naming the field, when the seller is incomplete, the
+// amount is not above 0 ("amount"), the order has no invoice ("invoice")
+// or the amount is above what its invoices net of earlier credit notes
+// leave ("amount"). With upToInvoiced it credits at most what they leave,
+// and nothing (ErrNothingToCredit) when they leave nothing: for a step that
+// runs after the money moved, which must not fail on paperwork that
+// earlier credit notes already did.
+func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvoice, credited []VATLine, upToInvoiced bool) (CreditNoteDraft, error) {
+	if err := seller.Check(); err != nil {
+		return CreditNoteDraft{}, err
+	}
+	if amount <= 0 {
+		return CreditNoteDraft{}, Fieldf("amount", "a credit note must be above 0, got %s", o.money(amount))
+	}
+	if len(invoices) == 0 {
+		return CreditNoteDraft{}, Fieldf("invoice", "order %s has no invoice: a refund before invoicing needs no credit note", o.Number)
+	}
+	left := CreditableVAT(invoices, credited)
+	if upToInvoiced {
+		if VATGross(left) <= 0 {
+			return CreditNoteDraft{}, ErrNothingToCredit
+		}
+		amount = min(amount, VATGross(left))
+	}
+	if amount > VATGross(left) {
+		return CreditNoteDraft{}, Fieldf("amount", "a credit note of %s is more than the %s invoiced net of earlier credit notes", o.money(amount), o.money(max(VATGross(left), 0)))
+	}
+	last := invoices[len(invoices)-1]
+	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: SplitVAT(amount, left), Total: amount}
+	for _, v := range d.VAT {
+		d.Net += v.Net
+		d.VATTotal += v.VAT
+	}
+	return d, nil
+}
+
+// CreditableVAT is what the invoices leave to credit, per VAT rate, once
+// the credit notes (credited) are taken off.
+func CreditableVAT(invoices []IssuedInvoice, credited []VATLine) []VATLine {
+	var invoiced []VATLine
+	for _, inv := range invoices {
+		invoiced = addVAT(invoiced, inv.VAT, 1)
+	}
+	return SubtractVAT(invoiced, credited)
+}
+
+// InvoiceNumber is the number printed on an invoice, F-YYYY-NNNNNN, from
+// the year and its place in the year's gap-free sequence.
+func InvoiceNumber(year int, seq int64) string { return fmt.Sprintf("F-%d-%06d", year, seq) }
+
+// CreditNoteNumber is the number printed on a credit note, A-YYYY-NNNNNN.
+func CreditNoteNumber(year int, seq int64) string { return fmt.Sprintf("A-%d-%06d", year, seq) }
+
+// SumVAT adds VAT splits rate by rate, sorted by rate: what several
+// documents cover together.
+func SumVAT(splits ...[]VATLine) []VATLine {
+	var out []VATLine
+	for _, s := range splits {
+		out = addVAT(out, s, 1)
+	}
+	return out
+}
+
+// SubtractVAT is a - b rate by rate, sorted by rate, leaving out the rates
+// where nothing is left.
+func SubtractVAT(a, b []VATLine) []VATLine {
+	out := addVAT(nil, a, 1)
+	out = addVAT(out, b, -1)
+	kept := out[:0]
+	for _, v := range out {
+		if v.Net != 0 || v.VAT != 0 || v.Gross != 0 {
+			kept = append(kept, v)
+		}
+	}
+	return kept
+}
+
+// addVAT adds sign × b to a, rate by rate, keeping the rates sorted.
+func addVAT(a, b []VATLine, sign int64) []VATLine {
+	byRate := map[int64]VATLine{}
+	for _, v := range a {
+		byRate[v.Rate] = v
+	}
+	for _, v := range b {
+		x := byRate[v.Rate]
+		x.Rate = v.Rate
+		x.Net += sign * v.Net
+		x.VAT += sign * v.VAT
+		x.Gross += sign * v.Gross
+		byRate[v.Rate] = x
+	}
+	out := make([]VATLine, 0, len(byRate))
+	for _, v := range byRate {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Rate < out[j].Rate })
+	return out
+}
+
+// VATGross is the tax-inclusive amount a VAT split adds up to.
+func VATGross(vs []VATLine) int64 {
+	var g int64
+	for _, v := range vs {
+		g += v.Gross
+	}
+	return g
+}
+
+// SplitVAT shares amount between the rates of basis in proportion to each
+// rate's positive gross (largest remainder, so the shares add up to amount
+// to the cent), and splits each share into net and VAT: Net + VAT = Gross.
+// amount is at most what the basis holds (DraftCreditNote never asks for
+// more), so no rate takes more than its gross.
+func SplitVAT(amount int64, basis []VATLine) []VATLine {
+	var total int64
+	for _, v := range basis {
+		total += max(v.Gross, 0)
+	}
+	if amount <= 0 || total <= 0 {
+		return nil
+	}
+	type rem struct {
+		i    int
+		rest int64
+	}
+	shares := make([]int64, len(basis))
+	rests := make([]rem, 0, len(basis))
+	var given int64
+	for i, v := range basis {
+		w := max(v.Gross, 0)
+		// amount <= total, so the 128-bit quotient fits in 64 bits.
+		q, r := mulDiv(min(amount, total), w, total)
+		shares[i] = q
+		given += q
+		rests = append(rests, rem{i, r})
+	}
+	sort.SliceStable(rests, func(a, b int) bool { return rests[a].rest > rests[b].rest })
+	for k := 0; given < amount && k < len(rests); k++ {
+		if max(basis[rests[k].i].Gross, 0) == 0 {
+			continue
+		}
+		shares[rests[k].i]++
+		given++
+	}
+	var out []VATLine
+	for i, v := range basis {
+		g := shares[i]
+		if g == 0 {
+			continue
+		}
+		net := (g*10000 + (10000+v.Rate)/2) / (10000 + v.Rate)
+		out = append(out, VATLine{Rate: v.Rate, Net: net, VAT: g - net, Gross: g})
+	}
+	return out
+}
+
+// mulDiv is a*b/c and its remainder, for 0 <= a, b and c > 0, without
+// overflowing on the product.
+func mulDiv(a, b, c int64) (int64, int64) {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	q, r := bits.Div64(hi, lo, uint64(c))
+	return int64(q), int64(r)
+}
+
+// money is an amount in the order's currency, for a message.
+func (o Order) money(cents int64) Money { return Money{Cents: cents, Currency: o.Currency} }

@@ -139,13 +139,6 @@ func asString(v any) string {
 	return fmt.Sprint(v)
 }
 
-// money renders cents in French, "1 234,56 €" (the currency defaults to
-// EUR), for what is written in French whoever reads it (the order's
-// history).
-func money(cents int64, currency ...string) string {
-	return locale.For(locale.French).Amount(cents, first(currency))
-}
-
 // ago says how long ago t was: "à l'instant", "il y a 12 min", "il y a
 // 3 h", "il y a 4 j" ("just now", "12 min ago"...).
 func (s *server) ago(p *locale.Printer, t time.Time) string {

@@ -436,3 +436,16 @@ func followChildren(ctx workflow.Context) {
 		}
 	})
 }
+
+// frenchDuration writes a wait as an agent reads it: "4 h", "1 h 30 min", "45 min".
+func frenchDuration(d time.Duration) string {
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%d h %d min", h, m)
+	case h > 0:
+		return fmt.Sprintf("%d h", h)
+	default:
+		return fmt.Sprintf("%d min", m)
+	}
+}

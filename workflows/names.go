@@ -1,13 +1,3 @@
-// Package workflows holds the procedures of orderdesk, each a Temporal
-// workflow (procedures.go lists them, and the reconcile job). A workflow is
-// in the file named after its procedure, except that archive.go holds
-// archive-order, unarchive-order and resend-email, collect_payment.go also
-// notify-new-order (collect_payment_due.go is the rest of collect-payment)
-// and settle.go settle-difference; the other files hold what several
-// procedures share (ask.go, state.go, lean.go, options.go...). Workflows
-// are deterministic: they decide, activities act. They never import store,
-// payments or mail; they reach the world only through the activity stubs
-// of package activities.
 package workflows
 
 import (

@@ -1,31 +1,12 @@
 package workflows
 
-// SettleDifference settles a change of total with the customer (the modify-content
-// procedure's "Confirmation et règlement"). It is a child of
-// modify-content and cancel-refund.
-//
-// Steps, by how the customer paid:
-//   - a refund above the configured limit first WAITS FOR A SUPERVISOR
-//     (approve_refund), who is not the agent who asked;
-//   - direct means with a gateway: the refund row is reserved, then the
-//     provider refunds with the row's idempotency key; a permanent refusal
-//     (expired card) makes the refund impossible;
-//   - direct means without a gateway (or the gateway has no API): WAITS FOR
-//     AN AGENT to refund by hand: "refund done" or "refund impossible";
-//   - refund impossible: WAITS FOR AN AGENT to record how the customer wants
-//     to be paid back: bank transfer to an IBAN (a payout through the
-//     gateway), cheque to an address, or a voucher (store credit);
-//   - cheque: WAITS FOR AN AGENT to say whether the customer already sent
-//     the cheque: sent -> a cheque refund request for the difference to the
-//     address chosen with the customer, tracked by mail-cheque until mailed;
-//     not sent -> the first cheque is cancelled, a cheque of the new total
-//     replaces it;
-//   - the total went up after payment: a balance due;
-//   - nothing to settle: nothing happens.
-// Never refunds more than was paid net of refunds: the store refuses the
-// refund row otherwise, in the transaction that reserves it.
-// Compensation: cancelled while waiting, the open task is cancelled and a
-// reserved refund that moved no money is marked failed.
+// The settlement of a difference with the customer, which settle-difference
+// (settle_difference.go) runs as a workflow of its own and a lean
+// modify-content, cancel-refund or edit-details runs inside itself
+// (procedure.settle): by the settlement's kind, a supervisor's approval
+// above the limit, the refund through the provider or by an agent's hand,
+// the payback when the means of payment cannot take the money back
+// (payback.go), the cheque question, the balance due, the credit note.
 
 import (
 	"errors"
@@ -39,43 +20,8 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// SettleInput is the difference to settle and what is needed to settle it.
-type SettleInput struct {
-	OrderNumber string              `json:"order_number"`
-	Agent       string              `json:"agent"` // who asked for the procedure
-	Method      order.PaymentMethod `json:"method"`
-	Currency    string              `json:"currency"`
-	Billing     order.Address       `json:"billing"`
-	Delivery    order.Address       `json:"delivery"`
-	Refund      int64               `json:"refund_cents"`      // to give back
-	BalanceDue  int64               `json:"balance_due_cents"` // still owed by the customer
-	// ChequeDifference is, for an order paid by cheque, the old total minus
-	// the new: what to give back if the customer's cheque is already in the
-	// post (not yet recorded as a payment).
-	ChequeDifference int64 `json:"cheque_difference_cents"`
-	// Kind says which settlement this is; empty, it follows from the
-	// amounts (settlements started before kinds were said).
-	Kind order.SettlementKind `json:"kind,omitempty"`
-	// Gesture is the part of Refund given as a commercial gesture, which
-	// the customer does not owe back (order.EntryGesture).
-	Gesture int64 `json:"gesture_cents,omitempty"`
-	Settings
-}
-
-// SettleResult is how the difference was settled, for the customer email.
-type SettleResult struct {
-	Outcome       string         `json:"outcome"` // activities.Outcome*
-	Amount        int64          `json:"amount_cents"`
-	Means         string         `json:"means,omitempty"` // how the money went back
-	ProviderRef   string         `json:"provider_ref,omitempty"`
-	Reason        string         `json:"reason,omitempty"`
-	Voucher       string         `json:"voucher,omitempty"`
-	IBAN          string         `json:"iban,omitempty"` // masked
-	ChequeAddress *order.Address `json:"cheque_address,omitempty"`
-	BalanceDue    int64          `json:"balance_due_cents,omitempty"`
-	CreditNote    string         `json:"credit_note,omitempty"` // the credit note of the refund, when the order was invoiced
-}
-
+// settle is one settlement under way: its input, whose steps and tasks
+// these are, and the versions it runs at.
 type settle struct {
 	in      SettleInput
 	resolve bool // version "refund-resolve": compensation asks the provider
@@ -94,30 +40,6 @@ type settle struct {
 func newSettle(in SettleInput, actor activities.Actor, base string, state *State, ask *asker) *settle {
 	return &settle{in: in, actor: actor, base: base, state: state, ask: ask,
 		money: func(c int64) string { return order.Money{Cents: c, Currency: in.Currency}.French() }}
-}
-
-// SettleDifference runs the settlement as a workflow of its own; see the
-// top of this file. Lean procedures run it inside themselves
-// (procedure.settle); an overpayment's refund still starts it alone.
-func SettleDifference(ctx workflow.Context, in SettleInput) (SettleResult, error) {
-	ctx, lean := beginLean(ctx, in.Lean)
-	actor := activities.Actor{WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Agent: in.Agent}
-	state := &State{Procedure: ProcSettleDifference, OrderNumber: in.OrderNumber}
-	ask := &asker{number: in.OrderNumber, actor: actor, state: state, reminder: in.Reminder, escalation: in.Escalation, lean: lean}
-	s := newSettle(in, actor, actor.WorkflowID, state, ask)
-	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (State, error) { return *s.state, nil }); err != nil {
-		return SettleResult{}, err
-	}
-	if err := s.ask.register(ctx); err != nil {
-		return SettleResult{}, err
-	}
-	ctx = workflow.WithActivityOptions(ctx, dbActivity)
-	res, err := s.execute(ctx)
-	s.state.Done = true
-	if err != nil {
-		s.state.Error = err.Error()
-	}
-	return res, err
 }
 
 // execute settles, then issues the credit note of a refund made after
@@ -449,84 +371,6 @@ func refusalMessage(err error) string {
 	return err.Error()
 }
 
-// payback asks how the customer wants to be paid back when the refund on
-// their means of payment is impossible, and does it.
-func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, error) {
-	var money *activities.Money
-	key := s.base + "/payback"
-	question := fmt.Sprintf("Le remboursement de %s est impossible sur le moyen de paiement d'origine. Contacter le client et indiquer comment il souhaite être remboursé : virement (IBAN), chèque ou avoir.", s.money(amount))
-	if s.v1 && s.in.Method == order.PayCheque {
-		question = fmt.Sprintf("Le client a payé par chèque : %s lui reviennent. Convenir avec lui de la façon de le rembourser : chèque (à l'adresse choisie avec lui), virement (IBAN) ou avoir.", s.money(amount))
-	}
-	for attempt := 1; ; attempt++ {
-		step := s.state.begin("payback", text(LabelPayback))
-		ans, err := s.ask.ask(ctx, fmt.Sprintf("payback-%d", attempt), TaskPayback, question,
-			amount, []string{AnswerPaybackTransfer, AnswerPaybackCheque, AnswerPaybackStoreCredit})
-		if err != nil {
-			return SettleResult{}, err
-		}
-		if res, ok, err := s.approvePayback(ctx, attempt, amount, ans); err != nil || !ok {
-			return res, err
-		}
-		switch ans.Outcome {
-		case AnswerPaybackStoreCredit:
-			code := order.VoucherCode(s.base)
-			if err := db(ctx, money.IssueStoreCredit, activities.StoreCreditInput{
-				OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Code: code,
-			}).Get(ctx, nil); err != nil {
-				return SettleResult{}, err
-			}
-			s.state.end(step, StepDone, text(DetailVoucher, textArg("voucher", code)))
-			return SettleResult{Outcome: activities.OutcomeStoreCredit, Amount: amount, Means: "store_credit", Voucher: code}, nil
-		case AnswerPaybackCheque:
-			addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
-			if err != nil {
-				return SettleResult{}, err
-			}
-			s.state.end(step, StepDone, text(DetailCheque))
-			return s.chequeRefund(ctx, key, amount, addr)
-		}
-		var gw activities.GatewayOutcome
-		k := fmt.Sprintf("%s-%d", key, attempt) // a declined IBAN gets a new try with another key
-		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, providerActivity), money.PayoutToIBAN, activities.PayoutInput{
-			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: k, Amount: amount, IBAN: ans.IBAN, Name: ans.AccountName,
-		}).Get(ctx, &gw); err != nil {
-			return SettleResult{}, err
-		}
-		if gw.Outcome == activities.GatewayDeclined {
-			s.state.end(step, StepFailed, text(DetailTransferDeclined, textArg("reason", gw.Reason)))
-			continue
-		}
-		s.state.end(step, StepDone, text(DetailTransferTo, textArg("iban", order.MaskIBAN(ans.IBAN))))
-		return SettleResult{Outcome: activities.OutcomeBankTransfer, Amount: amount, Means: "bank_transfer", IBAN: order.MaskIBAN(ans.IBAN), ProviderRef: gw.ProviderRef}, nil
-	}
-}
-
-// approvePayback asks a supervisor, above the limit, to approve money
-// leaving to an account or an address an agent typed: one who is neither
-// the agent who asked for the refund nor the one who typed where it goes.
-// A voucher moves no money out of the shop. Before version 1, none.
-func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64, ans TaskAnswer) (SettleResult, bool, error) {
-	if !s.v1 {
-		return SettleResult{}, true, nil
-	}
-	var what string
-	switch ans.Outcome {
-	case AnswerPaybackTransfer:
-		what = fmt.Sprintf("le virement de %s vers %s (%s)", s.money(amount), order.MaskIBAN(ans.IBAN), ans.AccountName)
-	case AnswerPaybackCheque:
-		addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
-		if err != nil {
-			return SettleResult{}, false, err
-		}
-		what = fmt.Sprintf("le chèque de %s à envoyer à %s, %s %s", s.money(amount), addr.Name, addr.PostalCode, addr.City)
-	default:
-		return SettleResult{}, true, nil
-	}
-	return s.approveBy(ctx, amount, []string{s.in.Agent, ans.Agent}, fmt.Sprintf("approve-payback-%d", attempt),
-		fmt.Sprintf("Approuver %s, saisi par %s (au-delà de %s, un superviseur doit approuver) ?", what, ans.Agent, s.money(s.in.ApproveAbove)))
-}
-
 // cheque is the shop's cheque branch: has the customer already sent it?
 func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error) {
 	step := s.state.begin("cheque", text(LabelChequeSent))
@@ -678,4 +522,14 @@ func (s *settle) compensate(ctx workflow.Context, refund activities.RefundInput,
 	}
 	refund.Status, refund.Reason = "failed", reason
 	_ = db(dctx, orders.SettleRefund, refund).Get(dctx, nil)
+}
+
+// settlementOf is the settlement of a change as the domain said it
+// (order.SettleChange); a change step recorded before the domain said so
+// is read again with the figures it recorded.
+func settlementOf(s order.Settlement, method order.PaymentMethod, before, after int64) order.Settlement {
+	if s.Kind != "" {
+		return s
+	}
+	return order.SettleChange(method, order.PaidOnly(s.PaidNet), before, after)
 }

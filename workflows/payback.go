@@ -1,0 +1,93 @@
+package workflows
+
+// The payback step of the settlement (settle.go): when the money cannot go
+// back on the means the customer paid with, an agent records how the
+// customer wants it (a transfer to an IBAN, a cheque to an address, a
+// voucher), a supervisor approves it above the limit, and it is done.
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+)
+
+// payback asks how the customer wants to be paid back when the refund on
+// their means of payment is impossible, and does it.
+func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, error) {
+	var money *activities.Money
+	key := s.base + "/payback"
+	question := fmt.Sprintf("Le remboursement de %s est impossible sur le moyen de paiement d'origine. Contacter le client et indiquer comment il souhaite être remboursé : virement (IBAN), chèque ou avoir.", s.money(amount))
+	if s.v1 && s.in.Method == order.PayCheque {
+		question = fmt.Sprintf("Le client a payé par chèque : %s lui reviennent. Convenir avec lui de la façon de le rembourser : chèque (à l'adresse choisie avec lui), virement (IBAN) ou avoir.", s.money(amount))
+	}
+	for attempt := 1; ; attempt++ {
+		step := s.state.begin("payback", text(LabelPayback))
+		ans, err := s.ask.ask(ctx, fmt.Sprintf("payback-%d", attempt), TaskPayback, question,
+			amount, []string{AnswerPaybackTransfer, AnswerPaybackCheque, AnswerPaybackStoreCredit})
+		if err != nil {
+			return SettleResult{}, err
+		}
+		if res, ok, err := s.approvePayback(ctx, attempt, amount, ans); err != nil || !ok {
+			return res, err
+		}
+		switch ans.Outcome {
+		case AnswerPaybackStoreCredit:
+			code := order.VoucherCode(s.base)
+			if err := db(ctx, money.IssueStoreCredit, activities.StoreCreditInput{
+				OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Code: code,
+			}).Get(ctx, nil); err != nil {
+				return SettleResult{}, err
+			}
+			s.state.end(step, StepDone, text(DetailVoucher, textArg("voucher", code)))
+			return SettleResult{Outcome: activities.OutcomeStoreCredit, Amount: amount, Means: "store_credit", Voucher: code}, nil
+		case AnswerPaybackCheque:
+			addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
+			if err != nil {
+				return SettleResult{}, err
+			}
+			s.state.end(step, StepDone, text(DetailCheque))
+			return s.chequeRefund(ctx, key, amount, addr)
+		}
+		var gw activities.GatewayOutcome
+		k := fmt.Sprintf("%s-%d", key, attempt) // a declined IBAN gets a new try with another key
+		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, providerActivity), money.PayoutToIBAN, activities.PayoutInput{
+			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: k, Amount: amount, IBAN: ans.IBAN, Name: ans.AccountName,
+		}).Get(ctx, &gw); err != nil {
+			return SettleResult{}, err
+		}
+		if gw.Outcome == activities.GatewayDeclined {
+			s.state.end(step, StepFailed, text(DetailTransferDeclined, textArg("reason", gw.Reason)))
+			continue
+		}
+		s.state.end(step, StepDone, text(DetailTransferTo, textArg("iban", order.MaskIBAN(ans.IBAN))))
+		return SettleResult{Outcome: activities.OutcomeBankTransfer, Amount: amount, Means: "bank_transfer", IBAN: order.MaskIBAN(ans.IBAN), ProviderRef: gw.ProviderRef}, nil
+	}
+}
+
+// approvePayback asks a supervisor, above the limit, to approve money
+// leaving to an account or an address an agent typed: one who is neither
+// the agent who asked for the refund nor the one who typed where it goes.
+// A voucher moves no money out of the shop. Before version 1, none.
+func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64, ans TaskAnswer) (SettleResult, bool, error) {
+	if !s.v1 {
+		return SettleResult{}, true, nil
+	}
+	var what string
+	switch ans.Outcome {
+	case AnswerPaybackTransfer:
+		what = fmt.Sprintf("le virement de %s vers %s (%s)", s.money(amount), order.MaskIBAN(ans.IBAN), ans.AccountName)
+	case AnswerPaybackCheque:
+		addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
+		if err != nil {
+			return SettleResult{}, false, err
+		}
+		what = fmt.Sprintf("le chèque de %s à envoyer à %s, %s %s", s.money(amount), addr.Name, addr.PostalCode, addr.City)
+	default:
+		return SettleResult{}, true, nil
+	}
+	return s.approveBy(ctx, amount, []string{s.in.Agent, ans.Agent}, fmt.Sprintf("approve-payback-%d", attempt),
+		fmt.Sprintf("Approuver %s, saisi par %s (au-delà de %s, un superviseur doit approuver) ?", what, ans.Agent, s.money(s.in.ApproveAbove)))
+}

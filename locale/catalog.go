@@ -12,10 +12,47 @@ import (
 // that take any; each language has its templates (fr.go, en.go). A
 // template writes an argument as {name}, and chooses between a singular
 // and a plural by a count as {name|singular|plural}.
+//
+// An area with many messages of its own (the refusals, the emails) keeps
+// them in a part of its own (a file declaring a part with addPart in an
+// init function): its keys, French and English templates and arguments,
+// merged into the catalog as if they were written in fr.go, en.go and
+// params.go, and checked the same way.
 var templates = map[Lang]map[Key]string{
 	French:  french,
 	English: english,
 }
+
+// part is a piece of the catalog kept in a file of its own.
+type part struct {
+	french, english map[Key]string
+	params          map[Key][]Param
+}
+
+// addPart merges a part into the catalog; it must run before the catalog
+// is first used (from an init function). A key the catalog already has is
+// a problem (Problems), not an overwrite.
+func addPart(p part) {
+	for lang, tmpls := range map[Lang]map[Key]string{French: p.french, English: p.english} {
+		for k, t := range tmpls {
+			if _, dup := templates[lang][k]; dup {
+				partProblems = append(partProblems, fmt.Errorf("%s, %s: written twice in the catalog", lang, k))
+				continue
+			}
+			templates[lang][k] = t
+		}
+	}
+	for k, ps := range p.params {
+		if _, dup := params[k]; dup {
+			partProblems = append(partProblems, fmt.Errorf("%s: arguments declared twice in the catalog", k))
+			continue
+		}
+		params[k] = ps
+	}
+}
+
+// partProblems are the keys that parts wrote twice.
+var partProblems []error
 
 // segment is a part of a compiled template: literal text, an argument
 // written by its kind, or a plural chosen by a count argument.
@@ -51,6 +88,7 @@ func catalog() map[Lang]map[Key]compiled {
 				messages[lang][key] = c
 			}
 		}
+		problems = append(problems, partProblems...)
 		for key := range params {
 			if _, ok := templates[French][key]; !ok {
 				problems = append(problems, fmt.Errorf("%s: arguments declared for a message without a French text", key))

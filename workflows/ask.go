@@ -14,12 +14,19 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 )
 
-// asker opens agent tasks for a procedure and waits for their answers. The
+// asker is how a procedure asks agents: every procedure that opens agent
+// tasks opens them, takes their answers and closes them through one. The
 // answer arrives as the answer-task Update; its validator refuses, before
 // anything enters history, an answer to another task, an answer the task
-// does not offer, or one missing what its kind needs. While a task is open
-// the AwaitingAgent search attribute is true, and late answers get a
-// reminder, then an escalation, in the order's history.
+// does not offer, or one missing what its kind needs; its handler looks the
+// author up in the agents table. While a task is open the AwaitingAgent
+// search attribute is true.
+//
+// A procedure either waits on its question (ask: open, wait with a
+// reminder then an escalation in the order's history, close), or goes on
+// while the task is open (open, then closeTask; answered acts on the answer
+// in the Update's handler): collect-payment keeps waiting for the payment
+// while an agent chases the customer.
 type asker struct {
 	number     string
 	actor      activities.Actor
@@ -27,6 +34,7 @@ type asker struct {
 	reminder   time.Duration
 	escalation time.Duration
 	task       *OpenTask
+	key        string // the open task's key
 	answer     *TaskAnswer
 	// requesters are who asked for what the open task approves (who asked
 	// for the refund, who typed where the money goes): an approval by one
@@ -38,35 +46,45 @@ type asker struct {
 	// lean is true in a lean procedure (beginLean): every versioned
 	// change is in force, and database steps are local activities.
 	lean bool
+	// unchecked takes an answer's author as the answer says, without the
+	// lookup in the agents table: collect-payment's chase task, whose runs
+	// never looked it up (the lookup is a step of its own in the history,
+	// which a run recorded without it cannot replay).
+	unchecked bool
+	// answered, when set, is called by the Update's handler once an answer
+	// is in, for a procedure that does not wait on its task.
+	answered func(ctx workflow.Context, ans TaskAnswer) error
 }
 
 // register installs the answer-task Update handler, and follows the
 // children's waits (followChildren); call it first thing.
 func (a *asker) register(ctx workflow.Context) error {
 	followChildren(ctx)
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerTask,
-		func(ctx workflow.Context, ans TaskAnswer) error {
-			// Who answers, and with what role, is what the agents table
-			// says, not what the answer says. Answers taken before this
-			// check existed replay without it.
-			if a.lean || workflow.GetVersion(ctx, "answerer-from-agents", workflow.DefaultVersion, 1) >= 1 {
-				a.checking = true
-				who, err := a.whoAnswers(ctx, ans)
-				a.checking = false
-				if err != nil {
-					return err
-				}
-				ans.Agent, ans.Role = who.Email, who.Role
-			}
-			// The status shows the task gone as soon as the answer is in,
-			// not only once the task's row is closed.
-			a.answer, a.state.Task = &ans, nil
-			if n := len(a.state.Steps); n > 0 {
-				a.state.Steps[n-1].Status = StepRunning
-			}
-			return nil
-		},
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerTask, a.onAnswer,
 		workflow.UpdateHandlerOptions{Validator: refusing(a.validate)})
+}
+
+// onAnswer takes an answer the validator let through.
+func (a *asker) onAnswer(ctx workflow.Context, ans TaskAnswer) error {
+	// Who answers, and with what role, is what the agents table says, not
+	// what the answer says. Answers taken before this check existed replay
+	// without it.
+	if !a.unchecked && (a.lean || workflow.GetVersion(ctx, "answerer-from-agents", workflow.DefaultVersion, 1) >= 1) {
+		a.checking = true
+		who, err := a.whoAnswers(ctx, ans)
+		a.checking = false
+		if err != nil {
+			return err
+		}
+		ans.Agent, ans.Role = who.Email, who.Role
+	}
+	// The status shows the task gone as soon as the answer is in, not only
+	// once the task's row is closed.
+	a.answer, a.state.Task = &ans, nil
+	if a.answered != nil {
+		return a.answered(ctx, ans)
+	}
+	return nil
 }
 
 // ask opens a task, waits for a valid answer and closes the task. key names
@@ -90,45 +108,76 @@ func (a *asker) reviewEmail(ctx workflow.Context, key string, draft activities.E
 // the email was a field of the task.
 func (a *asker) askAbout(ctx workflow.Context, key, kind, question string, amount int64, options []string, email *activities.EmailPreview) (TaskAnswer, error) {
 	var orders *activities.Orders
+	if err := a.open(ctx, key, kind, question, amount, options, email); err != nil {
+		return TaskAnswer{}, err
+	}
+	a.stepStatus(StepWaiting)
+	setDetails(ctx, a.number, fmt.Sprintf("En attente d'un agent (tâche #%d) : %s", a.task.ID, question))
+
+	if err := a.wait(ctx, a.task.ID); err != nil {
+		dctx, _ := workflow.NewDisconnectedContext(ctx)
+		a.closeTask(dctx, "cancelled", "procédure annulée", "")
+		setDetails(dctx, a.number, "Procédure annulée")
+		return TaskAnswer{}, err
+	}
+	a.stepStatus(StepRunning)
+	ans := *a.answer
+	raw, _ := json.Marshal(ans) // a TaskAnswer always marshals
+	if err := db(ctx, orders.CloseTask, activities.CloseTaskInput{
+		OrderNumber: a.number, Actor: a.actor, Key: a.key, Status: "answered", Answer: raw, By: ans.Agent,
+		Summary: summarize(ans),
+	}).Get(ctx, nil); err != nil {
+		return TaskAnswer{}, err
+	}
+	a.task, a.state.Task = nil, nil
+	a.awaiting(ctx, false, "Réponse de l'agent : "+summarize(ans))
+	return ans, nil
+}
+
+// open opens a task, which stays open when open returns: key names it
+// within the procedure, email is what it is about (a review), if anything.
+func (a *asker) open(ctx workflow.Context, key, kind, question string, amount int64, options []string, email *activities.EmailPreview) error {
+	var orders *activities.Orders
 	taskKey := a.actor.WorkflowID + "/task/" + key
 	var ref activities.TaskRef
 	if err := db(ctx, orders.OpenTask, activities.TaskInput{
 		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Kind: kind,
 		Question: question, Amount: amount, Options: options, Email: email,
 	}).Get(ctx, &ref); err != nil {
-		return TaskAnswer{}, err
+		return err
 	}
 	a.task = &OpenTask{ID: ref.ID, Kind: kind, Question: question, Amount: amount, Options: options}
-	a.answer = nil
+	a.key, a.answer = taskKey, nil
 	a.state.Task = a.task
-	if n := len(a.state.Steps); n > 0 {
-		a.state.Steps[n-1].Status = StepWaiting
-	}
-	a.awaiting(ctx, true, fmt.Sprintf("En attente d'un agent (tâche #%d) : %s", ref.ID, question))
+	awaitingAgent(ctx, true)
+	return nil
+}
 
-	if err := a.wait(ctx, ref.ID); err != nil {
-		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		_ = db(dctx, orders.CloseTask, activities.CloseTaskInput{
-			OrderNumber: a.number, Actor: a.actor, Key: taskKey, Status: "cancelled", Summary: "procédure annulée",
-		}).Get(dctx, nil)
-		a.task, a.state.Task = nil, nil
-		a.awaiting(dctx, false, "Procédure annulée")
-		return TaskAnswer{}, err
+// closeTask closes the open task, if any, with status ("answered",
+// "cancelled"), what the history says of it and who answered it. It does
+// not fail the procedure: a close that fails is logged, the row left open
+// for an operator. The task is no longer the procedure's from the start,
+// so an answer meanwhile is refused and a second close does nothing.
+func (a *asker) closeTask(ctx workflow.Context, status, summary, by string) {
+	if a.task == nil {
+		return
 	}
-	ans := *a.answer
-	raw, _ := json.Marshal(ans) // a TaskAnswer always marshals
-	if err := db(ctx, orders.CloseTask, activities.CloseTaskInput{
-		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Status: "answered", Answer: raw, By: ans.Agent,
-		Summary: summarize(ans),
-	}).Get(ctx, nil); err != nil {
-		return TaskAnswer{}, err
-	}
+	task := a.task
 	a.task, a.state.Task = nil, nil
-	if n := len(a.state.Steps); n > 0 {
-		a.state.Steps[n-1].Status = StepRunning
+	var orders *activities.Orders
+	if err := db(ctx, orders.CloseTask, activities.CloseTaskInput{
+		OrderNumber: a.number, Actor: a.actor, Key: a.key, Status: status, Summary: summary, By: by,
+	}).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("closing the task failed", "task", task.ID, "err", err)
 	}
-	a.awaiting(ctx, false, "Réponse de l'agent : "+summarize(ans))
-	return ans, nil
+	awaitingAgent(ctx, false)
+}
+
+// stepStatus sets the status of the procedure's current step.
+func (a *asker) stepStatus(status string) {
+	if n := len(a.state.Steps); n > 0 {
+		a.state.Steps[n-1].Status = status
+	}
 }
 
 // wait blocks until the open task is answered, writing a reminder, then an
@@ -390,6 +439,10 @@ func summarize(a TaskAnswer) string {
 		return "e-mail envoyé avec un mot personnel"
 	case AnswerDontSend:
 		return "e-mail non envoyé"
+	case AnswerKeepWaiting:
+		return "continuer d'attendre le paiement"
+	case AnswerCancelOrder:
+		return "annuler la commande"
 	}
 	return a.Outcome
 }

@@ -131,13 +131,6 @@ const (
 	CollectExpired   = "expired"   // a balance due unpaid in time: the order stays as it is
 )
 
-// The agent task opened when the payment is late, and its answers.
-const (
-	TaskPaymentOverdue = "payment_overdue"
-	AnswerKeepWaiting  = "keep_waiting"
-	AnswerCancelOrder  = "cancel_order"
-)
-
 // ScheduledStep is one durable reminder of the wait, for the UI.
 type ScheduledStep struct {
 	Kind  string    `json:"kind"` // email, task, cancel
@@ -189,8 +182,7 @@ type collect struct {
 	method     order.PaymentMethod // the order's payment method
 	seen       map[string]PaymentAck
 	inflight   int
-	task       *OpenTask
-	answer     *TaskAnswer
+	ask        asker  // the agent task that asks to chase the customer
 	cancel     string // why the agent cancelled the order, when they did
 	cancelText Text   // the same, for the progress view
 	confirm    *AgentRequest
@@ -220,6 +212,9 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 		c:     CollectionState{Mode: in.Mode, BalanceDue: in.BalanceDue > 0, Schedule: []ScheduledStep{}, Payments: []PaymentRecord{}},
 		seen:  map[string]PaymentAck{},
 	}
+	// The chase task's answers have never been looked up in the agents
+	// table: its runs replay without the lookup (asker.unchecked).
+	p.ask = asker{number: in.OrderNumber, actor: p.actor, state: &p.state, lean: lean, unchecked: true, answered: p.onAnswer}
 	if in.ConfirmWait <= 0 {
 		p.in.ConfirmWait = 30 * 24 * time.Hour
 	}
@@ -361,13 +356,11 @@ func (p *collect) register(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryCollection, func() (CollectionState, error) { return p.c, nil }); err != nil {
 		return err
 	}
-	followChildren(ctx)
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordPayment, p.onPayment,
-		workflow.UpdateHandlerOptions{Validator: refusing(p.validatePayment)}); err != nil {
+	if err := p.ask.register(ctx); err != nil {
 		return err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerTask, p.onAnswer,
-		workflow.UpdateHandlerOptions{Validator: refusing(p.validateAnswer)}); err != nil {
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordPayment, p.onPayment,
+		workflow.UpdateHandlerOptions{Validator: refusing(p.validatePayment)}); err != nil {
 		return err
 	}
 	if err := workflow.SetUpdateHandler(ctx, UpdateOrderChanged, p.onOrderChanged); err != nil {
@@ -442,8 +435,8 @@ func (p *collect) result() CollectPaymentResult {
 	if outcome != CollectPaid && outcome != CollectNothingDue {
 		res.RefundDue = p.c.Received
 	}
-	if p.answer != nil {
-		res.TaskID = p.answer.TaskID
+	if p.ask.answer != nil {
+		res.TaskID = p.ask.answer.TaskID
 	}
 	return res
 }

@@ -107,6 +107,14 @@ func collection(t *testing.T, env *testsuite.TestWorkflowEnvironment) workflows.
 	return c
 }
 
+func status(t *testing.T, env *testsuite.TestWorkflowEnvironment) workflows.State {
+	v, err := env.QueryWorkflow(workflows.QueryStatus)
+	require.NoError(t, err)
+	var s workflows.State
+	require.NoError(t, v.Get(&s))
+	return s
+}
+
 // « Chèque, mandat-poste ou virement »: the agent records the cheque, the
 // invoice is marked paid and the order « Complétée », the shop is told,
 // and the confirmation goes when the agent presses the button. Wrong
@@ -339,6 +347,49 @@ func TestCollectPaymentStopsTheReminders(t *testing.T) {
 	require.Equal(t, workflows.CollectPaid, res.Outcome)
 	require.Zero(t, res.ConfirmationEmailID)
 	require.Less(t, time.Until(env.Now()), 12*day, "the procedure waited for the cancellation timer")
+}
+
+// The agent task: « Continuer d'attendre » closes it at once, saying who
+// answered and what, while the procedure keeps waiting; the status shows no
+// task once it is answered, a second answer is refused as no longer asked,
+// and the payment that comes later completes the order.
+func TestCollectKeepWaitingClosesTheTaskAndWaitsOn(t *testing.T) {
+	env := newCollectEnv(t)
+	expectBegin(env, 4180, order.PayCheque)
+	day := 24 * time.Hour
+	in := collectInput(activities.CollectManual)
+	in.Reminders.Email = 0
+	in.ConfirmWait = day
+	env.OnActivity(orders.OpenTask, mock.Anything, mock.MatchedBy(func(in activities.TaskInput) bool {
+		return in.Key == wfID+"/task/overdue" && in.Kind == workflows.TaskPaymentOverdue && in.Amount == 4180
+	})).Return(activities.TaskRef{ID: 12}, nil).Once()
+	var open, answered workflows.State
+	env.RegisterDelayedCallback(func() { open = status(t, env) }, 14*day+time.Hour)
+	noAgent := update(env, 15*day, workflows.UpdateAnswerTask, "a0", workflows.TaskAnswer{TaskID: 12, Outcome: workflows.AnswerKeepWaiting})
+	ok := update(env, 15*day+time.Minute, workflows.UpdateAnswerTask, "a1", workflows.TaskAnswer{TaskID: 12, Outcome: workflows.AnswerKeepWaiting, Agent: "luc@boutique.fr"})
+	env.OnActivity(orders.CloseTask, mock.Anything, activities.CloseTaskInput{
+		OrderNumber: "C-2026-000202", Actor: activities.Actor{WorkflowID: wfID, Agent: "marie@boutique.fr"}, Key: wfID + "/task/overdue",
+		Status: "answered", Summary: "continuer d'attendre le paiement", By: "luc@boutique.fr",
+	}).Return(nil).Once()
+	env.RegisterDelayedCallback(func() { answered = status(t, env) }, 15*day+time.Hour)
+	again := update(env, 16*day, workflows.UpdateAnswerTask, "a2", workflows.TaskAnswer{TaskID: 12, Outcome: workflows.AnswerCancelOrder, Agent: "jean@boutique.fr"})
+	pay(env, 20*day, workflows.PaymentRecord{ID: "c1", Means: order.PayCheque, Amount: 4180, Agent: "luc@boutique.fr", Source: workflows.PaymentFromAgent})
+	expectPayment(env, "c1", order.PayCheque, 4180, 0)
+	expectComplete(env, order.PayCheque, false)
+
+	env.ExecuteWorkflow(workflows.CollectPayment, in)
+
+	require.NoError(t, env.GetWorkflowError())
+	require.NotNil(t, open.Task)
+	require.Equal(t, int64(12), open.Task.ID)
+	require.ErrorContains(t, noAgent.err, "say which agent answers")
+	require.NoError(t, ok.err)
+	require.Nil(t, answered.Task)
+	require.ErrorContains(t, again.err, "not waiting for an answer")
+	var res workflows.CollectPaymentResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, workflows.CollectPaid, res.Outcome)
+	require.Equal(t, int64(12), res.TaskID)
 }
 
 // The agent task: « Annuler la commande » cancels at once.

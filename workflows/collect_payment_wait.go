@@ -113,73 +113,33 @@ func (p *collect) remind(ctx workflow.Context) error {
 }
 
 // openTask asks an agent to chase the customer: keep waiting, or cancel
-// the order now.
+// the order now. The wait goes on while the task is open.
 func (p *collect) openTask(ctx workflow.Context) error {
-	var orders *activities.Orders
 	question := fmt.Sprintf("Le paiement de %s pour la commande %s n'est toujours pas arrivé. Relancez le client (téléphone, e-mail), puis répondez « Continuer d'attendre » ou « Annuler la commande ».",
 		p.money(p.c.Balance), p.in.OrderNumber)
-	options := []string{AnswerKeepWaiting, AnswerCancelOrder}
-	var ref activities.TaskRef
-	if err := db(ctx, orders.OpenTask, activities.TaskInput{
-		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/task/overdue", Kind: TaskPaymentOverdue,
-		Question: question, Amount: p.c.Balance, Options: options,
-	}).Get(ctx, &ref); err != nil {
-		return err
-	}
-	p.task = &OpenTask{ID: ref.ID, Kind: TaskPaymentOverdue, Question: question, Amount: p.c.Balance, Options: options}
-	p.state.Task = p.task
-	awaitingAgent(ctx, true)
-	return nil
+	return p.ask.open(ctx, "overdue", TaskPaymentOverdue, question, p.c.Balance, []string{AnswerKeepWaiting, AnswerCancelOrder}, nil)
 }
 
-func (p *collect) validateAnswer(ctx workflow.Context, a TaskAnswer) error {
-	switch {
-	case p.answer != nil:
-		return order.Fieldf("task", "task #%d is already answered", a.TaskID)
-	case p.task == nil:
-		return notAsked(a.TaskID)
-	case a.TaskID != p.task.ID:
-		return fmt.Errorf("task #%d is not the task this procedure waits on (#%d)", a.TaskID, p.task.ID)
-	case a.Agent == "":
-		return order.Fieldf("agent", "say which agent answers")
-	case a.Outcome != AnswerKeepWaiting && a.Outcome != AnswerCancelOrder:
-		return order.Fieldf("outcome", "%q is not an answer to task #%d: answer one of %v", a.Outcome, a.TaskID, p.task.Options)
-	}
-	return nil
-}
-
-// onAnswer closes the task; "cancel the order" ends the wait.
+// onAnswer closes the task as soon as the answer is in; "cancel the order"
+// ends the wait.
 func (p *collect) onAnswer(ctx workflow.Context, a TaskAnswer) error {
-	p.answer = &a
-	summary := "continuer d'attendre le paiement"
 	if a.Outcome == AnswerCancelOrder {
-		summary = "annuler la commande"
 		p.cancel = "annulée par " + a.Agent + " faute de paiement"
 		p.cancelText = text(DetailCancelledByAgent, textArg("agent", a.Agent))
 	}
-	p.closeTask(ctx, "answered", summary)
+	p.closeTask(ctx, "answered", summarize(a))
 	return nil
 }
 
 // closeTask closes the open task, if any, on a disconnected context (it
-// also runs when the procedure is cancelled).
+// also runs when the procedure is cancelled, and in an Update's handler).
 func (p *collect) closeTask(ctx workflow.Context, status, summary string) {
-	if p.task == nil {
-		return
+	by := ""
+	if p.ask.answer != nil && status == "answered" {
+		by = p.ask.answer.Agent
 	}
-	task := p.task
-	p.task, p.state.Task = nil, nil
-	var orders *activities.Orders
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	dctx = p.stepCtx(dctx)
-	in := activities.CloseTaskInput{OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/task/overdue", Status: status, Summary: summary}
-	if p.answer != nil && status == "answered" {
-		in.By = p.answer.Agent
-	}
-	if err := db(dctx, orders.CloseTask, in).Get(dctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("closing the overdue task failed", "task", task.ID, "err", err)
-	}
-	awaitingAgent(dctx, false)
+	p.ask.closeTask(p.stepCtx(dctx), status, summary, by)
 }
 
 // validatePayment refuses a payment before it enters history: naming the

@@ -33,6 +33,15 @@ const (
 	TaskRefundStuck = "refund_stuck"
 )
 
+// TaskPaymentOverdue: collect-payment's payment is late; an agent chases
+// the customer, while the procedure goes on waiting for the payment.
+// Answers: AnswerKeepWaiting, AnswerCancelOrder (the order is cancelled).
+const (
+	TaskPaymentOverdue = "payment_overdue"
+	AnswerKeepWaiting  = "keep_waiting"
+	AnswerCancelOrder  = "cancel_order"
+)
+
 // TaskUnmatchedPayment tells the shop of a provider payment that no
 // running collection took (it came after the collection ended): it is
 // recorded on the order; the agent checks it and refunds it if it is owed

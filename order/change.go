@@ -4,18 +4,53 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
-// FieldError is bad input that names the field it is about, so a form can
-// show the message next to it and the CLI can say which flag is wrong.
+// FieldError is a refusal: bad input that names the field it is about, so
+// a form can show it next to that field and the CLI can say which flag is
+// wrong. Code is the refusal's message in the catalog (locale, the
+// "refusal." keys) and Args its typed arguments, so each reader gets it in
+// their own language (Say); Message is the same in English, for logs and
+// API clients. A refusal made by Fieldf has no Code: Message is all it
+// says, in every language.
+//
+// It crosses Temporal as a failure's details, so it round-trips through
+// JSON, its arguments with their kinds.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	Field   string       `json:"field"`
+	Code    locale.Key   `json:"code,omitempty"`
+	Args    []locale.Arg `json:"args,omitempty"`
+	Message string       `json:"message"`
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
 
-// Fieldf builds a FieldError.
+// Refuse builds a refusal of field said by the catalog's message key with
+// its arguments, in the order and of the kinds the message declares (a
+// test reads every call and checks them against the catalog:
+// refusals_test.go). Message is the English text.
+func Refuse(field string, key locale.Key, args ...locale.Arg) *FieldError {
+	return &FieldError{Field: field, Code: key, Args: args, Message: locale.For(locale.English).T(key, args...)}
+}
+
+// Say says the refusal in the printer's language: the catalog's message
+// with its arguments, or Message as it is when the refusal has no Code or
+// one this catalog cannot say with these arguments (a refusal made by an
+// older or newer worker).
+func (e *FieldError) Say(p *locale.Printer) string {
+	if e.Code != "" {
+		if s, err := p.Format(e.Code, e.Args...); err == nil {
+			return s
+		}
+	}
+	return e.Message
+}
+
+// Fieldf builds a refusal said only in English, without a Code: the way
+// refusals were written before the catalog said them; the call sites left
+// are listed by a test (refusals_test.go).
 func Fieldf(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
 }

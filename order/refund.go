@@ -1,6 +1,10 @@
 package order
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/orderdesk/orderdesk/locale"
+)
 
 // Settlement is what a change of total means for the customer's money,
 // given what they paid net of earlier refunds.
@@ -61,10 +65,10 @@ func Settle(paidNet, newTotal int64) Settlement {
 // was paid net of earlier refunds.
 func CheckRefund(amount, paidNet int64) error {
 	if amount <= 0 {
-		return Fieldf("amount", "a refund must be above 0, got %s", EUR(amount))
+		return Refuse("amount", "refusal.refund_not_positive", locale.Amount(amount, "EUR"))
 	}
 	if amount > paidNet {
-		return Fieldf("amount", "refund of %s is more than the %s paid net of earlier refunds", EUR(amount), EUR(max(paidNet, 0)))
+		return Refuse("amount", "refusal.refund_above_paid", locale.Amount(amount, "EUR"), locale.Amount(max(paidNet, 0), "EUR"))
 	}
 	return nil
 }

@@ -1,6 +1,10 @@
 package order
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/orderdesk/orderdesk/locale"
+)
 
 func TestSettle(t *testing.T) {
 	tests := []struct {
@@ -40,28 +44,29 @@ func TestCheckRefund(t *testing.T) {
 	tests := []struct {
 		name            string
 		amount, paidNet int64
-		fragments       []string // nil: accepted
+		code            locale.Key // "": accepted
+		says            []string   // in French
 	}{
-		{"part of what was paid", 5280, 10860, nil},
-		{"all that was paid", 10860, 10860, nil},
-		{"one cent", 1, 1, nil},
-		{"zero", 0, 10860, []string{"above 0", "0.00 EUR"}},
-		{"negative", -500, 10860, []string{"above 0", "-5.00 EUR"}},
-		{"more than paid", 10861, 10860, []string{"108.61 EUR", "more than the 108.60 EUR paid net"}},
-		{"after earlier refunds", 5000, 4000, []string{"50.00 EUR", "40.00 EUR"}},
-		{"nothing left to refund", 100, 0, []string{"1.00 EUR", "0.00 EUR"}},
-		{"over-refunded order", 100, -300, []string{"1.00 EUR", "the 0.00 EUR paid net"}},
+		{"part of what was paid", 5280, 10860, "", nil},
+		{"all that was paid", 10860, 10860, "", nil},
+		{"one cent", 1, 1, "", nil},
+		{"zero", 0, 10860, "refusal.refund_not_positive", []string{"supérieur à 0 (saisi : 0,00\u00a0€)"}},
+		{"negative", -500, 10860, "refusal.refund_not_positive", []string{"-5,00\u00a0€"}},
+		{"more than paid", 10861, 10860, "refusal.refund_above_paid", []string{"Le remboursement (108,61\u00a0€) dépasse ce que le client a payé net (108,60\u00a0€) : remboursez au plus 108,60\u00a0€."}},
+		{"after earlier refunds", 5000, 4000, "refusal.refund_above_paid", []string{"(50,00\u00a0€)", "(40,00\u00a0€)"}},
+		{"nothing left to refund", 100, 0, "refusal.refund_above_paid", []string{"(1,00\u00a0€)", "(0,00\u00a0€)"}},
+		{"over-refunded order", 100, -300, "refusal.refund_above_paid", []string{"au plus 0,00\u00a0€"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := CheckRefund(tt.amount, tt.paidNet)
-			if tt.fragments == nil {
+			if tt.code == "" {
 				if err != nil {
 					t.Fatalf("CheckRefund(%d, %d): %v", tt.amount, tt.paidNet, err)
 				}
 				return
 			}
-			wantFieldError(t, err, "amount", tt.fragments...)
+			wantRefusal(t, err, "amount", tt.code, tt.says...)
 		})
 	}
 }

@@ -13,7 +13,9 @@ func (s *Store) ExecRaw(ctx context.Context, sql string) error {
 }
 
 // QueryRowRaw runs a query of one row on the store's pool.
-func (s *Store) QueryRowRaw(ctx context.Context, sql string) pgx.Row { return s.pool.QueryRow(ctx, sql) }
+func (s *Store) QueryRowRaw(ctx context.Context, sql string) pgx.Row {
+	return s.pool.QueryRow(ctx, sql)
+}
 
 // InTxRaw runs fn in a transaction of the store.
 func (s *Store) InTxRaw(ctx context.Context, fn func(tx pgx.Tx) error) error { return s.inTx(ctx, fn) }

@@ -6,6 +6,8 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // Archiving (« Archiver les commandes »): once an order is
@@ -50,7 +52,7 @@ func CheckArchivable(o Order, openTasks int) error {
 // CheckUnarchivable refuses to unarchive an order that is not archived.
 func CheckUnarchivable(o Order) error {
 	if o.ArchivedAt == nil {
-		return Fieldf("order", "order %s is not archived", o.Number)
+		return Refuse("order", "refusal.order_not_archived", locale.Text(o.Number))
 	}
 	return nil
 }
@@ -59,7 +61,7 @@ func CheckUnarchivable(o Order) error {
 // unarchived first.
 func CheckNotArchived(o Order) error {
 	if o.ArchivedAt != nil {
-		return Fieldf("order", "order %s is archived: unarchive it first", o.Number)
+		return Refuse("order", "refusal.order_archived", locale.Text(o.Number))
 	}
 	return nil
 }
@@ -80,11 +82,11 @@ func (n Note) Validate() error {
 	t := strings.TrimSpace(n.Text)
 	switch {
 	case t == "":
-		return Fieldf("text", "write the note")
+		return Refuse("text", "refusal.note_empty")
 	case utf8.RuneCountInString(t) > MaxNoteLength:
-		return Fieldf("text", "a note is at most %d characters (this one has %d)", MaxNoteLength, utf8.RuneCountInString(t))
+		return Refuse("text", "refusal.note_too_long", locale.Count(MaxNoteLength), locale.Count(utf8.RuneCountInString(t)))
 	case n.Channel != "" && !n.Channel.Valid():
-		return Fieldf("channel", "%q is not a contact channel: use email, contact_form or phone", n.Channel)
+		return Refuse("channel", "refusal.contact_channel_unknown", locale.Text(string(n.Channel)))
 	}
 	return nil
 }
@@ -94,7 +96,7 @@ func (n Note) Validate() error {
 func CheckEmailAddress(field, addr string) error {
 	a, err := mail.ParseAddress(addr)
 	if err != nil || a.Address != addr || a.Name != "" || !strings.Contains(addr[strings.LastIndexByte(addr, '@')+1:], ".") {
-		return Fieldf(field, "%q is not an email address (e.g. camille@example.fr)", addr)
+		return Refuse(field, "refusal.email_invalid", locale.Text(addr))
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"strings"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // CancelRequest is what an agent asks of the cancel-items procedure
@@ -106,12 +108,11 @@ func (r CancelRequest) Validate(o Order, paidNet int64) error {
 	}
 	switch {
 	case r.Refund < 0:
-		return Fieldf("refund", "a refund must be above 0, got %s", Money{Cents: r.Refund, Currency: o.Currency})
+		return Refuse("refund", "refusal.refund_not_positive", locale.Amount(r.Refund, o.Currency))
 	case r.Refund > 0 && paidNet <= 0:
-		return Fieldf("refund", "order %s has not been paid (or has been refunded in full): there is nothing to refund", o.Number)
+		return Refuse("refund", "refusal.nothing_paid", locale.Text(o.Number))
 	case r.Refund > paidNet:
-		return Fieldf("refund", "refund of %s is more than the %s paid net of earlier refunds",
-			Money{Cents: r.Refund, Currency: o.Currency}, Money{Cents: paidNet, Currency: o.Currency})
+		return Refuse("refund", "refusal.refund_above_paid", locale.Amount(r.Refund, o.Currency), locale.Amount(paidNet, o.Currency))
 	}
 	return nil
 }
@@ -128,27 +129,27 @@ func (r CancelRequest) checkLines(o Order) error {
 		field := fmt.Sprintf("cancel[%d]", i)
 		l, ok := byID[q.LineID]
 		if !ok {
-			return Fieldf(field, "line %d is not in order %s", q.LineID, o.Number)
+			return Refuse(field, "refusal.line_not_in_order", lineArg(q.LineID), locale.Text(o.Number))
 		}
 		if seen[q.LineID] {
-			return Fieldf(field, "line %d (%s) is named twice", q.LineID, l.SKU)
+			return Refuse(field, "refusal.line_named_twice", lineArg(q.LineID), locale.Text(l.SKU))
 		}
 		seen[q.LineID] = true
 		if q.Quantity < 0 {
-			return Fieldf(field, "quantity %d for %s is below 0", q.Quantity, l.SKU)
+			return Refuse(field, "refusal.quantity_negative", qty(q.Quantity), locale.Text(l.SKU))
 		}
 		if q.Quantity > l.Cancellable() {
-			return Fieldf(field, "quantity %d for %s is above the %d that can still be cancelled (ordered %d, shipped %d, already cancelled %d)",
-				q.Quantity, l.SKU, l.Cancellable(), l.Quantity, l.Delivered(), l.QtyCancelled)
+			return Refuse(field, "refusal.cancel_above_cancellable", qty(q.Quantity), locale.Text(l.SKU),
+				qty(l.Cancellable()), qty(l.Quantity), qty(l.Delivered()), qty(l.QtyCancelled))
 		}
 		cancelled += q.Quantity
 	}
 	shipping := r.RefundShipping && o.ShippingFee > 0
 	switch {
 	case cancelled == 0 && r.Refund == 0 && !shipping:
-		return Fieldf("cancel", "nothing to do: cancel at least one item or refund an amount")
+		return Refuse("cancel", "refusal.cancel_nothing")
 	case cancelled == 0 && r.Refund > 0 && strings.TrimSpace(r.Reason) == "":
-		return Fieldf("reason", "say why the customer is refunded without cancelling anything (it is told to them)")
+		return Refuse("reason", "refusal.refund_only_reason")
 	}
 	return nil
 }

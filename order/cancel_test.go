@@ -111,18 +111,18 @@ func TestCancelRequestValidate(t *testing.T) {
 		{"goodwill refund with a reason", CancelRequest{Refund: 500, Reason: "colis arrivé en retard"}, 10860, "", nil},
 		{"quantity 0 lines may be named", CancelRequest{Cancel: []LineQuantity{{11, 0}, {12, 1}}}, 10860, "", nil},
 		{"refund everything paid", CancelRequest{Cancel: []LineQuantity{{12, 1}}, Refund: 10860}, 10860, "", nil},
-		{"shipping only", CancelRequest{RefundShipping: true}, 0, "cancel", []string{"nothing to do"}},
+		{"shipping only", CancelRequest{RefundShipping: true}, 0, "cancel", []string{"Nothing to do"}},
 
-		{"unknown line", CancelRequest{Cancel: []LineQuantity{{99, 1}}}, 10860, "cancel[0]", []string{"line 99", "not in order"}},
+		{"unknown line", CancelRequest{Cancel: []LineQuantity{{99, 1}}}, 10860, "cancel[0]", []string{"Line 99", "not in order"}},
 		{"named twice", CancelRequest{Cancel: []LineQuantity{{12, 1}, {12, 1}}}, 10860, "cancel[1]", []string{"twice"}},
 		{"negative quantity", CancelRequest{Cancel: []LineQuantity{{12, -1}}}, 10860, "cancel[0]", []string{"below 0"}},
 		{"more than ordered", CancelRequest{Cancel: []LineQuantity{{12, 2}}}, 10860, "cancel[0]", []string{"above the 1 that can still be cancelled"}},
 		{"shipped items", CancelRequest{Cancel: []LineQuantity{{11, 2}}}, 10860, "cancel[0]", []string{"above the 1", "shipped 1"}},
 		{"already cancelled", CancelRequest{Cancel: []LineQuantity{{13, 3}}}, 10860, "cancel[0]", []string{"above the 2", "already cancelled 1"}},
-		{"nothing to do", CancelRequest{Cancel: []LineQuantity{{12, 0}}}, 10860, "cancel", []string{"nothing to do"}},
-		{"empty request", CancelRequest{}, 10860, "cancel", []string{"nothing to do"}},
+		{"nothing to do", CancelRequest{Cancel: []LineQuantity{{12, 0}}}, 10860, "cancel", []string{"Nothing to do"}},
+		{"empty request", CancelRequest{}, 10860, "cancel", []string{"Nothing to do"}},
 		{"negative refund", CancelRequest{Cancel: []LineQuantity{{12, 1}}, Refund: -1}, 10860, "refund", []string{"above 0"}},
-		{"refund above paid net", CancelRequest{Cancel: []LineQuantity{{12, 1}}, Refund: 10861}, 10860, "refund", []string{"108.61 EUR", "108.60 EUR paid net"}},
+		{"refund above paid net", CancelRequest{Cancel: []LineQuantity{{12, 1}}, Refund: 10861}, 10860, "refund", []string{"€108.61", "€108.60 paid net"}},
 		{"refund on an unpaid order", CancelRequest{Cancel: []LineQuantity{{12, 1}}, Refund: 100}, 0, "refund", []string{"has not been paid"}},
 		{"goodwill without a reason", CancelRequest{Refund: 500, Reason: "  "}, 10860, "reason", []string{"without cancelling"}},
 	}
@@ -139,7 +139,7 @@ func TestCancelRequestValidate(t *testing.T) {
 		})
 	}
 	t.Run("shipping refund with no fee to refund does nothing", func(t *testing.T) {
-		wantFieldError(t, CancelRequest{RefundShipping: true}.Validate(sampleOrder(), 10860), "cancel", "nothing to do")
+		wantFieldError(t, CancelRequest{RefundShipping: true}.Validate(sampleOrder(), 10860), "cancel", "Nothing to do")
 		if err := (CancelRequest{RefundShipping: true}).Validate(paidWithShipping(), 5580); err != nil {
 			t.Errorf("waiving the shipping fee: %v", err)
 		}
@@ -285,9 +285,9 @@ func TestPlanCancel(t *testing.T) {
 		field   string
 		frag    string
 	}{
-		{"typed above what was paid", CancelRequest{Cancel: []LineQuantity{{11, 1}}, Refund: 5581}, 5580, "refund", "more than the 55.80 EUR paid net"},
-		{"nothing ticked, no amount typed", CancelRequest{RefundDefault: true, Refund: 5580, Reason: "geste"}, 5580, "cancel", "nothing to do"},
-		{"more than can be cancelled", CancelRequest{Cancel: []LineQuantity{{11, 4}}, RefundDefault: true}, 5580, "cancel[0]", "quantity 4 for MUG-01 is above the 2 that can still be cancelled"},
+		{"typed above what was paid", CancelRequest{Cancel: []LineQuantity{{11, 1}}, Refund: 5581}, 5580, "refund", "more than the €55.80 paid net"},
+		{"nothing ticked, no amount typed", CancelRequest{RefundDefault: true, Refund: 5580, Reason: "geste"}, 5580, "cancel", "Nothing to do"},
+		{"more than can be cancelled", CancelRequest{Cancel: []LineQuantity{{11, 4}}, RefundDefault: true}, 5580, "cancel[0]", "Quantity 4 for MUG-01 is above the 2 that can still be cancelled"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := PlanCancel(o, tt.r, PaidOnly(tt.paidNet))

@@ -3,6 +3,7 @@ package order
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/orderdesk/orderdesk/locale"
@@ -47,6 +48,16 @@ func (e *FieldError) Say(p *locale.Printer) string {
 	}
 	return e.Message
 }
+
+// lineArg is a line of the order as a refusal names it: its id, written
+// as is.
+func lineArg(id int64) locale.Arg { return locale.Text(strconv.FormatInt(id, 10)) }
+
+// qty is a quantity as a refusal says it.
+func qty(n int64) locale.Arg { return locale.Count(int(n)) }
+
+// eur is an amount in euros as a refusal says it.
+func eur(cents int64) locale.Arg { return locale.Amount(cents, "EUR") }
 
 // Fieldf builds a refusal said only in English, without a Code: the way
 // refusals were written before the catalog said them; the call sites left
@@ -171,7 +182,7 @@ type ContentChange struct {
 // product in the order.
 func (c ContentChange) Validate(o Order) error {
 	if len(c.Quantities) == 0 && len(c.Edits) == 0 && len(c.Add) == 0 {
-		return Fieldf("quantities", "the change is empty: name at least one product to remove, change or add")
+		return Refuse("quantities", "refusal.change_empty")
 	}
 	byID := make(map[int64]Line, len(o.Lines))
 	for _, l := range o.Lines {
@@ -183,20 +194,20 @@ func (c ContentChange) Validate(o Order) error {
 		field := fmt.Sprintf("quantities[%d]", i)
 		l, ok := byID[q.LineID]
 		if !ok {
-			return Fieldf(field, "line %d is not in order %s", q.LineID, o.Number)
+			return Refuse(field, "refusal.line_not_in_order", lineArg(q.LineID), locale.Text(o.Number))
 		}
 		if _, twice := newQty[q.LineID]; twice {
-			return Fieldf(field, "line %d (%s) is named twice", q.LineID, l.SKU)
+			return Refuse(field, "refusal.line_named_twice", lineArg(q.LineID), locale.Text(l.SKU))
 		}
 		newQty[q.LineID] = q.Quantity
 		if q.Quantity < 0 {
-			return Fieldf(field, "quantity %d for %s is below 0", q.Quantity, l.SKU)
+			return Refuse(field, "refusal.quantity_negative", qty(q.Quantity), locale.Text(l.SKU))
 		}
 		if q.Quantity > l.Remaining() {
-			return Fieldf(field, "quantity %d for %s is above the %d ordered: raise a quantity with an edit", q.Quantity, l.SKU, l.Remaining())
+			return Refuse(field, "refusal.quantity_above_ordered", qty(q.Quantity), locale.Text(l.SKU), qty(l.Remaining()))
 		}
 		if q.Quantity < l.Delivered() {
-			return Fieldf(field, "quantity %d for %s is below the %d already shipped", q.Quantity, l.SKU, l.Delivered())
+			return Refuse(field, "refusal.quantity_below_shipped", qty(q.Quantity), locale.Text(l.SKU), qty(l.Delivered()))
 		}
 		if q.Quantity != l.Remaining() {
 			changed = true
@@ -207,17 +218,17 @@ func (c ContentChange) Validate(o Order) error {
 		field := fmt.Sprintf("edits[%d]", i)
 		l, ok := byID[e.LineID]
 		if !ok {
-			return Fieldf(field, "line %d is not in order %s", e.LineID, o.Number)
+			return Refuse(field, "refusal.line_not_in_order", lineArg(e.LineID), locale.Text(o.Number))
 		}
 		if edited[e.LineID] {
-			return Fieldf(field, "line %d (%s) is edited twice: put every change to it in one edit", e.LineID, l.SKU)
+			return Refuse(field, "refusal.line_edited_twice", lineArg(e.LineID), locale.Text(l.SKU))
 		}
 		edited[e.LineID] = true
 		if q, named := newQty[e.LineID]; named {
 			if q == 0 {
-				return Fieldf(field, "line %d (%s) is both removed and edited", e.LineID, l.SKU)
+				return Refuse(field, "refusal.line_removed_and_edited", lineArg(e.LineID), locale.Text(l.SKU))
 			}
-			return Fieldf(field, "line %d (%s) is also named in quantities: set its quantity in the edit", e.LineID, l.SKU)
+			return Refuse(field, "refusal.line_in_quantities_and_edit", lineArg(e.LineID), locale.Text(l.SKU))
 		}
 		if err := e.check(field, l); err != nil {
 			return err
@@ -234,7 +245,7 @@ func (c ContentChange) Validate(o Order) error {
 		changed = true
 	}
 	if !changed {
-		return Fieldf("quantities", "the change is empty: every quantity is the one already ordered")
+		return Refuse("quantities", "refusal.change_same_quantities")
 	}
 	// An order with nothing left in it would still go to the warehouse and
 	// still be charged its shipping fee: that is a cancellation, which has
@@ -248,7 +259,7 @@ func (c ContentChange) Validate(o Order) error {
 		left += q
 	}
 	if left == 0 {
-		return Fieldf("quantities", "this would remove every product from order %s: cancel the order instead", o.Number)
+		return Refuse("quantities", "refusal.change_removes_all", locale.Text(o.Number))
 	}
 	return nil
 }
@@ -258,13 +269,13 @@ func (e LineEdit) check(field string, l Line) error {
 	same := true
 	if e.SKU != nil {
 		if strings.TrimSpace(*e.SKU) == "" {
-			return Fieldf(field+".sku", "the SKU of line %d cannot be empty", l.ID)
+			return Refuse(field+".sku", "refusal.sku_empty", lineArg(l.ID))
 		}
 		same = same && strings.TrimSpace(*e.SKU) == l.SKU
 	}
 	if e.Name != nil {
 		if strings.TrimSpace(*e.Name) == "" {
-			return Fieldf(field+".name", "the name of %s cannot be empty", l.SKU)
+			return Refuse(field+".name", "refusal.product_name_empty", locale.Text(l.SKU))
 		}
 		same = same && strings.TrimSpace(*e.Name) == l.Name
 	}
@@ -278,22 +289,22 @@ func (e LineEdit) check(field string, l Line) error {
 		q := *e.Quantity
 		switch {
 		case q < 1:
-			return Fieldf(field+".quantity", "quantity %d for %s is below 1: remove the product with a quantity of 0 in quantities", q, l.SKU)
+			return Refuse(field+".quantity", "refusal.quantity_below_one_edit", qty(q), locale.Text(l.SKU))
 		case q > MaxQuantity:
-			return Fieldf(field+".quantity", "quantity %d for %s is above the %d a line can hold", q, l.SKU, MaxQuantity)
+			return Refuse(field+".quantity", "refusal.quantity_above_max", qty(q), locale.Text(l.SKU), qty(MaxQuantity))
 		case q < l.Delivered():
-			return Fieldf(field+".quantity", "quantity %d for %s is below the %d already shipped", q, l.SKU, l.Delivered())
+			return Refuse(field+".quantity", "refusal.quantity_below_shipped", qty(q), locale.Text(l.SKU), qty(l.Delivered()))
 		}
 		same = same && q == l.Remaining()
 	}
 	if e.VATRate != nil {
 		if !ValidVATRate(*e.VATRate) {
-			return Fieldf(field+".vat_rate", "VAT rate %d bp is not a French rate (one of %v)", *e.VATRate, VATRates)
+			return Refuse(field+".vat_rate", "refusal.vat_rate_unknown", locale.Percent(*e.VATRate))
 		}
 		same = same && *e.VATRate == l.VATRate
 	}
 	if same {
-		return Fieldf(field, "the edit of line %d (%s) changes nothing", l.ID, l.SKU)
+		return Refuse(field, "refusal.line_edit_changes_nothing", lineArg(l.ID), locale.Text(l.SKU))
 	}
 	return nil
 }
@@ -302,15 +313,15 @@ func (e LineEdit) check(field string, l Line) error {
 func (a NewLine) check(field string) error {
 	switch {
 	case strings.TrimSpace(a.SKU) == "":
-		return Fieldf(field+".sku", "the SKU of an added product cannot be empty")
+		return Refuse(field+".sku", "refusal.sku_empty_added")
 	case strings.TrimSpace(a.Name) == "":
-		return Fieldf(field+".name", "the name of %s cannot be empty", a.SKU)
+		return Refuse(field+".name", "refusal.product_name_empty", locale.Text(a.SKU))
 	case a.Quantity < 1:
-		return Fieldf(field+".quantity", "quantity %d for %s is below 1", a.Quantity, a.SKU)
+		return Refuse(field+".quantity", "refusal.quantity_below_one", qty(a.Quantity), locale.Text(a.SKU))
 	case a.Quantity > MaxQuantity:
-		return Fieldf(field+".quantity", "quantity %d for %s is above the %d a line can hold", a.Quantity, a.SKU, MaxQuantity)
+		return Refuse(field+".quantity", "refusal.quantity_above_max", qty(a.Quantity), locale.Text(a.SKU), qty(MaxQuantity))
 	case !ValidVATRate(a.VATRate):
-		return Fieldf(field+".vat_rate", "VAT rate %d bp is not a French rate (one of %v)", a.VATRate, VATRates)
+		return Refuse(field+".vat_rate", "refusal.vat_rate_unknown", locale.Percent(a.VATRate))
 	}
 	return checkPrice(field+".unit_price", a.UnitPrice)
 }
@@ -318,9 +329,9 @@ func (a NewLine) check(field string) error {
 func checkPrice(field string, cents int64) error {
 	switch {
 	case cents < 0:
-		return Fieldf(field, "a price cannot be negative, got %s", EUR(cents))
+		return Refuse(field, "refusal.price_negative", eur(cents))
 	case cents > MaxUnitPrice:
-		return Fieldf(field, "a unit price of %s is above the %s limit", EUR(cents), EUR(MaxUnitPrice))
+		return Refuse(field, "refusal.price_above_max", eur(cents), eur(MaxUnitPrice))
 	}
 	return nil
 }

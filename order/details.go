@@ -5,6 +5,8 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // Edit details (« Modifier les informations
@@ -112,10 +114,7 @@ func DetailLabel(field, locale string) string { return label(detailLabels[field]
 // the warehouse's status), nor while the warehouse prints or prepares the
 // parcel, whose label carries the address.
 func DeliveryLocked(o Order, locale string) string {
-	shipped := o.Logistics == LogisticsShipped
-	for _, l := range o.Lines {
-		shipped = shipped || l.QtyShipped > 0
-	}
+	shipped := anyShipped(o)
 	en := locale == "en"
 	switch {
 	case shipped && en:
@@ -128,6 +127,39 @@ func DeliveryLocked(o Order, locale string) string {
 		return fmt.Sprintf("l'entrepôt prépare la commande %s (statut logistique « %s ») : l'adresse de livraison ne peut plus changer", o.Number, o.Logistics.Label("fr"))
 	}
 	return ""
+}
+
+// detailsRefusal refuses any edit of the details while DetailsBlocked says
+// why not.
+func detailsRefusal(o Order) error {
+	switch {
+	case o.HoldBy != "":
+		return Refuse("order", "refusal.order_held", locale.Text(o.Number), locale.Text(o.HoldBy))
+	case o.ArchivedAt != nil:
+		return Refuse("order", "refusal.order_archived", locale.Text(o.Number))
+	}
+	return nil
+}
+
+// deliveryRefusal refuses a new delivery address while DeliveryLocked says
+// why not.
+func deliveryRefusal(o Order) error {
+	switch {
+	case anyShipped(o):
+		return Refuse("delivery_address", "refusal.delivery_shipped", locale.Text(o.Number))
+	case o.Logistics != LogisticsAwaitingPrinting:
+		return Refuse("delivery_address", "refusal.delivery_preparing", locale.Text(o.Number))
+	}
+	return nil
+}
+
+// anyShipped reports whether some of the order has left the warehouse.
+func anyShipped(o Order) bool {
+	shipped := o.Logistics == LogisticsShipped
+	for _, l := range o.Lines {
+		shipped = shipped || l.QtyShipped > 0
+	}
+	return shipped
 }
 
 // DetailsBlocked says why no detail of the order can be edited now, or ""
@@ -163,13 +195,13 @@ func (e DetailsEdit) Validate(o Order, cur Details) error {
 // new shipping fee taxed at the rules' rate, the new discount shared
 // between the VAT rates (Price). The order itself is not modified.
 func ApplyDetails(o Order, cur Details, e DetailsEdit) (DetailsResult, error) {
-	if why := DetailsBlocked(o, "en"); why != "" {
-		return DetailsResult{}, Fieldf("order", "%s", why)
+	if err := detailsRefusal(o); err != nil {
+		return DetailsResult{}, err
 	}
 	after := cur
 	if e.Name != nil {
 		v := strings.TrimSpace(*e.Name)
-		if err := checkText("name", "the customer's name", v, true); err != nil {
+		if err := checkText("name", v, true); err != nil {
 			return DetailsResult{}, err
 		}
 		after.Name = v
@@ -201,15 +233,15 @@ func ApplyDetails(o Order, cur Details, e DetailsEdit) (DetailsResult, error) {
 			return DetailsResult{}, err
 		}
 		if a != cur.Delivery.Normalized() {
-			if why := DeliveryLocked(o, "en"); why != "" {
-				return DetailsResult{}, Fieldf("delivery_address", "%s", why)
+			if err := deliveryRefusal(o); err != nil {
+				return DetailsResult{}, err
 			}
 		}
 		after.Delivery = a
 	}
 	if e.PaymentLabel != nil {
 		v := strings.TrimSpace(*e.PaymentLabel)
-		if err := checkText("payment_label", "the payment method's name", v, false); err != nil {
+		if err := checkText("payment_label", v, false); err != nil {
 			return DetailsResult{}, err
 		}
 		if v == o.PaymentMethod.Label("fr") {
@@ -219,7 +251,7 @@ func ApplyDetails(o Order, cur Details, e DetailsEdit) (DetailsResult, error) {
 	}
 	if e.ShippingMethod != nil {
 		v := strings.TrimSpace(*e.ShippingMethod)
-		if err := checkText("shipping_method", "the shipping method's name", v, true); err != nil {
+		if err := checkText("shipping_method", v, true); err != nil {
 			return DetailsResult{}, err
 		}
 		after.ShippingMethod = v
@@ -232,14 +264,14 @@ func ApplyDetails(o Order, cur Details, e DetailsEdit) (DetailsResult, error) {
 		if e.ShippingFee == nil || *e.ShippingFee == cur.ShippingFee {
 			field = "discount"
 		}
-		return DetailsResult{}, Fieldf(field, "order %s is cancelled: its amounts no longer change (refund it instead)", o.Number)
+		return DetailsResult{}, Refuse(field, "refusal.order_cancelled_amounts", locale.Text(o.Number))
 	}
 	if e.ShippingFee != nil {
 		switch fee := *e.ShippingFee; {
 		case fee < 0:
-			return DetailsResult{}, Fieldf("shipping_fee", "a shipping fee cannot be negative, got %s", EUR(fee))
+			return DetailsResult{}, Refuse("shipping_fee", "refusal.shipping_fee_negative", eur(fee))
 		case fee > MaxUnitPrice:
-			return DetailsResult{}, Fieldf("shipping_fee", "a shipping fee of %s is above the %s limit", EUR(fee), EUR(MaxUnitPrice))
+			return DetailsResult{}, Refuse("shipping_fee", "refusal.shipping_fee_above_max", eur(fee), eur(MaxUnitPrice))
 		}
 		after.ShippingFee = *e.ShippingFee
 	}
@@ -254,7 +286,7 @@ func ApplyDetails(o Order, cur Details, e DetailsEdit) (DetailsResult, error) {
 	res := DetailsResult{Before: cur, After: after, TotalsBefore: Reprice(o)}
 	res.Changes = diffDetails(o, cur, after)
 	if len(res.Changes) == 0 {
-		return DetailsResult{}, Fieldf("details", "the edit changes nothing: every value is the one order %s already has", o.Number)
+		return DetailsResult{}, Refuse("details", "refusal.details_unchanged", locale.Text(o.Number))
 	}
 	res.TotalsAfter = Price(o.Lines, after.Discount, after.ShippingFee, o.ShippingRules.VATRate)
 	return res, nil
@@ -280,45 +312,45 @@ func checkDiscount(d Discount, merchandise int64) error {
 	case DiscountFixed:
 		switch {
 		case d.Amount < 0:
-			return Fieldf("discount", "a discount cannot be negative, got %s", EUR(d.Amount))
+			return Refuse("discount", "refusal.discount_negative", eur(d.Amount))
 		case d.Amount > merchandise:
-			return Fieldf("discount", "a discount of %s is above the %s of merchandise in the order", EUR(d.Amount), EUR(merchandise))
+			return Refuse("discount", "refusal.discount_above_merchandise", eur(d.Amount), eur(merchandise))
 		}
 	case DiscountPercent:
 		switch {
 		case d.Percent < 0:
-			return Fieldf("discount", "a discount cannot be negative, got %s %%", percentString(d.Percent))
+			return Refuse("discount", "refusal.discount_percent_negative", locale.Percent(d.Percent))
 		case d.Percent > 10000:
-			return Fieldf("discount", "a discount of %s %% is above 100 %%", percentString(d.Percent))
+			return Refuse("discount", "refusal.discount_percent_above_100", locale.Percent(d.Percent))
 		}
 	default:
-		return Fieldf("discount", "unknown discount kind %q: use fixed or percent", d.Kind)
+		return Refuse("discount", "refusal.discount_kind_unknown", locale.Text(string(d.Kind)))
 	}
 	if utf8.RuneCountInString(d.Code) > MaxLabel {
-		return Fieldf("discount", "the discount code is longer than %d characters", MaxLabel)
+		return Refuse("discount", "refusal.discount_code_too_long", locale.Count(MaxLabel))
 	}
 	return nil
 }
 
-func checkText(field, what, v string, required bool) error {
+func checkText(field, v string, required bool) error {
 	switch {
 	case required && v == "":
-		return Fieldf(field, "%s cannot be empty", what)
+		return Refuse(field, "refusal.text_empty")
 	case utf8.RuneCountInString(v) > MaxLabel:
-		return Fieldf(field, "%s is longer than %d characters", what, MaxLabel)
+		return Refuse(field, "refusal.text_too_long", locale.Count(MaxLabel))
 	case strings.ContainsAny(v, "\r\n"):
-		return Fieldf(field, "%s must fit on one line", what)
+		return Refuse(field, "refusal.text_one_line")
 	}
 	return nil
 }
 
 func checkEmail(v string) error {
 	if v == "" {
-		return Fieldf("email", "the customer's email cannot be empty")
+		return Refuse("email", "refusal.email_empty")
 	}
 	a, err := mail.ParseAddress(v)
 	if err != nil || a.Address != v || !strings.Contains(v[strings.LastIndexByte(v, '@')+1:], ".") || len(v) > MaxLabel {
-		return Fieldf("email", "%q is not an email address (write it like camille@example.fr)", v)
+		return Refuse("email", "refusal.email_invalid", locale.Text(v))
 	}
 	return nil
 }
@@ -333,11 +365,11 @@ func checkPhone(v string) error {
 			digits++
 		case r == '+' && i == 0, r == ' ', r == '.', r == '-', r == '(', r == ')':
 		default:
-			return Fieldf("phone", "%q is not a phone number: use digits, spaces and a leading +", v)
+			return Refuse("phone", "refusal.phone_characters", locale.Text(v))
 		}
 	}
 	if v != "" && (digits < 6 || digits > 15) {
-		return Fieldf("phone", "%q is not a phone number: it has %d digits", v, digits)
+		return Refuse("phone", "refusal.phone_digits", locale.Text(v), locale.Count(digits))
 	}
 	return nil
 }
@@ -431,13 +463,13 @@ func ParseDiscount(s string) (Discount, error) {
 	if p, ok := strings.CutSuffix(t, "%"); ok {
 		bp, err := ParseCents(p) // "12,5" is 1250 hundredths: basis points
 		if err != nil {
-			return Discount{}, Fieldf("discount", "%q is not a percentage: %v", s, err)
+			return Discount{}, Refuse("discount", "refusal.discount_not_percent", locale.Text(s))
 		}
 		return Discount{Kind: DiscountPercent, Percent: bp}, nil
 	}
 	c, err := ParseCents(t)
 	if err != nil {
-		return Discount{}, Fieldf("discount", "%q is not an amount or a percentage (write 5,00 or 10%%): %v", s, err)
+		return Discount{}, Refuse("discount", "refusal.discount_unreadable", locale.Text(s))
 	}
 	if c == 0 {
 		return Discount{}, nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // Carriers are the carriers an agent picks from when marking items
@@ -100,11 +102,15 @@ func (l Line) Completable() int64 {
 func CheckFulfillable(o Order) error {
 	switch o.Status {
 	case StatusPaid, StatusPartiallyShipped, StatusShipped:
+	case StatusCompleted:
+		return Refuse("order", "refusal.ship_completed", locale.Text(o.Number))
+	case StatusCancelled:
+		return Refuse("order", "refusal.ship_cancelled", locale.Text(o.Number))
 	default:
-		return Fieldf("order", "order %s is %q (%s): only a paid order can be shipped", o.Number, o.Status.Label("en"), o.Status.Label("fr"))
+		return Refuse("order", "refusal.ship_not_paid", locale.Text(o.Number))
 	}
 	if o.HoldBy != "" {
-		return Fieldf("order", "order %s is being changed by procedure %s: wait for it to end", o.Number, o.HoldBy)
+		return Refuse("order", "refusal.order_held", locale.Text(o.Number), locale.Text(o.HoldBy))
 	}
 	return CheckNotArchived(o)
 }
@@ -154,16 +160,16 @@ func (r FulfilRequest) Validate(o Order) error {
 		l, ok := byID[q.LineID]
 		switch {
 		case !ok:
-			return Fieldf(field, "line %d is not in order %s", q.LineID, o.Number)
+			return Refuse(field, "refusal.line_not_in_order", lineArg(q.LineID), locale.Text(o.Number))
 		case seen[q.LineID]:
-			return Fieldf(field, "line %d (%s) is named twice", q.LineID, l.SKU)
+			return Refuse(field, "refusal.line_named_twice", lineArg(q.LineID), locale.Text(l.SKU))
 		case !l.Physical:
-			return Fieldf(field, "%s is not a physical item: mark it completed instead", l.SKU)
+			return Refuse(field, "refusal.ship_not_physical", locale.Text(l.SKU))
 		case q.Quantity < 0:
-			return Fieldf(field, "quantity %d for %s is below 0", q.Quantity, l.SKU)
+			return Refuse(field, "refusal.quantity_negative", qty(q.Quantity), locale.Text(l.SKU))
 		case q.Quantity > l.Shippable():
-			return Fieldf(field, "quantity %d for %s is above the %d left to ship (ordered %d, cancelled %d, already shipped %d)",
-				q.Quantity, l.SKU, l.Shippable(), l.Quantity, l.QtyCancelled, l.QtyShipped)
+			return Refuse(field, "refusal.ship_above_left", qty(q.Quantity), locale.Text(l.SKU),
+				qty(l.Shippable()), qty(l.Quantity), qty(l.QtyCancelled), qty(l.QtyShipped))
 		}
 		seen[q.LineID] = true
 		shipped += q.Quantity
@@ -174,26 +180,26 @@ func (r FulfilRequest) Validate(o Order) error {
 		l, ok := byID[id]
 		switch {
 		case !ok:
-			return Fieldf(field, "line %d is not in order %s", id, o.Number)
+			return Refuse(field, "refusal.line_not_in_order", lineArg(id), locale.Text(o.Number))
 		case done[id]:
-			return Fieldf(field, "line %d (%s) is named twice", id, l.SKU)
+			return Refuse(field, "refusal.line_named_twice", lineArg(id), locale.Text(l.SKU))
 		case l.Physical:
-			return Fieldf(field, "%s is a physical item: mark it shipped instead", l.SKU)
+			return Refuse(field, "refusal.complete_physical", locale.Text(l.SKU))
 		case l.Completable() == 0:
-			return Fieldf(field, "%s has nothing left to complete", l.SKU)
+			return Refuse(field, "refusal.complete_nothing_left", locale.Text(l.SKU))
 		}
 		done[id] = true
 	}
 	carrier := strings.TrimSpace(r.Carrier)
 	switch {
 	case shipped == 0 && len(r.Complete) == 0:
-		return Fieldf("ship", "nothing selected: choose items to mark shipped or completed")
+		return Refuse("ship", "refusal.ship_nothing_selected")
 	case shipped > 0 && carrier == "":
-		return Fieldf("carrier", "choose the carrier of the parcel")
+		return Refuse("carrier", "refusal.carrier_missing")
 	case len(carrier) > maxCarrier:
-		return Fieldf("carrier", "at most %d characters", maxCarrier)
+		return Refuse("carrier", "refusal.carrier_too_long", locale.Count(maxCarrier))
 	case len(strings.TrimSpace(r.Tracking)) > maxTracking:
-		return Fieldf("tracking", "at most %d characters", maxTracking)
+		return Refuse("tracking", "refusal.tracking_too_long", locale.Count(maxTracking))
 	}
 	return nil
 }

@@ -49,8 +49,8 @@ func TestFulfilRefusals(t *testing.T) {
 		field     string
 		mentioned string // what the message must name
 	}{
-		{"not paid", unpaid, FulfilRequest{Ship: DefaultShip(unpaid), Carrier: "DPD"}, "order", "Awaiting payment"},
-		{"cancelled", func() Order { o := sampleOrder(); o.Status = StatusCancelled; return o }(), FulfilRequest{Carrier: "DPD"}, "order", "Cancelled"},
+		{"not paid", unpaid, FulfilRequest{Ship: DefaultShip(unpaid), Carrier: "DPD"}, "order", "not paid yet"},
+		{"cancelled", func() Order { o := sampleOrder(); o.Status = StatusCancelled; return o }(), FulfilRequest{Carrier: "DPD"}, "order", "is cancelled"},
 		{"archived", func() Order { o := sampleOrder(); now := time.Now(); o.ArchivedAt = &now; return o }(), FulfilRequest{Ship: DefaultShip(sampleOrder()), Carrier: "DPD"}, "order", "archived"},
 		{"held by modify-content", held, FulfilRequest{Ship: DefaultShip(held), Carrier: "DPD"}, "order", "modify-content/"},
 		{"more than left", shippedTwo, FulfilRequest{Ship: []LineQuantity{{13, 2}}, Carrier: "DPD"}, "ship[0]", "TEE-01"},
@@ -60,7 +60,7 @@ func TestFulfilRefusals(t *testing.T) {
 		{"named twice", sampleOrder(), FulfilRequest{Ship: []LineQuantity{{11, 1}, {11, 1}}, Carrier: "DPD"}, "ship[1]", "MUG-01"},
 		{"ship a non-physical line", withEbook(), FulfilRequest{Ship: []LineQuantity{{14, 1}}, Carrier: "DPD"}, "ship[0]", "EBOOK-01"},
 		{"complete a physical line", sampleOrder(), FulfilRequest{Complete: []int64{11}}, "complete[0]", "MUG-01"},
-		{"nothing selected", sampleOrder(), FulfilRequest{Ship: []LineQuantity{{11, 0}}, Carrier: "DPD"}, "ship", "nothing selected"},
+		{"nothing selected", sampleOrder(), FulfilRequest{Ship: []LineQuantity{{11, 0}}, Carrier: "DPD"}, "ship", "Nothing selected"},
 		{"no carrier", sampleOrder(), FulfilRequest{Ship: DefaultShip(sampleOrder()), Carrier: "  "}, "carrier", "carrier"},
 		{"tracking too long", sampleOrder(), FulfilRequest{Ship: DefaultShip(sampleOrder()), Carrier: "DPD", Tracking: strings.Repeat("9", 101)}, "tracking", "100"},
 	}

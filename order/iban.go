@@ -3,6 +3,8 @@ package order
 import (
 	"strings"
 	"unicode"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // ibanLengths is the length of an IBAN per country (ISO 13616 registry):
@@ -35,35 +37,35 @@ func CheckIBAN(s string) (normalized string, err error) {
 		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
 			b.WriteRune(r)
 		default:
-			return "", Fieldf("iban", "contains %q: an IBAN has only letters and digits", r)
+			return "", Refuse("iban", "refusal.iban_character", locale.Text(string(r)))
 		}
 	}
 	n := b.String()
 	if n == "" {
-		return "", Fieldf("iban", "is empty")
+		return "", Refuse("iban", "refusal.iban_empty")
 	}
 	if len(n) < 4 {
-		return "", Fieldf("iban", "is too short: %d characters, an IBAN starts with a country code and two check digits", len(n))
+		return "", Refuse("iban", "refusal.iban_too_short_start", locale.Count(len(n)))
 	}
 	country := n[:2]
 	if !isUpperLetters(country) {
-		return "", Fieldf("iban", "must start with a country code such as FR, got %q", country)
+		return "", Refuse("iban", "refusal.iban_country_code", locale.Text(country))
 	}
 	want, ok := ibanLengths[country]
 	if !ok {
-		return "", Fieldf("iban", "country %q is not a country whose IBANs we accept", country)
+		return "", Refuse("iban", "refusal.iban_country_unknown", locale.Text(country))
 	}
 	if n[2] < '0' || n[2] > '9' || n[3] < '0' || n[3] > '9' {
-		return "", Fieldf("iban", "check digits %q after the country code must be two digits", n[2:4])
+		return "", Refuse("iban", "refusal.iban_check_digits", locale.Text(n[2:4]))
 	}
 	switch {
 	case len(n) < want:
-		return "", Fieldf("iban", "is too short: %s IBANs have %d characters, this one has %d", country, want, len(n))
+		return "", Refuse("iban", "refusal.iban_too_short", locale.Text(country), locale.Count(want), locale.Count(len(n)))
 	case len(n) > want:
-		return "", Fieldf("iban", "is too long: %s IBANs have %d characters, this one has %d", country, want, len(n))
+		return "", Refuse("iban", "refusal.iban_too_long", locale.Text(country), locale.Count(want), locale.Count(len(n)))
 	}
 	if ibanMod97(n) != 1 {
-		return "", Fieldf("iban", "checksum does not match: a character is wrong or two are swapped")
+		return "", Refuse("iban", "refusal.iban_checksum")
 	}
 	return n, nil
 }

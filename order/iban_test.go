@@ -46,7 +46,7 @@ func TestCheckIBANRefusesTypos(t *testing.T) {
 		{"unknown country", "XX89 3704 0044 0532 0130 00", []string{"country", "XX"}},
 		{"no country", "7630006000011234567890189", []string{"country code"}},
 		{"letters as check digits", "FRAB30006000011234567890189", []string{"check digits"}},
-		{"punctuation", "FR76.3000.6000.0112.3456.7890.189", []string{"'.'", "letters and digits"}},
+		{"punctuation", "FR76.3000.6000.0112.3456.7890.189", []string{`"."`, "letters and digits"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := CheckIBAN(tc.in)

@@ -3,103 +3,177 @@ package order
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"strings"
 )
 
-// PaybackMethod is how a customer is paid back when the refund on their
-// means of payment is impossible ("Contacter le client pour
-// savoir comment il souhaite être remboursé").
+// PaybackMethod is how money goes back to a customer when the means they
+// paid with cannot take it (a refund impossible on their card, a cheque
+// cashed): « contacter le client pour savoir comment il souhaite être
+// remboursé ». Its values are those of the agent's answer and of the
+// customer email's outcome.
 type PaybackMethod string
 
 // The payback methods.
 const (
 	PaybackBankTransfer PaybackMethod = "bank_transfer" // to an IBAN the customer gives
 	PaybackCheque       PaybackMethod = "cheque"        // mailed to an address chosen with the customer
-	PaybackStoreCredit  PaybackMethod = "store_credit"  // a voucher ("avoir") for the shop
+	PaybackStoreCredit  PaybackMethod = "store_credit"  // a voucher (« avoir ») for the shop
 )
 
-// PaybackMethods lists every payback method, in the order a form offers them.
-var PaybackMethods = []PaybackMethod{PaybackBankTransfer, PaybackCheque, PaybackStoreCredit}
-
-var paybackLabels = map[PaybackMethod][2]string{
-	PaybackBankTransfer: {"Virement bancaire", "Bank transfer"},
-	PaybackCheque:       {"Chèque", "Cheque"},
-	PaybackStoreCredit:  {"Avoir (bon d'achat)", "Store credit"},
+// Valid reports whether p is a known payback method.
+func (p PaybackMethod) Valid() bool {
+	switch p {
+	case PaybackBankTransfer, PaybackCheque, PaybackStoreCredit:
+		return true
+	}
+	return false
 }
 
-// Label is the method as an agent or a customer reads it.
-func (p PaybackMethod) Label(locale string) string { return label(paybackLabels[p], locale, string(p)) }
+// Payback is how a customer is paid back, as an agent records it with them:
+// the method and what it needs. A transfer needs the IBAN and the account
+// holder; a cheque, the address it goes to; a voucher needs nothing of the
+// customer (its code comes from the procedure, VoucherCode).
+type Payback struct {
+	Method PaybackMethod
+	// IBAN is as typed; CheckIBAN reads it. AccountName is the holder of
+	// the account, as the bank knows them. Both for PaybackBankTransfer.
+	IBAN        string
+	AccountName string
+	// Cheque is where a PaybackCheque goes.
+	Cheque ChequeAddress
+}
 
-// Valid reports whether p is a known payback method.
-func (p PaybackMethod) Valid() bool { _, ok := paybackLabels[p]; return ok }
+// Validate refuses a payback that cannot be carried out: an unknown
+// method, an IBAN that is not one (CheckIBAN) or a transfer without its
+// account holder, a cheque without a usable address. The error is a
+// *FieldError naming the field of the agent's answer: iban, account_name,
+// address or typed_address (method for an unknown method).
+func (p Payback) Validate() error {
+	switch p.Method {
+	case PaybackBankTransfer:
+		if _, err := CheckIBAN(p.IBAN); err != nil {
+			return err
+		}
+		if strings.TrimSpace(p.AccountName) == "" {
+			return Fieldf("account_name", "give the account holder's name, as the bank knows it")
+		}
+		return nil
+	case PaybackCheque:
+		return p.Cheque.Validate()
+	case PaybackStoreCredit:
+		return nil
+	}
+	return Fieldf("method", "choose bank_transfer, cheque or store_credit, got %q", p.Method)
+}
 
-// AddressChoice says which address a refund cheque goes to.
+// AddressChoice says which address a cheque goes to: « choisir l'adresse à
+// laquelle le chèque sera envoyé (après avoir consulté le client) ».
 type AddressChoice string
 
-// The address choices of the modify-content procedure: "Choisir l'adresse à laquelle le chèque
-// sera envoyé (après avoir consulté le client)".
+// The address choices.
 const (
 	AddressBilling  AddressChoice = "billing"
 	AddressDelivery AddressChoice = "delivery"
 	AddressTyped    AddressChoice = "typed" // another address, typed by the agent
 )
 
-var addressLabels = map[AddressChoice][2]string{
-	AddressBilling:  {"Adresse de facturation", "Billing address"},
-	AddressDelivery: {"Adresse de livraison", "Delivery address"},
-	AddressTyped:    {"Autre adresse", "Another address"},
-}
-
-// Label is the choice as an agent reads it.
-func (c AddressChoice) Label(locale string) string { return label(addressLabels[c], locale, string(c)) }
-
-// ChequeAddress is where a refund cheque is mailed: the order's billing or
-// delivery address, or an address typed by the agent.
+// ChequeAddress is where a cheque goes: the order's billing or delivery
+// address, or an address typed by the agent (Typed).
 type ChequeAddress struct {
-	Choice  AddressChoice `json:"choice"`
-	Address Address       `json:"address,omitempty"` // for AddressTyped
+	Choice AddressChoice
+	Typed  Address // for AddressTyped
 }
 
-// Validate checks the choice on its own: a known choice, and for a typed
-// address every part a letter needs. Errors name the field
-// ("cheque_address.address.postal_code").
+// Validate refuses a choice that is none of the three (field "address"),
+// and a typed address without a name, a street, a postal code or a city
+// (field "typed_address").
 func (c ChequeAddress) Validate() error {
 	switch c.Choice {
 	case AddressBilling, AddressDelivery:
 		return nil
 	case AddressTyped:
-		return c.Address.Check("cheque_address.address")
+		t := c.Typed
+		if strings.TrimSpace(t.Name) == "" || strings.TrimSpace(t.Line1) == "" || strings.TrimSpace(t.PostalCode) == "" || strings.TrimSpace(t.City) == "" {
+			return Fieldf("typed_address", "the cheque address needs a name, a street, a postal code and a city")
+		}
+		return nil
 	}
-	return Fieldf("cheque_address.choice", "choose the billing, delivery or another address, got %q", c.Choice)
+	return Fieldf("address", "choose where the cheque goes: billing, delivery or typed")
 }
 
-// Resolve returns the address the cheque goes to for order o, refusing an
-// order address that could not carry a letter.
-func (c ChequeAddress) Resolve(o Order) (Address, error) {
+// Resolve is the address the cheque goes to: the order's billing or
+// delivery address as the order has it, or the typed one, in France when
+// it names no country. The address is used as written (not normalized):
+// it is what the cheque's request and its letter were made with.
+func (c ChequeAddress) Resolve(billing, delivery Address) (Address, error) {
 	if err := c.Validate(); err != nil {
 		return Address{}, err
 	}
-	var a Address
 	switch c.Choice {
 	case AddressBilling:
-		a = o.Billing
+		return billing, nil
 	case AddressDelivery:
-		a = o.Delivery
-	default:
-		a = c.Address
+		return delivery, nil
 	}
-	a = a.Normalized()
-	if err := a.Check("cheque_address"); err != nil {
-		var fe *FieldError
-		if c.Choice != AddressTyped && errors.As(err, &fe) {
-			return Address{}, Fieldf("cheque_address.choice", "the %s of order %s is incomplete (%s): type the address", strings.ToLower(c.Choice.Label("en")), o.Number, fe)
-		}
-		return Address{}, err
+	a := c.Typed
+	if a.Country == "" {
+		a.Country = "FR"
 	}
 	return a, nil
 }
+
+// voucherAlphabet has no 0/O, 1/I/L or U, so a code read over the phone
+// is typed right.
+const voucherAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// VoucherCode derives the code of a voucher (PaybackStoreCredit) from seed,
+// the procedure's key: a retried step gets the same code, two procedures
+// different ones. "AVOIR-" and two groups of four characters, the last one
+// a check character so a mistyped code is caught (CheckVoucherCode).
+func VoucherCode(seed string) string {
+	sum := sha256.Sum256([]byte("orderdesk voucher\x00" + seed))
+	n := binary.BigEndian.Uint64(sum[:8])
+	var body [7]byte
+	for i := range body {
+		body[i] = voucherAlphabet[n%uint64(len(voucherAlphabet))]
+		n /= uint64(len(voucherAlphabet))
+	}
+	code := string(body[:]) + string(voucherCheck(string(body[:])))
+	return "AVOIR-" + code[:4] + "-" + code[4:]
+}
+
+// voucherCheck is a weighted sum of the characters' positions in the
+// alphabet, which catches one wrong character and most swaps.
+func voucherCheck(body string) byte {
+	var sum int
+	for i := 0; i < len(body); i++ {
+		sum += (i + 1) * strings.IndexByte(voucherAlphabet, body[i])
+	}
+	return voucherAlphabet[sum%len(voucherAlphabet)]
+}
+
+// CheckVoucherCode reads a code typed by a person (any case, spaces or
+// dashes anywhere) and returns it in its printed form, or an error on
+// "voucher_code".
+func CheckVoucherCode(s string) (string, error) {
+	t := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s)))
+	t = strings.TrimPrefix(t, "AVOIR")
+	if len(t) != 8 {
+		return "", Fieldf("voucher_code", "a voucher code reads AVOIR-XXXX-XXXX, got %q", s)
+	}
+	for i := 0; i < len(t); i++ {
+		if strings.IndexByte(voucherAlphabet, t[i]) < 0 {
+			return "", Fieldf("voucher_code", "%q is not a character of a voucher code", t[i])
+		}
+	}
+	if voucherCheck(t[:7]) != t[7] {
+		return "", Fieldf("voucher_code", "code %q is mistyped: its check character does not match", s)
+	}
+	return "AVOIR-" + t[:4] + "-" + t[4:], nil
+}
+
+// The address of a letter (a cheque, an invoice): what an order's address
+// and a typed one are checked and printed with.
 
 // Normalized trims every part and gives an address without a country the
 // default, FR.
@@ -170,100 +244,3 @@ func (a Address) Lines() []string {
 	}
 	return out
 }
-
-// Payback is how the customer asked to be paid back, recorded by the agent
-// when the refund on the means of payment is impossible.
-type Payback struct {
-	Method PaybackMethod `json:"method"`
-	// IBAN and Holder are for PaybackBankTransfer.
-	IBAN   string `json:"iban,omitempty"`
-	Holder string `json:"holder,omitempty"`
-	// Cheque is for PaybackCheque.
-	Cheque ChequeAddress `json:"cheque_address,omitempty"`
-}
-
-// Validate checks the choice against the order: a known method, a valid
-// IBAN (mod-97) and a holder for a transfer, a usable address for a cheque.
-func (p Payback) Validate(o Order) error {
-	switch p.Method {
-	case PaybackBankTransfer:
-		if _, err := CheckIBAN(p.IBAN); err != nil {
-			return err
-		}
-		if strings.TrimSpace(p.Holder) == "" {
-			return Fieldf("holder", "say whose account it is")
-		}
-		return nil
-	case PaybackCheque:
-		_, err := p.Cheque.Resolve(o)
-		return err
-	case PaybackStoreCredit:
-		return nil
-	}
-	return Fieldf("method", "choose bank_transfer, cheque or store_credit, got %q", p.Method)
-}
-
-// StoreCredit is a voucher ("avoir") the customer spends in the shop.
-type StoreCredit struct {
-	Code   string `json:"code"` // e.g. AVOIR-7K3P-9QX2
-	Amount int64  `json:"amount_cents"`
-}
-
-// voucherAlphabet has no 0/O, 1/I/L or U, so a code read over the phone
-// is typed right.
-const voucherAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-// NewStoreCredit gives a voucher of amount whose code derives from seed
-// (the workflow id): a retried step gets the same code, two procedures
-// different ones.
-func NewStoreCredit(seed string, amount int64) StoreCredit {
-	return StoreCredit{Code: VoucherCode(seed), Amount: amount}
-}
-
-// VoucherCode derives a voucher code from seed: "AVOIR-" and two groups of
-// four characters, the last one a check character so a mistyped code is
-// caught (CheckVoucherCode).
-func VoucherCode(seed string) string {
-	sum := sha256.Sum256([]byte("orderdesk voucher\x00" + seed))
-	n := binary.BigEndian.Uint64(sum[:8])
-	var body [7]byte
-	for i := range body {
-		body[i] = voucherAlphabet[n%uint64(len(voucherAlphabet))]
-		n /= uint64(len(voucherAlphabet))
-	}
-	code := string(body[:]) + string(voucherCheck(string(body[:])))
-	return "AVOIR-" + code[:4] + "-" + code[4:]
-}
-
-// voucherCheck is a weighted sum of the characters' positions in the
-// alphabet, which catches one wrong character and most swaps.
-func voucherCheck(body string) byte {
-	var sum int
-	for i := 0; i < len(body); i++ {
-		sum += (i + 1) * strings.IndexByte(voucherAlphabet, body[i])
-	}
-	return voucherAlphabet[sum%len(voucherAlphabet)]
-}
-
-// CheckVoucherCode reads a code typed by a person (any case, spaces or
-// dashes anywhere) and returns it in its printed form, or an error on
-// "voucher_code".
-func CheckVoucherCode(s string) (string, error) {
-	t := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s)))
-	t = strings.TrimPrefix(t, "AVOIR")
-	if len(t) != 8 {
-		return "", Fieldf("voucher_code", "a voucher code reads AVOIR-XXXX-XXXX, got %q", s)
-	}
-	for i := 0; i < len(t); i++ {
-		if strings.IndexByte(voucherAlphabet, t[i]) < 0 {
-			return "", Fieldf("voucher_code", "%q is not a character of a voucher code", t[i])
-		}
-	}
-	if voucherCheck(t[:7]) != t[7] {
-		return "", Fieldf("voucher_code", "code %q is mistyped: its check character does not match", s)
-	}
-	return "AVOIR-" + t[:4] + "-" + t[4:], nil
-}
-
-// String is the voucher for logs and history: "AVOIR-7K3P-9QX2 (25.00 EUR)".
-func (s StoreCredit) String() string { return fmt.Sprintf("%s (%s)", s.Code, EUR(s.Amount)) }

@@ -5,105 +5,88 @@ import (
 	"testing"
 )
 
-var paris = Address{Name: "Camille Martin", Line1: "12 rue des Lilas", PostalCode: "75011", City: "Paris", Country: "FR"}
-
-func TestPaybackMethodLabels(t *testing.T) {
-	for _, m := range PaybackMethods {
-		if !m.Valid() || m.Label("fr") == string(m) || m.Label("en") == string(m) {
-			t.Errorf("%s: labels %q / %q", m, m.Label("fr"), m.Label("en"))
+func TestPaybackMethodValid(t *testing.T) {
+	for _, m := range []PaybackMethod{PaybackBankTransfer, PaybackCheque, PaybackStoreCredit} {
+		if !m.Valid() {
+			t.Errorf("%s is a payback method", m)
 		}
 	}
-	if PaybackStoreCredit.Label("fr") != "Avoir (bon d'achat)" || PaybackBankTransfer.Label("fr") != "Virement bancaire" {
-		t.Error("French labels changed")
-	}
-	if PaybackMethod("paypal").Valid() {
-		t.Error("paypal is not a payback method")
+	for _, m := range []PaybackMethod{"", "paypal", "card", "Cheque"} {
+		if m.Valid() {
+			t.Errorf("%q is not a payback method", m)
+		}
 	}
 }
 
-func TestChequeAddress(t *testing.T) {
-	o := sampleOrder()
-	o.Billing = paris
-	o.Delivery = Address{Name: "Camille Martin", Line1: "Relais Colis, 3 place du Marché", PostalCode: "69002", City: "Lyon"}
+// What an agent may record as the way the customer is paid back, and the
+// field named when it cannot be carried out.
+func TestPaybackValidate(t *testing.T) {
+	typed := Address{Name: "Camille Martin", Line1: "1 rue Neuve", PostalCode: "33000", City: "Bordeaux"}
 	tests := []struct {
 		name      string
-		c         ChequeAddress
-		edit      func(*Order)
-		want      Address
+		p         Payback
 		field     string
 		fragments []string
 	}{
-		{name: "billing", c: ChequeAddress{Choice: AddressBilling}, want: paris},
-		{name: "delivery gets FR", c: ChequeAddress{Choice: AddressDelivery}, want: Address{Name: "Camille Martin", Line1: "Relais Colis, 3 place du Marché", PostalCode: "69002", City: "Lyon", Country: "FR"}},
-		{name: "typed, trimmed", c: ChequeAddress{Choice: AddressTyped, Address: Address{Name: " Camille Martin ", Line1: "1 rue Neuve", PostalCode: "33000", City: " Bordeaux"}},
-			want: Address{Name: "Camille Martin", Line1: "1 rue Neuve", PostalCode: "33000", City: "Bordeaux", Country: "FR"}},
-		{name: "typed, abroad", c: ChequeAddress{Choice: AddressTyped, Address: Address{Name: "C. Martin", Line1: "Rue Haute 5", PostalCode: "1000", City: "Bruxelles", Country: "be"}},
-			want: Address{Name: "C. Martin", Line1: "Rue Haute 5", PostalCode: "1000", City: "Bruxelles", Country: "BE"}},
-		{name: "no choice", c: ChequeAddress{}, field: "cheque_address.choice", fragments: []string{"billing, delivery"}},
-		{name: "empty typed address", c: ChequeAddress{Choice: AddressTyped}, field: "cheque_address.address", fragments: []string{"empty"}},
-		{name: "typed without street", c: ChequeAddress{Choice: AddressTyped, Address: Address{Name: "X", PostalCode: "75011", City: "Paris"}}, field: "cheque_address.address.line1"},
-		{name: "typed without name", c: ChequeAddress{Choice: AddressTyped, Address: Address{Line1: "1 rue", PostalCode: "75011", City: "Paris"}}, field: "cheque_address.address.name"},
-		{name: "typed without postal code", c: ChequeAddress{Choice: AddressTyped, Address: Address{Name: "X", Line1: "1 rue", City: "Paris"}}, field: "cheque_address.address.postal_code"},
-		{name: "typed without city", c: ChequeAddress{Choice: AddressTyped, Address: Address{Name: "X", Line1: "1 rue", PostalCode: "75011"}}, field: "cheque_address.address.city"},
-		{name: "French postal code of four digits", c: ChequeAddress{Choice: AddressTyped, Address: Address{Name: "X", Line1: "1 rue", PostalCode: "7501", City: "Paris"}},
-			field: "cheque_address.address.postal_code", fragments: []string{"five digits"}},
-		{name: "incomplete billing address", c: ChequeAddress{Choice: AddressBilling}, edit: func(o *Order) { o.Billing = Address{} },
-			field: "cheque_address.choice", fragments: []string{"billing address", "C-2026-000123", "incomplete", "type the address"}},
+		{name: "transfer", p: Payback{Method: PaybackBankTransfer, IBAN: "FR76 3000 6000 0112 3456 7890 189", AccountName: "Camille Martin"}},
+		{name: "transfer, IBAN in its electronic form", p: Payback{Method: PaybackBankTransfer, IBAN: "FR7630006000011234567890189", AccountName: "Camille Martin"}},
+		{name: "cheque to the billing address", p: Payback{Method: PaybackCheque, Cheque: ChequeAddress{Choice: AddressBilling}}},
+		{name: "cheque to the delivery address", p: Payback{Method: PaybackCheque, Cheque: ChequeAddress{Choice: AddressDelivery}}},
+		{name: "cheque to a typed address", p: Payback{Method: PaybackCheque, Cheque: ChequeAddress{Choice: AddressTyped, Typed: typed}}},
+		{name: "voucher", p: Payback{Method: PaybackStoreCredit}},
+		{name: "IBAN with a wrong check digit", p: Payback{Method: PaybackBankTransfer, IBAN: "FR76 3000 6000 0112 3456 7890 188", AccountName: "C"}, field: "iban"},
+		{name: "no IBAN", p: Payback{Method: PaybackBankTransfer, AccountName: "Camille Martin"}, field: "iban"},
+		{name: "no account holder", p: Payback{Method: PaybackBankTransfer, IBAN: "FR7630006000011234567890189", AccountName: "  "}, field: "account_name", fragments: []string{"holder"}},
+		{name: "cheque, no address chosen", p: Payback{Method: PaybackCheque}, field: "address", fragments: []string{"billing, delivery or typed"}},
+		{name: "cheque, an unknown choice", p: Payback{Method: PaybackCheque, Cheque: ChequeAddress{Choice: "other"}}, field: "address"},
+		{name: "cheque, typed address empty", p: Payback{Method: PaybackCheque, Cheque: ChequeAddress{Choice: AddressTyped}}, field: "typed_address"},
+		{name: "cheque, typed address without a city", p: Payback{Method: PaybackCheque, Cheque: ChequeAddress{Choice: AddressTyped, Typed: Address{Name: "X", Line1: "1 rue", PostalCode: "75011", City: " "}}},
+			field: "typed_address", fragments: []string{"a name, a street, a postal code and a city"}},
+		{name: "unknown method", p: Payback{Method: "bitcoin"}, field: "method", fragments: []string{"bitcoin"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := o
-			if tt.edit != nil {
-				tt.edit(&o)
-			}
-			got, err := tt.c.Resolve(o)
-			if tt.field != "" {
-				wantFieldError(t, err, tt.field, tt.fragments...)
-				return
-			}
-			if err != nil || got != tt.want {
-				t.Errorf("Resolve = %+v, %v; want %+v", got, err, tt.want)
-			}
-		})
-	}
-}
-
-func TestAddressLines(t *testing.T) {
-	if got := strings.Join(paris.Lines(), "|"); got != "Camille Martin|12 rue des Lilas|75011 Paris" {
-		t.Errorf("Lines = %q", got)
-	}
-	be := Address{Name: "C. Martin", Line1: "Rue Haute 5", Line2: "Boîte 2", PostalCode: "1000", City: "Bruxelles", Country: "BE"}
-	if got := strings.Join(be.Lines(), "|"); got != "C. Martin|Rue Haute 5|Boîte 2|1000 Bruxelles|BE" {
-		t.Errorf("Lines = %q", got)
-	}
-}
-
-func TestPaybackValidate(t *testing.T) {
-	o := sampleOrder()
-	o.Billing = paris
-	tests := []struct {
-		name  string
-		p     Payback
-		field string
-	}{
-		{"transfer", Payback{Method: PaybackBankTransfer, IBAN: "FR76 3000 6000 0112 3456 7890 189", Holder: "Camille Martin"}, ""},
-		{"cheque", Payback{Method: PaybackCheque, Cheque: ChequeAddress{Choice: AddressBilling}}, ""},
-		{"store credit", Payback{Method: PaybackStoreCredit}, ""},
-		{"bad IBAN", Payback{Method: PaybackBankTransfer, IBAN: "FR76 3000 6000 0112 3456 7890 188", Holder: "C"}, "iban"},
-		{"no holder", Payback{Method: PaybackBankTransfer, IBAN: "FR7630006000011234567890189"}, "holder"},
-		{"cheque without address", Payback{Method: PaybackCheque, Cheque: ChequeAddress{Choice: AddressTyped}}, "cheque_address.address"},
-		{"unknown method", Payback{Method: "bitcoin"}, "method"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.p.Validate(o)
+			err := tt.p.Validate()
 			if tt.field == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			wantFieldError(t, err, tt.field)
+			wantFieldError(t, err, tt.field, tt.fragments...)
+		})
+	}
+}
+
+// Where a cheque goes: the order's address as the order has it, or the
+// typed one, in France unless it says otherwise.
+func TestChequeAddressResolve(t *testing.T) {
+	lyon := Address{Name: "Camille Martin", Line1: "Relais Colis, 3 place du Marché", PostalCode: "69002", City: "Lyon"}
+	tests := []struct {
+		name  string
+		c     ChequeAddress
+		want  Address
+		field string
+	}{
+		{name: "billing", c: ChequeAddress{Choice: AddressBilling}, want: paris},
+		{name: "delivery, as the order has it", c: ChequeAddress{Choice: AddressDelivery}, want: lyon},
+		{name: "typed, in France by default", c: ChequeAddress{Choice: AddressTyped, Typed: Address{Name: "C. Martin", Line1: "1 rue Neuve", PostalCode: "33000", City: "Bordeaux"}},
+			want: Address{Name: "C. Martin", Line1: "1 rue Neuve", PostalCode: "33000", City: "Bordeaux", Country: "FR"}},
+		{name: "typed, abroad", c: ChequeAddress{Choice: AddressTyped, Typed: Address{Name: "C. Martin", Line1: "Rue Haute 5", Line2: "Boîte 2", PostalCode: "1000", City: "Bruxelles", Country: "BE"}},
+			want: Address{Name: "C. Martin", Line1: "Rue Haute 5", Line2: "Boîte 2", PostalCode: "1000", City: "Bruxelles", Country: "BE"}},
+		{name: "no choice", c: ChequeAddress{}, field: "address"},
+		{name: "typed without a street", c: ChequeAddress{Choice: AddressTyped, Typed: Address{Name: "X", PostalCode: "75011", City: "Paris"}}, field: "typed_address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.c.Resolve(paris, lyon)
+			if tt.field != "" {
+				wantFieldError(t, err, tt.field)
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("Resolve = %+v, %v; want %+v", got, err, tt.want)
+			}
 		})
 	}
 }
@@ -131,9 +114,6 @@ func TestVoucherCode(t *testing.T) {
 		if got, err := CheckVoucherCode(strings.ToLower(strings.ReplaceAll(c, "-", " "))); err != nil || got != c {
 			t.Fatalf("CheckVoucherCode(%s) = %q, %v", c, got, err)
 		}
-	}
-	if sc := NewStoreCredit("wf", 2500); sc.Code != VoucherCode("wf") || sc.Amount != 2500 || sc.String() != sc.Code+" (25.00 EUR)" {
-		t.Errorf("NewStoreCredit = %+v", sc)
 	}
 }
 

@@ -343,15 +343,12 @@ func checkAnswer(kind string, ans TaskAnswer, requesters ...string) error {
 		if strings.TrimSpace(ans.Reason) == "" {
 			return order.Fieldf("reason", "say why the refund is rejected")
 		}
-	case AnswerPaybackTransfer:
-		if _, err := order.CheckIBAN(ans.IBAN); err != nil {
+	case AnswerPaybackTransfer, AnswerPaybackCheque:
+		if err := ans.payback().Validate(); err != nil {
 			return err
 		}
-		if strings.TrimSpace(ans.AccountName) == "" {
-			return order.Fieldf("account_name", "give the account holder's name, as the bank knows it")
-		}
-	case AnswerPaybackCheque, AnswerChequeSent:
-		if err := checkChequeAddress(ans); err != nil {
+	case AnswerChequeSent:
+		if err := ans.chequeAddress().Validate(); err != nil {
 			return err
 		}
 	case AnswerChequeMailed:
@@ -369,42 +366,6 @@ func checkAnswer(kind string, ans TaskAnswer, requesters ...string) error {
 		return checkApprover(ans.Role, ans.Agent, requesters...)
 	}
 	return nil
-}
-
-// chequeAddress is the address a cheque goes to: the order's billing or
-// delivery address, or one typed by the agent.
-func chequeAddress(ans TaskAnswer, billing, delivery order.Address) (order.Address, error) {
-	if err := checkChequeAddress(ans); err != nil {
-		return order.Address{}, err
-	}
-	switch ans.Address {
-	case "billing":
-		return billing, nil
-	case "delivery":
-		return delivery, nil
-	}
-	t := ans.TypedAddress
-	country := t.Country
-	if country == "" {
-		country = "FR"
-	}
-	return order.Address{Name: t.Name, Line1: t.Line1, Line2: t.Line2, PostalCode: t.PostalCode, City: t.City, Country: country}, nil
-}
-
-// checkChequeAddress refuses a cheque address that is not chosen, or typed
-// incompletely.
-func checkChequeAddress(ans TaskAnswer) error {
-	switch ans.Address {
-	case "billing", "delivery":
-		return nil
-	case "typed":
-		t := ans.TypedAddress
-		if t == nil || strings.TrimSpace(t.Name) == "" || strings.TrimSpace(t.Line1) == "" || strings.TrimSpace(t.PostalCode) == "" || strings.TrimSpace(t.City) == "" {
-			return order.Fieldf("typed_address", "the cheque address needs a name, a street, a postal code and a city")
-		}
-		return nil
-	}
-	return order.Fieldf("address", "choose where the cheque goes: billing, delivery or typed")
 }
 
 // summarize says an answer in words, for the history.

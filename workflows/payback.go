@@ -2,8 +2,9 @@ package workflows
 
 // The payback step of the settlement (settle.go): when the money cannot go
 // back on the means the customer paid with, an agent records how the
-// customer wants it (a transfer to an IBAN, a cheque to an address, a
-// voucher), a supervisor approves it above the limit, and it is done.
+// customer wants it (order.Payback: a transfer to an IBAN, a cheque to an
+// address, a voucher), a supervisor approves it above the limit, and it is
+// done.
 
 import (
 	"fmt"
@@ -30,11 +31,12 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 		if err != nil {
 			return SettleResult{}, err
 		}
-		if res, ok, err := s.approvePayback(ctx, attempt, amount, ans); err != nil || !ok {
+		pb := ans.payback()
+		if res, ok, err := s.approvePayback(ctx, attempt, amount, pb, ans.Agent); err != nil || !ok {
 			return res, err
 		}
-		switch ans.Outcome {
-		case AnswerPaybackStoreCredit:
+		switch pb.Method {
+		case order.PaybackStoreCredit:
 			code := order.VoucherCode(s.base)
 			if err := db(ctx, money.IssueStoreCredit, activities.StoreCreditInput{
 				OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Amount: amount, Code: code,
@@ -42,19 +44,20 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 				return SettleResult{}, err
 			}
 			s.state.end(step, StepDone, text(DetailVoucher, textArg("voucher", code)))
-			return SettleResult{Outcome: activities.OutcomeStoreCredit, Amount: amount, Means: "store_credit", Voucher: code}, nil
-		case AnswerPaybackCheque:
-			addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
+			return SettleResult{Outcome: activities.OutcomeStoreCredit, Amount: amount, Means: string(pb.Method), Voucher: code}, nil
+		case order.PaybackCheque:
+			addr, err := pb.Cheque.Resolve(s.in.Billing, s.in.Delivery)
 			if err != nil {
 				return SettleResult{}, err
 			}
 			s.state.end(step, StepDone, text(DetailCheque))
 			return s.chequeRefund(ctx, key, amount, addr)
 		}
+		// A transfer to the customer's IBAN.
 		var gw activities.GatewayOutcome
 		k := fmt.Sprintf("%s-%d", key, attempt) // a declined IBAN gets a new try with another key
 		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, providerActivity), money.PayoutToIBAN, activities.PayoutInput{
-			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: k, Amount: amount, IBAN: ans.IBAN, Name: ans.AccountName,
+			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: k, Amount: amount, IBAN: pb.IBAN, Name: pb.AccountName,
 		}).Get(ctx, &gw); err != nil {
 			return SettleResult{}, err
 		}
@@ -62,25 +65,26 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 			s.state.end(step, StepFailed, text(DetailTransferDeclined, textArg("reason", gw.Reason)))
 			continue
 		}
-		s.state.end(step, StepDone, text(DetailTransferTo, textArg("iban", order.MaskIBAN(ans.IBAN))))
-		return SettleResult{Outcome: activities.OutcomeBankTransfer, Amount: amount, Means: "bank_transfer", IBAN: order.MaskIBAN(ans.IBAN), ProviderRef: gw.ProviderRef}, nil
+		s.state.end(step, StepDone, text(DetailTransferTo, textArg("iban", order.MaskIBAN(pb.IBAN))))
+		return SettleResult{Outcome: activities.OutcomeBankTransfer, Amount: amount, Means: string(pb.Method), IBAN: order.MaskIBAN(pb.IBAN), ProviderRef: gw.ProviderRef}, nil
 	}
 }
 
 // approvePayback asks a supervisor, above the limit, to approve money
 // leaving to an account or an address an agent typed: one who is neither
 // the agent who asked for the refund nor the one who typed where it goes.
-// A voucher moves no money out of the shop. Before version 1, none.
-func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64, ans TaskAnswer) (SettleResult, bool, error) {
+// A voucher moves no money out of the shop. Before version 1, none. by is
+// the agent who recorded the payback.
+func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64, pb order.Payback, by string) (SettleResult, bool, error) {
 	if !s.v1 {
 		return SettleResult{}, true, nil
 	}
 	var what string
-	switch ans.Outcome {
-	case AnswerPaybackTransfer:
-		what = fmt.Sprintf("le virement de %s vers %s (%s)", s.money(amount), order.MaskIBAN(ans.IBAN), ans.AccountName)
-	case AnswerPaybackCheque:
-		addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
+	switch pb.Method {
+	case order.PaybackBankTransfer:
+		what = fmt.Sprintf("le virement de %s vers %s (%s)", s.money(amount), order.MaskIBAN(pb.IBAN), pb.AccountName)
+	case order.PaybackCheque:
+		addr, err := pb.Cheque.Resolve(s.in.Billing, s.in.Delivery)
 		if err != nil {
 			return SettleResult{}, false, err
 		}
@@ -88,6 +92,6 @@ func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64,
 	default:
 		return SettleResult{}, true, nil
 	}
-	return s.approveBy(ctx, amount, []string{s.in.Agent, ans.Agent}, fmt.Sprintf("approve-payback-%d", attempt),
-		fmt.Sprintf("Approuver %s, saisi par %s (au-delà de %s, un superviseur doit approuver) ?", what, ans.Agent, s.money(s.in.ApproveAbove)))
+	return s.approveBy(ctx, amount, []string{s.in.Agent, by}, fmt.Sprintf("approve-payback-%d", attempt),
+		fmt.Sprintf("Approuver %s, saisi par %s (au-delà de %s, un superviseur doit approuver) ?", what, by, s.money(s.in.ApproveAbove)))
 }

@@ -391,7 +391,7 @@ func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error
 	if res, ok, err := s.approve(ctx, amount); err != nil || !ok {
 		return res, err
 	}
-	addr, err := chequeAddress(ans, s.in.Billing, s.in.Delivery)
+	addr, err := ans.chequeAddress().Resolve(s.in.Billing, s.in.Delivery)
 	if err != nil {
 		return SettleResult{}, err
 	}
@@ -426,7 +426,7 @@ func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, ad
 		}
 	}
 	s.state.end(step, StepDone, text(DetailChequeToMail, moneyArg("amount", amount, s.in.Currency), textArg("name", addr.Name), textArg("city", addr.City)))
-	return SettleResult{Outcome: activities.OutcomeChequeRefund, Amount: amount, Means: "cheque", ChequeAddress: &addr}, nil
+	return SettleResult{Outcome: activities.OutcomeChequeRefund, Amount: amount, Means: string(order.PaybackCheque), ChequeAddress: &addr}, nil
 }
 
 // balanceDue hands the difference to collect-payment, which asks the customer for it and waits for the payment on its own

@@ -63,7 +63,7 @@ type SettleInput struct {
 type SettleResult struct {
 	Outcome       string         `json:"outcome"` // activities.Outcome*
 	Amount        int64          `json:"amount_cents"`
-	Means         string         `json:"means,omitempty"` // how the money went back
+	Means         string         `json:"means,omitempty"` // how the money went back: the means paid with, or an order.PaybackMethod
 	ProviderRef   string         `json:"provider_ref,omitempty"`
 	Reason        string         `json:"reason,omitempty"`
 	Voucher       string         `json:"voucher,omitempty"`

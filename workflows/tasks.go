@@ -1,5 +1,7 @@
 package workflows
 
+import "github.com/orderdesk/orderdesk/order"
+
 // Task kinds: what a procedure waits on a person for. Each kind has its
 // own answers (the Outcome of a TaskAnswer); the Update validator refuses
 // any other.
@@ -70,9 +72,9 @@ const QuestionReviewEmail = "Envoyer cet e-mail au client ?"
 const (
 	AnswerRefundDone         = "refund_done"
 	AnswerRefundImpossible   = "refund_impossible"
-	AnswerPaybackTransfer    = "bank_transfer"
-	AnswerPaybackCheque      = "cheque"
-	AnswerPaybackStoreCredit = "store_credit"
+	AnswerPaybackTransfer    = string(order.PaybackBankTransfer)
+	AnswerPaybackCheque      = string(order.PaybackCheque)
+	AnswerPaybackStoreCredit = string(order.PaybackStoreCredit)
 	AnswerChequeSent         = "cheque_sent"
 	AnswerChequeNotSent      = "cheque_not_sent"
 	AnswerChequeMailed       = "cheque_mailed"
@@ -95,8 +97,8 @@ type TaskAnswer struct {
 	Note        string `json:"note,omitempty"`         // send_with_note: the personal paragraph
 	IBAN        string `json:"iban,omitempty"`         // bank_transfer payback
 	AccountName string `json:"account_name,omitempty"` // bank_transfer payback: the account holder
-	// Address is where a cheque goes: "billing", "delivery", or a typed
-	// address in TypedAddress.
+	// Address is where a cheque goes: an order.AddressChoice, "billing",
+	// "delivery", or "typed" for the address in TypedAddress.
 	Address      string         `json:"address,omitempty"`
 	TypedAddress *AddressAnswer `json:"typed_address,omitempty"`
 	Reference    string         `json:"reference,omitempty"` // cheque_mailed: the cheque number
@@ -110,4 +112,19 @@ type AddressAnswer struct {
 	PostalCode string `json:"postal_code"`
 	City       string `json:"city"`
 	Country    string `json:"country"`
+}
+
+// payback is the answer to a payback task as the domain says it: the
+// method (the answer's outcome) and what it needs.
+func (a TaskAnswer) payback() order.Payback {
+	return order.Payback{Method: order.PaybackMethod(a.Outcome), IBAN: a.IBAN, AccountName: a.AccountName, Cheque: a.chequeAddress()}
+}
+
+// chequeAddress is where the answer sends a cheque.
+func (a TaskAnswer) chequeAddress() order.ChequeAddress {
+	c := order.ChequeAddress{Choice: order.AddressChoice(a.Address)}
+	if t := a.TypedAddress; t != nil {
+		c.Typed = order.Address{Name: t.Name, Line1: t.Line1, Line2: t.Line2, PostalCode: t.PostalCode, City: t.City, Country: t.Country}
+	}
+	return c
 }

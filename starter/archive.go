@@ -23,11 +23,11 @@ type HistoryStore interface {
 var _ HistoryStore = (*store.Store)(nil)
 
 func (s *Starter) history() (HistoryStore, error) {
-	h, ok := s.orders.(HistoryStore)
+	h, ok := s.raw.(HistoryStore)
 	if !ok {
 		return nil, errors.New("starter: the order store cannot write the history (not a *store.Store)")
 	}
-	return h, nil
+	return dbHistory{h}, nil
 }
 
 // ArchiveRequest asks to archive or unarchive an order.
@@ -73,6 +73,9 @@ func (s *Starter) Archive(ctx context.Context, req ArchiveRequest) (Run, error) 
 // Temporal's list cannot be read, the store's checks stand alone.
 func (s *Starter) noneRunning(ctx context.Context, number string) error {
 	procs, err := s.OrderProcedures(ctx, number)
+	if _, down := Unavailable(err); down {
+		return err // nothing could be started either
+	}
 	if err != nil {
 		return nil
 	}

@@ -56,7 +56,7 @@ type Collector struct {
 
 // NewCollector builds a Collector over a Starter and the store.
 func NewCollector(s *Starter, st CollectStore, opt CollectOptions) *Collector {
-	return &Collector{Starter: s, store: st, opt: opt}
+	return &Collector{Starter: s, store: dbCollect{st}, opt: opt}
 }
 
 // CollectRequest asks to collect an order's payment.
@@ -144,6 +144,9 @@ func (c *Collector) RunningCollection(ctx context.Context, number string) (strin
 	}
 	for _, id := range ids {
 		d, err := c.c.DescribeWorkflowExecution(ctx, id, "")
+		if _, down := Unavailable(err); down {
+			return "", false, err // whether it runs is unknown: say why
+		}
 		if err != nil {
 			continue // unknown to Temporal (another namespace, purged): not running
 		}
@@ -465,16 +468,7 @@ func (c *Collector) collection(ctx context.Context, number string) (string, erro
 	return id, nil
 }
 
-// fieldError turns the procedure's refusal back into the field error its
-// validator gave ("amount: ..."), so the UI puts it next to the field.
-func fieldError(err error) error {
-	err = cleanError(err)
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if field, rest, ok := strings.Cut(msg, ": "); ok && !strings.ContainsAny(field, " #") {
-		return order.Fieldf(field, "%s", rest)
-	}
-	return err
-}
+// fieldError turns the procedure's refusal back into the *order.FieldError
+// its validator gave (carried in the failure's details), so the UI puts it
+// next to the field.
+func fieldError(err error) error { return cleanError(err) }

@@ -43,8 +43,9 @@ type RunningStep struct {
 // next attempt.
 func (r RunningStep) Retrying() bool { return r.Attempt > 1 || r.LastFailure != "" }
 
-// ErrNoProcedure is returned when no procedure has the workflow id.
-var ErrNoProcedure = errors.New("no procedure with this id")
+// ErrNoProcedure is returned when no procedure has the workflow id; it is
+// ErrNotFound.
+var ErrNoProcedure error = &notFound{msg: "no procedure with this id"}
 
 // Progress reads a procedure's live progress. A procedure that does not
 // exist is ErrNoProcedure. The status query failing (no worker running)

@@ -39,24 +39,41 @@ type Options struct {
 	// started (approval limit, task and payment reminders, auto-confirm).
 	// Zero payment reminders are the defaults.
 	Settings workflows.Settings
+	// CallTimeout bounds each call to Temporal that it answers at once
+	// (start, describe, query, list); UpdateTimeout an answer or a
+	// payment given to a procedure, until it has taken it. A shorter
+	// deadline of the caller's context wins. Zero: DefaultCallTimeout,
+	// DefaultUpdateTimeout.
+	CallTimeout, UpdateTimeout time.Duration
 }
 
 // Starter starts procedures, answers their tasks and reads their state.
 type Starter struct {
 	c      client.Client
 	orders Orders
+	raw    Orders // orders as given, for what else it implements (HistoryStore)
 	opt    Options
 }
 
-// New builds a Starter over a Temporal client and the order store.
+// New builds a Starter over a Temporal client and the order store. Its
+// calls to Temporal have deadlines (Options.CallTimeout, UpdateTimeout),
+// and its errors are typed (errors.go).
 func New(c client.Client, orders Orders, opts ...Options) *Starter {
-	s := &Starter{c: c, orders: orders, opt: Options{TaskQueue: workflows.TaskQueue}}
+	s := &Starter{orders: dbOrders{orders}, raw: orders,
+		opt: Options{TaskQueue: workflows.TaskQueue, CallTimeout: DefaultCallTimeout, UpdateTimeout: DefaultUpdateTimeout}}
 	for _, o := range opts {
 		if o.TaskQueue != "" {
 			s.opt.TaskQueue = o.TaskQueue
 		}
+		if o.CallTimeout > 0 {
+			s.opt.CallTimeout = o.CallTimeout
+		}
+		if o.UpdateTimeout > 0 {
+			s.opt.UpdateTimeout = o.UpdateTimeout
+		}
 		s.opt.Settings = o.Settings
 	}
+	s.c = &temporalClient{Client: c, call: s.opt.CallTimeout, update: s.opt.UpdateTimeout}
 	if s.opt.Settings.Reminders == (workflows.PaymentReminders{}) {
 		s.opt.Settings.Reminders = workflows.DefaultPaymentReminders()
 	}
@@ -190,7 +207,7 @@ func (s *Starter) existing(ctx context.Context, id string) (Run, bool, error) {
 func (s *Starter) order(ctx context.Context, number string) (order.Order, error) {
 	o, err := s.orders.GetOrder(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
-		return o, order.Fieldf("order", "order %s does not exist", number)
+		return o, &missing{order.Fieldf("order", "order %s does not exist", number)}
 	}
 	return o, err
 }
@@ -243,7 +260,7 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 	ans.Agent, ans.Role = who.Email, who.Role
 	t, err := s.orders.GetTask(ctx, ans.TaskID)
 	if errors.Is(err, store.ErrNotFound) {
-		return order.Fieldf("task", "task #%d does not exist", ans.TaskID)
+		return &missing{order.Fieldf("task", "task #%d does not exist", ans.TaskID)}
 	}
 	if err != nil {
 		return err
@@ -257,6 +274,11 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 	}
 	if workflows.IsNotice(t.Kind) {
 		return s.closeNotice(ctx, t, ans)
+	}
+	// Temporal answers a describe at once: a Temporal that does not is
+	// said within the call deadline, not after the update's.
+	if _, _, err := s.existing(ctx, t.WorkflowID); err != nil && t.WorkflowID != "" {
+		return err
 	}
 	// The task's row is written by an activity: the agent can see it a
 	// moment before the procedure waits for the answer. Such an answer is
@@ -284,7 +306,7 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return cleanError(err) // the procedure did not ask in time: its refusal stands
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -324,8 +346,10 @@ func (s *Starter) closeNotice(ctx context.Context, t store.Task, ans workflows.T
 }
 
 // cleanError turns a refusal carried back by Temporal into the procedure's
-// own words, without the transport's wrapping: an Update refused by its
-// validator becomes the *order.FieldError it named.
+// own refusal, without the transport's wrapping: an Update refused by its
+// validator becomes the *order.FieldError its failure's details carry. Any
+// other failure of the procedure keeps its chain (and its detail) for the
+// log, as a failure, never as a refusal to show.
 func cleanError(err error) error {
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) {
@@ -333,11 +357,11 @@ func cleanError(err error) error {
 		if (app.Type() == workflows.ErrTypeRefused || app.Type() == workflows.ErrTypeNotAsked) && app.HasDetails() && app.Details(&fe) == nil && fe.Field != "" {
 			return &fe
 		}
-		return errors.New(app.Message())
+		return fmt.Errorf("the procedure failed: %w", err)
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
-		return fmt.Errorf("the procedure is no longer running: %w", err)
+		return &notFound{msg: "the procedure is no longer running", err: err}
 	}
 	return err
 }

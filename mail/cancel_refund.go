@@ -73,24 +73,24 @@ func (c CancelRefund) check() error {
 // before any money moves, with the refund asked for in Refund.
 func (c CancelRefund) CheckContent() error {
 	if c.OrderNumber == "" {
-		return order.Fieldf("OrderNumber", "is empty")
+		return order.Refuse("OrderNumber", "refusal.email_order_number_missing")
 	}
 	if err := checkLines("Cancelled", c.Cancelled); err != nil {
 		return err
 	}
 	if len(c.Cancelled) > 0 {
 		if c.AlreadyCancelled {
-			return order.Fieldf("AlreadyCancelled", "items are cancelled now: the order was not cancelled before")
+			return order.Refuse("AlreadyCancelled", "refusal.email_cancelled_now")
 		}
 		return nil
 	}
 	switch {
 	case c.OrderCancelled:
-		return order.Fieldf("Cancelled", "the order is cancelled but no item is listed")
+		return order.Refuse("Cancelled", "refusal.email_cancelled_no_item")
 	case c.Refund.Cents <= 0 && c.ShippingRefunded.Cents <= 0:
-		return order.Fieldf("Refund", "nothing is cancelled and nothing refunded: the email would say nothing")
+		return order.Refuse("Refund", "refusal.email_cancel_says_nothing")
 	case c.Refund.Cents > 0 && !c.AlreadyCancelled && strings.TrimSpace(c.Goodwill) == "":
-		return order.Fieldf("Goodwill", "a refund without cancellation needs its reason")
+		return order.Refuse("Goodwill", "refusal.email_goodwill_reason")
 	}
 	return nil
 }

@@ -48,10 +48,10 @@ func (c ContentModified) LineAmount(l order.Line) order.Money { return c.Money(l
 
 func (c ContentModified) check() error {
 	if c.OrderNumber == "" {
-		return order.Fieldf("OrderNumber", "is empty")
+		return order.Refuse("OrderNumber", "refusal.email_order_number_missing")
 	}
 	if len(c.Removed) == 0 && len(c.Added) == 0 && len(c.Edited) == 0 {
-		return order.Fieldf("Removed", "lists no product, and nothing is Added or Edited: the email would not say what changed")
+		return order.Refuse("Removed", "refusal.email_no_product_changed")
 	}
 	if err := checkLines("Removed", c.Removed); err != nil {
 		return err
@@ -61,7 +61,7 @@ func (c ContentModified) check() error {
 	}
 	for i, d := range c.Edited {
 		if d.After.Name == "" || d.After.Remaining() <= 0 {
-			return order.Fieldf(fmt.Sprintf("Edited[%d]", i), "needs a name and a quantity above 0 after the edit")
+			return order.Refuse(fmt.Sprintf("Edited[%d]", i), "refusal.email_edited_line")
 		}
 	}
 	return settlement{

@@ -2,6 +2,8 @@ package mail
 
 import (
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // TemplateDetailsChanged is the email of edit details:
@@ -42,14 +44,14 @@ func (d DetailsChanged) Label(field, locale string) string { return order.Detail
 
 func (d DetailsChanged) check() error {
 	if d.OrderNumber == "" {
-		return order.Fieldf("OrderNumber", "is empty")
+		return order.Refuse("OrderNumber", "refusal.email_order_number_missing")
 	}
 	if len(d.Changes) == 0 {
-		return order.Fieldf("Changes", "lists nothing: the email would not say what changed")
+		return order.Refuse("Changes", "refusal.email_no_change")
 	}
 	if !d.MoneyChanged {
 		if d.Outcome != OutcomeNone && d.Outcome != "" {
-			return order.Fieldf("Outcome", "%s without a change of total", d.Outcome)
+			return order.Refuse("Outcome", "refusal.email_outcome_without_change", locale.Text(string(d.Outcome)))
 		}
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // The emails of the payment collection procedure. The customer
@@ -61,9 +63,9 @@ func (p Payment) LineAmount(l order.Line) order.Money {
 func (p Payment) check() error {
 	switch {
 	case p.OrderNumber == "":
-		return order.Fieldf("OrderNumber", "is empty")
+		return order.Refuse("OrderNumber", "refusal.email_order_number_missing")
 	case p.Amount.Cents <= 0:
-		return order.Fieldf("Amount", "a payment email needs an amount above 0, got %s", p.Amount)
+		return order.Refuse("Amount", "refusal.email_payment_amount", locale.Amount(p.Amount.Cents, p.Amount.Currency))
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // What happened with the money: the values of ContentModified.Outcome and
@@ -71,11 +73,11 @@ func (s settlement) check(allowed ...string) error {
 		}
 	}
 	if !ok {
-		return order.Fieldf("Outcome", "unknown outcome %q for this email (one of %s)", s.Outcome, strings.Join(allowed, ", "))
+		return order.Refuse("Outcome", "refusal.email_outcome_unknown", locale.Text(string(s.Outcome)), locale.Text(strings.Join(allowed, ", ")))
 	}
 	positive := func(field string, m order.Money) error {
 		if m.Cents <= 0 {
-			return order.Fieldf(field, "outcome %s needs an amount above 0, got %s", s.Outcome, m)
+			return order.Refuse(field, "refusal.email_outcome_amount", locale.Text(string(s.Outcome)), locale.Amount(m.Cents, m.Currency))
 		}
 		return nil
 	}
@@ -84,19 +86,19 @@ func (s settlement) check(allowed ...string) error {
 		return positive("Refund", s.Refund)
 	case OutcomeBankTransfer:
 		if strings.TrimSpace(s.IBAN) == "" {
-			return order.Fieldf("IBAN", "outcome %s needs the account the transfer went to", s.Outcome)
+			return order.Refuse("IBAN", "refusal.email_transfer_account", locale.Text(string(s.Outcome)))
 		}
 		return positive("Refund", s.Refund)
 	case OutcomeStoreCredit:
 		if strings.TrimSpace(s.Voucher) == "" {
-			return order.Fieldf("Voucher", "outcome %s needs the voucher code", s.Outcome)
+			return order.Refuse("Voucher", "refusal.email_voucher_code", locale.Text(string(s.Outcome)))
 		}
 		return positive("Refund", s.Refund)
 	case OutcomeChequeReplaced:
 		return positive("NewTotal", s.NewTotal)
 	case OutcomeBalanceDue:
 		if l := s.PaymentLink; l != "" && !strings.HasPrefix(l, "https://") && !strings.HasPrefix(l, "http://") {
-			return order.Fieldf("PaymentLink", "%q is not a web address", l)
+			return order.Refuse("PaymentLink", "refusal.email_payment_link", locale.Text(l))
 		}
 		return positive("BalanceDue", s.BalanceDue)
 	}
@@ -107,7 +109,7 @@ func (s settlement) check(allowed ...string) error {
 func checkLines(field string, lines []order.Line) error {
 	for i, l := range lines {
 		if l.Quantity <= 0 || l.Name == "" {
-			return order.Fieldf(fmt.Sprintf("%s[%d]", field, i), "needs a name and a quantity above 0, got %d × %q", l.Quantity, l.Name)
+			return order.Refuse(fmt.Sprintf("%s[%d]", field, i), "refusal.email_line_invalid", locale.Count(int(l.Quantity)), locale.Text(l.Name))
 		}
 	}
 	return nil

@@ -29,7 +29,7 @@ type Shipped struct {
 
 func (s Shipped) check() error {
 	if s.OrderNumber == "" {
-		return order.Fieldf("OrderNumber", "is empty")
+		return order.Refuse("OrderNumber", "refusal.email_order_number_missing")
 	}
 	for _, c := range []struct {
 		field string
@@ -41,9 +41,9 @@ func (s Shipped) check() error {
 	}
 	switch {
 	case len(s.Shipped) == 0 && len(s.Completed) == 0:
-		return order.Fieldf("Shipped", "nothing shipped nor completed: the email would say nothing")
+		return order.Refuse("Shipped", "refusal.email_shipped_nothing")
 	case len(s.Shipped) > 0 && strings.TrimSpace(s.Carrier) == "":
-		return order.Fieldf("Carrier", "items shipped without a carrier")
+		return order.Refuse("Carrier", "refusal.email_carrier_missing")
 	}
 	return nil
 }

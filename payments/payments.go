@@ -41,11 +41,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // The statuses of a Result. A provider's own vocabulary is mapped onto these.
@@ -191,7 +194,7 @@ func (r RefundRequest) Validate() error {
 		return err
 	}
 	if strings.TrimSpace(r.PaymentRef) == "" {
-		return order.Fieldf("payment_ref", "the original payment at the provider is needed to refund it")
+		return order.Refuse("payment_ref", "refusal.payment_ref_missing")
 	}
 	return checkKey(r.IdempotencyKey)
 }
@@ -206,33 +209,33 @@ func (p PayoutRequest) Validate() error {
 		return err
 	}
 	if strings.TrimSpace(p.Name) == "" {
-		return order.Fieldf("name", "the account holder's name is needed for a bank transfer")
+		return order.Refuse("name", "refusal.account_holder_missing")
 	}
 	return checkKey(p.IdempotencyKey)
 }
 
 func checkAmount(amount int64, currency string) error {
 	if amount <= 0 {
-		return order.Fieldf("amount", "must be above 0, got %d cents", amount)
+		return order.Refuse("amount", "refusal.amount_not_positive", locale.Amount(amount, currency))
 	}
 	if len(currency) != 3 || !isLetters(currency) {
-		return order.Fieldf("currency", "must be a three-letter ISO code such as EUR, got %q", currency)
+		return order.Refuse("currency", "refusal.currency_invalid", locale.Text(currency))
 	}
 	return nil
 }
 
 func checkKey(key string) error {
 	if strings.TrimSpace(key) == "" {
-		return order.Fieldf("idempotency_key", "is empty: without it a retry could move the money twice")
+		return order.Refuse("idempotency_key", "refusal.idempotency_key_empty")
 	}
 	if key != strings.TrimSpace(key) {
 		// Stripe trims the header; a key that differs only by spaces would
 		// then mean two things on two providers.
-		return order.Fieldf("idempotency_key", "has leading or trailing spaces")
+		return order.Refuse("idempotency_key", "refusal.idempotency_key_spaces")
 	}
 	for _, r := range key {
 		if r < 0x20 || r > 0x7e {
-			return order.Fieldf("idempotency_key", "must be printable ASCII (it travels in an HTTP header), got %q", r)
+			return order.Refuse("idempotency_key", "refusal.idempotency_key_not_ascii", locale.Text(strconv.QuoteRuneToASCII(r)))
 		}
 	}
 	return nil

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // Event kinds of archiving, notes and resent emails.
@@ -160,7 +163,7 @@ func (s *Store) ResendEmail(ctx context.Context, r Resend) (Email, error) {
 			if exists {
 				return nil // resent before under this key
 			}
-			return order.Fieldf("email_id", "email %d is not an email of this order", r.EmailID)
+			return order.Refuse("email_id", "refusal.email_not_of_order", locale.Text(strconv.FormatInt(r.EmailID, 10)))
 		}
 		if err != nil {
 			return err

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // SaveCancel writes a cancellation of items (order.ApplyCancel's result):
@@ -44,10 +47,10 @@ func (s *Store) SaveCancel(ctx context.Context, number string, res order.CancelR
 		for _, c := range res.Cancelled {
 			l, ok := current[c.ID]
 			if !ok {
-				return order.Fieldf("cancel", "line %d is not in order %s", c.ID, number)
+				return order.Refuse("cancel", "refusal.line_not_in_order", locale.Text(strconv.FormatInt(c.ID, 10)), locale.Text(number))
 			}
 			if c.Quantity > l.Cancellable() {
-				return order.Fieldf("cancel", "only %d × %s can still be cancelled (asked %d): someone changed the order meanwhile", l.Cancellable(), l.SKU, c.Quantity)
+				return order.Refuse("cancel", "refusal.cancel_changed_meanwhile", locale.Count(int(l.Cancellable())), locale.Text(l.SKU), locale.Count(int(c.Quantity)))
 			}
 			if _, err := tx.Exec(ctx, `UPDATE order_lines SET qty_cancelled = qty_cancelled + $2 WHERE id = $1`, c.ID, c.Quantity); err != nil {
 				return fmt.Errorf("line %d (%s): %w", c.ID, c.SKU, err)

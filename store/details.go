@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // OrderDetails returns an order with its editable details:
@@ -77,7 +79,7 @@ func (s *Store) SaveDetails(ctx context.Context, number string, edit order.Detai
 			return err
 		}
 		if tag.RowsAffected() != 1 {
-			return order.Fieldf("delivery_address", "order %s changed meanwhile (shipped or taken by a procedure): nothing was changed", number)
+			return order.Refuse("delivery_address", "refusal.delivery_changed_meanwhile", locale.Text(number))
 		}
 		for i, c := range res.Changes {
 			d := DetailsEvent{Field: c.Field, Before: c.Before, After: c.After}

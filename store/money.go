@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 const paymentColumns = `id, order_id, method, amount_cents AS amount, currency, reference, received_at,
@@ -37,7 +39,7 @@ func (s *Store) AddPayment(ctx context.Context, p Payment) (Payment, error) {
 // entry, in tx.
 func insertPayment(ctx context.Context, tx pgx.Tx, p Payment) (Payment, error) {
 	if p.Amount <= 0 {
-		return Payment{}, order.Fieldf("amount", "a payment must be above 0, got %s", order.EUR(p.Amount))
+		return Payment{}, order.Refuse("amount", "refusal.payment_not_positive", locale.Amount(p.Amount, "EUR"))
 	}
 	if p.Currency == "" {
 		p.Currency = order.DefaultCurrency
@@ -215,10 +217,10 @@ func (s *Store) CreateRefund(ctx context.Context, r Refund) (Refund, error) {
 			return err
 		}
 		if r.Amount <= 0 {
-			return order.Fieldf("amount", "a refund must be above 0, got %s", order.Money{Cents: r.Amount, Currency: r.Currency})
+			return order.Refuse("amount", "refusal.refund_not_positive", locale.Amount(r.Amount, r.Currency))
 		}
 		if !slices.Contains(refundStatuses, r.Status) {
-			return order.Fieldf("status", "unknown refund status %q", r.Status)
+			return order.Refuse("status", "refusal.refund_status_unknown", locale.Text(r.Status))
 		}
 		pos, err := position(ctx, tx, r.OrderID)
 		if err != nil {
@@ -254,7 +256,7 @@ func (s *Store) CreateRefund(ctx context.Context, r Refund) (Refund, error) {
 // status again changes nothing.
 func (s *Store) UpdateRefund(ctx context.Context, key, status, providerRef, reason string) (Refund, error) {
 	if !slices.Contains(refundStatuses, status) {
-		return Refund{}, fmt.Errorf("store.UpdateRefund(%s): %w", key, order.Fieldf("status", "unknown refund status %q", status))
+		return Refund{}, fmt.Errorf("store.UpdateRefund(%s): %w", key, order.Refuse("status", "refusal.refund_status_unknown", locale.Text(status)))
 	}
 	var r Refund
 	err := s.inTx(ctx, func(tx pgx.Tx) error {

@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // orderRow is a row of orders as scanned; toOrder turns it into the domain type.
@@ -216,7 +218,7 @@ func insertOrder(ctx context.Context, tx pgx.Tx, o order.Order, createdAt *time.
 // prepareOrder checks an order about to be inserted and fills its defaults.
 func prepareOrder(o order.Order) (order.Order, *time.Time, error) {
 	if o.Number == "" {
-		return o, nil, fmt.Errorf("store.InsertOrder: %w", order.Fieldf("number", "an order needs a number"))
+		return o, nil, fmt.Errorf("store.InsertOrder: %w", order.Refuse("number", "refusal.order_number_missing"))
 	}
 	if len(o.Lines) > 0 && o.Totals.Merchandise == 0 && o.Totals.Total == 0 {
 		return o, nil, fmt.Errorf("store.InsertOrder(%s): totals are not set: compute them with order.Reprice", o.Number)
@@ -384,7 +386,7 @@ func buildListQuery(f OrderFilter, lineTexts func(like string) ([]int32, error))
 	case "total":
 		keys = []string{`total`, `id`}
 	default:
-		return listQuery{}, order.Fieldf("sort", "unknown sort %q: use number, date or total", f.Sort)
+		return listQuery{}, order.Refuse("sort", "refusal.sort_unknown", locale.Text(f.Sort))
 	}
 	column := map[string]string{`created_at`: `o.created_at`, `id`: `o.id`, `number`: `o.number`, `total`: `o.total_cents`}
 	limit := f.Limit
@@ -514,7 +516,7 @@ const phoneDigitsSQL = `regexp_replace(o.customer_phone, '[^0-9]', '', 'g')`
 // no trigram to look up: it is refused.
 func searchConditions(q string) (own func(a *sqlArgs) string, like string, err error) {
 	if utf8.RuneCountInString(q) < MinSearchLength {
-		return nil, "", order.Fieldf("q", "search for at least %d characters (%q has fewer)", MinSearchLength, q)
+		return nil, "", order.Refuse("q", "refusal.search_too_short", locale.Count(MinSearchLength), locale.Text(q))
 	}
 	like = "%" + escapeLike(q) + "%"
 	own = func(a *sqlArgs) string {
@@ -581,7 +583,7 @@ func escapeLike(s string) string {
 // other holder, or an error wrapping order.ErrNotModifiable.
 func (s *Store) TakeHold(ctx context.Context, number, holder string) (order.Order, error) {
 	if holder == "" {
-		return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, order.Fieldf("holder", "a hold needs the holder's workflow id"))
+		return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, order.Refuse("holder", "refusal.hold_without_holder"))
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		tag, err := s.pool.Exec(ctx, `
@@ -631,7 +633,7 @@ func (s *Store) ReleaseHold(ctx context.Context, number, holder string) error {
 // the order's history, by actor.
 func (s *Store) SetLogisticsStatus(ctx context.Context, number string, to order.LogisticsStatus, actor string) error {
 	if !to.Valid() {
-		return fmt.Errorf("store.SetLogisticsStatus(%s): %w", number, order.Fieldf("logistics_status", "unknown logistics status %q", to))
+		return fmt.Errorf("store.SetLogisticsStatus(%s): %w", number, order.Refuse("logistics_status", "refusal.logistics_status_unknown", locale.Text(string(to))))
 	}
 	var from []string
 	for _, st := range order.LogisticsStatuses {

@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // ErrStatusMove is wrapped when an order's status does not allow the move
@@ -24,7 +26,7 @@ var ErrStatusMove = errors.New("order status move not allowed")
 // wrapping ErrStatusMove that names it. It returns the order as it is now.
 func (s *Store) MoveOrderStatus(ctx context.Context, number string, from []order.Status, to order.Status, ev Event) (order.Order, error) {
 	if !to.Valid() {
-		return order.Order{}, fmt.Errorf("store.MoveOrderStatus(%s): %w", number, order.Fieldf("status", "unknown order status %q", to))
+		return order.Order{}, fmt.Errorf("store.MoveOrderStatus(%s): %w", number, order.Refuse("status", "refusal.order_status_unknown", locale.Text(string(to))))
 	}
 	var out order.Order
 	err := s.inTx(ctx, func(tx pgx.Tx) error {

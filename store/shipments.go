@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // Shipment is a parcel that left the warehouse: its carrier, its tracking
@@ -76,7 +78,7 @@ func (s *Store) SaveFulfil(ctx context.Context, number string, req order.FulfilR
 				return fmt.Errorf("line %d (%s): %w", l.ID, l.SKU, err)
 			}
 			if tag.RowsAffected() != 1 {
-				return order.Fieldf("ship", "%s: %d can no longer be shipped: someone changed the order meanwhile", l.SKU, l.Quantity)
+				return order.Refuse("ship", "refusal.ship_changed_meanwhile", locale.Text(l.SKU), locale.Count(int(l.Quantity)))
 			}
 		}
 		for _, l := range res.Completed {
@@ -86,7 +88,7 @@ func (s *Store) SaveFulfil(ctx context.Context, number string, req order.FulfilR
 				return fmt.Errorf("line %d (%s): %w", l.ID, l.SKU, err)
 			}
 			if tag.RowsAffected() != 1 {
-				return order.Fieldf("complete", "%s: %d can no longer be completed: someone changed the order meanwhile", l.SKU, l.Quantity)
+				return order.Refuse("complete", "refusal.complete_changed_meanwhile", locale.Text(l.SKU), locale.Count(int(l.Quantity)))
 			}
 		}
 		if len(res.Shipped) > 0 {

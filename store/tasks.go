@@ -26,7 +26,7 @@ func (s *Store) CreateTask(ctx context.Context, t Task) (Task, error) {
 		return Task{}, fmt.Errorf("store.CreateTask: a task needs a key")
 	}
 	if t.Email != nil && strings.TrimSpace(t.Email.Subject) == "" {
-		return Task{}, fmt.Errorf("store.CreateTask(%s): %w", t.Key, order.Fieldf("email.subject", "the email under review has no subject"))
+		return Task{}, fmt.Errorf("store.CreateTask(%s): %w", t.Key, order.Refuse("email.subject", "refusal.email_without_subject"))
 	}
 	if t.Options == nil {
 		t.Options = []string{}

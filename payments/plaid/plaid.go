@@ -40,6 +40,8 @@ import (
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/payments"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // maxKey is Plaid's limit on an idempotency_key.
@@ -102,7 +104,7 @@ func (g *Gateway) Refund(ctx context.Context, r payments.RefundRequest) (payment
 	if !cur.IsValid() {
 		return payments.Result{}, fmt.Errorf("plaid refund in %s: %w", r.Currency, payments.ErrUnsupported)
 	}
-	value, err := unitsFromCents(r.Amount)
+	value, err := unitsFromCents(r.Amount, r.Currency)
 	if err != nil {
 		return payments.Result{}, err
 	}
@@ -127,7 +129,7 @@ func (g *Gateway) Payout(ctx context.Context, p payments.PayoutRequest) (payment
 	if !cur.IsValid() {
 		return payments.Result{}, fmt.Errorf("plaid payout in %s: %w", p.Currency, payments.ErrUnsupported)
 	}
-	value, err := unitsFromCents(p.Amount)
+	value, err := unitsFromCents(p.Amount, p.Currency)
 	if err != nil {
 		return payments.Result{}, err
 	}
@@ -196,9 +198,9 @@ func status(s plaidapi.WalletTransactionStatus) string {
 // unitsFromCents converts cents to the float64 of currency units Plaid's
 // client carries, refusing any amount whose conversion would not read back
 // as the same cents (see the package comment).
-func unitsFromCents(cents int64) (float64, error) {
+func unitsFromCents(cents int64, currency string) (float64, error) {
 	if cents <= 0 || cents > maxCents {
-		return 0, order.Fieldf("amount", "%d cents is outside what one Plaid transfer may carry", cents)
+		return 0, order.Refuse("amount", "refusal.plaid_amount_out_of_range", locale.Amount(cents, currency))
 	}
 	v := float64(cents) / 100
 	if strconv.FormatFloat(v, 'f', 2, 64) != fmt.Sprintf("%d.%02d", cents/100, cents%100) {

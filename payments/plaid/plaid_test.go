@@ -327,7 +327,7 @@ func TestCentsConvertExactly(t *testing.T) {
 		1: "0.01", 10: "0.1", 29: "0.29", 57: "0.57", 1290: "12.9", 4599: "45.99", 100: "1",
 		1005: "10.05", 123456789: "1234567.89", 999999999999: "9999999999.99", 9007199254740: "90071992547.4",
 	} {
-		v, err := unitsFromCents(cents)
+		v, err := unitsFromCents(cents, "EUR")
 		if err != nil {
 			t.Fatalf("%d: %v", cents, err)
 		}
@@ -337,7 +337,7 @@ func TestCentsConvertExactly(t *testing.T) {
 		}
 	}
 	for _, bad := range []int64{0, -1, maxCents + 1} {
-		if _, err := unitsFromCents(bad); err == nil {
+		if _, err := unitsFromCents(bad, "EUR"); err == nil {
 			t.Errorf("%d cents accepted", bad)
 		}
 	}
@@ -346,7 +346,7 @@ func TestCentsConvertExactly(t *testing.T) {
 func FuzzCentsConvertExactly(f *testing.F) {
 	f.Add(int64(1290))
 	f.Fuzz(func(t *testing.T, cents int64) {
-		v, err := unitsFromCents(cents)
+		v, err := unitsFromCents(cents, "EUR")
 		if err != nil {
 			return
 		}

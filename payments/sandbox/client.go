@@ -81,7 +81,7 @@ func (c *Client) Status(ctx context.Context, providerRef string) (payments.Resul
 // payments.ErrNotFound when it holds neither (a declined key holds none).
 func (c *Client) Find(ctx context.Context, key string) (payments.Result, error) {
 	if strings.TrimSpace(key) == "" {
-		return payments.Result{}, order.Fieldf("idempotency_key", "is empty: say which refund or payout to look for")
+		return payments.Result{}, order.Refuse("idempotency_key", "refusal.find_key_empty")
 	}
 	q := "?idempotency_key=" + url.QueryEscape(key)
 	var refunds struct{ Data []Refund }

@@ -145,7 +145,7 @@ func (g *Gateway) Status(ctx context.Context, providerRef string) (payments.Resu
 // was seen without it.
 func (g *Gateway) Find(ctx context.Context, key string) (payments.Result, error) {
 	if strings.TrimSpace(key) == "" {
-		return payments.Result{}, order.Fieldf("idempotency_key", "is empty: say which refund to look for")
+		return payments.Result{}, order.Refuse("idempotency_key", "refusal.find_key_empty")
 	}
 	params := &stripeapi.RefundListParams{}
 	params.Limit = stripeapi.Int64(100)

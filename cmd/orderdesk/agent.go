@@ -13,6 +13,8 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/web"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // cmdAgent is `orderdesk agent add`: create an account that signs in to
@@ -30,12 +32,12 @@ func cmdAgent(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	email := fs.String("email", "", "the address the agent signs in with")
 	name := fs.String("name", "", "the agent's name, as the UI shows it")
 	role := fs.String("role", store.RoleAgent, "agent, supervisor (approves large refunds) or admin")
-	locale := fs.String("locale", "fr", "language of the UI: fr or en")
+	lang := fs.String("locale", "fr", "language of the UI: fr or en")
 	password := fs.String("password", "", "the password (default: read one line from stdin)")
 	if ok, err := parse(fs, args[1:]); !ok {
 		return err
 	}
-	a, err := newAgent(*email, *name, *role, *locale, *password, os.Stdin)
+	a, err := newAgent(*email, *name, *role, *lang, *password, os.Stdin)
 	if err != nil {
 		return err
 	}
@@ -49,7 +51,7 @@ func cmdAgent(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	defer st.Close()
 	saved, err := st.CreateAgent(ctx, a)
 	if errors.Is(err, store.ErrAgentExists) {
-		return order.Fieldf("email", "an agent already signs in with %s", a.Email)
+		return order.Refuse("email", "refusal.agent_exists", locale.Text(a.Email))
 	}
 	if err != nil {
 		return err
@@ -58,19 +60,22 @@ func cmdAgent(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	return nil
 }
 
+// minPassword is the shortest password web.HashPassword takes.
+const minPassword = 8
+
 // newAgent checks the flags and hashes the password (from stdin when not
 // given).
-func newAgent(email, name, role, locale, password string, stdin io.Reader) (store.Agent, error) {
+func newAgent(email, name, role, lang, password string, stdin io.Reader) (store.Agent, error) {
 	email, name = strings.TrimSpace(email), strings.TrimSpace(name)
 	switch {
 	case email == "" || !strings.Contains(email, "@"):
-		return store.Agent{}, order.Fieldf("email", "give the agent's email address, e.g. marie@boutique.fr")
+		return store.Agent{}, order.Refuse("email", "refusal.agent_email_missing")
 	case name == "":
-		return store.Agent{}, order.Fieldf("name", "give the agent's name, e.g. \"Marie Dupont\"")
+		return store.Agent{}, order.Refuse("name", "refusal.agent_name_missing")
 	case role != store.RoleAgent && role != store.RoleSupervisor && role != store.RoleAdmin:
-		return store.Agent{}, order.Fieldf("role", "%q is not a role: agent, supervisor or admin", role)
-	case locale != "fr" && locale != "en":
-		return store.Agent{}, order.Fieldf("locale", "%q is not a language of the UI: fr or en", locale)
+		return store.Agent{}, order.Refuse("role", "refusal.role_unknown", locale.Text(role))
+	case lang != "fr" && lang != "en":
+		return store.Agent{}, order.Refuse("locale", "refusal.ui_language_unknown", locale.Text(lang))
 	}
 	if password == "" {
 		if f, ok := stdin.(*os.File); ok {
@@ -84,11 +89,14 @@ func newAgent(email, name, role, locale, password string, stdin io.Reader) (stor
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
+	if len(password) < minPassword {
+		return store.Agent{}, order.Refuse("password", "refusal.password_too_short", locale.Count(minPassword))
+	}
 	hash, err := web.HashPassword(password)
 	if err != nil {
-		return store.Agent{}, order.Fieldf("password", "%v", err)
+		return store.Agent{}, fmt.Errorf("password: %w", err)
 	}
-	return store.Agent{Email: email, Name: name, Role: role, Locale: locale, PasswordHash: hash}, nil
+	return store.Agent{Email: email, Name: name, Role: role, Locale: lang, PasswordHash: hash}, nil
 }
 
 // demoLogin is an account make dev creates, printed in its banner.

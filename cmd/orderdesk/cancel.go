@@ -15,6 +15,8 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // cmdStartCancelRefund is `start cancel-refund`.
@@ -47,7 +49,7 @@ func cmdStartCancelRefund(ctx context.Context, cfg config, log *slog.Logger, arg
 	}
 	o, err := s.store.GetOrder(ctx, *number)
 	if errors.Is(err, store.ErrNotFound) {
-		return order.Fieldf("order", "order %s does not exist", *number)
+		return order.Refuse("order", "refusal.order_not_found", locale.Text(*number))
 	}
 	if err != nil {
 		return err
@@ -65,7 +67,7 @@ func cmdStartCancelRefund(ctx context.Context, cfg config, log *slog.Logger, arg
 	if *amount == "" {
 		req.RefundDefault = true
 	} else if req.Refund, err = order.ParseCents(*amount); err != nil {
-		return order.Fieldf("refund", "%v", err)
+		return order.Refuse("refund", "refusal.amount_unreadable", locale.Text(*amount))
 	}
 	paid, err := s.store.MoneyPosition(ctx, o.ID)
 	if err != nil {
@@ -98,11 +100,11 @@ func parseCancels(o order.Order, specs []string) ([]order.LineQuantity, error) {
 	for _, spec := range specs {
 		key, val, ok := strings.Cut(spec, "=")
 		if !ok {
-			return nil, order.Fieldf("cancel", "%q: write SKU=QTY, e.g. --cancel MUG-01=1", spec)
+			return nil, order.Refuse("cancel", "refusal.flag_sku_quantity", locale.Text(spec), locale.Text("--cancel MUG-01=1"))
 		}
 		qty, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
 		if err != nil {
-			return nil, order.Fieldf("cancel", "%q: the quantity %q is not a whole number", spec, val)
+			return nil, order.Refuse("cancel", "refusal.flag_quantity_not_whole", locale.Text(spec), locale.Text(val))
 		}
 		l, ok := lineByKey(o, key)
 		if !ok {
@@ -110,7 +112,7 @@ func parseCancels(o order.Order, specs []string) ([]order.LineQuantity, error) {
 			for i, l := range o.Lines {
 				skus[i] = l.SKU
 			}
-			return nil, order.Fieldf("cancel", "%q: order %s has no product %s (its products: %s)", spec, o.Number, strings.TrimSpace(key), strings.Join(skus, ", "))
+			return nil, order.Refuse("cancel", "refusal.flag_no_product", locale.Text(spec), locale.Text(o.Number), locale.Text(strings.TrimSpace(key)), locale.Text(strings.Join(skus, ", ")))
 		}
 		out = append(out, order.LineQuantity{LineID: l.ID, Quantity: qty})
 	}

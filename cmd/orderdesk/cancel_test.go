@@ -26,6 +26,8 @@ import (
 	"github.com/orderdesk/orderdesk/web"
 	"github.com/orderdesk/orderdesk/worker"
 	"github.com/orderdesk/orderdesk/workflows"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // cliStack is a real PostgreSQL database and the test Temporal server, with
@@ -295,8 +297,8 @@ func TestCancelRefundCLIRefusesAQuantityAboveWhatCanBeCancelled(t *testing.T) {
 	if err == nil {
 		t.Fatalf("accepted:\n%s", out)
 	}
-	got := describe(err)
-	for _, want := range []string{"--cancel: ", "MUG-01", "above the 2 that can still be cancelled"} {
+	got := describe(err, locale.For(locale.French))
+	for _, want := range []string{"--cancel : ", "La quantité 3 pour MUG-01 dépasse ce qui peut encore être annulé (2 ", "annulez-en au plus 2."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the CLI says %q, want it to say %q", got, want)
 		}

@@ -19,6 +19,8 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // listFlag collects a repeatable flag.
@@ -99,11 +101,11 @@ func parseSets(o order.Order, sets []string) (order.ContentChange, error) {
 	for i, s := range sets {
 		key, val, ok := strings.Cut(s, "=")
 		if !ok {
-			return c, order.Fieldf("set", "%q: write SKU=QTY, e.g. --set MUG-01=0", s)
+			return c, order.Refuse("set", "refusal.flag_sku_quantity", locale.Text(s), locale.Text("--set MUG-01=0"))
 		}
 		qty, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
 		if err != nil {
-			return c, order.Fieldf("set", "%q: the quantity %q is not a whole number", s, val)
+			return c, order.Refuse("set", "refusal.flag_quantity_not_whole", locale.Text(s), locale.Text(val))
 		}
 		id := int64(-1 - i) // no such line: the starter names it
 		if l, ok := lineByKey(o, key); ok {
@@ -114,7 +116,7 @@ func parseSets(o order.Order, sets []string) (order.ContentChange, error) {
 			for j, l := range o.Lines {
 				skus[j] = l.SKU
 			}
-			return c, order.Fieldf("set", "%q: order %s has no product %s (its products: %s)", s, o.Number, key, strings.Join(skus, ", "))
+			return c, order.Refuse("set", "refusal.flag_no_product", locale.Text(s), locale.Text(o.Number), locale.Text(key), locale.Text(strings.Join(skus, ", ")))
 		}
 		if l, ok := lineByID(o, id); ok && qty > l.Remaining() {
 			q := qty // more than ordered: the shop's "modifier la quantité"
@@ -210,13 +212,13 @@ func cmdAnswer(ctx context.Context, cfg config, log *slog.Logger, args []string)
 	}
 	switch {
 	case *done && *impossible:
-		return order.Fieldf("done", "answer either --done or --impossible")
+		return order.Refuse("done", "refusal.answer_done_or_impossible")
 	case *done:
 		ans.Outcome = workflows.AnswerRefundDone
 	case *impossible:
 		ans.Outcome = workflows.AnswerRefundImpossible
 	case ans.Outcome == "":
-		return order.Fieldf("outcome", "say the answer: --outcome, or --done / --impossible for a refund by hand")
+		return order.Refuse("outcome", "refusal.answer_missing")
 	}
 	s, err := connect(ctx, cfg, log)
 	if err != nil {
@@ -275,7 +277,7 @@ func cmdStatus(ctx context.Context, cfg config, log *slog.Logger, args []string)
 		return err
 	}
 	if *id == "" {
-		return order.Fieldf("workflow", "give the workflow id")
+		return order.Refuse("workflow", "refusal.workflow_id_missing")
 	}
 	s, err := connect(ctx, cfg, log)
 	if err != nil {

@@ -100,7 +100,7 @@ func TestSetFlagsNameTheProblem(t *testing.T) {
 			t.Errorf("--set %s: got %v, want %q", spec, err, want)
 		}
 	}
-	if got := describe(order.Fieldf("request_id", "x")); !strings.HasPrefix(got, "--request-id:") {
+	if got := describe(order.Fieldf("request_id", "x"), en); !strings.HasPrefix(got, "--request-id:") {
 		t.Errorf("a field error is shown as the flag to fix, got %q", got)
 	}
 }

@@ -5,7 +5,12 @@ import (
 	"testing"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
+
+// en says the refusals in English, as the tables here expect them.
+var en = locale.For(locale.English)
 
 // TestModifyContentRefusalsNameTheFlags: a content change the procedure
 // refuses is shown at the terminal with the flag to fix (--set, --price,
@@ -21,16 +26,16 @@ func TestModifyContentRefusalsNameTheFlags(t *testing.T) {
 		sets, prices, renames []string
 		want                  string
 	}{
-		{"nothing asked", nil, nil, nil, "--set: the change is empty"},
-		{"a product named twice", []string{"MUG-01=1", "MUG-01=0"}, nil, nil, "--set: line 11 (MUG-01) is named twice"},
-		{"a quantity below 0", []string{"MUG-01=-1"}, nil, nil, "--set: quantity -1 for MUG-01 is below 0"},
-		{"below what was shipped", []string{"BOL-01=0"}, nil, nil, "--set: quantity 0 for BOL-01 is below the 1 already shipped"},
-		{"a raise named twice", []string{"MUG-01=3", "MUG-01=4"}, nil, nil, "--set: line 11 (MUG-01) is named twice"},
+		{"nothing asked", nil, nil, nil, "--set: The change is empty"},
+		{"a product named twice", []string{"MUG-01=1", "MUG-01=0"}, nil, nil, "--set: Line 11 (MUG-01) is named twice"},
+		{"a quantity below 0", []string{"MUG-01=-1"}, nil, nil, "--set: Quantity -1 for MUG-01 is below 0"},
+		{"below what was shipped", []string{"BOL-01=0"}, nil, nil, "--set: Quantity 0 for BOL-01 is below the 1 already shipped"},
+		{"a raise named twice", []string{"MUG-01=3", "MUG-01=4"}, nil, nil, "--set: Line 11 (MUG-01) is named twice"},
 		{"a lowered quantity", []string{"MUG-01=1"}, nil, nil, ""},
-		{"removed and repriced", []string{"MUG-01=0"}, []string{"MUG-01=15,00"}, nil, "--price: line 11 (MUG-01) is both removed and edited"},
-		{"removed and renamed", []string{"MUG-01=0"}, nil, []string{"MUG-01=Mug XL"}, "--rename: line 11 (MUG-01) is both removed and edited"},
+		{"removed and repriced", []string{"MUG-01=0"}, []string{"MUG-01=15,00"}, nil, "--price: Line 11 (MUG-01) is both removed and edited"},
+		{"removed and renamed", []string{"MUG-01=0"}, nil, []string{"MUG-01=Mug XL"}, "--rename: Line 11 (MUG-01) is both removed and edited"},
 		{"a negative price", nil, []string{"MUG-01=-1,00"}, nil, "--price: "},
-		{"an empty name", nil, nil, []string{"MUG-01= "}, "--rename: the name of MUG-01 cannot be empty"},
+		{"an empty name", nil, nil, []string{"MUG-01= "}, "--rename: The name of MUG-01 cannot be empty"},
 		{"a price unchanged", nil, []string{"MUG-01=12,50"}, nil, "--price: "},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,14 +45,14 @@ func TestModifyContentRefusalsNameTheFlags(t *testing.T) {
 			}
 			if tt.want == "" {
 				if err != nil {
-					t.Fatalf("refused: %s", describe(err))
+					t.Fatalf("refused: %s", describe(err, en))
 				}
 				return
 			}
 			if err == nil {
 				t.Fatalf("accepted %+v, want %q", c, tt.want)
 			}
-			got := describe(err)
+			got := describe(err, en)
 			if !strings.HasPrefix(got, tt.want) {
 				t.Errorf("shown as %q, want it to start with %q", got, tt.want)
 			}
@@ -70,10 +75,10 @@ func TestLoweredAndRepricedAtOnce(t *testing.T) {
 	}}
 	c, err := contentChange(o, []string{"MUG-01=1", "BOL-01=0"}, []string{"MUG-01=15,00"}, nil, nil)
 	if err != nil {
-		t.Fatal(describe(err))
+		t.Fatal(describe(err, en))
 	}
 	if err := c.Validate(o); err != nil {
-		t.Fatalf("the procedure would refuse it: %s", describe(contentFlag(err, c)))
+		t.Fatalf("the procedure would refuse it: %s", describe(contentFlag(err, c), en))
 	}
 	res, err := order.ApplyContentChange(o, c)
 	if err != nil {
@@ -105,7 +110,7 @@ func TestRefusalsNameTheCommandsFlags(t *testing.T) {
 		{"answer --outcome approve", answerFields,
 			order.Fieldf("approver", "luc@boutique.fr asked for this and cannot approve it"), "--agent: luc@boutique.fr asked for this and cannot approve it"},
 	} {
-		if got := describe(asFlags(tt.err, tt.flags)); got != tt.want {
+		if got := describe(asFlags(tt.err, tt.flags), en); got != tt.want {
 			t.Errorf("%s: shown as %q, want %q", tt.command, got, tt.want)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // cmdEditDetails is `orderdesk edit`: edit an order's
@@ -41,7 +43,7 @@ func cmdEditDetails(ctx context.Context, cfg config, log *slog.Logger, args []st
 		return err
 	}
 	if *notify && *noEmail {
-		return order.Fieldf("no-email", "give either --email-customer or --no-email")
+		return order.Refuse("no-email", "refusal.email_or_no_email")
 	}
 	given := map[string]string{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = f.Value.String() })
@@ -111,7 +113,7 @@ func parseDetailsFlags(given map[string]string, cur order.Details) (order.Detail
 		}
 		parts := strings.Split(v, "|")
 		if len(parts) < 3 || len(parts) > 4 {
-			return e, order.Fieldf(a.flag, "%q: write \"line1|postal code|city\" or \"line1|postal code|city|country\"", v)
+			return e, order.Refuse(a.flag, "refusal.address_format", locale.Text(v))
 		}
 		addr := order.Address{Name: a.cur.Name, Line1: parts[0], PostalCode: parts[1], City: parts[2], Country: "FR"}
 		if len(parts) == 4 {
@@ -122,7 +124,7 @@ func parseDetailsFlags(given map[string]string, cur order.Details) (order.Detail
 	if v, ok := given["shipping-fee"]; ok {
 		c, err := order.ParseCents(v)
 		if err != nil {
-			return e, order.Fieldf("shipping-fee", "%v", err)
+			return e, order.Refuse("shipping-fee", "refusal.amount_unreadable", locale.Text(v))
 		}
 		e.ShippingFee = &c
 	}
@@ -145,16 +147,12 @@ func cliField(err error) error {
 	}
 	flags := map[string]string{"billing_address": "billing", "delivery_address": "delivery", "payment_label": "payment-label",
 		"shipping_method": "shipping-method", "shipping_fee": "shipping-fee"}
-	head, rest, _ := strings.Cut(fe.Field, ".")
+	head, _, _ := strings.Cut(fe.Field, ".")
 	f, ok := flags[head]
 	if !ok {
 		return err
 	}
-	msg := fe.Message
-	if rest != "" {
-		msg = strings.ReplaceAll(rest, "_", " ") + ": " + msg
-	}
-	return order.Fieldf(f, "%s", msg)
+	return onFlag(fe, f) // the refusal names the part of the address
 }
 
 // printDetailsPreview shows what the edit would change, in French.

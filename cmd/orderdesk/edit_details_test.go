@@ -28,7 +28,7 @@ func TestEditFlags(t *testing.T) {
 			t.Errorf("--%s 4,9x|: %v, want a refusal of --%s", flags, err, field)
 		}
 	}
-	if got := describe(cliField(order.Fieldf("delivery_address.postal_code", "the postal code is empty"))); got != "--delivery: postal code: the postal code is empty" {
+	if got := describe(cliField(order.Fieldf("delivery_address.postal_code", "the postal code is empty")), en); got != "--delivery: the postal code is empty" {
 		t.Errorf("describe = %q", got)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // contentChange reads the flags of start modify-content into the change
@@ -29,11 +31,11 @@ func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []str
 	edit := func(flag, spec string) (*order.LineEdit, string, error) {
 		sku, val, ok := strings.Cut(spec, "=")
 		if !ok {
-			return nil, "", order.Fieldf(flag, "%q: write SKU=VALUE", spec)
+			return nil, "", order.Refuse(flag, "refusal.flag_sku_value", locale.Text(spec))
 		}
 		l, ok := o.LineBySKU(sku)
 		if !ok {
-			return nil, "", order.Fieldf(flag, "%q: order %s has no product %s", spec, o.Number, sku)
+			return nil, "", order.Refuse(flag, "refusal.order_no_product", locale.Text(o.Number), locale.Text(sku))
 		}
 		for i := range c.Edits {
 			if c.Edits[i].LineID == l.ID {
@@ -60,7 +62,7 @@ func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []str
 		}
 		cents, err := order.ParseCents(val)
 		if err != nil {
-			return order.Fieldf("price", "%q: %v", p, err)
+			return order.Refuse("price", "refusal.amount_unreadable", locale.Text(val))
 		}
 		e.UnitPrice = &cents
 	}
@@ -75,19 +77,19 @@ func parseEdits(o order.Order, c *order.ContentChange, prices, names, adds []str
 	for _, a := range adds {
 		parts := strings.Split(a, ";")
 		if len(parts) != 5 {
-			return order.Fieldf("add", "%q: write SKU;Name;unit price;quantity;VAT rate in %%", a)
+			return order.Refuse("add", "refusal.add_format", locale.Text(a))
 		}
 		price, err := order.ParseCents(parts[2])
 		if err != nil {
-			return order.Fieldf("add", "%q: unit price: %v", a, err)
+			return order.Refuse("add", "refusal.add_price_unreadable", locale.Text(a), locale.Text(parts[2]))
 		}
 		qty, err := strconv.ParseInt(strings.TrimSpace(parts[3]), 10, 64)
 		if err != nil {
-			return order.Fieldf("add", "%q: the quantity %q is not a whole number", a, parts[3])
+			return order.Refuse("add", "refusal.flag_quantity_not_whole", locale.Text(a), locale.Text(parts[3]))
 		}
 		rate, err := order.ParseCents(parts[4]) // "20" or "5,5" percent: hundredths are basis points
 		if err != nil {
-			return order.Fieldf("add", "%q: VAT rate: %v", a, err)
+			return order.Refuse("add", "refusal.add_vat_unreadable", locale.Text(a), locale.Text(parts[4]))
 		}
 		c.Add = append(c.Add, order.NewLine{
 			SKU: strings.TrimSpace(parts[0]), Name: strings.TrimSpace(parts[1]), UnitPrice: price, Quantity: qty, VATRate: rate, Physical: true,
@@ -130,6 +132,11 @@ func contentFlag(err error, c order.ContentChange) error {
 	default:
 		return err
 	}
+	if fe.Code != "" {
+		return onFlag(fe, flag)
+	}
+	// A refusal said only in English, by a procedure: its words for the
+	// request's parts become the terminal's flags.
 	msg := strings.NewReplacer(
 		"is edited twice: put every change to it in one edit", "is named twice",
 		"remove the product with a quantity of 0 in quantities", "remove the product with --set SKU=0",

@@ -10,6 +10,8 @@ import (
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // cmdShip is `ship`: mark items shipped with their carrier and
@@ -36,7 +38,7 @@ func cmdShip(ctx context.Context, cfg config, log *slog.Logger, args []string) e
 	defer s.Close()
 	o, err := s.store.GetOrder(ctx, *number)
 	if err != nil {
-		return order.Fieldf("order", "order %s does not exist", *number)
+		return order.Refuse("order", "refusal.order_not_found", locale.Text(*number))
 	}
 	req := starter.FulfilRequest{
 		OrderNumber: o.Number, RequestID: rid.Value(), Agent: *agent,
@@ -48,7 +50,7 @@ func cmdShip(ctx context.Context, cfg config, log *slog.Logger, args []string) e
 	for _, sku := range completes {
 		l, ok := lineByKey(o, sku)
 		if !ok {
-			return order.Fieldf("complete", "order %s has no product %s", o.Number, sku)
+			return order.Refuse("complete", "refusal.order_no_product", locale.Text(o.Number), locale.Text(sku))
 		}
 		req.Complete = append(req.Complete, l.ID)
 	}
@@ -58,7 +60,7 @@ func cmdShip(ctx context.Context, cfg config, log *slog.Logger, args []string) e
 	run, err := s.starter.Fulfil(ctx, req)
 	var fe *order.FieldError
 	if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "ship") {
-		return order.Fieldf("line", "%s", fe.Message) // the flag is --line
+		return onFlag(fe, "line") // the flag is --line
 	}
 	if err != nil {
 		return err
@@ -77,11 +79,11 @@ func parseShipLines(o order.Order, lines []string) ([]order.LineQuantity, error)
 	for _, s := range lines {
 		key, val, ok := strings.Cut(s, "=")
 		if !ok {
-			return nil, order.Fieldf("line", "%q: write SKU=QTY, e.g. --line MUG-01=2", s)
+			return nil, order.Refuse("line", "refusal.flag_sku_quantity", locale.Text(s), locale.Text("--line MUG-01=2"))
 		}
 		qty, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
 		if err != nil {
-			return nil, order.Fieldf("line", "%q: the quantity %q is not a whole number", s, val)
+			return nil, order.Refuse("line", "refusal.flag_quantity_not_whole", locale.Text(s), locale.Text(val))
 		}
 		l, ok := lineByKey(o, key)
 		if !ok {
@@ -89,7 +91,7 @@ func parseShipLines(o order.Order, lines []string) ([]order.LineQuantity, error)
 			for j, l := range o.Lines {
 				skus[j] = l.SKU
 			}
-			return nil, order.Fieldf("line", "%q: order %s has no product %s (its products: %s)", s, o.Number, key, strings.Join(skus, ", "))
+			return nil, order.Refuse("line", "refusal.flag_no_product", locale.Text(s), locale.Text(o.Number), locale.Text(key), locale.Text(strings.Join(skus, ", ")))
 		}
 		out = append(out, order.LineQuantity{LineID: l.ID, Quantity: qty})
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 func TestShipLineFlags(t *testing.T) {
@@ -24,7 +26,7 @@ func TestShipLineFlags(t *testing.T) {
 		if !errors.As(err, &fe) || fe.Field != "line" || !strings.Contains(fe.Message, want) {
 			t.Errorf("--line %s: %v, want a --line error saying %q", in, err, want)
 		}
-		if d := describe(err); !strings.HasPrefix(d, "--line: ") {
+		if d := describe(err, locale.For(locale.French)); !strings.HasPrefix(d, "--line : « "+in+" » : ") {
 			t.Errorf("--line %s is told as %q", in, d)
 		}
 	}

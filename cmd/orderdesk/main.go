@@ -18,6 +18,8 @@ import (
 	"go.temporal.io/sdk/log"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // command is one subcommand of orderdesk.
@@ -54,7 +56,7 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "orderdesk:", describe(err))
+		fmt.Fprintln(os.Stderr, "orderdesk:", describe(err, cliPrinter(os.Getenv)))
 		os.Exit(1)
 	}
 }
@@ -85,22 +87,51 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.usage)
 	}
 	fmt.Fprintln(w, "\nConfiguration (environment variables):")
-	for _, v := range append(envVars, moneyEnvVars...) {
+	for _, v := range append(append(envVars, langEnvVars...), moneyEnvVars...) {
 		fmt.Fprintf(w, "  %-27s %s\n", v[0], v[1])
 	}
 }
 
-// describe renders an error for a person at a terminal: a field error names
-// the flag to fix (none when no flag fixes it: asFlags).
-func describe(err error) string {
+// langEnvVars say the terminal's language.
+var langEnvVars = [][2]string{
+	{"ORDERDESK_LANG", "language the terminal's refusals are said in: fr or en (default: LANG's, French unless it is English)"},
+}
+
+// cliPrinter says the terminal's refusals in the language of
+// ORDERDESK_LANG, or else of LANG ("en_GB.UTF-8" is English); French when
+// neither says English.
+func cliPrinter(getenv func(string) string) *locale.Printer {
+	code := getenv("ORDERDESK_LANG")
+	if code == "" {
+		code = getenv("LANG")
+	}
+	return locale.For(locale.Parse(code))
+}
+
+// describe renders an error for a person at a terminal, in p's language: a
+// refusal names the flag to fix (none when no flag fixes it: asFlags).
+func describe(err error, p *locale.Printer) string {
 	var fe *order.FieldError
 	if errors.As(err, &fe) {
+		msg := fe.Say(p)
 		if fe.Field == "" {
-			return fe.Message
+			return msg
 		}
-		return fmt.Sprintf("--%s: %s", strings.ReplaceAll(strings.SplitN(fe.Field, "[", 2)[0], "_", "-"), fe.Message)
+		sep := ": "
+		if p.Lang() == locale.French {
+			sep = " : "
+		}
+		return "--" + strings.ReplaceAll(strings.SplitN(fe.Field, "[", 2)[0], "_", "-") + sep + msg
 	}
 	return err.Error()
+}
+
+// onFlag is the refusal fe said of the flag that sets its field: the same
+// code and arguments, another field ("" for none).
+func onFlag(fe *order.FieldError, flag string) *order.FieldError {
+	moved := *fe
+	moved.Field = flag
+	return &moved
 }
 
 // asFlags names the flag of a command that sets a field its request calls
@@ -115,7 +146,7 @@ func asFlags(err error, flags map[string]string) error {
 	if !ok {
 		return err
 	}
-	return order.Fieldf(f, "%s", fe.Message)
+	return onFlag(fe, f)
 }
 
 // newFlags makes a flag set for a subcommand that prints its own usage.

@@ -15,6 +15,8 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // paymentConfig is the shop's identity and payment collection settings
@@ -157,7 +159,7 @@ func cmdPaymentStart(ctx context.Context, cfg config, log *slog.Logger, args []s
 	if *balance != "" {
 		var err error
 		if cents, err = order.ParseCents(*balance); err != nil {
-			return order.Fieldf("balance", "%q is not an amount: %v", *balance, err)
+			return order.Refuse("balance", "refusal.amount_unreadable", locale.Text(*balance))
 		}
 	}
 	s, c, err := connectCollector(ctx, cfg, log)
@@ -197,12 +199,12 @@ func cmdPaymentRecord(ctx context.Context, cfg config, log *slog.Logger, args []
 	}
 	cents, err := order.ParseCents(*amount)
 	if err != nil {
-		return order.Fieldf("amount", "%q is not an amount: %v", *amount, err)
+		return order.Refuse("amount", "refusal.amount_unreadable", locale.Text(*amount))
 	}
 	var received time.Time
 	if *date != "" {
 		if received, err = time.ParseInLocation("2006-01-02", *date, time.Local); err != nil {
-			return order.Fieldf("date", "%q is not a date such as 2026-03-14", *date)
+			return order.Refuse("date", "refusal.date_unreadable", locale.Text(*date))
 		}
 	}
 	s, c, err := connectCollector(ctx, cfg, log)

@@ -18,6 +18,8 @@ import (
 	"github.com/orderdesk/orderdesk/activities"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/workflows"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 const reconcileSynopsis = `reconcile [--days 3 | --since 2026-03-01] [--grace 1h] [--wait 10m]
@@ -90,7 +92,7 @@ func cmdReconcile(ctx context.Context, cfg config, log *slog.Logger, args []stri
 		}
 		in.Since = t
 	case *days <= 0:
-		return order.Fieldf("days", "must be at least 1, got %d", *days)
+		return order.Refuse("days", "refusal.days_below_one", locale.Count(*days))
 	default:
 		in.Window = time.Duration(*days) * 24 * time.Hour
 	}
@@ -204,7 +206,7 @@ func plural(n int, noun string) string {
 func parseClock(s string) (hour, minute int, err error) {
 	t, err := time.Parse("15:04", strings.TrimSpace(s))
 	if err != nil {
-		return 0, 0, order.Fieldf("at", "write the time as HH:MM, e.g. 03:30, got %q", s)
+		return 0, 0, order.Refuse("at", "refusal.time_unreadable", locale.Text(s))
 	}
 	return t.Hour(), t.Minute(), nil
 }
@@ -221,10 +223,10 @@ func parseSince(s string) (time.Time, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, loc)
 	if err != nil {
-		return time.Time{}, order.Fieldf("since", "write a day as 2026-03-01 or a time as 2026-03-01T08:00:00+01:00, got %q", s)
+		return time.Time{}, order.Refuse("since", "refusal.since_unreadable", locale.Text(s))
 	}
 	if t.After(time.Now()) {
-		return time.Time{}, order.Fieldf("since", "%s is in the future", s)
+		return time.Time{}, order.Refuse("since", "refusal.since_future", locale.Text(s))
 	}
 	return t, nil
 }

@@ -542,9 +542,7 @@ func (c *Collect) QueuePaymentEmail(ctx context.Context, in PaymentEmailInput) (
 			atts = []store.Attachment{{Kind: store.AttachInvoice, Number: inv.Number}}
 		}
 	}
-	if !in.Deadline.IsZero() {
-		data.Deadline = frenchDate(in.Deadline, mail.Locale(o.Customer.Locale))
-	}
+	data.Deadline = in.Deadline
 	msg, err := mail.Render(tmpl, o.Customer.Locale, data)
 	if err != nil {
 		return EmailRef{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
@@ -711,15 +709,4 @@ func classifyCollect(err error) error {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
 	}
 	return classify(err)
-}
-
-// frenchDate writes a date as the customer reads it: 14/03/2026 or 14 March 2026.
-func frenchDate(t time.Time, locale string) string {
-	if paris, err := time.LoadLocation("Europe/Paris"); err == nil {
-		t = t.In(paris)
-	}
-	if locale == "en" {
-		return t.Format("2 January 2006")
-	}
-	return t.Format("02/01/2006")
 }

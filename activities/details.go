@@ -88,6 +88,7 @@ func (m *Emails) QueueDetailsEmail(ctx context.Context, in DetailsEmailInput) (E
 	money := func(c int64) order.Money { return order.Money{Cents: c, Currency: o.Currency} }
 	msg, err := mail.Render(mail.TemplateDetailsChanged, o.Customer.Locale, mail.DetailsChanged{
 		CustomerName: o.Customer.Name, OrderNumber: o.Number, Changes: in.Result.Changes,
+		Before: in.Result.Before, After: in.Result.After,
 		MoneyChanged: in.Result.MoneyChanged(), NewTotal: money(in.Result.TotalsAfter.Total),
 		Outcome: in.Outcome, Refund: money(in.Refund), ProviderRef: in.ProviderRef, Reason: in.Reason,
 		BalanceDue: money(in.BalanceDue), PaymentMethod: o.PaymentMethod, IBAN: in.IBAN, Voucher: in.Voucher,

@@ -16,10 +16,15 @@ const TemplateDetailsChanged = "details_changed"
 type DetailsChanged struct {
 	CustomerName string
 	OrderNumber  string
-	// Changes are the fields changed, before and after, as the history
-	// writes them (French values; the field names are said in the email's
-	// language by the template).
+	// Changes are the fields changed, as the history lists them. The email
+	// names each field in its reader's language, and writes the values
+	// that language writes its own way (the shipping fee, the discount,
+	// the payment method's label) from Before and After; the others (a
+	// name, an address) as they were typed.
 	Changes []order.DetailChange
+	// Before and After are the order's details before and after the edit
+	// (order.DetailsResult).
+	Before, After order.Details
 	// MoneyChanged is true when the shipping fee or the discount moved the
 	// total: the email then gives the new total and the settlement.
 	MoneyChanged bool
@@ -39,15 +44,17 @@ type DetailsChanged struct {
 	AgentNote     string
 }
 
-// Label is a changed field's name in the email's language.
-func (d DetailsChanged) Label(field, locale string) string { return order.DetailLabel(field, locale) }
-
 func (d DetailsChanged) check() error {
 	if d.OrderNumber == "" {
 		return order.Refuse("OrderNumber", "refusal.email_order_number_missing")
 	}
 	if len(d.Changes) == 0 {
 		return order.Refuse("Changes", "refusal.email_no_change")
+	}
+	for _, c := range d.Changes {
+		if !d.showsChange(c.Field) {
+			return order.Refuse("After", "refusal.email_details_unsaid", locale.Text(c.Field))
+		}
 	}
 	if !d.MoneyChanged {
 		if d.Outcome != OutcomeNone && d.Outcome != "" {
@@ -60,4 +67,18 @@ func (d DetailsChanged) check() error {
 		IBAN: d.IBAN, Voucher: d.Voucher, PaymentLink: d.PaymentLink,
 	}.check(OutcomeRefunded, OutcomeRefundImpossible, OutcomeBankTransfer, OutcomeStoreCredit, OutcomeChequeRefund,
 		OutcomeChequeReplaced, OutcomeBalanceDue, OutcomeRefundRejected, OutcomeNone)
+}
+
+// showsChange reports whether Before and After say how a field whose
+// value the email writes from them changed.
+func (d DetailsChanged) showsChange(field string) bool {
+	switch field {
+	case "shipping_fee":
+		return d.Before.ShippingFee != d.After.ShippingFee
+	case "discount":
+		return d.Before.Discount != d.After.Discount
+	case "payment_label":
+		return d.Before.PaymentLabel != d.After.PaymentLabel
+	}
+	return true
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderdesk/orderdesk/order"
 )
@@ -194,7 +195,7 @@ func goldenCases() []goldenCase {
 	full := Payment{
 		CustomerName: "Camille Martin", CustomerEmail: "camille@example.fr", OrderNumber: "C-2026-000123", ShopName: "Boutique du Vieux Lyon",
 		InvoiceNumber: "F-2026-000007", Amount: order.EUR(3190), Balance: order.EUR(1000), Total: order.EUR(3190),
-		PaymentLink: "https://pay.test/F-2026-000007?a=1&b=2", Means: string(order.PayCheque), Reference: "CHQ 1", Deadline: "14/04/2026",
+		PaymentLink: "https://pay.test/F-2026-000007?a=1&b=2", Means: string(order.PayCheque), Reference: "CHQ 1", Deadline: time.Date(2026, 4, 14, 10, 0, 0, 0, time.UTC),
 		Lines: []order.Line{{Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2}, {Name: `Tablier <"coton">`, UnitPrice: 690, Quantity: 1}},
 	}
 	bare := Payment{OrderNumber: "C-2026-000124", ShopName: "Boutique du Vieux Lyon", Amount: order.EUR(123456)}

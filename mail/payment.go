@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/orderdesk/orderdesk/order"
 
@@ -43,16 +44,8 @@ type Payment struct {
 	Reference     string      // the payment's reference (cheque number, transfer reference)
 	Reason        string      // a balance due: why the total went up
 	BalanceDue    bool        // the email is about a balance due on a paid order
-	Deadline      string      // a reminder: the date after which the order is cancelled, as the reader writes it
+	Deadline      time.Time   // a reminder: the day after which the order is cancelled (zero: not said)
 	Lines         []order.Line
-}
-
-// MeansLabel is how the customer pays, in the email's language.
-func (p Payment) MeansLabel(locale string) string {
-	if p.Means == "" {
-		return ""
-	}
-	return order.PaymentMethod(p.Means).Label(locale)
 }
 
 // LineAmount is a line's tax-inclusive amount in the email's currency.

@@ -3,6 +3,7 @@ package mail
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderdesk/orderdesk/order"
 )
@@ -13,7 +14,7 @@ func TestPaymentTemplatesRender(t *testing.T) {
 	p := Payment{
 		CustomerName: "Camille Martin", CustomerEmail: "camille@example.fr", OrderNumber: "C-2026-000123", ShopName: "Boutique du Vieux Lyon",
 		InvoiceNumber: "F-2026-000007", Amount: order.EUR(3190), Balance: order.EUR(1000), Total: order.EUR(3190),
-		PaymentLink: "https://pay.test/F-2026-000007", Means: string(order.PayCheque), Reference: "CHQ 1", Deadline: "14/04/2026",
+		PaymentLink: "https://pay.test/F-2026-000007", Means: string(order.PayCheque), Reference: "CHQ 1", Deadline: time.Date(2026, 4, 13, 23, 30, 0, 0, time.UTC), // the 14th in Paris
 		Lines: []order.Line{{Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2}},
 	}
 	want := map[string][]string{
@@ -35,7 +36,7 @@ func TestPaymentTemplatesRender(t *testing.T) {
 			}
 			for _, w := range words {
 				if loc == "en" {
-					w = strings.NewReplacer("31,90", "31.90", "10,00", "10.00", "Chèque", "Cheque").Replace(w)
+					w = strings.NewReplacer("31,90", "31.90", "10,00", "10.00", "Chèque", "Cheque", "14/04/2026", "14 Apr 2026").Replace(w)
 				}
 				if !strings.Contains(m.Text, w) {
 					t.Errorf("%s/%s text lacks %q:\n%s", name, loc, w, m.Text)

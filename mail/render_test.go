@@ -2,11 +2,15 @@ package mail
 
 import (
 	"errors"
+	htmltemplate "html/template"
+	"io"
 	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
+	texttemplate "text/template"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -323,38 +327,44 @@ func TestTemplates(t *testing.T) {
 func TestParseRefusesBrokenTemplates(t *testing.T) {
 	good := func() fstest.MapFS {
 		return fstest.MapFS{
-			"templates/hello.fr.txt":  {Data: []byte(`{{define "subject"}}Bonjour{{end}}Bonjour {{.}}`)},
-			"templates/hello.fr.html": {Data: []byte(`<p>Bonjour {{.}}</p>`)},
-			"templates/hello.en.txt":  {Data: []byte(`{{define "subject"}}Hello{{end}}Hello {{.}}`)},
-			"templates/hello.en.html": {Data: []byte(`<p>Hello {{.}}</p>`)},
+			"templates/hello.txt":  {Data: []byte(`{{define "subject"}}{{t "mail.greeting_no_name"}}{{end}}{{t "mail.greeting" (text .)}}`)},
+			"templates/hello.html": {Data: []byte(`<p>{{t "mail.greeting" (text .)}}</p>`)},
 		}
 	}
-	if _, err := parse(good()); err != nil {
+	got, err := parse(good())
+	if err != nil {
 		t.Fatalf("parse(good): %v", err)
+	}
+	// One template, every language.
+	for loc, want := range map[string]string{"fr": "Bonjour Camille,", "en": "Hello Camille,"} {
+		var b strings.Builder
+		if err := got[key{"hello", loc}].text.Execute(&b, "Camille"); err != nil || b.String() != want {
+			t.Errorf("hello in %s = %q, %v; want %q", loc, b.String(), err, want)
+		}
 	}
 	tests := []struct {
 		name string
 		edit func(fstest.MapFS)
 		want string
 	}{
-		{"English missing", func(m fstest.MapFS) { delete(m, "templates/hello.en.html") }, "must both exist"},
-		{"no subject", func(m fstest.MapFS) { m["templates/hello.fr.txt"] = &fstest.MapFile{Data: []byte(`Bonjour`)} }, "subject"},
-		{"syntax error", func(m fstest.MapFS) { m["templates/hello.fr.html"] = &fstest.MapFile{Data: []byte(`{{if}}`)} }, "hello.fr.html"},
+		{"HTML missing", func(m fstest.MapFS) { delete(m, "templates/hello.html") }, "must both exist"},
+		{"no subject", func(m fstest.MapFS) { m["templates/hello.txt"] = &fstest.MapFile{Data: []byte(`Bonjour`)} }, "subject"},
+		{"syntax error", func(m fstest.MapFS) { m["templates/hello.html"] = &fstest.MapFile{Data: []byte(`{{if}}`)} }, "hello.html"},
 		{"unknown function", func(m fstest.MapFS) {
-			m["templates/hello.en.txt"] = &fstest.MapFile{Data: []byte(`{{define "subject"}}x{{end}}{{euros .}}`)}
+			m["templates/hello.txt"] = &fstest.MapFile{Data: []byte(`{{define "subject"}}x{{end}}{{euros .}}`)}
 		}, "euros"},
-		{"unknown locale", func(m fstest.MapFS) { m["templates/hello.de.txt"] = &fstest.MapFile{Data: []byte(`x`)} }, `"de"`},
-		{"badly named file", func(m fstest.MapFS) { m["templates/hello.txt"] = &fstest.MapFile{Data: []byte(`x`)} }, "NAME.LOCALE"},
-		{"other kind of file", func(m fstest.MapFS) { m["templates/hello.fr.md"] = &fstest.MapFile{Data: []byte(`x`)} }, ".txt or .html"},
+		{"a copy per language", func(m fstest.MapFS) { m["templates/hello.de.txt"] = &fstest.MapFile{Data: []byte(`x`)} }, "no copy per language"},
+		{"badly named file", func(m fstest.MapFS) { m["templates/hello.v2.txt"] = &fstest.MapFile{Data: []byte(`x`)} }, "NAME.txt or NAME.html"},
+		{"other kind of file", func(m fstest.MapFS) { m["templates/hello.md"] = &fstest.MapFile{Data: []byte(`x`)} }, ".txt or .html"},
 		{"calls a template nobody defines", func(m fstest.MapFS) {
-			m["templates/hello.fr.html"] = &fstest.MapFile{Data: []byte(`{{template "layout" .}}{{define "body"}}Bonjour{{end}}`)}
+			m["templates/hello.html"] = &fstest.MapFile{Data: []byte(`{{template "layout" .}}{{define "body"}}Bonjour{{end}}`)}
 		}, `"layout"`},
 		{"text calls a template nobody defines", func(m fstest.MapFS) {
-			m["templates/hello.en.txt"] = &fstest.MapFile{Data: []byte(`{{define "subject"}}Hello{{end}}{{if .}}{{template "greeting" .}}{{end}}`)}
+			m["templates/hello.txt"] = &fstest.MapFile{Data: []byte(`{{define "subject"}}Hello{{end}}{{if .}}{{template "greeting" .}}{{end}}`)}
 		}, `"greeting"`},
 		{"HTML left inside an attribute", func(m fstest.MapFS) {
-			m["templates/hello.en.html"] = &fstest.MapFile{Data: []byte(`<a href="{{.}}>Hello</a>`)}
-		}, "hello.en.html"},
+			m["templates/hello.html"] = &fstest.MapFile{Data: []byte(`<a href="{{.}}>Hello</a>`)}
+		}, "hello.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -372,8 +382,34 @@ func TestParseRefusesBrokenTemplates(t *testing.T) {
 		}
 	}()
 	broken := good()
-	delete(broken, "templates/hello.fr.txt")
+	delete(broken, "templates/hello.txt")
 	mustParse(broken)
+}
+
+// A message the catalog lacks, or arguments it does not take, stop the
+// email: it is not sent with a hole in it.
+func TestRenderRefusesAMessageItCannotSay(t *testing.T) {
+	for name, src := range map[string]string{
+		"unknown key":    `{{t "mail.no_such_message"}}`,
+		"missing amount": `{{t "mail.new_total"}}`,
+		"wrong kind":     `{{t "mail.new_total" (text "12 €")}}`,
+		"untyped":        `{{t "mail.greeting" "Camille"}}`,
+	} {
+		for _, html := range []bool{false, true} {
+			var err error
+			p := locale.For(locale.French)
+			if html {
+				tmpl := htmltemplate.Must(htmltemplate.New("x").Funcs(funcs(p, true)).Parse(src))
+				err = tmpl.Execute(io.Discard, nil)
+			} else {
+				tmpl := texttemplate.Must(texttemplate.New("x").Funcs(funcs(p, false)).Parse(src))
+				err = tmpl.Execute(io.Discard, nil)
+			}
+			if err == nil {
+				t.Errorf("%s (HTML %v): rendered", name, html)
+			}
+		}
+	}
 }
 
 // Every outcome constant renders in every locale.

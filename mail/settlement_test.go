@@ -457,18 +457,14 @@ func TestMaskIBAN(t *testing.T) {
 	}
 }
 
-// Partials ("_name.LOCALE.ext") are shared by the emails of their
-// language and kind and are not emails themselves.
+// Partials ("_name.ext") are shared by the emails of their kind and are
+// not emails themselves.
 func TestParsePartials(t *testing.T) {
 	fsys := fstest.MapFS{
-		"templates/_sign.fr.txt":  {Data: []byte(`{{define "sign"}}Cordialement{{end}}`)},
-		"templates/_sign.en.txt":  {Data: []byte(`{{define "sign"}}Regards{{end}}`)},
-		"templates/_sign.fr.html": {Data: []byte(`{{define "sign"}}<p>Cordialement</p>{{end}}`)},
-		"templates/_sign.en.html": {Data: []byte(`{{define "sign"}}<p>Regards</p>{{end}}`)},
-		"templates/hi.fr.txt":     {Data: []byte(`{{define "subject"}}Salut{{end}}Salut. {{template "sign"}}`)},
-		"templates/hi.fr.html":    {Data: []byte(`<p>Salut</p>{{template "sign"}}`)},
-		"templates/hi.en.txt":     {Data: []byte(`{{define "subject"}}Hi{{end}}Hi. {{template "sign"}}`)},
-		"templates/hi.en.html":    {Data: []byte(`<p>Hi</p>{{template "sign"}}`)},
+		"templates/_sign.txt":  {Data: []byte(`{{define "sign"}}{{t "mail.sign_off.regards"}}{{end}}`)},
+		"templates/_sign.html": {Data: []byte(`{{define "sign"}}<p>{{t "mail.sign_off.regards"}}</p>{{end}}`)},
+		"templates/hi.txt":     {Data: []byte(`{{define "subject"}}Hi{{end}}Hi. {{template "sign"}}`)},
+		"templates/hi.html":    {Data: []byte(`<p>Hi</p>{{template "sign"}}`)},
 	}
 	got, err := parse(fsys)
 	if err != nil {
@@ -478,12 +474,12 @@ func TestParsePartials(t *testing.T) {
 		t.Errorf("parsed %d templates, want hi in two languages", len(got))
 	}
 	var b strings.Builder
-	if err := got[key{"hi", "en"}].text.Execute(&b, nil); err != nil || b.String() != "Hi. Regards" {
+	if err := got[key{"hi", "en"}].text.Execute(&b, nil); err != nil || b.String() != "Hi. Kind regards," {
 		t.Errorf("hi.en = %q, %v", b.String(), err)
 	}
-	delete(fsys, "templates/_sign.en.html")
-	if _, err := parse(fsys); err == nil || !strings.Contains(err.Error(), "templates/_sign.en.html must exist") {
-		t.Errorf("a missing partial = %v, want an error naming _sign.en.html", err)
+	delete(fsys, "templates/_sign.html")
+	if _, err := parse(fsys); err == nil || !strings.Contains(err.Error(), "templates/_sign.html must exist") {
+		t.Errorf("a missing partial = %v, want an error naming _sign.html", err)
 	}
 	// The embedded set has its partials.
 	if _, ok := parsed[key{"_settlement", "fr"}]; ok {

@@ -6,14 +6,23 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 const eventColumns = `id, order_id, at, actor_kind, actor, workflow_id, kind, message, contact_channel, data,
-	coalesce(event_key, '') AS key`
+	coalesce(event_key, '') AS key, ` + eventPhrase
+
+// eventPhrase reads an event's message_key and message_args back as one
+// locale.Phrase; {} (no phrase) for a row without a key.
+const eventPhrase = `CASE WHEN message_key IS NULL THEN '{}'::jsonb
+	ELSE jsonb_build_object('key', message_key, 'args', coalesce(message_args, '[]'::jsonb)) END AS phrase`
 
 // AddEvent appends an entry to an order's history. An event with a Key is
 // written once: adding it again returns the first one unchanged, so a
 // retried step does not repeat itself in the timeline. A zero At is now.
+// An event with a Phrase and no Message gets the phrase's French as its
+// Message.
 func (s *Store) AddEvent(ctx context.Context, ev Event) (Event, error) {
 	saved, err := insertEvent(ctx, s.pool, ev)
 	if err != nil {
@@ -29,16 +38,25 @@ func insertEvent(ctx context.Context, q querier, ev Event) (Event, error) {
 	if len(ev.Data) == 0 {
 		ev.Data = json.RawMessage(`{}`)
 	}
+	key, args, err := phraseColumns(ev.Phrase)
+	if err != nil {
+		return Event{}, err
+	}
+	if ev.Message == "" && !ev.Phrase.IsZero() {
+		ev.Message = ev.Phrase.French()
+	}
 	var at *time.Time
 	if !ev.At.IsZero() {
 		at = &ev.At
 	}
 	saved, err := one[Event](q.Query(ctx, `
-		INSERT INTO order_events (order_id, at, actor_kind, actor, workflow_id, kind, message, contact_channel, data, event_key)
-		VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9, $10)
+		INSERT INTO order_events (order_id, at, actor_kind, actor, workflow_id, kind, message, contact_channel, data, event_key,
+			message_key, message_args)
+		VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (event_key) DO NOTHING
 		RETURNING `+eventColumns,
-		ev.OrderID, at, ev.ActorKind, ev.Actor, ev.WorkflowID, ev.Kind, ev.Message, ev.ContactChannel, ev.Data, nullIfEmpty(ev.Key)))
+		ev.OrderID, at, ev.ActorKind, ev.Actor, ev.WorkflowID, ev.Kind, ev.Message, ev.ContactChannel, ev.Data, nullIfEmpty(ev.Key),
+		key, args))
 	if errors.Is(err, ErrNotFound) {
 		// The key was written before: return that event.
 		return one[Event](q.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE event_key = $1`, ev.Key))
@@ -62,4 +80,18 @@ func (s *Store) ListEvents(ctx context.Context, orderID int64) ([]Event, error) 
 		return nil, fmt.Errorf("store.ListEvents(%d): %w", orderID, err)
 	}
 	return evs, nil
+}
+
+// phraseColumns is a phrase as its two columns: its key and its arguments
+// (JSON), both NULL for no phrase.
+func phraseColumns(ph locale.Phrase) (key *string, args json.RawMessage, err error) {
+	if ph.IsZero() {
+		return nil, nil, nil
+	}
+	args, err = locale.MarshalPhraseArgs(ph.Args)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the phrase %s: %w", ph.Key, err)
+	}
+	k := string(ph.Key)
+	return &k, args, nil
 }

@@ -13,14 +13,17 @@ import (
 )
 
 const taskColumns = `t.id, t.key, t.order_id, o.number AS order_number, t.workflow_id, t.kind, t.question,
-	t.amount_cents AS amount, t.options, t.status, t.answer, t.answered_by, t.created_at, t.answered_at, t.email`
+	t.amount_cents AS amount, t.options, t.status, t.answer, t.answered_by, t.created_at, t.answered_at, t.email,
+	CASE WHEN t.question_key IS NULL THEN '{}'::jsonb
+		ELSE jsonb_build_object('key', t.question_key, 'args', coalesce(t.question_args, '[]'::jsonb)) END AS question_phrase`
 
 const taskFrom = ` FROM agent_tasks t JOIN orders o ON o.id = t.order_id `
 
 // CreateTask records what a procedure waits on an agent for, with the
 // email under review if any. There is one task per Key: creating it again
 // returns the existing task as it is now (perhaps answered already), so a
-// retried step does not ask twice.
+// retried step does not ask twice. A task with a QuestionPhrase and no
+// Question gets the phrase's French as its Question.
 func (s *Store) CreateTask(ctx context.Context, t Task) (Task, error) {
 	if t.Key == "" {
 		return Task{}, fmt.Errorf("store.CreateTask: a task needs a key")
@@ -31,11 +34,18 @@ func (s *Store) CreateTask(ctx context.Context, t Task) (Task, error) {
 	if t.Options == nil {
 		t.Options = []string{}
 	}
-	_, err := s.pool.Exec(ctx, `
-		INSERT INTO agent_tasks (key, order_id, workflow_id, kind, question, amount_cents, options, email)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	qkey, qargs, err := phraseColumns(t.QuestionPhrase)
+	if err != nil {
+		return Task{}, fmt.Errorf("store.CreateTask(%s): %w", t.Key, err)
+	}
+	if t.Question == "" && !t.QuestionPhrase.IsZero() {
+		t.Question = t.QuestionPhrase.French()
+	}
+	_, err = s.pool.Exec(ctx, `
+		INSERT INTO agent_tasks (key, order_id, workflow_id, kind, question, amount_cents, options, email, question_key, question_args)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (key) DO NOTHING`,
-		t.Key, t.OrderID, t.WorkflowID, t.Kind, t.Question, t.Amount, t.Options, t.Email)
+		t.Key, t.OrderID, t.WorkflowID, t.Kind, t.Question, t.Amount, t.Options, t.Email, qkey, qargs)
 	if err != nil {
 		return Task{}, fmt.Errorf("store.CreateTask(%s): %w", t.Key, err)
 	}

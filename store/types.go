@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -36,6 +37,11 @@ type Event struct {
 	ContactChannel string          `json:"contact_channel"`
 	Data           json.RawMessage `json:"data"`
 	Key            string          `json:"key,omitempty"` // event_key: a retried step writes its event once
+	// Phrase is the line as a message of the catalog (message_key and
+	// message_args), which the agent UI says in the agent's language;
+	// Message is its French. Zero for a line typed by a person (a note)
+	// and for rows written before the keys: Message is all there is.
+	Phrase locale.Phrase `json:"phrase,omitzero"`
 }
 
 // Refund statuses.
@@ -157,6 +163,10 @@ type Task struct {
 	// will go; nil for other tasks and for reviews opened before it was
 	// recorded (their Question holds the email as text).
 	Email *TaskEmail `json:"email,omitempty"`
+	// QuestionPhrase is the question as a message of the catalog
+	// (question_key and question_args), said in the agent's language;
+	// Question is its French. Zero for tasks asked before the keys.
+	QuestionPhrase locale.Phrase `json:"question_phrase,omitzero"`
 }
 
 // TaskEmail is a customer email as an agent reviews it before it goes:

@@ -49,9 +49,10 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (*services, erro
 	}, nil
 }
 
-// openStore opens PostgreSQL at DATABASE_URL.
+// openStore opens PostgreSQL at DATABASE_URL, with the configured limits
+// on waiting for it (statement and lock timeouts, connecting).
 func openStore(ctx context.Context, cfg config) (*store.Store, error) {
-	return store.Open(ctx, cfg.DatabaseURL)
+	return store.Open(ctx, cfg.DatabaseURL, cfg.storeOptions())
 }
 
 // dialTemporal connects to the Temporal frontend, waiting a little for a
@@ -77,6 +78,27 @@ func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
 func (s *services) Close() {
 	s.temporal.Close()
 	s.store.Close()
+}
+
+// The agent UI's HTTP server limits. Each page bounds its own waits on
+// PostgreSQL and Temporal (ORDERDESK_REQUEST_TIMEOUT); these bound the
+// connection: a client that sends slowly (ReadTimeout: the largest form or
+// API body is 1 MiB), a response that takes longer than the longest wait
+// any page has (WriteTimeout: giving a procedure an answer, up to 20 s,
+// then waiting a few seconds for a short procedure to end), a kept-alive
+// connection left idle. No page streams: the live progress of a procedure
+// is polled, one short request at a time.
+const (
+	httpReadHeaderTimeout = 10 * time.Second
+	httpReadTimeout       = 30 * time.Second
+	httpWriteTimeout      = 60 * time.Second
+	httpIdleTimeout       = 2 * time.Minute
+)
+
+// newHTTPServer is the agent UI's server over its handler.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: httpReadHeaderTimeout, ReadTimeout: httpReadTimeout,
+		WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout}
 }
 
 // mailSender is SendGrid when a key is configured, else the dev outbox.
@@ -110,6 +132,7 @@ func runWeb(ctx context.Context, s *services) error {
 		// supervisor will have to approve.
 		ApprovalThreshold: s.cfg.Money.ApproveAbove,
 		APIToken:          s.cfg.APIToken,
+		RequestTimeout:    s.cfg.RequestTimeout,
 	})
 	if err != nil {
 		return err
@@ -118,7 +141,7 @@ func runWeb(ctx context.Context, s *services) error {
 	if err != nil {
 		return fmt.Errorf("agent UI cannot listen on %s: %w (set ORDERDESK_WEB_ADDR to a free address)", s.cfg.WebAddr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(h)
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

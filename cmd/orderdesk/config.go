@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/worker"
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -33,6 +34,10 @@ type config struct {
 	AdminAddr         string        // ORDERDESK_ADMIN_ADDR, where the profiler (/debug/pprof/) listens; empty: off
 	WorkerPollers     int           // ORDERDESK_WORKER_POLLERS, the worker's long polls per kind of task
 	WorkerActivities  int           // ORDERDESK_WORKER_ACTIVITIES, activities the worker runs at once
+	RequestTimeout    time.Duration // ORDERDESK_REQUEST_TIMEOUT, how long an agent's page or an API call may wait on PostgreSQL and Temporal
+	PGStatement       time.Duration // ORDERDESK_PG_STATEMENT_TIMEOUT, PostgreSQL's statement_timeout on orderdesk's connections
+	PGLock            time.Duration // ORDERDESK_PG_LOCK_TIMEOUT, PostgreSQL's lock_timeout on them
+	PGConnect         time.Duration // ORDERDESK_PG_CONNECT_TIMEOUT, how long opening a connection may take
 	Payment           paymentConfig // the shop's identity and payment settings (payment.go)
 	Money             moneyConfig   // how refunds reach the payment providers (money.go)
 }
@@ -47,6 +52,10 @@ var envVars = [][2]string{
 	{"ORDERDESK_ADMIN_ADDR", "where worker, web and dev serve Go's profiler, /debug/pprof/ (e.g. 127.0.0.1:6060; default empty: off)"},
 	{"ORDERDESK_WORKER_POLLERS", "long polls the worker keeps open per kind of task (default 32)"},
 	{"ORDERDESK_WORKER_ACTIVITIES", "activities (and as many local ones) the worker runs at once (default 200)"},
+	{"ORDERDESK_REQUEST_TIMEOUT", "how long an agent's page or an API call may wait on PostgreSQL and Temporal before it answers 503 with a reference (default 2s; an answer given to a procedure waits up to 20s for it to take it)"},
+	{"ORDERDESK_PG_STATEMENT_TIMEOUT", "PostgreSQL statement_timeout of orderdesk's connections: the server cancels a longer statement (default 30s; 0: the server's setting)"},
+	{"ORDERDESK_PG_LOCK_TIMEOUT", "PostgreSQL lock_timeout of orderdesk's connections: a statement waiting longer for a lock fails (default 10s; 0: the server's setting)"},
+	{"ORDERDESK_PG_CONNECT_TIMEOUT", "how long opening a PostgreSQL connection may take, the pool's background ones included (default 5s)"},
 	{"ORDERDESK_DATA_DIR", "make dev's state directory (default .data)"},
 	{"ORDERDESK_PG_PORT", "make dev's PostgreSQL port (default 15432)"},
 	{"ORDERDESK_TEMPORAL_PORT", "make dev's Temporal port (default 7243)"},
@@ -146,6 +155,38 @@ func loadConfig(getenv func(string) string) (config, error) {
 			}
 		}
 	}
+	// Limits on waiting for PostgreSQL and Temporal: 0 leaves a server
+	// setting as the server has it, where that means something.
+	pg := store.DefaultOptions()
+	limits := []struct {
+		name     string
+		dst      *time.Duration
+		def      time.Duration
+		zeroOK   bool
+		atLeast  time.Duration
+		atMost   time.Duration
+		readable string
+	}{
+		{"ORDERDESK_REQUEST_TIMEOUT", &c.RequestTimeout, 2 * time.Second, false, 100 * time.Millisecond, 10 * time.Minute, "2s or 1500ms"},
+		{"ORDERDESK_PG_STATEMENT_TIMEOUT", &c.PGStatement, pg.StatementTimeout, true, time.Millisecond, 24 * time.Hour, "30s, or 0"},
+		{"ORDERDESK_PG_LOCK_TIMEOUT", &c.PGLock, pg.LockTimeout, true, time.Millisecond, 24 * time.Hour, "10s, or 0"},
+		{"ORDERDESK_PG_CONNECT_TIMEOUT", &c.PGConnect, pg.ConnectTimeout, false, 100 * time.Millisecond, 10 * time.Minute, "5s"},
+	}
+	for _, v := range limits {
+		*v.dst = v.def
+		s := strings.TrimSpace(getenv(v.name))
+		if s == "" {
+			continue
+		}
+		d, perr := time.ParseDuration(s)
+		if s == "0" && v.zeroOK {
+			d, perr = 0, nil
+		}
+		if perr != nil || (d == 0 && !v.zeroOK) || (d != 0 && (d < v.atLeast || d > v.atMost)) {
+			return c, fmt.Errorf("%s=%q is not a duration such as %s (from %s to %s)", v.name, s, v.readable, v.atLeast, v.atMost)
+		}
+		*v.dst = d
+	}
 	if c.Payment, err = loadPaymentConfig(getenv); err != nil {
 		return c, err
 	}
@@ -153,6 +194,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// storeOptions are the limits on waiting for PostgreSQL of every
+// connection orderdesk opens.
+func (c config) storeOptions() store.Options {
+	return store.Options{StatementTimeout: c.PGStatement, LockTimeout: c.PGLock, ConnectTimeout: c.PGConnect}
 }
 
 func or(v, def string) string {

@@ -6,6 +6,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
@@ -31,7 +32,7 @@ func (a *Orders) ArchiveOrder(ctx context.Context, in ArchiveInput) (ArchiveResu
 	o, err := a.Store.ArchiveOrder(ctx, in.OrderNumber, store.Event{
 		ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: store.EventArchived, Key: in.Actor.WorkflowID + "/archive",
-		Message: "Commande archivée : elle quitte les commandes en cours",
+		Phrase: locale.Phr("history.archived"),
 	})
 	if err != nil {
 		return ArchiveResult{}, classifyArchive(err)
@@ -45,7 +46,7 @@ func (a *Orders) UnarchiveOrder(ctx context.Context, in ArchiveInput) (ArchiveRe
 	o, err := a.Store.UnarchiveOrder(ctx, in.OrderNumber, store.Event{
 		ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: store.EventUnarchived, Key: in.Actor.WorkflowID + "/unarchive",
-		Message: "Commande désarchivée : elle revient dans les commandes en cours",
+		Phrase: locale.Phr("history.unarchived"),
 	})
 	if err != nil {
 		return ArchiveResult{}, classifyArchive(err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
@@ -63,7 +64,7 @@ func (a *Orders) ApplyCancel(ctx context.Context, in CancelItemsInput) (CancelIt
 		}
 		if _, err := a.Store.SaveCancel(ctx, in.OrderNumber, out.Result, store.Event{
 			ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
-			Kind: "items_cancelled", Key: key, Message: describeCancel(out.Result, o.Currency),
+			Kind: "items_cancelled", Key: key, Phrase: describeCancel(out.Result, o.Currency),
 		}); err != nil {
 			return CancelItemsOutput{}, classify(err)
 		}
@@ -76,26 +77,29 @@ func (a *Orders) ApplyCancel(ctx context.Context, in CancelItemsInput) (CancelIt
 	return out, nil
 }
 
-// describeCancel is the history line of a cancellation, in French.
-func describeCancel(r order.CancelResult, currency string) string {
-	m := func(c int64) string { return order.Money{Cents: c, Currency: currency}.French() }
-	var s string
+// describeCancel is the history line of a cancellation: the items
+// cancelled and the totals (or a refund without cancelling, or a refund),
+// then what it did to the shipping fee, what is to refund and whether the
+// whole order is cancelled.
+func describeCancel(r order.CancelResult, currency string) locale.Phrase {
+	var what locale.Phrase
 	switch {
 	case len(r.Cancelled) > 0:
-		s = fmt.Sprintf("Articles annulés : %s. Total %s → %s", order.Describe(r.Cancelled), m(r.Before.Total), m(r.After.Total))
+		what = locale.Phr("history.cancel.items", textArg(order.Describe(r.Cancelled)), amountArg(r.Before.Total, currency), amountArg(r.After.Total, currency))
 	case r.Goodwill:
-		s = fmt.Sprintf("Remboursement sans annulation (geste commercial) : %s", r.Reason)
+		what = locale.Phr("history.cancel.goodwill", textArg(r.Reason))
 	default:
-		s = "Remboursement"
+		what = locale.Phr("history.cancel.refund")
 	}
+	var more []locale.Phrase
 	if r.Shipping.Changed() {
-		s += fmt.Sprintf(" (frais de port %s → %s)", m(r.Shipping.Before), m(r.Shipping.After))
+		more = append(more, locale.Phr("history.shipping.changed", amountArg(r.Shipping.Before, currency), amountArg(r.Shipping.After, currency)))
 	}
 	if r.Refund > 0 {
-		s += fmt.Sprintf(" ; à rembourser : %s", m(r.Refund))
+		more = append(more, locale.Phr("history.cancel.to_refund", amountArg(r.Refund, currency)))
 	}
 	if r.OrderCancelled() {
-		s += " ; commande annulée"
+		more = append(more, locale.Phr("history.cancel.order_cancelled"))
 	}
-	return s
+	return locale.Phr("history.items_cancelled", what, locale.Join("", more...))
 }

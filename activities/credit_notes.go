@@ -3,9 +3,8 @@ package activities
 import (
 	"context"
 	"errors"
-	"fmt"
 
-	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/store"
 )
 
@@ -49,7 +48,7 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 	_, err = c.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "credit_note_issued", Key: in.RefundKey + "/credit-note",
-		Message: fmt.Sprintf("Avoir %s de %s émis", cn.Number, order.Money{Cents: cn.Total, Currency: o.Currency}.French()),
+		Phrase: locale.Phr("history.credit_note_issued", textArg(cn.Number), amountArg(cn.Total, o.Currency)),
 	})
 	return CreditNoteRef{Number: cn.Number}, classify(err)
 }

@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/mail"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
@@ -201,7 +202,7 @@ func (m *Emails) enqueue(ctx context.Context, o order.Order, actor Actor, key st
 	_, err = m.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
 		Kind: "email_queued", Key: key + "/queued",
-		Message: fmt.Sprintf("E-mail « %s » écrit pour %s", e.Subject, e.ToEmail),
+		Phrase: locale.Phr("history.email_queued", textArg(e.Subject), textArg(e.ToEmail)),
 	})
 	return EmailRef{ID: e.ID}, classify(err)
 }

@@ -2,10 +2,10 @@ package activities
 
 import (
 	"context"
-	"fmt"
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/mail"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
@@ -35,13 +35,13 @@ func (a *Orders) RecordFulfil(ctx context.Context, in FulfilInput) (FulfilOutput
 	// The message is written before the result is known; it names what
 	// was asked, which is what is applied (or the step fails).
 	preview, err := order.ApplyFulfil(o, in.Request)
-	msg := "Articles expédiés"
+	line := locale.Phr("history.items_shipped_asked")
 	if err == nil {
-		msg = describeFulfil(preview)
+		line = describeFulfil(preview)
 	}
 	res, err := a.Store.SaveFulfil(ctx, in.OrderNumber, in.Request, store.Event{
 		ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
-		Kind: "items_shipped", Key: in.Actor.WorkflowID + "/fulfil", Message: msg,
+		Kind: "items_shipped", Key: in.Actor.WorkflowID + "/fulfil", Phrase: line,
 	})
 	if err != nil {
 		return FulfilOutput{}, classify(err)
@@ -49,29 +49,28 @@ func (a *Orders) RecordFulfil(ctx context.Context, in FulfilInput) (FulfilOutput
 	return FulfilOutput{Result: res}, nil
 }
 
-// describeFulfil is the history line of a fulfilment, in French.
-func describeFulfil(r order.FulfilResult) string {
-	var s string
+// describeFulfil is the history line of a fulfilment: what shipped (by
+// which carrier, with which tracking), what was completed, what is left to
+// ship and the order's new status, joined by « ; ».
+func describeFulfil(r order.FulfilResult) locale.Phrase {
+	var parts []locale.Phrase
 	if len(r.Shipped) > 0 {
-		s = fmt.Sprintf("Expédié par %s", r.Carrier)
 		if r.Tracking != "" {
-			s += fmt.Sprintf(" (suivi %s)", r.Tracking)
+			parts = append(parts, locale.Phr("history.fulfil.shipped_tracked", textArg(r.Carrier), textArg(r.Tracking), textArg(order.Describe(r.Shipped))))
+		} else {
+			parts = append(parts, locale.Phr("history.fulfil.shipped", textArg(r.Carrier), textArg(order.Describe(r.Shipped))))
 		}
-		s += " : " + order.Describe(r.Shipped)
 	}
 	if len(r.Completed) > 0 {
-		if s != "" {
-			s += " ; "
-		}
-		s += "finalisé : " + order.Describe(r.Completed)
+		parts = append(parts, locale.Phr("history.fulfil.completed", textArg(order.Describe(r.Completed))))
 	}
 	if len(r.LeftToShip) > 0 {
-		s += " ; reste à expédier : " + order.Describe(r.LeftToShip)
+		parts = append(parts, locale.Phr("history.fulfil.left_to_ship", textArg(order.Describe(r.LeftToShip))))
 	}
 	if r.Status != r.Before {
-		s += fmt.Sprintf(" ; commande %s → %s", r.Before.Label("fr"), r.Status.Label("fr"))
+		parts = append(parts, locale.Phr("history.fulfil.status", statusArg(r.Before), statusArg(r.Status)))
 	}
-	return s
+	return locale.Phr("history.items_shipped", locale.Join(" ; ", parts...))
 }
 
 // ShippedEmailInput is what the customer is told once items shipped.

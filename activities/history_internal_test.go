@@ -4,13 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
 // TestContentChangeHistoryLine: the history line of a content change names
 // what was removed, edited and added, and says nothing of a kind of change
 // that did not happen (no « Produits retirés : . » when products were only
-// added or edited).
+// added or edited), and says the same in English with no French word.
 func TestContentChangeHistoryLine(t *testing.T) {
 	mug := order.Line{ID: 11, SKU: "MUG-01", Name: "Mug", UnitPrice: 1250, Quantity: 2, VATRate: 2000}
 	bowl := order.Line{SKU: "BOL-01", Name: "Bol breton", UnitPrice: 990, Quantity: 2, VATRate: 2000}
@@ -58,12 +59,22 @@ func TestContentChangeHistoryLine(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.res.Before, tt.res.After = totals(2500, 4480)
-			got := describeChange(tt.res, "EUR")
+			ph := describeChange(tt.res, "EUR")
+			got := ph.French()
 			if got != tt.want {
 				t.Errorf("history line\n got %q\nwant %q", got, tt.want)
 			}
 			if strings.Contains(got, ": .") || strings.Contains(got, ":  ") {
 				t.Errorf("history line %q has an empty part", got)
+			}
+			en, err := locale.For(locale.English).Phrase(ph)
+			if err != nil {
+				t.Fatalf("in English: %v", err)
+			}
+			for _, fr := range []string{"Produits", "Total 25,00", "prix unitaire", "quantité", "livraison", "désignation", "référence"} {
+				if strings.Contains(en, fr) {
+					t.Errorf("in English the line says %q: %q", fr, en)
+				}
 			}
 		})
 	}

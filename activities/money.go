@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/payments"
 	"github.com/orderdesk/orderdesk/store"
@@ -57,6 +58,8 @@ type StuckNotice struct {
 	Question string        `json:"question"` // what the agents read
 	Amount   int64         `json:"amount_cents"`
 	Options  []string      `json:"options"`
+	// QuestionPhrase is Question as a phrase of the catalog.
+	QuestionPhrase locale.Phrase `json:"question_phrase,omitzero"`
 }
 
 // GatewayOutcome is what the provider did.
@@ -77,7 +80,7 @@ func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput)
 		orders := &Orders{Store: m.Store}
 		if _, err := orders.OpenTask(ctx, TaskInput{
 			OrderNumber: in.OrderNumber, Actor: in.Actor, Key: n.Key, Kind: n.Kind,
-			Question: n.Question, Amount: n.Amount, Options: n.Options,
+			Question: n.Question, QuestionPhrase: n.QuestionPhrase, Amount: n.Amount, Options: n.Options,
 		}); err != nil {
 			return GatewayOutcome{}, err
 		}
@@ -88,6 +91,7 @@ func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput)
 			}
 			cerr := orders.CloseTask(ctx, CloseTaskInput{
 				OrderNumber: in.OrderNumber, Actor: in.Actor, Key: n.Key, Status: store.TaskCancelled, Summary: "le prestataire a répondu",
+				Said: locale.Phr("history.closed.provider_answered"),
 			})
 			if cerr != nil && !errors.Is(cerr, store.ErrTaskClosed) {
 				activity.GetLogger(ctx).Warn("closing the refund-stuck notice", "key", n.Key, "err", cerr)
@@ -232,18 +236,27 @@ func (m *Money) PayoutToIBAN(ctx context.Context, in PayoutInput) (GatewayOutcom
 	if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundSucceeded, res.ProviderRef, ""); err != nil {
 		return GatewayOutcome{}, err
 	}
-	if err := m.note(ctx, r, in.Actor, in.Key+"/paid-out", fmt.Sprintf("Virement de %s envoyé sur %s (%s, référence %s)",
-		order.Money{Cents: r.Amount, Currency: r.Currency}.French(), order.MaskIBAN(iban), g.Name(), res.ProviderRef)); err != nil {
+	if err := m.note(ctx, r, in.Actor, in.Key+"/paid-out", said(locale.Phr("history.transfer_sent",
+		amountArg(r.Amount, r.Currency), textArg(order.MaskIBAN(iban)), textArg(g.Name()), textArg(res.ProviderRef)))); err != nil {
 		return GatewayOutcome{}, err
 	}
 	return GatewayOutcome{Outcome: GatewaySucceeded, Gateway: g.Name(), ProviderRef: res.ProviderRef}, nil
 }
 
+// line is a line of history: a phrase, or a text alone.
+type line struct {
+	phrase locale.Phrase
+	text   string
+}
+
+// said is a line said by a phrase.
+func said(ph locale.Phrase) line { return line{phrase: ph} }
+
 // note writes one line of the order's history about a refund, once per key.
-func (m *Money) note(ctx context.Context, r store.Refund, actor Actor, key, msg string) error {
+func (m *Money) note(ctx context.Context, r store.Refund, actor Actor, key string, l line) error {
 	_, err := m.Store.AddEvent(ctx, store.Event{
 		OrderID: r.OrderID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
-		Kind: "refund_" + r.Method, Key: key, Message: msg,
+		Kind: "refund_" + r.Method, Key: key, Phrase: l.phrase, Message: l.text,
 	})
 	return classify(err)
 }
@@ -288,7 +301,7 @@ func (m *Money) IssueStoreCredit(ctx context.Context, in StoreCreditInput) error
 			return err
 		}
 	}
-	return m.note(ctx, r, in.Actor, in.Key+"/voucher", fmt.Sprintf("Avoir %s de %s remis au client", in.Code, order.Money{Cents: r.Amount, Currency: r.Currency}.French()))
+	return m.note(ctx, r, in.Actor, in.Key+"/voucher", said(locale.Phr("history.voucher_given", textArg(in.Code), amountArg(r.Amount, r.Currency))))
 }
 
 // ChequeInput is a refund by cheque to an address chosen with the customer.
@@ -327,8 +340,8 @@ func (m *Money) RequestChequeRefund(ctx context.Context, in ChequeInput) (Cheque
 	_, err = m.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: "cheque_requested", Key: in.Key + "/cheque/requested",
-		Message: fmt.Sprintf("Demande de remboursement par chèque de %s, à envoyer à %s, %s %s",
-			order.Money{Cents: in.Amount, Currency: o.Currency}.French(), in.Address.Name, in.Address.PostalCode, in.Address.City),
+		Phrase: locale.Phr("history.cheque_requested", amountArg(in.Amount, o.Currency),
+			textArg(in.Address.Name), textArg(in.Address.PostalCode), textArg(in.Address.City)),
 	})
 	return ChequeRef{ID: c.ID}, classify(err)
 }
@@ -371,6 +384,9 @@ type ResolveInput struct {
 	Key         string              `json:"key"` // the refund's idempotency key
 	Method      order.PaymentMethod `json:"method"`
 	Cause       string              `json:"cause"` // why the procedure stopped, for the history
+	// Why is Cause as a phrase of the catalog (history.refund.*); zero
+	// from a procedure older than the phrases, whose lines are French.
+	Why locale.Phrase `json:"why,omitzero"`
 }
 
 // Resolved is what became of the refund: one of the store's statuses.
@@ -392,42 +408,51 @@ func (m *Money) ResolveRefund(ctx context.Context, in ResolveInput) (Resolved, e
 	}
 	if released || store.RefundFinal(r.Status) {
 		if released {
-			if err := m.note(ctx, r, in.Actor, in.Key+"/released", fmt.Sprintf("Remboursement de %s non fait : %s",
-				order.Money{Cents: r.Amount, Currency: r.Currency}.French(), in.Cause)); err != nil {
+			if err := m.note(ctx, r, in.Actor, in.Key+"/released", resolvedLine(in, "history.refund_not_done", r)); err != nil {
 				return Resolved{}, err
 			}
 		}
 		return Resolved{Status: r.Status, ProviderRef: r.ProviderRef}, nil
 	}
-	amount := order.Money{Cents: r.Amount, Currency: r.Currency}.French()
 	g, ok := m.gateway(in.Method)
 	var found payments.Result
 	err = payments.ErrUnsupported
 	if ok {
 		found, err = g.Find(ctx, in.Key)
 	}
-	status, ref, msg := store.RefundUnknown, "", ""
+	status, ref := store.RefundUnknown, ""
+	var l line
 	switch {
 	case err == nil && found.Status == payments.StatusSucceeded:
 		status, ref = store.RefundSucceeded, found.ProviderRef
-		msg = fmt.Sprintf("Remboursement de %s effectué chez le prestataire (référence %s), bien que la procédure se soit arrêtée", amount, ref)
+		l = said(locale.Phr("history.refund_found", amountArg(r.Amount, r.Currency), textArg(ref)))
 	case err == nil && found.Status == payments.StatusFailed:
 		status, ref = store.RefundFailed, found.ProviderRef
-		msg = fmt.Sprintf("Remboursement de %s refusé par le prestataire : %s", amount, in.Cause)
+		l = resolvedLine(in, "history.refund_refused", r)
 	case errors.Is(err, payments.ErrNotFound):
 		status = store.RefundFailed
-		msg = fmt.Sprintf("Remboursement de %s non fait : le prestataire ne l'a jamais reçu (%s)", amount, in.Cause)
+		l = resolvedLine(in, "history.refund_never_received", r)
 	default:
 		// pending at the provider, or the provider cannot say now.
-		msg = fmt.Sprintf("Remboursement de %s envoyé au prestataire, résultat inconnu : compté comme remboursé ; à vérifier (rapprochement)", amount)
+		l = said(locale.Phr("history.refund_unknown", amountArg(r.Amount, r.Currency)))
 	}
 	if _, err := m.Store.UpdateRefund(ctx, in.Key, status, ref, in.Cause); err != nil {
 		return Resolved{}, classify(err)
 	}
-	if err := m.note(ctx, r, in.Actor, in.Key+"/resolved", msg); err != nil {
+	if err := m.note(ctx, r, in.Actor, in.Key+"/resolved", l); err != nil {
 		return Resolved{}, err
 	}
 	return Resolved{Status: status, ProviderRef: ref}, nil
+}
+
+// resolvedLine is a line about a refund whose procedure stopped, saying
+// why. A procedure older than the phrases gave its cause in French words
+// only: the line is then those words too, a text with no phrase.
+func resolvedLine(in ResolveInput, key locale.Key, r store.Refund) line {
+	if in.Why.IsZero() {
+		return line{text: locale.Phr(key, amountArg(r.Amount, r.Currency), textArg(in.Cause)).French()}
+	}
+	return line{phrase: locale.Phr(key, amountArg(r.Amount, r.Currency), in.Why)}
 }
 
 // FactInput is a money fact a procedure decided (a replacement cheque

@@ -5,11 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
@@ -49,7 +48,7 @@ func (a *Orders) TakeHold(ctx context.Context, in HoldInput) (HoldResult, error)
 	_, err = a.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: "hold_taken", Key: in.Actor.WorkflowID + "/hold",
-		Message: "Commande retirée du flux logistique automatique (Mod ON → OFF)",
+		Phrase: locale.Phr("history.hold_taken"),
 	})
 	if err != nil {
 		return HoldResult{}, classify(err)
@@ -62,6 +61,9 @@ type ReleaseInput struct {
 	OrderNumber string `json:"order_number"`
 	Actor       Actor  `json:"actor"`
 	Outcome     string `json:"outcome"` // why the procedure ends, for the history
+	// Why is Outcome as a phrase (history.outcome.*); zero from a
+	// procedure older than the phrases, whose line is Outcome's French.
+	Why locale.Phrase `json:"why,omitzero"`
 }
 
 // ReleaseHold gives the order back to the automatic logistics flow. It does
@@ -81,14 +83,17 @@ func (a *Orders) ReleaseHold(ctx context.Context, in ReleaseInput) error {
 	if err := a.Store.ReleaseHold(ctx, in.OrderNumber, in.Actor.WorkflowID); err != nil {
 		return err
 	}
-	msg := "Commande rendue au flux logistique automatique (Mod OFF → ON)"
-	if in.Outcome != "" {
-		msg += " : " + in.Outcome
-	}
-	_, err = a.Store.AddEvent(ctx, store.Event{
+	ev := store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
-		Kind: "hold_released", Key: in.Actor.WorkflowID + "/release", Message: msg,
-	})
+		Kind: "hold_released", Key: in.Actor.WorkflowID + "/release", Phrase: locale.Phr("history.hold_released"),
+	}
+	switch {
+	case !in.Why.IsZero():
+		ev.Phrase = locale.Phr("history.hold_released_because", in.Why)
+	case in.Outcome != "":
+		ev.Phrase, ev.Message = locale.Phrase{}, "Commande rendue au flux logistique automatique (Mod OFF → ON) : "+in.Outcome
+	}
+	_, err = a.Store.AddEvent(ctx, ev)
 	return err
 }
 
@@ -137,7 +142,7 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 		_, err = a.Store.SaveContentChange(ctx, in.OrderNumber, in.Actor.WorkflowID, res, store.Event{
 			OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 			Kind: "content_changed", Key: key, ContactChannel: string(in.Channel),
-			Message: describeChange(res, o.Currency),
+			Phrase: describeChange(res, o.Currency),
 		})
 		if err != nil {
 			return ContentOutput{}, classify(err)
@@ -166,63 +171,61 @@ func paidBefore(ctx context.Context, st *store.Store, orderID int64, workflowID 
 	return st.MoneyPositionWithout(ctx, orderID, workflowID+"/settle/")
 }
 
-// describeChange is the history line of a content change, in French: the
-// products removed, edited and added (a kind of change that did not happen
-// is left out), then the total and the shipping fee.
-func describeChange(res order.ContentResult, currency string) string {
-	m := func(c int64) string { return order.Money{Cents: c, Currency: currency}.French() }
-	var s string
+// describeChange is the history line of a content change: the products
+// removed, edited and added (a kind of change that did not happen is left
+// out), then the total and the shipping fee.
+func describeChange(res order.ContentResult, currency string) locale.Phrase {
+	var changes []locale.Phrase
 	if len(res.Removed) > 0 {
-		s += "Produits retirés : " + order.Describe(res.Removed) + ". "
+		changes = append(changes, locale.Phr("history.content.removed", textArg(order.Describe(res.Removed))))
 	}
 	if len(res.Edited) > 0 {
-		edits := make([]string, len(res.Edited))
+		edits := make([]locale.Phrase, len(res.Edited))
 		for i, d := range res.Edited {
-			edits[i] = describeEdit(d, m)
+			edits[i] = describeEdit(d, currency)
 		}
-		s += "Produits modifiés : " + strings.Join(edits, ", ") + ". "
+		changes = append(changes, locale.Phr("history.content.edited", locale.Join(", ", edits...)))
 	}
 	if len(res.Added) > 0 {
-		s += "Produits ajoutés : " + order.Describe(res.Added) + ". "
+		changes = append(changes, locale.Phr("history.content.added", textArg(order.Describe(res.Added))))
 	}
-	s += fmt.Sprintf("Total %s → %s", m(res.Before.Total), m(res.After.Total))
-	if res.Shipping.FreeShippingLost() {
-		s += fmt.Sprintf(" (livraison gratuite perdue : +%s)", m(res.Shipping.After))
-	} else if res.Shipping.Before != res.Shipping.After {
-		s += fmt.Sprintf(" (frais de port %s → %s)", m(res.Shipping.Before), m(res.Shipping.After))
+	return locale.Phr("history.content_changed", locale.Join("", changes...),
+		amountArg(res.Before.Total, currency), amountArg(res.After.Total, currency), shippingChange(res.Shipping, currency))
+}
+
+// shippingChange is what a change did to the shipping fee, if anything:
+// « (livraison gratuite perdue : +6,90 €) », « (frais de port 4,90 € →
+// 6,90 €) ».
+func shippingChange(sc order.ShippingChange, currency string) locale.List {
+	switch {
+	case sc.FreeShippingLost():
+		return locale.Join("", locale.Phr("history.shipping.free_lost", amountArg(sc.After, currency)))
+	case sc.Before != sc.After:
+		return locale.Join("", locale.Phr("history.shipping.changed", amountArg(sc.Before, currency), amountArg(sc.After, currency)))
 	}
-	return s
+	return locale.Join("")
 }
 
 // describeEdit is an edited line in a history line: its SKU before the
 // edit, then what changed, "MUG-01 (prix unitaire 12,50 € → 15,00 €)".
-func describeEdit(d order.LineDiff, m func(int64) string) string {
-	var what []string
+func describeEdit(d order.LineDiff, currency string) locale.Phrase {
+	var what []locale.Phrase
 	if d.SKUChanged() {
-		what = append(what, fmt.Sprintf("référence %s → %s", d.Before.SKU, d.After.SKU))
+		what = append(what, locale.Phr("history.edit.sku", textArg(d.Before.SKU), textArg(d.After.SKU)))
 	}
 	if d.NameChanged() {
-		what = append(what, fmt.Sprintf("désignation « %s » → « %s »", d.Before.Name, d.After.Name))
+		what = append(what, locale.Phr("history.edit.name", textArg(d.Before.Name), textArg(d.After.Name)))
 	}
 	if d.PriceChanged() {
-		what = append(what, fmt.Sprintf("prix unitaire %s → %s", m(d.Before.UnitPrice), m(d.After.UnitPrice)))
+		what = append(what, locale.Phr("history.edit.price", amountArg(d.Before.UnitPrice, currency), amountArg(d.After.UnitPrice, currency)))
 	}
 	if d.QuantityChanged() {
-		what = append(what, fmt.Sprintf("quantité %d → %d", d.Before.Remaining(), d.After.Remaining()))
+		what = append(what, locale.Phr("history.edit.quantity", locale.Count(int(d.Before.Remaining())), locale.Count(int(d.After.Remaining()))))
 	}
 	if d.VATChanged() {
-		what = append(what, fmt.Sprintf("TVA %s → %s", vatRate(d.Before.VATRate), vatRate(d.After.VATRate)))
+		what = append(what, locale.Phr("history.edit.vat", locale.Percent(d.Before.VATRate), locale.Percent(d.After.VATRate)))
 	}
-	return d.Before.SKU + " (" + strings.Join(what, ", ") + ")"
-}
-
-// vatRate writes a VAT rate in basis points the French way: "5,5 %".
-func vatRate(bp int64) string {
-	s := strconv.FormatInt(bp/100, 10)
-	if f := bp % 100; f != 0 {
-		s += "," + strings.TrimRight(fmt.Sprintf("%02d", f), "0")
-	}
-	return s + "\u00a0%"
+	return locale.Phr("history.content.edit", textArg(d.Before.SKU), locale.Join(", ", what...))
 }
 
 // NoteInput is one line of history written by a procedure.
@@ -232,6 +235,9 @@ type NoteInput struct {
 	Key         string `json:"key"` // unique per step, so a retry writes it once
 	Kind        string `json:"kind"`
 	Message     string `json:"message"`
+	// Phrase is the line as a phrase of the catalog; zero from a
+	// procedure older than the phrases: the line is Message alone.
+	Phrase locale.Phrase `json:"phrase,omitzero"`
 }
 
 // RecordEvent writes one line of the order's history, once per key.
@@ -242,7 +248,7 @@ func (a *Orders) RecordEvent(ctx context.Context, in NoteInput) error {
 	}
 	_, err = a.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
-		Kind: in.Kind, Key: in.Key, Message: in.Message,
+		Kind: in.Kind, Key: in.Key, Message: in.Message, Phrase: in.Phrase,
 	})
 	return classify(err)
 }

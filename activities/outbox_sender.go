@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/mail"
 	"github.com/orderdesk/orderdesk/store"
 )
@@ -107,8 +108,8 @@ func (o *OutboxSender) send(ctx context.Context, e store.Email) {
 		if err = st.MarkEmailFailed(ctx, e.ID, err.Error()); err == nil && e.OrderID != 0 {
 			_, err = st.AddEvent(ctx, store.Event{
 				OrderID: e.OrderID, ActorKind: store.ActorSystem, Actor: "outbox", Kind: "email_failed",
-				Key:     fmt.Sprintf("outbox/%d/failed", e.ID),
-				Message: fmt.Sprintf("E-mail « %s » refusé par le service d'envoi pour %s : à renvoyer depuis la boîte d'envoi une fois l'adresse corrigée", e.Subject, e.ToEmail),
+				Key:    fmt.Sprintf("outbox/%d/failed", e.ID),
+				Phrase: locale.Phr("history.email_failed", textArg(e.Subject), textArg(e.ToEmail)),
 			})
 		}
 	default:

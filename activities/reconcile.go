@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/payments"
 	"github.com/orderdesk/orderdesk/store"
@@ -350,7 +351,7 @@ func (a *Reconcile) record(ctx context.Context, in ReconcileInput, m *Mismatch) 
 		}
 		t, err = a.Store.CreateTask(ctx, store.Task{
 			Key: key, OrderID: o.ID, WorkflowID: in.Actor.WorkflowID, Kind: TaskReconcileMismatch,
-			Question: m.Question, Amount: amount, Options: []string{"noted"}, // workflows.AnswerNoted: a notice
+			Question: m.Question, QuestionPhrase: questionPhrase(*m), Amount: amount, Options: []string{"noted"}, // workflows.AnswerNoted: a notice
 		})
 	}
 	if err != nil {
@@ -360,7 +361,7 @@ func (a *Reconcile) record(ctx context.Context, in ReconcileInput, m *Mismatch) 
 	_, err = a.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorSystem, Actor: "reconcile", WorkflowID: t.WorkflowID,
 		Kind: TaskReconcileMismatch, Key: key,
-		Message: fmt.Sprintf("Rapprochement des remboursements : tâche #%d ouverte. %s", t.ID, m.Question),
+		Phrase: locale.Phr("history.reconcile_task", taskArg(t.ID), questionPhrase(*m)),
 	})
 	return classify(err)
 }
@@ -403,62 +404,60 @@ func rowKind(method string) string {
 	return payments.KindRefund
 }
 
-// question is the task's question, in French: the order, the key, both
-// amounts with their statuses, and what the disagreement means.
-func question(m Mismatch) string {
-	noun := "remboursement"
+// question is the task's question, in French.
+func question(m Mismatch) string { return questionPhrase(m).French() }
+
+// questionPhrase is the task's question: the order, the key, both amounts
+// with their statuses, and what the disagreement means.
+func questionPhrase(m Mismatch) locale.Phrase {
+	noun := locale.Phr("history.reconcile.refund")
 	if m.TransferKind == payments.KindPayout {
-		noun = "virement"
+		noun = locale.Phr("history.reconcile.transfer")
 	}
-	number := m.OrderNumber
-	if number == "" {
-		number = "introuvable"
+	var number locale.PhraseArg = textArg(m.OrderNumber)
+	if m.OrderNumber == "" {
+		number = locale.Phr("history.reconcile.order_not_found")
 	}
-	money := func(cents int64) string { return order.Money{Cents: cents, Currency: m.Currency}.French() }
-	ours := "rien chez nous (aucune ligne de remboursement)"
+	gateway, ref := textArg(m.Gateway), textArg(m.ProviderRef)
+	ours := locale.Phr("task_question.reconcile.ours_none")
 	if m.Kind != MismatchNoRow {
-		ours = fmt.Sprintf("%s chez nous (%s)", money(m.Ours), rowStatusFrench[m.OurStatus])
+		ours = locale.Phr("task_question.reconcile.ours", amountArg(m.Ours, m.Currency), statusPhrase(m.OurStatus))
 	}
-	var theirs string
+	var theirs locale.Phrase
 	switch {
 	case m.Kind == MismatchNotAtProvider && m.ProviderRef == "":
-		theirs = fmt.Sprintf("rien chez %s (aucun %s sous cette clé)", m.Gateway, noun)
+		theirs = locale.Phr("task_question.reconcile.no_key", gateway, noun)
 	case m.Kind == MismatchNotAtProvider:
-		theirs = fmt.Sprintf("rien chez %s (aucun %s de référence %s)", m.Gateway, noun, m.ProviderRef)
+		theirs = locale.Phr("task_question.reconcile.no_ref", gateway, noun, ref)
 	case m.Theirs == 0:
-		theirs = fmt.Sprintf("montant non communiqué chez %s (%s, référence %s)", m.Gateway, providerStatusFrench[m.TheirStatus], m.ProviderRef)
+		theirs = locale.Phr("task_question.reconcile.no_amount", gateway, statusPhrase(m.TheirStatus), ref)
 	default:
-		theirs = fmt.Sprintf("%s chez %s (%s, référence %s)", money(m.Theirs), m.Gateway, providerStatusFrench[m.TheirStatus], m.ProviderRef)
+		theirs = locale.Phr("task_question.reconcile.theirs", amountArg(m.Theirs, m.Currency), gateway, statusPhrase(m.TheirStatus), ref)
 	}
-	var why string
+	var why locale.Phrase
 	switch m.Kind {
 	case MismatchNoRow:
-		why = "Le prestataire a envoyé de l'argent qu'orderdesk n'a pas enregistré : vérifier à qui et pourquoi."
+		why = locale.Phr("task_question.reconcile.no_row")
 	case MismatchNotAtProvider:
-		why = fmt.Sprintf("orderdesk compte ce %s comme rendu au client, le prestataire ne l'a pas : le client n'a peut-être pas été remboursé.", noun)
+		why = locale.Phr("task_question.reconcile.not_there", noun)
 	case MismatchAmount:
-		why = "Les montants diffèrent : vérifier lequel est juste."
+		why = locale.Phr("task_question.reconcile.amount")
 	case MismatchRowFailed:
-		why = fmt.Sprintf("orderdesk compte ce %s comme non fait, le prestataire l'a accepté : le client a été remboursé, ne pas le rembourser une seconde fois.", noun)
+		why = locale.Phr("task_question.reconcile.row_failed", noun)
 	case MismatchRowPending:
-		why = fmt.Sprintf("orderdesk attend encore ce %s, le prestataire l'a effectué : ne pas le refaire à la main.", noun)
+		why = locale.Phr("task_question.reconcile.row_pending", noun)
 	case MismatchProviderFailed:
-		why = fmt.Sprintf("orderdesk compte ce %s comme rendu au client, le prestataire l'a vu échouer : le client n'a pas été remboursé.", noun)
+		why = locale.Phr("task_question.reconcile.provider_failed", noun)
 	}
-	return fmt.Sprintf("Écart avec %s sur la commande %s, %s « %s » : %s, %s. %s", m.Gateway, number, noun, m.Key, ours, theirs, why)
+	var whyArg locale.PhraseArg = why
+	if why.IsZero() {
+		whyArg = textArg("")
+	}
+	return locale.Phr("task_question.reconcile", gateway, number, noun, textArg(m.Key), ours, theirs, whyArg)
 }
 
-var rowStatusFrench = map[string]string{
-	store.RefundPending:       "en cours",
-	store.RefundSucceeded:     "effectué",
-	store.RefundManualPending: "à faire à la main",
-	store.RefundImpossible:    "impossible",
-	store.RefundFailed:        "échoué",
-	store.RefundUnknown:       "envoyé, résultat inconnu, compté comme rendu",
-}
-
-var providerStatusFrench = map[string]string{
-	payments.StatusPending:   "en cours",
-	payments.StatusSucceeded: "effectué",
-	payments.StatusFailed:    "échoué",
+// statusPhrase is a refund's status, ours or the provider's (the same
+// words: en cours, effectué, échoué…), or the status as it is written.
+func statusPhrase(status string) locale.PhraseArg {
+	return locale.Label("task_question.reconcile.", status, status)
 }

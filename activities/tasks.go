@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
@@ -19,6 +20,10 @@ type TaskInput struct {
 	Question    string   `json:"question"`
 	Amount      int64    `json:"amount_cents"`
 	Options     []string `json:"options"`
+	// QuestionPhrase is the question as a phrase of the catalog, which
+	// the agent UI says in the agent's language; Question is its French.
+	// Zero from a procedure older than the phrases.
+	QuestionPhrase locale.Phrase `json:"question_phrase,omitzero"`
 	// Email is the customer email a review_email task asks about, as the
 	// preview rendered it; nil for every other task.
 	Email *EmailPreview `json:"email,omitempty"`
@@ -38,7 +43,7 @@ func (a *Orders) OpenTask(ctx context.Context, in TaskInput) (TaskRef, error) {
 	}
 	task := store.Task{
 		Key: in.Key, OrderID: o.ID, WorkflowID: in.Actor.WorkflowID, Kind: in.Kind,
-		Question: in.Question, Amount: in.Amount, Options: in.Options,
+		Question: in.Question, QuestionPhrase: in.QuestionPhrase, Amount: in.Amount, Options: in.Options,
 	}
 	about := ""
 	if e := in.Email; e != nil {
@@ -52,11 +57,19 @@ func (a *Orders) OpenTask(ctx context.Context, in TaskInput) (TaskRef, error) {
 	if err != nil {
 		return TaskRef{}, classify(err)
 	}
-	_, err = a.Store.AddEvent(ctx, store.Event{
+	ev := store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "task_opened", Key: in.Key + "/opened",
-		Message: fmt.Sprintf("Tâche #%d pour un agent : %s%s", t.ID, in.Question, about),
-	})
+		Message: fmt.Sprintf("Tâche #%d pour un agent : %s%s", t.ID, t.Question, about),
+	}
+	switch {
+	case in.QuestionPhrase.IsZero(): // the question is French words only: so is the line
+	case in.Email != nil:
+		ev.Phrase = locale.Phr("history.task_opened_email", taskArg(t.ID), in.QuestionPhrase, textArg(in.Email.Subject))
+	default:
+		ev.Phrase = locale.Phr("history.task_opened", taskArg(t.ID), in.QuestionPhrase)
+	}
+	_, err = a.Store.AddEvent(ctx, ev)
 	return TaskRef{ID: t.ID}, classify(err)
 }
 
@@ -69,6 +82,10 @@ type CloseTaskInput struct {
 	Answer      json.RawMessage `json:"answer,omitempty"`
 	By          string          `json:"by"`      // the agent who answered
 	Summary     string          `json:"summary"` // the answer in words, for the history
+	// Said is Summary as a phrase of the catalog (history.answer.*,
+	// history.closed.*); zero from a procedure older than the phrases,
+	// whose line is Summary's French.
+	Said locale.Phrase `json:"said,omitzero"`
 }
 
 // CloseTask marks the task answered or cancelled, with its history line.
@@ -77,16 +94,20 @@ func (a *Orders) CloseTask(ctx context.Context, in CloseTaskInput) error {
 	if err != nil {
 		return classify(err)
 	}
-	kind, actorKind, actor := "task_answered", store.ActorAgent, in.By
+	kind, actorKind, actor, key := "task_answered", store.ActorAgent, in.By, locale.Key("history.task_closed")
 	msg := fmt.Sprintf("Tâche #%d : %s", t.ID, in.Summary)
 	if in.Status == store.TaskCancelled {
-		kind, actorKind, actor = "task_cancelled", store.ActorProcedure, in.Actor.WorkflowID
+		kind, actorKind, actor, key = "task_cancelled", store.ActorProcedure, in.Actor.WorkflowID, "history.task_cancelled"
 		msg = fmt.Sprintf("Tâche #%d annulée : %s", t.ID, in.Summary)
 	}
-	_, err = a.Store.AddEvent(ctx, store.Event{
+	ev := store.Event{
 		OrderID: t.OrderID, ActorKind: actorKind, Actor: actor, WorkflowID: in.Actor.WorkflowID,
 		Kind: kind, Key: in.Key + "/closed", Message: msg,
-	})
+	}
+	if !in.Said.IsZero() {
+		ev.Phrase, ev.Message = locale.Phr(key, taskArg(t.ID), in.Said), ""
+	}
+	_, err = a.Store.AddEvent(ctx, ev)
 	return classify(err)
 }
 
@@ -118,7 +139,7 @@ func (a *Orders) ReserveRefund(ctx context.Context, in RefundInput) error {
 	_, err = a.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "refund_reserved", Key: in.Key + "/reserved",
-		Message: fmt.Sprintf("Remboursement de %s à faire (%s)", order.Money{Cents: r.Amount, Currency: r.Currency}.French(), in.Method.Label("fr")),
+		Phrase: locale.Phr("history.refund_reserved", amountArg(r.Amount, r.Currency), methodArg(in.Method)),
 	})
 	return classify(err)
 }
@@ -129,22 +150,21 @@ func (a *Orders) SettleRefund(ctx context.Context, in RefundInput) error {
 	if err != nil {
 		return classify(err)
 	}
-	amount := order.Money{Cents: r.Amount, Currency: r.Currency}.French()
-	var msg string
-	switch in.Status {
-	case store.RefundSucceeded:
-		msg = fmt.Sprintf("Remboursement de %s effectué", amount)
-		if in.ProviderRef != "" {
-			msg += " (référence " + in.ProviderRef + ")"
-		}
-	case store.RefundImpossible:
-		msg = fmt.Sprintf("Remboursement de %s impossible : %s", amount, in.Reason)
+	amount := amountArg(r.Amount, r.Currency)
+	var line locale.Phrase
+	switch {
+	case in.Status == store.RefundSucceeded && in.ProviderRef != "":
+		line = locale.Phr("history.refund_done_ref", amount, textArg(in.ProviderRef))
+	case in.Status == store.RefundSucceeded:
+		line = locale.Phr("history.refund_done", amount)
+	case in.Status == store.RefundImpossible:
+		line = locale.Phr("history.refund_impossible", amount, textArg(in.Reason))
 	default:
-		msg = fmt.Sprintf("Remboursement de %s non fait : %s", amount, in.Reason)
+		line = locale.Phr("history.refund_not_done", amount, textArg(in.Reason))
 	}
 	_, err = a.Store.AddEvent(ctx, store.Event{
 		OrderID: r.OrderID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
-		Kind: "refund_" + in.Status, Key: in.Key + "/settled", Message: msg,
+		Kind: "refund_" + in.Status, Key: in.Key + "/settled", Phrase: line,
 	})
 	return classify(err)
 }

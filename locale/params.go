@@ -10,13 +10,11 @@ var params = map[Key][]Param{
 	"badge.open_in_temporal":  {{"id", KindText}},
 	"badge.procedure_running": {{"id", KindText}},
 
-	"blocked.archive_because": {{"reason", KindText}},
 	"blocked.archive_held":    {{"procedure", KindText}},
 	"blocked.archive_status":  {{"status", KindText}},
 	"blocked.cancel_already":  {{"status", KindText}},
 	"blocked.cancel_held":     {{"procedure", KindText}},
 	"blocked.edit_because":    {{"reason", KindText}},
-	"blocked.modify_because":  {{"reason", KindText}},
 	"blocked.modify_held":     {{"procedure", KindText}},
 	"blocked.modify_order_is": {{"status", KindText}},
 	"blocked.ship_held":       {{"procedure", KindText}},
@@ -61,11 +59,8 @@ var params = map[Key][]Param{
 	"modify.at_most_per_line":    {{"n", KindCount}},
 	"modify.cheque_not_received": {{"amount", KindAmount}},
 	"modify.contact_by":          {{"channel", KindText}},
-	"modify.price_at_most":       {{"amount", KindAmount}},
 	"modify.refund_by":           {{"method", KindText}},
 	"modify.title":               {{"number", KindText}},
-
-	"note.too_long": {{"max", KindCount}},
 
 	"order.archived_on":       {{"date", KindDate}},
 	"order.contact_by":        {{"channel", KindText}},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -9,9 +10,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 )
 
@@ -20,18 +25,24 @@ import (
 // status (api_orders.go). Every call carries "Authorization: Bearer
 // <ORDERDESK_API_TOKEN>"; no CSRF token and no session, since no browser
 // holds the token. Answers are JSON; an error is
-// {"error": "...", "field": "..."}, the field naming the part of the body
-// at fault ("lines[1].unit_price_cents") when there is one.
+// {"error": {"code": "...", "message": "...", "field": "..."}}: a refusal
+// (422) has the refusal's code and the field naming the part of the body
+// at fault ("lines[1].unit_price_cents"); a service that does not answer
+// (503) has the code "unavailable" and a reference, also written in the
+// server's log with the cause. The message is English, for the people who
+// read the calling system's logs.
 
 // maxAPIBody bounds what one API request may send: a large order is a few
 // tens of kilobytes.
 const maxAPIBody = 1 << 20
 
-// apiError is a refusal with its HTTP status. Extra carries more members
-// of the JSON answer (the holding procedure, the statuses of a refused
-// move), so a machine can act on them without parsing the message.
+// apiError is an error with its HTTP status. Extra carries more members
+// of the error (the holding procedure, the statuses of a refused move), so
+// a machine can act on them without parsing the message; code defaults to
+// a name of the status (apiCode).
 type apiError struct {
 	status int
+	code   string
 	msg    string
 	field  string
 	extra  map[string]any
@@ -48,9 +59,10 @@ func apiErrorf(status int, format string, args ...any) *apiError {
 type apiHandler func(w http.ResponseWriter, r *http.Request) error
 
 // api authenticates the caller by the bearer token, then runs h and turns
-// its error into a JSON answer: an *apiError as it says, an
-// *order.FieldError into 400 naming the field, store.ErrNotFound into 404,
-// anything else into 500 with a reference that is logged with the detail.
+// its error into a JSON answer, by its type: an *apiError as it says, an
+// *order.FieldError into 422 naming the field, store.ErrNotFound into 404,
+// a service that did not answer into 503 with a reference, anything else
+// into 500 with a reference. The last two are logged with the cause.
 func (s *server) api(h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -69,23 +81,62 @@ func (s *server) api(h apiHandler) http.Handler {
 		if err == nil {
 			return
 		}
-		var (
-			ae *apiError
-			fe *order.FieldError
-		)
-		switch {
-		case errors.As(err, &ae):
-		case errors.As(err, &fe):
-			ae = &apiError{status: http.StatusBadRequest, msg: fe.Message, field: fe.Field}
-		case errors.Is(err, store.ErrNotFound):
-			ae = apiErrorf(http.StatusNotFound, "not found")
-		default:
-			ref := newReference()
-			s.log.Error("web: API call failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
-			ae = &apiError{status: http.StatusInternalServerError, msg: "internal error, reference " + ref, extra: map[string]any{"reference": ref}}
-		}
-		writeAPIError(w, ae)
+		writeAPIError(w, s.apiErrorOf(r, err))
 	})
+}
+
+// apiErrorOf is the JSON error of a failed call (see api).
+func (s *server) apiErrorOf(r *http.Request, err error) *apiError {
+	var (
+		ae *apiError
+		fe *order.FieldError
+	)
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &fe):
+		code := string(fe.Code)
+		if code == "" {
+			code = "invalid"
+		}
+		return &apiError{status: http.StatusUnprocessableEntity, code: code, msg: fe.Message, field: fe.Field}
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, starter.ErrNotFound):
+		return apiErrorf(http.StatusNotFound, "not found")
+	}
+	ref := newReference()
+	if service, ok := unavailable(err); ok {
+		s.log.WarnContext(r.Context(), "web: a service did not answer an API call",
+			"ref", ref, "service", string(service), "method", r.Method, "path", r.URL.Path, "err", err)
+		en := locale.For(locale.English)
+		return &apiError{status: http.StatusServiceUnavailable, code: "unavailable",
+			msg:   en.Say(notAnswering(service)) + " " + en.T("unavailable.nothing_done") + " Try again in a minute; if it lasts, tell orderdesk's operator, quoting the reference.",
+			extra: map[string]any{"reference": ref, "service": string(service)}}
+	}
+	s.log.ErrorContext(r.Context(), "web: API call failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+	return &apiError{status: http.StatusInternalServerError, code: "internal", msg: "internal error, reference " + ref, extra: map[string]any{"reference": ref}}
+}
+
+// apiCode names an error status, for an *apiError that names no code.
+func apiCode(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "bad_request"
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusConflict:
+		return "conflict"
+	case http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case http.StatusUnsupportedMediaType:
+		return "unsupported_media_type"
+	case http.StatusUnprocessableEntity:
+		return "invalid"
+	case http.StatusServiceUnavailable:
+		return "unavailable"
+	}
+	return "internal"
 }
 
 // apiTokenOK compares the Authorization header with the configured token in
@@ -118,15 +169,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(body, '\n'))
 }
 
+// writeAPIError writes {"error": {"code", "message", "field"?, extra...}}.
 func writeAPIError(w http.ResponseWriter, e *apiError) {
-	out := map[string]any{"error": e.msg}
+	body := map[string]any{"code": e.code, "message": e.msg}
+	if e.code == "" {
+		body["code"] = apiCode(e.status)
+	}
 	if e.field != "" {
-		out["field"] = e.field
+		body["field"] = e.field
 	}
 	for k, v := range e.extra {
-		out[k] = v
+		body[k] = v
 	}
-	writeJSON(w, e.status, out)
+	writeJSON(w, e.status, map[string]any{"error": body})
 }
 
 // decodeJSON reads the request's JSON body into v. Unknown members are
@@ -138,9 +193,20 @@ func decodeJSON(r *http.Request, w http.ResponseWriter, v any) error {
 			return apiErrorf(http.StatusUnsupportedMediaType, "send the body as application/json, not %q", ct)
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	if err == nil && len(bytes.TrimSpace(body)) == 0 {
+		err = io.EOF
+	}
+	if err == nil {
+		if name, ok := unknownMember(body, reflect.TypeOf(v)); ok {
+			return order.Fieldf(name, "unknown member %q: see the API section of the README for the members an order has", name)
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields() // what unknownMember did not name is still refused
+	if err == nil {
+		err = dec.Decode(v)
+	}
 	if err == nil {
 		if _, extra := dec.Token(); extra != io.EOF {
 			err = errors.New("one JSON object is expected, found more after it")
@@ -162,12 +228,114 @@ func decodeJSON(r *http.Request, w http.ResponseWriter, v any) error {
 		return apiErrorf(http.StatusBadRequest, "the body is not valid JSON: %v (at byte %d)", syntax, syntax.Offset)
 	case errors.Is(err, io.EOF):
 		return apiErrorf(http.StatusBadRequest, "the body is empty: send a JSON object")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return order.Fieldf(name, "unknown member %q: see the API section of the README for the members an order has", name)
 	default:
 		return apiErrorf(http.StatusBadRequest, "the body is not a JSON object of the expected shape: %v", err)
 	}
+}
+
+// unknownMember finds, in a JSON body, the first member (in the order of
+// the body's keys, sorted) that the Go type it decodes into does not have,
+// and names it as the type's json tags do ("lines[1].colour"). It reads
+// the structure of the body, not the decoder's error text; a body that is
+// not JSON has no unknown member (the decoder then says what is wrong).
+func unknownMember(body []byte, t reflect.Type) (string, bool) {
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return "", false
+	}
+	return unknownIn(doc, t, "")
+}
+
+func unknownIn(doc any, t reflect.Type, path string) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	unmarshaler := reflect.TypeFor[json.Unmarshaler]()
+	if t.Implements(unmarshaler) || reflect.PointerTo(t).Implements(unmarshaler) {
+		return "", false // it reads its own members
+	}
+	switch d := doc.(type) {
+	case map[string]any:
+		if t.Kind() == reflect.Map {
+			for k, v := range d {
+				if name, ok := unknownIn(v, t.Elem(), join(path, k)); ok {
+					return name, true
+				}
+			}
+			return "", false
+		}
+		if t.Kind() != reflect.Struct {
+			return "", false
+		}
+		fields := jsonFields(t)
+		keys := make([]string, 0, len(d))
+		for k := range d {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			ft, ok := fields[strings.ToLower(k)]
+			if !ok {
+				return join(path, k), true
+			}
+			if name, ok := unknownIn(d[k], ft, join(path, k)); ok {
+				return name, true
+			}
+		}
+	case []any:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return "", false
+		}
+		for i, v := range d {
+			if name, ok := unknownIn(v, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); ok {
+				return name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// jsonFields are the members a struct decodes, by lower-cased name (the
+// decoder matches names without case), embedded structs' included.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			et := f.Type
+			for et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				for k, v := range jsonFields(et) {
+					if _, ok := out[k]; !ok {
+						out[k] = v
+					}
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[strings.ToLower(name)] = f.Type
+	}
+	return out
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 // jsonKind names a Go kind the way a JSON sender reads it.

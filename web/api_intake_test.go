@@ -37,8 +37,8 @@ func TestAPIRefusesAnOrderItCannotStoreOrPrice(t *testing.T) {
 			delete(o, "total_cents")
 			tt.change(o)
 			got := a.call(http.MethodPost, "/api/orders", o)
-			if got.code != http.StatusBadRequest || got.str("field") != tt.field || !strings.Contains(got.str("error"), tt.says) {
-				t.Fatalf("%d field %q error %q; want 400 on %s saying %q\n%s", got.code, got.str("field"), got.str("error"), tt.field, tt.says, got.raw)
+			if got.code != http.StatusUnprocessableEntity || got.str("field") != tt.field || !strings.Contains(got.str("error"), tt.says) {
+				t.Fatalf("%d field %q error %q; want 422 on %s saying %q\n%s", got.code, got.str("field"), got.str("error"), tt.field, tt.says, got.raw)
 			}
 		})
 	}

@@ -37,7 +37,7 @@ func TestAPIShipments(t *testing.T) {
 		{map[string]any{"request_id": "p-0", "lines": []any{map[string]any{"sku": "MUG-01", "quantity": 1}}}, "carrier"},
 	} {
 		got := a.call(http.MethodPost, path, bad.body)
-		if got.code != http.StatusBadRequest || got.str("field") != bad.field {
+		if got.code != http.StatusUnprocessableEntity || got.str("field") != bad.field {
 			t.Errorf("%v: %d %s, want 400 on %s", bad.body, got.code, got.raw, bad.field)
 		}
 	}

@@ -69,7 +69,21 @@ type apiReply struct {
 	raw  string
 }
 
-func (r apiReply) str(key string) string { s, _ := r.body[key].(string); return s }
+// str is a member of the answer, or of its error ({"error": {...}}):
+// "error" is the error's message.
+func (r apiReply) str(key string) string {
+	if e, ok := r.body["error"].(map[string]any); ok {
+		k := key
+		if k == "error" {
+			k = "message"
+		}
+		if s, ok := e[k].(string); ok {
+			return s
+		}
+	}
+	s, _ := r.body[key].(string)
+	return s
+}
 
 // call sends a request to the API with the given token ("" sends none).
 func callAPI(t *testing.T, h http.Handler, method, path, token string, body any) apiReply {
@@ -384,15 +398,15 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{"cheque already paid", func(o map[string]any) { o["payment_method"] = "cheque" }, "payment", "leave payment out"},
 		{"currency", func(o map[string]any) { o["currency"] = "USD" }, "currency", "EUR"},
 		{"number with a slash", func(o map[string]any) { o["number"] = "C/2026" }, "number", "not an order number"},
-		{"misspelt member", func(o map[string]any) { line(o, 0)["unit_price"] = 1250 }, "unit_price", "unknown member"},
+		{"misspelt member", func(o map[string]any) { line(o, 0)["unit_price"] = 1250 }, "lines[0].unit_price", "unknown member"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := storefrontOrder("C-2026-004100")
 			tt.change(o)
 			got := a.call(http.MethodPost, "/api/orders", o)
-			if got.code != http.StatusBadRequest || got.str("field") != tt.field || !strings.Contains(got.str("error"), tt.says) {
-				t.Fatalf("%d field %q error %q; want 400 on %s saying %q", got.code, got.str("field"), got.str("error"), tt.field, tt.says)
+			if got.code != http.StatusUnprocessableEntity || got.str("field") != tt.field || !strings.Contains(got.str("error"), tt.says) || got.str("code") == "" {
+				t.Fatalf("%d field %q error %q; want 422 with a code on %s saying %q\n%s", got.code, got.str("field"), got.str("error"), tt.field, tt.says, got.raw)
 			}
 		})
 	}
@@ -519,7 +533,7 @@ func TestAPILogisticsWhileHeld(t *testing.T) {
 		!strings.Contains(got.str("error"), "printing") || !strings.Contains(got.str("error"), "shipped") {
 		t.Fatalf("printing -> shipped: %d %s", got.code, got.raw)
 	}
-	if got := a.call(http.MethodPost, path, map[string]any{"status": "lost"}); got.code != http.StatusBadRequest || got.str("field") != "status" {
+	if got := a.call(http.MethodPost, path, map[string]any{"status": "lost"}); got.code != http.StatusUnprocessableEntity || got.str("field") != "status" {
 		t.Fatalf("unknown status: %d %s", got.code, got.raw)
 	}
 	if got := a.call(http.MethodPost, "/api/orders/C-2026-999999/logistics", map[string]any{"status": "printing"}); got.code != http.StatusNotFound {

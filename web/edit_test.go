@@ -70,12 +70,12 @@ func TestEditDetailsForm(t *testing.T) {
 
 	t.Run("bad input is refused next to its field", func(t *testing.T) {
 		for _, c := range []struct{ field, value, input, want string }{
-			{"name", " ", "name", "cannot be empty"},
-			{"email", "camille@", "email", "not an email address"},
+			{"name", " ", "name", "ne peut pas être vide"},
+			{"email", "camille@", "email", "n'est pas une adresse e-mail"},
 			{"delivery_postal_code", "", "delivery_postal_code", "postal code is empty"},
 			{"shipping_fee", "4,9x", "shipping_fee", "Saisissez un montant"},
-			{"discount", "150%", "discount", "above 100"},
-			{"discount", "60,00", "discount", "above the"},
+			{"discount", "150%", "discount", "dépasse 100"},
+			{"discount", "60,00", "discount", "dépasse la marchandise"},
 		} {
 			f := editForm(o)
 			f.Set(c.field, c.value)
@@ -89,7 +89,7 @@ func TestEditDetailsForm(t *testing.T) {
 			}
 		}
 		rec := a.post(path, editForm(o))
-		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "changes nothing") {
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "ne change rien") {
 			t.Errorf("an untouched form: status %d, want a refusal saying nothing changes", rec.Code)
 		}
 	})
@@ -153,7 +153,7 @@ func TestEditDetailsForm(t *testing.T) {
 		f.Set("payment_label", "CB en 3 fois")
 		f.Set("delivery_line1", "1 rue de la République")
 		rec := a.post(path, f)
-		if got := nextToInput(rec.Body.String(), "delivery_line1"); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(got, "Printing") {
+		if got := nextToInput(rec.Body.String(), "delivery_line1"); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(got, "ne peut plus changer") {
 			t.Errorf("status %d, next to the delivery address %q", rec.Code, got)
 		}
 		f = editForm(cur)

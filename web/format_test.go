@@ -97,8 +97,8 @@ func TestRefusalsAreSaidByTheFieldTheyName(t *testing.T) {
 		"task":     "n'attend plus de réponse",
 		"reason":   "Dites pourquoi",
 	} {
-		f, msg := refusalField(&order.FieldError{Field: field, Message: "sophie@boutique.fr asked for this refund and cannot approve it: another supervisor must"})
-		if got := refusalText(f, msg, "fr"); !strings.Contains(got, want) {
+		fe := &order.FieldError{Field: field, Message: "sophie@boutique.fr asked for this refund and cannot approve it: another supervisor must"}
+		if got := refusalText(fe, "fr"); !strings.Contains(got, want) {
 			t.Errorf("refusal on %s reads %q, want it to say %q", field, got, want)
 		}
 	}

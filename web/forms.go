@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
@@ -76,43 +76,34 @@ func formInt64(s string) (int64, error) {
 	return strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 }
 
-// refusalField splits a refusal from the starter or a procedure ("reason:
-// say why ...") into the field it names and its message. A refusal that
-// names no field is for the whole form.
-func refusalField(err error) (string, string) {
-	var fe *order.FieldError
-	if errors.As(err, &fe) {
-		return baseField(fe.Field), fe.Message
-	}
-	msg := err.Error()
-	if m := fieldPrefix.FindStringSubmatch(msg); m != nil {
-		return baseField(m[1]), m[2]
-	}
-	return "form", msg
+// sayRefusal says a refusal in the agent's language: the catalog's
+// message its code names, with its arguments (order.FieldError.Say).
+func sayRefusal(fe *order.FieldError, lang string) string {
+	return fe.Say(locale.For(locale.Parse(lang)))
 }
-
-var fieldPrefix = regexp.MustCompile(`^([a-z_]+(?:\[\d+\])?): (.+)$`)
-
-// baseField keeps a field's index, which the forms use as is ("quantities[1]").
-func baseField(f string) string { return f }
 
 // startedBefore sends a form submitted again (a double click, the back
 // button) to the procedure its first submission started, and says so; a
 // form of several steps asks it of its last. The order has changed since
 // that submission, so checking the form against it again would refuse
 // what was done. A form without a request id, or whose procedure does not
-// exist, is not sent anywhere.
-func (s *server) startedBefore(w http.ResponseWriter, r *http.Request, proc, number string) bool {
+// exist, is not sent anywhere. Temporal not answering is the request's
+// error: whether the form started something is unknown, and starting it
+// would not get an answer either.
+func (s *server) startedBefore(w http.ResponseWriter, r *http.Request, proc, number string) (bool, error) {
 	requestID := strings.TrimSpace(r.PostFormValue("request_id"))
 	if s.starter == nil || requestID == "" {
-		return false
+		return false, nil
 	}
 	id := workflows.WorkflowID(proc, number, requestID)
 	if _, err := s.starter.Progress(r.Context(), id); err != nil {
-		return false
+		if _, down := starter.Unavailable(err); down {
+			return false, err
+		}
+		return false, nil
 	}
 	http.Redirect(w, r, procedureURL(id), http.StatusSeeOther)
-	return true
+	return true, nil
 }
 
 // tickedLines is the set of line ids whose "line" box a form ticked.

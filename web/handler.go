@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/starter"
 )
 
 // handlerFunc is a page handler: it writes a response, or returns an error
@@ -22,13 +23,49 @@ type pageError struct {
 	status  int
 	title   locale.Message
 	message locale.Message
-	err     error // the cause, logged but never shown
+	more    []locale.Message // paragraphs after the message
+	err     error            // the cause, logged but never shown
 }
 
 // in is the page's title and message in a language.
 func (e *pageError) in(lang string) (title, message string) {
 	p := locale.For(locale.Parse(lang))
 	return p.Say(e.title), p.Say(e.message)
+}
+
+// unavailablePage is the 503 page of a request a service did not answer
+// in time: which one, that nothing was started or changed, and what to do.
+func unavailablePage(r *http.Request, service starter.Service) *pageError {
+	pe := &pageError{status: http.StatusServiceUnavailable, title: locale.Msg("unavailable.title"), message: notAnswering(service),
+		more: []locale.Message{locale.Msg("unavailable.nothing_done"), locale.Msg("unavailable.what_to_do")}}
+	if r.Method == http.MethodPost {
+		pe.more = append(pe.more, locale.Msg("unavailable.form_kept"))
+	}
+	return pe
+}
+
+// notAnswering says which service does not answer.
+func notAnswering(service starter.Service) locale.Message {
+	switch service {
+	case starter.Database:
+		return locale.Msg("unavailable.database")
+	case starter.Temporal:
+		return locale.Msg("unavailable.temporal")
+	}
+	return locale.Msg("unavailable.unknown")
+}
+
+// unavailable finds the service that did not answer a request: one the
+// starter or the store names (starter.Unavailable), or, for a deadline
+// that passed on an error of no known type, none in particular.
+func unavailable(err error) (starter.Service, bool) {
+	if ue, ok := starter.Unavailable(err); ok {
+		return ue.Service, true
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "", true
+	}
+	return "", false
 }
 
 func (e *pageError) Error() string {
@@ -57,37 +94,49 @@ type errorPage struct {
 	Layout
 	Status    int
 	Message   string
-	Reference string // for internal errors: quoted by the agent, found in the logs
+	More      []string // paragraphs after the message
+	Reference string   // for internal errors and services that do not answer: quoted by the agent, found in the logs
 }
 
 // handle adapts a handlerFunc to http.Handler: a returned error becomes a
-// page with the right status. Internal errors are logged with their detail
-// and a reference; the agent sees the reference and a short message.
+// page with the right status (fail).
 func (s *server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := h(w, r)
-		if err == nil {
-			return
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
 		}
-		var pe *pageError
-		if !errors.As(err, &pe) {
-			ref := newReference()
-			level := slog.LevelError
-			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-				level = slog.LevelInfo // the agent left before the page was ready
-			}
-			s.log.Log(r.Context(), level, "web: request failed",
-				"ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
-			pe = &pageError{
-				status:  http.StatusInternalServerError,
-				title:   locale.Msg("error.internal"),
-				message: locale.Msg("error.internal_message"),
-			}
-			s.renderError(w, r, pe, ref)
-			return
-		}
-		s.renderError(w, r, pe, "")
 	})
+}
+
+// fail shows the agent what became of a request that failed, by the type
+// of its error: a *pageError as it says; a service that did not answer as
+// a 503 naming it (unavailablePage); anything else as an internal error.
+// The last two are logged with their cause and a reference the agent sees
+// and can quote.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *pageError
+	if errors.As(err, &pe) {
+		s.renderError(w, r, pe, "")
+		return
+	}
+	ref := newReference()
+	if service, ok := unavailable(err); ok {
+		s.log.WarnContext(r.Context(), "web: a service did not answer",
+			"ref", ref, "service", string(service), "method", r.Method, "path", r.URL.Path, "err", err)
+		s.renderError(w, r, unavailablePage(r, service), ref)
+		return
+	}
+	level := slog.LevelError
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		level = slog.LevelInfo // the agent left before the page was ready
+	}
+	s.log.Log(r.Context(), level, "web: request failed",
+		"ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+	s.renderError(w, r, &pageError{
+		status:  http.StatusInternalServerError,
+		title:   locale.Msg("error.internal"),
+		message: locale.Msg("error.internal_message"),
+	}, ref)
 }
 
 func (s *server) renderError(w http.ResponseWriter, r *http.Request, pe *pageError, ref string) {
@@ -99,12 +148,16 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, pe *pageErr
 		Message:   message,
 		Reference: ref,
 	}
+	p := locale.For(locale.Parse(lang))
+	for _, m := range pe.more {
+		data.More = append(data.More, p.Say(m))
+	}
 	if err := s.render(w, pe.status, "error", data); err != nil {
 		if ref == "" {
 			ref = newReference()
 		}
 		s.log.Error("web: error page failed", "ref", ref, "path", r.URL.Path, "err", err)
-		http.Error(w, title+" (référence "+ref+")", pe.status)
+		http.Error(w, title+" ("+p.T("error.reference_is")+" "+ref+")", pe.status)
 	}
 }
 

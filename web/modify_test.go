@@ -114,7 +114,7 @@ func TestModifyContentFormEdits(t *testing.T) {
 		if rec.Code != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422", rec.Code)
 		}
-		if got := nextTo(rec.Body.String(), "price_"+shirt); !strings.Contains(got, "Au plus") {
+		if got := nextTo(rec.Body.String(), "price_"+shirt); !strings.Contains(got, "dépasse la limite") {
 			t.Errorf("next to the price: %q", got)
 		}
 	})

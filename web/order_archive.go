@@ -147,9 +147,11 @@ func (s *server) archiveSubmit(w http.ResponseWriter, r *http.Request) error {
 		if reason := archiveBlocked(o, open, langOf(r)); reason != "" {
 			return blockedPage(reason)
 		}
-		return blockedPage(tr(langOf(r), "blocked.archive_because", locale.Text(err.Error())))
+		// The order's own state allows it: a procedure Temporal lists as
+		// running still works on it.
+		return blockedPage(tr(langOf(r), "edge.archive_running"))
 	case errors.As(err, &fe):
-		return blockedPage(fe.Message)
+		return blockedPage(sayRefusal(fe, langOf(r)))
 	case err != nil:
 		return err
 	}
@@ -161,7 +163,7 @@ func (s *server) archiveSubmit(w http.ResponseWriter, r *http.Request) error {
 // the agent is back on the order page, which shows its effect; otherwise
 // (still running, failed) on the procedure's page, which says where it is.
 func (s *server) afterProcedure(w http.ResponseWriter, r *http.Request, ar archiver, number, workflowID string) {
-	wctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	wctx, cancel := updateContext(r, 5*time.Second)
 	defer cancel()
 	if err := ar.Result(wctx, workflowID, nil); err != nil {
 		http.Redirect(w, r, procedureURL(workflowID), http.StatusSeeOther)
@@ -201,15 +203,7 @@ func (s *server) noteSubmit(w http.ResponseWriter, r *http.Request) error {
 
 // noteMessage says a refused note in the agent's language.
 func noteMessage(fe *order.FieldError, lang string) string {
-	switch {
-	case fe.Field == "text" && strings.Contains(fe.Message, "at most"):
-		return tr(lang, "note.too_long", locale.Count(order.MaxNoteLength))
-	case fe.Field == "text":
-		return tr(lang, "note.write_it")
-	case fe.Field == "channel":
-		return tr(lang, "form.choose_channel")
-	}
-	return fe.Message
+	return sayRefusal(fe, lang)
 }
 
 // resendSubmit is POST /orders/{number}/emails/{id}/resend: send one of the

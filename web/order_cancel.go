@@ -126,8 +126,10 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 	if s.starter == nil {
 		return noTemporal()
 	}
-	if r.PostFormValue("step") == "confirm" && s.startedBefore(w, r, workflows.ProcCancelRefund, o.Number) {
-		return nil
+	if r.PostFormValue("step") == "confirm" {
+		if done, err := s.startedBefore(w, r, workflows.ProcCancelRefund, o.Number); done || err != nil {
+			return err
+		}
 	}
 	d, err := s.newCancelData(r, o)
 	if err != nil {
@@ -253,7 +255,7 @@ func (d *cancelData) refusal(err error, o order.Order, req order.CancelRequest) 
 	if !errors.As(err, &fe) {
 		return false
 	}
-	field, msg := "form", fe.Message
+	field, msg := "form", sayRefusal(fe, d.lang)
 	switch {
 	case strings.HasPrefix(fe.Field, "cancel["):
 		var i int

@@ -165,8 +165,10 @@ func (s *server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return noTemporal()
 	}
-	if r.PostFormValue("step") == "confirm" && s.startedBefore(w, r, workflows.ProcEditDetails, o.Number) {
-		return nil
+	if r.PostFormValue("step") == "confirm" {
+		if done, err := s.startedBefore(w, r, workflows.ProcEditDetails, o.Number); done || err != nil {
+			return err
+		}
 	}
 	o, cur, err := ed.OrderDetails(ctx, o.Number)
 	if err != nil {
@@ -286,6 +288,6 @@ func (d *editData) refusal(err error) bool {
 	case field == "details", field == "order":
 		field = "form"
 	}
-	d.Errors[field] = fe.Message
+	d.Errors[field] = sayRefusal(fe, d.lang)
 	return true
 }

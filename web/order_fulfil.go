@@ -122,8 +122,8 @@ func (s *server) fulfilSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return noTemporal()
 	}
-	if s.startedBefore(w, r, workflows.ProcFulfil, o.Number) {
-		return nil
+	if done, err := s.startedBefore(w, r, workflows.ProcFulfil, o.Number); done || err != nil {
+		return err
 	}
 	d := newFulfilData(r, o)
 	req := d.readForm(r)
@@ -140,7 +140,7 @@ func (s *server) fulfilSubmit(w http.ResponseWriter, r *http.Request) error {
 		if !errors.As(err, &fe) {
 			return err
 		}
-		d.Errors[d.fieldOf(fe.Field)] = fe.Message
+		d.Errors[d.fieldOf(fe.Field)] = sayRefusal(fe, d.lang)
 		return s.render(w, http.StatusUnprocessableEntity, "fulfil", d)
 	}
 	http.Redirect(w, r, procedureURL(run.WorkflowID), http.StatusSeeOther)

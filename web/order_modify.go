@@ -195,8 +195,8 @@ func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
 		clear(d.Errors) // nothing was submitted yet: no reproach
 		return s.render(w, http.StatusOK, "modify_form", d)
 	case "confirm":
-		if s.startedBefore(w, r, workflows.ProcModifyContent, o.Number) {
-			return nil
+		if done, err := s.startedBefore(w, r, workflows.ProcModifyContent, o.Number); done || err != nil {
+			return err
 		}
 	}
 	if reason := modifyBlocked(o, d.lang); reason != "" {
@@ -405,8 +405,8 @@ func nothingChanged(lang string) string {
 }
 
 // refusal puts a refusal of the domain or the starter next to its field,
-// in the agent's language; it reports false for an error that is not a
-// refusal.
+// in the agent's language (the refusal's code said by the catalog); it
+// reports false for an error that is not a refusal.
 func (d *modifyData) refusal(err error) bool {
 	var nm *order.NotModifiableError
 	var fe *order.FieldError
@@ -419,12 +419,11 @@ func (d *modifyData) refusal(err error) bool {
 		}
 	case errors.Is(err, order.ErrNotModifiable):
 		d.Errors["form"] = modifyBlocked(d.Order, d.lang)
-		if d.Errors["form"] == "" {
-			d.Errors["form"] = tr(d.lang, "blocked.modify_because", locale.Text(err.Error()))
+		if d.Errors["form"] == "" { // the order changed since it was read
+			d.Errors["form"] = tr(d.lang, "edge.modify_changed")
 		}
 	case errors.As(err, &fe):
-		field, msg := d.formField(fe)
-		d.Errors[field] = msg
+		d.Errors[d.formField(fe)] = sayRefusal(fe, d.lang)
 	default:
 		return false
 	}
@@ -433,9 +432,8 @@ func (d *modifyData) refusal(err error) bool {
 
 // formField finds the form field a refusal of the domain names
 // ("edits[0].unit_price" is the price of the first edited line, "add[1].sku"
-// the SKU of the second added row) and says it in the agent's language.
-func (d *modifyData) formField(fe *order.FieldError) (string, string) {
-	lang := d.lang
+// the SKU of the second added row); "form" for the whole form.
+func (d *modifyData) formField(fe *order.FieldError) string {
 	base, sub, _ := strings.Cut(fe.Field, ".")
 	name, idx := base, -1
 	if i := strings.IndexByte(base, '['); i > 0 && strings.HasSuffix(base, "]") {
@@ -452,77 +450,23 @@ func (d *modifyData) formField(fe *order.FieldError) (string, string) {
 	}
 	switch {
 	case name == "channel":
-		return "channel", tr(lang, "modify.choose_channel")
-	case name == "quantities" && idx < 0:
-		return "form", wholeChange(fe.Message, lang)
+		return "channel"
 	case name == "quantities":
-		return lineField(d.qtyLine, "qty_"), quantityRefusal(fe.Message, lang)
+		return lineField(d.qtyLine, "qty_")
 	case name == "edits":
-		prefix := map[string]string{"sku": "sku_", "name": "name_", "unit_price": "price_", "quantity": "qty_", "vat_rate": "qty_", "": "qty_"}[sub]
+		prefix := map[string]string{"sku": "sku_", "name": "name_", "unit_price": "price_"}[sub]
 		if prefix == "" {
-			prefix = "qty_"
+			prefix = "qty_" // the quantity, the VAT rate, or the edit as a whole
 		}
-		return lineField(d.editLine, prefix), fieldRefusal(sub, fe.Message, lang)
+		return lineField(d.editLine, prefix)
 	case name == "add" && idx >= 0 && idx < len(d.addIndex):
 		row := addRow{Index: d.addIndex[idx]}
 		if sub == "" {
 			sub = "sku"
 		}
-		return row.Field(sub), fieldRefusal(sub, fe.Message, lang)
+		return row.Field(sub)
 	}
-	return "form", fe.Message
-}
-
-// wholeChange says the domain's refusals of a whole change.
-func wholeChange(msg, lang string) string {
-	switch {
-	case strings.Contains(msg, "remove every product"):
-		return tr(lang, "modify.every_product_removed")
-	case strings.Contains(msg, "change is empty"):
-		return nothingChanged(lang)
-	}
-	return msg
-}
-
-// quantityRefusal says a refused quantity of the modify-content procedure.
-func quantityRefusal(msg, lang string) string {
-	switch {
-	case strings.Contains(msg, "already shipped"):
-		return tr(lang, "modify.not_below_shipped")
-	case strings.Contains(msg, "a line can hold"):
-		return tr(lang, "modify.at_most_per_line", locale.Count(order.MaxQuantity))
-	case strings.Contains(msg, "below 1"):
-		return tr(lang, "modify.at_least_one")
-	case strings.Contains(msg, "below 0"):
-		return tr(lang, "form.quantity_negative")
-	case strings.Contains(msg, "above"):
-		return tr(lang, "modify.at_most_ordered")
-	}
-	return msg
-}
-
-// fieldRefusal says a refused edit or added product, by the field at fault.
-func fieldRefusal(sub, msg, lang string) string {
-	switch sub {
-	case "sku":
-		return tr(lang, "form.enter_sku")
-	case "name":
-		return tr(lang, "form.enter_product_name")
-	case "unit_price":
-		if strings.Contains(msg, "negative") {
-			return tr(lang, "modify.price_negative")
-		}
-		return tr(lang, "modify.price_at_most", locale.Amount(order.MaxUnitPrice, "EUR"))
-	case "quantity":
-		return quantityRefusal(msg, lang)
-	case "vat_rate":
-		return tr(lang, "form.choose_vat")
-	case "":
-		if strings.Contains(msg, "changes nothing") {
-			return tr(lang, "modify.changes_nothing")
-		}
-	}
-	return msg
+	return "form"
 }
 
 // procedureURL is the live page of a procedure.

@@ -151,6 +151,10 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 	reqID := formRequestID(r)
 	agent := agentOf(r).Email
 	lang := langOf(r)
+	// Recording a payment, sending the invoice or the confirmation waits
+	// for the payment procedure to take it.
+	uctx, cancel := updateContext(r, s.updateTimeout)
+	defer cancel()
 	number := d.Order.Number
 	var notice string
 	switch action := r.PathValue("action"); action {
@@ -181,7 +185,7 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		var ack workflows.PaymentAck
-		ack, err = c.RecordPayment(ctx, starter.RecordPaymentRequest{
+		ack, err = c.RecordPayment(uctx, starter.RecordPaymentRequest{
 			OrderNumber: number, RequestID: reqID, Agent: agent, Means: order.PaymentMethod(r.PostFormValue("means")),
 			Amount: amount, Reference: r.PostFormValue("reference"), ReceivedAt: received,
 			ConfirmOverpayment: r.PostFormValue("confirm_overpayment") != "",
@@ -195,11 +199,11 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 			notice = tr(lang, "payment.recorded_paid")
 		}
 	case "confirm":
-		err = c.ConfirmPayment(ctx, number, reqID, agent)
+		err = c.ConfirmPayment(uctx, number, reqID, agent)
 		notice = tr(lang, "payment.confirmation_sent")
 	case "send-invoice":
 		var n string
-		n, err = c.SendInvoice(ctx, number, reqID, agent)
+		n, err = c.SendInvoice(uctx, number, reqID, agent)
 		notice = tr(lang, "payment.invoice_sent", locale.Text(n))
 	case "create-invoice":
 		var inv store.Invoice
@@ -210,14 +214,14 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		var fe *order.FieldError
-		if !errors.As(err, &fe) && !strings.Contains(err.Error(), ": ") {
-			return err
+		if !errors.As(err, &fe) {
+			return err // a service that did not answer, a failure: not the agent's to fix here
 		}
-		field, msg := refusalField(err)
+		field := fe.Field
 		if field == "order" || field == "invoice" || field == "confirmation" || field == "mode" {
 			field = "form"
 		}
-		d.Errors[field] = msg
+		d.Errors[field] = sayRefusal(fe, lang)
 	}
 	if len(d.Errors) > 0 {
 		d.RequestID = reqID

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/orderdesk/orderdesk/locale"
 )
@@ -60,13 +62,35 @@ func (s *server) routes() http.Handler {
 	}))
 
 	agents := s.requireAgent(mux)
-	return secureHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return secureHeaders(s.withDeadline(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := public.Handler(r); pattern != "" {
 			public.ServeHTTP(w, r)
 			return
 		}
 		agents.ServeHTTP(w, r)
-	}))
+	})))
+}
+
+// withDeadline gives every request a deadline (requestTimeout) for what it
+// asks of PostgreSQL and Temporal, the session's lookup included: a
+// service that does not answer in time is said in a 503 (handler.go),
+// never a page that hangs. Waiting for a procedure to take an answer has
+// its own, longer deadline (updateContext).
+func (s *server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.requestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// updateContext is the context of giving a procedure an answer or a
+// payment and waiting for it to take it (or of waiting a moment for a
+// short procedure to end): the request's values, without its deadline,
+// with a deadline of d. Such a wait is for the procedure's own work; the
+// starter still says within its call deadline when Temporal does not answer.
+func updateContext(r *http.Request, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(r.Context()), d)
 }
 
 // secureHeaders sets the headers every response carries. Scripts come only

@@ -88,14 +88,19 @@ func (s *server) answerTask(w http.ResponseWriter, r *http.Request) error {
 		readAnswer(t, a, f, &ans)
 	}
 	if len(f.Errors) == 0 {
-		err = s.starter.AnswerTask(ctx, ans)
+		uctx, cancel := updateContext(r, s.updateTimeout)
+		err = s.starter.AnswerTask(uctx, ans)
+		cancel()
 		if err == nil {
 			s.log.InfoContext(ctx, "web: task answered", "task", id, "outcome", ans.Outcome, "agent", a.Email)
 			http.Redirect(w, r, back, http.StatusSeeOther)
 			return nil
 		}
-		field, msg := refusalField(err)
-		text := refusalText(field, msg, lang)
+		var fe *order.FieldError
+		if !errors.As(err, &fe) {
+			return err // a service that did not answer, a failure: not a refusal of the answer
+		}
+		field, text := fe.Field, refusalText(fe, lang)
 		switch field {
 		case "task", "agent", "role", "approver":
 			field = "form" // about the task or the agent, not an input of the form
@@ -192,11 +197,14 @@ func readAddress(f *taskForm, ans *workflows.TaskAnswer, lang string) {
 	}
 }
 
-// refusalText says the procedures' refusals in the agent's language, by
-// the field each names (workflows.refusing carries it); others are shown as
-// the procedure wrote them.
-func refusalText(field, msg, lang string) string {
-	switch field {
+// refusalText says a procedure's refusal in the agent's language: by its
+// code when it has one, else by the field it names (workflows.refusing
+// carries it), else as the procedure wrote it.
+func refusalText(fe *order.FieldError, lang string) string {
+	if fe.Code != "" {
+		return sayRefusal(fe, lang)
+	}
+	switch fe.Field {
 	case "task":
 		return tr(lang, "answer.no_longer_waited")
 	case "approver":
@@ -206,5 +214,5 @@ func refusalText(field, msg, lang string) string {
 	case "reason":
 		return tr(lang, "answer.say_why")
 	}
-	return msg
+	return fe.Message
 }

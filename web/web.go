@@ -87,7 +87,18 @@ type Options struct {
 	// APIToken is the bearer token the shop's other systems send to the
 	// JSON API (api.go); empty switches the API off (503).
 	APIToken string
+	// RequestTimeout bounds how long a request may wait on PostgreSQL and
+	// Temporal before it answers 503 (a page, or the API's JSON) naming
+	// the one that did not answer; zero is DefaultRequestTimeout. Giving a
+	// procedure an answer or a payment waits up to UpdateTimeout for it
+	// to take it.
+	RequestTimeout time.Duration
+	UpdateTimeout  time.Duration // zero: starter.DefaultUpdateTimeout
 }
+
+// DefaultRequestTimeout is how long a page or an API call waits on
+// PostgreSQL and Temporal by default.
+const DefaultRequestTimeout = 2 * time.Second
 
 // server holds what the handlers share. It is built once by New and never
 // changed afterwards.
@@ -110,6 +121,10 @@ type server struct {
 	// procTimeout bounds the call to Temporal, so a slow or absent Temporal
 	// never holds the order page.
 	procTimeout time.Duration
+	// requestTimeout bounds each request's waits on PostgreSQL and
+	// Temporal (withDeadline); updateTimeout giving a procedure an answer
+	// or a payment (updateContext).
+	requestTimeout, updateTimeout time.Duration
 }
 
 // New builds the web UI's handler. It parses every template now: a broken
@@ -123,17 +138,19 @@ func New(opt Options) (http.Handler, error) {
 		return nil, fmt.Errorf("web.New: %w", err)
 	}
 	s := &server{
-		store:       opt.Store,
-		procedures:  opt.Procedures,
-		starter:     opt.Starter,
-		threshold:   opt.ApprovalThreshold,
-		temporalUI:  trimSlash(opt.TemporalUIURL),
-		namespace:   opt.Namespace,
-		apiToken:    opt.APIToken,
-		log:         opt.Logger,
-		paris:       paris,
-		now:         time.Now,
-		procTimeout: 3 * time.Second,
+		store:          opt.Store,
+		procedures:     opt.Procedures,
+		starter:        opt.Starter,
+		threshold:      opt.ApprovalThreshold,
+		temporalUI:     trimSlash(opt.TemporalUIURL),
+		namespace:      opt.Namespace,
+		apiToken:       opt.APIToken,
+		log:            opt.Logger,
+		paris:          paris,
+		now:            time.Now,
+		procTimeout:    3 * time.Second,
+		requestTimeout: opt.RequestTimeout,
+		updateTimeout:  opt.UpdateTimeout,
 		// Five wrong passwords for an email, or thirty from one address,
 		// in a quarter of an hour, and sign-in waits.
 		signins:    newLimiter(5, 15*time.Minute),
@@ -146,6 +163,13 @@ func New(opt Options) (http.Handler, error) {
 	if s.namespace == "" {
 		s.namespace = "default"
 	}
+	if s.requestTimeout <= 0 {
+		s.requestTimeout = DefaultRequestTimeout
+	}
+	if s.updateTimeout <= 0 {
+		s.updateTimeout = starter.DefaultUpdateTimeout
+	}
+	s.procTimeout = min(s.procTimeout, s.requestTimeout)
 	if s.log == nil {
 		s.log = slog.Default()
 	}

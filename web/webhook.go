@@ -69,7 +69,11 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusBadRequest, map[string]any{"error": "body is not a payment event: " + err.Error()})
 		return
 	}
-	ack, err := c.ReportProviderPayment(r.Context(), p)
+	// The payment is given to its collection, which may take a step to
+	// take it: the update's deadline, not a page's.
+	uctx, cancel := updateContext(r, s.updateTimeout)
+	defer cancel()
+	ack, err := c.ReportProviderPayment(uctx, p)
 	var fe *order.FieldError
 	var unmatched *starter.UnmatchedPaymentError
 	switch {
@@ -87,7 +91,8 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusUnprocessableEntity, map[string]any{"error": fe.Error(), "field": fe.Field})
 	case err != nil:
 		ref := newReference()
-		s.log.Error("web: payment webhook failed", "ref", ref, "invoice", p.Invoice, "event", p.EventID, "err", err)
+		service, _ := unavailable(err)
+		s.log.Error("web: payment webhook failed", "ref", ref, "service", string(service), "invoice", p.Invoice, "event", p.EventID, "err", err)
 		reply(http.StatusServiceUnavailable, map[string]any{"error": "temporary failure: try again", "reference": ref})
 	default:
 		reply(http.StatusOK, map[string]any{"status": "recorded", "received_cents": ack.Received, "balance_cents": ack.Balance, "overpaid_cents": ack.Overpaid})

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/orderdesk/orderdesk/documents"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/mail"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
@@ -97,7 +98,7 @@ func (c *Collect) BeginCollection(ctx context.Context, in BeginCollectionInput) 
 	if _, err := c.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: "collection_started", Key: in.Actor.WorkflowID + "/started",
-		Message: "Encaissement du paiement : " + collectLabels[in.Mode] + balanceLabel(in, o.Currency),
+		Phrase: locale.Phr("history.collection_started", locale.Label("history.collect.", in.Mode, collectLabels[in.Mode]), balanceLabel(in, o.Currency)),
 	}); err != nil {
 		return BeginCollectionOutput{}, classify(err)
 	}
@@ -109,8 +110,8 @@ func (c *Collect) BeginCollection(ctx context.Context, in BeginCollectionInput) 
 		m := func(c int64) string { return order.Money{Cents: c, Currency: o.Currency}.French() }
 		o, err = c.Store.MoveOrderStatus(ctx, o.Number, []order.Status{order.StatusNew, order.StatusAwaitingPayment}, order.StatusAwaitingPayment, store.Event{
 			ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID, Kind: "status_changed",
-			Key:     in.Actor.WorkflowID + "/awaiting-payment",
-			Message: fmt.Sprintf("Statut : %s → %s (paiement attendu : %s)", o.Status.Label("fr"), order.StatusAwaitingPayment.Label("fr"), m(o.Totals.Total-paid)),
+			Key:    in.Actor.WorkflowID + "/awaiting-payment",
+			Phrase: locale.Phr("history.status_awaiting_payment", statusArg(o.Status), statusArg(order.StatusAwaitingPayment), amountArg(o.Totals.Total-paid, o.Currency)),
 		})
 		if err != nil {
 			return BeginCollectionOutput{}, classifyCollect(err)
@@ -130,15 +131,25 @@ var collectLabels = map[string]string{
 	CollectManual: "chèque, mandat-poste ou virement", CollectLink: "facture avec lien de paiement", CollectTerminal: "terminal en magasin",
 }
 
-func balanceLabel(in BeginCollectionInput, currency string) string {
-	if in.BalanceDue <= 0 {
-		return ""
+// BalanceReasonChange is the reason a settlement gives for the balance it
+// asks after a change of the order (CollectPaymentInput.Reason): said in
+// the reader's language in the history, where a reason an agent typed is
+// written as it is.
+const BalanceReasonChange = "modification de la commande"
+
+// balanceLabel is the balance a collection asks, and why, if it asks one.
+func balanceLabel(in BeginCollectionInput, currency string) locale.List {
+	switch {
+	case in.BalanceDue <= 0:
+		return locale.Join("")
+	case in.Reason == "":
+		return locale.Join("", locale.Phr("history.collect.balance", amountArg(in.BalanceDue, currency)))
 	}
-	s := " — complément de " + order.Money{Cents: in.BalanceDue, Currency: currency}.French()
-	if in.Reason != "" {
-		s += " (" + in.Reason + ")"
+	var why locale.PhraseArg = textArg(in.Reason)
+	if in.Reason == BalanceReasonChange {
+		why = locale.Phr("history.collect.reason_modified")
 	}
-	return s
+	return locale.Join("", locale.Phr("history.collect.balance_why", amountArg(in.BalanceDue, currency), why))
 }
 
 // IssueInvoiceInput asks for the invoice a procedure collects.
@@ -183,7 +194,7 @@ func (c *Collect) IssueInvoice(ctx context.Context, in IssueInvoiceInput) (Invoi
 				_, err = c.Store.AddEvent(ctx, store.Event{
 					OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 					Kind: "invoice_issued", Key: in.Key + "/issued",
-					Message: fmt.Sprintf("Facture %s émise : %s", inv.Number, order.Money{Cents: inv.Total, Currency: inv.Currency}.French()),
+					Phrase: locale.Phr("history.invoice_issued", textArg(inv.Number), amountArg(inv.Total, inv.Currency)),
 				})
 			}
 		}
@@ -253,18 +264,19 @@ func (c *Collect) RecordPayment(ctx context.Context, in RecordPaymentInput) erro
 	if err != nil {
 		return classify(err)
 	}
-	msg := fmt.Sprintf("Paiement reçu : %s par %s", order.Money{Cents: p.Amount, Currency: p.Currency}.French(), in.Means.Label("fr"))
+	var more []locale.Phrase
 	if p.Reference != "" {
-		msg += ", référence " + p.Reference
+		more = append(more, locale.Phr("history.payment.reference", textArg(p.Reference)))
 	}
 	actorKind, actor := store.ActorAgent, in.Actor.Agent
 	if in.Source == "provider" {
 		actorKind, actor = store.ActorSystem, "prestataire de paiement"
-		msg += " (signalé par le prestataire)"
+		more = append(more, locale.Phr("history.payment.by_provider"))
 	}
 	_, err = c.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: actorKind, Actor: actor, WorkflowID: in.Actor.WorkflowID,
-		Kind: "payment_recorded", Key: in.Key + "/recorded", Message: msg,
+		Kind: "payment_recorded", Key: in.Key + "/recorded",
+		Phrase: locale.Phr("history.payment_recorded", amountArg(p.Amount, p.Currency), methodArg(in.Means), locale.Join("", more...)),
 	})
 	return classify(err)
 }
@@ -296,14 +308,14 @@ func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) 
 	if in.BalanceDue {
 		_, err = c.Store.AddEvent(ctx, store.Event{
 			OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
-			Kind: "invoice_paid", Key: in.Key + "/invoice-paid", Message: fmt.Sprintf("Facture %s payée : le complément est réglé", inv.Number),
+			Kind: "invoice_paid", Key: in.Key + "/invoice-paid", Phrase: locale.Phr("history.invoice_paid_balance", textArg(inv.Number)),
 		})
 		return ref, classify(err)
 	}
 	_, err = c.Store.MoveOrderStatus(ctx, in.OrderNumber, []order.Status{order.StatusNew, order.StatusAwaitingPayment}, order.StatusPaid, store.Event{
 		ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID, Kind: "status_changed",
-		Key:     in.Key + "/paid",
-		Message: fmt.Sprintf("Facture %s payée. Statut : %s → %s", inv.Number, order.StatusAwaitingPayment.Label("fr"), order.StatusPaid.Label("fr")),
+		Key:    in.Key + "/paid",
+		Phrase: locale.Phr("history.invoice_paid_status", textArg(inv.Number), statusArg(order.StatusAwaitingPayment), statusArg(order.StatusPaid)),
 	})
 	return ref, classifyCollect(err)
 }
@@ -319,6 +331,9 @@ type CancelUnpaidInput struct {
 	// NothingDue: the order changed and nothing is left to pay: the unpaid
 	// invoice is cancelled, the order's status stays as that change left it.
 	NothingDue bool `json:"nothing_due,omitempty"`
+	// Why is Reason as a phrase of the catalog (history.reason.*); zero
+	// from a procedure older than the phrases, whose lines are French.
+	Why locale.Phrase `json:"why,omitzero"`
 }
 
 // CancelUnpaidOutput says what the cancellation did.
@@ -359,25 +374,37 @@ func (c *Collect) CancelUnpaid(ctx context.Context, in CancelUnpaidInput) (Cance
 		if err != nil {
 			return out, classify(err)
 		}
-		kind, key, msg := "balance_expired", in.Key+"/expired", "Complément non réglé : "+in.Reason
+		kind, key, line := "balance_expired", in.Key+"/expired", locale.Key("history.balance_expired")
 		if in.NothingDue {
-			kind, key, msg = "collection_closed", in.Key+"/closed", "Encaissement clos : "+in.Reason
+			kind, key, line = "collection_closed", in.Key+"/closed", "history.collection_closed"
 		}
-		_, err = c.Store.AddEvent(ctx, store.Event{
+		_, err = c.Store.AddEvent(ctx, withReason(store.Event{
 			OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
-			Kind: kind, Key: key, Message: msg,
-		})
+			Kind: kind, Key: key,
+		}, line, in))
 		return out, classify(err)
 	}
-	_, err = c.Store.MoveOrderStatus(ctx, in.OrderNumber, []order.Status{order.StatusNew, order.StatusAwaitingPayment}, order.StatusCancelled, store.Event{
+	_, err = c.Store.MoveOrderStatus(ctx, in.OrderNumber, []order.Status{order.StatusNew, order.StatusAwaitingPayment}, order.StatusCancelled, withReason(store.Event{
 		ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID, Kind: "status_changed",
-		Key: in.Key + "/cancelled", Message: "Commande annulée : " + in.Reason,
-	})
+		Key: in.Key + "/cancelled",
+	}, "history.order_cancelled", in))
 	if err != nil {
 		return out, classifyCollect(err)
 	}
 	out.Cancelled = true
 	return out, nil
+}
+
+// withReason gives an event its line, key saying the reason why: the
+// procedure's phrase of it, or, from a procedure older than the phrases,
+// its French words and a line that is French text only.
+func withReason(ev store.Event, key locale.Key, in CancelUnpaidInput) store.Event {
+	if in.Why.IsZero() {
+		ev.Message = locale.Phr(key, textArg(in.Reason)).French()
+		return ev
+	}
+	ev.Phrase = locale.Phr(key, in.Why)
+	return ev
 }
 
 // UpdateOrderChanged is the Update by which a procedure that changed an
@@ -473,12 +500,11 @@ func (c *Collect) RereadDue(ctx context.Context, in RereadDueInput) (RereadDueOu
 	}
 	paid := pos.PaidNet
 	out := RereadDueOutput{Total: o.Totals.Total, PaidNet: paid, Balance: pos.Due, Currency: o.Currency}
-	m := func(c int64) string { return order.Money{Cents: c, Currency: o.Currency}.French() }
 	_, err = c.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "collection_amount_changed", Key: in.Key,
-		Message: fmt.Sprintf("Encaissement : la commande a changé (%s). Nouveau total %s, déjà payé %s : reste à payer %s",
-			in.By, m(out.Total), m(max(paid, 0)), m(out.Balance)),
+		Phrase: locale.Phr("history.collection_amount", textArg(in.By),
+			amountArg(out.Total, o.Currency), amountArg(max(paid, 0), o.Currency), amountArg(out.Balance, o.Currency)),
 	})
 	return out, classify(err)
 }
@@ -613,7 +639,7 @@ func (c *Collect) enqueue(ctx context.Context, o order.Order, actor Actor, key, 
 	_, err = c.Store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
 		Kind: "email_queued", Key: key + "/queued",
-		Message: fmt.Sprintf("E-mail « %s » écrit pour %s", e.Subject, e.ToEmail),
+		Phrase: locale.Phr("history.email_queued", textArg(e.Subject), textArg(e.ToEmail)),
 	})
 	return EmailRef{ID: e.ID}, classify(err)
 }

@@ -136,12 +136,12 @@ func TestFulfilBadInputStartsNothing(t *testing.T) {
 		name, field, want string
 		req               starter.FulfilRequest
 	}{
-		{"not paid", "order", "Awaiting payment", ship(unpaid)},
+		{"not paid", "order", "not paid yet", ship(unpaid)},
 		{"held by modify-content", "order", "modify-content/C-2026-000444/r1", ship(held)},
 		{"above what is left", "ship[0]", "MUG-01", with(func(r *starter.FulfilRequest) {
 			r.Ship = []order.LineQuantity{{LineID: o.Lines[0].ID, Quantity: 3}}
 		})},
-		{"nothing selected", "ship", "nothing selected", with(func(r *starter.FulfilRequest) { r.Ship = nil })},
+		{"nothing selected", "ship", "Nothing selected", with(func(r *starter.FulfilRequest) { r.Ship = nil })},
 		{"no carrier", "carrier", "carrier", with(func(r *starter.FulfilRequest) { r.Carrier = "" })},
 		{"no agent", "agent", "agent", with(func(r *starter.FulfilRequest) { r.Agent = "" })},
 	}

@@ -262,7 +262,7 @@ func TestModifyContentBadInputStartsNothing(t *testing.T) {
 	}{
 		{"unknown order", with(func(r *starter.ModifyContentRequest) { r.OrderNumber = "C-2026-999999" }), "order C-2026-999999 does not exist"},
 		{"order printing", removeOneMug(printing, "bad"), "its logistics status is printing"},
-		{"empty change", with(func(r *starter.ModifyContentRequest) { r.Change.Quantities = nil }), "the change is empty"},
+		{"empty change", with(func(r *starter.ModifyContentRequest) { r.Change.Quantities = nil }), "The change is empty"},
 		{"quantity below 0", with(func(r *starter.ModifyContentRequest) {
 			r.Change.Quantities = []order.LineQuantity{{LineID: mug, Quantity: -1}}
 		}), "below 0"},

@@ -9,6 +9,8 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // The rules of the shop's paperwork: what an invoice (facture) or a credit
@@ -34,13 +36,13 @@ func (s Seller) Check() error {
 	digits := strings.ReplaceAll(s.SIRET, " ", "")
 	switch {
 	case strings.TrimSpace(s.Name) == "":
-		return Fieldf("seller.name", "the shop's legal name is needed on an invoice (ORDERDESK_SELLER_NAME)")
+		return Refuse("seller.name", "refusal.seller_name_missing")
 	case strings.TrimSpace(s.Address.Line1) == "" || strings.TrimSpace(s.Address.City) == "":
-		return Fieldf("seller.address", "the shop's address is needed on an invoice (ORDERDESK_SELLER_ADDRESS)")
+		return Refuse("seller.address", "refusal.seller_address_missing")
 	case len(digits) != 14 || strings.Trim(digits, "0123456789") != "":
-		return Fieldf("seller.siret", "the SIRET is 14 digits, got %q (ORDERDESK_SELLER_SIRET)", s.SIRET)
+		return Refuse("seller.siret", "refusal.seller_siret_invalid", locale.Text(s.SIRET))
 	case strings.TrimSpace(s.VATNumber) == "":
-		return Fieldf("seller.vat_number", "the VAT number is needed on an invoice (ORDERDESK_SELLER_VAT)")
+		return Refuse("seller.vat_number", "refusal.seller_vat_missing")
 	}
 	return nil
 }
@@ -108,12 +110,12 @@ func DraftInvoice(o Order, seller Seller, earlier []IssuedInvoice, credited []VA
 		return InvoiceDraft{}, err
 	}
 	if len(o.Lines) == 0 || o.Totals.Total <= 0 {
-		return InvoiceDraft{}, Fieldf("invoice", "order %s has nothing to invoice (its total is %s)", o.Number, o.money(o.Totals.Total))
+		return InvoiceDraft{}, Refuse("invoice", "refusal.invoice_nothing", locale.Text(o.Number), locale.Amount(o.Totals.Total, o.Currency))
 	}
 	hash := InvoiceContentHash(o)
 	for _, inv := range earlier {
 		if inv.ContentHash == hash {
-			return InvoiceDraft{}, fmt.Errorf("%w (%w)", Fieldf("invoice", "order %s is already invoiced as it stands: invoice %s (%s)", o.Number, inv.Number, o.money(inv.Total)), ErrInvoiceExists)
+			return InvoiceDraft{}, fmt.Errorf("%w (%w)", Refuse("invoice", "refusal.invoice_already", locale.Text(o.Number), locale.Text(inv.Number), locale.Amount(inv.Total, o.Currency)), ErrInvoiceExists)
 		}
 	}
 	d := InvoiceDraft{ContentHash: hash}
@@ -124,8 +126,8 @@ func DraftInvoice(o Order, seller Seller, earlier []IssuedInvoice, credited []VA
 		d.VAT = SubtractVAT(o.Totals.VAT, done)
 		d.Supplementary, d.Reason = true, reason
 		if VATGross(d.VAT) <= 0 {
-			return InvoiceDraft{}, fmt.Errorf("%w (%w)", Fieldf("invoice", "order %s has nothing more to invoice: its total is %s and %s is already invoiced",
-				o.Number, o.money(o.Totals.Total), o.money(VATGross(done))), ErrInvoiceExists)
+			return InvoiceDraft{}, fmt.Errorf("%w (%w)", Refuse("invoice", "refusal.invoice_nothing_more",
+				locale.Text(o.Number), locale.Amount(o.Totals.Total, o.Currency), locale.Amount(VATGross(done), o.Currency)), ErrInvoiceExists)
 		}
 		d.Lines = SupplementaryLines(o.Number, reason, d.VAT)
 	}
@@ -238,10 +240,10 @@ func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvo
 		return CreditNoteDraft{}, err
 	}
 	if amount <= 0 {
-		return CreditNoteDraft{}, Fieldf("amount", "a credit note must be above 0, got %s", o.money(amount))
+		return CreditNoteDraft{}, Refuse("amount", "refusal.credit_note_not_positive", locale.Amount(amount, o.Currency))
 	}
 	if len(invoices) == 0 {
-		return CreditNoteDraft{}, Fieldf("invoice", "order %s has no invoice: a refund before invoicing needs no credit note", o.Number)
+		return CreditNoteDraft{}, Refuse("invoice", "refusal.credit_note_no_invoice", locale.Text(o.Number))
 	}
 	left := CreditableVAT(invoices, credited)
 	if upToInvoiced {
@@ -251,7 +253,7 @@ func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvo
 		amount = min(amount, VATGross(left))
 	}
 	if amount > VATGross(left) {
-		return CreditNoteDraft{}, Fieldf("amount", "a credit note of %s is more than the %s invoiced net of earlier credit notes", o.money(amount), o.money(max(VATGross(left), 0)))
+		return CreditNoteDraft{}, Refuse("amount", "refusal.credit_note_above_invoiced", locale.Amount(amount, o.Currency), locale.Amount(max(VATGross(left), 0), o.Currency))
 	}
 	last := invoices[len(invoices)-1]
 	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: SplitVAT(amount, left), Total: amount}

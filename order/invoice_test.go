@@ -139,7 +139,7 @@ func TestDraftInvoiceRefusals(t *testing.T) {
 		{"seller without SIRET", o, badSeller, nil, "seller.siret", false, "14 digits"},
 		{"seller without name", o, Seller{}, nil, "seller.name", false, "legal name"},
 		{"order with no line", empty, testSeller, nil, "invoice", false, "nothing to invoice"},
-		{"the same content again", o, testSeller, []IssuedInvoice{issuedAs(1, "F-2026-000007", o)}, "invoice", true, "F-2026-000007 (39.66 EUR)"},
+		{"the same content again", o, testSeller, []IssuedInvoice{issuedAs(1, "F-2026-000007", o)}, "invoice", true, "F-2026-000007 (€39.66)"},
 		{"a content whose total went down", lower, testSeller, []IssuedInvoice{issuedAs(1, "F-2026-000007", o)}, "invoice", true, "nothing more to invoice"},
 	}
 	for _, tt := range tests {
@@ -230,10 +230,10 @@ func TestDraftCreditNote(t *testing.T) {
 		{name: "the latest invoice", seller: testSeller, amount: 4500, invoices: []IssuedInvoice{inv, sup}, want: 4500, refersTo: sup.Number},
 		{name: "what earlier credit notes left", seller: testSeller, amount: 3466, invoices: []IssuedInvoice{inv}, credited: SplitVAT(500, inv.VAT), want: 3466, refersTo: inv.Number},
 		{name: "up to what is invoiced", seller: testSeller, amount: 9999, invoices: []IssuedInvoice{inv}, credited: SplitVAT(500, inv.VAT), upToInvoiced: true, want: 3466, refersTo: inv.Number},
-		{name: "above what is invoiced", seller: testSeller, amount: 3967, invoices: []IssuedInvoice{inv}, field: "amount", says: "39.67 EUR is more than the 39.66 EUR"},
-		{name: "above what earlier credit notes left", seller: testSeller, amount: 3467, invoices: []IssuedInvoice{inv}, credited: SplitVAT(500, inv.VAT), field: "amount", says: "34.66 EUR"},
+		{name: "above what is invoiced", seller: testSeller, amount: 3967, invoices: []IssuedInvoice{inv}, field: "amount", says: "€39.67 is more than the €39.66"},
+		{name: "above what earlier credit notes left", seller: testSeller, amount: 3467, invoices: []IssuedInvoice{inv}, credited: SplitVAT(500, inv.VAT), field: "amount", says: "at most €34.66"},
 		{name: "credited in full, up to what is invoiced", seller: testSeller, amount: 100, invoices: []IssuedInvoice{inv}, credited: inv.VAT, upToInvoiced: true, nothing: true},
-		{name: "credited in full", seller: testSeller, amount: 100, invoices: []IssuedInvoice{inv}, credited: inv.VAT, field: "amount", says: "more than the 0.00 EUR"},
+		{name: "credited in full", seller: testSeller, amount: 100, invoices: []IssuedInvoice{inv}, credited: inv.VAT, field: "amount", says: "more than the €0.00"},
 		{name: "zero", seller: testSeller, amount: 0, invoices: []IssuedInvoice{inv}, field: "amount", says: "above 0"},
 		{name: "negative", seller: testSeller, amount: -500, invoices: []IssuedInvoice{inv}, field: "amount", says: "above 0"},
 		{name: "no invoice", seller: testSeller, amount: 500, field: "invoice", says: "no invoice"},

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"strings"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // PaybackMethod is how money goes back to a customer when the means they
@@ -55,7 +57,7 @@ func (p Payback) Validate() error {
 			return err
 		}
 		if strings.TrimSpace(p.AccountName) == "" {
-			return Fieldf("account_name", "give the account holder's name, as the bank knows it")
+			return Refuse("account_name", "refusal.account_holder_name")
 		}
 		return nil
 	case PaybackCheque:
@@ -63,7 +65,7 @@ func (p Payback) Validate() error {
 	case PaybackStoreCredit:
 		return nil
 	}
-	return Fieldf("method", "choose bank_transfer, cheque or store_credit, got %q", p.Method)
+	return Refuse("method", "refusal.payback_method_unknown", locale.Text(string(p.Method)))
 }
 
 // AddressChoice says which address a cheque goes to: « choisir l'adresse à
@@ -94,11 +96,11 @@ func (c ChequeAddress) Validate() error {
 	case AddressTyped:
 		t := c.Typed
 		if strings.TrimSpace(t.Name) == "" || strings.TrimSpace(t.Line1) == "" || strings.TrimSpace(t.PostalCode) == "" || strings.TrimSpace(t.City) == "" {
-			return Fieldf("typed_address", "the cheque address needs a name, a street, a postal code and a city")
+			return Refuse("typed_address", "refusal.cheque_address_incomplete")
 		}
 		return nil
 	}
-	return Fieldf("address", "choose where the cheque goes: billing, delivery or typed")
+	return Refuse("address", "refusal.cheque_address_choice")
 }
 
 // Resolve is the address the cheque goes to: the order's billing or
@@ -159,15 +161,15 @@ func CheckVoucherCode(s string) (string, error) {
 	t := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s)))
 	t = strings.TrimPrefix(t, "AVOIR")
 	if len(t) != 8 {
-		return "", Fieldf("voucher_code", "a voucher code reads AVOIR-XXXX-XXXX, got %q", s)
+		return "", Refuse("voucher_code", "refusal.voucher_format", locale.Text(s))
 	}
 	for i := 0; i < len(t); i++ {
 		if strings.IndexByte(voucherAlphabet, t[i]) < 0 {
-			return "", Fieldf("voucher_code", "%q is not a character of a voucher code", t[i])
+			return "", Refuse("voucher_code", "refusal.voucher_character", locale.Text(string(t[i])))
 		}
 	}
 	if voucherCheck(t[:7]) != t[7] {
-		return "", Fieldf("voucher_code", "code %q is mistyped: its check character does not match", s)
+		return "", Refuse("voucher_code", "refusal.voucher_check", locale.Text(s))
 	}
 	return "AVOIR-" + t[:4] + "-" + t[4:], nil
 }
@@ -197,19 +199,19 @@ func (a Address) Check(field string) error {
 	a = a.Normalized()
 	switch {
 	case a.IsZero():
-		return Fieldf(field, "the address is empty")
+		return Refuse(field, "refusal.address_empty")
 	case a.Name == "":
-		return Fieldf(field+".name", "say who the letter is for")
+		return Refuse(field+".name", "refusal.address_name_missing")
 	case a.Line1 == "":
-		return Fieldf(field+".line1", "the street is empty")
+		return Refuse(field+".line1", "refusal.address_street_missing")
 	case a.PostalCode == "":
-		return Fieldf(field+".postal_code", "the postal code is empty")
+		return Refuse(field+".postal_code", "refusal.address_postal_code_missing")
 	case a.City == "":
-		return Fieldf(field+".city", "the city is empty")
+		return Refuse(field+".city", "refusal.address_city_missing")
 	case len(a.Country) != 2 || !isUpperLetters(a.Country):
-		return Fieldf(field+".country", "use a two-letter country code such as FR, got %q", a.Country)
+		return Refuse(field+".country", "refusal.address_country_code", locale.Text(a.Country))
 	case a.Country == "FR" && !fivedigits(a.Postal()):
-		return Fieldf(field+".postal_code", "a French postal code has five digits, got %q", a.PostalCode)
+		return Refuse(field+".postal_code", "refusal.address_french_postal_code", locale.Text(a.PostalCode))
 	}
 	return nil
 }

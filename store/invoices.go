@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderdesk/orderdesk/order"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // Seller is the shop's identity as invoices and credit notes print it; the
@@ -170,7 +172,7 @@ func (s *Store) CreateInvoice(ctx context.Context, req InvoiceRequest) (Invoice,
 			inv.Status, inv.Currency, inv.Seller, inv.Customer, inv.BillingAddress, inv.Lines, inv.VAT, inv.Net, inv.VATTotal, inv.Total,
 		).Scan(&id)
 		if isUniqueViolation(err) {
-			return fmt.Errorf("%w (%w)", order.Fieldf("invoice", "order %s is already invoiced as it stands", o.Number), ErrInvoiceExists)
+			return fmt.Errorf("%w (%w)", order.Refuse("invoice", "refusal.invoice_already_stands", locale.Text(o.Number)), ErrInvoiceExists)
 		}
 		if err != nil {
 			return err
@@ -384,7 +386,7 @@ func (s *Store) MarkInvoicePaid(ctx context.Context, number string, method order
 		return Invoice{}, fmt.Errorf("store.MarkInvoicePaid(%s): %w", number, err)
 	}
 	if tag.RowsAffected() == 0 && inv.Status != InvoicePaid {
-		return inv, fmt.Errorf("store.MarkInvoicePaid(%s): %w", number, order.Fieldf("invoice", "invoice %s is %s, it cannot be paid", number, inv.Status))
+		return inv, fmt.Errorf("store.MarkInvoicePaid(%s): %w", number, order.Refuse("invoice", "refusal.invoice_not_payable", locale.Text(number), locale.Text(string(inv.Status))))
 	}
 	return inv, nil
 }

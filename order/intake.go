@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // The intake of a new order: what a storefront hands over (the body of
@@ -143,10 +145,10 @@ func (in Intake) Normalized() Intake {
 func AcceptOrder(received Intake) (Order, error) {
 	in := received.Normalized()
 	if !orderNumberRE.MatchString(in.Number) {
-		return Order{}, Fieldf("number", "%q is not an order number: 1 to 64 letters, digits, '-', '_' or '.', e.g. C-2026-000123", in.Number)
+		return Order{}, Refuse("number", "refusal.intake_number", locale.Text(in.Number))
 	}
 	if in.Currency != DefaultCurrency {
-		return Order{}, Fieldf("currency", "orders are in EUR, got %q", in.Currency)
+		return Order{}, Refuse("currency", "refusal.intake_currency", locale.Text(in.Currency))
 	}
 	if err := checkIntakeCustomer(in.Customer); err != nil {
 		return Order{}, err
@@ -158,7 +160,7 @@ func AcceptOrder(received Intake) (Order, error) {
 		return Order{}, err
 	}
 	if !in.PaymentMethod.Valid() {
-		return Order{}, Fieldf("payment_method", "%q is not a payment method: use one of %s", in.PaymentMethod, paymentMethodList())
+		return Order{}, Refuse("payment_method", "refusal.intake_payment_method", locale.Text(string(in.PaymentMethod)), locale.Text(paymentMethodList()))
 	}
 	rules, err := in.ShippingRules.check()
 	if err != nil {
@@ -173,9 +175,9 @@ func AcceptOrder(received Intake) (Order, error) {
 	}
 	switch {
 	case len(in.Lines) == 0:
-		return Order{}, Fieldf("lines", "an order needs at least one line")
+		return Order{}, Refuse("lines", "refusal.intake_no_lines")
 	case len(in.Lines) > MaxIntakeLines:
-		return Order{}, Fieldf("lines", "an order has at most %d lines, got %d", MaxIntakeLines, len(in.Lines))
+		return Order{}, Refuse("lines", "refusal.intake_too_many_lines", locale.Count(MaxIntakeLines), locale.Count(len(in.Lines)))
 	}
 	lines := make([]Line, len(in.Lines))
 	var merchandise int64
@@ -186,29 +188,28 @@ func AcceptOrder(received Intake) (Order, error) {
 		// Each line is at most MaxOrderTotal, so the sum cannot wrap
 		// before it is caught.
 		if merchandise += lines[i].Total(); merchandise > MaxOrderTotal {
-			return Order{}, Fieldf("lines", "an order's products come to at most %s: from lines[%d] on they come to more", EUR(MaxOrderTotal).French(), i)
+			return Order{}, Refuse("lines", "refusal.intake_products_too_much", eur(MaxOrderTotal), locale.Text(fmt.Sprintf("lines[%d]", i)))
 		}
 	}
 	fee := ShippingFee(rules, merchandise)
 	totals := Price(lines, discount, fee, rules.VATRate)
-	eur := func(c int64) string { return EUR(c).French() }
 	if in.TotalCents != nil && *in.TotalCents != totals.Total {
-		return Order{}, Fieldf("total_cents", "the total is %s (merchandise %s − discount %s + shipping %s), not %s: orderdesk computes the totals from the lines, the discount and the shipping rules",
+		return Order{}, Refuse("total_cents", "refusal.intake_total_mismatch",
 			eur(totals.Total), eur(totals.Merchandise), eur(totals.Discount), eur(totals.Shipping), eur(*in.TotalCents))
 	}
 	status := StatusNew
 	if p := in.Payment; p != nil {
 		switch {
 		case !in.PaymentMethod.Direct():
-			return Order{}, Fieldf("payment", "an order paid by %s has no payment yet when it is placed: leave payment out, the shop collects it (payment procedure)", in.PaymentMethod)
+			return Order{}, Refuse("payment", "refusal.intake_payment_not_direct", locale.Text(string(in.PaymentMethod)))
 		case p.Amount == nil:
-			return Order{}, Fieldf("payment.amount_cents", "give the amount taken, in cents")
+			return Order{}, Refuse("payment.amount_cents", "refusal.intake_payment_amount_missing")
 		case *p.Amount != totals.Total:
-			return Order{}, Fieldf("payment.amount_cents", "the payment of %s is not the order's total of %s", eur(*p.Amount), eur(totals.Total))
+			return Order{}, Refuse("payment.amount_cents", "refusal.intake_payment_not_total", eur(*p.Amount), eur(totals.Total))
 		case *p.Amount <= 0:
-			return Order{}, Fieldf("payment.amount_cents", "a payment must be above 0: leave payment out of an order with nothing to pay")
+			return Order{}, Refuse("payment.amount_cents", "refusal.intake_payment_zero")
 		case p.Reference == "":
-			return Order{}, Fieldf("payment.reference", "give the payment provider's reference of the payment")
+			return Order{}, Refuse("payment.reference", "refusal.intake_payment_reference")
 		}
 		if err := checkIntakeText("payment.reference", p.Reference); err != nil {
 			return Order{}, err
@@ -229,37 +230,37 @@ func AcceptOrder(received Intake) (Order, error) {
 // character (newline, tab...), or longer than maxIntakeText bytes.
 func checkIntakeText(field, v string) error {
 	if !utf8.ValidString(v) {
-		return Fieldf(field, "the text is not valid UTF-8")
+		return Refuse(field, "refusal.intake_text_utf8")
 	}
 	for i, r := range v {
 		if unicode.IsControl(r) {
-			return Fieldf(field, "contains a control character (%U at byte %d): text on one line, without NUL, tab or newline", r, i)
+			return Refuse(field, "refusal.intake_text_control", locale.Text(fmt.Sprintf("%U", r)), locale.Count(i))
 		}
 	}
 	if len(v) > maxIntakeText {
-		return Fieldf(field, "at most %d characters", maxIntakeText)
+		return Refuse(field, "refusal.intake_text_too_long", locale.Count(maxIntakeText))
 	}
 	return nil
 }
 
 func checkIntakeCustomer(c Customer) error {
 	if c.Name == "" {
-		return Fieldf("customer.name", "give the customer's name")
+		return Refuse("customer.name", "refusal.intake_customer_name")
 	}
 	if err := checkIntakeText("customer.name", c.Name); err != nil {
 		return err
 	}
 	switch {
 	case !validIntakeEmail(c.Email):
-		return Fieldf("customer.email", "%q is not an email address", c.Email)
+		return Refuse("customer.email", "refusal.email_invalid", locale.Text(c.Email))
 	case len(c.Phone) > 40:
-		return Fieldf("customer.phone", "%q is not a phone number", c.Phone)
+		return Refuse("customer.phone", "refusal.intake_phone_too_long", locale.Text(c.Phone))
 	}
 	if err := checkIntakeText("customer.phone", c.Phone); err != nil {
 		return err
 	}
 	if c.Locale != "fr" && c.Locale != "en" {
-		return Fieldf("customer.locale", "%q is not a language of the emails: use fr or en", c.Locale)
+		return Refuse("customer.locale", "refusal.intake_locale", locale.Text(c.Locale))
 	}
 	return nil
 }
@@ -281,7 +282,7 @@ func validIntakeEmail(s string) bool {
 func checkIntakeAddress(field string, a Address) error {
 	for _, m := range []struct{ name, value string }{{"name", a.Name}, {"line1", a.Line1}, {"postal_code", a.PostalCode}, {"city", a.City}} {
 		if m.value == "" {
-			return Fieldf(field+"."+m.name, "required")
+			return Refuse(field+"."+m.name, "refusal.intake_required")
 		}
 	}
 	for _, m := range []struct{ name, value string }{{"name", a.Name}, {"line1", a.Line1}, {"line2", a.Line2}, {"postal_code", a.PostalCode}, {"city", a.City}} {
@@ -291,31 +292,31 @@ func checkIntakeAddress(field string, a Address) error {
 	}
 	switch {
 	case !countryRE.MatchString(a.Country):
-		return Fieldf(field+".country", "%q is not a country code: two letters (ISO 3166-1), e.g. FR", a.Country)
+		return Refuse(field+".country", "refusal.address_country_code", locale.Text(a.Country))
 	case a.Country == "FR" && !postalFR.MatchString(a.Postal()):
-		return Fieldf(field+".postal_code", "%q is not a French postal code (5 digits)", a.PostalCode)
+		return Refuse(field+".postal_code", "refusal.intake_french_postal_code", locale.Text(a.PostalCode))
 	}
 	return nil
 }
 
 func (r IntakeShippingRules) check() (ShippingRules, error) {
 	if r.Method == "" {
-		return ShippingRules{}, Fieldf("shipping_rules.method", "name the shipping method, e.g. Colissimo domicile")
+		return ShippingRules{}, Refuse("shipping_rules.method", "refusal.intake_shipping_method")
 	}
 	if err := checkIntakeText("shipping_rules.method", r.Method); err != nil {
 		return ShippingRules{}, err
 	}
 	switch {
 	case r.Fee == nil:
-		return ShippingRules{}, Fieldf("shipping_rules.fee_cents", "give the flat shipping fee in cents, tax included (0 for free shipping)")
+		return ShippingRules{}, Refuse("shipping_rules.fee_cents", "refusal.intake_fee_missing")
 	case *r.Fee < 0 || *r.Fee > MaxUnitPrice:
-		return ShippingRules{}, Fieldf("shipping_rules.fee_cents", "%d is not a fee: 0 to %d cents", *r.Fee, MaxUnitPrice)
+		return ShippingRules{}, Refuse("shipping_rules.fee_cents", "refusal.intake_fee_range", eur(*r.Fee), eur(MaxUnitPrice))
 	case r.FreeFrom < 0:
-		return ShippingRules{}, Fieldf("shipping_rules.free_from_cents", "%d is below 0: leave it out (or 0) when shipping is never free", r.FreeFrom)
+		return ShippingRules{}, Refuse("shipping_rules.free_from_cents", "refusal.intake_free_from_negative", eur(r.FreeFrom))
 	case r.VATRate == nil:
-		return ShippingRules{}, Fieldf("shipping_rules.vat_rate_bp", "give the VAT rate of shipping in basis points, one of %v", VATRates)
+		return ShippingRules{}, Refuse("shipping_rules.vat_rate_bp", "refusal.intake_vat_missing")
 	case !ValidVATRate(*r.VATRate):
-		return ShippingRules{}, Fieldf("shipping_rules.vat_rate_bp", "%d bp is not a French VAT rate (one of %v)", *r.VATRate, VATRates)
+		return ShippingRules{}, Refuse("shipping_rules.vat_rate_bp", "refusal.intake_vat_rate", locale.Percent(*r.VATRate))
 	}
 	return ShippingRules{Method: r.Method, Fee: *r.Fee, FreeFrom: r.FreeFrom, VATRate: *r.VATRate}, nil
 }
@@ -325,51 +326,51 @@ func checkIntakeDiscount(d Discount) error {
 	case DiscountFixed:
 		switch {
 		case d.Amount <= 0 || d.Amount > MaxUnitPrice:
-			return Fieldf("discount.amount_cents", "a fixed discount is 1 to %d cents, got %d", MaxUnitPrice, d.Amount)
+			return Refuse("discount.amount_cents", "refusal.intake_fixed_discount_range", eur(d.Amount), eur(MaxUnitPrice))
 		case d.Percent != 0:
-			return Fieldf("discount.percent_bp", "a fixed discount has no percentage")
+			return Refuse("discount.percent_bp", "refusal.intake_fixed_discount_percent")
 		}
 	case DiscountPercent:
 		switch {
 		case d.Percent <= 0 || d.Percent > 10000:
-			return Fieldf("discount.percent_bp", "a percentage is 1 to 10000 basis points (10000 is 100 %%), got %d", d.Percent)
+			return Refuse("discount.percent_bp", "refusal.intake_percent_discount_range", locale.Percent(d.Percent))
 		case d.Amount != 0:
-			return Fieldf("discount.amount_cents", "a percent discount has no amount: orderdesk computes it")
+			return Refuse("discount.amount_cents", "refusal.intake_percent_discount_amount")
 		}
 	default:
-		return Fieldf("discount.kind", "%q is not a discount kind: use fixed or percent", d.Kind)
+		return Refuse("discount.kind", "refusal.discount_kind_unknown", locale.Text(string(d.Kind)))
 	}
 	return checkIntakeText("discount.code", d.Code)
 }
 
 func (l IntakeLine) check(field string) (Line, error) {
 	if l.SKU == "" {
-		return Line{}, Fieldf(field+".sku", "required")
+		return Line{}, Refuse(field+".sku", "refusal.intake_required")
 	}
 	if err := checkIntakeText(field+".sku", l.SKU); err != nil {
 		return Line{}, err
 	}
 	if l.Name == "" {
-		return Line{}, Fieldf(field+".name", "required")
+		return Line{}, Refuse(field+".name", "refusal.intake_required")
 	}
 	if err := checkIntakeText(field+".name", l.Name); err != nil {
 		return Line{}, err
 	}
 	switch {
 	case l.UnitPrice == nil:
-		return Line{}, Fieldf(field+".unit_price_cents", "give the unit price in cents, tax included")
+		return Line{}, Refuse(field+".unit_price_cents", "refusal.intake_unit_price_missing")
 	case *l.UnitPrice < 0 || *l.UnitPrice > MaxUnitPrice:
-		return Line{}, Fieldf(field+".unit_price_cents", "%d is not a unit price: 0 to %d cents", *l.UnitPrice, MaxUnitPrice)
+		return Line{}, Refuse(field+".unit_price_cents", "refusal.intake_unit_price_range", eur(*l.UnitPrice), eur(MaxUnitPrice))
 	case l.Quantity == nil:
-		return Line{}, Fieldf(field+".quantity", "give the quantity ordered")
+		return Line{}, Refuse(field+".quantity", "refusal.intake_quantity_missing")
 	case *l.Quantity < 1 || *l.Quantity > MaxQuantity:
-		return Line{}, Fieldf(field+".quantity", "%d is not a quantity: 1 to %d", *l.Quantity, MaxQuantity)
+		return Line{}, Refuse(field+".quantity", "refusal.intake_quantity_range", qty(*l.Quantity), qty(MaxQuantity))
 	case l.VATRate == nil:
-		return Line{}, Fieldf(field+".vat_rate_bp", "give the VAT rate in basis points, one of %v", VATRates)
+		return Line{}, Refuse(field+".vat_rate_bp", "refusal.intake_vat_missing")
 	case !ValidVATRate(*l.VATRate):
-		return Line{}, Fieldf(field+".vat_rate_bp", "%d bp is not a French VAT rate (one of %v)", *l.VATRate, VATRates)
+		return Line{}, Refuse(field+".vat_rate_bp", "refusal.intake_vat_rate", locale.Percent(*l.VATRate))
 	case l.Physical == nil:
-		return Line{}, Fieldf(field+".physical", "say whether the product is shipped (true) or not (false)")
+		return Line{}, Refuse(field+".physical", "refusal.intake_physical_missing")
 	}
 	return Line{SKU: l.SKU, Name: l.Name, UnitPrice: *l.UnitPrice, Quantity: *l.Quantity, VATRate: *l.VATRate, Physical: *l.Physical}, nil
 }

@@ -122,6 +122,10 @@ type RefundInput struct {
 	Status      string              `json:"status"`
 	ProviderRef string              `json:"provider_ref,omitempty"`
 	Reason      string              `json:"reason,omitempty"`
+	// Why is Reason as a phrase of the catalog, when the procedure says
+	// it (history.refund.*); zero for a reason in someone's own words (an
+	// agent's, a provider's), written as it is.
+	Why locale.Phrase `json:"why,omitzero"`
 }
 
 // ReserveRefund writes the refund row before any money moves, so the amount
@@ -158,15 +162,24 @@ func (a *Orders) SettleRefund(ctx context.Context, in RefundInput) error {
 	case in.Status == store.RefundSucceeded:
 		line = locale.Phr("history.refund_done", amount)
 	case in.Status == store.RefundImpossible:
-		line = locale.Phr("history.refund_impossible", amount, textArg(in.Reason))
+		line = locale.Phr("history.refund_impossible", amount, reasonArg(in))
 	default:
-		line = locale.Phr("history.refund_not_done", amount, textArg(in.Reason))
+		line = locale.Phr("history.refund_not_done", amount, reasonArg(in))
 	}
 	_, err = a.Store.AddEvent(ctx, store.Event{
 		OrderID: r.OrderID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: "refund_" + in.Status, Key: in.Key + "/settled", Phrase: line,
 	})
 	return classify(err)
+}
+
+// reasonArg is why a refund was not made: the procedure's phrase, or the
+// words of whoever said it.
+func reasonArg(in RefundInput) locale.PhraseArg {
+	if !in.Why.IsZero() {
+		return in.Why
+	}
+	return textArg(in.Reason)
 }
 
 // Answerer is who answers a task, as the agents table knows them.

@@ -91,10 +91,13 @@ func (p *Printer) Phrase(ph Phrase) (string, error) {
 }
 
 // French is the phrase in French: the text kept beside it for what reads
-// no key (an export, the command line, an older agent UI). A phrase the
-// catalog cannot say is written ⟦key⟧, so the mistake is seen; the tests
-// of the catalog's use find it first.
+// no key (an export, the command line, an older agent UI); no phrase is
+// no text. A phrase the catalog cannot say is written ⟦key⟧, so the
+// mistake is seen; the tests of the catalog's use find it first.
 func (ph Phrase) French() string {
+	if ph.IsZero() {
+		return ""
+	}
 	s, err := For(French).Phrase(ph)
 	if err != nil {
 		return "⟦" + string(ph.Key) + "⟧"

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -90,7 +91,7 @@ func (a *asker) onAnswer(ctx workflow.Context, ans TaskAnswer) error {
 // ask opens a task, waits for a valid answer and closes the task. key names
 // the step (unique within the procedure). When the procedure is cancelled
 // while waiting, the task is closed as cancelled and the error returned.
-func (a *asker) ask(ctx workflow.Context, key, kind, question string, amount int64, options []string) (TaskAnswer, error) {
+func (a *asker) ask(ctx workflow.Context, key, kind string, question locale.Phrase, amount int64, options []string) (TaskAnswer, error) {
 	return a.askAbout(ctx, key, kind, question, amount, options, nil)
 }
 
@@ -99,54 +100,56 @@ func (a *asker) ask(ctx workflow.Context, key, kind, question string, amount int
 // carries the email as rendered, which the agent UI shows as the customer
 // will see it; the question stays a question.
 func (a *asker) reviewEmail(ctx workflow.Context, key string, draft activities.EmailPreview) (TaskAnswer, error) {
-	return a.askAbout(ctx, key, TaskReviewEmail, QuestionReviewEmail, 0,
+	return a.askAbout(ctx, key, TaskReviewEmail, locale.Phr(questionReviewEmail), 0,
 		[]string{AnswerSend, AnswerSendWithNote, AnswerDontSend}, &draft)
 }
 
 // askAbout is ask with the email the task is about, if any. The commands
 // are those of ask whatever the email: a review replays what ran before
 // the email was a field of the task.
-func (a *asker) askAbout(ctx workflow.Context, key, kind, question string, amount int64, options []string, email *activities.EmailPreview) (TaskAnswer, error) {
+func (a *asker) askAbout(ctx workflow.Context, key, kind string, question locale.Phrase, amount int64, options []string, email *activities.EmailPreview) (TaskAnswer, error) {
 	var orders *activities.Orders
 	if err := a.open(ctx, key, kind, question, amount, options, email); err != nil {
 		return TaskAnswer{}, err
 	}
 	a.stepStatus(StepWaiting)
-	setDetails(ctx, a.number, fmt.Sprintf("En attente d'un agent (tâche #%d) : %s", a.task.ID, question))
+	setDetails(ctx, a.number, fmt.Sprintf("En attente d'un agent (tâche #%d) : %s", a.task.ID, a.task.Question))
 
 	if err := a.wait(ctx, a.task.ID); err != nil {
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		a.closeTask(dctx, "cancelled", "procédure annulée", "")
+		a.closeTask(dctx, "cancelled", locale.Phr("history.outcome.cancelled"), "")
 		setDetails(dctx, a.number, "Procédure annulée")
 		return TaskAnswer{}, err
 	}
 	a.stepStatus(StepRunning)
 	ans := *a.answer
 	raw, _ := json.Marshal(ans) // a TaskAnswer always marshals
+	summary := summarize(ans)
 	if err := db(ctx, orders.CloseTask, activities.CloseTaskInput{
 		OrderNumber: a.number, Actor: a.actor, Key: a.key, Status: "answered", Answer: raw, By: ans.Agent,
-		Summary: summarize(ans),
+		Summary: summary.French(), Said: summary,
 	}).Get(ctx, nil); err != nil {
 		return TaskAnswer{}, err
 	}
 	a.task, a.state.Task = nil, nil
-	a.awaiting(ctx, false, "Réponse de l'agent : "+summarize(ans))
+	a.awaiting(ctx, false, "Réponse de l'agent : "+summary.French())
 	return ans, nil
 }
 
 // open opens a task, which stays open when open returns: key names it
 // within the procedure, email is what it is about (a review), if anything.
-func (a *asker) open(ctx workflow.Context, key, kind, question string, amount int64, options []string, email *activities.EmailPreview) error {
+func (a *asker) open(ctx workflow.Context, key, kind string, question locale.Phrase, amount int64, options []string, email *activities.EmailPreview) error {
 	var orders *activities.Orders
 	taskKey := a.actor.WorkflowID + "/task/" + key
+	french := question.French()
 	var ref activities.TaskRef
 	if err := db(ctx, orders.OpenTask, activities.TaskInput{
 		OrderNumber: a.number, Actor: a.actor, Key: taskKey, Kind: kind,
-		Question: question, Amount: amount, Options: options, Email: email,
+		Question: french, QuestionPhrase: question, Amount: amount, Options: options, Email: email,
 	}).Get(ctx, &ref); err != nil {
 		return err
 	}
-	a.task = &OpenTask{ID: ref.ID, Kind: kind, Question: question, Amount: amount, Options: options}
+	a.task = &OpenTask{ID: ref.ID, Kind: kind, Question: french, Amount: amount, Options: options}
 	a.key, a.answer = taskKey, nil
 	a.state.Task = a.task
 	awaitingAgent(ctx, true)
@@ -154,11 +157,12 @@ func (a *asker) open(ctx workflow.Context, key, kind, question string, amount in
 }
 
 // closeTask closes the open task, if any, with status ("answered",
-// "cancelled"), what the history says of it and who answered it. It does
+// "cancelled"), what the history says of it (a phrase: history.answer.*,
+// history.closed.*, history.outcome.*) and who answered it. It does
 // not fail the procedure: a close that fails is logged, the row left open
 // for an operator. The task is no longer the procedure's from the start,
 // so an answer meanwhile is refused and a second close does nothing.
-func (a *asker) closeTask(ctx workflow.Context, status, summary, by string) {
+func (a *asker) closeTask(ctx workflow.Context, status string, summary locale.Phrase, by string) {
 	if a.task == nil {
 		return
 	}
@@ -166,7 +170,7 @@ func (a *asker) closeTask(ctx workflow.Context, status, summary, by string) {
 	a.task, a.state.Task = nil, nil
 	var orders *activities.Orders
 	if err := db(ctx, orders.CloseTask, activities.CloseTaskInput{
-		OrderNumber: a.number, Actor: a.actor, Key: a.key, Status: status, Summary: summary, By: by,
+		OrderNumber: a.number, Actor: a.actor, Key: a.key, Status: status, Summary: summary.French(), Said: summary, By: by,
 	}).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("closing the task failed", "task", task.ID, "err", err)
 	}
@@ -188,10 +192,10 @@ func (a *asker) wait(ctx workflow.Context, taskID int64) error {
 	late := []struct {
 		after time.Duration
 		kind  string
-		msg   string
+		line  locale.Phrase
 	}{
-		{a.reminder, "task_reminder", fmt.Sprintf("Rappel : la tâche #%d attend une réponse depuis %s", taskID, frenchDuration(a.reminder))},
-		{a.escalation - a.reminder, "task_escalated", fmt.Sprintf("Escalade au superviseur : la tâche #%d attend une réponse depuis %s", taskID, frenchDuration(a.escalation))},
+		{a.reminder, "task_reminder", locale.Phr("history.task_reminder", taskNumber(taskID), waitOf(a.reminder))},
+		{a.escalation - a.reminder, "task_escalated", locale.Phr("history.task_escalated", taskNumber(taskID), waitOf(a.escalation))},
 	}
 	for _, l := range late {
 		if l.after <= 0 {
@@ -203,7 +207,7 @@ func (a *asker) wait(ctx workflow.Context, taskID int64) error {
 		}
 		if err := db(ctx, orders.RecordEvent, activities.NoteInput{
 			OrderNumber: a.number, Actor: a.actor, Key: fmt.Sprintf("%s/task/%d/%s", a.actor.WorkflowID, taskID, l.kind),
-			Kind: l.kind, Message: l.msg,
+			Kind: l.kind, Message: l.line.French(), Phrase: l.line,
 		}).Get(ctx, nil); err != nil {
 			return err
 		}
@@ -369,43 +373,43 @@ func checkAnswer(kind string, ans TaskAnswer, requesters ...string) error {
 }
 
 // summarize says an answer in words, for the history.
-func summarize(a TaskAnswer) string {
+func summarize(a TaskAnswer) locale.Phrase {
 	switch a.Outcome {
 	case AnswerRefundDone:
 		if a.ProviderRef != "" {
-			return "remboursement effectué (référence " + a.ProviderRef + ")"
+			return locale.Phr("history.answer.refund_done_ref", textOf(a.ProviderRef))
 		}
-		return "remboursement effectué"
+		return locale.Phr("history.answer.refund_done")
 	case AnswerRefundImpossible:
-		return "remboursement impossible : " + a.Reason
+		return locale.Phr("history.answer.refund_impossible", textOf(a.Reason))
 	case AnswerPaybackTransfer:
-		return "rembourser par virement sur " + order.MaskIBAN(a.IBAN)
+		return locale.Phr("history.answer.payback_transfer", textOf(order.MaskIBAN(a.IBAN)))
 	case AnswerPaybackCheque:
-		return "rembourser par chèque"
+		return locale.Phr("history.answer.payback_cheque")
 	case AnswerPaybackStoreCredit:
-		return "rembourser par un avoir"
+		return locale.Phr("history.answer.payback_credit")
 	case AnswerChequeSent:
-		return "le chèque a déjà été envoyé"
+		return locale.Phr("history.answer.cheque_sent")
 	case AnswerChequeNotSent:
-		return "le chèque n'a pas été envoyé"
+		return locale.Phr("history.answer.cheque_not_sent")
 	case AnswerChequeMailed:
-		return "chèque n° " + a.Reference + " envoyé"
+		return locale.Phr("history.answer.cheque_mailed", textOf(a.Reference))
 	case AnswerApprove:
-		return "remboursement approuvé par " + a.Agent
+		return locale.Phr("history.answer.approved", textOf(a.Agent))
 	case AnswerReject:
-		return "remboursement refusé par " + a.Agent + " : " + a.Reason
+		return locale.Phr("history.answer.rejected", textOf(a.Agent), textOf(a.Reason))
 	case AnswerSend:
-		return "e-mail envoyé tel quel"
+		return locale.Phr("history.answer.email_sent")
 	case AnswerSendWithNote:
-		return "e-mail envoyé avec un mot personnel"
+		return locale.Phr("history.answer.email_sent_note")
 	case AnswerDontSend:
-		return "e-mail non envoyé"
+		return locale.Phr("history.answer.email_not_sent")
 	case AnswerKeepWaiting:
-		return "continuer d'attendre le paiement"
+		return locale.Phr("history.answer.keep_waiting")
 	case AnswerCancelOrder:
-		return "annuler la commande"
+		return locale.Phr("history.answer.cancel_order")
 	}
-	return a.Outcome
+	return locale.Phr("history.note_from_procedure", textOf(a.Outcome))
 }
 
 // awaiting keeps the AwaitingAgent search attribute and the current
@@ -449,17 +453,4 @@ func followChildren(ctx workflow.Context) {
 			awaitingAgent(ctx, waiting)
 		}
 	})
-}
-
-// frenchDuration writes a wait as an agent reads it: "4 h", "1 h 30 min", "45 min".
-func frenchDuration(d time.Duration) string {
-	h, m := int(d.Hours()), int(d.Minutes())%60
-	switch {
-	case h > 0 && m > 0:
-		return fmt.Sprintf("%d h %d min", h, m)
-	case h > 0:
-		return fmt.Sprintf("%d h", h)
-	default:
-		return fmt.Sprintf("%d min", m)
-	}
 }

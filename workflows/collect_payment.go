@@ -41,7 +41,6 @@ package workflows
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -49,6 +48,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -182,9 +182,10 @@ type collect struct {
 	method     order.PaymentMethod // the order's payment method
 	seen       map[string]PaymentAck
 	inflight   int
-	ask        asker  // the agent task that asks to chase the customer
-	cancel     string // why the agent cancelled the order, when they did
-	cancelText Text   // the same, for the progress view
+	ask        asker         // the agent task that asks to chase the customer
+	cancel     string        // why the agent cancelled the order, when they did
+	cancelWhy  locale.Phrase // the same, for the history
+	cancelText Text          // the same, for the progress view
 	confirm    *AgentRequest
 	started    bool
 	creditNote string
@@ -226,7 +227,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	defer func() {
 		p.state.Done = true
 		if err != nil {
-			p.closeTask(ctx, "cancelled", "procédure arrêtée")
+			p.closeTask(ctx, "cancelled", locale.Phr("history.outcome.stopped"))
 		}
 	}()
 
@@ -286,7 +287,7 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 		return p.result(), err
 	}
 	p.state.end(step, StepDone, text(DetailReceived, moneyArg("amount", p.c.Received, p.c.Currency)))
-	p.closeTask(ctx, "cancelled", "paiement reçu")
+	p.closeTask(ctx, "cancelled", locale.Phr("history.closed.payment_received"))
 
 	// 4. Invoice paid, order paid (« Complétée »).
 	step = p.state.begin("complete", text(LabelCompletePayment))
@@ -304,9 +305,10 @@ func CollectPayment(ctx workflow.Context, in CollectPaymentInput) (res CollectPa
 	if p.c.Overpaid > 0 {
 		var orders *activities.Orders
 		// The hook of the money procedures: the overpayment is offered for refund.
+		line := locale.Phr("history.overpayment", amountOf(p.c.Overpaid, p.c.Currency))
 		if err := db(ctx, orders.RecordEvent, activities.NoteInput{
 			OrderNumber: in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/overpayment", Kind: "overpayment",
-			Message: fmt.Sprintf("Trop-perçu de %s : à rembourser au client (procédure de remboursement)", p.money(p.c.Overpaid)),
+			Message: line.French(), Phrase: line,
 		}).Get(ctx, nil); err != nil {
 			return p.result(), err
 		}
@@ -378,7 +380,7 @@ func (p *collect) register(ctx workflow.Context) error {
 // tells the customer.
 func (p *collect) cancelUnpaid(ctx workflow.Context, outcome string) error {
 	var collect *activities.Collect
-	p.closeTask(ctx, "cancelled", p.cancel)
+	p.closeTask(ctx, "cancelled", p.cancelWhy)
 	p.c.Outcome = outcome
 	label := text(LabelCancelUnpaid)
 	if p.in.BalanceDue > 0 {
@@ -388,7 +390,7 @@ func (p *collect) cancelUnpaid(ctx workflow.Context, outcome string) error {
 	var out activities.CancelUnpaidOutput
 	if err := db(ctx, collect.CancelUnpaid, activities.CancelUnpaidInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/cancel", Invoice: p.c.Invoice,
-		Reason: p.cancel, BalanceDue: p.in.BalanceDue > 0,
+		Reason: p.cancel, Why: p.cancelWhy, BalanceDue: p.in.BalanceDue > 0,
 	}).Get(ctx, &out); err != nil {
 		p.fail(ctx, step, err)
 		return err
@@ -411,9 +413,10 @@ func (p *collect) cancelUnpaid(ctx workflow.Context, outcome string) error {
 	if p.c.Received > 0 {
 		var orders *activities.Orders
 		// The hook of the money procedures: what was paid goes back.
+		line := locale.Phr("history.refund_due", amountOf(p.c.Received, p.c.Currency))
 		if err := db(ctx, orders.RecordEvent, activities.NoteInput{
 			OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/refund-due", Kind: "refund_due",
-			Message: fmt.Sprintf("Commande annulée après un paiement partiel : %s à rembourser au client (procédure de remboursement)", p.money(p.c.Received)),
+			Message: line.French(), Phrase: line,
 		}).Get(ctx, nil); err != nil {
 			return err
 		}

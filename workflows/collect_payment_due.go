@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // UpdateOrderChanged tells a running collection that its order's total
@@ -72,14 +73,14 @@ func (p *collect) paidOff() bool {
 // cancelled by a credit note, and the order stays as the change left it.
 func (p *collect) closeNothingDue(ctx workflow.Context, waitStep int) error {
 	var collect *activities.Collect
-	p.closeTask(ctx, "cancelled", "plus rien à payer")
+	p.closeTask(ctx, "cancelled", locale.Phr("history.closed.nothing_due"))
 	p.c.Outcome = CollectNothingDue
 	p.state.end(waitStep, StepDone, text(OutcomeTextNone))
 	reason := "la commande a changé, plus rien à payer"
 	var out activities.CancelUnpaidOutput
 	if err := db(ctx, collect.CancelUnpaid, activities.CancelUnpaidInput{
 		OrderNumber: p.in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/nothing-due", Invoice: p.c.Invoice,
-		Reason: reason, NothingDue: true,
+		Reason: reason, Why: locale.Phr("history.reason.nothing_due"), NothingDue: true,
 	}).Get(ctx, &out); err != nil {
 		return err
 	}

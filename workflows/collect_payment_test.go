@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -369,7 +370,7 @@ func TestCollectKeepWaitingClosesTheTaskAndWaitsOn(t *testing.T) {
 	ok := update(env, 15*day+time.Minute, workflows.UpdateAnswerTask, "a1", workflows.TaskAnswer{TaskID: 12, Outcome: workflows.AnswerKeepWaiting, Agent: "luc@boutique.fr"})
 	env.OnActivity(orders.CloseTask, mock.Anything, activities.CloseTaskInput{
 		OrderNumber: "C-2026-000202", Actor: activities.Actor{WorkflowID: wfID, Agent: "marie@boutique.fr"}, Key: wfID + "/task/overdue",
-		Status: "answered", Summary: "continuer d'attendre le paiement", By: "luc@boutique.fr",
+		Status: "answered", Summary: "continuer d'attendre le paiement", Said: locale.Phr("history.answer.keep_waiting"), By: "luc@boutique.fr",
 	}).Return(nil).Once()
 	env.RegisterDelayedCallback(func() { answered = status(t, env) }, 15*day+time.Hour)
 	again := update(env, 16*day, workflows.UpdateAnswerTask, "a2", workflows.TaskAnswer{TaskID: 12, Outcome: workflows.AnswerCancelOrder, Agent: "jean@boutique.fr"})

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -59,6 +60,7 @@ func (p *collect) waitForPayment(ctx workflow.Context) (string, error) {
 		case "cancel":
 			s.Done = true
 			p.cancel = "paiement non reçu dans les délais"
+			p.cancelWhy = locale.Phr("history.reason.unpaid_in_time")
 			p.cancelText = text(DetailUnpaidInTime)
 		}
 		s.Done = true
@@ -115,8 +117,7 @@ func (p *collect) remind(ctx workflow.Context) error {
 // openTask asks an agent to chase the customer: keep waiting, or cancel
 // the order now. The wait goes on while the task is open.
 func (p *collect) openTask(ctx workflow.Context) error {
-	question := fmt.Sprintf("Le paiement de %s pour la commande %s n'est toujours pas arrivé. Relancez le client (téléphone, e-mail), puis répondez « Continuer d'attendre » ou « Annuler la commande ».",
-		p.money(p.c.Balance), p.in.OrderNumber)
+	question := locale.Phr("task_question.payment_overdue", amountOf(p.c.Balance, p.c.Currency), textOf(p.in.OrderNumber))
 	return p.ask.open(ctx, "overdue", TaskPaymentOverdue, question, p.c.Balance, []string{AnswerKeepWaiting, AnswerCancelOrder}, nil)
 }
 
@@ -125,6 +126,7 @@ func (p *collect) openTask(ctx workflow.Context) error {
 func (p *collect) onAnswer(ctx workflow.Context, a TaskAnswer) error {
 	if a.Outcome == AnswerCancelOrder {
 		p.cancel = "annulée par " + a.Agent + " faute de paiement"
+		p.cancelWhy = locale.Phr("history.reason.cancelled_by", textOf(a.Agent))
 		p.cancelText = text(DetailCancelledByAgent, textArg("agent", a.Agent))
 	}
 	p.closeTask(ctx, "answered", summarize(a))
@@ -133,7 +135,7 @@ func (p *collect) onAnswer(ctx workflow.Context, a TaskAnswer) error {
 
 // closeTask closes the open task, if any, on a disconnected context (it
 // also runs when the procedure is cancelled, and in an Update's handler).
-func (p *collect) closeTask(ctx workflow.Context, status, summary string) {
+func (p *collect) closeTask(ctx workflow.Context, status string, summary locale.Phrase) {
 	by := ""
 	if p.ask.answer != nil && status == "answered" {
 		by = p.ask.answer.Agent

@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -47,9 +48,9 @@ func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
 	}
 	ctx = workflow.WithActivityOptions(ctx, dbActivity)
 	var money *activities.Money
-	amount := order.Money{Cents: in.Amount, Currency: in.Currency}.French()
+	amount := amountOf(in.Amount, in.Currency)
 	a := in.Address
-	question := fmt.Sprintf("Envoyer un chèque de %s à %s, %s %s %s %s, puis indiquer son numéro.", amount, a.Name, a.Line1, a.Line2, a.PostalCode, a.City)
+	question := locale.Phr("task_question.mail_cheque", amount, textOf(a.Name), textOf(a.Line1), textOf(a.Line2), textOf(a.PostalCode), textOf(a.City))
 	for attempt := 1; ; attempt++ {
 		step := state.begin("mail", text(LabelMailCheque))
 		ans, err := ask.ask(ctx, fmt.Sprintf("mailed-%d", attempt), TaskChequeMailed, question, in.Amount, []string{AnswerChequeMailed})
@@ -61,7 +62,7 @@ func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
 				// nothing to release: the error is left.
 				_ = workflow.ExecuteActivity(dctx, money.ResolveRefund, activities.ResolveInput{
 					OrderNumber: in.OrderNumber, Actor: actor, Key: in.RefundKey, Method: order.PayCheque,
-					Cause: "chèque de remboursement non envoyé : procédure annulée",
+					Cause: "chèque de remboursement non envoyé : procédure annulée", Why: locale.Phr("history.refund.cheque_not_mailed"),
 				}).Get(dctx, nil)
 			}
 			state.end(step, StepFailed, text(DetailProcedureCancelled))
@@ -73,7 +74,7 @@ func MailCheque(ctx workflow.Context, in MailChequeInput) (string, error) {
 		}).Get(ctx, nil)
 		var app *temporal.ApplicationError
 		if errors.As(err, &app) && app.Type() == activities.ErrTypeRefundTooLarge {
-			question = fmt.Sprintf("Le chèque du client n'est pas encore enregistré comme paiement : enregistrer d'abord son paiement, puis envoyer le chèque de %s à %s, %s %s et indiquer son numéro.", amount, a.Name, a.PostalCode, a.City)
+			question = locale.Phr("task_question.mail_cheque_unpaid", amount, textOf(a.Name), textOf(a.PostalCode), textOf(a.City))
 			state.end(step, StepFailed, text(DetailCustomerChequeMissing))
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -20,9 +21,9 @@ import (
 func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, error) {
 	var money *activities.Money
 	key := s.base + "/payback"
-	question := fmt.Sprintf("Le remboursement de %s est impossible sur le moyen de paiement d'origine. Contacter le client et indiquer comment il souhaite être remboursé : virement (IBAN), chèque ou avoir.", s.money(amount))
+	question := locale.Phr("task_question.payback", amountOf(amount, s.in.Currency))
 	if s.v1 && s.in.Method == order.PayCheque {
-		question = fmt.Sprintf("Le client a payé par chèque : %s lui reviennent. Convenir avec lui de la façon de le rembourser : chèque (à l'adresse choisie avec lui), virement (IBAN) ou avoir.", s.money(amount))
+		question = locale.Phr("task_question.payback_cheque", amountOf(amount, s.in.Currency))
 	}
 	for attempt := 1; ; attempt++ {
 		step := s.state.begin("payback", text(LabelPayback))
@@ -79,19 +80,19 @@ func (s *settle) approvePayback(ctx workflow.Context, attempt int, amount int64,
 	if !s.v1 {
 		return SettleResult{}, true, nil
 	}
-	var what string
+	money, limit := amountOf(amount, s.in.Currency), amountOf(s.in.ApproveAbove, s.in.Currency)
+	var question locale.Phrase
 	switch pb.Method {
 	case order.PaybackBankTransfer:
-		what = fmt.Sprintf("le virement de %s vers %s (%s)", s.money(amount), order.MaskIBAN(pb.IBAN), pb.AccountName)
+		question = locale.Phr("task_question.approve_transfer", money, textOf(order.MaskIBAN(pb.IBAN)), textOf(pb.AccountName), textOf(by), limit)
 	case order.PaybackCheque:
 		addr, err := pb.Cheque.Resolve(s.in.Billing, s.in.Delivery)
 		if err != nil {
 			return SettleResult{}, false, err
 		}
-		what = fmt.Sprintf("le chèque de %s à envoyer à %s, %s %s", s.money(amount), addr.Name, addr.PostalCode, addr.City)
+		question = locale.Phr("task_question.approve_cheque", money, textOf(addr.Name), textOf(addr.PostalCode), textOf(addr.City), textOf(by), limit)
 	default:
 		return SettleResult{}, true, nil
 	}
-	return s.approveBy(ctx, amount, []string{s.in.Agent, by}, fmt.Sprintf("approve-payback-%d", attempt),
-		fmt.Sprintf("Approuver %s, saisi par %s (au-delà de %s, un superviseur doit approuver) ?", what, by, s.money(s.in.ApproveAbove)))
+	return s.approveBy(ctx, amount, []string{s.in.Agent, by}, fmt.Sprintf("approve-payback-%d", attempt), question)
 }

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // Procedure is a workflow and the name it is registered under.
@@ -150,17 +151,18 @@ func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in 
 func (p *procedure) release(ctx workflow.Context, err error) {
 	var orders *activities.Orders
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	outcome := "procédure terminée"
+	why := locale.Phr("history.outcome.done")
 	var canceled *temporal.CanceledError
 	switch {
 	case errors.As(err, &canceled) || errors.Is(ctx.Err(), workflow.ErrCanceled):
-		outcome = "procédure annulée"
+		why = locale.Phr("history.outcome.cancelled")
 	case err != nil:
-		outcome = "procédure en échec"
+		why = locale.Phr("history.outcome.failed")
 	}
+	outcome := why.French()
 	step := p.state.begin("release", text(LabelRelease))
 	if rerr := db(dctx, orders.ReleaseHold, activities.ReleaseInput{
-		OrderNumber: p.number, Actor: p.actor, Outcome: outcome,
+		OrderNumber: p.number, Actor: p.actor, Outcome: outcome, Why: why,
 	}).Get(dctx, nil); rerr != nil {
 		p.state.endError(step, rerr)
 		return

@@ -10,13 +10,13 @@ package workflows
 
 import (
 	"errors"
-	"fmt"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -34,12 +34,10 @@ type settle struct {
 	base  string
 	state *State
 	ask   *asker
-	money func(int64) string
 }
 
 func newSettle(in SettleInput, actor activities.Actor, base string, state *State, ask *asker) *settle {
-	return &settle{in: in, actor: actor, base: base, state: state, ask: ask,
-		money: func(c int64) string { return order.Money{Cents: c, Currency: in.Currency}.French() }}
+	return &settle{in: in, actor: actor, base: base, state: state, ask: ask}
 }
 
 // execute settles, then issues the credit note of a refund made after
@@ -153,12 +151,13 @@ func (s *settle) factAbout(ctx workflow.Context, kind order.EntryKind, amount in
 
 // approve asks a supervisor when the refund is above the limit.
 func (s *settle) approve(ctx workflow.Context, amount int64) (SettleResult, bool, error) {
-	return s.approveBy(ctx, amount, []string{s.in.Agent}, "approve", fmt.Sprintf("Approuver le remboursement de %s demandé par %s (au-delà de %s, un superviseur doit approuver) ?", s.money(amount), s.in.Agent, s.money(s.in.ApproveAbove)))
+	return s.approveBy(ctx, amount, []string{s.in.Agent}, "approve", locale.Phr("task_question.approve_refund",
+		amountOf(amount, s.in.Currency), textOf(s.in.Agent), amountOf(s.in.ApproveAbove, s.in.Currency)))
 }
 
 // approveBy asks a supervisor who is none of requesters to approve money
 // leaving above the limit; key names the step, question what is approved.
-func (s *settle) approveBy(ctx workflow.Context, amount int64, requesters []string, key, question string) (SettleResult, bool, error) {
+func (s *settle) approveBy(ctx workflow.Context, amount int64, requesters []string, key string, question locale.Phrase) (SettleResult, bool, error) {
 	if s.in.ApproveAbove <= 0 || amount <= s.in.ApproveAbove {
 		return SettleResult{}, true, nil
 	}
@@ -225,7 +224,7 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 			// timer for the server to keep on every refund.
 			gin.Stuck = &activities.StuckNotice{
 				Since: workflow.Now(ctx), After: s.in.refundStuckAfter(), Key: s.base + "/task/refund-stuck",
-				Kind: TaskRefundStuck, Question: s.stuckQuestion(amount), Amount: amount, Options: []string{AnswerNoted},
+				Kind: TaskRefundStuck, Question: s.stuckQuestion(amount).French(), QuestionPhrase: s.stuckQuestion(amount), Amount: amount, Options: []string{AnswerNoted},
 			}
 		}
 		settled := false
@@ -242,7 +241,7 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 			}
 		}
 	}
-	byHand := ""
+	byHand := locale.Phr("task_question.refund_by_hand", amountOf(amount, s.in.Currency), methodOf(s.in.Method))
 	if err != nil {
 		if !s.resolve || !providerRefused(err) {
 			s.compensate(ctx, refund, err)
@@ -252,7 +251,8 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 		// The provider refused the request itself (our API key, bad
 		// data): no money moved, and retrying cannot help; an agent does
 		// it by hand while an operator looks at the provider.
-		gw, byHand = activities.GatewayOutcome{Outcome: activities.GatewayUnsupported}, fmt.Sprintf("Le prestataire a refusé le remboursement automatique (%s). ", refusalMessage(err))
+		gw = activities.GatewayOutcome{Outcome: activities.GatewayUnsupported}
+		byHand = locale.Phr("task_question.refund_refused", textOf(refusalMessage(err)), amountOf(amount, s.in.Currency), methodOf(s.in.Method))
 	}
 	var outcome, reason, ref string
 	switch gw.Outcome {
@@ -261,10 +261,7 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	case activities.GatewayDeclined:
 		outcome, reason = AnswerRefundImpossible, gw.Reason
 	default: // no API: by hand
-		ans, err := s.ask.ask(ctx, "refund", TaskRefundByHand,
-			byHand+fmt.Sprintf("Rembourser %s au client par %s (à la main, depuis le back-office du prestataire), puis répondre « Remboursement effectué » ou « Remboursement impossible ».",
-				s.money(amount), s.in.Method.Label("fr")),
-			amount, []string{AnswerRefundDone, AnswerRefundImpossible})
+		ans, err := s.ask.ask(ctx, "refund", TaskRefundByHand, byHand, amount, []string{AnswerRefundDone, AnswerRefundImpossible})
 		if err != nil {
 			s.compensate(ctx, refund, err)
 			return SettleResult{}, err
@@ -334,7 +331,7 @@ func (s *settle) awaitProvider(ctx workflow.Context, sent workflow.Future, out *
 	question := s.stuckQuestion(amount)
 	if err := db(ctx, orders.OpenTask, activities.TaskInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Kind: TaskRefundStuck,
-		Question: question, Amount: amount, Options: []string{AnswerNoted},
+		Question: question.French(), QuestionPhrase: question, Amount: amount, Options: []string{AnswerNoted},
 	}).Get(ctx, nil); err != nil {
 		return err
 	}
@@ -343,15 +340,15 @@ func (s *settle) awaitProvider(ctx workflow.Context, sent workflow.Future, out *
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	_ = db(dctx, orders.CloseTask, activities.CloseTaskInput{
 		OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: key, Status: "cancelled", Summary: "le prestataire a répondu",
+		Said: locale.Phr("history.closed.provider_answered"),
 	}).Get(dctx, nil)
 	return err
 }
 
 // stuckQuestion is what agents read of a refund still waiting on its
 // provider after Settings.RefundStuckAfter.
-func (s *settle) stuckQuestion(amount int64) string {
-	return fmt.Sprintf("Le remboursement de %s par %s attend la réponse du prestataire depuis %s ; orderdesk réessaie avec la même clé, sans risque de double remboursement. Vérifier le prestataire (panne, clé d'API) ; cette tâche se ferme d'elle-même quand il répond.",
-		s.money(amount), s.in.Method.Label("fr"), frenchDuration(s.in.refundStuckAfter()))
+func (s *settle) stuckQuestion(amount int64) locale.Phrase {
+	return locale.Phr("task_question.refund_stuck", amountOf(amount, s.in.Currency), methodOf(s.in.Method), waitOf(s.in.refundStuckAfter()))
 }
 
 // providerRefused reports whether a provider step failed because the
@@ -374,8 +371,7 @@ func refusalMessage(err error) string {
 // cheque is the shop's cheque branch: has the customer already sent it?
 func (s *settle) cheque(ctx workflow.Context, amount int64) (SettleResult, error) {
 	step := s.state.begin("cheque", text(LabelChequeSent))
-	ans, err := s.ask.ask(ctx, "cheque", TaskChequeSent,
-		fmt.Sprintf("Le client a-t-il déjà envoyé le chèque ? S'il l'a envoyé, choisir avec lui l'adresse où lui renvoyer un chèque de %s ; sinon, il enverra un chèque du nouveau montant.", s.money(amount)),
+	ans, err := s.ask.ask(ctx, "cheque", TaskChequeSent, locale.Phr("task_question.cheque_sent", amountOf(amount, s.in.Currency)),
 		amount, []string{AnswerChequeSent, AnswerChequeNotSent})
 	if err != nil {
 		return SettleResult{}, err
@@ -461,7 +457,7 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcCollectPayment, CollectPaymentInput{
 		OrderNumber: s.in.OrderNumber, RequestID: "balance", Agent: s.in.Agent, Mode: mode,
-		BalanceDue: s.in.BalanceDue, Reason: "modification de la commande", Settings: s.in.Settings,
+		BalanceDue: s.in.BalanceDue, Reason: activities.BalanceReasonChange, Settings: s.in.Settings,
 	})
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
@@ -509,18 +505,19 @@ func (s *settle) compensate(ctx workflow.Context, refund activities.RefundInput,
 	var orders *activities.Orders
 	var money *activities.Money
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	reason := "procédure arrêtée avant la fin du remboursement : " + cause.Error()
+	why := locale.Phr("history.refund.stopped", textOf(cause.Error()))
 	var canceled *temporal.CanceledError
 	if errors.As(cause, &canceled) {
-		reason = "procédure annulée avant la fin du remboursement"
+		why = locale.Phr("history.refund.cancelled")
 	}
+	reason := why.French()
 	if s.resolve {
 		_ = workflow.ExecuteActivity(dctx, money.ResolveRefund, activities.ResolveInput{
-			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: refund.Key, Method: s.in.Method, Cause: reason,
+			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: refund.Key, Method: s.in.Method, Cause: reason, Why: why,
 		}).Get(dctx, nil)
 		return
 	}
-	refund.Status, refund.Reason = "failed", reason
+	refund.Status, refund.Reason, refund.Why = "failed", reason, why
 	_ = db(dctx, orders.SettleRefund, refund).Get(dctx, nil)
 }
 

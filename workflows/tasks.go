@@ -68,6 +68,9 @@ func IsNotice(kind string) bool {
 // itself is the task's Email (store.TaskEmail), never part of the question.
 const QuestionReviewEmail = "Envoyer cet e-mail au client ?"
 
+// questionReviewEmail is the catalog's message of QuestionReviewEmail.
+const questionReviewEmail = "task_question.review_email"
+
 // Answers to tasks, by kind (see above).
 const (
 	AnswerRefundDone         = "refund_done"

@@ -392,7 +392,7 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{"shipping VAT", func(o map[string]any) { o["shipping_rules"].(map[string]any)["vat_rate_bp"] = 1960 }, "shipping_rules.vat_rate_bp", "French"},
 		{"negative fee", func(o map[string]any) { o["shipping_rules"].(map[string]any)["fee_cents"] = -690 }, "shipping_rules.fee_cents", "not a fee"},
 		{"discount kind", func(o map[string]any) { o["discount"].(map[string]any)["kind"] = "bogo" }, "discount.kind", "fixed or percent"},
-		{"wrong total", func(o map[string]any) { o["total_cents"] = 4390 }, "total_cents", "50,80"},
+		{"wrong total", func(o map[string]any) { o["total_cents"] = 4390 }, "total_cents", "The total is €50.80"},
 		{"payment not the total", func(o map[string]any) { o["payment"].(map[string]any)["amount_cents"] = 4390 }, "payment.amount_cents", "not the order's total"},
 		{"payment without reference", func(o map[string]any) { o["payment"].(map[string]any)["reference"] = "" }, "payment.reference", "reference"},
 		{"cheque already paid", func(o map[string]any) { o["payment_method"] = "cheque" }, "payment", "leave payment out"},

@@ -72,7 +72,7 @@ func TestEditDetailsForm(t *testing.T) {
 		for _, c := range []struct{ field, value, input, want string }{
 			{"name", " ", "name", "ne peut pas être vide"},
 			{"email", "camille@", "email", "n'est pas une adresse e-mail"},
-			{"delivery_postal_code", "", "delivery_postal_code", "postal code is empty"},
+			{"delivery_postal_code", "", "delivery_postal_code", "Le code postal est vide"},
 			{"shipping_fee", "4,9x", "shipping_fee", "Saisissez un montant"},
 			{"discount", "150%", "discount", "dépasse 100"},
 			{"discount", "60,00", "discount", "dépasse la marchandise"},

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -78,6 +79,10 @@ type stackConfig struct {
 	Shop            activities.Shop
 }
 
+// ProfileEnv names the variable that has the worker and agent UI process
+// serve Go's profiler (/debug/pprof/) on that address during a run.
+const ProfileEnv = "ORDERDESK_BENCH_PPROF"
+
 // RunStackIfChild runs the worker and the agent UI when this process is
 // the benchmark's child, until the benchmark closes its standard input
 // (or dies), then exits; in any other process it returns at once. Call it
@@ -113,13 +118,18 @@ func runStack(cfg stackConfig) error {
 		cancel()
 	}()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if addr := os.Getenv(ProfileEnv); addr != "" {
+		// Go's profiler, to see where the worker and the agent UI spend
+		// their time while the benchmark runs.
+		go func() { log.Warn("profiler", "err", http.ListenAndServe(addr, nil)) }()
+	}
 
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	c, err := client.DialContext(ctx, client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: tlog.NewStructuredLogger(log)})
+	c, err := client.DialContext(ctx, client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: tlog.NewStructuredLogger(log), ConnectionOptions: connection()})
 	if err != nil {
 		return err
 	}
@@ -180,4 +190,15 @@ func runStack(cfg stackConfig) error {
 		return err
 	}
 	return nil
+}
+
+// connection is how the benchmark's clients reach the Temporal server:
+// as orderdesk's own do by default (starter.ConnectionOptions), or as
+// TEMPORAL_GRPC_COMPRESSION says.
+func connection() client.ConnectionOptions {
+	c, err := starter.ConnectionOptions(os.Getenv("TEMPORAL_GRPC_COMPRESSION"))
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

@@ -110,7 +110,7 @@ func startStack(ctx context.Context, root string, say func(string, ...any)) (_ *
 		return nil, err
 	}
 	quiet := tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
-	if s.temporal, err = client.DialContext(ctx, client.Options{HostPort: s.dev.TemporalAddress, Namespace: s.dev.Temporal.Namespace, Logger: quiet}); err != nil {
+	if s.temporal, err = client.DialContext(ctx, client.Options{HostPort: s.dev.TemporalAddress, Namespace: s.dev.Temporal.Namespace, Logger: quiet, ConnectionOptions: connection()}); err != nil {
 		return nil, err
 	}
 	const sandboxKey = "sk_bench"

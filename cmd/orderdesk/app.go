@@ -58,7 +58,7 @@ func openStore(ctx context.Context, cfg config) (*store.Store, error) {
 // dialTemporal connects to the Temporal frontend, waiting a little for a
 // server that is still starting.
 func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
-	opts := client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: quietLogger()}
+	opts := client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: quietLogger(), ConnectionOptions: cfg.TemporalConn}
 	var last error
 	for range 20 {
 		c, err := client.DialContext(ctx, opts)

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
+	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/worker"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -14,32 +17,33 @@ import (
 // config is everything orderdesk reads from its environment. It is parsed
 // once, in main, and handed down; nothing else reads the environment.
 type config struct {
-	DatabaseURL       string        // DATABASE_URL
-	TemporalAddress   string        // TEMPORAL_ADDRESS, host:port of the Temporal frontend
-	TemporalNamespace string        // TEMPORAL_NAMESPACE
-	TemporalUIURL     string        // TEMPORAL_UI_URL, for links from the agent UI to a procedure
-	WebAddr           string        // ORDERDESK_WEB_ADDR, where the agent UI listens
-	DataDir           string        // ORDERDESK_DATA_DIR, make dev's state (Temporal SQLite, PostgreSQL cluster)
-	PostgresPort      int           // ORDERDESK_PG_PORT, make dev's private PostgreSQL
-	TemporalPort      int           // ORDERDESK_TEMPORAL_PORT, make dev's Temporal dev server
-	TemporalUIPort    int           // ORDERDESK_TEMPORAL_UI_PORT, make dev's Temporal Web UI
-	TaskReminder      time.Duration // ORDERDESK_TASK_REMINDER, how long an agent task waits before a reminder
-	TaskEscalation    time.Duration // ORDERDESK_TASK_ESCALATION, how long before it is escalated to a supervisor
-	RefundStuckAfter  time.Duration // ORDERDESK_REFUND_STUCK_AFTER, how long a refund may wait on its provider before an agent is told
-	SendGridAPIKey    string        // SENDGRID_API_KEY; empty: emails stay in the dev outbox
-	SendGridURL       string        // SENDGRID_URL
-	MailFrom          string        // ORDERDESK_MAIL_FROM
-	MailFromName      string        // ORDERDESK_MAIL_FROM_NAME
-	APIToken          string        // ORDERDESK_API_TOKEN, the JSON API's bearer token; empty: API off
-	AdminAddr         string        // ORDERDESK_ADMIN_ADDR, where the profiler (/debug/pprof/) listens; empty: off
-	WorkerPollers     int           // ORDERDESK_WORKER_POLLERS, the worker's long polls per kind of task
-	WorkerActivities  int           // ORDERDESK_WORKER_ACTIVITIES, activities the worker runs at once
-	RequestTimeout    time.Duration // ORDERDESK_REQUEST_TIMEOUT, how long an agent's page or an API call may wait on PostgreSQL and Temporal
-	PGStatement       time.Duration // ORDERDESK_PG_STATEMENT_TIMEOUT, PostgreSQL's statement_timeout on orderdesk's connections
-	PGLock            time.Duration // ORDERDESK_PG_LOCK_TIMEOUT, PostgreSQL's lock_timeout on them
-	PGConnect         time.Duration // ORDERDESK_PG_CONNECT_TIMEOUT, how long opening a connection may take
-	Payment           paymentConfig // the shop's identity and payment settings (payment.go)
-	Money             moneyConfig   // how refunds reach the payment providers (money.go)
+	DatabaseURL       string                   // DATABASE_URL
+	TemporalAddress   string                   // TEMPORAL_ADDRESS, host:port of the Temporal frontend
+	TemporalNamespace string                   // TEMPORAL_NAMESPACE
+	TemporalUIURL     string                   // TEMPORAL_UI_URL, for links from the agent UI to a procedure
+	TemporalConn      client.ConnectionOptions // TEMPORAL_GRPC_COMPRESSION: none (default) or gzip
+	WebAddr           string                   // ORDERDESK_WEB_ADDR, where the agent UI listens
+	DataDir           string                   // ORDERDESK_DATA_DIR, make dev's state (Temporal SQLite, PostgreSQL cluster)
+	PostgresPort      int                      // ORDERDESK_PG_PORT, make dev's private PostgreSQL
+	TemporalPort      int                      // ORDERDESK_TEMPORAL_PORT, make dev's Temporal dev server
+	TemporalUIPort    int                      // ORDERDESK_TEMPORAL_UI_PORT, make dev's Temporal Web UI
+	TaskReminder      time.Duration            // ORDERDESK_TASK_REMINDER, how long an agent task waits before a reminder
+	TaskEscalation    time.Duration            // ORDERDESK_TASK_ESCALATION, how long before it is escalated to a supervisor
+	RefundStuckAfter  time.Duration            // ORDERDESK_REFUND_STUCK_AFTER, how long a refund may wait on its provider before an agent is told
+	SendGridAPIKey    string                   // SENDGRID_API_KEY; empty: emails stay in the dev outbox
+	SendGridURL       string                   // SENDGRID_URL
+	MailFrom          string                   // ORDERDESK_MAIL_FROM
+	MailFromName      string                   // ORDERDESK_MAIL_FROM_NAME
+	APIToken          string                   // ORDERDESK_API_TOKEN, the JSON API's bearer token; empty: API off
+	AdminAddr         string                   // ORDERDESK_ADMIN_ADDR, where the profiler (/debug/pprof/) listens; empty: off
+	WorkerPollers     int                      // ORDERDESK_WORKER_POLLERS, the worker's long polls per kind of task
+	WorkerActivities  int                      // ORDERDESK_WORKER_ACTIVITIES, activities the worker runs at once
+	RequestTimeout    time.Duration            // ORDERDESK_REQUEST_TIMEOUT, how long an agent's page or an API call may wait on PostgreSQL and Temporal
+	PGStatement       time.Duration            // ORDERDESK_PG_STATEMENT_TIMEOUT, PostgreSQL's statement_timeout on orderdesk's connections
+	PGLock            time.Duration            // ORDERDESK_PG_LOCK_TIMEOUT, PostgreSQL's lock_timeout on them
+	PGConnect         time.Duration            // ORDERDESK_PG_CONNECT_TIMEOUT, how long opening a connection may take
+	Payment           paymentConfig            // the shop's identity and payment settings (payment.go)
+	Money             moneyConfig              // how refunds reach the payment providers (money.go)
 }
 
 // envVars documents every variable, for --help and the README.
@@ -48,6 +52,7 @@ var envVars = [][2]string{
 	{"TEMPORAL_ADDRESS", "Temporal frontend host:port (default 127.0.0.1:7233; make dev: its own server on ORDERDESK_TEMPORAL_PORT)"},
 	{"TEMPORAL_NAMESPACE", "Temporal namespace (default \"default\")"},
 	{"TEMPORAL_UI_URL", "Temporal Web UI base URL for links (default http://localhost:8233)"},
+	{"TEMPORAL_GRPC_COMPRESSION", "compression of the requests to the Temporal server: none (default: the server is on the same machine or network) or gzip (across a slow or metered link)"},
 	{"ORDERDESK_WEB_ADDR", "where the agent UI listens (default :8080)"},
 	{"ORDERDESK_ADMIN_ADDR", "where worker, web and dev serve Go's profiler, /debug/pprof/ (e.g. 127.0.0.1:6060; default empty: off)"},
 	{"ORDERDESK_WORKER_POLLERS", "long polls the worker keeps open per kind of task (default 32)"},
@@ -103,6 +108,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("ORDERDESK_API_TOKEN is %d characters: use at least 32 random ones (e.g. openssl rand -hex 32)", len(c.APIToken))
 	}
 	var err error
+	if c.TemporalConn, err = starter.ConnectionOptions(getenv("TEMPORAL_GRPC_COMPRESSION")); err != nil {
+		return c, err
+	}
 	ints := []struct {
 		name string
 		dst  *int

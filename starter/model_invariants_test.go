@@ -393,10 +393,13 @@ func (m *model) invProcedures(states map[string]*procState, snaps []orderSnap) {
 			if r.Status != store.RefundPending && r.Status != store.RefundManualPending {
 				continue
 			}
+			// The settlement that holds the refund: a child workflow whose
+			// id starts with the key's settle part, or a lean procedure
+			// settling inside itself, whose id the settle part starts with.
 			settle := path.Dir(r.IdempotencyKey)
 			alive := false
 			for id, st := range states {
-				alive = alive || (st.running && strings.HasPrefix(id, settle))
+				alive = alive || (st.running && (strings.HasPrefix(id, settle) || strings.HasPrefix(settle, id+"/")))
 			}
 			m.check()
 			if !alive {

@@ -58,7 +58,7 @@ var envVars = [][2]string{
 	{"ORDERDESK_WORKER_POLLERS", "long polls the worker keeps open per kind of task (default 32)"},
 	{"ORDERDESK_WORKER_ACTIVITIES", "activities (and as many local ones) the worker runs at once (default 200)"},
 	{"ORDERDESK_REQUEST_TIMEOUT", "how long an agent's page or an API call may wait on PostgreSQL and Temporal before it answers 503 with a reference (default 2s; an answer given to a procedure waits up to 20s for it to take it)"},
-	{"ORDERDESK_PG_STATEMENT_TIMEOUT", "PostgreSQL statement_timeout of orderdesk's connections: the server cancels a longer statement (default 30s; 0: the server's setting)"},
+	{"ORDERDESK_PG_STATEMENT_TIMEOUT", "PostgreSQL statement_timeout of orderdesk's connections: the server cancels a longer statement (default 30s; 0: the server's setting; orderdesk migrate has none)"},
 	{"ORDERDESK_PG_LOCK_TIMEOUT", "PostgreSQL lock_timeout of orderdesk's connections: a statement waiting longer for a lock fails (default 10s; 0: the server's setting)"},
 	{"ORDERDESK_PG_CONNECT_TIMEOUT", "how long opening a PostgreSQL connection may take, the pool's background ones included (default 5s)"},
 	{"ORDERDESK_DATA_DIR", "make dev's state directory (default .data)"},

@@ -49,6 +49,9 @@ func cmdMigrate(ctx context.Context, cfg config, log *slog.Logger, args []string
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("DATABASE_URL is not set: point it at the PostgreSQL database to migrate")
 	}
+	// A migration may rewrite a large table (building an index on a
+	// million orders): no statement limit on its connections.
+	cfg.PGStatement = 0
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err

@@ -391,6 +391,3 @@ func mulDiv(a, b, c int64) (int64, int64) {
 	q, r := bits.Div64(hi, lo, uint64(c))
 	return int64(q), int64(r)
 }
-
-// money is an amount in the order's currency, for a message.
-func (o Order) money(cents int64) Money { return Money{Cents: cents, Currency: o.Currency} }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -333,16 +335,15 @@ func (c *Collector) recordUnmatched(ctx context.Context, inv store.Invoice, coll
 	if err != nil {
 		return err
 	}
-	ref := paid.Reference
-	if ref == "" {
-		ref = "événement " + p.EventID
+	var ref locale.PhraseArg = locale.Text(paid.Reference)
+	if paid.Reference == "" {
+		ref = locale.Phr("history.payment.event", locale.Text(p.EventID))
 	}
-	amount := order.Money{Cents: paid.Amount, Currency: paid.Currency}.French()
-	question := fmt.Sprintf("Paiement de %s reçu du prestataire (référence %s, facture %s) pour la commande %s, alors qu'aucun encaissement ne l'attendait : il est enregistré sur la commande. Vérifiez la commande ; si le client a payé deux fois ou trop tard, remboursez-le (Annuler / rembourser).",
-		amount, ref, inv.Number, o.Number)
+	amount := locale.Amount(paid.Amount, paid.Currency)
+	question := locale.Phr("task_question.unmatched_payment", amount, ref, locale.Text(inv.Number), locale.Text(o.Number))
 	task, err := c.store.CreateTask(ctx, store.Task{
 		Key: "unmatched-payment/" + p.EventID, OrderID: o.ID, WorkflowID: collection, Kind: TaskUnmatchedPayment,
-		Question: question, Amount: paid.Amount, Options: []string{workflows.AnswerNoted},
+		QuestionPhrase: question, Amount: paid.Amount, Options: []string{workflows.AnswerNoted},
 	})
 	if err != nil {
 		return err
@@ -350,8 +351,8 @@ func (c *Collector) recordUnmatched(ctx context.Context, inv store.Invoice, coll
 	if _, err := c.store.AddEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorSystem, Actor: "prestataire de paiement", WorkflowID: collection,
 		Kind: "payment_unmatched", Key: key + "/unmatched",
-		Message: fmt.Sprintf("Paiement reçu du prestataire hors encaissement : %s par %s, référence %s (facture %s). Tâche #%d ouverte pour un agent.",
-			amount, means.Label("fr"), ref, inv.Number, task.ID),
+		Phrase: locale.Phr("history.payment_unmatched", amount, locale.Label("payment_method.", string(means), means.Label("fr")),
+			ref, locale.Text(inv.Number), locale.Text(strconv.FormatInt(task.ID, 10))),
 	}); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -340,7 +342,8 @@ func (s *Starter) closeNotice(ctx context.Context, t store.Task, ans workflows.T
 	}
 	_, err = s.orders.AddEvent(ctx, store.Event{
 		OrderID: closed.OrderID, ActorKind: store.ActorAgent, Actor: ans.Agent, WorkflowID: closed.WorkflowID,
-		Kind: "task_answered", Key: t.Key + "/closed", Message: fmt.Sprintf("Tâche #%d traitée : %s", t.ID, ans.Note),
+		Kind: "task_answered", Key: t.Key + "/closed",
+		Phrase: locale.Phr("history.task_done", locale.Text(strconv.FormatInt(t.ID, 10)), locale.Text(ans.Note)),
 	})
 	return err
 }

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -47,10 +48,15 @@ func cancelEmail(o order.Order, in CancelEmailInput) mail.CancelRefund {
 // CheckCancelEmail refuses a cancellation whose email to the customer
 // could not be written, before anything is written or any money moves:
 // the email's own check of what the cancellation did, with the refund
-// asked for (the settlement has not happened yet).
+// asked for (the settlement has not happened yet). The refusal is the
+// email's own, said by its code, about the notify field: next to the
+// switch that sends the email, it says why the email cannot go, and so to
+// switch it off or change the request.
 func CheckCancelEmail(o order.Order, res order.CancelResult) error {
-	if err := cancelEmail(o, CancelEmailInput{Result: res, Refund: res.Refund}).CheckContent(); err != nil {
-		return order.Fieldf("notify", "the email to the customer could not be written (%v): switch it off, or change the request", err)
+	err := cancelEmail(o, CancelEmailInput{Result: res, Refund: res.Refund}).CheckContent()
+	var fe *order.FieldError
+	if errors.As(err, &fe) {
+		return &order.FieldError{Field: "notify", Code: fe.Code, Args: fe.Args, Message: fe.Message}
 	}
-	return nil
+	return err
 }

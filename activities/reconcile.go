@@ -113,7 +113,7 @@ type Mismatch struct {
 // lines already written are found again, not repeated.
 func (a *Reconcile) ReconcileProviders(ctx context.Context, in ReconcileInput) (ReconcileReport, error) {
 	if in.Since.IsZero() {
-		return ReconcileReport{}, classify(order.Fieldf("since", "say from when to reconcile"))
+		return ReconcileReport{}, classify(order.Refuse("since", "refusal.since_missing"))
 	}
 	report := ReconcileReport{Since: in.Since, Gateways: []GatewayCheck{}, Mismatches: []Mismatch{}}
 	if a.Gateways == nil {

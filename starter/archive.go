@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -158,7 +160,7 @@ func (s *Starter) ResendEmail(ctx context.Context, req ResendRequest) (Run, erro
 	}
 	req.To = strings.TrimSpace(req.To)
 	if req.EmailID <= 0 {
-		return Run{}, order.Fieldf("email_id", "say which email to send again")
+		return Run{}, order.Refuse("email_id", "refusal.email_id_missing")
 	}
 	if req.To != "" {
 		if err := order.CheckEmailAddress("to", req.To); err != nil {
@@ -179,13 +181,13 @@ func (s *Starter) ResendEmail(ctx context.Context, req ResendRequest) (Run, erro
 	}
 	e, err := h.GetEmail(ctx, req.EmailID)
 	if errors.Is(err, store.ErrNotFound) {
-		return Run{}, order.Fieldf("email_id", "email %d does not exist", req.EmailID)
+		return Run{}, order.Refuse("email_id", "refusal.email_not_found", locale.Text(strconv.FormatInt(req.EmailID, 10)))
 	}
 	if err != nil {
 		return Run{}, err
 	}
 	if e.OrderID != o.ID {
-		return Run{}, order.Fieldf("email_id", "email %d is not an email of order %s", req.EmailID, o.Number)
+		return Run{}, order.Refuse("email_id", "refusal.email_not_of_order", locale.Text(strconv.FormatInt(req.EmailID, 10)))
 	}
 	in := workflows.ResendEmailInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, EmailID: e.ID, To: req.To, Lean: true}
 	return s.start(ctx, id, workflows.ProcResendEmail, o, fmt.Sprintf("Renvoyer « %s » (%s)", e.Subject, o.Number), in)

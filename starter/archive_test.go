@@ -185,10 +185,9 @@ func TestResendWritesOneNewEmailToTheNewAddress(t *testing.T) {
 
 	// Another order's email, a missing one, a malformed address: refused, nothing started.
 	_, err = s.starter.ResendEmail(ctx, starter.ResendRequest{OrderNumber: other.Number, RequestID: "e2", Agent: "marie@boutique.fr", EmailID: first.ID})
-	require.Equal(t, "email_id", fieldOf(t, err))
-	require.ErrorContains(t, err, "not an email of order C-2026-000955")
+	refusedInFrench(t, err, "email_id", "refusal.email_not_of_order", "n'est pas un e-mail de cette commande")
 	_, err = s.starter.ResendEmail(ctx, starter.ResendRequest{OrderNumber: o.Number, RequestID: "e3", Agent: "marie@boutique.fr", EmailID: 999999})
-	require.Equal(t, "email_id", fieldOf(t, err))
+	refusedInFrench(t, err, "email_id", "refusal.email_not_found", "L'e-mail n°\u00a0999999 n'existe pas")
 	_, err = s.starter.ResendEmail(ctx, starter.ResendRequest{OrderNumber: o.Number, RequestID: "e4", Agent: "marie@boutique.fr", EmailID: first.ID, To: "camille@"})
 	require.Equal(t, "to", fieldOf(t, err))
 	var fe *order.FieldError

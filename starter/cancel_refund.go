@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -41,7 +42,7 @@ func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Ru
 		return Run{}, err
 	}
 	if o.HoldBy != "" {
-		return Run{}, order.Fieldf("order", "order %s is being changed by procedure %s: wait for it to end", o.Number, o.HoldBy)
+		return Run{}, order.Refuse("order", "refusal.order_held", locale.Text(o.Number), locale.Text(o.HoldBy))
 	}
 	if err := order.CheckNotArchived(o); err != nil {
 		return Run{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -62,7 +63,7 @@ func (s *Starter) EditDetails(ctx context.Context, req EditDetailsRequest) (Run,
 		return Run{}, err
 	}
 	if req.Channel != "" && !req.Channel.Valid() {
-		return Run{}, order.Fieldf("channel", "%q is not a contact channel: use email, contact_form or phone", req.Channel)
+		return Run{}, order.Refuse("channel", "refusal.contact_channel_unknown", locale.Text(string(req.Channel)))
 	}
 	o, cur, err := s.OrderDetails(ctx, req.OrderNumber)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,10 +29,13 @@ var argKinds = map[string]Kind{
 // locale.Phr("key", ...) names a message of the catalog and gives it as
 // many arguments as it declares, each of the kind it declares when the
 // argument is made by a known function. A mistake here would write ⟦key⟧
-// in the history.
+// in the history. And every message of the history's part of the catalog
+// is written by one of them (by its key, or by a label's prefix).
 func TestEveryPhraseWrittenExists(t *testing.T) {
 	fset := token.NewFileSet()
 	calls := 0
+	written, named := map[Key]bool{}, map[Key]bool{}
+	var prefixes []string // Label("prefix.", code, ...): any message of the prefix may be written
 	for _, dir := range phraseWriters {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
@@ -46,7 +50,17 @@ func TestEveryPhraseWrittenExists(t *testing.T) {
 				t.Fatal(err)
 			}
 			ast.Inspect(af, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					k, _ := strconv.Unquote(lit.Value)
+					named[Key(k)] = true // a key kept in a constant or a variable
+				}
 				call, ok := n.(*ast.CallExpr)
+				if ok && funcName(call.Fun) == "Label" && len(call.Args) > 0 {
+					if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						p, _ := strconv.Unquote(lit.Value)
+						prefixes = append(prefixes, p)
+					}
+				}
 				if !ok || funcName(call.Fun) != "Phr" || len(call.Args) == 0 {
 					return true
 				}
@@ -56,6 +70,7 @@ func TestEveryPhraseWrittenExists(t *testing.T) {
 				}
 				calls++
 				key, _ := strconv.Unquote(lit.Value)
+				written[Key(key)] = true
 				where := fset.Position(call.Pos()).String()
 				ps, ok := Params(Key(key))
 				if !ok {
@@ -85,6 +100,12 @@ func TestEveryPhraseWrittenExists(t *testing.T) {
 	}
 	if calls < 50 {
 		t.Errorf("found %d phrases written: the test no longer reads the writers", calls)
+	}
+	for k := range historyFrench {
+		if written[k] || named[k] || slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(string(k), p) }) {
+			continue
+		}
+		t.Errorf("the catalog has %s, which no history line or task question writes", k)
 	}
 }
 

@@ -25,6 +25,7 @@ func (s *server) funcsFor(lang string) template.FuncMap {
 	p := s.printer(lang)
 	return template.FuncMap{
 		"t":              func(key string, args ...any) (string, error) { return sayInTemplate(p, key, args) },
+		"phrase":         func(ph locale.Phrase) string { return sayPhrase(p, ph) },
 		"amount":         func(cents int64, currency string) locale.Arg { return locale.Amount(cents, currency) },
 		"count":          func(n any) (locale.Arg, error) { return countArg(n) },
 		"day":            locale.Day,

@@ -17,10 +17,10 @@ import (
 
 // shownText is what a page says to its reader: its text and the title,
 // placeholder and aria-label of its elements, leaving out what is written
-// in another language than the page's (the history's events and a task's
-// question, written in French by the procedures; the subjects of the
-// customers' emails, marked with their language), the customer's email
-// itself (its iframe), codes and what an agent typed.
+// in another language than the page's (a history line or a task question
+// written before they were phrases of the catalog, in French; the
+// subjects of the customers' emails, marked with their language), the
+// customer's email itself (its iframe), codes and what an agent typed.
 const shownText = `(() => {
 	const lang = document.documentElement.lang, out = [];
 	const walk = (n) => {
@@ -70,6 +70,26 @@ func TestBrowserEveryPageInTheAgentsLanguage(t *testing.T) {
 
 	john := s.newAgent("john@boutique.fr", "John Smith", store.RoleSupervisor)
 	john.do("choose English", chromedp.Click(chromedp.CSS(`button[name="locale"][value="en"]`)), chromedp.WaitVisible(chromedp.CSS(`button[name="locale"][value="fr"]`)))
+
+	// The procedure wrote the busy order's history and its task's question
+	// as phrases: English says them in English, none left marked French
+	// (so the check of every page below reads them).
+	john.do("the busy order in English", chromedp.Navigate(john.base+"/orders/"+busy.Number), chromedp.WaitVisible(chromedp.CSS("ol.timeline")))
+	history := john.text("ol.timeline")
+	for _, want := range []string{"Items cancelled: ", "Mug Tour Eiffel (MUG-01)", "; to refund: €",
+		"Refund of €", "to make (Card)", fmt.Sprintf("Task #%d for an agent: Refund €", task.ID)} {
+		if !strings.Contains(history, want) {
+			t.Errorf("the busy order's history in English does not say %q:\n%s", want, history)
+		}
+	}
+	if marked := john.count("ol.timeline [lang]"); marked != 0 {
+		t.Errorf("%d line(s) of the busy order's history are still marked as another language:\n%s", marked, history)
+	}
+	john.do("the tasks in English", chromedp.Navigate(john.base+"/tasks"), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#row-%d", task.ID))))
+	question := john.text(fmt.Sprintf("#row-%d td.question", task.ID))
+	if !strings.HasPrefix(question, "Refund €") || !strings.Contains(question, "to the customer by Card") || john.count(fmt.Sprintf("#row-%d td.question [lang]", task.ID)) != 0 {
+		t.Errorf("the task's question in English: %q", question)
+	}
 
 	for _, c := range []struct {
 		b      *browser
@@ -134,4 +154,16 @@ func TestBrowserEveryPageInTheAgentsLanguage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// count is how many elements of the page a CSS selector finds.
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", sel)))
+	if err != nil {
+		b.t.Fatalf("counting %s (%s): %v", sel, b.name, err)
+	}
+	return n
 }

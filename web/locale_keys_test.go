@@ -71,8 +71,10 @@ func TestEveryMessageUsedExists(t *testing.T) {
 	for _, k := range locale.Keys() {
 		// the progress's sentences: steps_i18n_test.go; the refusals, said by
 		// their FieldError: order's refusals_test.go; the emails' sentences:
-		// mail's locale_keys_test.go
-		if !used[k] && !strings.HasPrefix(string(k), "step.") && !strings.HasPrefix(string(k), "refusal.") && !strings.HasPrefix(string(k), "mail.") {
+		// mail's locale_keys_test.go; the history's lines and the tasks'
+		// questions, said from their phrases: locale's phrase_use_test.go
+		if !used[k] && !strings.HasPrefix(string(k), "step.") && !strings.HasPrefix(string(k), "refusal.") && !strings.HasPrefix(string(k), "mail.") &&
+			!strings.HasPrefix(string(k), "history.") && !strings.HasPrefix(string(k), "task_question.") {
 			t.Errorf("the catalog has %s, which no page uses", k)
 		}
 	}

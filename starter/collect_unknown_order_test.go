@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 )
@@ -17,8 +15,5 @@ func TestRecordPaymentOnAnUnknownOrder(t *testing.T) {
 	_, err := s.collector.RecordPayment(context.Background(), starter.RecordPaymentRequest{
 		OrderNumber: "C-2026-009999", RequestID: "chq-1", Agent: "marie@boutique.fr", Means: order.PayCheque, Amount: 3190, Reference: "CHQ 1",
 	})
-	var fe *order.FieldError
-	require.ErrorAs(t, err, &fe)
-	require.Equal(t, "order", fe.Field)
-	require.Equal(t, "order C-2026-009999 does not exist", fe.Message)
+	refusedInFrench(t, err, "order", "refusal.order_not_found", "La commande C-2026-009999 n'existe pas : vérifiez son numéro.")
 }

@@ -211,7 +211,7 @@ func TestARefundStuckAtItsProviderReachesAnAgentAndIsMadeOnce(t *testing.T) {
 	require.Contains(t, stuck.Question, "15,00")
 
 	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: stuck.ID, Outcome: workflows.AnswerNoted, Agent: "luc@boutique.fr"})
-	require.ErrorContains(t, err, "note", "a notice is closed with what was done")
+	refusedInFrench(t, err, "note", "refusal.notice_note_missing", "Dites ce qui a été fait pour la tâche #") // a notice is closed with what was done
 	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: stuck.ID, Outcome: workflows.AnswerNoted, Agent: "luc@boutique.fr", Note: "prestataire en panne, appelé"}))
 	closed, err := s.store.GetTask(ctx, stuck.ID)
 	require.NoError(t, err)

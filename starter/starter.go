@@ -116,7 +116,7 @@ func (s *Starter) ModifyContent(ctx context.Context, req ModifyContentRequest) (
 		return Run{}, err
 	}
 	if !req.Channel.Valid() {
-		return Run{}, order.Fieldf("channel", "%q is not a contact channel: use email, contact_form or phone", req.Channel)
+		return Run{}, order.Refuse("channel", "refusal.contact_channel_unknown", locale.Text(string(req.Channel)))
 	}
 	o, err := s.order(ctx, req.OrderNumber)
 	if err != nil {
@@ -209,7 +209,7 @@ func (s *Starter) existing(ctx context.Context, id string) (Run, bool, error) {
 func (s *Starter) order(ctx context.Context, number string) (order.Order, error) {
 	o, err := s.orders.GetOrder(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
-		return o, &missing{order.Fieldf("order", "order %s does not exist", number)}
+		return o, &missing{order.Refuse("order", "refusal.order_not_found", locale.Text(number))}
 	}
 	return o, err
 }
@@ -220,7 +220,7 @@ func (s *Starter) order(ctx context.Context, number string) (order.Order, error)
 func (s *Starter) checkAgent(ctx context.Context, email string) error {
 	_, err := s.orders.AgentByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		return order.Fieldf("agent", "%s is not an agent of this shop: sign in, or give the email of your account", email)
+		return order.Refuse("agent", "refusal.agent_unknown", locale.Text(email))
 	}
 	return err
 }
@@ -228,13 +228,13 @@ func (s *Starter) checkAgent(ctx context.Context, email string) error {
 func checkRequest(number, requestID, agent string) error {
 	switch {
 	case strings.TrimSpace(number) == "":
-		return order.Fieldf("order", "give the order number, e.g. C-2026-000123")
+		return order.Refuse("order", "refusal.order_number_empty")
 	case strings.ContainsAny(number, "'\"/\\ "):
-		return order.Fieldf("order", "%q is not an order number", number)
+		return order.Refuse("order", "refusal.order_number_invalid", locale.Text(number))
 	case strings.TrimSpace(requestID) == "":
-		return order.Fieldf("request_id", "give a request id (any text unique to this request), so a retried request starts one procedure, not two")
+		return order.Refuse("request_id", "refusal.request_id_missing")
 	case strings.TrimSpace(agent) == "":
-		return order.Fieldf("agent", "say which agent asks for the procedure")
+		return order.Refuse("agent", "refusal.agent_missing")
 	}
 	return nil
 }
@@ -248,13 +248,13 @@ const notAskedPatience = 10 * time.Second
 // refuses (its Update validator), are errors; nothing is changed then.
 func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) error {
 	if ans.TaskID <= 0 {
-		return order.Fieldf("task", "give the task number")
+		return order.Refuse("task", "refusal.task_number_missing")
 	}
 	// Who answers, and their role, are the agents table's, never the
 	// caller's word; the procedure checks them again.
 	who, err := s.orders.AgentByEmail(ctx, ans.Agent)
 	if errors.Is(err, store.ErrNotFound) {
-		return order.Fieldf("agent", "%s is not an agent of this shop: answer with your own account", ans.Agent)
+		return order.Refuse("agent", "refusal.agent_unknown_answer", locale.Text(ans.Agent))
 	}
 	if err != nil {
 		return err
@@ -262,17 +262,13 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 	ans.Agent, ans.Role = who.Email, who.Role
 	t, err := s.orders.GetTask(ctx, ans.TaskID)
 	if errors.Is(err, store.ErrNotFound) {
-		return &missing{order.Fieldf("task", "task #%d does not exist", ans.TaskID)}
+		return &missing{order.Refuse("task", "refusal.task_not_found", taskArg(ans.TaskID))}
 	}
 	if err != nil {
 		return err
 	}
 	if t.Status != store.TaskOpen {
-		by := ""
-		if t.AnsweredBy != "" {
-			by = " by " + t.AnsweredBy
-		}
-		return order.Fieldf("task", "task #%d is already %s%s", t.ID, t.Status, by)
+		return taskClosed(t)
 	}
 	if workflows.IsNotice(t.Kind) {
 		return s.closeNotice(ctx, t, ans)
@@ -304,7 +300,7 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 			return err
 		}
 		if t.Status != store.TaskOpen {
-			return order.Fieldf("task", "task #%d is already %s", t.ID, t.Status)
+			return taskClosed(t)
 		}
 		select {
 		case <-ctx.Done():
@@ -314,20 +310,36 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
-		return order.Fieldf("task", "the procedure that asked task #%d is no longer running", ans.TaskID)
+		return order.Refuse("task", "refusal.task_procedure_ended", taskArg(ans.TaskID))
 	}
 	return cleanError(err)
 }
+
+// taskClosed refuses an answer to a task that is no longer open: answered
+// (by whom, when the row says), or closed otherwise (cancelled with its
+// procedure).
+func taskClosed(t store.Task) error {
+	switch {
+	case t.Status == store.TaskAnswered && t.AnsweredBy != "":
+		return order.Refuse("task", "refusal.task_answered_by", taskArg(t.ID), locale.Text(t.AnsweredBy))
+	case t.Status == store.TaskAnswered:
+		return order.Refuse("task", "refusal.task_answered", taskArg(t.ID))
+	}
+	return order.Refuse("task", "refusal.task_closed", taskArg(t.ID))
+}
+
+// taskArg is a task's number as a refusal names it (#12): written as is.
+func taskArg(id int64) locale.Arg { return locale.Text(strconv.FormatInt(id, 10)) }
 
 // closeNotice answers a notice task (no procedure waits on it): the agent
 // has seen it and says in a note what they did; the task closes and the
 // order's history keeps the note.
 func (s *Starter) closeNotice(ctx context.Context, t store.Task, ans workflows.TaskAnswer) error {
 	if ans.Outcome != workflows.AnswerNoted {
-		return order.Fieldf("outcome", "%q is not an answer to task #%d: answer %s, with a note saying what was done", ans.Outcome, t.ID, workflows.AnswerNoted)
+		return order.Refuse("outcome", "refusal.notice_answer_unknown", locale.Text(ans.Outcome), taskArg(t.ID), locale.Text(workflows.AnswerNoted))
 	}
 	if strings.TrimSpace(ans.Note) == "" {
-		return order.Fieldf("note", "say what was done about task #%d (checked the provider, refunded, nothing to do...)", t.ID)
+		return order.Refuse("note", "refusal.notice_note_missing", taskArg(t.ID))
 	}
 	raw, err := json.Marshal(ans)
 	if err != nil {
@@ -335,7 +347,7 @@ func (s *Starter) closeNotice(ctx context.Context, t store.Task, ans workflows.T
 	}
 	closed, err := s.orders.CloseTask(ctx, t.Key, store.TaskAnswered, raw, ans.Agent)
 	if errors.Is(err, store.ErrTaskClosed) {
-		return order.Fieldf("task", "task #%d is already closed", t.ID)
+		return order.Refuse("task", "refusal.task_closed", taskArg(t.ID))
 	}
 	if err != nil {
 		return err
@@ -409,7 +421,7 @@ func (s *Starter) Result(ctx context.Context, workflowID string, out any) error 
 // first, from Temporal's visibility store.
 func (s *Starter) OrderProcedures(ctx context.Context, number string) ([]Procedure, error) {
 	if strings.ContainsAny(number, "'\"\\") {
-		return nil, order.Fieldf("order", "%q is not an order number", number)
+		return nil, order.Refuse("order", "refusal.order_number_invalid", locale.Text(number))
 	}
 	resp, err := s.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 		Query: fmt.Sprintf("OrderNumber = '%s'", number),

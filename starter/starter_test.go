@@ -187,7 +187,7 @@ func TestModifyContentEndToEndRefundDone(t *testing.T) {
 	require.Equal(t, store.TaskAnswered, closed.Status)
 	require.Equal(t, "luc@boutique.fr", closed.AnsweredBy)
 	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"})
-	require.ErrorContains(t, err, "already answered")
+	refusedInFrench(t, err, "task", "refusal.task_answered_by", "La tâche #", "a déjà reçu une réponse de luc@boutique.fr")
 
 	// The procedure ends once the email is written; the outbox sender
 	// delivers it.
@@ -260,7 +260,7 @@ func TestModifyContentBadInputStartsNothing(t *testing.T) {
 		req  starter.ModifyContentRequest
 		want string
 	}{
-		{"unknown order", with(func(r *starter.ModifyContentRequest) { r.OrderNumber = "C-2026-999999" }), "order C-2026-999999 does not exist"},
+		{"unknown order", with(func(r *starter.ModifyContentRequest) { r.OrderNumber = "C-2026-999999" }), "Order C-2026-999999 does not exist"},
 		{"order printing", removeOneMug(printing, "bad"), "its logistics status is printing"},
 		{"empty change", with(func(r *starter.ModifyContentRequest) { r.Change.Quantities = nil }), "The change is empty"},
 		{"quantity below 0", with(func(r *starter.ModifyContentRequest) {
@@ -299,7 +299,7 @@ func TestModifyContentBadInputStartsNothing(t *testing.T) {
 	}
 
 	err := s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: 424242, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"})
-	require.ErrorContains(t, err, "task #424242 does not exist")
+	refusedInFrench(t, err, "task", "refusal.task_not_found", "La tâche #424242 n'existe pas")
 }
 
 // TestModifyContentEmailReviewedThenSentWithANote: the agent reviews the

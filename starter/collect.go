@@ -90,7 +90,7 @@ func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Ru
 	switch req.Mode {
 	case activities.CollectManual, activities.CollectLink, activities.CollectTerminal:
 	default:
-		return Run{}, order.Fieldf("mode", "%q is not a way to collect: use manual (cheque, money order, transfer), link or terminal", req.Mode)
+		return Run{}, order.Refuse("mode", "refusal.collect_mode_unknown", locale.Text(string(req.Mode)))
 	}
 	o, err := c.order(ctx, req.OrderNumber)
 	if err != nil {
@@ -100,30 +100,34 @@ func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Ru
 	if err != nil {
 		return Run{}, err
 	}
-	m := func(x int64) order.Money { return order.Money{Cents: x, Currency: o.Currency} }
+	number := locale.Text(o.Number)
 	if req.BalanceDue != 0 || req.Reason != "" {
 		switch {
 		case req.BalanceDue <= 0:
-			return Run{}, order.Fieldf("amount", "a balance due must be above 0, got %s", m(req.BalanceDue))
+			return Run{}, order.Refuse("amount", "refusal.balance_not_positive", locale.Amount(req.BalanceDue, o.Currency))
 		case strings.TrimSpace(req.Reason) == "":
-			return Run{}, order.Fieldf("reason", "say why the customer owes a balance (e.g. free shipping lost)")
-		case o.Status == order.StatusCancelled || o.Status == order.StatusNew || o.Status == order.StatusAwaitingPayment:
-			return Run{}, order.Fieldf("order", "order %s is %s: a balance due is collected on a paid order", o.Number, o.Status.Label("en"))
+			return Run{}, order.Refuse("reason", "refusal.balance_reason_missing")
+		case o.Status == order.StatusCancelled:
+			return Run{}, order.Refuse("order", "refusal.balance_order_cancelled", number)
+		case o.Status == order.StatusNew || o.Status == order.StatusAwaitingPayment:
+			return Run{}, order.Refuse("order", "refusal.balance_order_unpaid", number)
+		case o.Totals.Total-paid <= 0:
+			return Run{}, order.Refuse("amount", "refusal.balance_nothing_unpaid", number)
 		case req.BalanceDue > o.Totals.Total-paid:
-			return Run{}, order.Fieldf("amount", "a balance of %s is more than the %s unpaid on order %s", m(req.BalanceDue), m(max(o.Totals.Total-paid, 0)), o.Number)
+			return Run{}, order.Refuse("amount", "refusal.balance_above_unpaid", locale.Amount(req.BalanceDue, o.Currency), locale.Amount(o.Totals.Total-paid, o.Currency), number)
 		}
 	} else {
 		switch {
 		case o.Status != order.StatusNew && o.Status != order.StatusAwaitingPayment:
-			return Run{}, order.Fieldf("order", "order %s is %s (%s): it is not awaiting a payment", o.Number, o.Status, o.Status.Label("fr"))
+			return Run{}, order.Refuse("order", "refusal.collect_not_awaiting", number)
 		case o.Totals.Total-paid <= 0:
-			return Run{}, order.Fieldf("order", "order %s is paid already (%s)", o.Number, m(paid))
+			return Run{}, order.Refuse("order", "refusal.collect_paid_already", number, locale.Amount(paid, o.Currency))
 		}
 	}
 	if running, ok, err := c.RunningCollection(ctx, o.Number); err != nil {
 		return Run{}, err
 	} else if ok {
-		return Run{}, order.Fieldf("order", "a payment procedure runs already on order %s: %s", o.Number, running)
+		return Run{}, order.Refuse("order", "refusal.collect_running", number, locale.Text(running))
 	}
 	in := workflows.CollectPaymentInput{
 		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Mode: req.Mode,
@@ -132,7 +136,7 @@ func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Ru
 	}
 	summary := fmt.Sprintf("Encaisser le paiement de %s", o.Number)
 	if req.BalanceDue > 0 {
-		summary = fmt.Sprintf("Encaisser le complément de %s sur %s", m(req.BalanceDue).French(), o.Number)
+		summary = fmt.Sprintf("Encaisser le complément de %s sur %s", order.Money{Cents: req.BalanceDue, Currency: o.Currency}.French(), o.Number)
 	}
 	return c.start(ctx, id, workflows.ProcCollectPayment, o, summary, in)
 }
@@ -188,13 +192,13 @@ func (c *Collector) RecordPayment(ctx context.Context, req RecordPaymentRequest)
 	}
 	switch {
 	case req.Amount <= 0:
-		return workflows.PaymentAck{}, order.Fieldf("amount", "the amount received must be above 0, got %s", order.EUR(req.Amount))
+		return workflows.PaymentAck{}, order.Refuse("amount", "refusal.payment_not_positive", locale.Amount(req.Amount, "EUR"))
 	case req.Means != "" && !req.Means.Valid():
-		return workflows.PaymentAck{}, order.Fieldf("means", "%q is not a payment means: use cheque, money_order or bank_transfer", req.Means)
+		return workflows.PaymentAck{}, order.Refuse("means", "refusal.payment_means_manual", locale.Text(string(req.Means)))
 	case req.ReceivedAt.After(time.Now().Add(time.Minute)):
-		return workflows.PaymentAck{}, order.Fieldf("received_at", "the date received %s is in the future", req.ReceivedAt.Format("02/01/2006"))
+		return workflows.PaymentAck{}, order.Refuse("received_at", "refusal.payment_date_future", locale.Day(req.ReceivedAt))
 	case req.Means == order.PayBankTransfer && strings.TrimSpace(req.Reference) == "":
-		return workflows.PaymentAck{}, order.Fieldf("reference", "a bank transfer needs its reference")
+		return workflows.PaymentAck{}, order.Refuse("reference", "refusal.transfer_reference_missing")
 	}
 	id, err := c.collection(ctx, req.OrderNumber)
 	if err != nil {
@@ -260,11 +264,11 @@ func (e *UnmatchedPaymentError) Is(target error) bool { return target == ErrUnma
 func (c *Collector) ReportProviderPayment(ctx context.Context, p ProviderPayment) (workflows.PaymentAck, error) {
 	switch {
 	case strings.TrimSpace(p.EventID) == "":
-		return workflows.PaymentAck{}, order.Fieldf("event_id", "the provider's event id is missing")
+		return workflows.PaymentAck{}, order.Refuse("event_id", "refusal.provider_event_missing")
 	case strings.TrimSpace(p.Invoice) == "":
-		return workflows.PaymentAck{}, order.Fieldf("invoice", "the invoice number is missing")
+		return workflows.PaymentAck{}, order.Refuse("invoice", "refusal.provider_invoice_missing")
 	case p.Amount <= 0:
-		return workflows.PaymentAck{}, order.Fieldf("amount_cents", "must be above 0, got %d", p.Amount)
+		return workflows.PaymentAck{}, order.Refuse("amount_cents", "refusal.payment_not_positive", locale.Amount(p.Amount, "EUR"))
 	}
 	inv, err := c.store.GetInvoice(ctx, p.Invoice)
 	if errors.Is(err, store.ErrNotFound) {
@@ -464,7 +468,7 @@ func (c *Collector) collection(ctx context.Context, number string) (string, erro
 		if _, err := c.order(ctx, number); err != nil {
 			return "", err // no such order: say so, not that it awaits no payment
 		}
-		return "", order.Fieldf("order", "order %s is not awaiting a payment: no payment procedure runs on it (start one)", number)
+		return "", order.Refuse("order", "refusal.collect_none_running", locale.Text(number))
 	}
 	return id, nil
 }

@@ -91,7 +91,7 @@ func TestCollectChequeEndToEnd(t *testing.T) {
 
 	// Nothing is awaited yet: refused.
 	_, err := s.collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p0", Agent: agent, Means: order.PayCheque, Amount: 3190})
-	require.Equal(t, "order", fieldOf(t, err))
+	refusedInFrench(t, err, "order", "refusal.collect_none_running", "La commande C-2026-000950 n'attend pas de paiement", "lancez-en une")
 	_, err = s.collector.StartCollection(ctx, starter.CollectRequest{OrderNumber: o.Number, RequestID: "r1", Agent: agent, Mode: "paypal"})
 	require.Equal(t, "mode", fieldOf(t, err))
 
@@ -105,7 +105,7 @@ func TestCollectChequeEndToEnd(t *testing.T) {
 	require.Equal(t, int64(3190), st.Balance)
 	require.Equal(t, "email", st.Next.Kind)
 	_, err = s.collector.StartCollection(ctx, starter.CollectRequest{OrderNumber: o.Number, RequestID: "r2", Agent: agent, Mode: activities.CollectManual})
-	require.ErrorContains(t, err, "a payment procedure runs already")
+	refusedInFrench(t, err, "order", "refusal.collect_running", "Une procédure de paiement tourne déjà sur la commande C-2026-000950 (collect-payment/C-2026-000950/r1)")
 	awaiting, err := s.store.GetOrder(ctx, o.Number)
 	require.NoError(t, err)
 	require.Equal(t, order.StatusAwaitingPayment, awaiting.Status)

@@ -120,7 +120,6 @@ var fieldfLeft = map[string]int{
 	"web/api.go":                           2,
 	"web/api_orders.go":                    1,
 	"web/api_shipments.go":                 2,
-	"workflows/ask.go":                     13,
 	"workflows/collect_payment_invoice.go": 6,
 	"workflows/collect_payment_wait.go":    12,
 }

@@ -72,12 +72,11 @@ func TestRefundAboveTheLimitWaitsForASupervisorWhoDidNotAskForIt(t *testing.T) {
 	require.Empty(t, sb.Refunds(), "no money moves before the approval")
 
 	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "luc@boutique.fr", Role: "agent"})
-	require.ErrorContains(t, err, "only a supervisor")
+	// The procedure's refusals come back typed, naming their field for the
+	// form, and the French UI says them in French.
+	refusedInFrench(t, err, "role", "refusal.approver_not_supervisor", "Seul un superviseur approuve une sortie d'argent au-delà du plafond")
 	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "sophie@boutique.fr", Role: "supervisor"})
-	require.ErrorContains(t, err, "cannot approve it")
-	var fe *order.FieldError
-	require.ErrorAs(t, err, &fe, "a refusal comes back naming its field, for the form")
-	require.Equal(t, "approver", fe.Field)
+	refusedInFrench(t, err, "approver", "refusal.approver_is_requester", "sophie@boutique.fr a fait cette demande et ne peut pas l'approuver : un autre superviseur doit le faire.")
 	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "paul@boutique.fr", Role: "supervisor"}))
 
 	var res workflows.CancelRefundResult

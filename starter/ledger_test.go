@@ -122,7 +122,7 @@ func TestAnApprovalIsCheckedAgainstTheAgentsTableNotTheAnswer(t *testing.T) {
 	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "nobody@nowhere.test", Role: "supervisor"})
 	require.ErrorContains(t, err, "not an agent of this shop")
 	err = s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerApprove, Agent: "luc@boutique.fr", Role: "supervisor"})
-	require.ErrorContains(t, err, "only a supervisor", "luc is an agent in the agents table")
+	refusedInFrench(t, err, "role", "refusal.approver_not_supervisor", "Seul un superviseur") // luc is an agent in the agents table
 
 	// Straight to the procedure, past the starter: the procedure asks the
 	// agents table itself.

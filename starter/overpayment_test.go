@@ -48,7 +48,7 @@ func TestAnOverpaymentPaidOutToATypedIBANNeedsASupervisorWhoDidNotTypeIt(t *test
 	err = answer(workflows.TaskApproveRefund, workflows.TaskAnswer{Outcome: workflows.AnswerApprove, Agent: "paul@boutique.fr"})
 	require.ErrorContains(t, err, "cannot approve", "the supervisor who typed the IBAN")
 	err = answer(workflows.TaskApproveRefund, workflows.TaskAnswer{Outcome: workflows.AnswerApprove, Agent: agent})
-	require.ErrorContains(t, err, "only a supervisor")
+	refusedInFrench(t, err, "role", "refusal.approver_not_supervisor", "Seul un superviseur")
 	rs, err := s.store.ListRefunds(ctx, o.ID)
 	require.NoError(t, err)
 	for _, r := range rs {

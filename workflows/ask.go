@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -228,7 +229,7 @@ func (a *asker) whoAnswers(ctx workflow.Context, ans TaskAnswer) (activities.Ans
 	var refused error
 	switch {
 	case !who.Exists:
-		refused = order.Fieldf("agent", "%s is not an agent of this shop: answer with your own account", ans.Agent)
+		refused = order.Refuse("agent", "refusal.agent_unknown_answer", locale.Text(ans.Agent))
 	case a.task != nil && a.task.Kind == TaskApproveRefund:
 		refused = checkApprover(who.Role, who.Email, a.requestersOf()...)
 	}
@@ -250,11 +251,11 @@ func (a *asker) requestersOf() []string {
 // by the agent who asked for the money to go.
 func checkApprover(role, approver string, requesters ...string) error {
 	if role != "supervisor" && role != "admin" {
-		return order.Fieldf("role", "only a supervisor approves money leaving above the limit")
+		return order.Refuse("role", "refusal.approver_not_supervisor")
 	}
 	for _, r := range requesters {
 		if strings.EqualFold(approver, r) {
-			return order.Fieldf("approver", "%s asked for this and cannot approve it: another supervisor must", approver)
+			return order.Refuse("approver", "refusal.approver_is_requester", locale.Text(approver))
 		}
 	}
 	return nil
@@ -264,25 +265,25 @@ func checkApprover(role, approver string, requesters ...string) error {
 func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 	switch {
 	case a.checking:
-		return order.Fieldf("task", "task #%d is being answered by someone else", ans.TaskID)
+		return order.Refuse("task", "refusal.task_being_answered", taskArg(ans.TaskID))
 	case a.task == nil, a.answer != nil && ans.TaskID != a.task.ID:
 		// No task open, or the previous one answered: the next may be on
 		// its way, its row seen a moment before the procedure waits on it.
 		// The starter tries again while that row is open.
 		return notAsked(ans.TaskID)
 	case a.answer != nil:
-		return order.Fieldf("task", "task #%d is already answered", ans.TaskID)
+		return order.Refuse("task", "refusal.task_answered", taskArg(ans.TaskID))
 	case ans.TaskID != a.task.ID:
-		return order.Fieldf("task", "task #%d is not the task this procedure waits on (#%d)", ans.TaskID, a.task.ID)
+		return order.Refuse("task", "refusal.task_not_waited", taskArg(ans.TaskID), taskArg(a.task.ID))
 	case strings.TrimSpace(ans.Agent) == "":
-		return order.Fieldf("agent", "say which agent answers")
+		return order.Refuse("agent", "refusal.answer_agent_missing")
 	}
 	offered := false
 	for _, o := range a.task.Options {
 		offered = offered || ans.Outcome == o
 	}
 	if !offered {
-		return order.Fieldf("outcome", "%q is not an answer to task #%d: answer one of %s", ans.Outcome, ans.TaskID, strings.Join(a.task.Options, ", "))
+		return order.Refuse("outcome", "refusal.answer_not_offered", locale.Text(ans.Outcome), taskArg(ans.TaskID), locale.Text(strings.Join(a.task.Options, ", ")))
 	}
 	return checkAnswer(a.task.Kind, ans, a.requestersOf()...)
 }
@@ -301,8 +302,11 @@ const ErrTypeNotAsked = "NotAsked"
 // notAsked is the refusal of an answer to a task the procedure does not
 // wait on (yet, or any more).
 func notAsked(taskID int64) error {
-	return &refusal{typ: ErrTypeNotAsked, fe: order.Fieldf("task", "task #%d: this procedure is not waiting for an answer (not asked yet, or no longer)", taskID)}
+	return &refusal{typ: ErrTypeNotAsked, fe: order.Refuse("task", "refusal.task_not_asked", taskArg(taskID))}
 }
+
+// taskArg is a task's number as a refusal names it (#12): written as is.
+func taskArg(id int64) locale.Arg { return locale.Text(strconv.FormatInt(id, 10)) }
 
 // refusal is a validator's refusal of a type other than ErrTypeRefused.
 type refusal struct {
@@ -341,11 +345,11 @@ func checkAnswer(kind string, ans TaskAnswer, requesters ...string) error {
 	switch ans.Outcome {
 	case AnswerRefundImpossible:
 		if strings.TrimSpace(ans.Reason) == "" {
-			return order.Fieldf("reason", "say why the refund is impossible (e.g. carte expirée)")
+			return order.Refuse("reason", "refusal.refund_impossible_reason")
 		}
 	case AnswerReject:
 		if strings.TrimSpace(ans.Reason) == "" {
-			return order.Fieldf("reason", "say why the refund is rejected")
+			return order.Refuse("reason", "refusal.refund_reject_reason")
 		}
 	case AnswerPaybackTransfer, AnswerPaybackCheque:
 		if err := ans.payback().Validate(); err != nil {
@@ -357,11 +361,11 @@ func checkAnswer(kind string, ans TaskAnswer, requesters ...string) error {
 		}
 	case AnswerChequeMailed:
 		if strings.TrimSpace(ans.Reference) == "" {
-			return order.Fieldf("reference", "give the number of the cheque mailed")
+			return order.Refuse("reference", "refusal.cheque_number_missing")
 		}
 	case AnswerSendWithNote:
 		if strings.TrimSpace(ans.Note) == "" {
-			return order.Fieldf("note", "write the personal paragraph, or send the email as it is")
+			return order.Refuse("note", "refusal.email_paragraph_missing")
 		}
 	}
 	if kind == TaskApproveRefund {

@@ -383,7 +383,7 @@ func TestCollectKeepWaitingClosesTheTaskAndWaitsOn(t *testing.T) {
 	require.NoError(t, env.GetWorkflowError())
 	require.NotNil(t, open.Task)
 	require.Equal(t, int64(12), open.Task.ID)
-	require.ErrorContains(t, noAgent.err, "say which agent answers")
+	require.ErrorContains(t, noAgent.err, "Say which agent answers")
 	require.NoError(t, ok.err)
 	require.Nil(t, answered.Task)
 	require.ErrorContains(t, again.err, "not waiting for an answer")

@@ -91,7 +91,7 @@ func TestSettleMoneyLeavingToATypedIBANWaitsForASupervisorWhoDidNotTypeIt(t *tes
 	require.NoError(t, typed)
 	require.ErrorContains(t, typistApproved, "cannot approve", "luc typed the IBAN")
 	require.ErrorContains(t, requesterApproved, "cannot approve", "marie asked for the refund")
-	require.ErrorContains(t, claimed, "only a supervisor", "jean is an agent in the agents table, whatever his answer says")
+	require.ErrorContains(t, claimed, "Only a supervisor", "jean is an agent in the agents table, whatever his answer says")
 	require.ErrorContains(t, forged, "not an agent of this shop")
 	require.NoError(t, approvedTransfer)
 	var res workflows.SettleResult

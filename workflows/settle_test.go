@@ -216,7 +216,7 @@ func TestSettleRefundAboveTheLimitWaitsForAnotherSupervisor(t *testing.T) {
 	env.ExecuteWorkflow(workflows.SettleDifference, in)
 
 	require.NoError(t, env.GetWorkflowError())
-	require.ErrorContains(t, byAgent, "only a supervisor")
+	require.ErrorContains(t, byAgent, "Only a supervisor")
 	require.ErrorContains(t, byRequester, "cannot approve it")
 	require.NoError(t, accepted)
 }

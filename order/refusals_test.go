@@ -121,7 +121,6 @@ var fieldfLeft = map[string]int{
 	"web/api_orders.go":                    1,
 	"web/api_shipments.go":                 2,
 	"workflows/collect_payment_invoice.go": 6,
-	"workflows/collect_payment_wait.go":    12,
 }
 
 // TestRefusalsCheckedAgainstTheCatalog: every Refuse call of the module's

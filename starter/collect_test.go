@@ -389,8 +389,10 @@ func TestOverpaymentIsConfirmedAndItsRefundApprovedBySomeoneElse(t *testing.T) {
 
 	pay := starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "p1", Agent: agent, Means: order.PayBankTransfer, Amount: 105580, Reference: "VIR 7781"}
 	_, err = s.collector.RecordPayment(ctx, pay)
-	require.Equal(t, "amount", fieldOf(t, err))
-	require.ErrorContains(t, err, "1\u202f055,80\u00a0€ is 1\u202f000,00\u00a0€ more than the 55,80\u00a0€ due: confirm the overpayment")
+	// The procedure's refusal comes back typed, and the French UI says it
+	// in French, amounts written the French way.
+	refusedInFrench(t, err, "amount", "refusal.overpayment_unconfirmed",
+		"1\u202f055,80\u00a0€ dépasse de 1\u202f000,00\u00a0€ les 55,80\u00a0€ dus : confirmez le trop-perçu")
 	paid, err := s.store.ListPayments(ctx, o.ID)
 	require.NoError(t, err)
 	require.Empty(t, paid, "a refused overpayment writes nothing")

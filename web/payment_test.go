@@ -180,7 +180,7 @@ func TestOverpaymentIsRecordedOnlyWhenConfirmed(t *testing.T) {
 	if rec.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("overpayment without the box: %d", rec.Code)
 	}
-	mustContain(t, rec.Body.String(), "is 8,10\u00a0€ more than the 31,90\u00a0€ due: confirm the overpayment", `name="confirm_overpayment"`)
+	mustContain(t, rec.Body.String(), "40,00\u00a0€ dépasse de 8,10\u00a0€ les 31,90\u00a0€ dus : confirmez le trop-perçu", `name="confirm_overpayment"`)
 	if ps, _ := a.store.ListPayments(context.Background(), o.ID); len(ps) != 0 {
 		t.Fatalf("a refused overpayment recorded %+v", ps)
 	}

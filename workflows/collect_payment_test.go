@@ -147,13 +147,13 @@ func TestCollectChequeRecordedByAgentThenConfirmationButton(t *testing.T) {
 	require.ErrorContains(t, early.err, "confirmation: order C-2026-000202 is not paid yet")
 	require.ErrorContains(t, zero.err, "amount:")
 	require.ErrorContains(t, unknown.err, `means: "bitcoin" is not a payment means`)
-	require.ErrorContains(t, card.err, "means: Carte bancaire cannot be recorded by hand")
+	require.ErrorContains(t, card.err, `means: A payment by "card" cannot be recorded by hand`)
 	require.ErrorContains(t, future.err, "received_at:")
 	require.ErrorContains(t, future.err, "in the future")
-	require.ErrorContains(t, noRef.err, "reference: a bank transfer needs its reference")
+	require.ErrorContains(t, noRef.err, "reference: A bank transfer needs its reference")
 	require.NoError(t, good.err)
 	require.Equal(t, workflows.PaymentAck{Received: 4180}, good.result)
-	require.ErrorContains(t, again.err, "order: order C-2026-000202 is not awaiting a payment (it is paid)")
+	require.ErrorContains(t, again.err, "order: Order C-2026-000202 is not awaiting a payment (it is paid)")
 	require.True(t, offered.ConfirmationOffered)
 	require.NoError(t, confirm.err)
 	require.ErrorContains(t, twice.err, "is sent already")
@@ -226,7 +226,7 @@ func TestCollectAtTheTerminal(t *testing.T) {
 	env.ExecuteWorkflow(workflows.CollectPayment, in)
 
 	require.NoError(t, env.GetWorkflowError())
-	require.ErrorContains(t, cheque.err, "means: a payment at the terminal has no means to choose")
+	require.ErrorContains(t, cheque.err, "means: A payment at the terminal has no means to choose")
 	require.NoError(t, paid.err)
 	var res workflows.CollectPaymentResult
 	require.NoError(t, env.GetWorkflowResult(&res))
@@ -263,7 +263,7 @@ func TestCollectPartialThenOverpayment(t *testing.T) {
 
 	require.NoError(t, env.GetWorkflowError())
 	require.Equal(t, workflows.PaymentAck{Received: 2000, Balance: 2180}, first.result)
-	require.ErrorContains(t, unconfirmed.err, "amount: 30,00\u00a0€ is 8,20\u00a0€ more than the 21,80\u00a0€ due: confirm the overpayment")
+	require.ErrorContains(t, unconfirmed.err, "amount: €30.00 is €8.20 more than the €21.80 due: confirm the overpayment")
 	require.Equal(t, workflows.PaymentAck{Received: 5000, Overpaid: 820}, second.result)
 	require.Equal(t, int64(2180), between.Balance)
 	require.True(t, between.Waiting)
@@ -517,7 +517,7 @@ func TestCollectOrderChangedWaitsForTheNewBalance(t *testing.T) {
 	require.Equal(t, int64(5190), after.Balance)
 	require.Equal(t, int64(5190), after.Due)
 	require.Equal(t, before.Schedule, after.Schedule, "the reminders keep their schedule")
-	require.ErrorContains(t, overpaying.err, "amount: 70,00\u00a0€ is 18,10\u00a0€ more than the 51,90\u00a0€ due")
+	require.ErrorContains(t, overpaying.err, "amount: €70.00 is €18.10 more than the €51.90 due")
 	require.Equal(t, workflows.PaymentAck{Received: 5190}, paid.result)
 	var res workflows.CollectPaymentResult
 	require.NoError(t, env.GetWorkflowResult(&res))

@@ -153,36 +153,39 @@ func (p *collect) validatePayment(ctx workflow.Context, r PaymentRecord) error {
 	}
 	switch {
 	case !p.c.Waiting || p.c.Balance <= 0:
-		return order.Fieldf("order", "order %s is not awaiting a payment (%s)", p.in.OrderNumber, p.waitingWhy())
+		return p.notAwaiting()
 	case r.ID == "":
-		return order.Fieldf("id", "give the payment an id (request id or provider event id), so it is recorded once")
+		return order.Refuse("id", "refusal.payment_id_missing")
 	case r.Amount <= 0:
-		return order.Fieldf("amount", "the amount received must be above 0, got %s", p.money(r.Amount))
+		return order.Refuse("amount", "refusal.payment_not_positive", locale.Amount(r.Amount, p.c.Currency))
 	case r.ReceivedAt.IsZero():
-		return order.Fieldf("received_at", "give the date the payment was received")
+		return order.Refuse("received_at", "refusal.payment_date_missing")
 	case r.ReceivedAt.After(workflow.Now(ctx).Add(15 * time.Minute)):
-		return order.Fieldf("received_at", "the date received %s is in the future", r.ReceivedAt.In(paris).Format("02/01/2006"))
+		return order.Refuse("received_at", "refusal.payment_date_future", locale.Day(r.ReceivedAt))
 	case r.Source != PaymentFromAgent && r.Source != PaymentFromProvider:
-		return order.Fieldf("source", "a payment comes from an agent or the provider, not %q", r.Source)
+		return order.Refuse("source", "refusal.payment_source_unknown", locale.Text(string(r.Source)))
 	case r.Source == PaymentFromAgent && r.Agent == "":
-		return order.Fieldf("agent", "say which agent records the payment")
+		return order.Refuse("agent", "refusal.payment_agent_missing")
 	}
 	means := p.means(r)
+	if !means.Valid() && p.in.Mode == activities.CollectManual {
+		return order.Refuse("means", "refusal.payment_means_manual", locale.Text(string(r.Means)))
+	}
 	if !means.Valid() {
-		return order.Fieldf("means", "%q is not a payment means: use %s", r.Means, p.meansHint())
+		return order.Refuse("means", "refusal.payment_means_unknown", locale.Text(string(r.Means)))
 	}
 	if p.in.Mode == activities.CollectManual && r.Source == PaymentFromAgent && !manualMeans(means) {
-		return order.Fieldf("means", "%s cannot be recorded by hand here: use %s", means.Label("fr"), p.meansHint())
+		return order.Refuse("means", "refusal.payment_means_not_manual", locale.Text(string(means)))
 	}
 	if p.in.Mode == activities.CollectTerminal && means != order.PayTerminal {
-		return order.Fieldf("means", "a payment at the terminal has no means to choose, got %q", r.Means)
+		return order.Refuse("means", "refusal.payment_terminal_means", locale.Text(string(r.Means)))
 	}
 	if means == order.PayBankTransfer && r.Reference == "" {
-		return order.Fieldf("reference", "a bank transfer needs its reference")
+		return order.Refuse("reference", "refusal.transfer_reference_missing")
 	}
 	if r.Source == PaymentFromAgent && r.Amount > p.c.Balance && !r.ConfirmOverpayment {
-		return order.Fieldf("amount", "%s is %s more than the %s due: confirm the overpayment",
-			p.money(r.Amount), p.money(r.Amount-p.c.Balance), p.money(p.c.Balance))
+		return order.Refuse("amount", "refusal.overpayment_unconfirmed", locale.Amount(r.Amount, p.c.Currency),
+			locale.Amount(r.Amount-p.c.Balance, p.c.Currency), locale.Amount(p.c.Balance, p.c.Currency))
 	}
 	return nil
 }
@@ -259,24 +262,20 @@ func manualMeans(m order.PaymentMethod) bool {
 	return m == order.PayCheque || m == order.PayMoneyOrder || m == order.PayBankTransfer
 }
 
-func (p *collect) meansHint() string {
-	if p.in.Mode == activities.CollectManual {
-		return "cheque, money_order or bank_transfer"
-	}
-	return "one of the payment methods (cheque, money_order, bank_transfer, card, ...)"
-}
-
-// waitingWhy says why no payment is awaited, for the refusal.
-func (p *collect) waitingWhy() string {
+// notAwaiting refuses a payment when none is awaited, saying why: the
+// procedure has not started waiting yet, the order is paid, it is being
+// cancelled, or the procedure has stopped waiting.
+func (p *collect) notAwaiting() error {
+	number := locale.Text(p.in.OrderNumber)
 	switch {
 	case !p.started:
-		return "the procedure has not started waiting yet"
+		return order.Refuse("order", "refusal.payment_not_awaited_yet", number)
 	case p.c.Balance <= 0:
-		return "it is paid"
+		return order.Refuse("order", "refusal.payment_order_paid", number)
 	case p.cancel != "":
-		return "it is being cancelled"
+		return order.Refuse("order", "refusal.payment_order_cancelling", number)
 	}
-	return "the procedure has stopped waiting"
+	return order.Refuse("order", "refusal.payment_not_awaited", number)
 }
 
 func lowerFirst(s string) string {

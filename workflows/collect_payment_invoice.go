@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -46,11 +47,11 @@ func (p *collect) sendInvoice(ctx workflow.Context, id string) error {
 func (p *collect) validateSendInvoice(ctx workflow.Context, r AgentRequest) error {
 	switch {
 	case !p.started:
-		return order.Fieldf("order", "the procedure has not begun yet: try again in a moment")
+		return order.Refuse("order", "refusal.procedure_not_begun")
 	case r.ID == "":
-		return order.Fieldf("id", "give a request id")
+		return order.Refuse("id", "refusal.send_request_id_missing")
 	case r.Agent == "":
-		return order.Fieldf("agent", "say which agent sends the invoice")
+		return order.Refuse("agent", "refusal.invoice_agent_missing")
 	}
 	return nil
 }
@@ -73,11 +74,11 @@ func (p *collect) onSendInvoice(ctx workflow.Context, r AgentRequest) (string, e
 func (p *collect) validateConfirm(ctx workflow.Context, r AgentRequest) error {
 	switch {
 	case r.Agent == "":
-		return order.Fieldf("agent", "say which agent sends the confirmation")
+		return order.Refuse("agent", "refusal.confirmation_agent_missing")
 	case p.confirm != nil || p.c.ConfirmationSent:
-		return order.Fieldf("confirmation", "the payment confirmation of order %s is sent already", p.in.OrderNumber)
+		return order.Refuse("confirmation", "refusal.confirmation_sent_already", locale.Text(p.in.OrderNumber))
 	case !p.c.ConfirmationOffered:
-		return order.Fieldf("confirmation", "order %s is not paid yet (%s still due): the confirmation is sent once the payment is complete", p.in.OrderNumber, p.money(p.c.Balance))
+		return order.Refuse("confirmation", "refusal.confirmation_not_paid", locale.Text(p.in.OrderNumber), locale.Amount(p.c.Balance, p.c.Currency))
 	}
 	return nil
 }

@@ -144,7 +144,7 @@ func TestCollectChequeRecordedByAgentThenConfirmationButton(t *testing.T) {
 	env.ExecuteWorkflow(workflows.CollectPayment, collectInput(activities.CollectManual))
 
 	require.NoError(t, env.GetWorkflowError())
-	require.ErrorContains(t, early.err, "confirmation: order C-2026-000202 is not paid yet")
+	require.ErrorContains(t, early.err, "confirmation: Order C-2026-000202 is not paid yet")
 	require.ErrorContains(t, zero.err, "amount:")
 	require.ErrorContains(t, unknown.err, `means: "bitcoin" is not a payment means`)
 	require.ErrorContains(t, card.err, `means: A payment by "card" cannot be recorded by hand`)

@@ -29,6 +29,7 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/web"
+	"github.com/orderdesk/orderdesk/web/api"
 	"github.com/orderdesk/orderdesk/worker"
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -106,8 +107,9 @@ func RunStackIfChild() {
 
 // runStack is the child: the orderdesk worker (worker.New, card refunds
 // through the sandbox provider), the trivial workflows' worker, and the
-// agent UI (web.New) on a free port of 127.0.0.1, announced on standard
-// output as "ready <url>".
+// agent UI (web.New) with the API and the webhook beside it (api.New), as
+// orderdesk mounts them, on a free port of 127.0.0.1, announced on
+// standard output as "ready <url>".
 func runStack(cfg stackConfig) error {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
@@ -147,16 +149,28 @@ func runStack(cfg stackConfig) error {
 	tw.RegisterWorkflowWithOptions(bareFlow, workflow.RegisterOptions{Name: bareWorkflow})
 
 	s := starter.New(c, st, starter.Options{Settings: cfg.Settings})
-	h, err := web.New(web.Options{
+	col := starter.NewCollector(s, st, starter.CollectOptions{Seller: cfg.Shop.Seller})
+	ui, err := web.New(web.Options{
 		Store:             st,
 		Procedures:        s,
-		Starter:           starter.NewCollector(s, st, starter.CollectOptions{Seller: cfg.Shop.Seller}),
+		Starter:           col,
 		Namespace:         cfg.Namespace,
 		Logger:            log,
 		ApprovalThreshold: cfg.Settings.ApproveAbove,
 	})
 	if err != nil {
 		return err
+	}
+	// The API and the webhook where orderdesk serves them (no token: the
+	// API answers 503, as orderdesk's without ORDERDESK_API_TOKEN).
+	machines, err := api.New(api.Options{Store: st, Starter: col, Logger: log})
+	if err != nil {
+		return err
+	}
+	h := http.NewServeMux()
+	h.Handle("/", ui)
+	for _, p := range api.Patterns() {
+		h.Handle(p, machines)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

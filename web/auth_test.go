@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -128,9 +129,13 @@ func TestLanguageIsRememberedPerAgent(t *testing.T) {
 func TestActionsShowWhyTheyAreDisabled(t *testing.T) {
 	a := newApp(t, nil)
 	seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
+	// The warehouse has started on the order: its content can no longer
+	// change, and the action says so rather than fail.
+	if err := a.store.SetLogisticsStatus(context.Background(), "C-2026-000123", order.LogisticsPrinting, "entrepôt Lyon"); err != nil {
+		t.Fatal(err)
+	}
 	body := a.page("/orders/C-2026-000123")
-	// No Temporal in this test: the actions say so rather than fail.
-	mustContain(t, body, `id="action-modify" aria-disabled="true"`, "Modification impossible : Temporal n&#39;est pas relié à cette interface")
+	mustContain(t, body, `id="action-modify" aria-disabled="true"`, "Modification impossible : la commande est En cours d&#39;impression")
 	if code, body := a.get("/orders/C-2026-999999/modify"); code != http.StatusNotFound || !strings.Contains(body, "Commande introuvable") {
 		t.Errorf("modify of an unknown order: %d", code)
 	}

@@ -47,11 +47,8 @@ func newLiveStack(t *testing.T, approveAbove int64) *liveStack {
 	st := devstacktest.NewStore(t)
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}})
 	s := starter.New(c, st, starter.Options{TaskQueue: queue, Settings: workflows.Settings{ApproveAbove: approveAbove}})
-	h, err := web.New(web.Options{Store: st, Starter: s, ApprovalThreshold: approveAbove,
+	h := newServer(t, st, starter.NewCollector(s, st, starter.CollectOptions{}), web.Options{ApprovalThreshold: approveAbove,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &liveStack{t: t, store: st, url: srv.URL, alloc: newChromium(t)}

@@ -2,14 +2,13 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/web/internal/request"
 )
 
 // handlerFunc is a page handler: it writes a response, or returns an error
@@ -36,36 +35,12 @@ func (e *pageError) in(lang string) (title, message string) {
 // unavailablePage is the 503 page of a request a service did not answer
 // in time: which one, that nothing was started or changed, and what to do.
 func unavailablePage(r *http.Request, service starter.Service) *pageError {
-	pe := &pageError{status: http.StatusServiceUnavailable, title: locale.Msg("unavailable.title"), message: notAnswering(service),
+	pe := &pageError{status: http.StatusServiceUnavailable, title: locale.Msg("unavailable.title"), message: request.NotAnswering(service),
 		more: []locale.Message{locale.Msg("unavailable.nothing_done"), locale.Msg("unavailable.what_to_do")}}
 	if r.Method == http.MethodPost {
 		pe.more = append(pe.more, locale.Msg("unavailable.form_kept"))
 	}
 	return pe
-}
-
-// notAnswering says which service does not answer.
-func notAnswering(service starter.Service) locale.Message {
-	switch service {
-	case starter.Database:
-		return locale.Msg("unavailable.database")
-	case starter.Temporal:
-		return locale.Msg("unavailable.temporal")
-	}
-	return locale.Msg("unavailable.unknown")
-}
-
-// unavailable finds the service that did not answer a request: one the
-// starter or the store names (starter.Unavailable), or, for a deadline
-// that passed on an error of no known type, none in particular.
-func unavailable(err error) (starter.Service, bool) {
-	if ue, ok := starter.Unavailable(err); ok {
-		return ue.Service, true
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return "", true
-	}
-	return "", false
 }
 
 func (e *pageError) Error() string {
@@ -119,8 +94,8 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, pe, "")
 		return
 	}
-	ref := newReference()
-	if service, ok := unavailable(err); ok {
+	ref := request.NewReference()
+	if service, ok := request.Unavailable(err); ok {
 		s.log.WarnContext(r.Context(), "web: a service did not answer",
 			"ref", ref, "service", string(service), "method", r.Method, "path", r.URL.Path, "err", err)
 		s.renderError(w, r, unavailablePage(r, service), ref)
@@ -154,16 +129,9 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, pe *pageErr
 	}
 	if err := s.render(w, pe.status, "error", data); err != nil {
 		if ref == "" {
-			ref = newReference()
+			ref = request.NewReference()
 		}
 		s.log.Error("web: error page failed", "ref", ref, "path", r.URL.Path, "err", err)
 		http.Error(w, title+" ("+p.T("error.reference_is")+" "+ref+")", pe.status)
 	}
-}
-
-// newReference is a short random id that ties an error page to its log line.
-func newReference() string {
-	var b [5]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
 }

@@ -19,9 +19,8 @@ import (
 // Archiving on the order page: « Archiver » / « Désarchiver », the agent's
 // notes in the history and « Renvoyer » on each email of the order.
 
-// archiver is what these actions ask of the starter; *starter.Starter
-// implements it. A Starter that does not (or no Starter: Temporal is not
-// connected) leaves the actions disabled with the reason.
+// archiver is what these actions ask of the starter (part of Starter);
+// *starter.Starter implements it.
 type archiver interface {
 	Archive(ctx context.Context, req starter.ArchiveRequest) (starter.Run, error)
 	Unarchive(ctx context.Context, req starter.ArchiveRequest) (starter.Run, error)
@@ -59,15 +58,9 @@ func (s *server) fillArchive(r *http.Request, d *orderPageData) {
 	if f, ok := r.Context().Value(archiveFormKey{}).(*archiveView); ok {
 		v.RequestID, v.Errors, v.Note, v.Channel, v.ResendID, v.ResendTo = f.RequestID, f.Errors, f.Note, f.Channel, f.ResendID, f.ResendTo
 	}
-	if _, ok := s.starter.(archiver); !ok {
-		v.Blocked = tr(lang, "blocked.no_temporal_action")
-	}
 	v.ArchiveBlocked = archiveBlocked(d.Order, len(d.Tasks), lang)
 	if v.ArchiveBlocked == "" && !v.Archived {
 		v.ArchiveBlocked = runningBlocks(d.Procedures, lang)
-	}
-	if v.ArchiveBlocked == "" {
-		v.ArchiveBlocked = v.Blocked
 	}
 	if v.Archived && d.CancelBlocked == "" {
 		d.CancelBlocked = tr(lang, "blocked.cancel_archived")
@@ -103,16 +96,6 @@ func runningBlocks(procs []procedureRow, lang string) string {
 	return ""
 }
 
-// archiver is the starter's archiving side, or the "not connected to
-// Temporal" refusal.
-func (s *server) archiver() (archiver, error) {
-	a, ok := s.starter.(archiver)
-	if !ok {
-		return nil, noTemporal()
-	}
-	return a, nil
-}
-
 // archiveSubmit is POST /orders/{number}/archive and /unarchive.
 func (s *server) archiveSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -120,10 +103,7 @@ func (s *server) archiveSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ar, err := s.archiver()
-	if err != nil {
-		return err
-	}
+	ar := s.starter
 	req := starter.ArchiveRequest{OrderNumber: o.Number, RequestID: formRequestID(r), Agent: agentOf(r).Email}
 	var run starter.Run
 	if strings.HasSuffix(r.URL.Path, "/unarchive") {
@@ -181,10 +161,7 @@ func (s *server) noteSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ar, err := s.archiver()
-	if err != nil {
-		return err
-	}
+	ar := s.starter
 	form := &archiveView{RequestID: formRequestID(r), Errors: fieldErrors{},
 		Note: r.PostFormValue("text"), Channel: r.PostFormValue("channel")}
 	_, err = ar.AddNote(ctx, starter.NoteRequest{OrderNumber: o.Number, RequestID: form.RequestID, Agent: agentOf(r).Email,
@@ -214,10 +191,7 @@ func (s *server) resendSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ar, err := s.archiver()
-	if err != nil {
-		return err
-	}
+	ar := s.starter
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return badRequest(locale.Msg("error.no_email_here"))

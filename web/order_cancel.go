@@ -75,9 +75,6 @@ func (s *server) cancelForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if s.starter == nil {
-		return noTemporal()
-	}
 	if reason := cancelBlocked(o, langOf(r)); reason != "" {
 		return blockedPage(reason)
 	}
@@ -122,9 +119,6 @@ func (s *server) cancelSubmit(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.loadOrder(ctx, r.PathValue("number"))
 	if err != nil {
 		return err
-	}
-	if s.starter == nil {
-		return noTemporal()
 	}
 	if r.PostFormValue("step") == "confirm" {
 		if done, err := s.startedBefore(w, r, workflows.ProcCancelRefund, o.Number); done || err != nil {

@@ -12,8 +12,8 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// detailsEditor is what the edit-details pages need of the starter;
-// *starter.Starter implements it.
+// detailsEditor is what the edit-details pages need of the starter (part
+// of Starter); *starter.Starter implements it.
 type detailsEditor interface {
 	OrderDetails(ctx context.Context, number string) (order.Order, order.Details, error)
 	PreviewDetails(ctx context.Context, number string, edit order.DetailsEdit) (order.Order, order.DetailsPreview, error)
@@ -104,9 +104,6 @@ func discountInput(lang string, d order.Discount) string {
 
 // editBlocked says why an order's details cannot be edited now, or "".
 func (s *server) editBlocked(o order.Order, lang string) string {
-	if _, ok := s.starter.(detailsEditor); !ok {
-		return tr(lang, "blocked.edit_no_temporal")
-	}
 	if why := order.DetailsBlocked(o, lang); why != "" {
 		return tr(lang, "blocked.edit_because", locale.Text(why))
 	}
@@ -121,14 +118,10 @@ func (s *server) editForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ed, ok := s.starter.(detailsEditor)
-	if !ok {
-		return noTemporal()
-	}
 	if reason := s.editBlocked(o, langOf(r)); reason != "" {
 		return blockedPage(reason)
 	}
-	o, cur, err := ed.OrderDetails(ctx, o.Number)
+	o, cur, err := s.starter.OrderDetails(ctx, o.Number)
 	if err != nil {
 		return err
 	}
@@ -161,16 +154,13 @@ func (s *server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ed, ok := s.starter.(detailsEditor)
-	if !ok {
-		return noTemporal()
-	}
+	ed := s.starter
 	if r.PostFormValue("step") == "confirm" {
 		if done, err := s.startedBefore(w, r, workflows.ProcEditDetails, o.Number); done || err != nil {
 			return err
 		}
 	}
-	o, cur, err := ed.OrderDetails(ctx, o.Number)
+	o, cur, err := s.starter.OrderDetails(ctx, o.Number)
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,13 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// fulfiller is the starter's fulfil procedure. The Starter
-// interface predates it; a starter without it leaves the action disabled.
+// fulfiller is the starter's fulfil procedure (part of Starter).
 type fulfiller interface {
 	Fulfil(ctx context.Context, req starter.FulfilRequest) (starter.Run, error)
 }
 
-// shipmentLister reads an order's shipments for the order page.
+// shipmentLister reads an order's shipments for the order page (part of
+// OrderStore).
 type shipmentLister interface {
 	ListShipments(ctx context.Context, orderID int64) ([]store.Shipment, error)
 }
@@ -65,22 +65,14 @@ func fulfilBlocked(o order.Order, lang string) string {
 	return tr(lang, "blocked.ship_nothing_left")
 }
 
-// fulfilBlockedFor is fulfilBlocked, or why the UI cannot start the
-// procedure at all.
+// fulfilBlockedFor is why the order page's ship action is disabled, or "".
 func (s *server) fulfilBlockedFor(o order.Order, lang string) string {
-	if _, ok := s.starter.(fulfiller); !ok {
-		return tr(lang, "blocked.ship_no_temporal")
-	}
 	return fulfilBlocked(o, lang)
 }
 
-// shipmentsOf reads the order's shipments, none when the store cannot.
+// shipmentsOf reads the order's shipments, for the order page.
 func (s *server) shipmentsOf(ctx context.Context, orderID int64) ([]store.Shipment, error) {
-	l, ok := s.store.(shipmentLister)
-	if !ok {
-		return nil, nil
-	}
-	return l.ListShipments(ctx, orderID)
+	return s.store.ListShipments(ctx, orderID)
 }
 
 // fulfilForm is GET /orders/{number}/ship: every item left selected,
@@ -118,10 +110,7 @@ func (s *server) fulfilSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, ok := s.starter.(fulfiller)
-	if !ok {
-		return noTemporal()
-	}
+	f := s.starter
 	if done, err := s.startedBefore(w, r, workflows.ProcFulfil, o.Number); done || err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/orderdesk/orderdesk/devstack/devstacktest"
 	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/web"
 )
@@ -32,10 +33,9 @@ func newAppWithURL(t *testing.T) (*app, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	h, err := web.New(web.Options{Store: st, Namespace: "default", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _ := devstacktest.Temporal(t)
+	h := newServer(t, st, starter.NewCollector(starter.New(c, st), st, starter.CollectOptions{}),
+		web.Options{Procedures: fakeProcedures{}, Namespace: "default", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	a := &app{t: t, store: st, h: h, logs: &bytes.Buffer{}}
 	a.cookie, a.csrf = signInAs(t, st, "marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 	return a, u

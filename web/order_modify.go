@@ -138,9 +138,6 @@ func (s *server) modifyForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if s.starter == nil {
-		return noTemporal()
-	}
 	lang := langOf(r)
 	if reason := modifyBlocked(o, lang); reason != "" {
 		return blockedPage(reason)
@@ -177,9 +174,6 @@ func (s *server) modifySubmit(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.loadOrder(ctx, r.PathValue("number"))
 	if err != nil {
 		return err
-	}
-	if s.starter == nil {
-		return noTemporal()
 	}
 	d := s.newModifyData(o, langOf(r))
 	d.RequestID = formRequestID(r)

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,42 +17,23 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// paymentCollector is what the payment pages ask of the procedures
-// *starter.Collector implements it; the UI finds it behind
-// Options.Starter.
+// paymentCollector is what the payment pages ask of the procedures (part
+// of Starter); *starter.Collector implements it.
 type paymentCollector interface {
 	StartCollection(ctx context.Context, req starter.CollectRequest) (starter.Run, error)
 	RecordPayment(ctx context.Context, req starter.RecordPaymentRequest) (workflows.PaymentAck, error)
-	ReportProviderPayment(ctx context.Context, p starter.ProviderPayment) (workflows.PaymentAck, error)
 	SendInvoice(ctx context.Context, orderNumber, requestID, agent string) (string, error)
 	ConfirmPayment(ctx context.Context, orderNumber, requestID, agent string) error
 	CreateInvoice(ctx context.Context, orderNumber, requestID, agent string) (store.Invoice, error)
 	Collection(ctx context.Context, orderNumber string) (workflows.CollectionState, string, error)
-	WebhookSecret() string
 }
 
-// invoiceStore is what the payment pages read: *store.Store implements it.
+// invoiceStore is what the payment pages read (part of OrderStore).
 type invoiceStore interface {
 	GetInvoice(ctx context.Context, number string) (store.Invoice, error)
 	GetCreditNote(ctx context.Context, number string) (store.CreditNote, error)
 	ListInvoices(ctx context.Context, orderID int64) ([]store.Invoice, error)
 	ListCreditNotes(ctx context.Context, orderID int64) ([]store.CreditNote, error)
-}
-
-var _ paymentCollector = (*starter.Collector)(nil)
-
-func (s *server) collector() (paymentCollector, error) {
-	if c, ok := s.starter.(paymentCollector); ok {
-		return c, nil
-	}
-	return nil, noTemporal()
-}
-
-func (s *server) invoices() (invoiceStore, error) {
-	if is, ok := s.store.(invoiceStore); ok {
-		return is, nil
-	}
-	return nil, fmt.Errorf("web: the store has no invoices")
 }
 
 // paymentData is the order's « Paiement et factures » page.
@@ -98,10 +78,7 @@ func (s *server) newPaymentData(r *http.Request) (paymentData, error) {
 	if err != nil {
 		return paymentData{}, err
 	}
-	is, err := s.invoices()
-	if err != nil {
-		return paymentData{}, err
-	}
+	is := s.store
 	lang := langOf(r)
 	d := paymentData{Layout: Layout{Title: tr(lang, "payment.title", locale.Text(o.Number)), Nav: "orders"}, Order: o, Errors: fieldErrors{},
 		RequestID: newRequestID(), Form: map[string]string{"date": s.now().In(s.paris).Format("2006-01-02")}}
@@ -117,15 +94,13 @@ func (s *server) newPaymentData(r *http.Request) (paymentData, error) {
 	if d.Payments, err = s.store.ListPayments(ctx, o.ID); err != nil {
 		return d, err
 	}
-	if c, err := s.collector(); err == nil {
-		tctx, cancel := context.WithTimeout(ctx, s.procTimeout)
-		st, id, err := c.Collection(tctx, o.Number)
-		cancel()
-		if err != nil {
-			s.log.Warn("web: reading the payment procedure", "order", o.Number, "err", err)
-		} else if id != "" {
-			d.Collection, d.WorkflowID = &st, id
-		}
+	tctx, cancel := context.WithTimeout(ctx, s.procTimeout)
+	st, id, err := s.starter.Collection(tctx, o.Number)
+	cancel()
+	if err != nil {
+		s.log.Warn("web: reading the payment procedure", "order", o.Number, "err", err)
+	} else if id != "" {
+		d.Collection, d.WorkflowID = &st, id
 	}
 	return d, nil
 }
@@ -135,10 +110,7 @@ func (s *server) newPaymentData(r *http.Request) (paymentData, error) {
 // page with the message next to its field; success redirects back.
 func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.collector()
-	if err != nil {
-		return err
-	}
+	c := s.starter
 	d, err := s.newPaymentData(r)
 	if err != nil {
 		return err
@@ -234,10 +206,7 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 // invoicePDF is GET /invoices/{number}.pdf and /credit-notes/{number}.pdf:
 // the document to print (« Imprimez la facture »).
 func (s *server) documentPDF(w http.ResponseWriter, r *http.Request) error {
-	is, err := s.invoices()
-	if err != nil {
-		return err
-	}
+	is := s.store
 	number := strings.TrimSuffix(r.PathValue("file"), ".pdf")
 	var b []byte
 	if strings.HasPrefix(r.URL.Path, "/credit-notes/") {
@@ -266,6 +235,6 @@ func (s *server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", documents.ContentType)
 	w.Header().Set("Content-Disposition", `inline; filename="`+number+`.pdf"`)
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(b)
+	_, err := w.Write(b)
 	return err
 }

@@ -19,13 +19,15 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/web"
+	"github.com/orderdesk/orderdesk/web/api"
 	"github.com/orderdesk/orderdesk/worker"
 )
 
 const webhookSecret = "whsec_test"
 
 // newPaymentApp is the UI over a real PostgreSQL, a real Temporal and a
-// worker, with the payment collector as its Starter.
+// worker, with the payment collector as its Starter, and the provider's
+// webhook beside it.
 func newPaymentApp(t *testing.T) *app {
 	t.Helper()
 	st := devstacktest.NewStore(t)
@@ -38,10 +40,7 @@ func newPaymentApp(t *testing.T) *app {
 	col := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st,
 		starter.CollectOptions{Seller: shop.Seller, WebhookSecret: webhookSecret})
 	logs := &bytes.Buffer{}
-	h, err := web.New(web.Options{Store: st, Starter: col, Namespace: "default", Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newServer(t, st, col, web.Options{Namespace: "default", Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	a := &app{t: t, store: st, h: h, logs: logs}
 	a.cookie, a.csrf = signInAs(t, st, "marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 	return a
@@ -52,7 +51,7 @@ func (a *app) webhook(body []byte, signature string) *httptest.ResponseRecorder 
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/payments", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if signature != "" {
-		req.Header.Set(web.WebhookSignatureHeader, signature)
+		req.Header.Set(api.WebhookSignatureHeader, signature)
 	}
 	a.h.ServeHTTP(rec, req)
 	return rec
@@ -79,7 +78,7 @@ func newAwaitingOrder(t *testing.T, st *store.Store, number string) order.Order 
 // The agent starts a payment-link collection from the order's payment
 // page; the provider's webhook with a bad signature is refused (401,
 // logged, nothing recorded); the signed one pays the invoice; the PDF is
-// printable.
+// printable; a payment after the collection ended is an agent's task.
 func TestPaymentPageAndWebhook(t *testing.T) {
 	a := newPaymentApp(t)
 	o := newAwaitingOrder(t, a.store, "C-2026-000970")
@@ -120,7 +119,7 @@ func TestPaymentPageAndWebhook(t *testing.T) {
 	}
 
 	event, _ := json.Marshal(starter.ProviderPayment{EventID: "evt_1", Invoice: invoice, Amount: o.Totals.Total, Reference: "pi_1"})
-	for _, sig := range []string{"", "sha256=00", web.SignWebhook("wrong secret", event)} {
+	for _, sig := range []string{"", "sha256=00", api.SignWebhook("wrong secret", event)} {
 		if rec := a.webhook(event, sig); rec.Code != http.StatusUnauthorized {
 			t.Fatalf("signature %q: %d %s", sig, rec.Code, rec.Body.String())
 		}
@@ -132,11 +131,11 @@ func TestPaymentPageAndWebhook(t *testing.T) {
 		t.Fatalf("a refused webhook recorded %+v", ps)
 	}
 
-	rec = a.webhook(event, web.SignWebhook(webhookSecret, event))
+	rec = a.webhook(event, api.SignWebhook(webhookSecret, event))
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"recorded"`) {
 		t.Fatalf("signed webhook: %d %s", rec.Code, rec.Body.String())
 	}
-	rec = a.webhook(event, web.SignWebhook(webhookSecret, event))
+	rec = a.webhook(event, api.SignWebhook(webhookSecret, event))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("repeated webhook: %d %s", rec.Code, rec.Body.String())
 	}
@@ -159,6 +158,17 @@ func TestPaymentPageAndWebhook(t *testing.T) {
 	}
 	body = a.page(base)
 	mustContain(t, body, invoice, "Payée", "Imprimer (PDF)")
+
+	// Paid again once the collection has ended: the payment is recorded
+	// for an agent, who finds it in the task inbox.
+	for time.Now().Before(deadline) && strings.Contains(a.page(base), "Encaissement en cours") {
+		time.Sleep(100 * time.Millisecond)
+	}
+	late, _ := json.Marshal(starter.ProviderPayment{EventID: "evt_2", Invoice: invoice, Amount: o.Totals.Total, Reference: "pi_2"})
+	if rec := a.webhook(late, api.SignWebhook(webhookSecret, late)); rec.Code != http.StatusAccepted || !strings.Contains(rec.Body.String(), `"unmatched"`) {
+		t.Fatalf("late payment: %d %s", rec.Code, rec.Body.String())
+	}
+	mustContain(t, a.page("/tasks"), o.Number, "pi_2", "Paiement hors encaissement")
 }
 
 // An amount above what is due is refused on the payment page, next to the

@@ -124,10 +124,7 @@ func TestRenderTimesOfAProcedure(t *testing.T) {
 	st := devstacktest.NewStore(t)
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}})
 	s := starter.New(c, st, starter.Options{TaskQueue: queue})
-	h, err := web.New(web.Options{Store: st, Starter: s, Namespace: "default", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newServer(t, st, starter.NewCollector(s, st, starter.CollectOptions{}), web.Options{Namespace: "default", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	a := &app{t: t, store: st, h: h, logs: &bytes.Buffer{}}
 	a.cookie, a.csrf = signInAs(t, st, "marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 	o := insertPaidOrder(t, st, "C-2026-000960", order.PayPayPal)

@@ -30,10 +30,7 @@ func TestProcedureStepsInTheAgentsLanguage(t *testing.T) {
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}})
 	s := starter.New(c, st, starter.Options{TaskQueue: queue})
 	logs := &bytes.Buffer{}
-	h, err := web.New(web.Options{Store: st, Starter: s, Namespace: "default", Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newServer(t, st, starter.NewCollector(s, st, starter.CollectOptions{}), web.Options{Namespace: "default", Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	fr := &app{t: t, store: st, h: h, logs: logs}
 	fr.cookie, fr.csrf = signInAs(t, st, "marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 	en := &app{t: t, store: st, h: h, logs: logs}
@@ -56,7 +53,7 @@ func TestProcedureStepsInTheAgentsLanguage(t *testing.T) {
 	}
 	o.ShippingFee = order.ShippingFee(o.ShippingRules, order.MerchandiseTotal(o.Lines))
 	o.Totals = order.Reprice(o)
-	o, err = st.InsertOrder(ctx, o)
+	o, err := st.InsertOrder(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,25 +6,21 @@ import (
 	"time"
 
 	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/web/internal/request"
 )
 
 // routes is every URL of the UI, in one place. Agents' pages need a
 // session, and every POST among them a CSRF token (requireAgent); the
 // public routes need neither: add a route to the section it belongs to.
 func (s *server) routes() http.Handler {
-	// Public: signing in, health checks, static files, providers' webhooks.
+	// Public: signing in, health checks, static files. (The JSON API and
+	// the providers' webhook are package web/api, mounted beside the UI
+	// by the command that runs the server.)
 	public := http.NewServeMux()
 	public.Handle("GET /signin", s.handle(s.signInPage))
 	public.Handle("POST /signin", s.handle(s.signIn))
 	public.HandleFunc("GET /healthz", s.healthz)
 	public.Handle("GET /static/", staticHandler())
-	public.HandleFunc("POST /webhooks/payments", s.paymentWebhook) // signed by the provider (webhook.go)
-	// The JSON API for the shop's other systems, by bearer token (api.go).
-	public.Handle("POST /api/orders", s.api(s.apiCreateOrder))
-	public.Handle("GET /api/orders/{number}", s.api(s.apiGetOrder))
-	public.Handle("POST /api/orders/{number}/logistics", s.api(s.apiSetLogistics))
-	public.Handle("POST /api/orders/{number}/shipments", s.api(s.apiShipment))
-	public.Handle("/api/", s.api(s.apiNotFound))
 
 	// The agents' pages.
 	mux := http.NewServeMux()
@@ -62,7 +58,10 @@ func (s *server) routes() http.Handler {
 	}))
 
 	agents := s.requireAgent(mux)
-	return secureHeaders(s.withDeadline(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Every request waits on PostgreSQL and Temporal within its deadline,
+	// the session's lookup included: a service that does not answer in
+	// time is said in a 503 page (handler.go), never a page that hangs.
+	return request.SecureHeaders(request.WithDeadline(s.requestTimeout, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := public.Handler(r); pattern != "" {
 			public.ServeHTTP(w, r)
 			return
@@ -71,37 +70,8 @@ func (s *server) routes() http.Handler {
 	})))
 }
 
-// withDeadline gives every request a deadline (requestTimeout) for what it
-// asks of PostgreSQL and Temporal, the session's lookup included: a
-// service that does not answer in time is said in a 503 (handler.go),
-// never a page that hangs. Waiting for a procedure to take an answer has
-// its own, longer deadline (updateContext).
-func (s *server) withDeadline(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.requestTimeout)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
 // updateContext is the context of giving a procedure an answer or a
-// payment and waiting for it to take it (or of waiting a moment for a
-// short procedure to end): the request's values, without its deadline,
-// with a deadline of d. Such a wait is for the procedure's own work; the
-// starter still says within its call deadline when Temporal does not answer.
+// payment and waiting for it to take it (request.UpdateContext).
 func updateContext(r *http.Request, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(r.Context()), d)
-}
-
-// secureHeaders sets the headers every response carries. Scripts come only
-// from this server; emails shown in their sandboxed iframe keep their
-// inline styles and remote images.
-func secureHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		next.ServeHTTP(w, r)
-	})
+	return request.UpdateContext(r, d)
 }

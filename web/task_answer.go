@@ -57,9 +57,6 @@ func (s *server) answerTask(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || id <= 0 {
 		return notFound(locale.Msg("error.task_not_found"), locale.Msg("error.no_task_here"))
 	}
-	if s.starter == nil {
-		return noTemporal()
-	}
 	t, err := s.store.GetTask(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound(locale.Msg("error.task_not_found"), locale.Msg("error.no_task_numbered", locale.Text(strconv.FormatInt(id, 10))))

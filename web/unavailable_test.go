@@ -3,10 +3,12 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -138,10 +140,9 @@ func TestHungPostgresAnswers503Fast(t *testing.T) {
 	t.Cleanup(st.Close)
 	o := insertPaidOrder(t, st, "C-2026-000981", order.PayCard)
 	logs := &bytes.Buffer{}
-	h, err := web.New(web.Options{Store: st, APIToken: apiToken, Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tc, _ := devstacktest.Temporal(t)
+	h := newServer(t, st, starter.NewCollector(starter.New(tc, st), st, starter.CollectOptions{}),
+		web.Options{Procedures: fakeProcedures{}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	a := &app{t: t, store: st, h: h, logs: logs}
 	a.cookie, a.csrf = signInAs(t, st, "marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 	pages := []string{"/orders", "/orders/" + o.Number, "/tasks"}
@@ -168,14 +169,19 @@ func TestHungPostgresAnswers503Fast(t *testing.T) {
 		}
 	}
 	t0 := time.Now()
-	got := callAPI(t, h, http.MethodGet, "/api/orders/"+o.Number, apiToken, nil)
-	if got.code != http.StatusServiceUnavailable || time.Since(t0) > 3*time.Second {
-		t.Fatalf("API with PostgreSQL hung: %d after %s, want 503 within 3 s\n%s", got.code, time.Since(t0), got.raw)
+	req := httptest.NewRequest(http.MethodGet, "/api/orders/"+o.Number, nil)
+	req.Header.Set("Authorization", "Bearer "+apiToken)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || time.Since(t0) > 3*time.Second {
+		t.Fatalf("API with PostgreSQL hung: %d after %s, want 503 within 3 s\n%s", rec.Code, time.Since(t0), rec.Body)
 	}
-	e, _ := got.body["error"].(map[string]any)
-	if e["code"] != "unavailable" || !strings.Contains(got.str("message"), "database") || got.str("reference") == "" ||
-		!strings.Contains(logs.String(), "ref="+got.str("reference")) {
-		t.Fatalf("API error %s; want code unavailable, a message naming the database and a logged reference", got.raw)
+	var got struct {
+		Error struct{ Code, Message, Reference string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.Error.Code != "unavailable" || !strings.Contains(got.Error.Message, "database") ||
+		got.Error.Reference == "" || !strings.Contains(logs.String(), "ref="+got.Error.Reference) {
+		t.Fatalf("API error %s; want code unavailable, a message naming the database and a logged reference", rec.Body)
 	}
 
 	pg.resume()
@@ -242,10 +248,7 @@ func TestTemporalUnreachableAnswers503Fast(t *testing.T) {
 			}
 			t.Cleanup(c.Close)
 			logs := &bytes.Buffer{}
-			h, err := web.New(web.Options{Store: st, Starter: starter.New(c, st), Logger: slog.New(slog.NewTextHandler(logs, nil))})
-			if err != nil {
-				t.Fatal(err)
-			}
+			h := newServer(t, st, starter.NewCollector(starter.New(c, st), st, starter.CollectOptions{}), web.Options{Logger: slog.New(slog.NewTextHandler(logs, nil))})
 			a := &app{t: t, store: st, h: h, logs: logs}
 			a.cookie, a.csrf = signInAs(t, st, "marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 			o := insertPaidOrder(t, st, "C-2026-000982", order.PayCard)

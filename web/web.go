@@ -1,6 +1,8 @@
 // Package web is the agents' back office in the browser: server-rendered
 // pages over the store (the order list, the order page with its history and
-// procedures, the emails, the task inbox, the outbox).
+// procedures, the emails, the task inbox, the outbox). The JSON API and
+// the payment webhook, for machines, are package web/api; the command
+// that runs the server mounts both, and neither imports the other.
 //
 // Every page is an html/template from the embedded templates/ folder,
 // parsed once by New, so a broken template stops start-up rather than a
@@ -21,11 +23,13 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/web/internal/request"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// OrderStore is what the pages read from the store. *store.Store implements
-// it; it is an interface so the UI's needs are visible in one place.
+// OrderStore is what the pages read from the store, and the sign-in's
+// sessions. *store.Store implements it; it is an interface so the UI's
+// needs are visible in one place.
 type OrderStore interface {
 	GetOrder(ctx context.Context, number string) (order.Order, error)
 	ListOrders(ctx context.Context, f store.OrderFilter) ([]store.OrderSummary, int, error)
@@ -41,6 +45,8 @@ type OrderStore interface {
 	ListTasks(ctx context.Context, orderID int64) ([]store.Task, error)
 	GetTask(ctx context.Context, id int64) (store.Task, error)
 	Ping(ctx context.Context) error
+	shipmentLister // the ship form (order_fulfil.go)
+	invoiceStore   // the payment page and the documents (payment_page.go)
 
 	// Sign-in and sessions.
 	AgentByEmail(ctx context.Context, email string) (store.Agent, error)
@@ -51,13 +57,17 @@ type OrderStore interface {
 }
 
 // Starter is what the UI asks of the procedures: start them, answer their
-// tasks, follow them. *starter.Starter implements it.
+// tasks, follow them; each page's part is declared beside it.
+// *starter.Collector implements it.
 type Starter interface {
-	ProcedureLister
 	ModifyContent(ctx context.Context, req starter.ModifyContentRequest) (starter.Run, error)
 	CancelRefund(ctx context.Context, req starter.CancelRefundRequest) (starter.Run, error)
 	AnswerTask(ctx context.Context, ans workflows.TaskAnswer) error
 	Progress(ctx context.Context, workflowID string) (starter.Progress, error)
+	archiver         // archive, notes, resending an email (order_archive.go)
+	detailsEditor    // edit-details (order_edit.go)
+	fulfiller        // the ship form (order_fulfil.go)
+	paymentCollector // the payment page (payment_page.go)
 }
 
 // ProcedureLister lists the procedures that ran or run on an order, as
@@ -66,15 +76,21 @@ type ProcedureLister interface {
 	OrderProcedures(ctx context.Context, orderNumber string) ([]starter.Procedure, error)
 }
 
-// Options are the dependencies of the web UI.
+var (
+	_ OrderStore      = (*store.Store)(nil)
+	_ Starter         = (*starter.Collector)(nil)
+	_ ProcedureLister = (*starter.Starter)(nil)
+)
+
+// Options are the dependencies and settings of the web UI.
 type Options struct {
 	Store OrderStore // required; a *store.Store
-	// Procedures lists an order's procedures from Temporal. It may be nil:
-	// the order page then shows the procedures found in the order's history.
-	// When nil, Starter lists them.
+	// Procedures lists an order's procedures from Temporal (required; the
+	// starter). When Temporal does not answer, the order page shows the
+	// procedures found in the order's history.
 	Procedures ProcedureLister
-	// Starter starts procedures and follows them. Nil: the pages that act
-	// on orders say that Temporal is not connected.
+	// Starter starts procedures and follows them (required; a
+	// *starter.Collector, which also collects payments).
 	Starter Starter
 	// ApprovalThreshold is the refund (cents) above which a supervisor
 	// approves; shown on the forms (the procedure enforces it). 0: none shown.
@@ -82,23 +98,19 @@ type Options struct {
 	// TemporalUIURL is the Temporal Web UI's base URL (e.g.
 	// http://localhost:8233); empty means no links to it.
 	TemporalUIURL string
-	Namespace     string // the Temporal namespace; "default" when empty
-	Logger        *slog.Logger
-	// APIToken is the bearer token the shop's other systems send to the
-	// JSON API (api.go); empty switches the API off (503).
-	APIToken string
+	Namespace     string       // the Temporal namespace; "default" when empty
+	Logger        *slog.Logger // slog.Default() when nil
 	// RequestTimeout bounds how long a request may wait on PostgreSQL and
-	// Temporal before it answers 503 (a page, or the API's JSON) naming
-	// the one that did not answer; zero is DefaultRequestTimeout. Giving a
-	// procedure an answer or a payment waits up to UpdateTimeout for it
-	// to take it.
+	// Temporal before it answers a 503 page naming the one that did not
+	// answer; zero is DefaultRequestTimeout. Giving a procedure an answer
+	// or a payment waits up to UpdateTimeout for it to take it.
 	RequestTimeout time.Duration
 	UpdateTimeout  time.Duration // zero: starter.DefaultUpdateTimeout
 }
 
-// DefaultRequestTimeout is how long a page or an API call waits on
-// PostgreSQL and Temporal by default.
-const DefaultRequestTimeout = 2 * time.Second
+// DefaultRequestTimeout is how long a page waits on PostgreSQL and
+// Temporal by default (the API's calls too: they share it).
+const DefaultRequestTimeout = request.DefaultTimeout
 
 // server holds what the handlers share. It is built once by New and never
 // changed afterwards.
@@ -109,7 +121,6 @@ type server struct {
 	threshold  int64
 	temporalUI string
 	namespace  string
-	apiToken   string
 	log        *slog.Logger
 	pages      pages    // French, the default
 	pagesEN    pages    // English, for agents who chose it
@@ -122,16 +133,22 @@ type server struct {
 	// never holds the order page.
 	procTimeout time.Duration
 	// requestTimeout bounds each request's waits on PostgreSQL and
-	// Temporal (withDeadline); updateTimeout giving a procedure an answer
-	// or a payment (updateContext).
+	// Temporal (request.WithDeadline); updateTimeout giving a procedure an
+	// answer or a payment (updateContext).
 	requestTimeout, updateTimeout time.Duration
 }
 
-// New builds the web UI's handler. It parses every template now: a broken
-// template is an error here, not on a request.
+// New builds the web UI's handler. Every dependency is required: a
+// missing one is an error naming it. It parses every template now: a
+// broken template is an error here, not on a request.
 func New(opt Options) (http.Handler, error) {
-	if opt.Store == nil {
+	switch {
+	case opt.Store == nil:
 		return nil, errors.New("web.New: Options.Store is required")
+	case opt.Procedures == nil:
+		return nil, errors.New("web.New: Options.Procedures is required")
+	case opt.Starter == nil:
+		return nil, errors.New("web.New: Options.Starter is required")
 	}
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
@@ -144,7 +161,6 @@ func New(opt Options) (http.Handler, error) {
 		threshold:      opt.ApprovalThreshold,
 		temporalUI:     trimSlash(opt.TemporalUIURL),
 		namespace:      opt.Namespace,
-		apiToken:       opt.APIToken,
 		log:            opt.Logger,
 		paris:          paris,
 		now:            time.Now,
@@ -156,9 +172,6 @@ func New(opt Options) (http.Handler, error) {
 		signins:    newLimiter(5, 15*time.Minute),
 		signinsIP:  newLimiter(30, 15*time.Minute),
 		sessionTTL: 12 * time.Hour,
-	}
-	if s.procedures == nil && opt.Starter != nil {
-		s.procedures = opt.Starter
 	}
 	if s.namespace == "" {
 		s.namespace = "default"
@@ -188,6 +201,3 @@ func trimSlash(u string) string {
 	}
 	return u
 }
-
-// The store is what the UI reads.
-var _ OrderStore = (*store.Store)(nil)

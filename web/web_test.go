@@ -19,6 +19,7 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/web"
+	"github.com/orderdesk/orderdesk/web/api"
 )
 
 func TestMain(m *testing.M) { devstacktest.Main(m) }
@@ -61,26 +62,55 @@ type app struct {
 	csrf   string
 }
 
+// newApp is the UI on a fresh database, with a starter on the Temporal
+// dev server that no worker serves (the pages here start nothing), and
+// the order's procedures as procs lists them (none when nil).
 func newApp(t testing.TB, procs web.ProcedureLister) *app {
 	t.Helper()
 	st := devstacktest.NewStore(t)
+	c, _ := devstacktest.Temporal(t)
+	if procs == nil {
+		procs = fakeProcedures{}
+	}
 	logs := &bytes.Buffer{}
-	opt := web.Options{
-		Store:         st,
+	h := newServer(t, st, starter.NewCollector(starter.New(c, st), st, starter.CollectOptions{}), web.Options{
+		Procedures:    procs,
 		TemporalUIURL: temporalUI + "/",
 		Namespace:     "default",
 		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
-	}
-	if procs != nil {
-		opt.Procedures = procs
-	}
-	h, err := web.New(opt)
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
+	})
 	a := &app{t: t, store: st, h: h, logs: logs}
 	a.cookie, a.csrf = signInAs(t, st, "marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 	return a
+}
+
+// apiToken is the bearer token of the API beside the UI (newServer).
+const apiToken = "test-token-0123456789abcdef0123456789abcdef"
+
+// newServer is what orderdesk serves (cmd/orderdesk): the UI over st, the
+// JSON API (token apiToken) and the payment webhook beside it, both asking
+// col of the procedures. The UI's other options are opt's; col lists the
+// procedures unless opt.Procedures does.
+func newServer(t testing.TB, st *store.Store, col *starter.Collector, opt web.Options) http.Handler {
+	t.Helper()
+	opt.Store, opt.Starter = st, col
+	if opt.Procedures == nil {
+		opt.Procedures = col
+	}
+	ui, err := web.New(opt)
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	machines, err := api.New(api.Options{Store: st, Starter: col, Token: apiToken, Logger: opt.Logger, RequestTimeout: opt.RequestTimeout})
+	if err != nil {
+		t.Fatalf("api.New: %v", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", ui)
+	for _, p := range api.Patterns() {
+		mux.Handle(p, machines)
+	}
+	return mux
 }
 
 // signInAs creates an agent and a session for them, as a sign-in would,
@@ -330,20 +360,15 @@ func TestOrderPage(t *testing.T) {
 	}
 }
 
+// When Temporal does not list the order's procedures, the order page
+// shows those found in the order's history, without Temporal's error.
 func TestOrderPageWithoutTemporal(t *testing.T) {
-	for name, procs := range map[string]web.ProcedureLister{
-		"no lister":       nil,
-		"temporal failed": fakeProcedures{err: errors.New("rpc error: code = Unavailable desc = connection refused")},
-	} {
-		t.Run(name, func(t *testing.T) {
-			a := newApp(t, procs)
-			seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
-			body := a.page("/orders/C-2026-000123")
-			mustContain(t, body, "Modification du contenu", "trouvées dans l", "inconnu",
-				`href="`+temporalUI+`/namespaces/default/workflows/`+url.PathEscape(workflowID)+`"`)
-			mustNotContain(t, body, "connection refused")
-		})
-	}
+	a := newApp(t, fakeProcedures{err: errors.New("rpc error: code = Unavailable desc = connection refused")})
+	seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
+	body := a.page("/orders/C-2026-000123")
+	mustContain(t, body, "Modification du contenu", "trouvées dans l", "inconnu",
+		`href="`+temporalUI+`/namespaces/default/workflows/`+url.PathEscape(workflowID)+`"`)
+	mustNotContain(t, body, "connection refused")
 }
 
 func TestUnknownOrderIs404(t *testing.T) {
@@ -455,8 +480,23 @@ func TestInternalErrorShowsAReference(t *testing.T) {
 	}
 }
 
-func TestNewNeedsAStore(t *testing.T) {
-	if _, err := web.New(web.Options{}); err == nil {
-		t.Error("New without a store succeeded")
+// Every dependency of the UI is required: a missing one stops start-up
+// with an error naming it, rather than a page that fails later.
+func TestNewNamesAMissingDependency(t *testing.T) {
+	st := devstacktest.NewStore(t)
+	c, _ := devstacktest.Temporal(t)
+	col := starter.NewCollector(starter.New(c, st), st, starter.CollectOptions{})
+	full := web.Options{Store: st, Procedures: col, Starter: col}
+	if _, err := web.New(full); err != nil {
+		t.Fatalf("New with every dependency: %v", err)
+	}
+	for field, opt := range map[string]web.Options{
+		"Store":      {Procedures: col, Starter: col},
+		"Procedures": {Store: st, Starter: col},
+		"Starter":    {Store: st, Procedures: col},
+	} {
+		if _, err := web.New(opt); err == nil || !strings.Contains(err.Error(), "Options."+field) {
+			t.Errorf("New without %s: %v, want an error naming Options.%s", field, err, field)
+		}
 	}
 }

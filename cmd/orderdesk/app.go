@@ -15,6 +15,7 @@ import (
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/web"
+	"github.com/orderdesk/orderdesk/web/api"
 	"github.com/orderdesk/orderdesk/worker"
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -119,21 +120,54 @@ func runWorker(ctx context.Context, s *services) error {
 	return worker.Run(ctx, w)
 }
 
-// runWeb serves the agent UI until ctx is done.
-func runWeb(ctx context.Context, s *services) error {
-	h, err := web.New(web.Options{
+// webHandler is the handler of orderdesk's one HTTP server: the agent UI
+// (package web), and beside it the JSON API under /api/ and the payment
+// provider's webhook (package web/api). This is where the two meet: they
+// import nothing of each other, and share the store and the collector.
+func webHandler(s *services) (http.Handler, error) {
+	col := s.cfg.Payment.collector(s.starter, s.store) // a Starter that also collects payments
+	ui, err := web.New(web.Options{
 		Store:         s.store,
 		Procedures:    s.starter,
-		Starter:       s.cfg.Payment.collector(s.starter, s.store), // a Starter that also collects payments (web/payment_*.go)
+		Starter:       col,
 		TemporalUIURL: s.cfg.TemporalUIURL,
 		Namespace:     s.cfg.TemporalNamespace,
 		Logger:        s.log,
 		// The procedures enforce the limit; the UI says in advance that a
 		// supervisor will have to approve.
 		ApprovalThreshold: s.cfg.Money.ApproveAbove,
-		APIToken:          s.cfg.APIToken,
 		RequestTimeout:    s.cfg.RequestTimeout,
 	})
+	if err != nil {
+		return nil, err
+	}
+	machines, err := api.New(api.Options{
+		Store:          s.store,
+		Starter:        col,
+		Token:          s.cfg.APIToken,
+		Logger:         s.log,
+		RequestTimeout: s.cfg.RequestTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return mount(ui, machines), nil
+}
+
+// mount serves the API's addresses (api.Patterns: /api/ and the payment
+// webhook) with the API, every other with the agent UI.
+func mount(ui, machines http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", ui)
+	for _, p := range api.Patterns() {
+		mux.Handle(p, machines)
+	}
+	return mux
+}
+
+// runWeb serves the agent UI, the API and the webhook until ctx is done.
+func runWeb(ctx context.Context, s *services) error {
+	h, err := webHandler(s)
 	if err != nil {
 		return err
 	}

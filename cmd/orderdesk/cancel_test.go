@@ -53,7 +53,8 @@ func newCLIStack(t *testing.T) *cliStack {
 	}
 	t.Cleanup(st.Close)
 	c, hostPort := devstacktest.Temporal(t)
-	h, err := web.New(web.Options{Store: st, Starter: starter.New(c, st), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// The server as `orderdesk web` builds it.
+	h, err := webHandler(&services{log: slog.New(slog.NewTextHandler(io.Discard, nil)), store: st, temporal: c, starter: starter.New(c, st)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,22 @@
-package web
+// Package api is orderdesk's HTTP for machines: the JSON API the shop's
+// other systems call (the storefront hands over new orders, the warehouse
+// moves their logistics status and reports parcels) and the payment
+// provider's webhook. It serves the same HTTP server as the agent UI
+// (package web), whose sessions, CSRF tokens and pages it has none of, and
+// imports nothing of it: the command that runs the server mounts both
+// (Patterns says which addresses are this package's).
+//
+// Every API call carries "Authorization: Bearer <ORDERDESK_API_TOKEN>"; no
+// CSRF token and no session, since no browser holds the token. Answers
+// are JSON; an error is
+// {"error": {"code": "...", "message": "...", "field": "..."}}: a refusal
+// (422) has the refusal's code and the field naming the part of the body
+// at fault ("lines[1].unit_price_cents"); a service that does not answer
+// (503) has the code "unavailable" and a reference, also written in the
+// server's log with the cause. The message is English, for the people who
+// read the calling system's logs. The webhook is signed by the provider
+// instead (webhook.go).
+package api
 
 import (
 	"bytes"
@@ -8,29 +26,102 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/web/internal/request"
 )
 
-// The JSON API is how the shop's other systems talk to orderdesk: the
-// storefront hands over new orders, the warehouse moves their logistics
-// status (api_orders.go). Every call carries "Authorization: Bearer
-// <ORDERDESK_API_TOKEN>"; no CSRF token and no session, since no browser
-// holds the token. Answers are JSON; an error is
-// {"error": {"code": "...", "message": "...", "field": "..."}}: a refusal
-// (422) has the refusal's code and the field naming the part of the body
-// at fault ("lines[1].unit_price_cents"); a service that does not answer
-// (503) has the code "unavailable" and a reference, also written in the
-// server's log with the cause. The message is English, for the people who
-// read the calling system's logs.
+// Starter is what the API and the webhook ask of the procedures: notify
+// the shop of a new order (orders.go), ship a parcel (shipments.go), give
+// a collection the provider's payment (webhook.go). *starter.Collector
+// implements it.
+type Starter interface {
+	orderNotifier
+	fulfiller
+	paymentReporter
+}
+
+var (
+	_ Store   = (*store.Store)(nil)
+	_ Starter = (*starter.Collector)(nil)
+)
+
+// Options are the API's dependencies and settings.
+type Options struct {
+	Store   Store   // required; a *store.Store
+	Starter Starter // required; a *starter.Collector
+	// Token is the bearer token the shop's other systems send; empty
+	// switches the API off (503 saying how to switch it on). The webhook
+	// does not need it: the provider signs what it sends.
+	Token  string
+	Logger *slog.Logger // slog.Default() when nil
+	// RequestTimeout bounds how long a call may wait on PostgreSQL and
+	// Temporal before it answers 503 naming the one that did not answer;
+	// zero is request.DefaultTimeout. Giving a collection the provider's
+	// payment waits up to UpdateTimeout for it to take it (zero:
+	// starter.DefaultUpdateTimeout).
+	RequestTimeout time.Duration
+	UpdateTimeout  time.Duration
+}
+
+// server holds what the endpoints share. It is built once by New and
+// never changed afterwards.
+type server struct {
+	store         Store
+	starter       Starter
+	token         string
+	log           *slog.Logger
+	updateTimeout time.Duration
+}
+
+// New builds the handler of the API and the webhook. Every dependency is
+// required: a missing one is an error naming it, not a 503 on the first
+// call.
+func New(opt Options) (http.Handler, error) {
+	switch {
+	case opt.Store == nil:
+		return nil, errors.New("api.New: Options.Store is required")
+	case opt.Starter == nil:
+		return nil, errors.New("api.New: Options.Starter is required")
+	}
+	s := &server{store: opt.Store, starter: opt.Starter, token: opt.Token, log: opt.Logger, updateTimeout: opt.UpdateTimeout}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.updateTimeout <= 0 {
+		s.updateTimeout = starter.DefaultUpdateTimeout
+	}
+	return request.SecureHeaders(request.WithDeadline(opt.RequestTimeout, s.routes())), nil
+}
+
+// Patterns are the addresses the handler of New answers, as patterns of
+// an http.ServeMux: the server that runs it beside the agent UI sends
+// these to it and everything else to the UI.
+func Patterns() []string {
+	return []string{"/api/", "POST /webhooks/payments"}
+}
+
+// routes is every address of the API and the webhook, in one place.
+func (s *server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /webhooks/payments", s.paymentWebhook) // signed by the provider (webhook.go)
+	mux.Handle("POST /api/orders", s.handle(s.createOrder))
+	mux.Handle("GET /api/orders/{number}", s.handle(s.getOrder))
+	mux.Handle("POST /api/orders/{number}/logistics", s.handle(s.setLogistics))
+	mux.Handle("POST /api/orders/{number}/shipments", s.handle(s.shipment))
+	mux.Handle("/api/", s.handle(s.notFound))
+	return mux
+}
 
 // maxAPIBody bounds what one API request may send: a large order is a few
 // tens of kilobytes.
@@ -54,25 +145,26 @@ func apiErrorf(status int, format string, args ...any) *apiError {
 	return &apiError{status: status, msg: fmt.Sprintf(format, args...)}
 }
 
-// apiHandler is an API endpoint: it writes its answer or returns an error,
-// which api turns into a JSON error.
-type apiHandler func(w http.ResponseWriter, r *http.Request) error
+// handlerFunc is an API endpoint: it writes its answer or returns an
+// error, which handle turns into a JSON error.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// api authenticates the caller by the bearer token, then runs h and turns
-// its error into a JSON answer, by its type: an *apiError as it says, an
-// *order.FieldError into 422 naming the field, store.ErrNotFound into 404,
-// a service that did not answer into 503 with a reference, anything else
-// into 500 with a reference. The last two are logged with the cause.
-func (s *server) api(h apiHandler) http.Handler {
+// handle authenticates the caller by the bearer token, then runs h and
+// turns its error into a JSON answer, by its type: an *apiError as it
+// says, an *order.FieldError into 422 naming the field, store.ErrNotFound
+// into 404, a service that did not answer into 503 with a reference,
+// anything else into 500 with a reference. The last two are logged with
+// the cause.
+func (s *server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
-		if s.apiToken == "" {
+		if s.token == "" {
 			writeAPIError(w, apiErrorf(http.StatusServiceUnavailable,
 				"the API is switched off: set ORDERDESK_API_TOKEN in orderdesk's environment and send it as \"Authorization: Bearer <token>\""))
 			return
 		}
-		if !s.apiTokenOK(r.Header.Get("Authorization")) {
-			s.log.Warn("web: API call refused: missing or wrong bearer token", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
+		if !s.tokenOK(r.Header.Get("Authorization")) {
+			s.log.Warn("api: call refused: missing or wrong bearer token", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="orderdesk"`)
 			writeAPIError(w, apiErrorf(http.StatusUnauthorized, "missing or wrong API token: send \"Authorization: Bearer <ORDERDESK_API_TOKEN>\""))
 			return
@@ -81,12 +173,12 @@ func (s *server) api(h apiHandler) http.Handler {
 		if err == nil {
 			return
 		}
-		writeAPIError(w, s.apiErrorOf(r, err))
+		writeAPIError(w, s.errorOf(r, err))
 	})
 }
 
-// apiErrorOf is the JSON error of a failed call (see api).
-func (s *server) apiErrorOf(r *http.Request, err error) *apiError {
+// errorOf is the JSON error of a failed call (see handle).
+func (s *server) errorOf(r *http.Request, err error) *apiError {
 	var (
 		ae *apiError
 		fe *order.FieldError
@@ -103,16 +195,16 @@ func (s *server) apiErrorOf(r *http.Request, err error) *apiError {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, starter.ErrNotFound):
 		return apiErrorf(http.StatusNotFound, "not found")
 	}
-	ref := newReference()
-	if service, ok := unavailable(err); ok {
-		s.log.WarnContext(r.Context(), "web: a service did not answer an API call",
+	ref := request.NewReference()
+	if service, ok := request.Unavailable(err); ok {
+		s.log.WarnContext(r.Context(), "api: a service did not answer an API call",
 			"ref", ref, "service", string(service), "method", r.Method, "path", r.URL.Path, "err", err)
 		en := locale.For(locale.English)
 		return &apiError{status: http.StatusServiceUnavailable, code: "unavailable",
-			msg:   en.Say(notAnswering(service)) + " " + en.T("unavailable.nothing_done") + " Try again in a minute; if it lasts, tell orderdesk's operator, quoting the reference.",
+			msg:   en.Say(request.NotAnswering(service)) + " " + en.T("unavailable.nothing_done") + " Try again in a minute; if it lasts, tell orderdesk's operator, quoting the reference.",
 			extra: map[string]any{"reference": ref, "service": string(service)}}
 	}
-	s.log.ErrorContext(r.Context(), "web: API call failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+	s.log.ErrorContext(r.Context(), "api: call failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
 	return &apiError{status: http.StatusInternalServerError, code: "internal", msg: "internal error, reference " + ref, extra: map[string]any{"reference": ref}}
 }
 
@@ -139,22 +231,22 @@ func apiCode(status int) string {
 	return "internal"
 }
 
-// apiTokenOK compares the Authorization header with the configured token in
+// tokenOK compares the Authorization header with the configured token in
 // constant time. Both sides are hashed first, so neither the comparison's
 // time nor an early return on length says anything about the token.
-func (s *server) apiTokenOK(header string) bool {
+func (s *server) tokenOK(header string) bool {
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return false
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	want := sha256.Sum256([]byte(s.apiToken))
+	want := sha256.Sum256([]byte(s.token))
 	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
 }
 
-// apiNotFound answers an /api/ address that is no endpoint in JSON, not
+// notFound answers an /api/ address that is no endpoint in JSON, not
 // with the agents' sign-in page.
-func (s *server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) error {
 	return apiErrorf(http.StatusNotFound, "no API endpoint %s %s: see the API section of the README", r.Method, r.URL.Path)
 }
 

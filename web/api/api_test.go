@@ -1,4 +1,4 @@
-package web_test
+package api_test
 
 import (
 	"bytes"
@@ -20,14 +20,17 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
-	"github.com/orderdesk/orderdesk/web"
+	"github.com/orderdesk/orderdesk/web/api"
 	"github.com/orderdesk/orderdesk/worker"
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
+func TestMain(m *testing.M) { devstacktest.Main(m) }
+
 const (
 	apiToken      = "test-token-0123456789abcdef0123456789abcdef"
 	merchantEmail = "boutique@vieuxlyon.test"
+	webhookSecret = "whsec_test"
 )
 
 // apiOrderSeq numbers the orders the API tests create: the Temporal dev
@@ -37,8 +40,8 @@ var apiOrderSeq atomic.Int64
 
 func newOrderNumber() string { return fmt.Sprintf("C-2026-%06d", 4000+apiOrderSeq.Add(1)) }
 
-// apiApp is the web handler with the API on, over a real PostgreSQL, a
-// real Temporal and an in-process worker.
+// apiApp is the API and the webhook, over a real PostgreSQL, a real
+// Temporal and an in-process worker.
 type apiApp struct {
 	t     *testing.T
 	store *store.Store
@@ -51,11 +54,16 @@ func newAPIApp(t *testing.T) *apiApp {
 	t.Helper()
 	st := devstacktest.NewStore(t)
 	devstacktest.AddAgents(t, st)
-	shop := activities.Shop{Seller: store.Seller{Name: "Boutique du Vieux Lyon SARL"}, MerchantEmail: merchantEmail}
+	shop := activities.Shop{
+		Seller: store.Seller{Name: "Boutique du Vieux Lyon SARL", Address: order.Address{Line1: "3 rue Saint-Jean", PostalCode: "69005", City: "Lyon"},
+			SIRET: "12345678900012", VATNumber: "FR32123456789"},
+		MerchantEmail: merchantEmail, PaymentLinkURL: "https://pay.vieuxlyon.test/invoices",
+	}
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}, Shop: shop})
-	col := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st, starter.CollectOptions{Seller: shop.Seller, MerchantEmail: merchantEmail})
+	col := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st,
+		starter.CollectOptions{Seller: shop.Seller, MerchantEmail: merchantEmail, WebhookSecret: webhookSecret})
 	logs := &bytes.Buffer{}
-	h, err := web.New(web.Options{Store: st, Starter: col, Logger: slog.New(slog.NewTextHandler(logs, nil)), APIToken: apiToken})
+	h, err := api.New(api.Options{Store: st, Starter: col, Token: apiToken, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,14 +451,14 @@ func TestAPIToken(t *testing.T) {
 	if n := countOrders(t, a.store); n != 0 {
 		t.Fatalf("%d orders written without the token", n)
 	}
-	if !strings.Contains(a.logs.String(), "API call refused") {
+	if !strings.Contains(a.logs.String(), "call refused") {
 		t.Errorf("refused calls are not logged: %s", a.logs)
 	}
 	if got := a.call(http.MethodGet, "/api/nothing-here", nil); got.code != http.StatusNotFound {
 		t.Fatalf("unknown endpoint: %d %s", got.code, got.raw)
 	}
 
-	off, err := web.New(web.Options{Store: a.store, Logger: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))})
+	off, err := api.New(api.Options{Store: a.store, Starter: a.start, Logger: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,5 +559,24 @@ func TestAPILogisticsWhileHeld(t *testing.T) {
 	}
 	if moves != 1 {
 		t.Errorf("%d logistics moves in the history, want 1", moves)
+	}
+}
+
+// Every dependency of the API is required: a missing one stops start-up
+// with an error naming it, rather than a 503 on the first call.
+func TestNewNamesAMissingDependency(t *testing.T) {
+	st := devstacktest.NewStore(t)
+	c, _ := devstacktest.Temporal(t)
+	col := starter.NewCollector(starter.New(c, st), st, starter.CollectOptions{})
+	if _, err := api.New(api.Options{Store: st, Starter: col}); err != nil {
+		t.Fatalf("New with every dependency: %v", err)
+	}
+	for field, opt := range map[string]api.Options{
+		"Store":   {Starter: col, Token: apiToken},
+		"Starter": {Store: st, Token: apiToken},
+	} {
+		if _, err := api.New(opt); err == nil || !strings.Contains(err.Error(), "Options."+field) {
+			t.Errorf("New without %s: %v, want an error naming Options.%s", field, err, field)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"context"
@@ -15,37 +15,32 @@ import (
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/web/internal/request"
 )
 
 // The orders API: the storefront hands over a new order (POST /api/orders),
 // any system reads one (GET /api/orders/{number}), the warehouse moves its
 // logistics status (POST /api/orders/{number}/logistics).
 
-// apiStore is what the API writes beyond what the pages read; *store.Store
-// implements it.
-type apiStore interface {
-	InsertOrder(ctx context.Context, o order.Order) (order.Order, error)
+// Store is what the API reads and writes in the store: it reads orders
+// as the pages do, and writes them straight in the two cases that are no
+// procedure (a new order with its payment and history, a logistics
+// status). *store.Store implements it.
+type Store interface {
+	GetOrder(ctx context.Context, number string) (order.Order, error)
+	ListPayments(ctx context.Context, orderID int64) ([]store.Payment, error)
+	PaidNet(ctx context.Context, orderID int64) (int64, error)
 	PlaceOrder(ctx context.Context, o order.Order, p *store.Payment, events []store.Event) (order.Order, error)
 	AddPayment(ctx context.Context, p store.Payment) (store.Payment, error)
 	AddEvent(ctx context.Context, ev store.Event) (store.Event, error)
 	EventByKey(ctx context.Context, key string) (store.Event, error)
 	SetLogisticsStatus(ctx context.Context, number string, to order.LogisticsStatus, actor string) error
-	PaidNet(ctx context.Context, orderID int64) (int64, error)
 }
-
-var _ apiStore = (*store.Store)(nil)
 
 // orderNotifier starts the notify-new-order procedure, which emails the
-// shop that an order arrived; *starter.Collector implements it.
+// shop that an order arrived.
 type orderNotifier interface {
 	NotifyNewOrder(ctx context.Context, orderNumber string) (starter.Run, error)
-}
-
-func (s *server) apiStore() (apiStore, error) {
-	if st, ok := s.store.(apiStore); ok {
-		return st, nil
-	}
-	return nil, errors.New("web: the store cannot record orders")
 }
 
 // apiOrderRequest is the body of POST /api/orders: the order as the
@@ -86,21 +81,13 @@ func apiPlacedKey(number string) string   { return "api/" + number + "/order_pla
 func apiPaymentKey(number string) string  { return "api/" + number + "/payment" }
 func apiReceivedKey(number string) string { return "api/" + number + "/payment_received" }
 
-// apiCreateOrder is POST /api/orders. The order is validated and priced
+// createOrder is POST /api/orders. The order is validated and priced
 // by the domain (order.AcceptOrder) before anything is written; then it is
 // recorded (order, payment, history) and the shop is notified. The order
 // number is the idempotency key: the same order posted again is answered
 // 200 with the order as it stands (finishing what an interrupted first
 // POST left undone), a different order under a number that exists is 409.
-func (s *server) apiCreateOrder(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.apiStore()
-	if err != nil {
-		return err
-	}
-	notifier, ok := s.starter.(orderNotifier)
-	if !ok {
-		return apiErrorf(http.StatusServiceUnavailable, "orderdesk is not connected to Temporal: orders cannot be taken (the shop could not be notified); try again later")
-	}
+func (s *server) createOrder(w http.ResponseWriter, r *http.Request) error {
 	var req apiOrderRequest
 	if err := decodeJSON(r, w, &req); err != nil {
 		return err
@@ -114,7 +101,7 @@ func (s *server) apiCreateOrder(w http.ResponseWriter, r *http.Request) error {
 	existing, err := s.store.GetOrder(ctx, o.Number)
 	switch {
 	case err == nil:
-		return s.apiRepeatedOrder(w, r, st, notifier, req, existing)
+		return s.repeatedOrder(w, r, req, existing)
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}
@@ -122,29 +109,29 @@ func (s *server) apiCreateOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	stored, err := st.PlaceOrder(ctx, o, payment, events)
+	stored, err := s.store.PlaceOrder(ctx, o, payment, events)
 	if err != nil {
 		// The same number posted at the same moment: the other request won.
 		if existing, gerr := s.store.GetOrder(ctx, o.Number); gerr == nil {
-			return s.apiRepeatedOrder(w, r, st, notifier, req, existing)
+			return s.repeatedOrder(w, r, req, existing)
 		}
 		return err
 	}
-	if err := s.notifyNewOrder(ctx, notifier, stored.Number); err != nil {
+	if err := s.notifyNewOrder(ctx, stored.Number); err != nil {
 		return err
 	}
 	return s.writeAPIOrder(w, r, http.StatusCreated, stored.Number)
 }
 
-// apiRepeatedOrder answers a POST for an order number that exists: the
+// repeatedOrder answers a POST for an order number that exists: the
 // same order is a retry, finished and answered 200; another is 409 naming
 // the first member that differs.
-func (s *server) apiRepeatedOrder(w http.ResponseWriter, r *http.Request, st apiStore, notifier orderNotifier, req apiOrderRequest, existing order.Order) error {
+func (s *server) repeatedOrder(w http.ResponseWriter, r *http.Request, req apiOrderRequest, existing order.Order) error {
 	ctx := r.Context()
 	placed := req
 	placed.TotalCents = nil
 	var first apiOrderRequest
-	ev, err := st.EventByKey(ctx, apiPlacedKey(existing.Number))
+	ev, err := s.store.EventByKey(ctx, apiPlacedKey(existing.Number))
 	switch {
 	case err == nil:
 		// Placed through the API: compare with the request as it was then,
@@ -153,7 +140,7 @@ func (s *server) apiRepeatedOrder(w http.ResponseWriter, r *http.Request, st api
 			Request apiOrderRequest `json:"request"`
 		}
 		if err := json.Unmarshal(ev.Data, &data); err != nil {
-			return fmt.Errorf("web: order_placed event of %s: %w", existing.Number, err)
+			return fmt.Errorf("api: order_placed event of %s: %w", existing.Number, err)
 		}
 		first = data.Request
 	case errors.Is(err, store.ErrNotFound):
@@ -171,7 +158,7 @@ func (s *server) apiRepeatedOrder(w http.ResponseWriter, r *http.Request, st api
 		return &apiError{status: http.StatusConflict, field: field,
 			msg: fmt.Sprintf("order %s exists already with different content (%s differs): send the same order again, or another number", existing.Number, field)}
 	}
-	if err := s.apiPlaceOrder(ctx, st, notifier, req, existing); err != nil {
+	if err := s.placeOrder(ctx, req, existing); err != nil {
 		return err
 	}
 	return s.writeAPIOrder(w, r, http.StatusOK, existing.Number)
@@ -212,43 +199,43 @@ func placement(req apiOrderRequest, o order.Order) (*store.Payment, []store.Even
 	}, events, nil
 }
 
-// apiPlaceOrder finishes an order that exists already (a repeated POST, or
+// placeOrder finishes an order that exists already (a repeated POST, or
 // an order that came in another way): its keyed history and payment, then
 // the shop's notification.
-func (s *server) apiPlaceOrder(ctx context.Context, st apiStore, notifier orderNotifier, req apiOrderRequest, o order.Order) error {
+func (s *server) placeOrder(ctx context.Context, req apiOrderRequest, o order.Order) error {
 	payment, events, err := placement(req, o)
 	if err != nil {
 		return err
 	}
 	for _, ev := range events {
 		ev.OrderID = o.ID
-		if _, err := st.AddEvent(ctx, ev); err != nil {
+		if _, err := s.store.AddEvent(ctx, ev); err != nil {
 			return err
 		}
 	}
 	if payment != nil {
 		payment.OrderID = o.ID
-		if _, err := st.AddPayment(ctx, *payment); err != nil {
+		if _, err := s.store.AddPayment(ctx, *payment); err != nil {
 			return err
 		}
 	}
-	return s.notifyNewOrder(ctx, notifier, o.Number)
+	return s.notifyNewOrder(ctx, o.Number)
 }
 
 // notifyNewOrder starts the notify-new-order procedure, whose workflow id
 // is derived from the order number: one notification per order.
-func (s *server) notifyNewOrder(ctx context.Context, notifier orderNotifier, number string) error {
-	if _, err := notifier.NotifyNewOrder(ctx, number); err != nil {
-		ref := newReference()
-		s.log.Error("web: API order recorded but the shop's notification did not start", "ref", ref, "order", number, "err", err)
+func (s *server) notifyNewOrder(ctx context.Context, number string) error {
+	if _, err := s.starter.NotifyNewOrder(ctx, number); err != nil {
+		ref := request.NewReference()
+		s.log.Error("api: order recorded but the shop's notification did not start", "ref", ref, "order", number, "err", err)
 		return &apiError{status: http.StatusServiceUnavailable, extra: map[string]any{"reference": ref},
 			msg: fmt.Sprintf("order %s is recorded but the shop's notification could not be started (reference %s): send the same POST again", number, ref)}
 	}
 	return nil
 }
 
-// apiGetOrder is GET /api/orders/{number}.
-func (s *server) apiGetOrder(w http.ResponseWriter, r *http.Request) error {
+// getOrder is GET /api/orders/{number}.
+func (s *server) getOrder(w http.ResponseWriter, r *http.Request) error {
 	return s.writeAPIOrder(w, r, http.StatusOK, r.PathValue("number"))
 }
 
@@ -260,15 +247,11 @@ type apiLogisticsRequest struct {
 	Actor string `json:"actor,omitempty"`
 }
 
-// apiSetLogistics is POST /api/orders/{number}/logistics: the warehouse
+// setLogistics is POST /api/orders/{number}/logistics: the warehouse
 // moves the order. Refused with 409 while a procedure holds the order
 // (held_by names it) and for a move that is not allowed (from and to name
 // both statuses). Moving to the status the order has is a success.
-func (s *server) apiSetLogistics(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.apiStore()
-	if err != nil {
-		return err
-	}
+func (s *server) setLogistics(w http.ResponseWriter, r *http.Request) error {
 	var req apiLogisticsRequest
 	if err := decodeJSON(r, w, &req); err != nil {
 		return err
@@ -281,7 +264,7 @@ func (s *server) apiSetLogistics(w http.ResponseWriter, r *http.Request) error {
 		actor = "entrepôt (API)"
 	}
 	number := r.PathValue("number")
-	err = st.SetLogisticsStatus(r.Context(), number, req.Status, actor)
+	err := s.store.SetLogisticsStatus(r.Context(), number, req.Status, actor)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return apiErrorf(http.StatusNotFound, "order %s does not exist", number)
@@ -307,10 +290,6 @@ func (s *server) apiSetLogistics(w http.ResponseWriter, r *http.Request) error {
 
 // writeAPIOrder answers with the order as it stands.
 func (s *server) writeAPIOrder(w http.ResponseWriter, r *http.Request, status int, number string) error {
-	st, err := s.apiStore()
-	if err != nil {
-		return err
-	}
 	o, err := s.store.GetOrder(r.Context(), number)
 	if errors.Is(err, store.ErrNotFound) {
 		return apiErrorf(http.StatusNotFound, "order %s does not exist", number)
@@ -318,7 +297,7 @@ func (s *server) writeAPIOrder(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	paid, err := st.PaidNet(r.Context(), o.ID)
+	paid, err := s.store.PaidNet(r.Context(), o.ID)
 	if err != nil {
 		return err
 	}

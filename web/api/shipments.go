@@ -1,6 +1,7 @@
-package web
+package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -23,6 +24,11 @@ import (
 // says "existing": true). Without lines, everything left to ship leaves.
 // The answer (202) names the procedure; the order's state follows it.
 
+// fulfiller starts the fulfil procedure.
+type fulfiller interface {
+	Fulfil(ctx context.Context, req starter.FulfilRequest) (starter.Run, error)
+}
+
 // apiShipmentRequest is the body of POST /api/orders/{number}/shipments.
 type apiShipmentRequest struct {
 	RequestID string            `json:"request_id"`
@@ -38,12 +44,8 @@ type apiShipmentLine struct {
 	Quantity int64  `json:"quantity"`
 }
 
-// apiShipment starts the fulfil procedure for a parcel the warehouse sent.
-func (s *server) apiShipment(w http.ResponseWriter, r *http.Request) error {
-	f, ok := s.starter.(fulfiller)
-	if !ok {
-		return apiErrorf(http.StatusServiceUnavailable, "this orderdesk is not connected to Temporal: shipments cannot be recorded")
-	}
+// shipment starts the fulfil procedure for a parcel the warehouse sent.
+func (s *server) shipment(w http.ResponseWriter, r *http.Request) error {
 	var req apiShipmentRequest
 	if err := decodeJSON(r, w, &req); err != nil {
 		return err
@@ -72,7 +74,7 @@ func (s *server) apiShipment(w http.ResponseWriter, r *http.Request) error {
 		actor = "entrepôt (API)"
 	}
 	notify := req.Notify == nil || *req.Notify
-	run, err := f.Fulfil(r.Context(), starter.FulfilRequest{
+	run, err := s.starter.Fulfil(r.Context(), starter.FulfilRequest{
 		OrderNumber: o.Number, RequestID: req.RequestID, Agent: actor,
 		Ship: ship, Carrier: req.Carrier, Tracking: req.Tracking, Notify: notify,
 	})

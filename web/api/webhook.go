@@ -1,6 +1,7 @@
-package web
+package api
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/web/internal/request"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // WebhookSignatureHeader carries the provider's signature of a webhook:
@@ -28,6 +31,13 @@ func SignWebhook(secret string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(body)
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// paymentReporter gives a collection the payment its provider reports,
+// under the secret the provider signs with.
+type paymentReporter interface {
+	ReportProviderPayment(ctx context.Context, p starter.ProviderPayment) (workflows.PaymentAck, error)
+	WebhookSecret() string
 }
 
 // paymentWebhook is POST /webhooks/payments: the payment provider reports
@@ -47,20 +57,15 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(v)
 	}
-	c, err := s.collector()
-	if err != nil {
-		reply(http.StatusServiceUnavailable, map[string]any{"error": "payment procedures are not connected"})
-		return
-	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
 	if err != nil || len(body) > maxWebhookBody {
 		reply(http.StatusBadRequest, map[string]any{"error": "body unreadable or too large"})
 		return
 	}
-	secret := c.WebhookSecret()
+	secret := s.starter.WebhookSecret()
 	got := r.Header.Get(WebhookSignatureHeader)
 	if secret == "" || !hmac.Equal([]byte(got), []byte(SignWebhook(secret, body))) {
-		s.log.Warn("web: payment webhook refused: bad signature", "remote", r.RemoteAddr, "signature", truncate(got, 80), "bytes", len(body))
+		s.log.Warn("api: payment webhook refused: bad signature", "remote", r.RemoteAddr, "signature", truncate(got, 80), "bytes", len(body))
 		reply(http.StatusUnauthorized, map[string]any{"error": "signature does not verify"})
 		return
 	}
@@ -71,28 +76,28 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	// The payment is given to its collection, which may take a step to
 	// take it: the update's deadline, not a page's.
-	uctx, cancel := updateContext(r, s.updateTimeout)
+	uctx, cancel := request.UpdateContext(r, s.updateTimeout)
 	defer cancel()
-	ack, err := c.ReportProviderPayment(uctx, p)
+	ack, err := s.starter.ReportProviderPayment(uctx, p)
 	var fe *order.FieldError
 	var unmatched *starter.UnmatchedPaymentError
 	switch {
 	case errors.Is(err, starter.ErrDuplicatePayment):
 		reply(http.StatusOK, map[string]any{"status": "duplicate"})
 	case errors.As(err, &unmatched):
-		s.log.Warn("web: payment webhook taken by no running collection: recorded for an agent",
+		s.log.Warn("api: payment webhook taken by no running collection: recorded for an agent",
 			"invoice", p.Invoice, "event", p.EventID, "order", unmatched.OrderNumber, "task", unmatched.TaskID)
 		reply(http.StatusAccepted, map[string]any{"status": "unmatched", "order": unmatched.OrderNumber, "task": unmatched.TaskID,
 			"message": "no running collection awaited this payment: it is recorded on the order and an agent will handle it"})
 	case errors.Is(err, starter.ErrUnknownInvoice):
-		s.log.Warn("web: payment webhook for an unknown invoice: nothing recorded", "invoice", p.Invoice, "event", p.EventID, "amount_cents", p.Amount, "reference", p.Reference)
+		s.log.Warn("api: payment webhook for an unknown invoice: nothing recorded", "invoice", p.Invoice, "event", p.EventID, "amount_cents", p.Amount, "reference", p.Reference)
 		reply(http.StatusAccepted, map[string]any{"status": "unknown_invoice", "message": err.Error()})
 	case errors.As(err, &fe):
 		reply(http.StatusUnprocessableEntity, map[string]any{"error": fe.Error(), "field": fe.Field})
 	case err != nil:
-		ref := newReference()
-		service, _ := unavailable(err)
-		s.log.Error("web: payment webhook failed", "ref", ref, "service", string(service), "invoice", p.Invoice, "event", p.EventID, "err", err)
+		ref := request.NewReference()
+		service, _ := request.Unavailable(err)
+		s.log.Error("api: payment webhook failed", "ref", ref, "service", string(service), "invoice", p.Invoice, "event", p.EventID, "err", err)
 		reply(http.StatusServiceUnavailable, map[string]any{"error": "temporary failure: try again", "reference": ref})
 	default:
 		reply(http.StatusOK, map[string]any{"status": "recorded", "received_cents": ack.Received, "balance_cents": ack.Balance, "overpaid_cents": ack.Overpaid})

@@ -291,7 +291,7 @@ func decodeJSON(r *http.Request, w http.ResponseWriter, v any) error {
 	}
 	if err == nil {
 		if name, ok := unknownMember(body, reflect.TypeOf(v)); ok {
-			return order.Fieldf(name, "unknown member %q: see the API section of the README for the members an order has", name)
+			return order.Refuse(name, "refusal.json_member_unknown", locale.Text(name))
 		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -315,7 +315,7 @@ func decodeJSON(r *http.Request, w http.ResponseWriter, v any) error {
 	case errors.As(err, &tooBig):
 		return apiErrorf(http.StatusRequestEntityTooLarge, "the body is over %d bytes", maxAPIBody)
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return order.Fieldf(typeErr.Field, "expected %s, got %s (amounts are whole cents, e.g. 1250 for 12,50 €)", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+		return wrongType(typeErr)
 	case errors.As(err, &syntax):
 		return apiErrorf(http.StatusBadRequest, "the body is not valid JSON: %v (at byte %d)", syntax, syntax.Offset)
 	case errors.Is(err, io.EOF):
@@ -430,19 +430,22 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-// jsonKind names a Go kind the way a JSON sender reads it.
-func jsonKind(kind string) string {
-	switch {
-	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
-		return "a whole number"
-	case kind == "string":
-		return "a string"
-	case kind == "bool":
-		return "true or false"
-	case kind == "slice":
-		return "an array"
-	case kind == "struct", kind == "map":
-		return "an object"
+// wrongType refuses a member of the wrong type, saying what the member
+// takes the way a JSON sender reads it, and what came (the decoder's
+// word: string, number, bool, array, object).
+func wrongType(e *json.UnmarshalTypeError) error {
+	got := locale.Text(e.Value)
+	switch e.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return order.Refuse(e.Field, "refusal.json_whole_number_expected", got)
+	case reflect.String:
+		return order.Refuse(e.Field, "refusal.json_text_expected", got)
+	case reflect.Bool:
+		return order.Refuse(e.Field, "refusal.json_bool_expected", got)
+	case reflect.Slice, reflect.Array:
+		return order.Refuse(e.Field, "refusal.json_array_expected", got)
 	}
-	return kind
+	// A struct or a map: the API's bodies have no member of another kind.
+	return order.Refuse(e.Field, "refusal.json_object_expected", got)
 }

@@ -418,6 +418,22 @@ func TestAPIRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
+	// What the decoder refuses says what the member takes, by the
+	// catalog's codes too.
+	for code, change := range map[string]func(o map[string]any){
+		"refusal.json_whole_number_expected": func(o map[string]any) { line(o, 0)["quantity"] = "2" },
+		"refusal.json_text_expected":         func(o map[string]any) { o["number"] = 12 },
+		"refusal.json_bool_expected":         func(o map[string]any) { line(o, 0)["physical"] = "yes" },
+		"refusal.json_array_expected":        func(o map[string]any) { o["lines"] = map[string]any{} },
+		"refusal.json_object_expected":       func(o map[string]any) { o["customer"] = "Camille Martin" },
+		"refusal.json_member_unknown":        func(o map[string]any) { o["colour"] = "blue" },
+	} {
+		o := storefrontOrder("C-2026-004101")
+		change(o)
+		if got := a.call(http.MethodPost, "/api/orders", o); got.code != http.StatusUnprocessableEntity || got.str("code") != code || got.str("field") == "" {
+			t.Errorf("%s: %d %s", code, got.code, got.raw)
+		}
+	}
 	for _, body := range []string{"", "{", `{"number": "C-1"} {}`, `[1]`} {
 		if got := a.call(http.MethodPost, "/api/orders", body); got.code != http.StatusBadRequest {
 			t.Errorf("body %q: %d %s", body, got.code, got.raw)
@@ -541,7 +557,8 @@ func TestAPILogisticsWhileHeld(t *testing.T) {
 		!strings.Contains(got.str("error"), "printing") || !strings.Contains(got.str("error"), "shipped") {
 		t.Fatalf("printing -> shipped: %d %s", got.code, got.raw)
 	}
-	if got := a.call(http.MethodPost, path, map[string]any{"status": "lost"}); got.code != http.StatusUnprocessableEntity || got.str("field") != "status" {
+	if got := a.call(http.MethodPost, path, map[string]any{"status": "lost"}); got.code != http.StatusUnprocessableEntity || got.str("field") != "status" ||
+		got.str("code") != "refusal.logistics_status_use_one_of" || !strings.Contains(got.str("error"), "use one of awaiting_printing, ") {
 		t.Fatalf("unknown status: %d %s", got.code, got.raw)
 	}
 	if got := a.call(http.MethodPost, "/api/orders/C-2026-999999/logistics", map[string]any{"status": "printing"}); got.code != http.StatusNotFound {

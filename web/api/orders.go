@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
@@ -257,7 +258,7 @@ func (s *server) setLogistics(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !req.Status.Valid() {
-		return order.Fieldf("status", "%q is not a logistics status: use one of %s", req.Status, logisticsList())
+		return order.Refuse("status", "refusal.logistics_status_use_one_of", locale.Text(string(req.Status)), locale.Text(logisticsList()))
 	}
 	actor := strings.TrimSpace(req.Actor)
 	if actor == "" {

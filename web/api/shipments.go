@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/workflows"
@@ -51,7 +52,7 @@ func (s *server) shipment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if strings.TrimSpace(req.RequestID) == "" {
-		return order.Fieldf("request_id", "give the parcel's id in request_id: a retried call then records the parcel once")
+		return order.Refuse("request_id", "refusal.parcel_id_missing")
 	}
 	number := r.PathValue("number")
 	o, err := s.store.GetOrder(r.Context(), number)
@@ -64,7 +65,7 @@ func (s *server) shipment(w http.ResponseWriter, r *http.Request) error {
 		for i, l := range req.Lines {
 			line, ok := o.LineBySKU(l.SKU)
 			if !ok {
-				return order.Fieldf(fmt.Sprintf("lines[%d].sku", i), "order %s has no line %q", o.Number, l.SKU)
+				return order.Refuse(fmt.Sprintf("lines[%d].sku", i), "refusal.order_no_product", locale.Text(o.Number), locale.Text(l.SKU))
 			}
 			ship = append(ship, order.LineQuantity{LineID: line.ID, Quantity: l.Quantity})
 		}

@@ -30,15 +30,17 @@ func TestAPIShipments(t *testing.T) {
 	for _, bad := range []struct {
 		body  map[string]any
 		field string
+		code  string // the refusal's code, when the test names it
+		says  string
 	}{
-		{map[string]any{"carrier": "Colissimo"}, "request_id"},
-		{map[string]any{"request_id": "p-0", "carrier": "Colissimo", "lines": []any{map[string]any{"sku": "NOPE", "quantity": 1}}}, "lines[0].sku"},
-		{map[string]any{"request_id": "p-0", "carrier": "Colissimo", "lines": []any{map[string]any{"sku": "MUG-01", "quantity": 3}}}, "ship[0]"},
-		{map[string]any{"request_id": "p-0", "lines": []any{map[string]any{"sku": "MUG-01", "quantity": 1}}}, "carrier"},
+		{map[string]any{"carrier": "Colissimo"}, "request_id", "refusal.parcel_id_missing", "parcel's id in request_id"},
+		{map[string]any{"request_id": "p-0", "carrier": "Colissimo", "lines": []any{map[string]any{"sku": "NOPE", "quantity": 1}}}, "lines[0].sku", "refusal.order_no_product", "has no product NOPE"},
+		{map[string]any{"request_id": "p-0", "carrier": "Colissimo", "lines": []any{map[string]any{"sku": "MUG-01", "quantity": 3}}}, "ship[0]", "", ""},
+		{map[string]any{"request_id": "p-0", "lines": []any{map[string]any{"sku": "MUG-01", "quantity": 1}}}, "carrier", "", ""},
 	} {
 		got := a.call(http.MethodPost, path, bad.body)
-		if got.code != http.StatusUnprocessableEntity || got.str("field") != bad.field {
-			t.Errorf("%v: %d %s, want 400 on %s", bad.body, got.code, got.raw, bad.field)
+		if got.code != http.StatusUnprocessableEntity || got.str("field") != bad.field || (bad.code != "" && got.str("code") != bad.code) || !strings.Contains(got.str("error"), bad.says) {
+			t.Errorf("%v: %d %s, want 422 on %s, code %q saying %q", bad.body, got.code, got.raw, bad.field, bad.code, bad.says)
 		}
 	}
 	if got := a.call(http.MethodPost, "/api/orders/C-2026-999999/shipments", map[string]any{"request_id": "p-0", "carrier": "DPD"}); got.code != http.StatusNotFound {

@@ -114,7 +114,7 @@ func TestPaymentPageAndWebhook(t *testing.T) {
 
 	// A second invoice for the same content is refused on the page.
 	rec = a.post(base+"/create-invoice", url.Values{"request_id": {"c2"}})
-	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "already invoiced") {
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "déjà facturée") {
 		t.Fatalf("second invoice: %d", rec.Code)
 	}
 

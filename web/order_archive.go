@@ -36,15 +36,13 @@ type archiveView struct {
 	Archived bool
 	// ArchiveBlocked says why the order cannot be archived now ("" when it can).
 	ArchiveBlocked string
-	// Blocked says why none of these actions works here (no Temporal), or "".
-	Blocked   string
-	RequestID string // one per page: a double submit of its forms acts once
-	Errors    fieldErrors
-	Note      string // as typed, when the note was refused
-	Channel   string
-	ResendID  int64  // the email whose resend was refused
-	ResendTo  string // as typed
-	Channels  []order.ContactChannel
+	RequestID      string // one per page: a double submit of its forms acts once
+	Errors         fieldErrors
+	Note           string // as typed, when the note was refused
+	Channel        string
+	ResendID       int64  // the email whose resend was refused
+	ResendTo       string // as typed
+	Channels       []order.ContactChannel
 }
 
 // archiveFormKey carries a refused form back to the order page it re-renders.

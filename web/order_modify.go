@@ -118,13 +118,6 @@ func (s *server) loadOrder(ctx context.Context, number string) (order.Order, err
 	return o, err
 }
 
-// noTemporal is the page shown when an action needs Temporal and the UI
-// has none.
-func noTemporal() error {
-	return &pageError{status: http.StatusServiceUnavailable, title: locale.Msg("error.procedures_unavailable"),
-		message: locale.Msg("error.no_temporal")}
-}
-
 // blockedPage refuses an action the order's state forbids, with the reason.
 func blockedPage(reason string) error {
 	return &pageError{status: http.StatusConflict, title: locale.Msg("error.action_impossible"), message: locale.Literal(reason)}

@@ -94,16 +94,13 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 		list []starter.Procedure
 		err  error
 	}
-	var procs chan procResult
-	if s.procedures != nil {
-		procs = make(chan procResult, 1)
-		pctx, cancel := context.WithTimeout(ctx, s.procTimeout)
-		defer cancel()
-		go func() {
-			l, err := s.procedures.OrderProcedures(pctx, o.Number)
-			procs <- procResult{l, err}
-		}()
-	}
+	procs := make(chan procResult, 1)
+	pctx, cancel := context.WithTimeout(ctx, s.procTimeout)
+	defer cancel()
+	go func() {
+		l, err := s.procedures.OrderProcedures(pctx, o.Number)
+		procs <- procResult{l, err}
+	}()
 
 	lang := langOf(r)
 	d := orderPageData{Layout: Layout{Title: tr(lang, "common.order_number", locale.Text(o.Number)), Nav: "orders"}, Order: o}
@@ -134,22 +131,13 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	d.ModifyBlocked, d.CancelBlocked = modifyBlocked(o, lang), cancelBlocked(o, lang)
-	if s.starter == nil {
-		d.ModifyBlocked = tr(lang, "blocked.modify_no_temporal")
-	}
-	if s.starter == nil {
-		d.CancelBlocked = tr(lang, "blocked.cancel_no_temporal")
-	}
 	d.FulfilBlocked = s.fulfilBlockedFor(o, lang)
 	d.EditBlocked = s.editBlocked(o, lang)
 	d.PaymentName = o.PaymentLabel
 	if d.Shipments, err = s.shipmentsOf(ctx, o.ID); err != nil {
 		return err
 	}
-	if procs == nil {
-		d.Procedures = proceduresFromHistory(d.Events, o.HoldBy)
-		d.ProceduresNote = tr(lang, "order.procedures_no_temporal")
-	} else if res := <-procs; res.err != nil {
+	if res := <-procs; res.err != nil {
 		s.log.WarnContext(ctx, "web: listing the order's procedures failed; showing those of its history",
 			"order", o.Number, "err", res.err)
 		d.Procedures = proceduresFromHistory(d.Events, o.HoldBy)

@@ -72,9 +72,6 @@ func (s *server) renderProcedure(w http.ResponseWriter, r *http.Request, id stri
 
 func (s *server) procedureData(r *http.Request, id string) (procedureData, error) {
 	ctx := r.Context()
-	if s.starter == nil {
-		return procedureData{}, noTemporal()
-	}
 	p, err := s.starter.Progress(ctx, id)
 	if errors.Is(err, starter.ErrNoProcedure) {
 		return procedureData{}, notFound(locale.Msg("error.procedure_not_found"), locale.Msg("error.no_procedure_with_id", locale.Text(id)))

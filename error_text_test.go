@@ -27,11 +27,9 @@ var errorText = []*regexp.Regexp{
 }
 
 // TestNoDecisionOnErrorText fails on any non-test Go file of the module
-// that decides on an error's text. devstack (the dev stack's tooling,
-// which drives the PostgreSQL and Temporal command-line programs) is not
-// on a request's path and is left out.
+// that decides on an error's text.
 func TestNoDecisionOnErrorText(t *testing.T) {
-	skip := map[string]bool{".git": true, ".bin": true, ".data": true, "node_modules": true, "devstack": true}
+	skip := map[string]bool{".git": true, ".bin": true, ".data": true, "node_modules": true}
 	var files int
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

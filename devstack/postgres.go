@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // PostgresOptions says where and how to run a private PostgreSQL cluster.
@@ -90,6 +91,10 @@ func pgVersion(binDir string) float64 {
 	return v
 }
 
+// ErrPortTaken is wrapped by StartPostgres when another program holds the
+// port asked for, so a caller that picked a free port can pick another.
+var ErrPortTaken = errors.New("the port is taken")
+
 // StartPostgres starts the private cluster in opt.Dir, creating it first
 // when Dir/data holds none, and returns once it accepts connections. A
 // server already running from the same Dir is reused. As root, the cluster
@@ -129,7 +134,7 @@ func StartPostgres(ctx context.Context, opt PostgresOptions) (*Postgres, error) 
 
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p.Port)))
 	if err != nil {
-		return nil, fmt.Errorf("devstack.StartPostgres: port %d on 127.0.0.1 is taken by another program (%v): choose another port for the private PostgreSQL", p.Port, err)
+		return nil, fmt.Errorf("devstack.StartPostgres: port %d on 127.0.0.1 is taken by another program (%v): choose another port for the private PostgreSQL: %w", p.Port, err, ErrPortTaken)
 	}
 	l.Close()
 
@@ -184,7 +189,8 @@ func (p *Postgres) CreateDatabase(ctx context.Context, name string) error {
 	}
 	if _, err := conn.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
 		// Someone else created it between our look and our create.
-		if strings.Contains(err.Error(), "already exists") {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // duplicate_database
 			return nil
 		}
 		return fmt.Errorf("devstack.CreateDatabase(%s): %w", name, err)

@@ -131,7 +131,7 @@ func startPrivate(ctx context.Context) (*pgServer, error) {
 		}
 		p, err = devstack.StartPostgres(ctx, devstack.PostgresOptions{Dir: dir, Port: port})
 		// Another process may grab the free port before the server does.
-		if err == nil || attempt == 2 || !strings.Contains(err.Error(), "is taken") {
+		if err == nil || attempt == 2 || !errors.Is(err, devstack.ErrPortTaken) {
 			break
 		}
 	}

@@ -154,6 +154,7 @@ func runStack(cfg stackConfig) error {
 		Store:             st,
 		Procedures:        s,
 		Starter:           col,
+		Refunds:           reg,
 		Namespace:         cfg.Namespace,
 		Logger:            log,
 		ApprovalThreshold: cfg.Settings.ApproveAbove,

@@ -263,6 +263,7 @@ var english = map[Key]string{
 	"modify.products_removed":     "Products removed",
 	"modify.recalc_note":          "Removing products can end free shipping.",
 	"modify.recalc_shipping":      "Recalculate the shipping fee",
+	"modify.refund_automatic":     "Refund by {method}: the provider refunds the customer at once, without asking you anything. If it refuses (card expired…), the procedure will ask you how to refund another way.",
 	"modify.refund_by":            "Refund by {method}. The procedure will then ask you to confirm “Refund done” or “Refund impossible”.",
 	"modify.select_note":          "Tick the products the customer removes or whose quantity changes, then set the “Final qty” (0 removes the product). You can also correct the SKU, the name and the unit price.",
 	"modify.select_products":      "Choose the products",

@@ -263,6 +263,7 @@ var french = map[Key]string{
 	"modify.products_removed":     "Produits retirés",
 	"modify.recalc_note":          "En retirant des produits, les frais de port peuvent ne plus être offerts.",
 	"modify.recalc_shipping":      "Recalculer les frais de port",
+	"modify.refund_automatic":     "Remboursement par {method} : le prestataire rembourse le client aussitôt, sans rien vous demander. S'il refuse (carte expirée…), la procédure vous demandera comment rembourser autrement.",
 	"modify.refund_by":            "Remboursement par {method}. La procédure vous demandera ensuite de confirmer « Remboursement effectué » ou « Remboursement impossible ».",
 	"modify.select_note":          "Cochez les produits que le client veut retirer ou dont il change la quantité, puis réglez la « Qté fin » (0 retire le produit). Vous pouvez aussi corriger le SKU, le nom et le prix unitaire.",
 	"modify.select_products":      "Sélection de produits",

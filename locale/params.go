@@ -20,6 +20,8 @@ var params = map[Key][]Param{
 	"blocked.ship_held":       {{"procedure", KindText}},
 	"blocked.ship_status":     {{"status", KindText}},
 
+	"modify.refund_automatic": {{"method", KindText}},
+
 	"cancel.amount_to_refund":   {{"amount", KindAmount}},
 	"cancel.approval_threshold": {{"amount", KindAmount}},
 	"cancel.at_most_items":      {{"n", KindCount}},

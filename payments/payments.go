@@ -299,6 +299,13 @@ func (r *Registry) For(m order.PaymentMethod) (Gateway, bool) {
 	return g, ok
 }
 
+// RefundsAutomatically reports whether a provider refunds payment method m
+// through its API (false: an agent refunds by hand).
+func (r *Registry) RefundsAutomatically(m order.PaymentMethod) bool {
+	_, ok := r.For(m)
+	return ok
+}
+
 // Registered is one gateway of a Registry and the payment methods it
 // serves.
 type Registered struct {

@@ -328,3 +328,32 @@ func srcdoc(t *testing.T, body, path string) string {
 	}
 	return html.UnescapeString(m[0][1])
 }
+
+// The confirmation says what will happen to the money for the order's
+// means of payment: a provider that refunds at once asks the agent
+// nothing; a refund by hand asks them to confirm it once made.
+func TestModifyConfirmationSaysHowTheMoneyGoesBack(t *testing.T) {
+	a := newPaymentApp(t)
+	for _, tt := range []struct {
+		number  string
+		method  order.PaymentMethod
+		says    string
+		notSays string
+	}{
+		{"C-2026-000941", order.PayCard, "le prestataire rembourse le client aussitôt, sans rien vous demander", "vous demandera ensuite de confirmer"},
+		{"C-2026-000942", order.PayPayPal, "vous demandera ensuite de confirmer « Remboursement effectué » ou « Remboursement impossible »", "le prestataire rembourse"},
+	} {
+		t.Run(string(tt.method), func(t *testing.T) {
+			o := insertPaidOrder(t, a.store, tt.number, tt.method)
+			f := modifyForm(o)
+			f.Set("qty_"+fmt.Sprint(o.Lines[0].ID), "0")
+			rec := a.post("/orders/"+o.Number+"/modify", f)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			body := html.UnescapeString(rec.Body.String())
+			mustContain(t, body, `id="refund-amount"`, tt.says)
+			mustNotContain(t, body, tt.notSays)
+		})
+	}
+}

@@ -74,7 +74,8 @@ type modifyData struct {
 	// Hidden is the form as typed, carried by the confirmation's buttons.
 	Hidden []option
 
-	lang string // the agent's language, for the messages made here
+	lang      string // the agent's language, for the messages made here
+	automatic bool   // a provider refunds the order's means of payment
 	// Where the domain's indexes point in the form: quantities[i] and
 	// edits[i] to a line id, add[i] to a row of the form.
 	qtyLine, editLine []int64
@@ -83,6 +84,10 @@ type modifyData struct {
 
 // NeedsApproval reports whether the refund waits for a supervisor.
 func (d modifyData) NeedsApproval() bool { return d.Threshold > 0 && d.Settle.Refund > d.Threshold }
+
+// Automatic reports whether the provider refunds the customer at once,
+// without asking the agent anything.
+func (d modifyData) Automatic() bool { return d.automatic }
 
 // Cheque reports whether the customer pays by cheque (money to give back
 // then goes back by the means chosen with them).
@@ -147,7 +152,7 @@ func (s *server) modifyForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) newModifyData(o order.Order, lang string) modifyData {
 	d := modifyData{Layout: Layout{Title: tr(lang, "modify.title", locale.Text(o.Number)), Nav: "orders"}, Order: o,
-		Errors: fieldErrors{}, Threshold: s.threshold, lang: lang}
+		Errors: fieldErrors{}, Threshold: s.threshold, lang: lang, automatic: s.refunds.RefundsAutomatically(o.PaymentMethod)}
 	p := locale.For(locale.Parse(lang))
 	for _, c := range order.ContactChannels {
 		d.Channels = append(d.Channels, option{string(c), label(p, channelKeys, string(c))})

@@ -92,6 +92,10 @@ type Options struct {
 	// Starter starts procedures and follows them (required; a
 	// *starter.Collector, which also collects payments).
 	Starter Starter
+	// Refunds says which means of payment a provider refunds through its
+	// API (required; the *payments.Registry the worker refunds with), so a
+	// confirmation says exactly what will happen to the customer's money.
+	Refunds RefundRoutes
 	// ApprovalThreshold is the refund (cents) above which a supervisor
 	// approves; shown on the forms (the procedure enforces it). 0: none shown.
 	ApprovalThreshold int64
@@ -108,6 +112,12 @@ type Options struct {
 	UpdateTimeout  time.Duration // zero: starter.DefaultUpdateTimeout
 }
 
+// RefundRoutes says whether a provider refunds a means of payment
+// through its API.
+type RefundRoutes interface {
+	RefundsAutomatically(order.PaymentMethod) bool
+}
+
 // DefaultRequestTimeout is how long a page waits on PostgreSQL and
 // Temporal by default (the API's calls too: they share it).
 const DefaultRequestTimeout = request.DefaultTimeout
@@ -119,6 +129,7 @@ type server struct {
 	procedures ProcedureLister
 	starter    Starter
 	threshold  int64
+	refunds    RefundRoutes
 	temporalUI string
 	namespace  string
 	log        *slog.Logger
@@ -149,6 +160,8 @@ func New(opt Options) (http.Handler, error) {
 		return nil, errors.New("web.New: Options.Procedures is required")
 	case opt.Starter == nil:
 		return nil, errors.New("web.New: Options.Starter is required")
+	case opt.Refunds == nil:
+		return nil, errors.New("web.New: Options.Refunds is required")
 	}
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
@@ -159,6 +172,7 @@ func New(opt Options) (http.Handler, error) {
 		procedures:     opt.Procedures,
 		starter:        opt.Starter,
 		threshold:      opt.ApprovalThreshold,
+		refunds:        opt.Refunds,
 		temporalUI:     trimSlash(opt.TemporalUIURL),
 		namespace:      opt.Namespace,
 		log:            opt.Logger,

@@ -87,6 +87,15 @@ func newApp(t testing.TB, procs web.ProcedureLister) *app {
 // apiToken is the bearer token of the API beside the UI (newServer).
 const apiToken = "test-token-0123456789abcdef0123456789abcdef"
 
+// refundRoutes says which means of payment a provider refunds.
+type refundRoutes map[order.PaymentMethod]bool
+
+func (r refundRoutes) RefundsAutomatically(m order.PaymentMethod) bool { return r[m] }
+
+// refundedByProvider are the means make dev's sandbox refunds (the others,
+// PayPal, HiPay, Paybox, cheques, by hand).
+var refundedByProvider = refundRoutes{order.PayCard: true, order.PayStripe: true, order.PayBankPayment: true, order.PayTerminal: true, order.PayBankTransfer: true}
+
 // newServer is what orderdesk serves (cmd/orderdesk): the UI over st, the
 // JSON API (token apiToken) and the payment webhook beside it, both asking
 // col of the procedures. The UI's other options are opt's; col lists the
@@ -96,6 +105,9 @@ func newServer(t testing.TB, st *store.Store, col *starter.Collector, opt web.Op
 	opt.Store, opt.Starter = st, col
 	if opt.Procedures == nil {
 		opt.Procedures = col
+	}
+	if opt.Refunds == nil {
+		opt.Refunds = refundedByProvider
 	}
 	ui, err := web.New(opt)
 	if err != nil {
@@ -486,14 +498,15 @@ func TestNewNamesAMissingDependency(t *testing.T) {
 	st := devstacktest.NewStore(t)
 	c, _ := devstacktest.Temporal(t)
 	col := starter.NewCollector(starter.New(c, st), st, starter.CollectOptions{})
-	full := web.Options{Store: st, Procedures: col, Starter: col}
+	full := web.Options{Store: st, Procedures: col, Starter: col, Refunds: refundedByProvider}
 	if _, err := web.New(full); err != nil {
 		t.Fatalf("New with every dependency: %v", err)
 	}
 	for field, opt := range map[string]web.Options{
-		"Store":      {Procedures: col, Starter: col},
-		"Procedures": {Store: st, Starter: col},
-		"Starter":    {Store: st, Procedures: col},
+		"Store":      {Procedures: col, Starter: col, Refunds: refundedByProvider},
+		"Procedures": {Store: st, Starter: col, Refunds: refundedByProvider},
+		"Starter":    {Store: st, Procedures: col, Refunds: refundedByProvider},
+		"Refunds":    {Store: st, Procedures: col, Starter: col},
 	} {
 		if _, err := web.New(opt); err == nil || !strings.Contains(err.Error(), "Options."+field) {
 			t.Errorf("New without %s: %v, want an error naming Options.%s", field, err, field)

@@ -130,6 +130,7 @@ func webHandler(s *services) (http.Handler, error) {
 		Store:         s.store,
 		Procedures:    s.starter,
 		Starter:       col,
+		Refunds:       s.cfg.Money.registry(),
 		TemporalUIURL: s.cfg.TemporalUIURL,
 		Namespace:     s.cfg.TemporalNamespace,
 		Logger:        s.log,

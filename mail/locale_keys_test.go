@@ -66,10 +66,10 @@ func TestEveryMessageOfTheEmailsExists(t *testing.T) {
 	}
 	// The labels said by code: a means of payment, a field of the details.
 	for _, m := range order.PaymentMethods {
-		uses = append(uses, keyUse{key: locale.Key("payment_method." + string(m)), where: "paymentLabel(" + string(m) + ")"})
+		uses = append(uses, keyUse{key: m.LabelKey(), where: "paymentLabel(" + string(m) + ")"})
 	}
-	for field, k := range detailFieldKeys {
-		uses = append(uses, keyUse{key: k, where: "detailFieldKeys[" + field + "]"})
+	for _, field := range order.DetailFields {
+		uses = append(uses, keyUse{key: order.DetailLabelKey(field), where: "order.DetailLabelKey(" + field + ")"})
 	}
 	if len(uses) < 150 {
 		t.Fatalf("only %d uses of the catalog found: the test no longer sees them", len(uses))
@@ -91,8 +91,8 @@ func TestEveryMessageOfTheEmailsExists(t *testing.T) {
 
 	// Every field an edit of the details can change has its label.
 	for _, c := range everyDetailChanged().Changes {
-		if _, ok := detailFieldKeys[c.Field]; !ok {
-			t.Errorf("the edit's field %q has no label for the email (detailFieldKeys)", c.Field)
+		if order.DetailLabelKey(c.Field) == "" {
+			t.Errorf("the edit's field %q has no label for the email (order.DetailLabelKey)", c.Field)
 		}
 	}
 }

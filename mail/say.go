@@ -191,11 +191,11 @@ func (s sayer) link(href string, a arg) (arg, error) {
 }
 
 // paymentLabel names a means of payment in the reader's language ("Carte
-// bancaire", "Card"), by its label in the catalog; one the catalog does
-// not know is shown by its code.
+// bancaire", "Card"), by the domain's label; one it does not know is shown
+// by its code.
 func (s sayer) paymentLabel(method string) string {
-	key := locale.Key("payment_method." + method)
-	if _, ok := locale.Params(key); !ok {
+	key := order.PaymentMethod(method).LabelKey()
+	if key == "" {
 		return method
 	}
 	return s.p.T(key)
@@ -254,20 +254,6 @@ func (s sayer) withMeans(what, means string) arg {
 	return arg{value: locale.Text(s.p.T("mail.merchant.with_means", locale.Text(what), locale.Text(s.paymentLabel(means))))}
 }
 
-// detailFieldKeys name the fields an edit of the details changes, by
-// their labels in the catalog.
-var detailFieldKeys = map[string]locale.Key{
-	"name":             "detail_field.name",
-	"email":            "detail_field.email",
-	"phone":            "detail_field.phone",
-	"billing_address":  "detail_field.billing_address",
-	"delivery_address": "detail_field.delivery_address",
-	"payment_label":    "detail_field.payment_label",
-	"shipping_method":  "detail_field.shipping_method",
-	"shipping_fee":     "detail_field.shipping_fee",
-	"discount":         "detail_field.discount",
-}
-
 // changeRow is a changed detail as the email lists it, said in the
 // reader's language.
 type changeRow struct{ Field, Before, After string }
@@ -280,7 +266,7 @@ func (s sayer) changes(d DetailsChanged) []changeRow {
 	rows := make([]changeRow, len(d.Changes))
 	for i, c := range d.Changes {
 		field := c.Field
-		if k, ok := detailFieldKeys[c.Field]; ok {
+		if k := order.DetailLabelKey(c.Field); k != "" {
 			field = s.p.T(k)
 		}
 		rows[i] = changeRow{

@@ -93,21 +93,30 @@ func (r DetailsResult) Fields(locale string) string {
 	return strings.Join(names, ", ")
 }
 
-var detailLabels = map[string][2]string{
-	"name":             {"nom du client", "customer name"},
-	"email":            {"e-mail du client", "customer email"},
-	"phone":            {"téléphone du client", "customer phone"},
-	"billing_address":  {"adresse de facturation", "billing address"},
-	"delivery_address": {"adresse de livraison", "delivery address"},
-	"payment_label":    {"nom du mode de paiement", "payment method name"},
-	"shipping_method":  {"nom du mode d'expédition", "shipping method name"},
-	"shipping_fee":     {"frais de port", "shipping fee"},
-	"discount":         {"remise", "discount"},
+// detailLabels are the editable details' names in the catalog.
+var detailLabels = map[string]locale.Key{
+	"name":             "detail_field.name",
+	"email":            "detail_field.email",
+	"phone":            "detail_field.phone",
+	"billing_address":  "detail_field.billing_address",
+	"delivery_address": "detail_field.delivery_address",
+	"payment_label":    "detail_field.payment_label",
+	"shipping_method":  "detail_field.shipping_method",
+	"shipping_fee":     "detail_field.shipping_fee",
+	"discount":         "detail_field.discount",
 }
 
 // DetailLabel is an edit's field as an agent reads it, French unless
-// locale is "en".
-func DetailLabel(field, locale string) string { return label(detailLabels[field], locale, field) }
+// lang is "en".
+func DetailLabel(field, lang string) string { return label(detailLabels[field], lang, field) }
+
+// DetailFields lists the details an edit can change, as its changes name
+// them.
+var DetailFields = []string{"name", "email", "phone", "billing_address", "delivery_address", "payment_label", "shipping_method", "shipping_fee", "discount"}
+
+// DetailLabelKey is the catalog's message naming an edit's field ("" for
+// an unknown one).
+func DetailLabelKey(field string) locale.Key { return detailLabels[field] }
 
 // DeliveryLocked says why the delivery address can no longer change, or ""
 // when it can: not once anything is shipped (a line's quantity shipped, or

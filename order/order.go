@@ -7,6 +7,8 @@ package order
 import (
 	"strings"
 	"time"
+
+	"github.com/orderdesk/orderdesk/locale"
 )
 
 // Order is a customer's order as the back office sees it.
@@ -155,21 +157,26 @@ const (
 // PaymentMethods lists every payment method.
 var PaymentMethods = []PaymentMethod{PayCard, PayStripe, PayPayPal, PayHiPay, PayPaybox, PayBankPayment, PayCheque, PayBankTransfer, PayMoneyOrder, PayTerminal}
 
-var paymentLabels = map[PaymentMethod][2]string{
-	PayCard:         {"Carte bancaire", "Card"},
-	PayStripe:       {"Stripe", "Stripe"},
-	PayPayPal:       {"PayPal", "PayPal"},
-	PayHiPay:        {"HiPay", "HiPay"},
-	PayPaybox:       {"Paybox", "Paybox"},
-	PayBankPayment:  {"Paiement par banque", "Pay by bank"},
-	PayCheque:       {"Chèque", "Cheque"},
-	PayBankTransfer: {"Virement bancaire", "Bank transfer"},
-	PayMoneyOrder:   {"Mandat-poste", "Money order"},
-	PayTerminal:     {"Terminal en magasin", "In-store terminal"},
+// paymentLabels are the payment methods' names in the catalog.
+var paymentLabels = map[PaymentMethod]locale.Key{
+	PayCard:         "payment_method.card",
+	PayStripe:       "payment_method.stripe",
+	PayPayPal:       "payment_method.paypal",
+	PayHiPay:        "payment_method.hipay",
+	PayPaybox:       "payment_method.paybox",
+	PayBankPayment:  "payment_method.bank_payment",
+	PayCheque:       "payment_method.cheque",
+	PayBankTransfer: "payment_method.bank_transfer",
+	PayMoneyOrder:   "payment_method.money_order",
+	PayTerminal:     "payment_method.terminal",
 }
 
-// Label is the payment method as an agent reads it.
-func (p PaymentMethod) Label(locale string) string { return label(paymentLabels[p], locale, string(p)) }
+// Label is the payment method as an agent reads it, in lang.
+func (p PaymentMethod) Label(lang string) string { return label(paymentLabels[p], lang, string(p)) }
+
+// LabelKey is the catalog's message naming the payment method ("" for an
+// unknown one).
+func (p PaymentMethod) LabelKey() locale.Key { return paymentLabels[p] }
 
 // Valid reports whether p is a known payment method.
 func (p PaymentMethod) Valid() bool { _, ok := paymentLabels[p]; return ok }
@@ -195,19 +202,21 @@ const (
 	ContactPhone ContactChannel = "phone"
 )
 
-var contactLabels = map[ContactChannel][2]string{
-	ContactEmail: {"E-mail", "Email"},
-	ContactForm:  {"Formulaire de contact", "Contact form"},
-	ContactPhone: {"Téléphone", "Phone"},
+// contactLabels are the contact channels' names in the catalog.
+var contactLabels = map[ContactChannel]locale.Key{
+	ContactEmail: "contact.email",
+	ContactForm:  "contact.contact_form",
+	ContactPhone: "contact.phone",
 }
 
 // ContactChannels lists every contact channel.
 var ContactChannels = []ContactChannel{ContactEmail, ContactForm, ContactPhone}
 
-// Label is the channel as an agent reads it.
-func (c ContactChannel) Label(locale string) string {
-	return label(contactLabels[c], locale, string(c))
-}
+// Label is the channel as an agent reads it, in lang.
+func (c ContactChannel) Label(lang string) string { return label(contactLabels[c], lang, string(c)) }
+
+// LabelKey is the catalog's message naming the channel ("" for an unknown one).
+func (c ContactChannel) LabelKey() locale.Key { return contactLabels[c] }
 
 // Valid reports whether c is a known contact channel.
 func (c ContactChannel) Valid() bool { _, ok := contactLabels[c]; return ok }

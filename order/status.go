@@ -1,6 +1,10 @@
 package order
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/orderdesk/orderdesk/locale"
+)
 
 // Status is where an order stands commercially.
 type Status string
@@ -19,18 +23,22 @@ const (
 // Statuses lists every order status, for filters and validation.
 var Statuses = []Status{StatusNew, StatusAwaitingPayment, StatusPaid, StatusPartiallyShipped, StatusShipped, StatusCompleted, StatusCancelled}
 
-var statusLabels = map[Status][2]string{
-	StatusNew:              {"Nouvelle", "New"},
-	StatusAwaitingPayment:  {"En attente du paiement", "Awaiting payment"},
-	StatusPaid:             {"Complétée (payée, prête à expédier)", "Paid, ready to ship"},
-	StatusPartiallyShipped: {"Expédiée partiellement", "Partially shipped"},
-	StatusShipped:          {"Expédiée", "Shipped"},
-	StatusCompleted:        {"Terminée", "Completed"},
-	StatusCancelled:        {"Annulée", "Cancelled"},
+// statusLabels are the statuses' names in the catalog.
+var statusLabels = map[Status]locale.Key{
+	StatusNew:              "order_status.new",
+	StatusAwaitingPayment:  "order_status.awaiting_payment",
+	StatusPaid:             "order_status.paid",
+	StatusPartiallyShipped: "order_status.partially_shipped",
+	StatusShipped:          "order_status.shipped",
+	StatusCompleted:        "order_status.completed",
+	StatusCancelled:        "order_status.cancelled",
 }
 
-// Label is the status as an agent reads it, French unless locale is "en".
-func (s Status) Label(locale string) string { return label(statusLabels[s], locale, string(s)) }
+// Label is the status as an agent reads it, French unless lang is "en".
+func (s Status) Label(lang string) string { return label(statusLabels[s], lang, string(s)) }
+
+// LabelKey is the catalog's message naming the status ("" for an unknown one).
+func (s Status) LabelKey() locale.Key { return statusLabels[s] }
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { _, ok := statusLabels[s]; return ok }
@@ -77,17 +85,20 @@ const (
 // LogisticsStatuses lists every logistics status.
 var LogisticsStatuses = []LogisticsStatus{LogisticsAwaitingPrinting, LogisticsPrinting, LogisticsPrepared, LogisticsShipped}
 
-var logisticsLabels = map[LogisticsStatus][2]string{
-	LogisticsAwaitingPrinting: {"En attente d'impression", "Awaiting printing"},
-	LogisticsPrinting:         {"En cours d'impression", "Printing"},
-	LogisticsPrepared:         {"Préparé", "Prepared"},
-	LogisticsShipped:          {"Expédié", "Shipped"},
+// logisticsLabels are the logistics statuses' names in the catalog.
+var logisticsLabels = map[LogisticsStatus]locale.Key{
+	LogisticsAwaitingPrinting: "logistics.awaiting_printing",
+	LogisticsPrinting:         "logistics.printing",
+	LogisticsPrepared:         "logistics.prepared",
+	LogisticsShipped:          "logistics.shipped",
 }
 
-// Label is the logistics status as an agent reads it, French unless locale is "en".
-func (s LogisticsStatus) Label(locale string) string {
-	return label(logisticsLabels[s], locale, string(s))
-}
+// Label is the logistics status as an agent reads it, French unless lang is "en".
+func (s LogisticsStatus) Label(lang string) string { return label(logisticsLabels[s], lang, string(s)) }
+
+// LabelKey is the catalog's message naming the logistics status ("" for an
+// unknown one).
+func (s LogisticsStatus) LabelKey() locale.Key { return logisticsLabels[s] }
 
 // Valid reports whether s is a known logistics status.
 func (s LogisticsStatus) Valid() bool { _, ok := logisticsLabels[s]; return ok }
@@ -109,13 +120,11 @@ func (s LogisticsStatus) CanMoveTo(next LogisticsStatus) bool {
 	return false
 }
 
-func label(l [2]string, locale, fallback string) string {
-	switch {
-	case l[0] == "":
+// label says a code's name from the catalog in lang ("en", or French), or
+// the code itself when it has none.
+func label(key locale.Key, lang, fallback string) string {
+	if key == "" {
 		return fallback
-	case locale == "en":
-		return l[1]
-	default:
-		return l[0]
 	}
+	return locale.For(locale.Parse(lang)).T(key)
 }

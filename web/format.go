@@ -156,41 +156,27 @@ func (s *server) ago(p *locale.Printer, t time.Time) string {
 	}
 }
 
-// The labels of the codes the UI shows, by code: each is a message of the
-// catalog. A code without a label is shown as it is.
+// The labels of the domain's codes: the domain names each by a message of
+// the catalog (order's LabelKey).
 var (
-	statusKeys = map[string]locale.Key{
-		string(order.StatusNew):              "order_status.new",
-		string(order.StatusAwaitingPayment):  "order_status.awaiting_payment",
-		string(order.StatusPaid):             "order_status.paid",
-		string(order.StatusPartiallyShipped): "order_status.partially_shipped",
-		string(order.StatusShipped):          "order_status.shipped",
-		string(order.StatusCompleted):        "order_status.completed",
-		string(order.StatusCancelled):        "order_status.cancelled",
+	statusKeys    = labelKeys(order.Statuses, order.Status.LabelKey)
+	logisticsKeys = labelKeys(order.LogisticsStatuses, order.LogisticsStatus.LabelKey)
+	paymentKeys   = labelKeys(order.PaymentMethods, order.PaymentMethod.LabelKey)
+	channelKeys   = labelKeys(order.ContactChannels, order.ContactChannel.LabelKey)
+)
+
+// labelKeys is the table of label, by code, of the domain's codes.
+func labelKeys[T ~string](codes []T, key func(T) locale.Key) map[string]locale.Key {
+	keys := make(map[string]locale.Key, len(codes))
+	for _, c := range codes {
+		keys[string(c)] = key(c)
 	}
-	logisticsKeys = map[string]locale.Key{
-		string(order.LogisticsAwaitingPrinting): "logistics.awaiting_printing",
-		string(order.LogisticsPrinting):         "logistics.printing",
-		string(order.LogisticsPrepared):         "logistics.prepared",
-		string(order.LogisticsShipped):          "logistics.shipped",
-	}
-	paymentKeys = map[string]locale.Key{
-		string(order.PayCard):         "payment_method.card",
-		string(order.PayStripe):       "payment_method.stripe",
-		string(order.PayPayPal):       "payment_method.paypal",
-		string(order.PayHiPay):        "payment_method.hipay",
-		string(order.PayPaybox):       "payment_method.paybox",
-		string(order.PayBankPayment):  "payment_method.bank_payment",
-		string(order.PayCheque):       "payment_method.cheque",
-		string(order.PayBankTransfer): "payment_method.bank_transfer",
-		string(order.PayMoneyOrder):   "payment_method.money_order",
-		string(order.PayTerminal):     "payment_method.terminal",
-	}
-	channelKeys = map[string]locale.Key{
-		string(order.ContactEmail): "contact.email",
-		string(order.ContactForm):  "contact.contact_form",
-		string(order.ContactPhone): "contact.phone",
-	}
+	return keys
+}
+
+// The labels of the other codes the UI shows, by code: each is a message
+// of the catalog. A code without a label is shown as it is.
+var (
 	refundStatusKeys = map[string]locale.Key{
 		store.RefundPending:       "refund_status.pending",
 		store.RefundSucceeded:     "refund_status.succeeded",
@@ -276,17 +262,6 @@ var (
 	answerKeys = map[string]locale.Key{
 		workflows.AnswerKeepWaiting: "answer.keep_waiting",
 		workflows.AnswerCancelOrder: "answer.cancel_order",
-	}
-	detailFieldKeys = map[string]locale.Key{
-		"name":             "detail_field.name",
-		"email":            "detail_field.email",
-		"phone":            "detail_field.phone",
-		"billing_address":  "detail_field.billing_address",
-		"delivery_address": "detail_field.delivery_address",
-		"payment_label":    "detail_field.payment_label",
-		"shipping_method":  "detail_field.shipping_method",
-		"shipping_fee":     "detail_field.shipping_fee",
-		"discount":         "detail_field.discount",
 	}
 )
 

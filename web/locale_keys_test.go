@@ -15,6 +15,7 @@ import (
 	"text/template/parse"
 
 	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/order"
 )
 
 // A use of a message of the catalog, found in a template or in the Go
@@ -310,6 +311,11 @@ func goKeyUses(t *testing.T) []keyUse {
 			})
 		}
 	}
+	// The domain names its codes (statuses, means of payment, channels,
+	// edited fields) by messages of the catalog, which the UI shows.
+	for _, k := range domainLabels() {
+		uses = append(uses, keyUse{key: k, where: "order's labels", noArgs: true})
+	}
 	return uses
 }
 
@@ -545,4 +551,25 @@ func TestTemplatesWriteNoText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// domainLabels are the messages the domain names its codes by.
+func domainLabels() []locale.Key {
+	var keys []locale.Key
+	for _, s := range order.Statuses {
+		keys = append(keys, s.LabelKey())
+	}
+	for _, s := range order.LogisticsStatuses {
+		keys = append(keys, s.LabelKey())
+	}
+	for _, m := range order.PaymentMethods {
+		keys = append(keys, m.LabelKey())
+	}
+	for _, c := range order.ContactChannels {
+		keys = append(keys, c.LabelKey())
+	}
+	for _, f := range order.DetailFields {
+		keys = append(keys, order.DetailLabelKey(f))
+	}
+	return keys
 }

@@ -78,7 +78,7 @@ func (d editData) Channels() []order.ContactChannel { return order.ContactChanne
 
 // Label is a changed field as the agent reads it.
 func (d editData) Label(field string) string {
-	return label(locale.For(locale.Parse(d.Lang)), detailFieldKeys, field)
+	return order.DetailLabel(field, d.Lang)
 }
 
 // discountInput writes a discount for the form as an agent of lang types

@@ -89,7 +89,8 @@ func (c *Collect) BeginCollection(ctx context.Context, in BeginCollectionInput) 
 	if err != nil {
 		return BeginCollectionOutput{}, classify(err)
 	}
-	paid, err := c.Store.PaidNet(ctx, o.ID)
+	// What the customer still owes: the domain's figure.
+	money, err := c.Store.MoneyPosition(ctx, o.ID)
 	if err != nil {
 		return BeginCollectionOutput{}, err
 	}
@@ -111,15 +112,15 @@ func (c *Collect) BeginCollection(ctx context.Context, in BeginCollectionInput) 
 		o, err = c.Store.MoveOrderStatus(ctx, o.Number, []order.Status{order.StatusNew, order.StatusAwaitingPayment}, order.StatusAwaitingPayment, store.Event{
 			ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID, Kind: "status_changed",
 			Key:    in.Actor.WorkflowID + "/awaiting-payment",
-			Phrase: locale.Phr("history.status_awaiting_payment", statusArg(o.Status), statusArg(order.StatusAwaitingPayment), amountArg(o.Totals.Total-paid, o.Currency)),
+			Phrase: locale.Phr("history.status_awaiting_payment", statusArg(o.Status), statusArg(order.StatusAwaitingPayment), amountArg(money.Due, o.Currency)),
 		})
 		if err != nil {
 			return BeginCollectionOutput{}, classifyCollect(err)
 		}
 		out.Status = o.Status
-		out.Due = max(o.Totals.Total-paid, 0)
+		out.Due = money.Due
 		if out.Due == 0 {
-			return out, temporal.NewNonRetryableApplicationError(fmt.Sprintf("order %s is paid already (%s paid)", o.Number, m(paid)), ErrTypeInvalidInput, nil)
+			return out, temporal.NewNonRetryableApplicationError(fmt.Sprintf("order %s is paid already (%s paid)", o.Number, m(money.PaidNet)), ErrTypeInvalidInput, nil)
 		}
 		return out, nil
 	}

@@ -23,7 +23,7 @@ import (
 // procedures: the order, what was paid, the invoices.
 type CollectStore interface {
 	GetOrder(ctx context.Context, number string) (order.Order, error)
-	PaidNet(ctx context.Context, orderID int64) (int64, error)
+	MoneyPosition(ctx context.Context, orderID int64) (order.Position, error)
 	GetInvoice(ctx context.Context, number string) (store.Invoice, error)
 	CreateInvoice(ctx context.Context, req store.InvoiceRequest) (store.Invoice, error)
 	PaymentByKey(ctx context.Context, key string) (store.Payment, error)
@@ -96,7 +96,8 @@ func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Ru
 	if err != nil {
 		return Run{}, err
 	}
-	paid, err := c.store.PaidNet(ctx, o.ID)
+	// What the customer still owes and has paid net: the domain's figures.
+	money, err := c.store.MoneyPosition(ctx, o.ID)
 	if err != nil {
 		return Run{}, err
 	}
@@ -111,17 +112,17 @@ func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Ru
 			return Run{}, order.Refuse("order", "refusal.balance_order_cancelled", number)
 		case o.Status == order.StatusNew || o.Status == order.StatusAwaitingPayment:
 			return Run{}, order.Refuse("order", "refusal.balance_order_unpaid", number)
-		case o.Totals.Total-paid <= 0:
+		case money.Due <= 0:
 			return Run{}, order.Refuse("amount", "refusal.balance_nothing_unpaid", number)
-		case req.BalanceDue > o.Totals.Total-paid:
-			return Run{}, order.Refuse("amount", "refusal.balance_above_unpaid", locale.Amount(req.BalanceDue, o.Currency), locale.Amount(o.Totals.Total-paid, o.Currency), number)
+		case req.BalanceDue > money.Due:
+			return Run{}, order.Refuse("amount", "refusal.balance_above_unpaid", locale.Amount(req.BalanceDue, o.Currency), locale.Amount(money.Due, o.Currency), number)
 		}
 	} else {
 		switch {
 		case o.Status != order.StatusNew && o.Status != order.StatusAwaitingPayment:
 			return Run{}, order.Refuse("order", "refusal.collect_not_awaiting", number)
-		case o.Totals.Total-paid <= 0:
-			return Run{}, order.Refuse("order", "refusal.collect_paid_already", number, locale.Amount(paid, o.Currency))
+		case money.Due <= 0:
+			return Run{}, order.Refuse("order", "refusal.collect_paid_already", number, locale.Amount(money.PaidNet, o.Currency))
 		}
 	}
 	if running, ok, err := c.RunningCollection(ctx, o.Number); err != nil {

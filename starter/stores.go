@@ -73,9 +73,9 @@ func (d dbCollect) GetOrder(ctx context.Context, number string) (order.Order, er
 	return o, dbErr(err)
 }
 
-func (d dbCollect) PaidNet(ctx context.Context, orderID int64) (int64, error) {
-	n, err := d.c.PaidNet(ctx, orderID)
-	return n, dbErr(err)
+func (d dbCollect) MoneyPosition(ctx context.Context, orderID int64) (order.Position, error) {
+	p, err := d.c.MoneyPosition(ctx, orderID)
+	return p, dbErr(err)
 }
 
 func (d dbCollect) GetInvoice(ctx context.Context, number string) (store.Invoice, error) {

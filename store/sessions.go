@@ -36,7 +36,8 @@ func (s *Store) CreateSession(ctx context.Context, token string, agentID int64, 
 }
 
 // SessionByToken returns the unexpired session of the cookie's token, with
-// its agent; ErrNotFound when there is none.
+// its agent; ErrNotFound when there is none, or when the agent's account
+// is disabled.
 func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
 	h := sha256.Sum256([]byte(token))
 	var se Session
@@ -45,7 +46,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 		SELECT a.id, a.email, a.name, a.password_hash, a.role, a.locale, a.created_at,
 		       s.csrf_token, s.created_at, s.expires_at
 		FROM sessions s JOIN agents a ON a.id = s.agent_id
-		WHERE s.token_hash = $1 AND s.expires_at > now()`, h[:]).
+		WHERE s.token_hash = $1 AND s.expires_at > now() AND a.disabled_at IS NULL`, h[:]).
 		Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.Role, &a.Locale, &a.CreatedAt,
 			&se.CSRFToken, &se.CreatedAt, &se.ExpiresAt)
 	if err != nil {
@@ -64,6 +65,16 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 		return fmt.Errorf("store.DeleteSession: %w", err)
 	}
 	return nil
+}
+
+// DeleteAgentSessions ends every session of the agent (signing out
+// everywhere) and returns how many there were.
+func (s *Store) DeleteAgentSessions(ctx context.Context, agentID int64) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE agent_id = $1`, agentID)
+	if err != nil {
+		return 0, fmt.Errorf("store.DeleteAgentSessions(%d): %w", agentID, err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // SetAgentLocale remembers the language an agent reads the UI in (fr, en).

@@ -197,6 +197,9 @@ type Agent struct {
 	Role         string    `json:"role"`
 	Locale       string    `json:"locale"`
 	CreatedAt    time.Time `json:"created_at"`
+	// DisabledAt is when the account was disabled (nil: it is not): it
+	// signs in no more and its sessions are ended.
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
 }
 
 // OrderFilter selects orders for the order list.

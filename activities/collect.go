@@ -659,7 +659,7 @@ func (c *Collect) SendDocumentEmail(ctx context.Context, ref EmailRef) error {
 	if e.Status == store.EmailSent {
 		return nil
 	}
-	id, err := c.deliver(ctx, e)
+	id, err := c.deliverOnce(ctx, e)
 	if errors.Is(err, mail.ErrPermanent) {
 		if ferr := c.Store.MarkEmailFailed(ctx, e.ID, err.Error()); ferr != nil {
 			return ferr

@@ -94,12 +94,13 @@ func (o *OutboxSender) SendDue(ctx context.Context) (int, error) {
 }
 
 // send delivers one claimed email and records what happened. A record that
-// fails leaves the email claimed: it is tried again after the lease (the
-// provider is told the email's key, so a provider that deduplicates sends
-// it once).
+// fails leaves the email claimed: it is tried again after the lease. Sent
+// once even when the provider's answer is lost (deliverOnce): the email is
+// marked sending under its key first, and a try after an uncertain one
+// asks the provider whether it holds it before sending again.
 func (o *OutboxSender) send(ctx context.Context, e store.Email) {
 	st := o.Collect.Store
-	id, err := o.Collect.deliver(ctx, e)
+	id, err := o.Collect.deliverOnce(ctx, e)
 	switch {
 	case err == nil:
 		err = st.MarkEmailSent(ctx, e.ID, id)

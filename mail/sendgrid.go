@@ -32,7 +32,9 @@ type SendGrid struct {
 
 // Send posts the email to /v3/mail/send and returns SendGrid's message id
 // (the X-Message-Id header). A 4xx other than 429 is permanent (the error
-// wraps ErrPermanent); 429, 5xx and network failures are temporary.
+// wraps ErrPermanent); 429, 5xx and network failures are temporary, and a
+// failure after the whole request was written (its answer lost) is an
+// *UncertainError: ask Accepted before sending again.
 func (s SendGrid) Send(ctx context.Context, e Envelope) (string, error) {
 	return s.send(ctx, e, nil)
 }
@@ -74,11 +76,17 @@ func (s SendGrid) send(ctx context.Context, e Envelope, atts []Attachment) (stri
 	}
 	m.SetCustomArg(CustomArgKey, e.Key)
 
-	req := sendgrid.GetRequest(s.APIKey, "/v3/mail/send", strings.TrimRight(s.BaseURL, "/"))
+	req := sendgrid.GetRequest(s.APIKey, "/v3/mail/send", strings.TrimRight(s.baseURL(), "/"))
 	req.Method = rest.Post
 	req.Body = sgmail.GetRequestBody(m)
-	resp, err := sendgrid.MakeRequestWithContext(ctx, req)
+	wrote := false
+	resp, err := sendgrid.MakeRequestWithContext(wroteTrace(ctx, &wrote), req)
 	if err != nil {
+		if wrote {
+			// SendGrid got the whole request and its answer was lost: it
+			// may hold the email (UncertainError).
+			return "", &UncertainError{Key: e.Key, Err: fmt.Errorf("mail.SendGrid.Send(%s): %w", e.Key, err)}
+		}
 		return "", fmt.Errorf("mail.SendGrid.Send(%s): %w", e.Key, err)
 	}
 	code := resp.StatusCode
@@ -90,6 +98,14 @@ func (s SendGrid) send(ctx context.Context, e Envelope, atts []Attachment) (stri
 		return "", fmt.Errorf("%w: %w", err, ErrPermanent)
 	}
 	return "", err
+}
+
+// baseURL is BaseURL, or SendGrid's when empty.
+func (s SendGrid) baseURL() string {
+	if s.BaseURL == "" {
+		return "https://api.sendgrid.com"
+	}
+	return s.BaseURL
 }
 
 // describe turns SendGrid's error body ({"errors":[{"field","message"}]})

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // The outbox sender's side of the outbox: the emails written for it
@@ -43,6 +46,38 @@ func (s *Store) RetryEmailAt(ctx context.Context, id int64, reason string, at ti
 		WHERE id = $1 AND status = 'pending'`, id, reason, at)
 	if err != nil {
 		return fmt.Errorf("store.RetryEmailAt(%d): %w", id, err)
+	}
+	return nil
+}
+
+// MarkEmailSending marks a pending email as being handed to the mail
+// provider, before the call, and says whether it was marked already: a
+// try before this one reached the provider, or may have, and never learnt
+// its outcome (its answer was lost, or its sender died). The caller then
+// asks the provider whether it holds the email before sending it again.
+// The mark stays until the email is sent, failed, or ClearEmailSending.
+func (s *Store) MarkEmailSending(ctx context.Context, id int64) (maybeSent bool, err error) {
+	var before *time.Time
+	err = s.pool.QueryRow(ctx, `
+		WITH prev AS (SELECT id, sending_since FROM outbox WHERE id = $1 FOR UPDATE)
+		UPDATE outbox o SET sending_since = coalesce(o.sending_since, now())
+		FROM prev WHERE o.id = prev.id
+		RETURNING prev.sending_since`, id).Scan(&before)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return false, fmt.Errorf("store.MarkEmailSending(%d): %w", id, err)
+	}
+	return before != nil, nil
+}
+
+// ClearEmailSending removes the mark of MarkEmailSending once a try is
+// known not to have reached the provider (it refused or failed before the
+// request went out, or the provider said it holds no such email).
+func (s *Store) ClearEmailSending(ctx context.Context, id int64) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET sending_since = NULL WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("store.ClearEmailSending(%d): %w", id, err)
 	}
 	return nil
 }

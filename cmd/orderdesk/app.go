@@ -60,6 +60,7 @@ func openStore(ctx context.Context, cfg config) (*store.Store, error) {
 // server that is still starting.
 func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
 	opts := client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: quietLogger(), ConnectionOptions: cfg.TemporalConn}
+	cfg.TemporalCluster.apply(&opts) // TLS, mTLS, API key: Temporal Cloud or any secured cluster
 	var last error
 	for range 20 {
 		c, err := client.DialContext(ctx, opts)
@@ -73,7 +74,7 @@ func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %q): %w; check TEMPORAL_ADDRESS, or run `make dev`", cfg.TemporalAddress, cfg.TemporalNamespace, last)
+	return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %q, %s): %w; check TEMPORAL_ADDRESS (and TEMPORAL_API_KEY, TEMPORAL_TLS_*), or run `make dev`", cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TemporalCluster.describe(), last)
 }
 
 func (s *services) Close() {

@@ -54,6 +54,9 @@ type Options struct {
 	// ConnectTimeout bounds opening a connection, including the ones the
 	// pool opens in the background, which no caller's context bounds.
 	ConnectTimeout time.Duration
+	// Tracer, when set, is told of every query (package observe's SQL
+	// spans); nil: none.
+	Tracer pgx.QueryTracer
 }
 
 // DefaultOptions are the limits of a server process: a page or a step
@@ -107,6 +110,9 @@ func configure(cfg *pgxpool.Config, opt Options) {
 	}
 	if opt.LockTimeout > 0 {
 		cfg.ConnConfig.RuntimeParams["lock_timeout"] = millis(opt.LockTimeout)
+	}
+	if opt.Tracer != nil {
+		cfg.ConnConfig.Tracer = opt.Tracer
 	}
 	// A connection idle for a while is checked before it is handed out;
 	// the check may not take longer than connecting would.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/observe"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/web/internal/request"
 )
@@ -77,6 +78,7 @@ type errorPage struct {
 // page with the right status (fail).
 func (s *server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		observe.NoteRoute(r) // the agent pages' mux set r.Pattern on this request only
 		if err := h(w, r); err != nil {
 			s.fail(w, r, err)
 		}

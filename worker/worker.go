@@ -43,6 +43,9 @@ type Options struct {
 	// Activities is how many activities, and as many local activities,
 	// the worker runs at once; 0: DefaultActivities.
 	Activities int
+	// OnFatalError, when set, is told of the error that stops the worker
+	// for good (its health then says it is down).
+	OnFatalError func(error)
 }
 
 // Defaults of Options, measured on a 2-core machine with make bench.
@@ -114,12 +117,16 @@ func New(c client.Client, d Deps, opts ...Options) *Worker {
 		if x.Activities > 0 {
 			o.Activities = x.Activities
 		}
+		if x.OnFatalError != nil {
+			o.OnFatalError = x.OnFatalError
+		}
 	}
 	w := sdkworker.New(c, o.TaskQueue, sdkworker.Options{
 		MaxConcurrentWorkflowTaskPollers:        o.Pollers,
 		MaxConcurrentActivityTaskPollers:        o.Pollers,
 		MaxConcurrentActivityExecutionSize:      o.Activities,
 		MaxConcurrentLocalActivityExecutionSize: o.Activities,
+		OnFatalError:                            o.OnFatalError,
 	})
 	if d.Temporal == nil {
 		d.Temporal = c

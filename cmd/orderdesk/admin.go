@@ -11,11 +11,19 @@ import (
 	"time"
 )
 
+// adminRoute is one more page of the admin address: a pattern and its
+// handler (/metrics, the worker's /healthz).
+type adminRoute struct {
+	pattern string
+	handler http.Handler
+}
+
 // startAdmin serves Go's profiler (net/http/pprof, under /debug/pprof/) on
-// ORDERDESK_ADMIN_ADDR, on a listener of its own so the profiles never
-// reach the agents' address. An empty address leaves it off: nothing
-// listens and addr is "". stop closes it.
-func startAdmin(addr string, log *slog.Logger) (listening string, stop func(), err error) {
+// ORDERDESK_ADMIN_ADDR, with the routes given (/metrics, /healthz), on a
+// listener of its own so the profiles never reach the agents' address. An
+// empty address leaves it off: nothing listens and addr is "". stop closes
+// it.
+func startAdmin(addr string, log *slog.Logger, routes ...adminRoute) (listening string, stop func(), err error) {
 	if addr == "" {
 		return "", func() {}, nil
 	}
@@ -29,6 +37,9 @@ func startAdmin(addr string, log *slog.Logger) (listening string, stop func(), e
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	for _, r := range routes {
+		mux.Handle(r.pattern, r.handler)
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -10,8 +10,11 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 
 	"github.com/orderdesk/orderdesk/mail"
+	"github.com/orderdesk/orderdesk/observe"
+	"github.com/orderdesk/orderdesk/payments"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/web"
@@ -28,26 +31,63 @@ type services struct {
 	store    *store.Store
 	temporal client.Client
 	starter  *starter.Starter
+	// obs observes the process: metrics, traces (nil in tests that
+	// build services by hand: nothing is observed).
+	obs *observe.Observer
+	// health is the worker's health, served on the admin address
+	// (/healthz): up while runWorker's pollers run.
+	health *observe.WorkerHealth
 }
 
-// connect opens PostgreSQL and the Temporal client.
+// connect opens PostgreSQL and the Temporal client, both observed (the
+// SDK's metrics, the procedures' counters, and the SQL's and procedures'
+// spans when traces are on).
 func connect(ctx context.Context, cfg config, log *slog.Logger) (*services, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set: point it at PostgreSQL (postgres://user@host:port/db), or run `make dev`, which starts its own")
 	}
-	st, err := openStore(ctx, cfg)
+	obs, err := observe.New(ctx, observe.Options{Service: "orderdesk", Traces: cfg.Traces})
 	if err != nil {
 		return nil, err
 	}
-	tc, err := dialTemporal(ctx, cfg)
+	opts := cfg.storeOptions()
+	opts.Tracer = obs.SQLTracer()
+	st, err := store.Open(ctx, cfg.DatabaseURL, opts)
+	if err != nil {
+		_ = obs.Shutdown(ctx)
+		return nil, err
+	}
+	topts := client.Options{Logger: tlog.NewStructuredLogger(slog.New(observe.AtLeast(log.Handler(), slog.LevelWarn)))}
+	if err := obs.TemporalOptions(&topts); err != nil {
+		st.Close()
+		_ = obs.Shutdown(ctx)
+		return nil, err
+	}
+	tc, err := dial(ctx, cfg, topts)
 	if err != nil {
 		st.Close()
+		_ = obs.Shutdown(ctx)
 		return nil, err
 	}
+	obs.Database(st)
 	return &services{
-		cfg: cfg, log: log, store: st, temporal: tc,
+		cfg: cfg, log: log, store: st, temporal: tc, obs: obs,
 		starter: starter.New(tc, st, starter.Options{Settings: cfg.settings()}),
+		health:  observe.NewWorkerHealth(pingPostgres(st), pingTemporal(tc)),
 	}, nil
+}
+
+// pingPostgres and pingTemporal are the readiness and health checks: a
+// ping of the pool, the Temporal frontend's health check.
+func pingPostgres(st *store.Store) observe.Check {
+	return observe.Check{Name: "PostgreSQL", Ping: st.Ping}
+}
+
+func pingTemporal(tc client.Client) observe.Check {
+	return observe.Check{Name: "Temporal", Ping: func(ctx context.Context) error {
+		_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})
+		return err
+	}}
 }
 
 // openStore opens PostgreSQL at DATABASE_URL, with the configured limits
@@ -59,8 +99,14 @@ func openStore(ctx context.Context, cfg config) (*store.Store, error) {
 // dialTemporal connects to the Temporal frontend, waiting a little for a
 // server that is still starting.
 func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
-	opts := client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: quietLogger(), ConnectionOptions: cfg.TemporalConn}
-	cfg.TemporalCluster.apply(&opts) // TLS, mTLS, API key: Temporal Cloud or any secured cluster
+	return dial(ctx, cfg, client.Options{Logger: quietLogger()})
+}
+
+// dial is dialTemporal with options of the caller's (its logger, what
+// observes the client), the address, namespace and connection the
+// configuration's.
+func dial(ctx context.Context, cfg config, opts client.Options) (client.Client, error) {
+	opts.HostPort, opts.Namespace, opts.ConnectionOptions = cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TemporalConn
 	var last error
 	for range 20 {
 		c, err := client.DialContext(ctx, opts)
@@ -74,12 +120,17 @@ func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %q, %s): %w; check TEMPORAL_ADDRESS (and TEMPORAL_API_KEY, TEMPORAL_TLS_*), or run `make dev`", cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TemporalCluster.describe(), last)
+	return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %q): %w; check TEMPORAL_ADDRESS, or run `make dev`", cfg.TemporalAddress, cfg.TemporalNamespace, last)
 }
 
 func (s *services) Close() {
 	s.temporal.Close()
 	s.store.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.obs.Shutdown(ctx); err != nil {
+		s.log.Warn("the last spans could not be sent", "err", err)
+	}
 }
 
 // The agent UI's HTTP server limits. Each page bounds its own waits on
@@ -111,14 +162,34 @@ func (s *services) mailSender() mail.Sender {
 	return mail.SendGrid{APIKey: s.cfg.SendGridAPIKey, BaseURL: s.cfg.SendGridURL, FromEmail: s.cfg.MailFrom, FromName: s.cfg.MailFromName}
 }
 
+// providers are the payment providers' gateways of the worker; with
+// traces on, their HTTP calls are spans under the activity's.
+func (s *services) providers() *payments.Registry {
+	if !s.obs.Tracing() {
+		return s.cfg.Money.registry()
+	}
+	return s.cfg.Money.registry(s.obs.HTTPClient(30 * time.Second))
+}
+
 // runWorker runs the orderdesk worker until ctx is done.
 func runWorker(ctx context.Context, s *services) error {
-	w := worker.New(s.temporal, worker.Deps{Store: s.store, Sender: s.mailSender(), Shop: s.cfg.Payment.shop(), Payments: s.cfg.Money.registry()},
-		worker.Options{Pollers: s.cfg.WorkerPollers, Activities: s.cfg.WorkerActivities})
+	health := s.health
+	if health == nil {
+		health = observe.NewWorkerHealth()
+	}
+	w := worker.New(s.temporal, worker.Deps{Store: s.store, Sender: s.mailSender(), Shop: s.cfg.Payment.shop(), Payments: s.providers()},
+		worker.Options{Pollers: s.cfg.WorkerPollers, Activities: s.cfg.WorkerActivities, OnFatalError: health.Fatal})
 	if err := ensureNightlyReconcile(ctx, s.temporal, workflows.TaskQueue, s.log); err != nil {
 		return err
 	}
-	return worker.Run(ctx, w)
+	if err := w.Start(); err != nil {
+		return err
+	}
+	health.Running(true)
+	<-ctx.Done()
+	health.Running(false)
+	w.Stop()
+	return nil
 }
 
 // webHandler is the handler of orderdesk's one HTTP server: the agent UI
@@ -153,7 +224,12 @@ func webHandler(s *services) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mount(ui, machines), nil
+	// /readyz beside them: PostgreSQL and Temporal answer (/healthz, the
+	// UI's, stays the liveness check). Every request is measured by route.
+	outer := http.NewServeMux()
+	outer.Handle("GET /readyz", observe.Ready(pingPostgres(s.store), pingTemporal(s.temporal)))
+	outer.Handle("/", mount(ui, machines))
+	return s.obs.HTTP(outer), nil
 }
 
 // mount serves the API's addresses (api.Patterns: /api/ and the payment

@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/orderdesk/orderdesk/observe"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
 	"github.com/orderdesk/orderdesk/worker"
@@ -22,7 +24,6 @@ type config struct {
 	TemporalNamespace string                   // TEMPORAL_NAMESPACE
 	TemporalUIURL     string                   // TEMPORAL_UI_URL, for links from the agent UI to a procedure
 	TemporalConn      client.ConnectionOptions // TEMPORAL_GRPC_COMPRESSION: none (default) or gzip
-	TemporalCluster   temporalCluster          // TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_CONFIG_FILE: Temporal Cloud or any TLS cluster (temporal_cluster.go)
 	WebAddr           string                   // ORDERDESK_WEB_ADDR, where the agent UI listens
 	DataDir           string                   // ORDERDESK_DATA_DIR, make dev's state (Temporal SQLite, PostgreSQL cluster)
 	PostgresPort      int                      // ORDERDESK_PG_PORT, make dev's private PostgreSQL
@@ -36,7 +37,10 @@ type config struct {
 	MailFrom          string                   // ORDERDESK_MAIL_FROM
 	MailFromName      string                   // ORDERDESK_MAIL_FROM_NAME
 	APIToken          string                   // ORDERDESK_API_TOKEN, the JSON API's bearer token; empty: API off
-	AdminAddr         string                   // ORDERDESK_ADMIN_ADDR, where the profiler (/debug/pprof/) listens; empty: off
+	AdminAddr         string                   // ORDERDESK_ADMIN_ADDR, where the profiler (/debug/pprof/), /metrics and the worker's /healthz listen; empty: off
+	LogLevel          slog.Level               // ORDERDESK_LOG_LEVEL: debug, info (default), warn, error
+	LogFormat         string                   // ORDERDESK_LOG_FORMAT: json, text; empty: the command's default (observe.LogJSON for worker, web, migrate)
+	Traces            string                   // ORDERDESK_TRACES: off (default) or otlp (to OTEL_EXPORTER_OTLP_ENDPOINT)
 	WorkerPollers     int                      // ORDERDESK_WORKER_POLLERS, the worker's long polls per kind of task
 	WorkerActivities  int                      // ORDERDESK_WORKER_ACTIVITIES, activities the worker runs at once
 	RequestTimeout    time.Duration            // ORDERDESK_REQUEST_TIMEOUT, how long an agent's page or an API call may wait on PostgreSQL and Temporal
@@ -54,11 +58,11 @@ var envVars = [][2]string{
 	{"TEMPORAL_NAMESPACE", "Temporal namespace (default \"default\")"},
 	{"TEMPORAL_UI_URL", "Temporal Web UI base URL for links (default http://localhost:8233)"},
 	{"TEMPORAL_GRPC_COMPRESSION", "compression of the requests to the Temporal server: none (default: the server is on the same machine or network) or gzip (across a slow or metered link)"},
-	// Temporal Cloud or any TLS, mTLS or API-key cluster: the SDK's own variables (temporal_cluster.go).
-	temporalClusterEnvVars[0], temporalClusterEnvVars[1], temporalClusterEnvVars[2], temporalClusterEnvVars[3],
-	temporalClusterEnvVars[4], temporalClusterEnvVars[5], temporalClusterEnvVars[6], temporalClusterEnvVars[7],
 	{"ORDERDESK_WEB_ADDR", "where the agent UI listens (default :8080)"},
-	{"ORDERDESK_ADMIN_ADDR", "where worker, web and dev serve Go's profiler, /debug/pprof/ (e.g. 127.0.0.1:6060; default empty: off)"},
+	{"ORDERDESK_ADMIN_ADDR", "where worker, web and dev serve Go's profiler (/debug/pprof/), the Prometheus metrics (/metrics) and, for a worker, its health (/healthz) (e.g. 127.0.0.1:6060; default empty: off)"},
+	{"ORDERDESK_LOG_LEVEL", "the least level logged: debug, info (default), warn or error"},
+	{"ORDERDESK_LOG_FORMAT", "json (one object a line: the default of worker, web and migrate) or text (the default of dev and the CLI)"},
+	{"ORDERDESK_TRACES", "off (default: no span is made) or otlp: OpenTelemetry traces over OTLP gRPC to OTEL_EXPORTER_OTLP_ENDPOINT (default localhost:4317)"},
 	{"ORDERDESK_WORKER_POLLERS", "long polls the worker keeps open per kind of task (default 32)"},
 	{"ORDERDESK_WORKER_ACTIVITIES", "activities (and as many local ones) the worker runs at once (default 200)"},
 	{"ORDERDESK_REQUEST_TIMEOUT", "how long an agent's page or an API call may wait on PostgreSQL and Temporal before it answers 503 with a reference (default 2s; an answer given to a procedure waits up to 20s for it to take it)"},
@@ -115,7 +119,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.TemporalConn, err = starter.ConnectionOptions(getenv("TEMPORAL_GRPC_COMPRESSION")); err != nil {
 		return c, err
 	}
-	if err = loadTemporalCluster(getenv, &c); err != nil {
+	if c.LogLevel, err = observe.ParseLogLevel(getenv("ORDERDESK_LOG_LEVEL")); err != nil {
+		return c, err
+	}
+	if c.LogFormat, err = observe.ParseLogFormat(getenv("ORDERDESK_LOG_FORMAT")); err != nil {
+		return c, err
+	}
+	if c.Traces, err = observe.ParseTraces(getenv("ORDERDESK_TRACES")); err != nil {
 		return c, err
 	}
 	ints := []struct {

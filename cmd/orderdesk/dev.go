@@ -82,7 +82,7 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 	if err != nil {
 		return err
 	}
-	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log)
+	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log, s.metricsRoute(), s.healthRoute())
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"go.temporal.io/sdk/log"
 
+	"github.com/orderdesk/orderdesk/observe"
 	"github.com/orderdesk/orderdesk/order"
 
 	"github.com/orderdesk/orderdesk/locale"
@@ -74,11 +75,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		if err != nil {
 			return err
 		}
-		logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		logger := slog.New(observe.NewLogHandler(os.Stderr, logFormat(c.name, cfg.LogFormat), cfg.LogLevel))
 		return c.run(ctx, cfg, logger, args[1:])
 	}
 	usage(out)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// logFormat is ORDERDESK_LOG_FORMAT, or else the command's default: JSON
+// for the servers and the migration a platform runs (a log collector reads
+// them), text for make dev and the CLI (a person reads them).
+func logFormat(command, configured string) string {
+	if configured != "" {
+		return configured
+	}
+	switch command {
+	case "worker", "web", "migrate":
+		return observe.LogJSON
+	}
+	return observe.LogText
 }
 
 func usage(w io.Writer) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/orderdesk/orderdesk/order"
@@ -61,11 +62,16 @@ func loadMoneyConfig(getenv func(string) string) (moneyConfig, error) {
 }
 
 // registry says which provider refunds each payment means. Real providers
-// win over the sandbox; a means with none is refunded by hand.
-func (m moneyConfig) registry() *payments.Registry {
+// win over the sandbox; a means with none is refunded by hand. An HTTP
+// client given (one that traces its calls) is the sandbox's and Plaid's.
+func (m moneyConfig) registry(hc ...*http.Client) *payments.Registry {
 	r := payments.NewRegistry()
+	var client *http.Client
+	for _, c := range hc {
+		client = c
+	}
 	if m.SandboxURL != "" {
-		gw := &sandbox.Client{BaseURL: m.SandboxURL, APIKey: sandboxKey}
+		gw := &sandbox.Client{BaseURL: m.SandboxURL, APIKey: sandboxKey, HTTP: client}
 		for _, method := range []order.PaymentMethod{order.PayCard, order.PayStripe, order.PayBankPayment, order.PayTerminal, order.PayBankTransfer} {
 			r.Set(method, gw)
 		}
@@ -76,7 +82,11 @@ func (m moneyConfig) registry() *payments.Registry {
 		r.Set(order.PayStripe, gw)
 	}
 	if m.PlaidClientID != "" {
-		gw := plaid.New(m.PlaidClientID, m.PlaidSecret, m.PlaidURL, plaid.WithWallet(m.PlaidWallet))
+		opts := []plaid.Option{plaid.WithWallet(m.PlaidWallet)}
+		if client != nil {
+			opts = append(opts, plaid.WithHTTPClient(client))
+		}
+		gw := plaid.New(m.PlaidClientID, m.PlaidSecret, m.PlaidURL, opts...)
 		r.Set(order.PayBankPayment, gw)
 		r.Set(order.PayBankTransfer, gw)
 	}

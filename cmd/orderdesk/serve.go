@@ -15,7 +15,7 @@ func cmdWorker(ctx context.Context, cfg config, log *slog.Logger, args []string)
 		return err
 	}
 	defer s.Close()
-	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log)
+	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log, s.metricsRoute(), s.healthRoute())
 	if err != nil {
 		return err
 	}
@@ -33,13 +33,25 @@ func cmdWeb(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 		return err
 	}
 	defer s.Close()
-	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log)
+	_, stopAdmin, err := startAdmin(cfg.AdminAddr, log, s.metricsRoute())
 	if err != nil {
 		return err
 	}
 	defer stopAdmin()
 	log.Info("agent UI listening", "addr", cfg.WebAddr)
 	return runWeb(ctx, s)
+}
+
+// metricsRoute is GET /metrics of the admin address: the Temporal SDK's
+// metrics and orderdesk's.
+func (s *services) metricsRoute() adminRoute {
+	return adminRoute{"GET /metrics", s.obs.Metrics()}
+}
+
+// healthRoute is GET /healthz of a worker's admin address: 200 while its
+// pollers run and it reaches PostgreSQL and Temporal, 503 otherwise.
+func (s *services) healthRoute() adminRoute {
+	return adminRoute{"GET /healthz", s.health}
 }
 
 func cmdMigrate(ctx context.Context, cfg config, log *slog.Logger, args []string) error {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/observe"
 	"github.com/orderdesk/orderdesk/starter"
 )
 
@@ -34,7 +35,9 @@ func WithDeadline(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		r = r.WithContext(ctx)
+		next.ServeHTTP(w, r)
+		observe.NoteRoute(r) // the pattern a mux behind set on r, for the metrics and the span
 	})
 }
 

@@ -1,14 +1,14 @@
 package order
 
 import (
+	"errors"
 	"fmt"
 	netmail "net/mail"
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/textin"
 )
 
 // The intake of a new order: what a storefront hands over (the body of
@@ -229,16 +229,29 @@ func AcceptOrder(received Intake) (Order, error) {
 // cannot read on one line: not UTF-8, a NUL byte or another control
 // character (newline, tab...), or longer than maxIntakeText bytes.
 func checkIntakeText(field, v string) error {
-	if !utf8.ValidString(v) {
-		return Refuse(field, "refusal.intake_text_utf8")
-	}
-	for i, r := range v {
-		if unicode.IsControl(r) {
-			return Refuse(field, "refusal.intake_text_control", locale.Text(fmt.Sprintf("%U", r)), locale.Count(i))
-		}
+	if err := CheckText(field, v, false); err != nil {
+		return err
 	}
 	if len(v) > maxIntakeText {
 		return Refuse(field, "refusal.intake_text_too_long", locale.Count(maxIntakeText))
+	}
+	return nil
+}
+
+// CheckText is the check of every text received from outside (the API,
+// the webhook, the agent UI's forms, the command line), by textin.Check:
+// invalid UTF-8 or a control character (NUL included; newline, carriage
+// return and tab allowed when multiline) is refused naming the field.
+func CheckText(field, v string, multiline bool) error {
+	var te *textin.Error
+	if err := textin.Check(v, multiline); errors.As(err, &te) {
+		if te.Kind == textin.NotUTF8 {
+			return Refuse(field, "refusal.intake_text_utf8")
+		}
+		if multiline {
+			return Refuse(field, "refusal.text_control_multiline", locale.Text(fmt.Sprintf("%U", te.Rune)), locale.Count(te.Offset))
+		}
+		return Refuse(field, "refusal.intake_text_control", locale.Text(fmt.Sprintf("%U", te.Rune)), locale.Count(te.Offset))
 	}
 	return nil
 }

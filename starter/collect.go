@@ -40,13 +40,43 @@ type CollectOptions struct {
 	// WebhookSecret is the key the payment provider signs its webhooks with
 	// (HMAC-SHA256); empty refuses every webhook.
 	WebhookSecret string
+	// PreviousWebhookSecret, during a rotation, is the key being retired:
+	// an event it signs is accepted too until it is unset.
+	PreviousWebhookSecret string
+	// WebhookTolerance is how far a webhook's signed timestamp may be from
+	// now (either way); zero is DefaultWebhookTolerance.
+	WebhookTolerance time.Duration
 	// MerchantEmail is where the shop's notifications go; empty, no
 	// notification procedure is started (it would have nothing to send).
 	MerchantEmail string
 }
 
+// DefaultWebhookTolerance is how old (or how far ahead) a webhook's
+// signed timestamp may be when the settings do not say.
+const DefaultWebhookTolerance = 5 * time.Minute
+
 // WebhookSecret is the key the provider's webhooks are checked with.
 func (c *Collector) WebhookSecret() string { return c.opt.WebhookSecret }
+
+// WebhookSecrets are the keys a webhook's signature may verify under: the
+// current one, then the one being retired during a rotation (none empty).
+func (c *Collector) WebhookSecrets() []string {
+	var keys []string
+	for _, k := range []string{c.opt.WebhookSecret, c.opt.PreviousWebhookSecret} {
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// WebhookTolerance is how far a webhook's signed timestamp may be from now.
+func (c *Collector) WebhookTolerance() time.Duration {
+	if c.opt.WebhookTolerance > 0 {
+		return c.opt.WebhookTolerance
+	}
+	return DefaultWebhookTolerance
+}
 
 // Collector starts and drives the payment collection procedure.
 // It is a Starter too, so the web UI and the CLI hold one value.

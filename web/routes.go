@@ -61,13 +61,15 @@ func (s *server) routes() http.Handler {
 	// Every request waits on PostgreSQL and Temporal within its deadline,
 	// the session's lookup included: a service that does not answer in
 	// time is said in a 503 page (handler.go), never a page that hangs.
-	return request.SecureHeaders(request.WithDeadline(s.requestTimeout, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// A NUL or another control character in the address or a form is
+	// refused before anything reads it (request.CleanInput, refuseInput).
+	return request.SecureHeaders(request.CleanInput(s.refuseInput, request.WithDeadline(s.requestTimeout, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := public.Handler(r); pattern != "" {
 			public.ServeHTTP(w, r)
 			return
 		}
 		agents.ServeHTTP(w, r)
-	})))
+	}))))
 }
 
 // updateContext is the context of giving a procedure an answer or a

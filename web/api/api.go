@@ -33,6 +33,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
@@ -101,7 +102,7 @@ func New(opt Options) (http.Handler, error) {
 	if s.updateTimeout <= 0 {
 		s.updateTimeout = starter.DefaultUpdateTimeout
 	}
-	return request.SecureHeaders(request.WithDeadline(opt.RequestTimeout, s.routes())), nil
+	return request.SecureHeaders(request.CleanInput(s.refuseInput, request.WithDeadline(opt.RequestTimeout, s.routes()))), nil
 }
 
 // Patterns are the addresses the handler of New answers, as patterns of
@@ -289,6 +290,9 @@ func decodeJSON(r *http.Request, w http.ResponseWriter, v any) error {
 	if err == nil && len(bytes.TrimSpace(body)) == 0 {
 		err = io.EOF
 	}
+	if err == nil && !utf8.Valid(body) {
+		return order.Refuse("body", "refusal.intake_text_utf8")
+	}
 	if err == nil {
 		if name, ok := unknownMember(body, reflect.TypeOf(v)); ok {
 			return order.Refuse(name, "refusal.json_member_unknown", locale.Text(name))
@@ -311,7 +315,7 @@ func decodeJSON(r *http.Request, w http.ResponseWriter, v any) error {
 	)
 	switch {
 	case err == nil:
-		return nil
+		return checkTexts(reflect.ValueOf(v), "")
 	case errors.As(err, &tooBig):
 		return apiErrorf(http.StatusRequestEntityTooLarge, "the body is over %d bytes", maxAPIBody)
 	case errors.As(err, &typeErr) && typeErr.Field != "":

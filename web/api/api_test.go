@@ -31,6 +31,9 @@ const (
 	apiToken      = "test-token-0123456789abcdef0123456789abcdef"
 	merchantEmail = "boutique@vieuxlyon.test"
 	webhookSecret = "whsec_test"
+	// previousWebhookSecret is the secret being retired: the app runs
+	// mid-rotation, both verify.
+	previousWebhookSecret = "whsec_retiring"
 )
 
 // apiOrderSeq numbers the orders the API tests create: the Temporal dev
@@ -61,7 +64,7 @@ func newAPIApp(t *testing.T) *apiApp {
 	}
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}, Shop: shop})
 	col := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st,
-		starter.CollectOptions{Seller: shop.Seller, MerchantEmail: merchantEmail, WebhookSecret: webhookSecret})
+		starter.CollectOptions{Seller: shop.Seller, MerchantEmail: merchantEmail, WebhookSecret: webhookSecret, PreviousWebhookSecret: previousWebhookSecret})
 	logs := &bytes.Buffer{}
 	h, err := api.New(api.Options{Store: st, Starter: col, Token: apiToken, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {

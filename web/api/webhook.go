@@ -7,9 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
@@ -17,27 +22,101 @@ import (
 	"github.com/orderdesk/orderdesk/workflows"
 )
 
-// WebhookSignatureHeader carries the provider's signature of a webhook:
-// "sha256=" + hex(HMAC-SHA256(secret, body)).
+// WebhookSignatureHeader carries the provider's signature of a webhook,
+// over the time it was sent and the body, like Stripe's:
+//
+//	X-Orderdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
+//
+// During a rotation of the secret the provider may send one v1 per secret
+// ("t=…,v1=…,v1=…"); one that verifies under any active secret is enough.
+// A timestamp further than the tolerance from now (5 minutes by default)
+// is refused, so a captured event cannot be replayed later.
 const WebhookSignatureHeader = "X-Orderdesk-Signature"
 
 // maxWebhookBody bounds what a webhook may send.
 const maxWebhookBody = 64 << 10
 
-// SignWebhook is the signature a provider puts in WebhookSignatureHeader:
-// the webhook checks what it receives against it, and the tests sign their
-// events with it.
+// SignWebhook is the signature a provider puts in WebhookSignatureHeader
+// for a body sent now: the tests sign their events with it.
 func SignWebhook(secret string, body []byte) string {
+	return SignWebhookAt(secret, time.Now(), body)
+}
+
+// SignWebhookAt is the signature of a body sent at t, under each secret
+// given (one v1 per secret, as a provider does during a rotation).
+func SignWebhookAt(secret string, t time.Time, body []byte, more ...string) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	sig := "t=" + ts
+	for _, k := range append([]string{secret}, more...) {
+		sig += ",v1=" + webhookMAC(k, ts, body)
+	}
+	return sig
+}
+
+// webhookMAC is hex(HMAC-SHA256(secret, ts + "." + body)).
+func webhookMAC(secret, ts string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(ts))
+	m.Write([]byte{'.'})
 	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// webhookSignature is a parsed WebhookSignatureHeader.
+type webhookSignature struct {
+	ts   string
+	at   time.Time
+	macs []string
+}
+
+// parseWebhookSignature reads "t=…,v1=…[,v1=…]"; other schemes are
+// ignored (a provider may add them), a missing t or v1 is no signature.
+func parseWebhookSignature(h string) (webhookSignature, bool) {
+	var sig webhookSignature
+	for _, part := range strings.Split(h, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "t":
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || sig.ts != "" {
+				return webhookSignature{}, false
+			}
+			sig.ts, sig.at = v, time.Unix(n, 0)
+		case "v1":
+			sig.macs = append(sig.macs, v)
+		}
+	}
+	return sig, sig.ts != "" && len(sig.macs) > 0
+}
+
+// verifies says whether one of the signature's v1 is the body's HMAC
+// under one of the secrets.
+func (sig webhookSignature) verifies(secrets []string, body []byte) bool {
+	ok := false
+	for _, k := range secrets {
+		want := []byte(webhookMAC(k, sig.ts, body))
+		for _, got := range sig.macs {
+			// Every pair is compared, in constant time, whichever matches.
+			if hmac.Equal([]byte(got), want) {
+				ok = true
+			}
+		}
+	}
+	return ok
 }
 
 // paymentReporter gives a collection the payment its provider reports,
-// under the secret the provider signs with.
+// under the secrets the provider signs with.
 type paymentReporter interface {
 	ReportProviderPayment(ctx context.Context, p starter.ProviderPayment) (workflows.PaymentAck, error)
-	WebhookSecret() string
+	// WebhookSecrets are the active secrets, the current one first (two
+	// during a rotation); none refuses every webhook.
+	WebhookSecrets() []string
+	// WebhookTolerance is how far the signed timestamp may be from now.
+	WebhookTolerance() time.Duration
 }
 
 // paymentWebhook is POST /webhooks/payments: the payment provider reports
@@ -59,19 +138,41 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
 	if err != nil || len(body) > maxWebhookBody {
-		reply(http.StatusBadRequest, map[string]any{"error": "body unreadable or too large"})
+		writeAPIError(w, apiErrorf(http.StatusBadRequest, "body unreadable or over %d bytes", maxWebhookBody))
 		return
 	}
-	secret := s.starter.WebhookSecret()
 	got := r.Header.Get(WebhookSignatureHeader)
-	if secret == "" || !hmac.Equal([]byte(got), []byte(SignWebhook(secret, body))) {
+	sig, parsed := parseWebhookSignature(got)
+	if !parsed || !sig.verifies(s.starter.WebhookSecrets(), body) {
 		s.log.Warn("api: payment webhook refused: bad signature", "remote", r.RemoteAddr, "signature", truncate(got, 80), "bytes", len(body))
-		reply(http.StatusUnauthorized, map[string]any{"error": "signature does not verify"})
+		writeAPIError(w, &apiError{status: http.StatusUnauthorized, code: "bad_signature", field: WebhookSignatureHeader,
+			msg: `signature does not verify: send "` + WebhookSignatureHeader + `: t=<unix seconds>,v1=<hex HMAC-SHA256 of <t>.<body>>" under the webhook secret`})
+		return
+	}
+	// A signature that verifies but was made too long ago (or too far
+	// ahead) is a replay or a clock gone wrong: refused, nothing recorded.
+	tolerance := s.starter.WebhookTolerance()
+	if skew := time.Since(sig.at); skew > tolerance || skew < -tolerance {
+		s.log.Warn("api: payment webhook refused: signed timestamp outside the tolerance", "remote", r.RemoteAddr, "signed_at", sig.at, "tolerance", tolerance, "bytes", len(body))
+		writeAPIError(w, &apiError{status: http.StatusUnauthorized, code: "stale_signature", field: WebhookSignatureHeader,
+			msg:   fmt.Sprintf("the signature's timestamp %s is more than %s from now: a replayed event, or the sender's clock is wrong", sig.at.UTC().Format(time.RFC3339), tolerance),
+			extra: map[string]any{"tolerance_seconds": int64(tolerance / time.Second)}})
 		return
 	}
 	var p starter.ProviderPayment
+	if !utf8.Valid(body) {
+		writeAPIError(w, &apiError{status: http.StatusUnprocessableEntity, code: "refusal.intake_text_utf8", msg: "the body is not valid UTF-8", field: "body"})
+		return
+	}
 	if err := json.Unmarshal(body, &p); err != nil {
-		reply(http.StatusBadRequest, map[string]any{"error": "body is not a payment event: " + err.Error()})
+		writeAPIError(w, apiErrorf(http.StatusBadRequest, "body is not a payment event: %v", err))
+		return
+	}
+	// A NUL in a signed event is a 422 naming the member, never a 503
+	// the provider would retry for ever.
+	var fe *order.FieldError
+	if err := checkTexts(reflect.ValueOf(p), ""); errors.As(err, &fe) {
+		writeAPIError(w, &apiError{status: http.StatusUnprocessableEntity, code: string(fe.Code), msg: fe.Message, field: fe.Field})
 		return
 	}
 	// The payment is given to its collection, which may take a step to
@@ -79,7 +180,6 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 	uctx, cancel := request.UpdateContext(r, s.updateTimeout)
 	defer cancel()
 	ack, err := s.starter.ReportProviderPayment(uctx, p)
-	var fe *order.FieldError
 	var unmatched *starter.UnmatchedPaymentError
 	switch {
 	case errors.Is(err, starter.ErrDuplicatePayment):
@@ -93,12 +193,16 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("api: payment webhook for an unknown invoice: nothing recorded", "invoice", p.Invoice, "event", p.EventID, "amount_cents", p.Amount, "reference", p.Reference)
 		reply(http.StatusAccepted, map[string]any{"status": "unknown_invoice", "message": err.Error()})
 	case errors.As(err, &fe):
-		reply(http.StatusUnprocessableEntity, map[string]any{"error": fe.Error(), "field": fe.Field})
+		code := string(fe.Code)
+		if code == "" {
+			code = "invalid"
+		}
+		writeAPIError(w, &apiError{status: http.StatusUnprocessableEntity, code: code, msg: fe.Message, field: fe.Field})
 	case err != nil:
 		ref := request.NewReference()
 		service, _ := request.Unavailable(err)
 		s.log.Error("api: payment webhook failed", "ref", ref, "service", string(service), "invoice", p.Invoice, "event", p.EventID, "err", err)
-		reply(http.StatusServiceUnavailable, map[string]any{"error": "temporary failure: try again", "reference": ref})
+		writeAPIError(w, &apiError{status: http.StatusServiceUnavailable, code: "unavailable", msg: "temporary failure: try again", extra: map[string]any{"reference": ref}})
 	default:
 		reply(http.StatusOK, map[string]any{"status": "recorded", "received_cents": ack.Received, "balance_cents": ack.Balance, "overpaid_cents": ack.Overpaid})
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -137,5 +138,69 @@ func eventually(t *testing.T, what string, ok func() bool) {
 			t.Fatalf("waited 20 s for %s", what)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// A captured webhook replayed later is refused even though its signature
+// is genuine: the signature covers the time it was sent, and a timestamp
+// ten minutes old is outside the 5-minute tolerance. Nothing is recorded,
+// and the refusal is in the API's error shape. During a rotation an event
+// signed with the secret being retired is taken; one signed with no active
+// secret, or whose body was changed after signing, is not.
+func TestWebhookRefusesReplaysAndTakesTheRetiringSecret(t *testing.T) {
+	a := newAPIApp(t)
+	ctx := context.Background()
+	number := newOrderNumber()
+	if got := a.call(http.MethodPost, "/api/orders", unpaidOrder(number)); got.code != http.StatusCreated {
+		t.Fatalf("POST order: %d %s", got.code, got.raw)
+	}
+	o, err := a.store.GetOrder(ctx, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.start.StartCollection(ctx, starter.CollectRequest{OrderNumber: number, RequestID: "r1", Agent: "marie@boutique.fr", Mode: activities.CollectLink}); err != nil {
+		t.Fatal(err)
+	}
+	var invoice string
+	eventually(t, "the invoice with its link, awaiting the payment", func() bool {
+		st, _, err := a.start.Collection(ctx, number)
+		invoice = st.Invoice
+		return err == nil && st.Waiting && invoice != ""
+	})
+	event, _ := json.Marshal(starter.ProviderPayment{EventID: "evt_replay", Invoice: invoice, Amount: o.Totals.Total, Reference: "pi_replay"})
+	refused := func(what, sig string, body []byte, code string) {
+		t.Helper()
+		rec := a.webhook(body, sig)
+		var got struct {
+			Error struct{ Code, Message, Field string } `json:"error"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != http.StatusUnauthorized || got.Error.Code != code || got.Error.Message == "" || got.Error.Field != api.WebhookSignatureHeader {
+			t.Fatalf("%s: %d %s, want 401 with the error code %q naming the header", what, rec.Code, rec.Body.String(), code)
+		}
+		if ps, _ := a.store.ListPayments(ctx, o.ID); len(ps) != 0 {
+			t.Fatalf("%s: recorded %+v", what, ps)
+		}
+	}
+	tenMinutesAgo := time.Now().Add(-10 * time.Minute)
+	refused("replayed 10 minutes later", api.SignWebhookAt(webhookSecret, tenMinutesAgo, event), event, "stale_signature")
+	refused("dated 10 minutes ahead", api.SignWebhookAt(webhookSecret, time.Now().Add(10*time.Minute), event), event, "stale_signature")
+	refused("the body of before, under a new timestamp and the old signature",
+		strings.Replace(api.SignWebhookAt(webhookSecret, tenMinutesAgo, event), fmt.Sprint("t=", tenMinutesAgo.Unix()), fmt.Sprint("t=", time.Now().Unix()), 1), event, "bad_signature")
+	refused("a secret that is not active", api.SignWebhook("whsec_someone_else", event), event, "bad_signature")
+	refused("the signature of another body", api.SignWebhook(webhookSecret, []byte(`{"event_id":"evt_other"}`)), event, "bad_signature")
+	refused("no timestamp", "v1=00", event, "bad_signature")
+
+	// Signed with the retiring secret, just now: taken.
+	rec := a.webhook(event, api.SignWebhook(previousWebhookSecret, event))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"recorded"`) {
+		t.Fatalf("signed with the retiring secret: %d %s", rec.Code, rec.Body.String())
+	}
+	// A provider signing under both secrets ("v1=new,v1=old"): one is enough.
+	rec = a.webhook(event, api.SignWebhookAt("whsec_unknown", time.Now(), event, webhookSecret))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"duplicate"`) {
+		t.Fatalf("the same event under two signatures: %d %s", rec.Code, rec.Body.String())
+	}
+	if ps, _ := a.store.ListPayments(ctx, o.ID); len(ps) != 1 {
+		t.Fatalf("payments: %+v", ps)
 	}
 }

@@ -28,6 +28,13 @@ type paymentConfig struct {
 	WebhookSecret  string                     // ORDERDESK_PAYMENT_WEBHOOK_SECRET: HMAC key of the provider's webhook
 	Reminders      workflows.PaymentReminders // ORDERDESK_PAYMENT_REMINDER, _TASK, _CANCEL
 	AutoConfirm    bool                       // ORDERDESK_PAYMENT_AUTO_CONFIRM
+
+	// ORDERDESK_PAYMENT_WEBHOOK_PREVIOUS_SECRET: the webhook key being
+	// retired during a rotation (it verifies too until unset).
+	PreviousWebhookSecret string
+	// ORDERDESK_PAYMENT_WEBHOOK_TOLERANCE: how far a webhook's signed
+	// timestamp may be from now (0: 5 minutes).
+	WebhookTolerance time.Duration
 }
 
 // loadPaymentConfig reads the payment settings, naming the variable when a
@@ -44,6 +51,14 @@ func loadPaymentConfig(getenv func(string) string) (paymentConfig, error) {
 		PaymentLinkURL: or(getenv("ORDERDESK_PAYMENT_LINK_URL"), "http://localhost:8080/pay"),
 		WebhookSecret:  getenv("ORDERDESK_PAYMENT_WEBHOOK_SECRET"),
 		Reminders:      workflows.DefaultPaymentReminders(),
+	}
+	c.PreviousWebhookSecret = getenv("ORDERDESK_PAYMENT_WEBHOOK_PREVIOUS_SECRET")
+	if s := getenv("ORDERDESK_PAYMENT_WEBHOOK_TOLERANCE"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("ORDERDESK_PAYMENT_WEBHOOK_TOLERANCE=%q is not a duration such as 5m or 90s", s)
+		}
+		c.WebhookTolerance = d
 	}
 	addr := or(getenv("ORDERDESK_SELLER_ADDRESS"), "1 place Bellecour, 69002 Lyon")
 	street, city, ok := strings.Cut(addr, ",")
@@ -105,7 +120,8 @@ func (p paymentConfig) shop() activities.Shop {
 
 // collector wraps the starter with the payment settings.
 func (p paymentConfig) collector(s *starter.Starter, st *store.Store) *starter.Collector {
-	return starter.NewCollector(s, st, starter.CollectOptions{Seller: p.Seller, WebhookSecret: p.WebhookSecret, MerchantEmail: p.MerchantEmail})
+	return starter.NewCollector(s, st, starter.CollectOptions{Seller: p.Seller, WebhookSecret: p.WebhookSecret,
+		PreviousWebhookSecret: p.PreviousWebhookSecret, WebhookTolerance: p.WebhookTolerance, MerchantEmail: p.MerchantEmail})
 }
 
 // cmdPayment is `orderdesk payment ...`: the payment collection procedure

@@ -177,15 +177,30 @@ type PayoutInput struct {
 	Actor       Actor  `json:"actor"`
 	Key         string `json:"key"`
 	Amount      int64  `json:"amount_cents"`
-	IBAN        string `json:"iban"`
+	IBAN        string `json:"iban"` // as typed; masked when BankAccount is set
 	Name        string `json:"name"`
+	// BankAccount is the reference of the IBAN kept by the server
+	// (store.SaveBankAccount): the payout reads the account number there.
+	BankAccount string `json:"bank_account,omitempty"`
 }
 
 // PayoutToIBAN reserves the refund and sends it as a bank transfer through
 // the payout gateway (the one registered for bank transfers). Without one,
 // it reports GatewayUnsupported and the transfer is made by hand.
 func (m *Money) PayoutToIBAN(ctx context.Context, in PayoutInput) (GatewayOutcome, error) {
-	iban, err := order.CheckIBAN(in.IBAN)
+	typed := in.IBAN
+	if in.BankAccount != "" {
+		kept, err := m.Store.BankAccountIBAN(ctx, in.BankAccount)
+		if errors.Is(err, store.ErrNotFound) {
+			return GatewayOutcome{}, temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("no bank account kept under %s", in.BankAccount), ErrTypeProviderInvalid, nil)
+		}
+		if err != nil {
+			return GatewayOutcome{}, err
+		}
+		typed = kept
+	}
+	iban, err := order.CheckIBAN(typed)
 	if err != nil {
 		return GatewayOutcome{}, classify(err)
 	}

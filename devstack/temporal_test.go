@@ -12,13 +12,16 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 )
 
 func TestSearchAttributeFlags(t *testing.T) {
 	got := SearchAttributeFlags()
-	want := []string{"AwaitingAgent=Bool", "CustomerEmail=Keyword", "OrderNumber=Keyword", "Procedure=Keyword"}
+	want := []string{"AwaitingAgent=Bool", "OrderNumber=Keyword", "OrderProcedure=Keyword"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("SearchAttributeFlags() = %v, want %v", got, want)
 	}
@@ -79,7 +82,19 @@ func TestStartTemporalKeepsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "devstack-test", TaskQueue: "nobody-polls"}, "Nothing")
+	// The data of an earlier version: its procedures carried the attributes
+	// Procedure and CustomerEmail, since retired.
+	if _, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: "default",
+		SearchAttributes: map[string]enumspb.IndexedValueType{
+			"Procedure": enumspb.INDEXED_VALUE_TYPE_KEYWORD, "CustomerEmail": enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "devstack-test", TaskQueue: "nobody-polls",
+		TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyKeyword("Procedure").ValueSet("modify-content")),
+	}, "modify-content")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,10 +127,34 @@ func TestStartTemporalKeepsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"OrderNumber", "CustomerEmail", "Procedure", "AwaitingAgent"} {
+	// Today's attributes are registered on the earlier data, and its own
+	// are kept, so its procedures are still found.
+	for _, name := range []string{"OrderNumber", "OrderProcedure", "AwaitingAgent", "Procedure", "CustomerEmail"} {
 		if _, ok := sas.GetCustomAttributes()[name]; !ok {
 			t.Errorf("search attribute %s not registered after restart", name)
 		}
+	}
+	// An operator's plain query on the procedure's attribute is accepted
+	// (the retired name is a reserved word of the list filter), and the
+	// earlier procedure is found by its type.
+	ids := func(query string) []string {
+		t.Helper()
+		res, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default", Query: query})
+		if err != nil {
+			t.Fatalf("query %s: %v", query, err)
+		}
+		var out []string
+		for _, e := range res.GetExecutions() {
+			out = append(out, e.GetExecution().GetWorkflowId())
+		}
+		return out
+	}
+	ids(`OrderProcedure = "modify-content"`)
+	if got := ids(`WorkflowType = "modify-content"`); !slices.Equal(got, []string{"devstack-test"}) {
+		t.Errorf("WorkflowType = \"modify-content\" found %v, want the earlier procedure", got)
+	}
+	if _, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default", Query: `Procedure = "modify-content"`}); err == nil {
+		t.Log("the server now accepts Procedure unquoted")
 	}
 }
 

@@ -39,8 +39,12 @@ type Payback struct {
 	Method PaybackMethod
 	// IBAN is as typed; CheckIBAN reads it. AccountName is the holder of
 	// the account, as the bank knows them. Both for PaybackBankTransfer.
+	// When BankAccount is set, the account was kept by the server under
+	// that reference and IBAN is only its masked form (MaskIBAN): the
+	// account number travels by reference, never in a procedure's history.
 	IBAN        string
 	AccountName string
+	BankAccount string
 	// Cheque is where a PaybackCheque goes.
 	Cheque ChequeAddress
 }
@@ -53,8 +57,10 @@ type Payback struct {
 func (p Payback) Validate() error {
 	switch p.Method {
 	case PaybackBankTransfer:
-		if _, err := CheckIBAN(p.IBAN); err != nil {
-			return err
+		if p.BankAccount == "" {
+			if _, err := CheckIBAN(p.IBAN); err != nil {
+				return err
+			}
 		}
 		if strings.TrimSpace(p.AccountName) == "" {
 			return Refuse("account_name", "refusal.account_holder_name")

@@ -270,7 +270,7 @@ func TestReconcileOpensATaskForARefundOrderdeskNeverRecorded(t *testing.T) {
 	id := workflows.ProcReconcile + "/rec-1"
 	rec, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: id, TaskQueue: s.queue,
-		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrProcedure.ValueSet(workflows.ProcReconcile)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrOrderProcedure.ValueSet(workflows.ProcReconcile)),
 	}, workflows.ProcReconcile, workflows.ReconcileInput{Window: time.Hour})
 	require.NoError(t, err)
 	var report activities.ReconcileReport

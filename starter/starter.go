@@ -32,6 +32,7 @@ type Orders interface {
 	AgentByEmail(ctx context.Context, email string) (store.Agent, error)
 	CloseTask(ctx context.Context, key, status string, answer json.RawMessage, by string) (store.Task, error)
 	AddEvent(ctx context.Context, ev store.Event) (store.Event, error)
+	SaveBankAccount(ctx context.Context, orderID int64, iban, typedBy string) (string, error)
 }
 
 // Options tunes the procedures the starter starts.
@@ -149,8 +150,7 @@ func (s *Starter) start(ctx context.Context, id, procedure string, o order.Order
 		StaticSummary:            summary,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.AttrOrderNumber.ValueSet(o.Number),
-			workflows.AttrCustomerEmail.ValueSet(o.Customer.Email),
-			workflows.AttrProcedure.ValueSet(procedure),
+			workflows.AttrOrderProcedure.ValueSet(procedure),
 			workflows.AttrAwaitingAgent.ValueSet(false),
 		),
 	}
@@ -272,6 +272,9 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 	}
 	if workflows.IsNotice(t.Kind) {
 		return s.closeNotice(ctx, t, ans)
+	}
+	if ans, err = s.keepBankAccount(ctx, t, ans); err != nil {
+		return err
 	}
 	// Temporal answers a describe at once: a Temporal that does not is
 	// said within the call deadline, not after the update's.
@@ -477,4 +480,24 @@ func (s *Starter) settings() workflows.Settings {
 	st := s.opt.Settings
 	st.Lean, st.LeanRevision = true, workflows.LeanLatest
 	return st
+}
+
+// keepBankAccount keeps the IBAN of a payback by transfer in the database
+// and gives the procedure its reference and masked form instead: the
+// account number stays out of the procedure's history and of the task's
+// stored answer. An IBAN that is not one is refused here, nothing kept.
+func (s *Starter) keepBankAccount(ctx context.Context, t store.Task, ans workflows.TaskAnswer) (workflows.TaskAnswer, error) {
+	if ans.Outcome != workflows.AnswerPaybackTransfer || ans.BankAccount != "" || strings.TrimSpace(ans.IBAN) == "" {
+		return ans, nil
+	}
+	iban, err := order.CheckIBAN(ans.IBAN)
+	if err != nil {
+		return ans, err
+	}
+	ref, err := s.orders.SaveBankAccount(ctx, t.OrderID, iban, ans.Agent)
+	if err != nil {
+		return ans, err
+	}
+	ans.BankAccount, ans.IBAN = ref, order.MaskIBAN(iban)
+	return ans, nil
 }

@@ -44,6 +44,11 @@ func (d dbOrders) CloseTask(ctx context.Context, key, status string, answer json
 	return t, dbErr(err)
 }
 
+func (d dbOrders) SaveBankAccount(ctx context.Context, orderID int64, iban, typedBy string) (string, error) {
+	ref, err := d.o.SaveBankAccount(ctx, orderID, iban, typedBy)
+	return ref, dbErr(err)
+}
+
 func (d dbOrders) AddEvent(ctx context.Context, ev store.Event) (store.Event, error) {
 	e, err := d.o.AddEvent(ctx, ev)
 	return e, dbErr(err)

@@ -467,7 +467,7 @@ func (p *collect) refundOverpayment(ctx workflow.Context, last PaymentRecord) er
 		WorkflowID:        p.actor.WorkflowID + "/overpayment",
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrOrderNumber.ValueSet(p.in.OrderNumber), AttrProcedure.ValueSet(ProcSettleDifference), AttrAwaitingAgent.ValueSet(false),
+			AttrOrderNumber.ValueSet(p.in.OrderNumber), AttrOrderProcedure.ValueSet(ProcSettleDifference), AttrAwaitingAgent.ValueSet(false),
 		),
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcSettleDifference, SettleInput{

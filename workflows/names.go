@@ -10,7 +10,7 @@ import (
 const TaskQueue = "orderdesk"
 
 // Procedure names: the workflow types, also the first part of workflow ids
-// and the value of the Procedure search attribute.
+// and the value of the OrderProcedure search attribute.
 const (
 	ProcModifyContent = "modify-content"
 )
@@ -24,12 +24,20 @@ const (
 )
 
 // Search attributes set by every procedure so an operator finds it in the
-// Temporal Web UI ("OrderNumber = 'C-2026-000123'").
+// Temporal Web UI: OrderNumber = "C-2026-000123" AND OrderProcedure =
+// "modify-content". Search attributes are stored and shown in clear (the
+// payload codec does not reach them), so none carries personal data: the
+// customer is found from the order number.
+//
+// The procedure's attribute is OrderProcedure, not Procedure: "Procedure"
+// is a reserved word of Temporal's list filter, which refused a plain
+// Procedure = "modify-content". Procedures started by earlier versions
+// carry Procedure and CustomerEmail; a Temporal server that has them keeps
+// them registered, and WorkflowType = "modify-content" finds those too.
 var (
-	AttrOrderNumber   = temporal.NewSearchAttributeKeyKeyword("OrderNumber")
-	AttrCustomerEmail = temporal.NewSearchAttributeKeyKeyword("CustomerEmail")
-	AttrProcedure     = temporal.NewSearchAttributeKeyKeyword("Procedure")
-	AttrAwaitingAgent = temporal.NewSearchAttributeKeyBool("AwaitingAgent")
+	AttrOrderNumber    = temporal.NewSearchAttributeKeyKeyword("OrderNumber")
+	AttrOrderProcedure = temporal.NewSearchAttributeKeyKeyword("OrderProcedure")
+	AttrAwaitingAgent  = temporal.NewSearchAttributeKeyBool("AwaitingAgent")
 )
 
 // SearchAttributes declares the search attributes above, for registering
@@ -37,8 +45,7 @@ var (
 func SearchAttributes() temporal.SearchAttributes {
 	return temporal.NewSearchAttributes(
 		AttrOrderNumber.ValueSet(""),
-		AttrCustomerEmail.ValueSet(""),
-		AttrProcedure.ValueSet(""),
+		AttrOrderProcedure.ValueSet(""),
 		AttrAwaitingAgent.ValueSet(false),
 	)
 }

@@ -58,7 +58,7 @@ func (s *settle) payback(ctx workflow.Context, amount int64) (SettleResult, erro
 		var gw activities.GatewayOutcome
 		k := fmt.Sprintf("%s-%d", key, attempt) // a declined IBAN gets a new try with another key
 		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, providerActivity), money.PayoutToIBAN, activities.PayoutInput{
-			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: k, Amount: amount, IBAN: pb.IBAN, Name: pb.AccountName,
+			OrderNumber: s.in.OrderNumber, Actor: s.actor, Key: k, Amount: amount, IBAN: pb.IBAN, BankAccount: pb.BankAccount, Name: pb.AccountName,
 		}).Get(ctx, &gw); err != nil {
 			return SettleResult{}, err
 		}

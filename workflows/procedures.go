@@ -97,7 +97,7 @@ func (p *procedure) settle(ctx workflow.Context, in SettleInput) (SettleResult, 
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID: id,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrOrderNumber.ValueSet(p.number), AttrProcedure.ValueSet(ProcSettleDifference), AttrAwaitingAgent.ValueSet(false),
+			AttrOrderNumber.ValueSet(p.number), AttrOrderProcedure.ValueSet(ProcSettleDifference), AttrAwaitingAgent.ValueSet(false),
 		),
 	})
 	p.state.Child = id

@@ -142,7 +142,7 @@ func ReconcileSchedule(hour, minute int, queue string) client.ScheduleOptions {
 			Workflow:              ProcReconcile,
 			Args:                  []any{ReconcileInput{}},
 			TaskQueue:             queue,
-			TypedSearchAttributes: temporal.NewSearchAttributes(AttrProcedure.ValueSet(ProcReconcile)),
+			TypedSearchAttributes: temporal.NewSearchAttributes(AttrOrderProcedure.ValueSet(ProcReconcile)),
 		},
 		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 		CatchupWindow: 24 * time.Hour,

@@ -408,7 +408,7 @@ func (s *settle) chequeRefund(ctx workflow.Context, key string, amount int64, ad
 		WorkflowID:        key + "/mail-cheque",
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrOrderNumber.ValueSet(s.in.OrderNumber), AttrProcedure.ValueSet(ProcMailCheque), AttrAwaitingAgent.ValueSet(true),
+			AttrOrderNumber.ValueSet(s.in.OrderNumber), AttrOrderProcedure.ValueSet(ProcMailCheque), AttrAwaitingAgent.ValueSet(true),
 		),
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcMailCheque, MailChequeInput{
@@ -452,7 +452,7 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 		WorkflowID:        id,
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrOrderNumber.ValueSet(s.in.OrderNumber), AttrProcedure.ValueSet(ProcCollectPayment), AttrAwaitingAgent.ValueSet(false),
+			AttrOrderNumber.ValueSet(s.in.OrderNumber), AttrOrderProcedure.ValueSet(ProcCollectPayment), AttrAwaitingAgent.ValueSet(false),
 		),
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, ProcCollectPayment, CollectPaymentInput{

@@ -98,8 +98,13 @@ type TaskAnswer struct {
 	ProviderRef string `json:"provider_ref,omitempty"` // refund done: the provider's reference
 	Reason      string `json:"reason,omitempty"`       // refund impossible, reject: why
 	Note        string `json:"note,omitempty"`         // send_with_note: the personal paragraph
-	IBAN        string `json:"iban,omitempty"`         // bank_transfer payback
+	IBAN        string `json:"iban,omitempty"`         // bank_transfer payback: as typed, or masked once kept under BankAccount
 	AccountName string `json:"account_name,omitempty"` // bank_transfer payback: the account holder
+	// BankAccount is the reference under which the server kept the IBAN
+	// the agent typed (the starter does it before the answer reaches the
+	// procedure): the history and the task's stored answer hold the
+	// reference and the masked IBAN, not the account number.
+	BankAccount string `json:"bank_account,omitempty"`
 	// Address is where a cheque goes: an order.AddressChoice, "billing",
 	// "delivery", or "typed" for the address in TypedAddress.
 	Address      string         `json:"address,omitempty"`
@@ -120,7 +125,7 @@ type AddressAnswer struct {
 // payback is the answer to a payback task as the domain says it: the
 // method (the answer's outcome) and what it needs.
 func (a TaskAnswer) payback() order.Payback {
-	return order.Payback{Method: order.PaybackMethod(a.Outcome), IBAN: a.IBAN, AccountName: a.AccountName, Cheque: a.chequeAddress()}
+	return order.Payback{Method: order.PaybackMethod(a.Outcome), IBAN: a.IBAN, AccountName: a.AccountName, BankAccount: a.BankAccount, Cheque: a.chequeAddress()}
 }
 
 // chequeAddress is where the answer sends a cheque.

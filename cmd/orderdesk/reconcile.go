@@ -104,7 +104,7 @@ func cmdReconcile(ctx context.Context, cfg config, log *slog.Logger, args []stri
 	id := workflows.ProcReconcile + "/" + rid.Value()
 	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: id, TaskQueue: workflows.TaskQueue,
-		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrProcedure.ValueSet(workflows.ProcReconcile)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrOrderProcedure.ValueSet(workflows.ProcReconcile)),
 	}, workflows.ProcReconcile, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	switch {

@@ -107,8 +107,28 @@ func (a *Orders) CloseTask(ctx context.Context, in CloseTaskInput) error {
 	if !in.Said.IsZero() {
 		ev.Phrase, ev.Message = locale.Phr(key, taskArg(t.ID), in.Said), ""
 	}
-	_, err = a.Store.AddEvent(ctx, ev)
-	return classify(err)
+	if _, err = a.Store.AddEvent(ctx, ev); err != nil {
+		return classify(err)
+	}
+	return classify(a.auditApproval(ctx, t, in))
+}
+
+// auditApproval writes a supervisor's approval of money leaving to the
+// audit log, once, when the procedure takes it: the approver is who the
+// procedure checked in the agents table (WhoAnswers), not the answer's
+// word. Other answers and tasks write nothing.
+func (a *Orders) auditApproval(ctx context.Context, t store.Task, in CloseTaskInput) error {
+	var ans struct {
+		Outcome string `json:"outcome"`
+	}
+	if in.Status != store.TaskAnswered || t.Kind != "approve_refund" || json.Unmarshal(in.Answer, &ans) != nil || ans.Outcome != "approve" {
+		return nil
+	}
+	key := "approval/" + in.Key
+	return a.Store.RecordAudit(ctx, store.AuditEntry{
+		Kind: store.AuditApproval, Email: in.By, Key: &key,
+		Detail: fmt.Sprintf("#%d · %s", t.ID, in.OrderNumber),
+	})
 }
 
 // RefundInput is a refund a procedure records: reserved before any money

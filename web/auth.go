@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -53,6 +52,26 @@ type signedIn struct {
 	Role   string // agent, supervisor, admin
 	Locale string // fr, en
 	CSRF   string
+}
+
+// signInStore is what signing in, the sessions and the audit log need of
+// the store.
+type signInStore interface {
+	AgentByEmail(ctx context.Context, email string) (store.Agent, error)
+	CreateSession(ctx context.Context, token string, agentID int64, csrf string, expires time.Time) error
+	SessionByToken(ctx context.Context, token string) (store.Session, error)
+	DeleteSession(ctx context.Context, token string) error
+	DeleteAgentSessions(ctx context.Context, agentID int64) (int64, error)
+	SetAgentLocale(ctx context.Context, agentID int64, locale string) error
+	ReserveSignin(ctx context.Context, at store.SigninAttempt, now time.Time, l store.SigninLimits) (bool, time.Time, error)
+	SigninSucceeded(ctx context.Context, at store.SigninAttempt, now time.Time, l store.SigninLimits) error
+	RecordAudit(ctx context.Context, e store.AuditEntry) error
+	ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error)
+}
+
+// Administers reports whether the agent may read the audit log.
+func (a *signedIn) Administers() bool {
+	return a != nil && a.Role == store.RoleAdmin
 }
 
 // Supervises reports whether the agent may approve refunds.
@@ -154,55 +173,4 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAg
 		Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secureRequest(r),
 	})
-}
-
-// limiter counts failed sign-ins per key (an email, an address) in a
-// sliding window, to slow down password guessing.
-type limiter struct {
-	mu     sync.Mutex
-	window time.Duration
-	max    int
-	fails  map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{window: window, max: max, fails: map[string][]time.Time{}}
-}
-
-// blocked reports whether key has failed too often lately, and until when.
-func (l *limiter) blocked(key string, now time.Time) (bool, time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	recent := l.prune(key, now)
-	if len(recent) < l.max {
-		return false, time.Time{}
-	}
-	return true, recent[0].Add(l.window)
-}
-
-func (l *limiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[key] = append(l.prune(key, now), now)
-}
-
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
-}
-
-func (l *limiter) prune(key string, now time.Time) []time.Time {
-	ts := l.fails[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.window {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.fails, key)
-		return nil
-	}
-	l.fails[key] = ts
-	return ts
 }

@@ -90,7 +90,7 @@ func TestSignInIsRateLimited(t *testing.T) {
 	if rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("sixth attempt: %d, want 429", rec.Code)
 	}
-	mustContain(t, rec.Body.String(), "Trop de tentatives de connexion. Réessayez dans 15 min.")
+	mustContain(t, rec.Body.String(), "Trop de tentatives de connexion. Réessayez dans 1 seconde.")
 }
 
 func TestPostNeedsTheCSRFToken(t *testing.T) {

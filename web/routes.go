@@ -26,6 +26,8 @@ func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", http.RedirectHandler("/orders", http.StatusSeeOther))
 	mux.Handle("POST /signout", s.handle(s.signOut))
+	mux.Handle("POST /signout/everywhere", s.handle(s.signOutEverywhere))
+	mux.Handle("GET /admin/audit", s.handle(s.auditPage))
 	mux.Handle("POST /locale", s.handle(s.setLocale))
 	mux.Handle("GET /orders", s.handle(s.orderList))
 	mux.Handle("GET /orders/{number}", s.handle(s.orderPage))

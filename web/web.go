@@ -20,6 +20,8 @@ import (
 	"time"
 	_ "time/tzdata" // the agents read Paris time, whatever the server's zone database
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
@@ -47,13 +49,7 @@ type OrderStore interface {
 	Ping(ctx context.Context) error
 	shipmentLister // the ship form (order_fulfil.go)
 	invoiceStore   // the payment page and the documents (payment_page.go)
-
-	// Sign-in and sessions.
-	AgentByEmail(ctx context.Context, email string) (store.Agent, error)
-	CreateSession(ctx context.Context, token string, agentID int64, csrf string, expires time.Time) error
-	SessionByToken(ctx context.Context, token string) (store.Session, error)
-	DeleteSession(ctx context.Context, token string) error
-	SetAgentLocale(ctx context.Context, agentID int64, locale string) error
+	signInStore    // sign-in, sessions and the audit log (auth.go)
 }
 
 // Starter is what the UI asks of the procedures: start them, answer their
@@ -110,6 +106,9 @@ type Options struct {
 	// or a payment waits up to UpdateTimeout for it to take it.
 	RequestTimeout time.Duration
 	UpdateTimeout  time.Duration // zero: starter.DefaultUpdateTimeout
+	// PasswordCheck compares a password with its hash on sign-in; nil is
+	// bcrypt's. A test counts the checks through it.
+	PasswordCheck func(hash, password []byte) error
 }
 
 // RefundRoutes says whether a provider refunds a means of payment
@@ -133,10 +132,12 @@ type server struct {
 	temporalUI string
 	namespace  string
 	log        *slog.Logger
-	pages      pages    // French, the default
-	pagesEN    pages    // English, for agents who chose it
-	signins    *limiter // failed sign-ins per email
-	signinsIP  *limiter // failed sign-ins per address
+	pages      pages // French, the default
+	pagesEN    pages // English, for agents who chose it
+	// Sign-in attempts' limits, counted in PostgreSQL (signin.go), and
+	// the password check: bcrypt's, or a test's.
+	limits     store.SigninLimits
+	pwCheck    func(hash, password []byte) error
 	sessionTTL time.Duration
 	paris      *time.Location
 	now        func() time.Time
@@ -181,11 +182,12 @@ func New(opt Options) (http.Handler, error) {
 		procTimeout:    3 * time.Second,
 		requestTimeout: opt.RequestTimeout,
 		updateTimeout:  opt.UpdateTimeout,
-		// Five wrong passwords for an email, or thirty from one address,
-		// in a quarter of an hour, and sign-in waits.
-		signins:    newLimiter(5, 15*time.Minute),
-		signinsIP:  newLimiter(30, 15*time.Minute),
-		sessionTTL: 12 * time.Hour,
+		limits:         store.DefaultSigninLimits,
+		pwCheck:        opt.PasswordCheck,
+		sessionTTL:     12 * time.Hour,
+	}
+	if s.pwCheck == nil {
+		s.pwCheck = bcrypt.CompareHashAndPassword
 	}
 	if s.namespace == "" {
 		s.namespace = "default"

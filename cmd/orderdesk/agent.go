@@ -20,13 +20,24 @@ import (
 // cmdAgent is `orderdesk agent add`: create an account that signs in to
 // the agent UI. The password is read from stdin (one line), or from
 // --password for scripts that accept it showing in the process list.
+// `agent disable|enable|role|password` change an account (accounts.go).
 func cmdAgent(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "disable", "enable", "role", "password":
+			return cmdAgentAccount(ctx, cfg, args[0], args[1:], os.Stdin, os.Stdout)
+		}
+	}
 	if len(args) == 0 || args[0] != "add" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Println("Usage: orderdesk agent add --email EMAIL --name NAME [--role agent|supervisor|admin] [--password PW]\n\nThe password is read from stdin unless --password is given.")
+			fmt.Println("Usage: orderdesk agent add --email EMAIL --name NAME [--role agent|supervisor|admin] [--password PW]\n" +
+				"       orderdesk agent disable|enable EMAIL\n" +
+				"       orderdesk agent role EMAIL agent|supervisor|admin\n" +
+				"       orderdesk agent password EMAIL\n\n" +
+				"The password is read from stdin unless --password is given. Disabling an account, and a new password, end its sessions.")
 			return nil
 		}
-		return errors.New("say what to do: orderdesk agent add --help")
+		return errors.New("say what to do: orderdesk agent add|disable|enable|role|password, or orderdesk agent --help")
 	}
 	fs := newFlags("agent add", "agent add --email EMAIL --name NAME [--role agent|supervisor|admin] [--locale fr|en] [--password PW]")
 	email := fs.String("email", "", "the address the agent signs in with")

@@ -48,7 +48,8 @@ func commands() []command {
 		{"unarchive", "bring an archived order back among the current ones: unarchive --order C-2026-000101 --agent EMAIL", cmdUnarchive},
 		{"note", "add an agent's note to an order's history: note --order C-2026-000101 --text \"...\" [--channel phone] --agent EMAIL", cmdNote},
 		{"resend", "send an email of an order again: resend --order C-2026-000101 --email-id 12 [--to ADDRESS] --agent EMAIL", cmdResend},
-		{"agent", "add an agent account: agent add --email EMAIL --name NAME --role agent|supervisor|admin (password on stdin)", cmdAgent},
+		{"agent", "add an agent account: agent add --email EMAIL --name NAME --role agent|supervisor|admin (password on stdin); agent disable|enable EMAIL; agent role EMAIL ROLE; agent password EMAIL", cmdAgent},
+		{"audit", "the audit log, newest first: sign-ins, sign-outs, approvals, account changes: audit [--agent EMAIL] [--limit 50]", cmdAudit},
 	}
 }
 

@@ -1,0 +1,88 @@
+package locale
+
+// Signing in and the audit log: how long to wait before trying again, a
+// disabled account, signing out everywhere, and the admins' audit page.
+func init() {
+	addPart(part{french: signinFrench, english: signinEnglish, params: signinParams})
+}
+
+var signinParams = map[Key][]Param{
+	"audit.intro":          {{"n", KindCount}},
+	"audit.sessions_ended": {{"n", KindCount}},
+	"signin.wait_minutes":  {{"n", KindCount}},
+	"signin.wait_seconds":  {{"n", KindCount}},
+}
+
+var signinFrench = map[Key]string{
+	"audit.account":                 "Compte",
+	"audit.address":                 "Adresse IP",
+	"audit.agent":                   "Agent",
+	"audit.all_agents":              "Tous les agents",
+	"audit.by":                      "Par",
+	"audit.detail":                  "Détail",
+	"audit.filter":                  "Filtrer",
+	"audit.forbidden":               "Réservé aux administrateurs",
+	"audit.forbidden_message":       "Le journal d'audit n'est visible que par les administrateurs.",
+	"audit.intro":                   "Connexions, déconnexions, approbations et changements de comptes, les plus récents en premier ({n} au plus).",
+	"audit.kind.agent_disabled":     "Compte désactivé",
+	"audit.kind.agent_enabled":      "Compte réactivé",
+	"audit.kind.approval":           "Approbation d'un superviseur",
+	"audit.kind.password_changed":   "Mot de passe changé",
+	"audit.kind.role_changed":       "Rôle changé",
+	"audit.kind.signin":             "Connexion",
+	"audit.kind.signin_failed":      "Connexion refusée",
+	"audit.kind.signin_throttled":   "Connexion retardée (trop de tentatives)",
+	"audit.kind.signout":            "Déconnexion",
+	"audit.kind.signout_all":        "Déconnexion partout",
+	"audit.none":                    "Aucune ligne dans le journal.",
+	"audit.sessions_ended":          "{n} {n|session fermée|sessions fermées}",
+	"audit.title":                   "Journal d'audit",
+	"audit.what":                    "Événement",
+	"audit.when":                    "Date",
+	"audit.why.disabled":            "compte désactivé",
+	"audit.why.unknown_account":     "compte inconnu",
+	"audit.why.wrong_password":      "mot de passe incorrect",
+	"nav.audit":                     "Audit",
+	"nav.sign_out_everywhere":       "Déconnexion partout",
+	"nav.sign_out_everywhere_title": "Fermer toutes vos sessions, sur tous les navigateurs",
+	"signin.disabled":               "Ce compte est désactivé : demandez à un administrateur de le réactiver.",
+	"signin.wait_minutes":           "{n} min",
+	"signin.wait_seconds":           "{n} {n|seconde|secondes}",
+}
+
+var signinEnglish = map[Key]string{
+	"audit.account":                 "Account",
+	"audit.address":                 "IP address",
+	"audit.agent":                   "Agent",
+	"audit.all_agents":              "All agents",
+	"audit.by":                      "By",
+	"audit.detail":                  "Detail",
+	"audit.filter":                  "Filter",
+	"audit.forbidden":               "Admins only",
+	"audit.forbidden_message":       "Only admins can see the audit log.",
+	"audit.intro":                   "Sign-ins, sign-outs, approvals and account changes, newest first (at most {n}).",
+	"audit.kind.agent_disabled":     "Account disabled",
+	"audit.kind.agent_enabled":      "Account enabled",
+	"audit.kind.approval":           "Supervisor's approval",
+	"audit.kind.password_changed":   "Password changed",
+	"audit.kind.role_changed":       "Role changed",
+	"audit.kind.signin":             "Sign-in",
+	"audit.kind.signin_failed":      "Sign-in refused",
+	"audit.kind.signin_throttled":   "Sign-in delayed (too many attempts)",
+	"audit.kind.signout":            "Sign-out",
+	"audit.kind.signout_all":        "Signed out everywhere",
+	"audit.none":                    "Nothing in the log.",
+	"audit.sessions_ended":          "{n} {n|session ended|sessions ended}",
+	"audit.title":                   "Audit log",
+	"audit.what":                    "Event",
+	"audit.when":                    "Date",
+	"audit.why.disabled":            "account disabled",
+	"audit.why.unknown_account":     "unknown account",
+	"audit.why.wrong_password":      "wrong password",
+	"nav.audit":                     "Audit",
+	"nav.sign_out_everywhere":       "Sign out everywhere",
+	"nav.sign_out_everywhere_title": "End all your sessions, on every browser",
+	"signin.disabled":               "This account is disabled: ask an admin to enable it again.",
+	"signin.wait_minutes":           "{n} min",
+	"signin.wait_seconds":           "{n} {n|second|seconds}",
+}

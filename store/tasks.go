@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,9 +16,11 @@ import (
 const taskColumns = `t.id, t.key, t.order_id, o.number AS order_number, t.workflow_id, t.kind, t.question,
 	t.amount_cents AS amount, t.options, t.status, t.answer, t.answered_by, t.created_at, t.answered_at, t.email,
 	CASE WHEN t.question_key IS NULL THEN '{}'::jsonb
-		ELSE jsonb_build_object('key', t.question_key, 'args', coalesce(t.question_args, '[]'::jsonb)) END AS question_phrase`
+		ELSE jsonb_build_object('key', t.question_key, 'args', coalesce(t.question_args, '[]'::jsonb)) END AS question_phrase,
+	coalesce(t.owner, '') AS owner, coalesce(ag.name, t.owner, '') AS owner_name, t.claimed_at,
+	o.customer_name, o.customer_email`
 
-const taskFrom = ` FROM agent_tasks t JOIN orders o ON o.id = t.order_id `
+const taskFrom = ` FROM agent_tasks t JOIN orders o ON o.id = t.order_id LEFT JOIN agents ag ON ag.email = t.owner `
 
 // CreateTask records what a procedure waits on an agent for, with the
 // email under review if any. There is one task per Key: creating it again
@@ -119,4 +122,132 @@ func (s *Store) CloseTask(ctx context.Context, key, status string, answer json.R
 		return t, fmt.Errorf("store.CloseTask(%s): the task is %s: %w", key, t.Status, ErrTaskClosed)
 	}
 	return t, nil
+}
+
+// ErrTaskClaimed is returned when an agent takes or releases a task
+// another agent has taken; the error is a *TaskClaimedError naming them.
+var ErrTaskClaimed = errors.New("the task is taken by another agent")
+
+// TaskClaimedError says who has the task an agent tried to take or
+// release.
+type TaskClaimedError struct {
+	TaskID    int64
+	Owner     string // their email
+	OwnerName string
+}
+
+func (e *TaskClaimedError) Error() string {
+	return fmt.Sprintf("task %d is taken by %s", e.TaskID, e.Owner)
+}
+
+func (e *TaskClaimedError) Unwrap() error { return ErrTaskClaimed }
+
+// ClaimTask makes agent (an email, from their session) the owner of an
+// open task, in one conditional UPDATE: of two agents taking it at once,
+// one has it and the other gets a *TaskClaimedError naming them. Taking a
+// task one already has is a no-op. A closed task is ErrTaskClosed, an
+// unknown one ErrNotFound.
+func (s *Store) ClaimTask(ctx context.Context, id int64, agent string) (Task, error) {
+	if strings.TrimSpace(agent) == "" {
+		return Task{}, fmt.Errorf("store.ClaimTask(%d): no agent", id)
+	}
+	return s.changeOwner(ctx, "ClaimTask", id, agent, `
+		UPDATE agent_tasks SET owner = $2, claimed_at = coalesce(claimed_at, now())
+		WHERE id = $1 AND status = 'open' AND (owner IS NULL OR owner = $2)
+		RETURNING id`, id, agent)
+}
+
+// ReleaseTask gives a task back to the inbox. Its owner may release it,
+// and anyone when anyone is true (a supervisor); releasing someone
+// else's task otherwise is a *TaskClaimedError. Releasing a task nobody
+// has is a no-op.
+func (s *Store) ReleaseTask(ctx context.Context, id int64, agent string, anyone bool) (Task, error) {
+	return s.changeOwner(ctx, "ReleaseTask", id, agent, `
+		UPDATE agent_tasks SET owner = NULL, claimed_at = NULL
+		WHERE id = $1 AND status = 'open' AND (owner IS NULL OR owner = $2 OR $3)
+		RETURNING id`, id, agent, anyone)
+}
+
+// changeOwner runs a conditional update of a task's owner and, when it
+// changed nothing, says why: the task is unknown, closed or someone
+// else's.
+func (s *Store) changeOwner(ctx context.Context, op string, id int64, agent, query string, args ...any) (Task, error) {
+	var got int64
+	err := s.pool.QueryRow(ctx, query, args...).Scan(&got)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return Task{}, fmt.Errorf("store.%s(%d): %w", op, id, unavailable(err))
+	}
+	t, err := one[Task](s.pool.Query(ctx, `SELECT `+taskColumns+taskFrom+`WHERE t.id = $1`, id))
+	if err != nil {
+		return Task{}, fmt.Errorf("store.%s(%d): %w", op, id, err)
+	}
+	switch {
+	case got != 0:
+		return t, nil
+	case t.Status != TaskOpen:
+		return t, fmt.Errorf("store.%s(%d): the task is %s: %w", op, id, t.Status, ErrTaskClosed)
+	case t.Owner != "" && t.Owner != agent:
+		return t, fmt.Errorf("store.%s: %w", op, &TaskClaimedError{TaskID: id, Owner: t.Owner, OwnerName: t.OwnerName})
+	}
+	return t, nil // changed meanwhile to what was asked
+}
+
+// CountOpenTasks is how many tasks wait on an agent: one count over the
+// open tasks' index, cheap enough for every page's top bar.
+func (s *Store) CountOpenTasks(ctx context.Context) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM agent_tasks WHERE status = 'open'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store.CountOpenTasks: %w", unavailable(err))
+	}
+	return n, nil
+}
+
+// Who owns the tasks a TaskFilter keeps.
+const (
+	OwnerAll       = ""          // everyone's and nobody's
+	OwnerMine      = "mine"      // TaskFilter.Agent's
+	OwnerUnclaimed = "unclaimed" // nobody's
+)
+
+// TaskFilter narrows the inbox: empty fields keep every open task.
+type TaskFilter struct {
+	Kind        string
+	OlderThan   time.Duration // created at least this long ago
+	OrderNumber string
+	Owner       string // OwnerAll, OwnerMine or OwnerUnclaimed
+	Agent       string // who "mine" is (an email)
+	Limit       int    // at most this many, oldest first; 0: 500
+}
+
+// FindOpenTasks returns the open tasks a filter keeps, oldest first (the
+// customer who has waited longest comes first).
+func (s *Store) FindOpenTasks(ctx context.Context, f TaskFilter) ([]Task, error) {
+	where := []string{"t.status = 'open'"}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Kind != "" {
+		where = append(where, "t.kind = "+arg(f.Kind))
+	}
+	if f.OlderThan > 0 {
+		where = append(where, "t.created_at <= now() - "+arg(f.OlderThan.Seconds())+" * interval '1 second'")
+	}
+	if f.OrderNumber != "" {
+		where = append(where, "o.number = "+arg(f.OrderNumber))
+	}
+	switch f.Owner {
+	case OwnerMine:
+		where = append(where, "t.owner = "+arg(f.Agent))
+	case OwnerUnclaimed:
+		where = append(where, "t.owner IS NULL")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	q := `SELECT ` + taskColumns + taskFrom + `WHERE ` + strings.Join(where, " AND ") + ` ORDER BY t.created_at, t.id LIMIT ` + arg(limit)
+	ts, err := all[Task](s.pool.Query(ctx, q, args...))
+	if err != nil {
+		return nil, fmt.Errorf("store.FindOpenTasks: %w", err)
+	}
+	return ts, nil
 }

@@ -167,6 +167,15 @@ type Task struct {
 	// (question_key and question_args), said in the agent's language;
 	// Question is its French. Zero for tasks asked before the keys.
 	QuestionPhrase locale.Phrase `json:"question_phrase,omitzero"`
+	// Owner is the agent (email) who took the task in the inbox, empty
+	// while nobody has; OwnerName their name, ClaimedAt since when. The
+	// order's customer is filled on reads for the inbox. None of them is
+	// in a task's JSON: a procedure's step results stay as they were.
+	Owner         string     `json:"-"`
+	OwnerName     string     `json:"-"`
+	ClaimedAt     *time.Time `json:"-"`
+	CustomerName  string     `json:"-"`
+	CustomerEmail string     `json:"-"`
 }
 
 // TaskEmail is a customer email as an agent reviews it before it goes:

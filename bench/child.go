@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/codec"
 	"github.com/orderdesk/orderdesk/mail"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/payments"
@@ -78,6 +79,7 @@ type stackConfig struct {
 	SandboxKey      string
 	Settings        workflows.Settings
 	Shop            activities.Shop
+	CodecKeys       string // the run's payload codec key, as ORDERDESK_CODEC_KEYS says it
 }
 
 // ProfileEnv names the variable that has the worker and agent UI process
@@ -131,7 +133,17 @@ func runStack(cfg stackConfig) error {
 		return err
 	}
 	defer st.Close()
-	c, err := client.DialContext(ctx, client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: tlog.NewStructuredLogger(log), ConnectionOptions: connection()})
+	keys, err := codec.ParseKeys("the benchmark's codec key", cfg.CodecKeys)
+	if err != nil {
+		return err
+	}
+	cd, err := codec.New("the benchmark's codec key", keys...)
+	if err != nil {
+		return err
+	}
+	copts := client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.Namespace, Logger: tlog.NewStructuredLogger(log), ConnectionOptions: connection()}
+	cd.Apply(&copts)
+	c, err := client.DialContext(ctx, copts)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/codec"
 	"github.com/orderdesk/orderdesk/devstack"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/payments/sandbox"
@@ -110,7 +111,16 @@ func startStack(ctx context.Context, root string, say func(string, ...any)) (_ *
 		return nil, err
 	}
 	quiet := tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
-	if s.temporal, err = client.DialContext(ctx, client.Options{HostPort: s.dev.TemporalAddress, Namespace: s.dev.Temporal.Namespace, Logger: quiet, ConnectionOptions: connection()}); err != nil {
+	// Payloads are encrypted as in production (the codec's cost is part
+	// of what is measured), with a key made for this run.
+	key := codec.NewKey("bench")
+	cd, err := codec.New("the benchmark's codec key", key)
+	if err != nil {
+		return nil, err
+	}
+	topts := client.Options{HostPort: s.dev.TemporalAddress, Namespace: s.dev.Temporal.Namespace, Logger: quiet, ConnectionOptions: connection()}
+	cd.Apply(&topts)
+	if s.temporal, err = client.DialContext(ctx, topts); err != nil {
 		return nil, err
 	}
 	const sandboxKey = "sk_bench"
@@ -125,7 +135,7 @@ func startStack(ctx context.Context, root string, say func(string, ...any)) (_ *
 	say("starting the worker and the agent UI (a child process; its log: %s)", filepath.Join(dir, "worker-web.log"))
 	if err := s.startChild(ctx, stackConfig{
 		DatabaseURL: s.dev.DatabaseURL, TemporalAddress: s.dev.TemporalAddress, Namespace: s.dev.Temporal.Namespace,
-		SandboxURL: sandboxURL, SandboxKey: sandboxKey, Settings: settings, Shop: shop,
+		SandboxURL: sandboxURL, SandboxKey: sandboxKey, Settings: settings, Shop: shop, CodecKeys: key.String(),
 	}); err != nil {
 		return nil, err
 	}

@@ -34,6 +34,9 @@ type StackOptions struct {
 	TemporalUIPort int       // Temporal Web UI
 	Namespace      string    // Temporal namespace; "default" when empty
 	Progress       io.Writer // one line per step, for the person waiting
+	// UICodecEndpoint is the codec endpoint the Temporal Web UI decodes
+	// payloads through (TemporalOptions.UICodecEndpoint).
+	UICodecEndpoint string
 }
 
 // Stack is the running local stack.
@@ -106,6 +109,8 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 			Namespace: o.Namespace,
 			Log:       s.logFile,
 			Progress:  p,
+
+			UICodecEndpoint: o.UICodecEndpoint,
 		})
 		if tErr == nil {
 			fmt.Fprintf(p, "  Temporal dev server ready in %s\n", since(start))

@@ -55,6 +55,9 @@ type TemporalOptions struct {
 	LogLevel  string    // the server's log level; "warn" when empty
 	Log       io.Writer // the server's own output; nil discards it
 	Progress  io.Writer // where a restart during start-up is told; nil: Log only
+	// UICodecEndpoint points the Web UI at a codec endpoint, which decodes
+	// the encrypted payloads it shows; empty: it shows them as they are.
+	UICodecEndpoint string
 }
 
 // Temporal is a running Temporal dev server started by StartTemporal.
@@ -88,6 +91,9 @@ func TemporalArgs(o TemporalOptions) []string {
 		args = append(args, "--headless")
 	} else {
 		args = append(args, "--ui-port", strconv.Itoa(o.UIPort))
+		if o.UICodecEndpoint != "" {
+			args = append(args, "--ui-codec-endpoint", o.UICodecEndpoint)
+		}
 	}
 	if o.DBFile != "" {
 		args = append(args, "--db-filename", o.DBFile,

@@ -8,9 +8,13 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	commonpb "go.temporal.io/api/common/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/proxy"
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
+
+	"github.com/orderdesk/orderdesk/devstack/devstacktest"
 )
 
 // recordHistory writes a finished procedure's history to workflows/testdata
@@ -28,6 +32,15 @@ func recordHistory(t *testing.T, c client.Client, workflowID, name string) {
 		require.NoError(t, err)
 		h.Events = append(h.Events, ev)
 	}
+	// The tests' payloads are encrypted with a key of this test process
+	// (devstacktest.Codec): the recording keeps them decoded, so the replay
+	// test reads them whatever its key, as it reads those recorded before
+	// the codec.
+	require.NoError(t, proxy.VisitPayloads(context.Background(), &h, proxy.VisitPayloadsOptions{
+		Visitor: func(_ *proxy.VisitPayloadsContext, ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
+			return devstacktest.Codec().Decode(ps)
+		},
+	}))
 	data, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(&h)
 	require.NoError(t, err)
 	path := filepath.Join("..", "workflows", "testdata", name+".json")

@@ -174,9 +174,9 @@ func newModelEnv(t *testing.T, cfg modelConfig) *modelEnv {
 	shared, _ := devstacktest.Temporal(t)
 	// The faults make activities fail on purpose: the worker's log of each
 	// failure would bury the model's report.
-	c, err := client.NewClientFromExistingWithContext(context.Background(), shared, client.Options{
+	c, err := client.NewClientFromExistingWithContext(context.Background(), shared, devstacktest.ClientOptions(client.Options{
 		Logger: tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	})
+	}))
 	if err != nil {
 		t.Fatalf("a quiet Temporal client: %v", err)
 	}

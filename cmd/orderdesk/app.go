@@ -46,6 +46,9 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (*services, erro
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set: point it at PostgreSQL (postgres://user@host:port/db), or run `make dev`, which starts its own")
 	}
+	if err := cfg.Codec.required(); err != nil {
+		return nil, err
+	}
 	obs, err := observe.New(ctx, observe.Options{Service: "orderdesk", Traces: cfg.Traces})
 	if err != nil {
 		return nil, err
@@ -107,6 +110,7 @@ func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
 // configuration's.
 func dial(ctx context.Context, cfg config, opts client.Options) (client.Client, error) {
 	opts.HostPort, opts.Namespace, opts.ConnectionOptions = cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TemporalConn
+	cfg.Codec.apply(&opts) // customers' data encrypted (codec.go)
 	var last error
 	for range 20 {
 		c, err := client.DialContext(ctx, opts)

@@ -70,7 +70,7 @@ func newCLIStack(t *testing.T) *cliStack {
 		t.Fatal(err)
 	}
 	return &cliStack{t: t, store: st, client: c, web: h, cookie: &http.Cookie{Name: "orderdesk_session", Value: "token-marie"}, csrf: "csrf-marie",
-		env: map[string]string{"DATABASE_URL": dbURL, "TEMPORAL_ADDRESS": hostPort, "TEMPORAL_NAMESPACE": "default"}}
+		env: map[string]string{"DATABASE_URL": dbURL, "TEMPORAL_ADDRESS": hostPort, "TEMPORAL_NAMESPACE": "default", codecKeysVar: devstacktest.CodecKeys()}}
 }
 
 // orderdesk runs the CLI as a terminal would, and returns what it printed

@@ -49,6 +49,7 @@ type config struct {
 	PGConnect         time.Duration            // ORDERDESK_PG_CONNECT_TIMEOUT, how long opening a connection may take
 	Payment           paymentConfig            // the shop's identity and payment settings (payment.go)
 	Money             moneyConfig              // how refunds reach the payment providers (money.go)
+	Codec             codecConfig              // ORDERDESK_CODEC_*: the encryption of what orderdesk hands to Temporal, and its endpoint (codec.go)
 }
 
 // envVars documents every variable, for --help and the README.
@@ -63,6 +64,10 @@ var envVars = [][2]string{
 	{"ORDERDESK_LOG_LEVEL", "the least level logged: debug, info (default), warn or error"},
 	{"ORDERDESK_LOG_FORMAT", "json (one object a line: the default of worker, web and migrate) or text (the default of dev and the CLI)"},
 	{"ORDERDESK_TRACES", "off (default: no span is made) or otlp: OpenTelemetry traces over OTLP gRPC to OTEL_EXPORTER_OTLP_ENDPOINT (default localhost:4317)"},
+	{"ORDERDESK_CODEC_KEYS", "keys that encrypt the customers' data in Temporal's histories, id:base64 of 32 bytes, comma-separated: the first encrypts, all decrypt (make one with orderdesk codec-key; required by worker, web and the CLI; make dev makes its own)"},
+	{"ORDERDESK_CODEC_TOKEN", "bearer token of the codec endpoint (orderdesk codec-server), at least 32 characters, e.g. openssl rand -hex 32; operators' Web UI or CLI sends it"},
+	{"ORDERDESK_CODEC_ADDR", "where orderdesk codec-server listens (default :8234; make dev: a free port on 127.0.0.1)"},
+	{"ORDERDESK_CODEC_ORIGIN", "the Temporal Web UI's origin, the one browser origin the codec endpoint answers (default: TEMPORAL_UI_URL's)"},
 	{"ORDERDESK_WORKER_POLLERS", "long polls the worker keeps open per kind of task (default 32)"},
 	{"ORDERDESK_WORKER_ACTIVITIES", "activities (and as many local ones) the worker runs at once (default 200)"},
 	{"ORDERDESK_REQUEST_TIMEOUT", "how long an agent's page or an API call may wait on PostgreSQL and Temporal before it answers 503 with a reference (default 2s; an answer given to a procedure waits up to 20s for it to take it)"},
@@ -218,6 +223,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.Money, err = loadMoneyConfig(getenv); err != nil {
+		return c, err
+	}
+	if c.Codec, err = loadCodecConfig(getenv, c.TemporalUIURL); err != nil {
 		return c, err
 	}
 	return c, nil

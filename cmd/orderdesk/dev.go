@@ -35,6 +35,18 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 		return err
 	}
 	fmt.Fprintln(out, "orderdesk dev: starting the local stack")
+	// The customers' data is encrypted in Temporal as in production: a key
+	// made once into the data directory (unless ORDERDESK_CODEC_KEYS is
+	// set), and the codec endpoint the dev server's Web UI decodes through.
+	dataDir := cfg.DataDir
+	if !filepath.IsAbs(dataDir) {
+		dataDir = filepath.Join(root, dataDir)
+	}
+	dc, err := startDevCodec(&cfg, dataDir)
+	if err != nil {
+		return err
+	}
+	defer dc.Close()
 	stack, err := devstack.StartStack(ctx, devstack.StackOptions{
 		ModuleRoot:     root,
 		DataDir:        cfg.DataDir,
@@ -44,6 +56,8 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 		TemporalUIPort: cfg.TemporalUIPort,
 		Namespace:      cfg.TemporalNamespace,
 		Progress:       out,
+
+		UICodecEndpoint: dc.endpoint,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -61,6 +75,9 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 	cfg.DatabaseURL = stack.DatabaseURL
 	cfg.TemporalAddress = stack.TemporalAddress
 	cfg.TemporalUIURL = stack.TemporalUIURL
+	if err := dc.serve(ctx, cfg, stack.TemporalUIURL, log); err != nil {
+		return err
+	}
 	// Card, pay-by-bank and IBAN refunds go to the sandbox provider, over
 	// HTTP like a real one, unless a real provider is configured.
 	if cfg.Money.SandboxURL == "" && cfg.Money.StripeKey == "" {
@@ -195,6 +212,7 @@ func printBanner(w io.Writer, cfg config, st *devstack.Stack, envHint string, to
    Agent UI          %s
    Temporal Web UI   %s   (namespace %s)
    Temporal server   %s
+   Codec endpoint    %s   (the Web UI decrypts the procedures' data through it)
    PostgreSQL        %s
    Worker            running here, task queue "orderdesk"; %s
 
@@ -210,7 +228,7 @@ func printBanner(w io.Writer, cfg config, st *devstack.Stack, envHint string, to
 
  Ctrl-C stops everything started here; the data stays in %s.
 %s
-`, line, took.Round(100*time.Millisecond), web, st.TemporalUIURL, cfg.TemporalNamespace, st.TemporalAddress, pg,
+`, line, took.Round(100*time.Millisecond), web, st.TemporalUIURL, cfg.TemporalNamespace, st.TemporalAddress, "http://"+cfg.Codec.Addr, pg,
 		demo, envHint, devstack.DemoOrderNumber, web, devstack.DemoOrderNumber, devstack.DemoOrderNumber, relDir(st.DataDir), line)
 }
 
@@ -227,9 +245,10 @@ func relDir(dir string) string {
 // another terminal at this stack, and returns how to use it.
 func writeDevEnv(cfg config, st *devstack.Stack) string {
 	env := fmt.Sprintf("export DATABASE_URL='%s' TEMPORAL_ADDRESS=%s TEMPORAL_NAMESPACE=%s TEMPORAL_UI_URL=%s",
-		st.DatabaseURL, st.TemporalAddress, cfg.TemporalNamespace, st.TemporalUIURL)
+		st.DatabaseURL, st.TemporalAddress, cfg.TemporalNamespace, st.TemporalUIURL) + codecEnv(cfg)
 	hint := ". " + filepath.Join(relDir(st.DataDir), "dev.env") + "     # points the CLI at this stack (DATABASE_URL, TEMPORAL_ADDRESS)"
-	if err := os.WriteFile(filepath.Join(st.DataDir, "dev.env"), []byte(env+"\n"), 0o644); err != nil {
+	// It holds the codec's key and token: for this user only.
+	if err := writePrivate(filepath.Join(st.DataDir, "dev.env"), []byte(env+"\n")); err != nil {
 		return env
 	}
 	return hint

@@ -261,7 +261,82 @@ func (c ContentChange) Validate(o Order) error {
 	if left == 0 {
 		return Refuse("quantities", "refusal.change_removes_all", locale.Text(o.Number))
 	}
+	return c.checkTotal(o)
+}
+
+// checkTotal refuses a change after which the order's merchandise would
+// come to more than MaxOrderTotal, naming the quantity, edit or added
+// product that takes it over: each line is within its bounds
+// (MaxUnitPrice × MaxQuantity = MaxOrderTotal), so the sum is checked
+// after each line and cannot wrap before it is caught, and the order's
+// VAT split stays within int64.
+func (c ContentChange) checkTotal(o Order) error {
+	fields := map[int64]string{}
+	want := map[int64]int64{}
+	for i, q := range c.Quantities {
+		fields[q.LineID], want[q.LineID] = fmt.Sprintf("quantities[%d]", i), q.Quantity
+	}
+	edits := map[int64]LineEdit{}
+	for i, e := range c.Edits {
+		fields[e.LineID], edits[e.LineID] = fmt.Sprintf("edits[%d]", i), e
+	}
+	var sum int64
+	over := func(field string, total int64) error {
+		if sum += total; sum > MaxOrderTotal {
+			return Refuse(field, "refusal.order_total_above_max", eur(MaxOrderTotal))
+		}
+		return nil
+	}
+	// The lines the change leaves as they are, then those it changes in
+	// its order, then what it adds: the refusal names what took the order
+	// over, not a line the agent did not touch.
+	after := func(l Line) int64 {
+		if e, ok := edits[l.ID]; ok {
+			l = e.apply(l)
+		} else if q, ok := want[l.ID]; ok {
+			l.Quantity = q + l.QtyCancelled
+		}
+		return min(l.UnitPrice, MaxUnitPrice) * min(l.Remaining(), MaxQuantity)
+	}
+	byID := map[int64]Line{}
+	for _, l := range o.Lines {
+		byID[l.ID] = l
+		if _, changed := fields[l.ID]; !changed {
+			if err := over("quantities", after(l)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, id := range append(lineIDs(c.Quantities), editIDs(c.Edits)...) {
+		if l, ok := byID[id]; ok && fields[id] != "" {
+			if err := over(fields[id], after(l)); err != nil {
+				return err
+			}
+			fields[id] = "" // counted once
+		}
+	}
+	for i, a := range c.Add {
+		if err := over(fmt.Sprintf("add[%d]", i), a.UnitPrice*a.Quantity); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func lineIDs(qs []LineQuantity) []int64 {
+	ids := make([]int64, len(qs))
+	for i, q := range qs {
+		ids[i] = q.LineID
+	}
+	return ids
+}
+
+func editIDs(es []LineEdit) []int64 {
+	ids := make([]int64, len(es))
+	for i, e := range es {
+		ids[i] = e.LineID
+	}
+	return ids
 }
 
 // check validates an edit of line l; field is "edits[i]".

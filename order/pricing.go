@@ -77,7 +77,7 @@ func Price(lines []Line, d Discount, shippingFee int64, shippingVAT int64) Total
 		if g == 0 {
 			continue
 		}
-		net := roundDiv(g*10000, 10000+r)
+		net := netOf(g, r)
 		t.VAT = append(t.VAT, VATLine{Rate: r, Net: net, VAT: g - net, Gross: g})
 	}
 	return t
@@ -138,6 +138,22 @@ func percentOf(amount, bp int64) int64 {
 	if 2*r >= 10000 {
 		q++
 	}
+	return int64(q)
+}
+
+// netOf is the net of a positive gross at VAT rate r (basis points, 0 or
+// more): gross × 10 000 / (10 000 + r), rounded half up, computed on 128
+// bits so that no gross an int64 holds overflows it (in 64 bits it did
+// from about 920 billion euros, and the net came out negative).
+func netOf(gross, r int64) int64 {
+	if gross <= 0 || r < 0 {
+		return roundDiv(gross*10000, 10000+max(r, 0))
+	}
+	d := uint64(10000 + r)
+	hi, lo := bits.Mul64(uint64(gross), 10000)
+	lo, carry := bits.Add64(lo, d/2, 0)
+	hi += carry
+	q, _ := bits.Div64(hi, lo, d) // hi < d: gross × 10 000 + d/2 < 2^64 × d
 	return int64(q)
 }
 

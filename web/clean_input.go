@@ -18,6 +18,6 @@ func (s *server) refuseInput(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	pe := badRequest(locale.Msg(fe.Code, fe.Args...))
-	pe.more = []locale.Message{locale.Msg("refusal.text_field_named", locale.Text(fe.Field))}
+	pe.more = []locale.Message{locale.Msg("input.field_refused", locale.Text(fe.Field))}
 	s.renderError(w, r, pe, "")
 }

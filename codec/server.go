@@ -21,8 +21,9 @@ type ServerOptions struct {
 	// browser may.
 	Origin string
 	// TokenInPath also takes the token as the address's first segment
-	// (/<token>/decode), for a Web UI that has no access token to pass:
-	// make dev's, on this machine only.
+	// (/<token>/decode), for a Web UI that has no access token to pass (one
+	// without sign-in): the operator sets http://host:port/<token> as the
+	// codec endpoint in their own browser's Web UI settings.
 	TokenInPath bool
 }
 

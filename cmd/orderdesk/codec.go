@@ -131,12 +131,17 @@ func cmdCodecKey(_ context.Context, _ config, _ *slog.Logger, args []string) err
 // operators' tools until ctx is done.
 func cmdCodecServer(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := newFlags("codec-server", "codec-server\n\nServes the Temporal codec endpoint (POST /encode, /decode) on ORDERDESK_CODEC_ADDR (default "+defaultCodecAddr+"),\n"+
-		"decoding with ORDERDESK_CODEC_KEYS for requests that carry Authorization: Bearer $ORDERDESK_CODEC_TOKEN,\n"+
+		"decoding with ORDERDESK_CODEC_KEYS for requests that carry Authorization: Bearer $ORDERDESK_CODEC_TOKEN\n"+
+		"or the token as the address's first segment (http://host:8234/<token>/decode, for a Web UI without sign-in),\n"+
 		"from the Temporal Web UI's origin (ORDERDESK_CODEC_ORIGIN, default TEMPORAL_UI_URL's).")
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
-	h, err := codecHandler(cfg.Codec, false)
+	// The token is also taken as the address's first segment: a Web UI
+	// without sign-in has no access token to pass, and an operator sets
+	// http://<codec address>/<token> as the codec endpoint in their own
+	// browser's Web UI settings.
+	h, err := codecHandler(cfg.Codec, true)
 	if err != nil {
 		return err
 	}

@@ -149,4 +149,13 @@ func TestCodecServerCommand(t *testing.T) {
 	if got := status(""); got != http.StatusUnauthorized {
 		t.Errorf("without the token: %d", got)
 	}
+	// The token as the address's first segment (a Web UI without sign-in).
+	resp, err := http.Post("http://"+addr+"/"+token+"/encode", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("with the token in the address: %d", resp.StatusCode)
+	}
 }

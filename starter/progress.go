@@ -7,7 +7,10 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/orderdesk/orderdesk/workflows"
 )
@@ -29,9 +32,11 @@ type Progress struct {
 	Now      time.Time     `json:"now"` // when this was read, for "in 20 s"
 }
 
-// RunningStep is an activity the procedure is carrying out now.
+// RunningStep is an activity the procedure, or a procedure it started
+// (its settlement, a cheque's tracking), is carrying out now.
 type RunningStep struct {
-	Activity    string    `json:"activity"` // the activity type, e.g. RefundThroughGateway
+	Activity    string    `json:"activity"`            // the activity type, e.g. RefundThroughGateway
+	Procedure   string    `json:"procedure,omitempty"` // the child procedure that runs it; "" for the procedure itself
 	Attempt     int32     `json:"attempt"`  // 1 on the first try
 	MaxAttempts int32     `json:"max_attempts,omitempty"`
 	LastFailure string    `json:"last_failure,omitempty"` // the last attempt's error message
@@ -67,21 +72,7 @@ func (s *Starter) Progress(ctx context.Context, workflowID string) (Progress, er
 	if info.GetCloseTime() != nil {
 		p.CloseTime = info.GetCloseTime().AsTime()
 	}
-	for _, a := range d.GetPendingActivities() {
-		r := RunningStep{
-			Activity:    a.GetActivityType().GetName(),
-			Attempt:     a.GetAttempt(),
-			MaxAttempts: a.GetMaximumAttempts(),
-			LastFailure: a.GetLastFailure().GetMessage(),
-		}
-		if t := a.GetNextAttemptScheduleTime(); t != nil && a.GetState() == enumspb.PENDING_ACTIVITY_STATE_SCHEDULED {
-			r.NextAttempt = t.AsTime()
-		}
-		if t := a.GetLastStartedTime(); t != nil {
-			r.Started = t.AsTime()
-		}
-		p.Running = append(p.Running, r)
-	}
+	p.Running = s.running(ctx, d, "", 0)
 	// A short query: the page polls, and a missing worker must not hold it.
 	qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -92,4 +83,57 @@ func (s *Starter) Progress(ctx context.Context, workflowID string) (Progress, er
 		p.State = st
 	}
 	return p, nil
+}
+
+// childDepth bounds how deep running reads the procedures a procedure
+// started: a procedure, its settlement, and what the settlement started.
+const childDepth = 2
+
+// running lists the activities a procedure runs now, then those of the
+// procedures it started and waits on: a card refund retrying in the
+// settlement shows on the page of the procedure that asked for it. A child
+// that cannot be read is left out (the page polls again).
+func (s *Starter) running(ctx context.Context, d *workflowservice.DescribeWorkflowExecutionResponse, procedure string, depth int) []RunningStep {
+	var out []RunningStep
+	for _, a := range d.GetPendingActivities() {
+		r := RunningStep{
+			Activity:    a.GetActivityType().GetName(),
+			Procedure:   procedure,
+			Attempt:     a.GetAttempt(),
+			MaxAttempts: a.GetMaximumAttempts(),
+			LastFailure: s.failureText(a.GetLastFailure()),
+		}
+		if t := a.GetNextAttemptScheduleTime(); t != nil && a.GetState() == enumspb.PENDING_ACTIVITY_STATE_SCHEDULED {
+			r.NextAttempt = t.AsTime()
+		}
+		if t := a.GetLastStartedTime(); t != nil {
+			r.Started = t.AsTime()
+		}
+		out = append(out, r)
+	}
+	if depth >= childDepth {
+		return out
+	}
+	for _, ch := range d.GetPendingChildren() {
+		cd, err := s.c.DescribeWorkflowExecution(ctx, ch.GetWorkflowId(), ch.GetRunId())
+		if err != nil {
+			continue
+		}
+		out = append(out, s.running(ctx, cd, ch.GetWorkflowTypeName(), depth+1)...)
+	}
+	return out
+}
+
+// failureText is the message of an activity's last failure, decrypted
+// when the payload codec encrypted it ("" for none).
+func (s *Starter) failureText(f *failurepb.Failure) string {
+	if f == nil {
+		return ""
+	}
+	var app *temporal.ApplicationError
+	err := s.opt.FailureConverter.FailureToError(f)
+	if errors.As(err, &app) {
+		return app.Message()
+	}
+	return err.Error()
 }

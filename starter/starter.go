@@ -48,6 +48,10 @@ type Options struct {
 	// deadline of the caller's context wins. Zero: DefaultCallTimeout,
 	// DefaultUpdateTimeout.
 	CallTimeout, UpdateTimeout time.Duration
+	// FailureConverter reads the last error of a retrying step, as the
+	// client's own (with the payload codec, errors are encrypted in
+	// Temporal, and only it can read them). Nil: Temporal's default.
+	FailureConverter converter.FailureConverter
 }
 
 // Starter starts procedures, answers their tasks and reads their state.
@@ -75,6 +79,10 @@ func New(c client.Client, orders Orders, opts ...Options) *Starter {
 			s.opt.UpdateTimeout = o.UpdateTimeout
 		}
 		s.opt.Settings = o.Settings
+		s.opt.FailureConverter = o.FailureConverter
+	}
+	if s.opt.FailureConverter == nil {
+		s.opt.FailureConverter = temporal.GetDefaultFailureConverter()
 	}
 	s.c = &temporalClient{Client: c, call: s.opt.CallTimeout, update: s.opt.UpdateTimeout}
 	if s.opt.Settings.Reminders == (workflows.PaymentReminders{}) {

@@ -222,7 +222,7 @@ var keyCalls = map[string]int{"tr": 1, "Msg": 0, "T": 0}
 // The helpers that say a label looked up by code (the key is a variable
 // there): their keys are the values of the tables of labels, checked as
 // such.
-var lookupHelpers = []string{"tr", "label", "legacyStepLabel", "retryText"}
+var lookupHelpers = []string{"tr", "label", "legacyStepLabel", "RetryText"}
 
 // argKinds are the kinds of the constructors of arguments, and of the
 // helpers that make one.
@@ -238,7 +238,8 @@ func goKeyUses(t *testing.T) []keyUse {
 	// The UI's files, and those of the API and of what both share: the
 	// API says a service that does not answer in English from the catalog.
 	var files []string
-	for _, pattern := range []string{"*.go", "api/*.go", "internal/*/*.go"} {
+	// ../starter/progress_text.go: a retrying step, said by the progress.
+	for _, pattern := range []string{"*.go", "api/*.go", "internal/*/*.go", "../starter/progress_text.go"} {
 		more, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/starter"
@@ -116,7 +115,7 @@ func steps(p starter.Progress, lang string) []stepView {
 	var retry string
 	for _, r := range p.Running {
 		if r.Retrying() {
-			retry = retryText(r, p.Now, lang)
+			retry = r.RetryText(locale.For(locale.Parse(lang)), p.Now)
 		}
 	}
 	for _, st := range p.State.Steps {
@@ -130,34 +129,4 @@ func steps(p starter.Progress, lang string) []stepView {
 		out = append(out, stepView{Label: tr(lang, "procedure.step_in_progress"), Status: workflows.StepRunning, Retry: retry})
 	}
 	return out
-}
-
-// retryWho names, in the agent's words, what does not answer when an
-// activity fails.
-var retryWho = map[string]locale.Key{
-	"RefundThroughGateway": "retry.payment_provider",
-	"PayoutToIBAN":         "retry.transfer_service",
-	"SendEmail":            "retry.email_service",
-}
-
-// retryText says a retrying step in plain words: "Le prestataire de
-// paiement ne répond pas, nouvel essai automatique dans 20 s (essai n° 3 ;
-// dernière erreur : ...)".
-func retryText(r starter.RunningStep, now time.Time, lang string) string {
-	p := locale.For(locale.Parse(lang))
-	who, attempt := locale.Text(p.T("retry.a_step")), locale.Count(int(r.Attempt))
-	if key, ok := retryWho[r.Activity]; ok {
-		who = locale.Text(p.T(key))
-	}
-	if r.NextAttempt.IsZero() {
-		if r.LastFailure != "" {
-			return p.T("retry.now_error", who, attempt, locale.Text(r.LastFailure))
-		}
-		return p.T("retry.now", who, attempt)
-	}
-	wait := locale.Text(frenchWait(max(r.NextAttempt.Sub(now), time.Second).Round(time.Second)))
-	if r.LastFailure != "" {
-		return p.T("retry.in_error", who, wait, attempt, locale.Text(r.LastFailure))
-	}
-	return p.T("retry.in", who, wait, attempt)
 }

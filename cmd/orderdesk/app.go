@@ -75,7 +75,7 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (*services, erro
 	obs.Database(st)
 	return &services{
 		cfg: cfg, log: log, store: st, temporal: tc, obs: obs,
-		starter: starter.New(tc, st, starter.Options{Settings: cfg.settings()}),
+		starter: starter.New(tc, st, starter.Options{Settings: cfg.settings(), FailureConverter: cfg.Codec.failureConverter()}),
 		health:  observe.NewWorkerHealth(pingPostgres(st), pingTemporal(tc)),
 	}, nil
 }

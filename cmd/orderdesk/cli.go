@@ -143,8 +143,13 @@ func followProcedure(ctx context.Context, s *services, id string, limit time.Dur
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	printed := map[string]string{}
+	lang := cliPrinter(os.Getenv)
 	for {
-		st, err := s.starter.Status(ctx, id)
+		p, err := s.starter.Progress(ctx, id)
+		st := p.State
+		if err == nil && p.StateErr != "" {
+			err = errors.New(p.StateErr)
+		}
 		if err == nil {
 			for _, step := range st.Steps {
 				if printed[step.Name] != step.Status && step.Status != workflows.StepRunning {
@@ -154,6 +159,18 @@ func followProcedure(ctx context.Context, s *services, id string, limit time.Dur
 						line += " — " + step.Detail
 					}
 					fmt.Println(line)
+				}
+			}
+			// A step that fails and is tried again, here or in a
+			// procedure it started (a refund in the settlement): its
+			// attempt, its last error, when it is tried next.
+			for _, r := range p.Running {
+				if !r.Retrying() {
+					continue
+				}
+				if try := fmt.Sprintf("%s#%d", r.Activity, r.Attempt); printed[r.Procedure+"/"+r.Activity] != try {
+					printed[r.Procedure+"/"+r.Activity] = try
+					fmt.Printf("  [retrying] %s\n", r.RetryText(lang, p.Now))
 				}
 			}
 			if st.Task != nil {

@@ -74,6 +74,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		if c.name != args[0] {
 			continue
 		}
+		if err := checkArgs(args[1:]); err != nil {
+			return err
+		}
 		cfg, err := loadConfig(getenv)
 		if err != nil {
 			return err

@@ -104,12 +104,15 @@ build:
 record-histories: temporal postgres-bin
 	ORDERDESK_RECORD_HISTORY=1 $(GO) test -count=1 -run 'TestModifyContentEndToEnd|TestModifyContentEmailReviewedThenSentWithANote|TestOperatorFindsTheProcedureThatWaitsForAnAgent|TestExpiredCard|TestChequeAlreadySent|TestCancelEverything|TestOperatorCancelWhileARefundAnswerIsLost|TestAnApprovalIsCheckedAgainstTheAgentsTable|TestCancellingAnOrderWhoseChequeIsCashed|TestMoneyProceduresKeepTheirHistoriesShort|TestAChequeOrderFromArrivalToArchive|TestAnAwaitedTransferFollowsTheEditedDetails|TestAnOverpaidChequeIsConfirmedAndTheDifferenceMailedBack|TestReconcileOpensATaskForARefundOrderdeskNeverRecorded' ./starter
 
-# Each fuzz target of the order package for FUZZTIME.
+# Each fuzz target of the order package for FUZZTIME, then the API
+# intake's and the input text check's.
 fuzz:
 	@set -e; for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' order/*_test.go | cut -d' ' -f2); do \
 		echo "== $$f ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./order; \
 	done
+	@echo "== FuzzAPIIntake ($(FUZZTIME))"; $(GO) test -run '^$$' -fuzz '^FuzzAPIIntake$$' -fuzztime $(FUZZTIME) ./web/api
+	@echo "== FuzzCheck ($(FUZZTIME))"; $(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./textin
 
 # The randomized model test of the money procedures (starter/model_test.go),
 # longer than under make test; the seed it prints replays the run.

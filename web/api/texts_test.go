@@ -31,6 +31,12 @@ func doorOnlyAPI(t *testing.T) http.Handler {
 	return h
 }
 
+// newDoorAPI is the API over an in-memory store, for the intake's fuzz
+// target: placing an order works, anything else panics.
+func newDoorAPI(m *memStore) (http.Handler, error) {
+	return api.New(api.Options{Store: m, Starter: notifyingStarter{}, Token: apiToken})
+}
+
 // stringLeaves lists the paths of a JSON document's strings, as the API
 // names members ("lines[1].name").
 func stringLeaves(doc any, path string, out *[]string) {

@@ -211,7 +211,8 @@ type Answerer struct {
 
 // WhoAnswers looks up the agent who answers a task in the agents table:
 // the procedure believes the table, never what the answer says of its
-// author. An unknown email is not an error: Exists is false.
+// author. An unknown email is not an error: Exists is false, as for a
+// disabled account, which answers no task.
 func (a *Orders) WhoAnswers(ctx context.Context, email string) (Answerer, error) {
 	ag, err := a.Store.AgentByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
@@ -220,5 +221,5 @@ func (a *Orders) WhoAnswers(ctx context.Context, email string) (Answerer, error)
 	if err != nil {
 		return Answerer{}, err
 	}
-	return Answerer{Email: ag.Email, Role: ag.Role, Exists: true}, nil
+	return Answerer{Email: ag.Email, Role: ag.Role, Exists: ag.DisabledAt == nil}, nil
 }

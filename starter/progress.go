@@ -37,7 +37,7 @@ type Progress struct {
 type RunningStep struct {
 	Activity    string    `json:"activity"`            // the activity type, e.g. RefundThroughGateway
 	Procedure   string    `json:"procedure,omitempty"` // the child procedure that runs it; "" for the procedure itself
-	Attempt     int32     `json:"attempt"`  // 1 on the first try
+	Attempt     int32     `json:"attempt"`             // 1 on the first try
 	MaxAttempts int32     `json:"max_attempts,omitempty"`
 	LastFailure string    `json:"last_failure,omitempty"` // the last attempt's error message
 	NextAttempt time.Time `json:"next_attempt,omitzero"`  // when Temporal tries again (zero: running now)

@@ -226,9 +226,12 @@ func (s *Starter) order(ctx context.Context, number string) (order.Order, error)
 // by someone who is not an agent of the shop: a supervisor's approval is
 // checked against who asked, so who asked must be someone.
 func (s *Starter) checkAgent(ctx context.Context, email string) error {
-	_, err := s.orders.AgentByEmail(ctx, email)
+	a, err := s.orders.AgentByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		return order.Refuse("agent", "refusal.agent_unknown", locale.Text(email))
+	}
+	if err == nil && a.DisabledAt != nil {
+		return order.Refuse("agent", "refusal.agent_disabled", locale.Text(a.Email))
 	}
 	return err
 }
@@ -266,6 +269,9 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 	}
 	if err != nil {
 		return err
+	}
+	if who.DisabledAt != nil {
+		return order.Refuse("agent", "refusal.agent_disabled", locale.Text(who.Email))
 	}
 	ans.Agent, ans.Role = who.Email, who.Role
 	t, err := s.orders.GetTask(ctx, ans.TaskID)

@@ -79,6 +79,8 @@ type errorPage struct {
 func (s *server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		observe.NoteRoute(r) // the agent pages' mux set r.Pattern on this request only
+		// The top bar's open-task count, within the request's deadline.
+		w = withNavContext(w, r)
 		if err := h(w, r); err != nil {
 			s.fail(w, r, err)
 		}

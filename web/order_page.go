@@ -20,6 +20,7 @@ type orderPageData struct {
 	Payments []store.Payment
 	Refunds  []store.Refund
 	Tasks    []store.Task // open ones, oldest first
+	AllTasks []store.Task // open ones and the recent others, newest first (the « Tâches » section)
 	Events   []store.Event
 	Emails   []store.Email
 	// Procedures that ran or run on the order, newest first.
@@ -119,6 +120,7 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 			d.Tasks = append(d.Tasks, t)
 		}
 	}
+	d.AllTasks = orderTasks(tasks, s.now())
 	slices.SortStableFunc(d.Tasks, func(a, b store.Task) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	if d.Events, err = s.store.ListEvents(ctx, o.ID); err != nil {
 		return err

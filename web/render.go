@@ -32,6 +32,10 @@ type Layout struct {
 	CSRF  string    // the token every form of the page carries
 	Lang  string    // fr or en
 	Path  string    // the page's address
+	// The open tasks, counted for the top bar on every signed-in page;
+	// OpenTasksKnown is false when the count failed (the page goes on).
+	OpenTasks      int
+	OpenTasksKnown bool
 }
 
 // withSession returns data with its Layout's session fields set, when data
@@ -125,6 +129,12 @@ func (s *server) renderFragment(w http.ResponseWriter, page, name string, data a
 // the buffer only when the whole template rendered.
 func (s *server) write(w http.ResponseWriter, status int, page, name string, data any) error {
 	set := s.pages
+	if nw, ok := w.(*navWriter); ok {
+		w = nw.sessionWriter
+		if name == "layout" && status < http.StatusInternalServerError {
+			data = s.withOpenTasks(nw.ctx, data)
+		}
+	}
 	if sw, ok := w.(*sessionWriter); ok {
 		if sw.agent.Locale == "en" {
 			set = s.pagesEN

@@ -52,6 +52,9 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /emails/{id}", s.handle(s.emailPage))
 	mux.Handle("GET /tasks", s.handle(s.taskList))
 	mux.Handle("POST /tasks/{id}/answer", s.handle(s.answerTask))
+	mux.Handle("GET /tasks/{id}", s.handle(s.taskPage))
+	mux.Handle("POST /tasks/{id}/claim", s.handle(s.claimTask))
+	mux.Handle("POST /tasks/{id}/release", s.handle(s.releaseTask))
 	mux.Handle("GET /outbox", s.handle(s.outbox))
 
 	// Anything else is a French "page introuvable", not the mux's plain text.

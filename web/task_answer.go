@@ -79,6 +79,9 @@ func (s *server) answerTask(w http.ResponseWriter, r *http.Request) error {
 		if t.Status == store.TaskCancelled {
 			f.Errors["form"] = tr(lang, "answer.task_cancelled")
 		}
+	case blocksAnswer(t, a):
+		// Taken by another agent: they may be refunding it right now.
+		f.Errors["form"] = tr(lang, "inbox.answer_blocked", locale.Text(t.OwnerName))
 	case len(t.Options) > 0 && !has(t.Options, f.Outcome):
 		f.Errors["form"] = tr(lang, "answer.does_not_fit")
 	default:
@@ -105,11 +108,7 @@ func (s *server) answerTask(w http.ResponseWriter, r *http.Request) error {
 		f.Errors[field] = text
 		s.log.InfoContext(ctx, "web: answer refused", "task", id, "outcome", ans.Outcome, "agent", a.Email, "err", err)
 	}
-	if strings.HasPrefix(back, "/procedures/") {
-		id, _ := url.PathUnescape(strings.TrimPrefix(back, "/procedures/"))
-		return s.renderProcedure(w, r, id, http.StatusUnprocessableEntity, f)
-	}
-	return s.renderTaskList(w, r, http.StatusUnprocessableEntity, f)
+	return s.renderTaskBack(w, r, http.StatusUnprocessableEntity, f)
 }
 
 // readAnswer fills the answer from the form for the task's kind, noting

@@ -49,6 +49,7 @@ type OrderStore interface {
 	Ping(ctx context.Context) error
 	shipmentLister // the ship form (order_fulfil.go)
 	invoiceStore   // the payment page and the documents (payment_page.go)
+	taskInbox      // the task inbox and the top bar's count (task_list.go)
 	signInStore    // sign-in, sessions and the audit log (auth.go)
 }
 

@@ -224,6 +224,10 @@ func (c *Collector) RecordPayment(ctx context.Context, req RecordPaymentRequest)
 	switch {
 	case req.Amount <= 0:
 		return workflows.PaymentAck{}, order.Refuse("amount", "refusal.payment_not_positive", locale.Amount(req.Amount, "EUR"))
+	case req.Amount > order.MaxOrderTotal:
+		// No order is worth more: a typing slip, and sums over the ledger
+		// must stay within int64.
+		return workflows.PaymentAck{}, order.Refuse("amount", "refusal.payment_above_max", locale.Amount(req.Amount, "EUR"), locale.Amount(order.MaxOrderTotal, "EUR"))
 	case req.Means != "" && !req.Means.Valid():
 		return workflows.PaymentAck{}, order.Refuse("means", "refusal.payment_means_manual", locale.Text(string(req.Means)))
 	case req.ReceivedAt.After(time.Now().Add(time.Minute)):

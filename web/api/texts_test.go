@@ -151,4 +151,15 @@ func TestNULIsRefusedAtTheAPIsDoor(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != http.StatusUnprocessableEntity || got.Error.Field != "event_id" {
 		t.Errorf("webhook with a NUL: %d %s", rec.Code, rec.Body.String())
 	}
+
+	// A signed payment above the most an order can be worth: 422 naming
+	// the amount, nothing asked of the collection.
+	event = []byte(`{"event_id":"evt_big","invoice":"F-2026-000001","amount_cents":9223372036854775807,"reference":"pi_1"}`)
+	req = httptest.NewRequest(http.MethodPost, "/webhooks/payments", strings.NewReader(string(event)))
+	req.Header.Set(api.WebhookSignatureHeader, api.SignWebhook(webhookSecret, event))
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != http.StatusUnprocessableEntity || got.Error.Field != "amount_cents" || got.Error.Code != "refusal.payment_above_max" {
+		t.Errorf("webhook of an extreme amount: %d %s", rec.Code, rec.Body.String())
+	}
 }

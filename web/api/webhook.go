@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/web/internal/request"
@@ -172,6 +173,11 @@ func (s *server) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 	// the provider would retry for ever.
 	var fe *order.FieldError
 	if err := checkTexts(reflect.ValueOf(p), ""); errors.As(err, &fe) {
+		writeAPIError(w, &apiError{status: http.StatusUnprocessableEntity, code: string(fe.Code), msg: fe.Message, field: fe.Field})
+		return
+	}
+	if p.Amount > order.MaxOrderTotal {
+		fe = order.Refuse("amount_cents", "refusal.payment_above_max", locale.Amount(p.Amount, "EUR"), locale.Amount(order.MaxOrderTotal, "EUR"))
 		writeAPIError(w, &apiError{status: http.StatusUnprocessableEntity, code: string(fe.Code), msg: fe.Message, field: fe.Field})
 		return
 	}

@@ -16,13 +16,13 @@ import (
 	"github.com/orderdesk/orderdesk/devstack"
 )
 
-// The worker and the agent UI refuse to start without a key, saying how
-// to make one; nothing is opened before.
-func TestWorkerAndWebRefuseToStartWithoutCodecKeys(t *testing.T) {
-	for _, cmd := range []string{"worker", "web"} {
-		err := run(context.Background(), []string{cmd}, env(map[string]string{"DATABASE_URL": "postgres://nowhere.invalid/orderdesk"}), io.Discard)
+// The worker, the agent UI and the CLI refuse to start without a key,
+// saying how to make one; nothing is opened before.
+func TestWorkerWebAndCLIRefuseToStartWithoutCodecKeys(t *testing.T) {
+	for _, args := range [][]string{{"worker"}, {"web"}, {"status", "--workflow", "modify-content/C-2026-000101/r1"}} {
+		err := run(context.Background(), args, env(map[string]string{"DATABASE_URL": "postgres://nowhere.invalid/orderdesk"}), io.Discard)
 		if !errors.Is(err, errNoCodecKeys) {
-			t.Fatalf("orderdesk %s without %s: %v, want errNoCodecKeys", cmd, codecKeysVar, err)
+			t.Fatalf("orderdesk %s without %s: %v, want errNoCodecKeys", args[0], codecKeysVar, err)
 		}
 	}
 	msg := errNoCodecKeys.Error()

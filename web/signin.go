@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -261,12 +260,4 @@ func waitText(lang string, d time.Duration) string {
 		return tr(lang, "signin.wait_minutes", locale.Count(int((d+time.Minute-1)/time.Minute)))
 	}
 	return tr(lang, "signin.wait_seconds", locale.Count(max(1, int((d+time.Second-1)/time.Second))))
-}
-
-// frenchWait writes a short wait: "3 min", "40 s".
-func frenchWait(d time.Duration) string {
-	if d >= time.Minute {
-		return fmt.Sprintf("%d min", int((d+time.Minute-1)/time.Minute))
-	}
-	return fmt.Sprintf("%d s", max(1, int(d/time.Second)))
 }

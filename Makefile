@@ -30,6 +30,7 @@ help:
 	@echo "make bench      the benchmark on a stack of its own (~15 min): one table, written into docs/benchmarks.md (BENCH_ORDERS=100000 BENCH_SECONDS=4: a short run)"
 	@echo "make chaos      the money model test: $(CHAOS_SEQUENCES) random sequences on the real stack (ORDERDESK_MODEL_SEED=N replays a run)"
 	@echo "make temporal   build the pinned Temporal CLI into .bin/ (make dev and make test do it)"
+	@echo "make prod-test  a production-like run without Docker: a Temporal server $(TEMPORAL_SERVER_VERSION) on PostgreSQL, two workers, the agent UI, a worker killed and the server restarted mid-run (~10 min more the first time: builds the server)"
 	@echo "make clean-dev  delete make dev's data ($(DATA)) once nothing runs on it"
 
 # Built, then run in make's place (not `go run`, which turns Ctrl-C into
@@ -128,6 +129,23 @@ chaos: temporal postgres-bin
 bench: temporal postgres-bin
 	@$(GO) build -o bin/orderdesk-bench ./cmd/orderdesk-bench
 	@exec bin/orderdesk-bench
+
+# The production-like run (prodtest/, behind its build tag, not in make
+# test): a real Temporal server on its own PostgreSQL (persistence and
+# visibility), two `orderdesk worker` and one `orderdesk web` built from the
+# tree; a worker SIGKILLed and the server restarted mid-run. The server is
+# the version the pinned CLI embeds, built with its schema tool into
+# .bin/temporal-server-<version>/ unless already there.
+TEMPORAL_SERVER_VERSION := v1.29.1
+TEMPORAL_SERVER_BIN := $(BIN)/temporal-server-$(TEMPORAL_SERVER_VERSION)
+.PHONY: prod-test temporal-server
+temporal-server:
+	@if ! $(GO) version -m $(TEMPORAL_SERVER_BIN)/server 2>/dev/null | grep -q 'go.temporal.io/server[[:space:]]*$(TEMPORAL_SERVER_VERSION)' || ! [ -x $(TEMPORAL_SERVER_BIN)/sql ]; then \
+		echo "building the Temporal server $(TEMPORAL_SERVER_VERSION) and its schema tool into $(TEMPORAL_SERVER_BIN) (first time only, ~10 min)..."; \
+		GOBIN=$(TEMPORAL_SERVER_BIN) $(GO) install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION) go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION); \
+	fi
+prod-test: temporal-server postgres-bin
+	$(GO) test -tags prodtest -count=1 -timeout 30m -v -run '^TestProductionLikeStack$$' ./prodtest/
 
 # Deletes make dev's data (orders, Temporal history) after checking that no
 # make dev and no PostgreSQL of it still run.

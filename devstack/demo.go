@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
@@ -69,13 +70,15 @@ func demoHistory(ctx context.Context, st *store.Store, o order.Order, d DemoOrde
 	for _, l := range o.Lines {
 		items += l.Quantity
 	}
-	locale := o.Customer.Locale
+	// The history is the agents': its lines are phrases, said in the
+	// reader's language (an English customer's total reads 63,80 € to a
+	// French agent), never in the customer's.
 	_, err := st.AddEvent(ctx, store.Event{
 		OrderID: o.ID, At: d.Order.CreatedAt,
 		ActorKind: store.ActorCustomer, Actor: o.Customer.Email,
-		Kind:    "order_placed",
-		Message: fmt.Sprintf("Commande passée en ligne : %d article(s), %s, livraison %s", items, order.EUR(o.Totals.Total).Format(locale), o.ShippingRules.Method),
-		Key:     key + "order_placed",
+		Kind:   "order_placed",
+		Phrase: locale.Phr("history.order_placed", locale.Count(int(items)), locale.Amount(o.Totals.Total, o.Currency), locale.Text(o.ShippingRules.Method)),
+		Key:    key + "order_placed",
 	})
 	if err != nil {
 		return err
@@ -91,9 +94,9 @@ func demoHistory(ctx context.Context, st *store.Store, o order.Order, d DemoOrde
 		_, err = st.AddEvent(ctx, store.Event{
 			OrderID: o.ID, At: p.At,
 			ActorKind: store.ActorSystem, Actor: string(p.Method),
-			Kind:    "payment_received",
-			Message: fmt.Sprintf("Paiement reçu : %s par %s (%s)", order.EUR(p.Amount).French(), p.Method.Label("fr"), p.Reference),
-			Key:     key + "payment_received",
+			Kind:   "payment_received",
+			Phrase: locale.Phr("history.payment_at_checkout", locale.Amount(p.Amount, o.Currency), locale.Label("payment_method.", string(p.Method), p.Method.Label("fr")), locale.Text(p.Reference)),
+			Key:    key + "payment_received",
 		})
 		if err != nil {
 			return err

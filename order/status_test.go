@@ -104,7 +104,7 @@ func TestStatusLabels(t *testing.T) {
 	}{
 		{StatusNew, "Nouvelle", "New"},
 		{StatusAwaitingPayment, "En attente du paiement", "Awaiting payment"},
-		{StatusPaid, "Complétée (payée, prête à expédier)", "Paid, ready to ship"},
+		{StatusPaid, "Payée — à expédier", "Paid — to ship"},
 		{StatusPartiallyShipped, "Expédiée partiellement", "Partially shipped"},
 		{StatusShipped, "Expédiée", "Shipped"},
 		{StatusCompleted, "Terminée", "Completed"},

@@ -36,12 +36,16 @@ func finishedOrder(t *testing.T, st *store.Store, number string) order.Order {
 // The agent archives a finished order from its page; it leaves
 // the current orders for the archived ones, its page says « Commande
 // archivée » with « Désarchiver », and unarchiving brings it back. An order
-// still at work shows « Archiver » disabled with the reason.
+// still at work shows « Archiver » disabled, the reason in its title and
+// said in full only after the agent tries.
 func TestArchiveAndUnarchiveFromTheOrderPage(t *testing.T) {
 	a := newPaymentApp(t)
 	paid := insertPaidOrder(t, a.store, "C-2026-000961", order.PayCard)
 	body := a.page("/orders/" + paid.Number)
-	mustContain(t, body, `id="action-archive" aria-disabled="true"`, `id="archive-reason">Archivage impossible : seule une commande terminée, expédiée ou annulée s&#39;archive`)
+	// An open order: « Archiver » greyed out, its reason in its title only;
+	// no « Archivage impossible » note on the page of every open order.
+	mustContain(t, body, `id="action-archive" aria-disabled="true" title="Archivage impossible : seule une commande terminée, expédiée ou annulée s&#39;archive`)
+	mustNotContain(t, body, `id="archive-reason"`, `class="reason" id="archive-reason"`)
 	rec := a.post("/orders/"+paid.Number+"/archive", url.Values{"request_id": {"a0"}})
 	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "Archivage impossible") {
 		t.Fatalf("archive a paid order: %d\n%s", rec.Code, rec.Body)

@@ -36,13 +36,18 @@ type archiveView struct {
 	Archived bool
 	// ArchiveBlocked says why the order cannot be archived now ("" when it can).
 	ArchiveBlocked string
-	RequestID      string // one per page: a double submit of its forms acts once
-	Errors         fieldErrors
-	Note           string // as typed, when the note was refused
-	Channel        string
-	ResendID       int64  // the email whose resend was refused
-	ResendTo       string // as typed
-	Channels       []order.ContactChannel
+	// ArchiveExpected says whether an agent could expect to archive the
+	// order now (it is finished): only then is the reason it cannot be
+	// written out on the page; an open order keeps it in the greyed-out
+	// button's title, so its page does not say « Archivage impossible ».
+	ArchiveExpected bool
+	RequestID       string // one per page: a double submit of its forms acts once
+	Errors          fieldErrors
+	Note            string // as typed, when the note was refused
+	Channel         string
+	ResendID        int64  // the email whose resend was refused
+	ResendTo        string // as typed
+	Channels        []order.ContactChannel
 }
 
 // archiveFormKey carries a refused form back to the order page it re-renders.
@@ -57,6 +62,7 @@ func (s *server) fillArchive(r *http.Request, d *orderPageData) {
 		v.RequestID, v.Errors, v.Note, v.Channel, v.ResendID, v.ResendTo = f.RequestID, f.Errors, f.Note, f.Channel, f.ResendID, f.ResendTo
 	}
 	v.ArchiveBlocked = archiveBlocked(d.Order, len(d.Tasks), lang)
+	v.ArchiveExpected = d.Order.Status.Finished()
 	if v.ArchiveBlocked == "" && !v.Archived {
 		v.ArchiveBlocked = runningBlocks(d.Procedures, lang)
 	}
@@ -215,6 +221,13 @@ func (s *server) resendSubmit(w http.ResponseWriter, r *http.Request) error {
 // reRenderOrder shows the order page again with a refused form, as 422.
 func (s *server) reRenderOrder(w http.ResponseWriter, r *http.Request, form *archiveView) error {
 	ctx := context.WithValue(r.Context(), archiveFormKey{}, form)
+	if nw, ok := w.(*navWriter); ok {
+		// Keep the session's writer on top, so the page carries the
+		// session (its forms' CSRF token, the language).
+		sw := *nw.sessionWriter
+		sw.ResponseWriter = statusWriter{ResponseWriter: sw.ResponseWriter, status: http.StatusUnprocessableEntity}
+		return s.orderPage(&navWriter{sessionWriter: &sw, ctx: nw.ctx}, r.WithContext(ctx))
+	}
 	return s.orderPage(statusWriter{ResponseWriter: w, status: http.StatusUnprocessableEntity}, r.WithContext(ctx))
 }
 

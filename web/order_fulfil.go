@@ -86,12 +86,25 @@ func (s *server) fulfilForm(w http.ResponseWriter, r *http.Request) error {
 		return blockedPage(reason)
 	}
 	d := newFulfilData(r, o)
-	d.Notify, d.RequestID, d.Carrier = true, newRequestID(), order.Carriers[0]
+	d.Notify, d.RequestID, d.Carrier = true, newRequestID(), carrierFor(o.ShippingRules.Method)
 	for _, l := range o.Lines {
 		n := max(l.Shippable(), l.Completable())
 		d.Lines = append(d.Lines, fulfilLine{Line: l, Left: n, Selected: n > 0, Qty: strconv.FormatInt(n, 10)})
 	}
 	return s.render(w, http.StatusOK, "fulfil", d)
+}
+
+// carrierFor is the carrier the ship form starts on: the one the order's
+// shipping method names (« Mondial Relay point relais » is Mondial Relay),
+// the list's first for a method that names none.
+func carrierFor(method string) string {
+	m := strings.ToLower(method)
+	for _, c := range order.Carriers {
+		if strings.Contains(m, strings.ToLower(c)) {
+			return c
+		}
+	}
+	return order.Carriers[0]
 }
 
 func newFulfilData(r *http.Request, o order.Order) fulfilData {

@@ -102,7 +102,7 @@ func modifyBlocked(o order.Order, lang string) string {
 	case o.ArchivedAt != nil:
 		return tr(lang, "blocked.modify_archived")
 	case o.Logistics != order.LogisticsAwaitingPrinting:
-		return tr(lang, "blocked.modify_order_is", logisticsArg(lang, o.Logistics))
+		return tr(lang, "blocked.modify_logistics", logisticsArg(lang, o.Logistics))
 	case o.HoldBy != "":
 		return heldBy(o.HoldBy, lang)
 	}
@@ -407,7 +407,7 @@ func (d *modifyData) refusal(err error) bool {
 		if nm.HoldBy != "" {
 			d.Errors["form"] = heldBy(nm.HoldBy, d.lang)
 		} else {
-			d.Errors["form"] = tr(d.lang, "blocked.modify_order_is", logisticsArg(d.lang, nm.Logistics))
+			d.Errors["form"] = tr(d.lang, "blocked.modify_logistics", logisticsArg(d.lang, nm.Logistics))
 		}
 	case errors.Is(err, order.ErrNotModifiable):
 		d.Errors["form"] = modifyBlocked(d.Order, d.lang)

@@ -56,13 +56,15 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /tasks/{id}/claim", s.handle(s.claimTask))
 	mux.Handle("POST /tasks/{id}/release", s.handle(s.releaseTask))
 	mux.Handle("GET /outbox", s.handle(s.outbox))
+	mux.Handle("GET /customers/{email}", s.handle(s.customerPage))
 
 	// Anything else is a French "page introuvable", not the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return notFound(locale.Msg("error.page_not_found"), locale.Msg("error.no_such_page"))
 	}))
 
-	agents := s.requireAgent(mux)
+	// A form's POST never leaves the browser at its address (prg.go).
+	agents := s.requireAgent(s.prg(mux))
 	// Every request waits on PostgreSQL and Temporal within its deadline,
 	// the session's lookup included: a service that does not answer in
 	// time is said in a 503 page (handler.go), never a page that hangs.

@@ -43,6 +43,9 @@ type OrderStore interface {
 	ListEmails(ctx context.Context, orderID int64) ([]store.Email, error)
 	GetEmail(ctx context.Context, id int64) (store.Email, error)
 	ListOutbox(ctx context.Context, limit int) ([]store.Email, error)
+	// The customer view and the outbox's filters (store/customers.go).
+	CustomerOrders(ctx context.Context, email string, limit int) ([]store.OrderSummary, error)
+	FilterOutbox(ctx context.Context, f store.OutboxFilter) ([]store.Email, error)
 	ListOpenTasks(ctx context.Context) ([]store.Task, error)
 	ListTasks(ctx context.Context, orderID int64) ([]store.Task, error)
 	GetTask(ctx context.Context, id int64) (store.Task, error)
@@ -51,6 +54,7 @@ type OrderStore interface {
 	invoiceStore   // the payment page and the documents (payment_page.go)
 	taskInbox      // the task inbox and the top bar's count (task_list.go)
 	signInStore    // sign-in, sessions and the audit log (auth.go)
+	flashStore     // the pages refused forms showed (prg.go)
 }
 
 // Starter is what the UI asks of the procedures: start them, answer their

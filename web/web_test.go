@@ -170,6 +170,29 @@ func (a *app) post(path string, form url.Values) *httptest.ResponseRecorder {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(a.cookie)
 	a.h.ServeHTTP(rec, req)
+	if loc := rec.Header().Get("Location"); rec.Code == http.StatusSeeOther && strings.Contains(loc, "form=") {
+		// A page the POST showed (a refusal, a confirmation) is kept and
+		// shown at its form's GET address, with its status: follow it.
+		rec = httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, loc, nil)
+		req.AddCookie(a.cookie)
+		a.h.ServeHTTP(rec, req)
+	}
+	return rec
+}
+
+// postOnly sends a form as post does, without following the redirect to
+// the page a refused form is kept at.
+func (a *app) postOnly(path string, form url.Values) *httptest.ResponseRecorder {
+	a.t.Helper()
+	if _, ok := form["csrf"]; !ok {
+		form.Set("csrf", a.csrf)
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(a.cookie)
+	a.h.ServeHTTP(rec, req)
 	return rec
 }
 
@@ -338,7 +361,7 @@ func TestOrderPage(t *testing.T) {
 	}
 	mustContain(t, body,
 		"<h1>Commande C-2026-000123</h1>",
-		esc(order.StatusPaid.Label("fr")), // Complétée (payée, prête à expédier)
+		esc(order.StatusPaid.Label("fr")), // Payée — à expédier
 		esc(order.LogisticsAwaitingPrinting.Label("fr")),
 		// customer and addresses
 		"Élodie Martin", "elodie.martin@example.fr", "12 rue des Lilas", "69003 Lyon",

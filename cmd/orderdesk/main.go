@@ -47,6 +47,7 @@ func commands() []command {
 		{"archive", "archive a finished order: archive --order C-2026-000101 --agent EMAIL", cmdArchive},
 		{"unarchive", "bring an archived order back among the current ones: unarchive --order C-2026-000101 --agent EMAIL", cmdUnarchive},
 		{"note", "add an agent's note to an order's history: note --order C-2026-000101 --text \"...\" [--channel phone] --agent EMAIL", cmdNote},
+		{"emails", "list an order's emails (their ids for resend): emails --order C-2026-000101", cmdEmails},
 		{"resend", "send an email of an order again: resend --order C-2026-000101 --email-id 12 [--to ADDRESS] --agent EMAIL", cmdResend},
 		{"codec-key", "print a new key for ORDERDESK_CODEC_KEYS, the encryption of the customers' data in Temporal: codec-key [--id k2]", cmdCodecKey},
 		{"codec-server", "serve the codec endpoint that decrypts procedures' data in the Temporal Web UI for operators with ORDERDESK_CODEC_TOKEN", cmdCodecServer},

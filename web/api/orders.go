@@ -179,10 +179,11 @@ func placement(req apiOrderRequest, o order.Order) (*store.Payment, []store.Even
 	if err != nil {
 		return nil, nil, err
 	}
-	money := func(c int64) string { return order.Money{Cents: c, Currency: o.Currency}.French() }
+	// The history lines are phrases, said in the reader's language (the
+	// agent's), never the customer's.
 	events := []store.Event{{
 		ActorKind: store.ActorCustomer, Actor: o.Customer.Email, Kind: "order_placed",
-		Message: fmt.Sprintf("Commande passée en ligne : %d article(s), %s, livraison %s", items, money(o.Totals.Total), o.ShippingRules.Method),
+		Phrase:  locale.Phr("history.order_placed", locale.Count(int(items)), locale.Amount(o.Totals.Total, o.Currency), locale.Text(o.ShippingRules.Method)),
 		Data:    data, Key: apiPlacedKey(o.Number),
 	}}
 	p := req.Payment
@@ -191,7 +192,7 @@ func placement(req apiOrderRequest, o order.Order) (*store.Payment, []store.Even
 	}
 	events = append(events, store.Event{
 		ActorKind: store.ActorSystem, Actor: string(o.PaymentMethod), Kind: "payment_received",
-		Message: fmt.Sprintf("Paiement reçu : %s par %s (%s)", money(*p.Amount), o.PaymentMethod.Label("fr"), p.Reference),
+		Phrase:  locale.Phr("history.payment_at_checkout", locale.Amount(*p.Amount, o.Currency), locale.Label("payment_method.", string(o.PaymentMethod), o.PaymentMethod.Label("fr")), locale.Text(p.Reference)),
 		Key:     apiReceivedKey(o.Number),
 	})
 	return &store.Payment{

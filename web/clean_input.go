@@ -17,7 +17,7 @@ func (s *server) refuseInput(w http.ResponseWriter, r *http.Request, status int,
 		s.renderError(w, r, notFound(locale.Msg("error.page_not_found"), locale.Msg("error.no_such_page")), "")
 		return
 	}
-	pe := badRequest(locale.Msg(fe.Code, fe.Args...))
+	pe := badRequest(locale.Literal(sayRefusal(fe, langOf(r))))
 	pe.more = []locale.Message{locale.Msg("input.field_refused", locale.Text(fe.Field))}
 	s.renderError(w, r, pe, "")
 }

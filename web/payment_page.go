@@ -49,6 +49,8 @@ type paymentData struct {
 	Errors      fieldErrors
 	Notice      string
 	Means       []option
+	// Due is what the order's ledger says the customer still owes.
+	Due int64
 	// What was typed, kept on a refusal.
 	Form map[string]string
 }
@@ -94,6 +96,11 @@ func (s *server) newPaymentData(r *http.Request) (paymentData, error) {
 	if d.Payments, err = s.store.ListPayments(ctx, o.ID); err != nil {
 		return d, err
 	}
+	pos, err := s.store.MoneyPosition(ctx, o.ID)
+	if err != nil {
+		return d, err
+	}
+	d.Due = pos.Due
 	tctx, cancel := context.WithTimeout(ctx, s.procTimeout)
 	st, id, err := s.starter.Collection(tctx, o.Number)
 	cancel()
@@ -142,6 +149,9 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 		}
 		_, err = c.StartCollection(ctx, req)
 		notice = tr(lang, "payment.collection_started")
+		if err == nil {
+			s.awaitCollection(ctx, number, func(st workflows.CollectionState, running bool) bool { return running && st.Waiting })
+		}
 	case "record":
 		amount, perr := parseAmount(lang, r.PostFormValue("amount"))
 		if perr != nil {
@@ -157,7 +167,7 @@ func (s *server) paymentAction(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		var ack workflows.PaymentAck
-		ack, err = c.RecordPayment(uctx, starter.RecordPaymentRequest{
+		ack, err = s.recordPayment(uctx, ctx, &d, starter.RecordPaymentRequest{
 			OrderNumber: number, RequestID: reqID, Agent: agent, Means: order.PaymentMethod(r.PostFormValue("means")),
 			Amount: amount, Reference: r.PostFormValue("reference"), ReceivedAt: received,
 			ConfirmOverpayment: r.PostFormValue("confirm_overpayment") != "",

@@ -110,6 +110,7 @@ func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
 // configuration's.
 func dial(ctx context.Context, cfg config, opts client.Options) (client.Client, error) {
 	opts.HostPort, opts.Namespace, opts.ConnectionOptions = cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TemporalConn
+	cfg.TemporalCluster.apply(&opts) // TLS, mTLS, API key: Temporal Cloud or any secured cluster
 	cfg.Codec.apply(&opts) // customers' data encrypted (codec.go)
 	var last error
 	for range 20 {
@@ -124,7 +125,7 @@ func dial(ctx context.Context, cfg config, opts client.Options) (client.Client, 
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %q): %w; check TEMPORAL_ADDRESS, or run `make dev`", cfg.TemporalAddress, cfg.TemporalNamespace, last)
+	return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %q, %s): %w; check TEMPORAL_ADDRESS (and TEMPORAL_API_KEY, TEMPORAL_TLS_*), or run `make dev`", cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TemporalCluster.describe(), last)
 }
 
 func (s *services) Close() {

@@ -24,6 +24,7 @@ type config struct {
 	TemporalNamespace string                   // TEMPORAL_NAMESPACE
 	TemporalUIURL     string                   // TEMPORAL_UI_URL, for links from the agent UI to a procedure
 	TemporalConn      client.ConnectionOptions // TEMPORAL_GRPC_COMPRESSION: none (default) or gzip
+	TemporalCluster   temporalCluster          // TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_CONFIG_FILE: Temporal Cloud or any TLS cluster (temporal_cluster.go)
 	WebAddr           string                   // ORDERDESK_WEB_ADDR, where the agent UI listens
 	DataDir           string                   // ORDERDESK_DATA_DIR, make dev's state (Temporal SQLite, PostgreSQL cluster)
 	PostgresPort      int                      // ORDERDESK_PG_PORT, make dev's private PostgreSQL
@@ -59,6 +60,9 @@ var envVars = [][2]string{
 	{"TEMPORAL_NAMESPACE", "Temporal namespace (default \"default\")"},
 	{"TEMPORAL_UI_URL", "Temporal Web UI base URL for links (default http://localhost:8233)"},
 	{"TEMPORAL_GRPC_COMPRESSION", "compression of the requests to the Temporal server: none (default: the server is on the same machine or network) or gzip (across a slow or metered link)"},
+	// Temporal Cloud or any TLS, mTLS or API-key cluster: the SDK's own variables (temporal_cluster.go).
+	temporalClusterEnvVars[0], temporalClusterEnvVars[1], temporalClusterEnvVars[2], temporalClusterEnvVars[3],
+	temporalClusterEnvVars[4], temporalClusterEnvVars[5], temporalClusterEnvVars[6], temporalClusterEnvVars[7],
 	{"ORDERDESK_WEB_ADDR", "where the agent UI listens (default :8080)"},
 	{"ORDERDESK_ADMIN_ADDR", "where worker, web and dev serve Go's profiler (/debug/pprof/), the Prometheus metrics (/metrics) and, for a worker, its health (/healthz) (e.g. 127.0.0.1:6060; default empty: off)"},
 	{"ORDERDESK_LOG_LEVEL", "the least level logged: debug, info (default), warn or error"},
@@ -124,6 +128,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	var err error
 	if c.TemporalConn, err = starter.ConnectionOptions(getenv("TEMPORAL_GRPC_COMPRESSION")); err != nil {
+		return c, err
+	}
+	if err = loadTemporalCluster(getenv, &c); err != nil {
 		return c, err
 	}
 	if c.LogLevel, err = observe.ParseLogLevel(getenv("ORDERDESK_LOG_LEVEL")); err != nil {

@@ -74,6 +74,7 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 
 	cfg.DatabaseURL = stack.DatabaseURL
 	cfg.TemporalAddress = stack.TemporalAddress
+	cfg.TemporalCluster = temporalCluster{} // make dev's own server: plain TCP, no key
 	cfg.TemporalUIURL = stack.TemporalUIURL
 	if err := dc.serve(ctx, cfg, stack.TemporalUIURL, log); err != nil {
 		return err

@@ -450,3 +450,57 @@ func documentedEnvVars(t *testing.T) map[string]bool {
 	}
 	return names
 }
+
+// TestComposeFirstAdminCommand: the one-shot command README.md and
+// docker-compose.yml give for the first admin runs `orderdesk agent add` in
+// a service of the stack (the image's entrypoint is orderdesk), with flags
+// the command has, and the password on stdin rather than in the process
+// list.
+func TestComposeFirstAdminCommand(t *testing.T) {
+	p := loadCompose(t)
+	agentGo, err := os.ReadFile("cmd/orderdesk/agent.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := map[string]bool{}
+	for _, m := range regexp.MustCompile(`fs\.(?:String|Bool)\("([a-z-]+)"`).FindAllStringSubmatch(string(agentGo), -1) {
+		flags[m[1]] = true
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	compose, err := os.ReadFile("docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for doc, text := range map[string]string{"README.md": section(string(readme), "## Production"), "docker-compose.yml": string(compose)} {
+		var line string
+		for l := range strings.Lines(text) {
+			if strings.Contains(l, "docker compose run") && strings.Contains(l, " agent add ") {
+				line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "#"))
+			}
+		}
+		if line == "" {
+			t.Errorf("%s gives no command for the first admin", doc)
+			continue
+		}
+		fields := strings.Fields(line)
+		i := slices.Index(fields, "agent")
+		if i < 1 || p.Services[fields[i-1]].Build == nil {
+			t.Errorf("%s: %q does not run agent add in one of orderdesk's services", doc, line)
+			continue
+		}
+		for _, f := range fields[i+2:] {
+			if name, ok := strings.CutPrefix(f, "--"); ok && !flags[name] {
+				t.Errorf("%s: orderdesk agent add has no flag --%s", doc, name)
+			}
+		}
+		if !slices.Contains(fields, "admin") || !slices.Contains(fields, "<") || strings.Contains(line, "--password") {
+			t.Errorf("%s: %q does not create an admin with the password on stdin", doc, line)
+		}
+		if !slices.Contains(fields, "-T") {
+			t.Errorf("%s: %q reads stdin without -T (docker compose run would attach a terminal)", doc, line)
+		}
+	}
+}

@@ -49,6 +49,10 @@ type Collect struct {
 	// Temporal reaches the order's running collection when another
 	// procedure changed the order's total (TellCollection); nil: none is told.
 	Temporal client.Client
+	// AcceptedLag is how long after a send whose answer was lost the mail
+	// provider is asked whether it took the email (deliverOnce); 0:
+	// DefaultAcceptedLag.
+	AcceptedLag time.Duration
 }
 
 // Collection modes, as the workflow input names them.

@@ -3,7 +3,9 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/orderdesk/orderdesk/mail"
 	"github.com/orderdesk/orderdesk/store"
@@ -26,17 +28,26 @@ func (c *Collect) deliverOnce(ctx context.Context, e store.Email) (string, error
 	if !ok {
 		return c.deliver(ctx, e)
 	}
-	maybeSent, err := c.Store.MarkEmailSending(ctx, e.ID)
+	maybeSent, since, err := c.Store.MarkEmailSending(ctx, e.ID)
 	if err != nil {
 		return "", err
 	}
 	if maybeSent {
+		// The provider's activity feed shows an email some time after it
+		// accepted it: asked too soon, it would say "no" to an email it
+		// holds.
+		if lag := c.acceptedLag(); since < lag {
+			return "", &mail.UncertainError{Key: e.Key, Err: fmt.Errorf("the previous try began %s ago: the provider is asked after %s", since.Round(time.Second), lag)}
+		}
 		id, accepted, err := checker.Accepted(ctx, e.Key)
 		switch {
 		case err == nil && accepted:
 			return id, nil
 		case err == nil:
-			// Not accepted: send it again, below.
+			// Not accepted: send it again, below, dating the mark anew.
+			if err := c.Store.RestartEmailSending(ctx, e.ID); err != nil {
+				return "", err
+			}
 		case errors.Is(err, mail.ErrPermanent):
 			slog.Default().Warn("outbox: the mail provider cannot say whether it took an email whose answer was lost; it is sent again",
 				"email", e.ID, "key", e.Key, "err", err)
@@ -54,4 +65,17 @@ func (c *Collect) deliverOnce(ctx context.Context, e store.Email) (string, error
 		}
 	}
 	return id, err
+}
+
+// DefaultAcceptedLag is how long after a send whose answer was lost the
+// provider is asked whether it took the email, when Collect.AcceptedLag
+// does not say: SendGrid's activity feed shows a message within seconds
+// to a minute or two of accepting it.
+const DefaultAcceptedLag = 2 * time.Minute
+
+func (c *Collect) acceptedLag() time.Duration {
+	if c.AcceptedLag > 0 {
+		return c.AcceptedLag
+	}
+	return DefaultAcceptedLag
 }

@@ -27,7 +27,7 @@ func TestOutboxSenderSendsOnceWhenSendGridsAnswerIsLost(t *testing.T) {
 	o := cardOrder(t, st)
 	fake := sendgridtest.New(t)
 	sg := mail.SendGrid{APIKey: sendgridtest.APIKey, BaseURL: fake.URL, FromEmail: "service@boutique.example"}
-	out := &activities.OutboxSender{Collect: &activities.Collect{Store: st, Sender: sg}}
+	out := &activities.OutboxSender{Collect: &activities.Collect{Store: st, Sender: sg, AcceptedLag: time.Millisecond}}
 	write := func(key string) store.Email {
 		t.Helper()
 		e, err := st.EnqueueEmail(ctx, store.Email{
@@ -67,16 +67,34 @@ func TestOutboxSenderSendsOnceWhenSendGridsAnswerIsLost(t *testing.T) {
 
 	// A sender died between its mark and the call: nothing at SendGrid.
 	died := write("modify-content/" + o.Number + "/died/email")
-	maybe, err := st.MarkEmailSending(ctx, died.ID)
+	maybe, _, err := st.MarkEmailSending(ctx, died.ID)
 	require.NoError(t, err)
 	require.False(t, maybe)
 	sendUntil(died.ID, store.EmailSent)
 	require.Len(t, fake.Accepted(), 2)
 	require.Equal(t, 2, fake.Queries())
 
+	// Asked too soon after the lost answer, SendGrid's activity feed may
+	// not show the email yet: the sender waits (2 minutes by default)
+	// before asking, and sends nothing meanwhile.
+	slow := &activities.OutboxSender{Collect: &activities.Collect{Store: st, Sender: sg}}
+	soon := write("modify-content/" + o.Number + "/soon/email")
+	fake.DropAnswers(1)
+	_, err = slow.SendDue(ctx)
+	require.NoError(t, err)
+	require.Len(t, fake.Accepted(), 3)
+	time.Sleep(6 * time.Second) // the first retry is due after 5 s
+	_, err = slow.SendDue(ctx)
+	require.NoError(t, err)
+	require.Len(t, fake.Accepted(), 3, "not sent again before SendGrid could show it")
+	require.Equal(t, 2, fake.Queries(), "not asked yet")
+	pending, err := st.GetEmail(ctx, soon.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.EmailPending, pending.Status)
+
 	// An ordinary email: no question to SendGrid.
 	plain := write("modify-content/" + o.Number + "/plain/email")
 	sendUntil(plain.ID, store.EmailSent)
-	require.Len(t, fake.Accepted(), 3)
+	require.Len(t, fake.Accepted(), 4)
 	require.Equal(t, 2, fake.Queries())
 }

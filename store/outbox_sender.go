@@ -54,22 +54,35 @@ func (s *Store) RetryEmailAt(ctx context.Context, id int64, reason string, at ti
 // provider, before the call, and says whether it was marked already: a
 // try before this one reached the provider, or may have, and never learnt
 // its outcome (its answer was lost, or its sender died). The caller then
-// asks the provider whether it holds the email before sending it again.
-// The mark stays until the email is sent, failed, or ClearEmailSending.
-func (s *Store) MarkEmailSending(ctx context.Context, id int64) (maybeSent bool, err error) {
-	var before *time.Time
+// asks the provider whether it holds the email before sending it again;
+// since is how long ago that try began (by the database's clock). The
+// mark stays until the email is sent, failed, or ClearEmailSending.
+func (s *Store) MarkEmailSending(ctx context.Context, id int64) (maybeSent bool, since time.Duration, err error) {
+	var seconds *float64
 	err = s.pool.QueryRow(ctx, `
 		WITH prev AS (SELECT id, sending_since FROM outbox WHERE id = $1 FOR UPDATE)
 		UPDATE outbox o SET sending_since = coalesce(o.sending_since, now())
 		FROM prev WHERE o.id = prev.id
-		RETURNING prev.sending_since`, id).Scan(&before)
+		RETURNING extract(epoch FROM now() - prev.sending_since)::float8`, id).Scan(&seconds)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
 	}
 	if err != nil {
-		return false, fmt.Errorf("store.MarkEmailSending(%d): %w", id, err)
+		return false, 0, fmt.Errorf("store.MarkEmailSending(%d): %w", id, err)
 	}
-	return before != nil, nil
+	if seconds == nil {
+		return false, 0, nil
+	}
+	return true, time.Duration(*seconds * float64(time.Second)), nil
+}
+
+// RestartEmailSending dates the mark of an email sent again now (the
+// provider said it did not hold it): the next check waits from this try.
+func (s *Store) RestartEmailSending(ctx context.Context, id int64) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET sending_since = now() WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("store.RestartEmailSending(%d): %w", id, err)
+	}
+	return nil
 }
 
 // ClearEmailSending removes the mark of MarkEmailSending once a try is

@@ -130,6 +130,7 @@ func TestBrowserEveryPageInTheAgentsLanguage(t *testing.T) {
 			{"a task's page", []chromedp.Action[chromedp.Void]{chromedp.Navigate(fmt.Sprintf("%s/tasks/%d", b.base, task.ID)), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#task-page-%d", task.ID)))}},
 			{"procedure page", []chromedp.Action[chromedp.Void]{chromedp.Navigate(b.base + "/procedures/" + task.WorkflowID), chromedp.WaitVisible(chromedp.CSS("#open-task"))}},
 			{"outbox", []chromedp.Action[chromedp.Void]{chromedp.Navigate(b.base + "/outbox"), chromedp.WaitVisible(chromedp.CSS("table.list"))}},
+			{"customer view", []chromedp.Action[chromedp.Void]{chromedp.Navigate(b.base + "/customers/" + o.Customer.Email), chromedp.WaitVisible(chromedp.CSS("#customer-orders"))}},
 			{"email page", []chromedp.Action[chromedp.Void]{chromedp.Navigate(fmt.Sprintf("%s/emails/%d", b.base, emails[0].ID)), chromedp.WaitVisible(chromedp.CSS("dl.email-head"))}},
 			{"error page", []chromedp.Action[chromedp.Void]{chromedp.Navigate(b.base + "/orders/C-0000-000000"), chromedp.WaitVisible(chromedp.CSS(".error-page"))}},
 			{"sign-in page", []chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("#signin"))}},

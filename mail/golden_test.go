@@ -209,6 +209,7 @@ func goldenCases() []goldenCase {
 	add(TemplatePaymentInvoice, "balance_due_means", balanceDue)
 	cases = append(cases, shippedGoldenCases()...) // shipped_test.go
 	cases = append(cases, detailsGoldenCases()...) // details_changed_test.go
+	cases = append(cases, returnGoldenCases()...)  // return_instructions_test.go
 	return cases
 }
 

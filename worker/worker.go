@@ -145,6 +145,7 @@ func Register(w sdkworker.Registry, d Deps) {
 	w.RegisterActivity(&activities.Emails{Store: d.Store, Sender: d.Sender})
 	w.RegisterActivity(collect(d))
 	w.RegisterActivity(&activities.Reconcile{Store: d.Store, Gateways: d.Payments})
+	w.RegisterActivity(&activities.Returns{Store: d.Store})
 }
 
 // collect is the collection's activities, which also render and attach

@@ -56,6 +56,9 @@ type asker struct {
 	// answered, when set, is called by the Update's handler once an answer
 	// is in, for a procedure that does not wait on its task.
 	answered func(ctx workflow.Context, ans TaskAnswer) error
+	// check, when set, holds what the procedure's own kinds of answer
+	// need (a return's inspection), before anything enters history.
+	check func(ans TaskAnswer) error
 }
 
 // register installs the answer-task Update handler, and follows the
@@ -285,6 +288,11 @@ func (a *asker) validate(ctx workflow.Context, ans TaskAnswer) error {
 	if !offered {
 		return order.Refuse("outcome", "refusal.answer_not_offered", locale.Text(ans.Outcome), taskArg(ans.TaskID), locale.Text(strings.Join(a.task.Options, ", ")))
 	}
+	if a.check != nil {
+		if err := a.check(ans); err != nil {
+			return err
+		}
+	}
 	return checkAnswer(a.task.Kind, ans, a.requestersOf()...)
 }
 
@@ -412,6 +420,18 @@ func summarize(a TaskAnswer) locale.Phrase {
 		return locale.Phr("history.answer.keep_waiting")
 	case AnswerCancelOrder:
 		return locale.Phr("history.answer.cancel_order")
+	case AnswerAcceptReturn:
+		return locale.Phr("history.answer.return_accepted")
+	case AnswerAcceptPart:
+		var n int64
+		for _, l := range a.Lines {
+			n += l.Accepted
+		}
+		return locale.Phr("history.answer.return_partly", locale.Count(int(n)))
+	case AnswerRefuseReturn:
+		return locale.Phr("history.answer.return_refused", textOf(a.Reason))
+	case AnswerExpireReturn:
+		return locale.Phr("history.answer.return_expire")
 	}
 	return locale.Phr("history.note_from_procedure", textOf(a.Outcome))
 }

@@ -112,3 +112,12 @@ const (
 	// QueryCollection returns the collection's CollectionState.
 	QueryCollection = "collection"
 )
+
+// The return procedure: shipped items coming back, and its Update.
+const (
+	// ProcReturn takes back shipped items for a refund or an exchange.
+	ProcReturn = "return"
+	// UpdateReceiveReturn tells a return its parcel (or its proof of
+	// sending) has arrived.
+	UpdateReceiveReturn = "receive-return"
+)

@@ -37,6 +37,7 @@ func Procedures() []Procedure {
 		{ProcUnarchiveOrder, UnarchiveOrder},
 		{ProcResendEmail, ResendEmail},
 		{ProcEditDetails, EditDetails},
+		{ProcReturn, Return},
 	}
 }
 

@@ -41,6 +41,9 @@ type Settings struct {
 	// procedures started before a revision existed run the one their
 	// input recorded.
 	LeanRevision int `json:"lean_revision,omitempty"`
+	// Returns are the rules and delays of the return procedure (zero
+	// fields: DefaultReturnSettings').
+	Returns ReturnSettings `json:"returns,omitzero"`
 }
 
 // refundStuckAfter is RefundStuckAfter, an hour when unset.

@@ -110,6 +110,9 @@ type TaskAnswer struct {
 	Address      string         `json:"address,omitempty"`
 	TypedAddress *AddressAnswer `json:"typed_address,omitempty"`
 	Reference    string         `json:"reference,omitempty"` // cheque_mailed: the cheque number
+	// Lines is a return's inspection accepted in part: what is accepted
+	// of each line (a line not given is refused whole).
+	Lines []InspectedLine `json:"lines,omitempty"`
 }
 
 // AddressAnswer is a postal address typed by an agent.

@@ -65,16 +65,16 @@ func (s *Starter) StartReturn(ctx context.Context, req ReturnRequest) (ReturnRun
 		if err = s.checkAgent(ctx, req.Agent); err != nil {
 			return ReturnRun{}, err
 		}
-		o, err := s.order(ctx, req.OrderNumber)
-		if err != nil {
-			return ReturnRun{}, err
+		o, oerr := s.order(ctx, req.OrderNumber)
+		if oerr != nil {
+			return ReturnRun{}, oerr
 		}
-		returned, err := rs.ReturnedQuantities(ctx, o.ID, "")
-		if err != nil {
-			return ReturnRun{}, dbErr(err)
+		returned, rerr := rs.ReturnedQuantities(ctx, o.ID, "")
+		if rerr != nil {
+			return ReturnRun{}, dbErr(rerr)
 		}
-		if err := order.ValidateReturn(o, req.Request, returned); err != nil {
-			return ReturnRun{}, err
+		if verr := order.ValidateReturn(o, req.Request, returned); verr != nil {
+			return ReturnRun{}, verr
 		}
 		told := req.ToldAt
 		if told.IsZero() {

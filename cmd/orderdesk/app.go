@@ -111,7 +111,7 @@ func dialTemporal(ctx context.Context, cfg config) (client.Client, error) {
 func dial(ctx context.Context, cfg config, opts client.Options) (client.Client, error) {
 	opts.HostPort, opts.Namespace, opts.ConnectionOptions = cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TemporalConn
 	cfg.TemporalCluster.apply(&opts) // TLS, mTLS, API key: Temporal Cloud or any secured cluster
-	cfg.Codec.apply(&opts) // customers' data encrypted (codec.go)
+	cfg.Codec.apply(&opts)           // customers' data encrypted (codec.go)
 	var last error
 	for range 20 {
 		c, err := client.DialContext(ctx, opts)

@@ -41,8 +41,8 @@ type auditRow struct {
 type auditData struct {
 	Layout
 	Filter string // the account's email, "" for every account
-	Rows  []auditRow
-	Limit int
+	Rows   []auditRow
+	Limit  int
 }
 
 // auditPage is GET /admin/audit: the audit log, newest first, for admins

@@ -45,7 +45,10 @@ func returnEnv(t *testing.T, inWindow bool, statuses *[]string, more ...func(*te
 		Deadline: time.Date(2026, 11, 16, 23, 0, 0, 0, time.UTC),
 	}, nil).Once()
 	env.OnActivity(returnSteps.SetReturnStatus, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.ReturnStatusInput) error { *statuses = append(*statuses, in.Status); return nil }).Maybe()
+		func(_ context.Context, in activities.ReturnStatusInput) error {
+			*statuses = append(*statuses, in.Status)
+			return nil
+		}).Maybe()
 	env.OnActivity(returnSteps.QueueReturnEmail, mock.Anything, mock.Anything).Return(activities.EmailRef{ID: 1}, nil).Maybe()
 	env.OnActivity(returnSteps.RecordReturnReceipt, mock.Anything, mock.Anything).Return(nil).Maybe()
 	env.OnActivity(returnSteps.RecordReturnInspection, mock.Anything, mock.Anything).Return(nil).Maybe()

@@ -183,8 +183,8 @@ func placement(req apiOrderRequest, o order.Order) (*store.Payment, []store.Even
 	// agent's), never the customer's.
 	events := []store.Event{{
 		ActorKind: store.ActorCustomer, Actor: o.Customer.Email, Kind: "order_placed",
-		Phrase:  locale.Phr("history.order_placed", locale.Count(int(items)), locale.Amount(o.Totals.Total, o.Currency), locale.Text(o.ShippingRules.Method)),
-		Data:    data, Key: apiPlacedKey(o.Number),
+		Phrase: locale.Phr("history.order_placed", locale.Count(int(items)), locale.Amount(o.Totals.Total, o.Currency), locale.Text(o.ShippingRules.Method)),
+		Data:   data, Key: apiPlacedKey(o.Number),
 	}}
 	p := req.Payment
 	if p == nil {
@@ -192,8 +192,8 @@ func placement(req apiOrderRequest, o order.Order) (*store.Payment, []store.Even
 	}
 	events = append(events, store.Event{
 		ActorKind: store.ActorSystem, Actor: string(o.PaymentMethod), Kind: "payment_received",
-		Phrase:  locale.Phr("history.payment_at_checkout", locale.Amount(*p.Amount, o.Currency), locale.Label("payment_method.", string(o.PaymentMethod), o.PaymentMethod.Label("fr")), locale.Text(p.Reference)),
-		Key:     apiReceivedKey(o.Number),
+		Phrase: locale.Phr("history.payment_at_checkout", locale.Amount(*p.Amount, o.Currency), locale.Label("payment_method.", string(o.PaymentMethod), o.PaymentMethod.Label("fr")), locale.Text(p.Reference)),
+		Key:    apiReceivedKey(o.Number),
 	})
 	return &store.Payment{
 		Method: string(o.PaymentMethod), Amount: *p.Amount, Currency: o.Currency,

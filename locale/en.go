@@ -585,7 +585,7 @@ var english = map[Key]string{
 	"step.label.cheque_request":           "Cheque refund request",
 	"step.label.cheque_sent":              "Has the customer sent the cheque?",
 	"step.label.close_balance":            "Close the balance request",
-	"step.label.complete_payment":         "Mark the invoice paid and the order “Completed”",
+	"step.label.complete_payment":         "Mark the invoice paid and the order “Paid — to ship”",
 	"step.label.copy_email":               "Copy the email to the outbox",
 	"step.label.create_invoice":           "Create the invoice",
 	"step.label.edit_details":             "Edit the order's details",

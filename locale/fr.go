@@ -585,7 +585,7 @@ var french = map[Key]string{
 	"step.label.cheque_request":           "Demande de remboursement par chèque",
 	"step.label.cheque_sent":              "Le client a-t-il envoyé le chèque ?",
 	"step.label.close_balance":            "Clore la demande de complément",
-	"step.label.complete_payment":         "Marquer la facture payée et la commande « Complétée »",
+	"step.label.complete_payment":         "Marquer la facture payée et la commande « Payée — à expédier »",
 	"step.label.copy_email":               "Recopier l'e-mail dans la boîte d'envoi",
 	"step.label.create_invoice":           "Créer la facture",
 	"step.label.edit_details":             "Modifier les informations de la commande",

@@ -62,8 +62,17 @@ var stepLabels = sync.OnceValue(func() map[string]locale.Key {
 			}
 		}
 	}
+	for fr, key := range earlierStepLabels {
+		m[fr] = key
+	}
 	return m
 })
+
+// earlierStepLabels are labels whose French the catalog has reworded
+// since a worker wrote them.
+var earlierStepLabels = map[string]locale.Key{
+	"Marquer la facture payée et la commande « Complétée »": "step.label.complete_payment",
+}
 
 // legacyStepLabel is a label a worker older than the keys wrote in French,
 // in lang when the catalog has the same sentence.

@@ -91,3 +91,13 @@ func TestEveryProcedureHasAName(t *testing.T) {
 		}
 	}
 }
+
+// A label a worker wrote before the catalog reworded it is still said in
+// the reader's language.
+func TestAnEarlierStepLabelIsStillTranslated(t *testing.T) {
+	for fr, key := range earlierStepLabels {
+		if got, want := legacyStepLabel(fr, "en"), tr("en", key); got != want {
+			t.Errorf("%q in English = %q, want %q", fr, got, want)
+		}
+	}
+}

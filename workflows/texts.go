@@ -158,7 +158,7 @@ var frenchTexts = map[TextKey]string{
 	LabelCreateInvoice:    "Créer la facture",
 	LabelSendInvoice:      "Envoyer la facture au client",
 	LabelWaitPayment:      "Attendre le paiement",
-	LabelCompletePayment:  "Marquer la facture payée et la commande « Complétée »",
+	LabelCompletePayment:  "Marquer la facture payée et la commande « Payée — à expédier »",
 	LabelSendConfirmation: "Envoyer la confirmation de paiement",
 	LabelCancelUnpaid:     "Annuler la commande non payée",
 	LabelCloseBalance:     "Clore la demande de complément",

@@ -120,6 +120,9 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /api/orders/{number}", s.handle(s.getOrder))
 	mux.Handle("POST /api/orders/{number}/logistics", s.handle(s.setLogistics))
 	mux.Handle("POST /api/orders/{number}/shipments", s.handle(s.shipment))
+	mux.Handle("POST /api/orders/{number}/returns", s.handle(s.startReturn)) // returns.go
+	mux.Handle("POST /api/returns/{number}/receipt", s.handle(s.receiveReturn))
+	mux.Handle("GET /api/returns/{number}", s.handle(s.getReturn))
 	mux.Handle("/api/", s.handle(s.notFound))
 	return mux
 }

@@ -142,7 +142,7 @@ func TestInboxFiltersAndFacts(t *testing.T) {
 	row := func(s seeded) string { return fmt.Sprintf(`id="row-%d"`, s.task.ID) }
 
 	body := a.page("/tasks")
-	mustContain(t, body, row(first), row(second), "il y a 3 h", "ch_3PaYmEnT", `id="nav-task-count"`, ">2</a>")
+	mustContain(t, body, row(first), row(second), "il y a 3 h", "ch_3PaYmEnT", `id="nav-task-count"`, ">2</span>")
 	if strings.Index(body, row(first)) > strings.Index(body, row(second)) {
 		t.Errorf("the oldest task is not first")
 	}

@@ -161,18 +161,7 @@ func followProcedure(ctx context.Context, s *services, id string, limit time.Dur
 					fmt.Println(line)
 				}
 			}
-			// A step that fails and is tried again, here or in a
-			// procedure it started (a refund in the settlement): its
-			// attempt, its last error, when it is tried next.
-			for _, r := range p.Running {
-				if !r.Retrying() {
-					continue
-				}
-				if try := fmt.Sprintf("%s#%d", r.Activity, r.Attempt); printed[r.Procedure+"/"+r.Activity] != try {
-					printed[r.Procedure+"/"+r.Activity] = try
-					fmt.Printf("  [retrying] %s\n", r.RetryText(lang, p.Now))
-				}
-			}
+			printRetries(os.Stdout, p, printed, lang)
 			if st.Task != nil {
 				fmt.Printf("\nwaiting for an agent: task #%d\n  %s\n", st.Task.ID, st.Task.Question)
 				if t, err := s.store.GetTask(ctx, st.Task.ID); err == nil {
@@ -197,6 +186,21 @@ func followProcedure(ctx context.Context, s *services, id string, limit time.Dur
 			}
 			return ctx.Err()
 		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}
+
+// printRetries prints each step that fails and is tried again, here or in
+// a procedure it started (a refund in the settlement): its attempt, its
+// last error, when it is tried next; once per attempt (printed remembers).
+func printRetries(w io.Writer, p starter.Progress, printed map[string]string, lang *locale.Printer) {
+	for _, r := range p.Running {
+		if !r.Retrying() {
+			continue
+		}
+		if try := fmt.Sprintf("%s#%d", r.Activity, r.Attempt); printed[r.Procedure+"/"+r.Activity] != try {
+			printed[r.Procedure+"/"+r.Activity] = try
+			fmt.Fprintf(w, "  [retrying] %s\n", r.RetryText(lang, p.Now))
 		}
 	}
 }
@@ -359,6 +363,10 @@ func printAnswerHints(w io.Writer, id int64, kind string, options []string) {
 	if kind == workflows.TaskRefundByHand {
 		fmt.Fprintf(w, "  orderdesk answer --task %d --agent YOU --done [--ref PROVIDER-REF]\n", id)
 		fmt.Fprintf(w, "  orderdesk answer --task %d --agent YOU --impossible --reason \"carte expirée\"\n", id)
+		return
+	}
+	if kind == workflows.TaskInspectReturn {
+		printInspectHints(w, id) // returns.go: the inspection takes quantities per line
 		return
 	}
 	for _, o := range options {

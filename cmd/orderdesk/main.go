@@ -42,6 +42,7 @@ func commands() []command {
 		{"status", "show where a procedure is: status --workflow ID", cmdStatus},
 		{"reconcile", "compare the payment providers' refunds and payouts with orderdesk's, opening a task per mismatch: reconcile [--days 3] | --schedule [--at 03:30]", cmdReconcile},
 		{"payment", "collect a payment: payment start|record|confirm|invoice|pdf|status ...", cmdPayment},
+		{"return", "take shipped items back: return start --order N --line SKU=QTY --reason withdrawal --resolution refund --agent EMAIL; return receive|inspect|status --return R-2026-000001 ...", cmdReturn},
 		{"ship", "mark items shipped: ship --order C-2026-000101 --line SKU=QTY --carrier Colissimo --tracking X [--no-email] [--complete SKU]", cmdShip},
 		{"edit", "edit an order's details: edit --order N [--name ...] [--email ...] [--delivery \"line1|postal|city|country\"] [--shipping-fee 4,90] [--discount 10%|5,00] --agent EMAIL", cmdEditDetails},
 		{"archive", "archive a finished order: archive --order C-2026-000101 --agent EMAIL", cmdArchive},

@@ -11,7 +11,6 @@ var returnsUIParams = map[Key][]Param{
 	"return.title":                  {{"order", KindText}},
 	"return.returnable":             {{"count", KindCount}},
 	"return.shipped_returned":       {{"shipped", KindCount}, {"returned", KindCount}},
-	"return.started_by":             {{"agent", KindText}},
 	"return.parcel_is":              {{"parcel", KindText}},
 	"return.refund_is":              {{"amount", KindAmount}},
 	"return.balance_due_is":         {{"amount", KindAmount}},
@@ -19,14 +18,13 @@ var returnsUIParams = map[Key][]Param{
 
 var returnsUIFrench = map[Key]string{
 	"refusal.return_not_inspecting": "Le retour {return} n'attend pas de contrôle : il n'y a rien à inspecter maintenant.",
-	"refusal.return_no_quantity":    "Indiquez la quantité retournée d'au moins un article.",
-	"refusal.return_inspect_lines":  "Indiquez les articles acceptés ainsi : SKU=quantité, séparés par des virgules (par exemple MUG-01=1).",
+	"return.no_quantity":    "Indiquez la quantité retournée d'au moins un article.",
+	"answer.inspect_lines_format":  "Indiquez les articles acceptés ainsi : SKU=quantité, séparés par des virgules (par exemple MUG-01=1).",
 
 	"order.return":              "Retour d'articles",
 	"order.return_none_shipped": "Aucun article expédié : rien ne peut revenir.",
 	"order.return_all_returned": "Tous les articles expédiés sont déjà retournés ou en retour.",
 	"order.returns":             "Retours",
-	"order.returns_none":        "Aucun retour sur cette commande.",
 
 	"return.title":            "Retour d'articles — {order}",
 	"return.intro":            "Indiquez les articles qui reviennent, pourquoi et ce que le client obtient. Le client reçoit les instructions de retour par e-mail.",
@@ -46,7 +44,6 @@ var returnsUIFrench = map[Key]string{
 	"return.number":           "Numéro",
 	"return.status":           "Statut",
 	"return.items":            "Articles",
-	"return.started_by":       "demandé par {agent}",
 	"return.parcel":           "Numéro du colis",
 	"return.parcel_received":  "Colis reçu",
 	"return.parcel_is":        "colis {parcel}",
@@ -87,14 +84,13 @@ var returnsUIFrench = map[Key]string{
 
 var returnsUIEnglish = map[Key]string{
 	"refusal.return_not_inspecting": "Return {return} is not waiting for an inspection: there is nothing to inspect now.",
-	"refusal.return_no_quantity":    "Give the quantity returned of at least one item.",
-	"refusal.return_inspect_lines":  "Give the accepted items as SKU=quantity, separated by commas (for example MUG-01=1).",
+	"return.no_quantity":    "Give the quantity returned of at least one item.",
+	"answer.inspect_lines_format":  "Give the accepted items as SKU=quantity, separated by commas (for example MUG-01=1).",
 
 	"order.return":              "Return items",
 	"order.return_none_shipped": "Nothing shipped: nothing can come back.",
 	"order.return_all_returned": "Every item shipped is already returned or on its way back.",
 	"order.returns":             "Returns",
-	"order.returns_none":        "No return on this order.",
 
 	"return.title":            "Return items — {order}",
 	"return.intro":            "Give the items coming back, why, and what the customer gets. The customer is emailed the return instructions.",
@@ -114,7 +110,6 @@ var returnsUIEnglish = map[Key]string{
 	"return.number":           "Number",
 	"return.status":           "Status",
 	"return.items":            "Items",
-	"return.started_by":       "asked by {agent}",
 	"return.parcel":           "Parcel number",
 	"return.parcel_received":  "Parcel received",
 	"return.parcel_is":        "parcel {parcel}",

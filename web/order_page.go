@@ -43,6 +43,8 @@ type orderPageData struct {
 	// PaymentName: the name the shop gave the payment method, "" for its
 	// own (order_edit.go).
 	EditBlocked, PaymentName string
+	// Returns: the order's returns, oldest first (order_return.go).
+	Returns []returnRow
 }
 
 // procedureRow is one procedure on the order page.
@@ -137,6 +139,9 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) error {
 	d.EditBlocked = s.editBlocked(o, lang)
 	d.PaymentName = o.PaymentLabel
 	if d.Shipments, err = s.shipmentsOf(ctx, o.ID); err != nil {
+		return err
+	}
+	if d.Returns, err = s.returnsOf(ctx, lang, o); err != nil {
 		return err
 	}
 	if res := <-procs; res.err != nil {

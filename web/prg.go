@@ -39,9 +39,9 @@ func afterPost(r *http.Request) string {
 	switch {
 	case len(parts) == 3 && parts[0] == "orders":
 		switch parts[2] {
-		case "modify", "cancel", "ship", "edit":
+		case "modify", "cancel", "ship", "edit", "return":
 			return "/" + strings.Join(parts, "/")
-		case "notes", "archive", "unarchive":
+		case "notes", "archive", "unarchive", "receipt":
 			return "/orders/" + parts[1]
 		}
 	case len(parts) == 4 && parts[0] == "orders" && parts[2] == "payment":

@@ -86,6 +86,7 @@ func (s *server) answerTask(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["form"] = tr(lang, "answer.does_not_fit")
 	default:
 		readAnswer(t, a, f, &ans)
+		s.readInspection(ctx, t, f, &ans, lang) // a return's inspection (order_return.go)
 	}
 	if len(f.Errors) == 0 {
 		uctx, cancel := updateContext(r, s.updateTimeout)

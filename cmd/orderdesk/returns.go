@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -345,7 +346,7 @@ func printReturnSteps(ctx context.Context, w io.Writer, s *services, workflowID 
 		if p, err = s.starter.Progress(ctx, workflowID); err != nil {
 			return err
 		}
-		if p.State.Done || p.State.Task != nil || len(p.State.Steps) > 0 && p.State.Steps[len(p.State.Steps)-1].Status == workflows.StepRunning {
+		if p.State.Done || p.State.Task != nil || slices.ContainsFunc(p.State.Steps, func(st workflows.Step) bool { return st.Name == "parcel" }) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)

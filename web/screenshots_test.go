@@ -13,13 +13,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/orderdesk/orderdesk/devstack"
+	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
 
 // screenshotDir is where `make screenshots` wants the README's pictures;
 // without it the test writes them to a temporary directory, so the tooling
 // is exercised by every `make test`.
-var screenshotDir = flag.String("screenshots", "", "write the README's screenshots (order list, order page, modify-content confirmation, ship form, edit-details confirmation, inbox, customer view, and the order list, order page, inbox and customer view in English) to this directory")
+var screenshotDir = flag.String("screenshots", "", "write the README's screenshots (order list, order page, modify-content confirmation, ship form, edit-details confirmation, inbox, customer view, return form, and the order list, order page, inbox and customer view in English) to this directory")
 
 // TestScreenshots signs in on the demo data of make dev and photographs
 // the order list, the demo order's page, its modify-content confirmation,
@@ -112,6 +113,21 @@ func TestScreenshots(t *testing.T) {
 	customer := "/customers/" + url.PathEscape(o.Customer.Email)
 	b.do("the customer view", chromedp.Navigate(b.base+customer), chromedp.WaitVisible(chromedp.CSS("#customer-orders")))
 	shoot("customer.png")
+
+	// A return of a shipped demo order: the form, its first item coming back.
+	shipped, _, err := s.store.ListOrders(context.Background(), store.OrderFilter{Status: string(order.StatusShipped), Limit: 1})
+	if err != nil || len(shipped) == 0 {
+		t.Fatalf("no shipped demo order for the return form: %v", err)
+	}
+	so, err := s.store.GetOrder(context.Background(), shipped[0].Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.do("the return form",
+		chromedp.Navigate(b.base+"/orders/"+so.Number+"/return"),
+		chromedp.WaitVisible(chromedp.CSS("#return-form")),
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf("#qty_%d", so.Lines[0].ID)), "1"))
+	shoot("return.png")
 
 	// The same pages in English, as an agent who pressed EN sees them.
 	b.do("switch to English",

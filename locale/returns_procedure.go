@@ -62,7 +62,6 @@ var returnProcParams = map[Key][]Param{
 	"refusal.return_refusal_reason":       nil,
 	"refusal.return_not_found":            {{"return", KindText}},
 	"refusal.return_ended":                {{"return", KindText}},
-	"refusal.return_order_held":           {{"order", KindText}},
 }
 
 var returnProcFrench = map[Key]string{
@@ -116,7 +115,6 @@ var returnProcFrench = map[Key]string{
 	"refusal.return_refusal_reason":       "Indiquez pourquoi des articles sont refusés.",
 	"refusal.return_not_found":            "Retour {return} introuvable : vérifiez son numéro ou celui du colis.",
 	"refusal.return_ended":                "Le retour {return} est terminé : il n'attend plus de colis.",
-	"refusal.return_order_held":           "La commande {order} est déjà en cours de retour avec cette demande.",
 }
 
 var returnProcEnglish = map[Key]string{
@@ -170,5 +168,4 @@ var returnProcEnglish = map[Key]string{
 	"refusal.return_refusal_reason":       "Say why items are refused.",
 	"refusal.return_not_found":            "Return {return} not found: check its number or the parcel's.",
 	"refusal.return_ended":                "Return {return} is over: it no longer waits for a parcel.",
-	"refusal.return_order_held":           "Order {order} is already being returned with this request.",
 }

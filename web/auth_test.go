@@ -135,7 +135,7 @@ func TestActionsShowWhyTheyAreDisabled(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := a.page("/orders/C-2026-000123")
-	mustContain(t, body, `id="action-modify" aria-disabled="true"`, "Modification impossible : la commande est En cours d&#39;impression")
+	mustContain(t, body, `id="action-modify" aria-disabled="true"`, "Modification impossible : statut logistique « En cours d&#39;impression »")
 	if code, body := a.get("/orders/C-2026-999999/modify"); code != http.StatusNotFound || !strings.Contains(body, "Commande introuvable") {
 		t.Errorf("modify of an unknown order: %d", code)
 	}

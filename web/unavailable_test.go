@@ -296,7 +296,7 @@ func TestRefusalShownInTheAgentsLanguage(t *testing.T) {
 	if err := a.store.SetLogisticsStatus(context.Background(), o.Number, order.LogisticsPrinting, "entrepôt Lyon"); err != nil {
 		t.Fatal(err)
 	}
-	for lang, want := range map[string]string{"fr": "Modification impossible : la commande est En cours d&#39;impression", "en": "Cannot modify: the order is Printing"} {
+	for lang, want := range map[string]string{"fr": "Modification impossible : statut logistique « En cours d&#39;impression »", "en": "Cannot modify: logistics status “Printing”"} {
 		t.Run(lang, func(t *testing.T) {
 			setLocale(t, a, lang)
 			rec := a.post(path, f)

@@ -493,7 +493,7 @@ func TestRedirectHealthAndStatic(t *testing.T) {
 		t.Errorf("/static/style.css: %d", code)
 	}
 	body := a.page("/orders")
-	mustContain(t, body, `href="/static/style.css?v=`, ">Commandes</a>", ">Tâches</a>", "Boîte d&#39;envoi</a>")
+	mustContain(t, body, `href="/static/style.css?v=`, ">Commandes</a>", ">Tâches", "Boîte d&#39;envoi</a>")
 }
 
 func TestInternalErrorShowsAReference(t *testing.T) {

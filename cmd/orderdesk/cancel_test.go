@@ -115,6 +115,11 @@ func (s *cliStack) post(path string, f url.Values) string {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(s.cookie)
 	s.web.ServeHTTP(rec, req)
+	if loc := rec.Header().Get("Location"); rec.Code == http.StatusSeeOther && strings.Contains(loc, "form=") {
+		// The page the POST showed (its confirmation) is kept at the
+		// form's GET address, so a reload sends nothing again: follow it.
+		return s.page(loc)
+	}
 	if rec.Code != http.StatusOK {
 		s.t.Fatalf("POST %s: %d\n%s", path, rec.Code, rec.Body)
 	}

@@ -18,8 +18,8 @@ var returnsUIParams = map[Key][]Param{
 
 var returnsUIFrench = map[Key]string{
 	"refusal.return_not_inspecting": "Le retour {return} n'attend pas de contrôle : il n'y a rien à inspecter maintenant.",
-	"return.no_quantity":    "Indiquez la quantité retournée d'au moins un article.",
-	"answer.inspect_lines_format":  "Indiquez les articles acceptés ainsi : SKU=quantité, séparés par des virgules (par exemple MUG-01=1).",
+	"return.no_quantity":            "Indiquez la quantité retournée d'au moins un article.",
+	"answer.inspect_lines_format":   "Indiquez les articles acceptés ainsi : SKU=quantité, séparés par des virgules (par exemple MUG-01=1).",
 
 	"order.return":              "Retour d'articles",
 	"order.return_none_shipped": "Aucun article expédié : rien ne peut revenir.",
@@ -85,8 +85,8 @@ var returnsUIFrench = map[Key]string{
 
 var returnsUIEnglish = map[Key]string{
 	"refusal.return_not_inspecting": "Return {return} is not waiting for an inspection: there is nothing to inspect now.",
-	"return.no_quantity":    "Give the quantity returned of at least one item.",
-	"answer.inspect_lines_format":  "Give the accepted items as SKU=quantity, separated by commas (for example MUG-01=1).",
+	"return.no_quantity":            "Give the quantity returned of at least one item.",
+	"answer.inspect_lines_format":   "Give the accepted items as SKU=quantity, separated by commas (for example MUG-01=1).",
 
 	"order.return":              "Return items",
 	"order.return_none_shipped": "Nothing shipped: nothing can come back.",

@@ -71,6 +71,21 @@ func TestMoneyProceduresKeepTheirHistoriesShort(t *testing.T) {
 		require.NoError(t, err)
 		refundedInFewEvents(t, s, run.WorkflowID)
 	})
+	t.Run("return withdrawn in full, refunded by card", func(t *testing.T) {
+		o := shipWhole(t, s.store, insertCardOrder(t, s.store, "C-2026-000984", order.LogisticsAwaitingPrinting))
+		run, err := s.starter.StartReturn(ctx, withdrawAll(o, "r1"))
+		require.NoError(t, err)
+		_, err = s.starter.Receive(ctx, starter.ReceiveRequest{Return: run.Number, ParcelID: "6A-RET-984", Agent: "luc@boutique.fr"})
+		require.NoError(t, err)
+		task := waitForTask(t, s, run.WorkflowID)
+		require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerAcceptReturn, Agent: "luc@boutique.fr"}))
+		var res workflows.ReturnResult
+		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+		require.Equal(t, activities.OutcomeRefunded, res.Settled.Outcome)
+		n := historyEvents(t, s.client, run.WorkflowID)
+		t.Logf("%d events", n)
+		require.LessOrEqual(t, n, maxEvents)
+	})
 }
 
 // refundedInFewEvents waits for a money procedure to end, checks that it

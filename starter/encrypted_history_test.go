@@ -3,6 +3,7 @@ package starter_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
@@ -90,5 +91,8 @@ func TestHistoriesHoldNoCustomerDataInClear(t *testing.T) {
 	_, err = plain.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: "no-worker-" + t.Name()}, "no-such-workflow", o.Customer)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = plain.TerminateWorkflow(ctx, id, "", "the check is done") })
-	require.NotEmpty(t, devstacktest.HistoryLeaks(t, `WorkflowId = "`+id+`"`, oldEmail), "a payload sent without the codec is not found: the check sees nothing")
+	// Visibility lists a workflow a moment after its start.
+	require.Eventually(t, func() bool {
+		return len(devstacktest.HistoryLeaks(t, `WorkflowId = "`+id+`"`, oldEmail)) > 0
+	}, 15*time.Second, 200*time.Millisecond, "a payload sent without the codec is not found: the check sees nothing")
 }

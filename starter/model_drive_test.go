@@ -208,6 +208,10 @@ func (m *model) describe(id string) *procState {
 		s.waiting, s.what = true, fmt.Sprintf("task #%d %s", ts[0].ID, ts[0].Kind)
 		return s
 	}
+	if r := m.returns[id]; r != nil && r.parcel == "" && len(d.GetPendingActivities()) == 0 {
+		s.waiting, s.what = true, "its parcel"
+		return s
+	}
 	if s.kind == workflows.ProcCollectPayment {
 		var c workflows.CollectionState
 		qctx, qcancel := context.WithTimeout(m.ctx, 3*time.Second)
@@ -345,7 +349,7 @@ const (
 // answerTask decides on one task: left open now and then, else answered
 // by the right person, sometimes after a wrong one was refused.
 func (m *model) answerTask(mo *modelOrder, tk store.Task) {
-	known := []string{workflows.TaskApproveRefund, workflows.TaskRefundByHand, workflows.TaskPayback, workflows.TaskChequeSent, workflows.TaskChequeMailed, workflows.TaskReviewEmail}
+	known := []string{workflows.TaskApproveRefund, workflows.TaskRefundByHand, workflows.TaskPayback, workflows.TaskChequeSent, workflows.TaskChequeMailed, workflows.TaskReviewEmail, workflows.TaskInspectReturn}
 	if !slices.Contains(known, tk.Kind) || m.chance(0.08) {
 		m.decided[tk.ID] = leftOpen
 		m.log("  task #%d %s (%s, %d): left open", tk.ID, tk.Kind, tk.WorkflowID, tk.Amount)
@@ -409,6 +413,8 @@ func (m *model) answerTask(mo *modelOrder, tk store.Task) {
 			return
 		}
 		m.mustTake(mo, tk, workflows.TaskAnswer{Outcome: workflows.AnswerChequeMailed, Reference: "00" + m.reqID(""), Agent: m.anyAgent()}, "cheque mailed")
+	case workflows.TaskInspectReturn:
+		m.answerInspection(mo, tk)
 	case workflows.TaskReviewEmail:
 		switch r := m.rng.IntN(10); {
 		case r < 5:

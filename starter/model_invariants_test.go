@@ -26,6 +26,7 @@ type orderSnap struct {
 	tasks    []store.Task
 	emails   []store.Email
 	ledger   []store.LedgerEntry
+	returns  []store.Return
 }
 
 func (m *model) snapshot() ([]orderSnap, bool) {
@@ -47,7 +48,8 @@ func (m *model) snapshot() ([]orderSnap, bool) {
 			!read("refunds", func() (e error) { s.refunds, e = st.ListRefunds(m.ctx, mo.id); return }) ||
 			!read("tasks", func() (e error) { s.tasks, e = st.ListTasks(m.ctx, mo.id); return }) ||
 			!read("emails", func() (e error) { s.emails, e = st.ListEmails(m.ctx, mo.id); return }) ||
-			!read("ledger", func() (e error) { s.ledger, e = st.Ledger(m.ctx, mo.id); return }) {
+			!read("ledger", func() (e error) { s.ledger, e = st.Ledger(m.ctx, mo.id); return }) ||
+			!read("returns", func() (e error) { s.returns, e = st.ListReturns(m.ctx, mo.id); return }) {
 			return nil, false
 		}
 		out = append(out, s)
@@ -80,6 +82,7 @@ func (m *model) checkInvariants() {
 	m.invApprovals(snaps)
 	m.invProcedures(states, snaps)
 	m.invOneEmailPerStep(snaps)
+	m.invReturns(snaps)
 }
 
 // throughProvider reports whether a refund's money goes through the

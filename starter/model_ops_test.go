@@ -36,6 +36,7 @@ var modelOps = []modelOp{
 	{"provider payment", 6, true, (*model).opProviderPayment},
 	{"edit shipping fee", 12, true, (*model).opEditShipping},
 	{"operator cancel", 8, false, (*model).opOperatorCancel},
+	{"return", 14, true, (*model).opReturn},
 }
 
 // modelFault is a way the provider misbehaves during one operation. Each

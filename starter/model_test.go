@@ -60,6 +60,8 @@ type modelConfig struct {
 	only      int // the one sequence to run again; -1: all
 	lanes     int // sequences run at once
 	hangAfter time.Duration
+	// strict makes the known findings of returns (knownFinding) violations.
+	strict bool
 }
 
 func modelConfigFromEnv(t *testing.T) modelConfig {
@@ -83,6 +85,7 @@ func modelConfigFromEnv(t *testing.T) modelConfig {
 	num("ORDERDESK_MODEL_SEQUENCES", func(n int64) { cfg.sequences = int(n) })
 	num("ORDERDESK_MODEL_SEQUENCE", func(n int64) { cfg.only = int(n) })
 	num("ORDERDESK_MODEL_LANES", func(n int64) { cfg.lanes = max(int(n), 1) })
+	num("ORDERDESK_MODEL_STRICT", func(n int64) { cfg.strict = n > 0 })
 	return cfg
 }
 
@@ -121,8 +124,8 @@ func TestMoneyModel(t *testing.T) {
 	close(next)
 	wg.Wait()
 
-	fmt.Printf("money model: %d sequences, %d procedures, %d invariant checks, seed %d (%s, %d violations)\n",
-		len(seqs), env.procedures.Load(), env.checks.Load(), cfg.seed, time.Since(start).Round(time.Second), env.failed.Load())
+	fmt.Printf("money model: %d sequences, %d procedures, %d returns (%d settled), %d invariant checks, seed %d (%s, %d violations, %d known findings)\n",
+		len(seqs), env.procedures.Load(), env.returns.Load(), env.settled.Load(), env.checks.Load(), cfg.seed, time.Since(start).Round(time.Second), env.failed.Load(), env.findings.Load())
 }
 
 // modelEnv is the stack every sequence shares: one store, one worker (with
@@ -154,6 +157,9 @@ type modelEnv struct {
 	procedures atomic.Int64
 	checks     atomic.Int64
 	failed     atomic.Int64
+	returns    atomic.Int64 // returns started
+	settled    atomic.Int64 // returns that settled a refund
+	findings   atomic.Int64 // known findings met (knownFinding)
 }
 
 // modelShop is the shop of the model: invoices, payment links and the
@@ -370,6 +376,7 @@ type model struct {
 	expectFail  map[string]string // workflow id -> why it may fail
 	collAgent   map[string]string // collection workflow id -> the agent it collects for
 	openTasks   map[string][]store.Task
+	returns     map[string]*modelReturn // return workflow id -> the return
 
 	fault, kill    string        // the provider fault and the worker kill of the current operation
 	hangAfter      time.Duration // how long a procedure may be busy in the current operation
@@ -386,7 +393,7 @@ func (e *modelEnv) runSequence(seq int) {
 		procs: map[string]bool{}, closed: map[string]string{}, decided: map[int64]string{},
 		requester: map[string]string{}, typer: map[string]string{}, confirmSeen: map[string]string{},
 		mailAsked: map[string]int{}, expectFail: map[string]string{}, collAgent: map[string]string{},
-		reported: map[string]bool{}, hangAfter: e.cfg.hangAfter,
+		reported: map[string]bool{}, hangAfter: e.cfg.hangAfter, returns: map[string]*modelReturn{},
 	}
 	m.sb = sandbox.NewServer(sandbox.Options{APIKey: "sk_test", AfterCommit: m.afterCommit})
 	url, err := m.sb.Start()
@@ -412,6 +419,11 @@ func (e *modelEnv) runSequence(seq int) {
 		}
 	}
 	e.procedures.Add(int64(len(m.procs)))
+	for _, r := range m.returns {
+		if r.inspected && len(r.accepted) > 0 {
+			e.settled.Add(1)
+		}
+	}
 	e.checks.Add(int64(m.checks))
 	m.report()
 }

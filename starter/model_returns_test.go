@@ -1,0 +1,410 @@
+package starter_test
+
+// Returns in the money model: shipped items come back (a withdrawal, a
+// damaged item, a wrong item) for a refund; the warehouse receives the
+// parcel (sometimes scanned twice), an agent inspects it (accepts all,
+// part, or refuses), and the refund goes out as the model's other refunds
+// do. The model predicts what each return pays back with
+// order.SettleReturn, the domain's one definition, from the order and the
+// items already returned as they were when the return began.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
+)
+
+// modelReturnRules are the return rules of the model's shop: the law's
+// (the starter's settings leave them to their defaults).
+var modelReturnRules = workflows.DefaultReturnSettings().Rules
+
+// modelReturn is a return the model started, with what its settlement is
+// computed from.
+type modelReturn struct {
+	wf, number string
+	mo         *modelOrder
+	o          order.Order // as the return began
+	req        order.ReturnRequest
+	returned   map[int64]int64 // items of each line returned before it
+	parcel     string          // received with this parcel; "": not received
+	// inspected: the inspection's answer was taken; accepted is what it
+	// accepted, refused says it refused everything.
+	inspected bool
+	accepted  []order.ReturnLine
+}
+
+// predicted is what the return pays back, as the domain defines it.
+func (r *modelReturn) predicted() order.ReturnSettlement {
+	return order.SettleReturn(r.o, r.req, r.accepted, r.returned, modelReturnRules)
+}
+
+// modelReasons are the reasons the model's customers give.
+var modelReasons = []order.ReturnReason{order.ReturnWithdrawal, order.ReturnDamaged, order.ReturnWrongItem}
+
+// opReturn takes back shipped items of an order, shipping some first when
+// nothing of it is out yet: the return starts, its parcel comes in, an
+// agent inspects it, and the refund goes out.
+func (m *model) opReturn() bool {
+	mo := m.pick()
+	o, ok := m.get(mo)
+	if !ok {
+		return true
+	}
+	returned, err := m.env.store.ReturnedQuantities(m.ctx, mo.id, "")
+	if err != nil {
+		m.abort("setup", "the items returned of %s: %v", mo.number, err)
+		return true
+	}
+	returnable := func(o order.Order) []order.Line {
+		var out []order.Line
+		for _, l := range o.Lines {
+			if order.Returnable(l, returned[l.ID]) > 0 {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	lines := returnable(o)
+	if len(lines) == 0 || m.chance(0.2) {
+		if !m.ship(mo, o) {
+			if len(lines) == 0 {
+				return false
+			}
+		} else if o, ok = m.get(mo); !ok {
+			return true
+		}
+		lines = returnable(o)
+	}
+	agent := m.anyAgent()
+	var req order.ReturnRequest
+	var what []string
+	for i, l := range lines {
+		if i > 0 && m.chance(0.4) {
+			continue
+		}
+		q := 1 + m.rng.Int64N(order.Returnable(l, returned[l.ID]))
+		req.Lines = append(req.Lines, order.ReturnLine{LineID: l.ID, Quantity: q})
+		what = append(what, fmt.Sprintf("%d×%s", q, l.SKU))
+	}
+	req.Reason, req.Resolution = modelReasons[m.rng.IntN(len(modelReasons))], order.ReturnRefund
+	sr := starter.ReturnRequest{OrderNumber: mo.number, RequestID: m.reqID("ret"), Agent: agent, Role: m.roleOf(agent), Request: req}
+	desc := fmt.Sprintf("return %s: %s (%s) by %s", mo.number, strings.Join(what, " "), req.Reason, agent)
+	if m.chance(0.08) {
+		// More than was shipped and not returned yet: refused.
+		bad := sr
+		l := lines[m.rng.IntN(len(lines))]
+		bad.Request.Lines = []order.ReturnLine{{LineID: l.ID, Quantity: order.Returnable(l, returned[l.ID]) + 1}}
+		before := m.footprint(mo)
+		_, err := m.env.starter.StartReturn(m.ctx, bad)
+		m.check()
+		var fe *order.FieldError
+		if err == nil || !errors.As(err, &fe) || !strings.HasPrefix(fe.Field, "lines[") {
+			m.violate("5 returns", "return %s: %d×%s, more than shipped and not returned: want a refusal naming the line, got %v", mo.number, bad.Request.Lines[0].Quantity, l.SKU, err)
+		}
+		m.check()
+		if after := m.footprint(mo); after != before {
+			m.violate("refusal", "return %s refused but wrote: before %+v, after %+v", mo.number, before, after)
+		}
+	}
+	before := m.footprint(mo)
+	run, err := m.env.starter.StartReturn(m.ctx, sr)
+	if err != nil {
+		m.refused(mo, before, desc, err)
+		return true
+	}
+	r := &modelReturn{wf: run.WorkflowID, number: run.Number, mo: mo, o: o, req: req, returned: returned}
+	m.returns[run.WorkflowID] = r
+	m.env.returns.Add(1)
+	m.logOp("%s (%s %s)", desc, run.WorkflowID, run.Number)
+	m.started(run.WorkflowID, agent)
+	m.receive(r)
+	m.finish(run.WorkflowID)
+	if r.inspected && !m.aborted {
+		p := r.predicted()
+		m.log("  return %s: the model predicts refund %d (items %d, delivery %d), balance due %d", r.number, p.Refund, p.Items, p.Delivery, p.BalanceDue)
+		m.returnFindings(r, p)
+	}
+	return true
+}
+
+// knownFinding is a money bug of the return procedure the model found and
+// reported, which the code does not fix yet: counted in the summary and
+// shown in the sequence's operations, and a violation when
+// ORDERDESK_MODEL_STRICT=1 (the run to use once it is fixed). It reports
+// whether the model should go on as if it were expected.
+func (m *model) knownFinding(key, invariant, format string, args ...any) bool {
+	if m.cfg.strict {
+		m.violateOnce(key, invariant, format, args...)
+		return false
+	}
+	if !m.reported[key] {
+		m.reported[key] = true
+		m.env.findings.Add(1)
+	}
+	m.log("  known finding [%s]: %s", invariant, fmt.Sprintf(format, args...))
+	return true
+}
+
+// returnFindings notes the two known bugs a settled return shows:
+//   - its refund leaves the order's total as it was, so the order then
+//     shows the customer owing what the return gave back, and the next
+//     settlement of the order takes it back (a refund smaller by it, or a
+//     balance due asked for it);
+//   - a return of items not all paid for (an earlier gesture or partial
+//     refund, a balance due still asked) is settled at their full price,
+//     which is more than the customer paid net: the refund is refused by
+//     the store and the procedure fails with nothing paid back and nobody
+//     asked.
+func (m *model) returnFindings(r *modelReturn, p order.ReturnSettlement) {
+	if st := m.closed[r.wf]; st == "Failed" {
+		err := m.env.client.GetWorkflow(m.ctx, r.wf, "").Get(m.ctx, nil)
+		var ae *temporal.ApplicationError
+		if errors.As(err, &ae) && ae.Type() == activities.ErrTypeRefundTooLarge &&
+			m.knownFinding("too large "+r.wf, "7 returns", "%s: return %s settles %d (order.SettleReturn), more than the customer paid net: the procedure failed (%v)", r.mo.number, r.number, p.Refund, err) {
+			m.expectFail[r.wf] = "known finding: a return settled above what was paid net"
+			if r.mo.stopped == "" {
+				r.mo.stopped = r.wf + " failed: a return settled above what was paid net"
+			}
+		}
+		return
+	}
+	if p.Refund <= 0 || m.closed[r.wf] != "Completed" {
+		return
+	}
+	pos, err := m.env.store.MoneyPosition(m.ctx, r.mo.id)
+	if err != nil || pos.Due <= 0 {
+		return
+	}
+	if m.knownFinding("owed "+r.wf, "3 position", "%s: return %s refunded %d and the order's total stays %d: the customer shows as owing %d (paid net %d)", r.mo.number, r.number, p.Refund, pos.Total, pos.Due, pos.PaidNet) {
+		r.mo.shownDue = fmt.Sprintf("known finding: return %s refunded %d on an order whose total did not change", r.number, p.Refund)
+	}
+}
+
+// ship records a shipment of some of the order's items, as the warehouse
+// does; false when nothing can be shipped now.
+func (m *model) ship(mo *modelOrder, o order.Order) bool {
+	if order.CheckFulfillable(o) != nil {
+		return false
+	}
+	var ship []order.LineQuantity
+	var what []string
+	for _, l := range o.Lines {
+		if l.Shippable() <= 0 || len(ship) > 0 && m.chance(0.3) {
+			continue
+		}
+		q := l.Shippable()
+		if m.chance(0.3) {
+			q = 1 + m.rng.Int64N(q)
+		}
+		ship = append(ship, order.LineQuantity{LineID: l.ID, Quantity: q})
+		what = append(what, fmt.Sprintf("%d×%s", q, l.SKU))
+	}
+	if len(ship) == 0 {
+		return false
+	}
+	key := "ship/" + mo.number + "/" + m.reqID("")
+	_, err := m.env.store.SaveFulfil(m.ctx, mo.number, order.FulfilRequest{Ship: ship, Carrier: "Colissimo"},
+		store.Event{OrderID: mo.id, ActorKind: store.ActorAgent, Actor: "entrepot", Kind: "items_shipped", Message: "Expédié", Key: key})
+	var fe *order.FieldError
+	switch {
+	case errors.As(err, &fe):
+		m.log("ship %s: %s refused: %v", mo.number, strings.Join(what, " "), err)
+		return false
+	case err != nil:
+		m.abort("setup", "shipping %s: %v", mo.number, err)
+		return false
+	}
+	m.log("ship %s: %s", mo.number, strings.Join(what, " "))
+	return true
+}
+
+// receive gives the return its parcel as the warehouse scans it, now and
+// then twice; another parcel for a return received is refused.
+func (m *model) receive(r *modelReturn) {
+	if r.number == "" {
+		if got, err := m.env.store.ReturnByWorkflow(m.ctx, r.wf); err == nil {
+			r.number = got.Number
+		}
+	}
+	if r.number == "" {
+		m.log("  return %s has no number yet: its parcel waits", r.wf)
+		return
+	}
+	parcel := "6A-RET-" + r.mo.number + "-" + m.reqID("") // parcels are unique across the run's sequences
+	agent := m.anyAgent()
+	scans := 1
+	if m.chance(0.3) {
+		scans = 2
+	}
+	for i := range scans {
+		ref := r.number
+		if i == 1 && m.chance(0.5) {
+			ref = parcel // the second scan finds the return by its parcel
+		}
+		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		_, err := m.env.starter.Receive(ctx, starter.ReceiveRequest{Return: ref, ParcelID: parcel, Agent: agent})
+		cancel()
+		if err != nil {
+			m.violate("5 returns", "return %s: the parcel %s scanned by %s (scan %d, as %s) was refused: %v", r.number, parcel, agent, i+1, ref, err)
+			return
+		}
+		r.parcel = parcel
+	}
+	m.log("  parcel %s of %s received by %s (%d scans)", parcel, r.number, agent, scans)
+	if m.chance(0.15) {
+		other := "6A-RET-" + r.mo.number + "-" + m.reqID("")
+		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		_, err := m.env.starter.Receive(ctx, starter.ReceiveRequest{Return: r.number, ParcelID: other, Agent: agent})
+		cancel()
+		var fe *order.FieldError
+		m.check()
+		if !errors.As(err, &fe) {
+			m.violate("5 returns", "return %s received with %s: another parcel %s was not refused naming a field: %v", r.number, parcel, other, err)
+		}
+	}
+}
+
+// answerInspection inspects a return's items: accepted in full, in part
+// (each line's accepted quantity drawn, with the reason of the rest), or
+// refused; a refusal without its reason is refused first now and then.
+func (m *model) answerInspection(mo *modelOrder, tk store.Task) {
+	r := m.returns[tk.WorkflowID]
+	if r == nil {
+		m.decided[tk.ID] = leftOpen
+		m.log("  task #%d %s (%s): a return the model did not start: left open", tk.ID, tk.Kind, tk.WorkflowID)
+		return
+	}
+	agent := m.anyAgent()
+	var ans workflows.TaskAnswer
+	var accepted []order.ReturnLine
+	switch v := m.rng.IntN(10); {
+	case v < 5:
+		ans = workflows.TaskAnswer{Outcome: workflows.AnswerAcceptReturn, Agent: agent}
+		accepted = slices.Clone(r.req.Lines)
+	case v < 8:
+		ans = workflows.TaskAnswer{Outcome: workflows.AnswerAcceptPart, Reason: "article abîmé", Agent: agent}
+		for _, l := range r.req.Lines {
+			q := m.rng.Int64N(l.Quantity + 1)
+			ans.Lines = append(ans.Lines, workflows.InspectedLine{LineID: l.LineID, Accepted: q, Restocked: m.chance(0.5)})
+			if q > 0 {
+				accepted = append(accepted, order.ReturnLine{LineID: l.LineID, Quantity: q})
+			}
+		}
+	default:
+		if m.chance(0.3) && !m.mustRefuse(mo, tk, workflows.TaskAnswer{Outcome: workflows.AnswerRefuseReturn, Agent: agent}, "a refused return needs its reason") {
+			return
+		}
+		ans = workflows.TaskAnswer{Outcome: workflows.AnswerRefuseReturn, Reason: "article porté", Agent: agent}
+	}
+	m.mustTake(mo, tk, ans, "inspection: "+ans.Outcome+" "+describeAccepted(accepted))
+	if m.decided[tk.ID] == "answered" {
+		r.inspected, r.accepted = true, accepted
+	}
+}
+
+func describeAccepted(ls []order.ReturnLine) string {
+	var parts []string
+	for _, l := range ls {
+		parts = append(parts, fmt.Sprintf("%d of line %d", l.Quantity, l.LineID))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// invReturns (7): no two returns take back more items of a line than were
+// shipped; a return settled says what order.SettleReturn says of the
+// items the model's inspection accepted, from the order as the return
+// began; what its refunds give back is never more than that, and is that
+// once the return is refunded with no refund failed; one inspection per
+// return.
+func (m *model) invReturns(snaps []orderSnap) {
+	const inv = "7 returns"
+	for _, s := range snaps {
+		back := map[int64]int64{}
+		for _, r := range s.returns {
+			if !r.Counts() {
+				continue
+			}
+			for _, l := range r.Lines {
+				q := l.Quantity
+				if l.Accepted != nil {
+					q = *l.Accepted
+				}
+				back[l.LineID] += q
+			}
+		}
+		for _, l := range s.o.Lines {
+			m.check()
+			if back[l.ID] > l.Delivered() {
+				m.violate(inv, "%s: returns take back %d of %s, of which %d were shipped", s.mo.number, back[l.ID], l.SKU, l.Delivered())
+			}
+		}
+		for _, r := range s.returns {
+			mr := m.returns[r.WorkflowID]
+			inspections := 0
+			for _, t := range s.tasks {
+				if t.WorkflowID == r.WorkflowID && t.Kind == workflows.TaskInspectReturn {
+					inspections++
+				}
+			}
+			m.check()
+			if inspections > 1 {
+				m.violate(inv, "%s: return %s opened %d inspection tasks", s.mo.number, r.Number, inspections)
+			}
+			var given int64
+			failed := false
+			for _, f := range s.refunds {
+				if !strings.HasPrefix(f.IdempotencyKey, r.WorkflowID+"/") {
+					continue
+				}
+				switch st := s.pos.Refunds[f.IdempotencyKey]; {
+				case st == order.RefundFailed || f.Status == store.RefundImpossible:
+					failed = true
+				default:
+					given += f.Amount
+				}
+			}
+			var want int64
+			if r.Settlement != nil {
+				want = r.Settlement.Refund
+				if mr != nil && mr.inspected {
+					p := mr.predicted()
+					m.check()
+					if *r.Settlement != p {
+						m.violate(inv, "%s: return %s settled %+v; order.SettleReturn of what was accepted (%s) says %+v",
+							s.mo.number, r.Number, *r.Settlement, describeAccepted(mr.accepted), p)
+					}
+				} else {
+					m.check()
+					m.violate(inv, "%s: return %s settled (%+v) though the model never answered its inspection", s.mo.number, r.Number, *r.Settlement)
+				}
+			}
+			m.check()
+			if given > want {
+				m.violate(inv, "%s: return %s gives back %d through its refunds; it settles %d", s.mo.number, r.Number, given, want)
+			}
+			if r.Status == store.ReturnRefunded && !failed {
+				m.check()
+				if given != want {
+					m.violate(inv, "%s: return %s is refunded with %d given back; it settles %d", s.mo.number, r.Number, given, want)
+				}
+			}
+			if mr != nil && mr.inspected && len(mr.accepted) == 0 {
+				m.check()
+				if r.Status != store.ReturnRefused && r.Status != store.ReturnCancelled {
+					m.violate(inv, "%s: return %s was refused at inspection, its status is %s", s.mo.number, r.Number, r.Status)
+				}
+			}
+		}
+	}
+}

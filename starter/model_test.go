@@ -13,6 +13,7 @@ package starter_test
 //	go test -count=1 -run '^TestMoneyModel$' -v ./starter/
 //	ORDERDESK_MODEL_SEED=42 ORDERDESK_MODEL_SEQUENCES=250 go test ...   (make chaos)
 //	ORDERDESK_MODEL_SEED=42 ORDERDESK_MODEL_SEQUENCE=17 go test ...     (one sequence again)
+//	ORDERDESK_MODEL_STRICT=1 go test ...   (the known findings of returns fail the run too)
 //
 // A sequence's draws come from a PCG seeded with the seed and the
 // sequence's number, so a sequence replays the same operations and

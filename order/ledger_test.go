@@ -123,3 +123,26 @@ func FuzzPositionOf(f *testing.F) {
 		}
 	})
 }
+
+// Items returned (or a gesture) took back all the customer paid, and is
+// not owed back; an agent then raises the shipping fee: the rise is owed,
+// a balance to collect, though nothing is paid net any more.
+func TestARiseAfterEverythingWentBackAsNotOwedIsABalanceDue(t *testing.T) {
+	entries := []Entry{
+		{Kind: EntryPayment, Amount: 1940, Ref: "p"},
+		{Kind: EntryGesture, Amount: 1940, Ref: "return/C-1/r/settle/"},
+		{Kind: EntryRefundReserved, Amount: 1940, Ref: "return/C-1/r/settle/refund"},
+		{Kind: EntryRefundConfirmed, Amount: 1940, Ref: "return/C-1/r/settle/refund"},
+	}
+	p := PositionOf(entries, 1940)
+	if p.PaidNet != 0 || p.Due != 0 {
+		t.Fatalf("after the return: paid net %d, due %d; want 0 and 0 (the refund is not owed back)", p.PaidNet, p.Due)
+	}
+	s := SettleChange(PayCard, p, 1940, 2040)
+	if s.Kind != SettleBalanceDue || s.BalanceDue != 100 || s.Refund != 0 {
+		t.Errorf("the fee raised by 1,00 €: %+v, want a balance due of 100", s)
+	}
+	if s := SettleChange(PayCard, PositionOf(nil, 1940), 1940, 2040); s.Kind != SettleNothing {
+		t.Errorf("an order never paid: %+v, want nothing settled (its collection awaits the total)", s)
+	}
+}

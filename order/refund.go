@@ -27,8 +27,9 @@ type Settlement struct {
 // (SettleRefund); an order by cheque not paid yet that got cheaper gets a
 // replacement cheque, or the difference back if the first is in the post
 // (SettleReplacementCheque); a total above what was paid leaves a balance
-// due (SettleBalanceDue) — on an order not paid at all, the new total is
-// simply what its payment collection awaits, and nothing is settled.
+// due (SettleBalanceDue) — on an order not paid at all (nothing covered),
+// the new total is simply what its payment collection awaits, and nothing
+// is settled.
 func SettleChange(method PaymentMethod, paid Position, before, after int64) Settlement {
 	s := paid.Settle(after)
 	paidNet := paid.PaidNet
@@ -37,7 +38,9 @@ func SettleChange(method PaymentMethod, paid Position, before, after int64) Sett
 		s.Kind = SettleRefund
 	case paidNet <= 0 && paid.Gestures == 0 && method == PayCheque && before > after:
 		s.Kind, s.ChequeDifference = SettleReplacementCheque, before-after
-	case paidNet > 0 && s.BalanceDue > 0:
+	case (paidNet > 0 || paid.Covered > 0) && s.BalanceDue > 0:
+		// Paid, even if all of it went back as what the customer does
+		// not owe back (a gesture, items returned): the rise is owed.
 		s.Kind = SettleBalanceDue
 	default:
 		s.Kind = SettleNothing

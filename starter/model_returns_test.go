@@ -156,11 +156,9 @@ func (m *model) knownFinding(key, invariant, format string, args ...any) bool {
 	return true
 }
 
-// returnFindings notes the two known bugs a settled return shows:
-//   - its refund leaves the order's total as it was, so the order then
-//     shows the customer owing what the return gave back, and the next
-//     settlement of the order takes it back (a refund smaller by it, or a
-//     balance due asked for it);
+// returnFindings notes the known bug of a settled return still open (its
+// refund is recorded as not owed back, so a return of a paid order no
+// longer leaves the customer owing what it gave back):
 //   - a return of items not all paid for (an earlier gesture or partial
 //     refund, a balance due still asked) is settled at their full price,
 //     which is more than the customer paid net: the refund is refused by
@@ -186,8 +184,10 @@ func (m *model) returnFindings(r *modelReturn, p order.ReturnSettlement) {
 	if err != nil || pos.Due <= 0 {
 		return
 	}
-	if m.knownFinding("owed "+r.wf, "3 position", "%s: return %s refunded %d and the order's total stays %d: the customer shows as owing %d (paid net %d)", r.mo.number, r.number, p.Refund, pos.Total, pos.Due, pos.PaidNet) {
-		r.mo.shownDue = fmt.Sprintf("known finding: return %s refunded %d on an order whose total did not change", r.number, p.Refund)
+	// Owing after the return: a balance was due before it, which the
+	// return's full-price refund ignored (the open finding above).
+	if m.knownFinding("owed "+r.wf, "3 position", "%s: return %s refunded %d while the customer owes %d of the total %d (paid net %d)", r.mo.number, r.number, p.Refund, pos.Due, pos.Total, pos.PaidNet) {
+		r.mo.shownDue = fmt.Sprintf("known finding: return %s refunded %d in full on an order with a balance due", r.number, p.Refund)
 	}
 }
 

@@ -33,6 +33,11 @@ import (
 //     fails or is slow gets the regular activity, retried by the server
 //     with the same idempotency key, its attempts in the Web UI.
 //
+//   - LeanReturnCovered: what a return pays back is recorded in the ledger
+//     as not owed back (as a commercial gesture is), so the order's
+//     position does not show the customer owing the refund of the items
+//     that came back, and no later settlement takes it back.
+//
 // The choice is in the input, which is in the history: a procedure started
 // before, whose input has no Lean, replays exactly as it ran, down the code
 // paths kept for it; a worker of the earlier code given a lean input runs
@@ -44,9 +49,10 @@ type leanRevisionKey struct{}
 
 // Revisions of the lean shape; see the top of this file.
 const (
-	LeanOutbox = 1
+	LeanOutbox        = 1
+	LeanReturnCovered = 2
 	// LeanLatest is the revision the starter gives the procedures it starts.
-	LeanLatest = LeanOutbox
+	LeanLatest = LeanReturnCovered
 )
 
 // beginLeanSettings is beginLean for a procedure with settings: it also

@@ -254,11 +254,16 @@ func Return(ctx workflow.Context, in ReturnInput) (res ReturnResult, err error) 
 	if res.Settlement.BalanceDue > 0 {
 		kind = order.SettleBalanceDue
 	}
-	settled, err := p.settle(ctx, SettleInput{
+	settle := SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: o.PaymentMethod, Currency: o.Currency,
 		Billing: o.Billing, Delivery: o.Delivery, Refund: res.Settlement.Refund, BalanceDue: res.Settlement.BalanceDue, Kind: kind,
 		Settings: in.Settings,
-	})
+	}
+	if leanSince(ctx, LeanReturnCovered) {
+		// The items came back: what they are worth is not owed back.
+		settle.Gesture, settle.GestureNote = res.Settlement.Refund, "retour d'articles "+res.Number
+	}
+	settled, err := p.settle(ctx, settle)
 	if err != nil {
 		return res, p.fail(ctx, step, err)
 	}

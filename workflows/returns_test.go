@@ -66,8 +66,10 @@ func receive(env *testsuite.TestWorkflowEnvironment, after time.Duration, parcel
 	}, after)
 }
 
-// expectRefund expects one refund of amount through the provider.
+// expectRefund expects one refund of amount through the provider, first
+// recorded in the ledger as not owed back (the items came back).
 func expectRefund(env *testsuite.TestWorkflowEnvironment, amount int64) {
+	expectFact(env, order.EntryGesture, amount)
 	env.OnActivity(orders.ReserveRefund, mock.Anything, mock.MatchedBy(func(in activities.RefundInput) bool { return in.Amount == amount })).Return(nil).Once()
 	env.OnActivity(money.RefundThroughGateway, mock.Anything, mock.Anything).Return(activities.GatewayOutcome{Outcome: activities.GatewaySucceeded, ProviderRef: "re_1"}, nil).Once()
 	env.OnActivity(orders.SettleRefund, mock.Anything, mock.Anything).Return(nil).Once()

@@ -106,7 +106,11 @@ func (s *settle) runByKind(ctx workflow.Context) (SettleResult, error) {
 			return res, err
 		}
 		if in.Gesture > 0 {
-			if err := s.factAbout(ctx, order.EntryGesture, min(in.Gesture, in.Refund), s.base+"/", "geste commercial"); err != nil {
+			note := "geste commercial"
+			if in.GestureNote != "" {
+				note = in.GestureNote
+			}
+			if err := s.factAbout(ctx, order.EntryGesture, min(in.Gesture, in.Refund), s.base+"/", note); err != nil {
 				return SettleResult{}, err
 			}
 		}

@@ -56,6 +56,9 @@ type SettleInput struct {
 	// Gesture is the part of Refund given as a commercial gesture, which
 	// the customer does not owe back (order.EntryGesture).
 	Gesture int64 `json:"gesture_cents,omitempty"`
+	// GestureNote says in the ledger why Gesture is not owed back; empty:
+	// a commercial gesture.
+	GestureNote string `json:"gesture_note,omitempty"`
 	Settings
 }
 

@@ -43,6 +43,10 @@ func (s Status) LabelKey() locale.Key { return statusLabels[s] }
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { _, ok := statusLabels[s]; return ok }
 
+// Unpaid reports whether an order in status s still awaits its first
+// payment in full: new, or awaiting payment.
+func (s Status) Unpaid() bool { return s == StatusNew || s == StatusAwaitingPayment }
+
 var statusMoves = map[Status][]Status{
 	StatusNew:              {StatusAwaitingPayment, StatusPaid, StatusCancelled},
 	StatusAwaitingPayment:  {StatusPaid, StatusCancelled},

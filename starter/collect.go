@@ -140,7 +140,7 @@ func (c *Collector) StartCollection(ctx context.Context, req CollectRequest) (Ru
 			return Run{}, order.Refuse("reason", "refusal.balance_reason_missing")
 		case o.Status == order.StatusCancelled:
 			return Run{}, order.Refuse("order", "refusal.balance_order_cancelled", number)
-		case o.Status == order.StatusNew || o.Status == order.StatusAwaitingPayment:
+		case o.Status.Unpaid():
 			return Run{}, order.Refuse("order", "refusal.balance_order_unpaid", number)
 		case money.Due <= 0:
 			return Run{}, order.Refuse("amount", "refusal.balance_nothing_unpaid", number)

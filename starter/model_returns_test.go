@@ -98,7 +98,7 @@ func (m *model) opReturn() bool {
 		what = append(what, fmt.Sprintf("%d×%s", q, l.SKU))
 	}
 	req.Reason, req.Resolution = modelReasons[m.rng.IntN(len(modelReasons))], order.ReturnRefund
-	sr := starter.ReturnRequest{OrderNumber: mo.number, RequestID: m.reqID("ret"), Agent: agent, Role: m.roleOf(agent), Request: req}
+	sr := starter.ReturnRequest{OrderNumber: mo.number, RequestID: m.reqID("ret"), Agent: agent, Request: req}
 	desc := fmt.Sprintf("return %s: %s (%s) by %s", mo.number, strings.Join(what, " "), req.Reason, agent)
 	if m.chance(0.08) {
 		// More than was shipped and not returned yet: refused.

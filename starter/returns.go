@@ -29,8 +29,7 @@ type ReturnStore interface {
 type ReturnRequest struct {
 	OrderNumber string
 	RequestID   string // the same id starts one return, not two
-	Agent       string
-	Role        string
+	Agent       string // checked against the agents table
 	Request     order.ReturnRequest
 	ToldAt      time.Time // when the shop was told; zero: now
 }
@@ -80,7 +79,7 @@ func (s *Starter) StartReturn(ctx context.Context, req ReturnRequest) (ReturnRun
 		if told.IsZero() {
 			told = time.Now()
 		}
-		in := workflows.ReturnInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role,
+		in := workflows.ReturnInput{OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent,
 			Request: req.Request, ToldAt: told, Settings: s.settings()}
 		run, err = s.start(ctx, id, workflows.ProcReturn, o, fmt.Sprintf("Retour sur %s", o.Number), in)
 	}

@@ -216,6 +216,7 @@ var (
 		workflows.ProcResendEmail:      "procedure_name.resend_email",
 		workflows.ProcEditDetails:      "procedure_name.edit_details",
 		workflows.ProcReconcile:        "procedure_name.reconcile",
+		workflows.ProcReturn:           "procedure_name.return",
 	}
 	runStatusKeys = map[string]locale.Key{
 		"Running":        "run_status.running",
@@ -237,6 +238,8 @@ var (
 		workflows.TaskRefundStuck:       "task_kind.refund_stuck",
 		workflows.TaskReconcileMismatch: "task_kind.reconcile_mismatch",
 		workflows.TaskPaymentOverdue:    "task_kind.payment_overdue",
+		workflows.TaskInspectReturn:     "task_kind.inspect_return",
+		workflows.TaskReturnOverdue:     "task_kind.return_overdue",
 	}
 	stepStatusKeys = map[string]locale.Key{
 		workflows.StepRunning: "step_status.running",
@@ -260,8 +263,12 @@ var (
 	}
 	// answerKeys are the answers of a task shown as buttons of their own.
 	answerKeys = map[string]locale.Key{
-		workflows.AnswerKeepWaiting: "answer.keep_waiting",
-		workflows.AnswerCancelOrder: "answer.cancel_order",
+		workflows.AnswerKeepWaiting:  "answer.keep_waiting",
+		workflows.AnswerCancelOrder:  "answer.cancel_order",
+		workflows.AnswerAcceptReturn: "answer.accept_return",
+		workflows.AnswerAcceptPart:   "answer.accept_part",
+		workflows.AnswerRefuseReturn: "answer.refuse_return",
+		workflows.AnswerExpireReturn: "answer.expire_return",
 	}
 )
 

@@ -31,11 +31,6 @@ type returnLister interface {
 	ListReturns(ctx context.Context, orderID int64) ([]store.Return, error)
 }
 
-var (
-	_ returnStarter = (*starter.Collector)(nil)
-	_ returnLister  = (*store.Store)(nil)
-)
-
 // The labels of a return's codes, and of its procedure, tasks and
 // answers (added to format.go's).
 var (
@@ -53,27 +48,7 @@ var (
 	returnResolutionKeys = map[string]locale.Key{
 		string(order.ReturnRefund): "return_resolution.refund", string(order.ReturnExchange): "return_resolution.exchange",
 	}
-	returnProcedureKeys = map[string]locale.Key{workflows.ProcReturn: "procedure_name.return"}
-	returnTaskKindKeys  = map[string]locale.Key{
-		workflows.TaskInspectReturn: "task_kind.inspect_return", workflows.TaskReturnOverdue: "task_kind.return_overdue",
-	}
-	returnAnswerKeys = map[string]locale.Key{
-		workflows.AnswerAcceptReturn: "answer.accept_return", workflows.AnswerAcceptPart: "answer.accept_part",
-		workflows.AnswerRefuseReturn: "answer.refuse_return", workflows.AnswerExpireReturn: "answer.expire_return",
-	}
 )
-
-func init() {
-	for _, m := range []struct{ to, from map[string]locale.Key }{
-		{procedureKeys, returnProcedureKeys}, {taskKindKeys, returnTaskKindKeys}, {answerKeys, returnAnswerKeys},
-	} {
-		for k, v := range m.from {
-			if _, ok := m.to[k]; !ok {
-				m.to[k] = v
-			}
-		}
-	}
-}
 
 // returnLabel says a return's code in lang.
 func returnLabel(lang string, keys map[string]locale.Key, code string) string {
@@ -98,11 +73,7 @@ func (r returnRow) Parcel() string {
 
 // returnsOf reads the order's returns for its page, oldest first.
 func (s *server) returnsOf(ctx context.Context, lang string, o order.Order) ([]returnRow, error) {
-	rl, ok := s.store.(returnLister)
-	if !ok {
-		return nil, nil
-	}
-	list, err := rl.ListReturns(ctx, o.ID)
+	list, err := s.store.ListReturns(ctx, o.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -238,10 +209,6 @@ func (s *server) returnForm(w http.ResponseWriter, r *http.Request) error {
 // form again with the message next to the field, and nothing is started.
 func (s *server) returnSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	rs, ok := s.starter.(returnStarter)
-	if !ok {
-		return errors.New("web: the starter takes no returns")
-	}
 	o, err := s.loadOrder(ctx, r.PathValue("number"))
 	if err != nil {
 		return err
@@ -299,7 +266,7 @@ func (s *server) returnSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusUnprocessableEntity, "return", d)
 	}
 	a := agentOf(r)
-	run, err := rs.StartReturn(ctx, starter.ReturnRequest{OrderNumber: o.Number, RequestID: d.RequestID, Agent: a.Email, Role: a.Role, Request: req})
+	run, err := s.starter.StartReturn(ctx, starter.ReturnRequest{OrderNumber: o.Number, RequestID: d.RequestID, Agent: a.Email, Request: req})
 	if err != nil {
 		var fe *order.FieldError
 		if !errors.As(err, &fe) {
@@ -333,10 +300,6 @@ func (s *server) returnSubmit(w http.ResponseWriter, r *http.Request) error {
 // inspection.
 func (s *server) receiptSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	rs, ok := s.starter.(returnStarter)
-	if !ok {
-		return errors.New("web: the starter takes no returns")
-	}
 	o, err := s.loadOrder(ctx, r.PathValue("number"))
 	if err != nil {
 		return err
@@ -357,7 +320,7 @@ func (s *server) receiptSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	uctx, cancel := updateContext(r, s.updateTimeout)
 	defer cancel()
-	_, err = rs.Receive(uctx, starter.ReceiveRequest{Return: ret.Number, ParcelID: strings.TrimSpace(r.PostFormValue("parcel_id")), Agent: agentOf(r).Email})
+	_, err = s.starter.Receive(uctx, starter.ReceiveRequest{Return: ret.Number, ParcelID: strings.TrimSpace(r.PostFormValue("parcel_id")), Agent: agentOf(r).Email})
 	if err != nil {
 		var fe *order.FieldError
 		if !errors.As(err, &fe) {

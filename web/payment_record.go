@@ -32,14 +32,13 @@ const awaitLimit = 5 * time.Second
 // CanRecord reports whether the page offers to record a payment in one
 // step: no collection runs and the order still awaits its payment.
 func (d paymentData) CanRecord() bool {
-	return d.Collection == nil && d.Due > 0 &&
-		(d.Order.Status == order.StatusNew || d.Order.Status == order.StatusAwaitingPayment)
+	return d.Collection == nil && d.Due > 0 && d.Order.Status.Unpaid()
 }
 
 // RecordPaymentOffered reports whether the order page offers « Enregistrer
 // un paiement »: the order awaits its payment.
 func (d orderPageData) RecordPaymentOffered() bool {
-	return d.Money.Due > 0 && (d.Order.Status == order.StatusNew || d.Order.Status == order.StatusAwaitingPayment)
+	return d.Money.Due > 0 && d.Order.Status.Unpaid()
 }
 
 // recordPayment records the agent's payment into the order's running

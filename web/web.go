@@ -55,6 +55,7 @@ type OrderStore interface {
 	taskInbox      // the task inbox and the top bar's count (task_list.go)
 	signInStore    // sign-in, sessions and the audit log (auth.go)
 	flashStore     // the pages refused forms showed (prg.go)
+	returnLister   // the order page's returns (order_return.go)
 }
 
 // Starter is what the UI asks of the procedures: start them, answer their
@@ -69,6 +70,7 @@ type Starter interface {
 	detailsEditor    // edit-details (order_edit.go)
 	fulfiller        // the ship form (order_fulfil.go)
 	paymentCollector // the payment page (payment_page.go)
+	returnStarter    // returns: the form and the parcel's receipt (order_return.go)
 }
 
 // ProcedureLister lists the procedures that ran or run on an order, as

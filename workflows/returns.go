@@ -116,7 +116,6 @@ type ReturnInput struct {
 	OrderNumber string              `json:"order_number"`
 	RequestID   string              `json:"request_id"`
 	Agent       string              `json:"agent"`
-	Role        string              `json:"role,omitempty"`
 	Request     order.ReturnRequest `json:"request"`
 	// ToldAt is when the shop was told (the withdrawal received); zero:
 	// when the procedure started.

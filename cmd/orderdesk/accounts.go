@@ -63,9 +63,6 @@ func cmdAgentAccount(ctx context.Context, cfg config, what string, args []string
 			return fmt.Errorf("password: %w", err)
 		}
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set: point it at orderdesk's PostgreSQL (make dev writes it to .data/dev.env)")
-	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -123,9 +120,6 @@ func cmdAudit(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	limit := fs.Int("limit", 50, "at most this many lines")
 	if ok, err := parse(fs, args); !ok {
 		return err
-	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set: point it at orderdesk's PostgreSQL (make dev writes it to .data/dev.env)")
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {

@@ -52,9 +52,6 @@ func cmdAgent(ctx context.Context, cfg config, log *slog.Logger, args []string) 
 	if err != nil {
 		return err
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set: point it at orderdesk's PostgreSQL (make dev writes it to .data/dev.env)")
-	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err

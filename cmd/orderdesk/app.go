@@ -96,6 +96,9 @@ func pingTemporal(tc client.Client) observe.Check {
 // openStore opens PostgreSQL at DATABASE_URL, with the configured limits
 // on waiting for it (statement and lock timeouts, connecting).
 func openStore(ctx context.Context, cfg config) (*store.Store, error) {
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set: point it at orderdesk's PostgreSQL (make dev writes it to .data/dev.env)")
+	}
 	return store.Open(ctx, cfg.DatabaseURL, cfg.storeOptions())
 }
 
@@ -258,6 +261,12 @@ func runWeb(ctx context.Context, s *services) error {
 	if err != nil {
 		return fmt.Errorf("agent UI cannot listen on %s: %w (set ORDERDESK_WEB_ADDR to a free address)", s.cfg.WebAddr, err)
 	}
+	return serveUntilDone(ctx, ln, h)
+}
+
+// serveUntilDone serves h on ln, with the HTTP timeouts of newHTTPServer,
+// until ctx is done, then shuts down within 5 s.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := newHTTPServer(h)
 	go func() {
 		<-ctx.Done()

@@ -166,21 +166,6 @@ func codecHandler(c codecConfig, tokenInPath bool) (http.Handler, error) {
 	return codec.Server(cd, codec.ServerOptions{Token: c.Token, Origin: c.Origin, TokenInPath: tokenInPath})
 }
 
-// serveUntilDone serves h on ln until ctx is done.
-func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
 // devCodec is make dev's codec: its key and token, made once into the
 // data directory (0600) unless ORDERDESK_CODEC_KEYS / ORDERDESK_CODEC_TOKEN
 // are set, and its endpoint's listener, opened before the Temporal dev

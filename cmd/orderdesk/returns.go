@@ -60,7 +60,6 @@ func cmdReturnStart(ctx context.Context, cfg config, log *slog.Logger, args []st
 	reason := fs.String("reason", "", "why: withdrawal, damaged, wrong_item or other")
 	resolution := fs.String("resolution", "refund", "what the customer gets: refund or exchange")
 	agent := fs.String("agent", "", "the agent asking")
-	role := fs.String("role", "agent", "the agent's role")
 	rid := requestIDFlag(fs)
 	if ok, err := parse(fs, args); !ok {
 		return err
@@ -80,7 +79,7 @@ func cmdReturnStart(ctx context.Context, cfg config, log *slog.Logger, args []st
 			return err
 		}
 	}
-	run, err := s.starter.StartReturn(ctx, starter.ReturnRequest{OrderNumber: *number, RequestID: rid.Value(), Agent: *agent, Role: *role, Request: req})
+	run, err := s.starter.StartReturn(ctx, starter.ReturnRequest{OrderNumber: *number, RequestID: rid.Value(), Agent: *agent, Request: req})
 	if err != nil {
 		return returnFlag(err)
 	}

@@ -50,6 +50,7 @@ type Starter interface {
 	orderNotifier
 	fulfiller
 	paymentReporter
+	returner // returns (returns.go)
 }
 
 var (

@@ -41,8 +41,6 @@ type returner interface {
 	FindReturn(ctx context.Context, ref string) (store.Return, error)
 }
 
-var _ returner = (*starter.Collector)(nil)
-
 // apiReturnRequest is the body of POST /api/orders/{number}/returns.
 type apiReturnRequest struct {
 	RequestID  string                 `json:"request_id"`
@@ -102,14 +100,6 @@ type apiReceipt struct {
 	ReceivedAt     *time.Time `json:"received_at,omitempty"`
 }
 
-func (s *server) returns() (returner, error) {
-	rs, ok := s.starter.(returner)
-	if !ok {
-		return nil, errors.New("api: the starter takes no returns")
-	}
-	return rs, nil
-}
-
 // notFoundField answers a value that names nothing (an order, a return)
 // 404, naming the field; other errors go on as they are.
 func notFoundField(err error) error {
@@ -122,16 +112,14 @@ func notFoundField(err error) error {
 
 // startReturn is POST /api/orders/{number}/returns.
 func (s *server) startReturn(w http.ResponseWriter, r *http.Request) error {
-	rs, err := s.returns()
-	if err != nil {
-		return err
-	}
+	rs := s.starter
 	var req apiReturnRequest
 	if err := decodeJSON(r, w, &req); err != nil {
 		return err
 	}
 	ctx := r.Context()
 	number := r.PathValue("number")
+	var err error
 	rr := order.ReturnRequest{Reason: req.Reason, Resolution: req.Resolution, Exchange: req.Exchange}
 	var o order.Order
 	for i, l := range req.Lines {
@@ -184,10 +172,7 @@ func (s *server) startReturn(w http.ResponseWriter, r *http.Request) error {
 // receiveReturn is POST /api/returns/{number}/receipt. It answers once the
 // return shows the parcel, so the same parcel again answers the same.
 func (s *server) receiveReturn(w http.ResponseWriter, r *http.Request) error {
-	rs, err := s.returns()
-	if err != nil {
-		return err
-	}
+	rs := s.starter
 	var req apiReceiptRequest
 	if err := decodeJSON(r, w, &req); err != nil {
 		return err
@@ -221,10 +206,7 @@ func (s *server) receiveReturn(w http.ResponseWriter, r *http.Request) error {
 
 // getReturn is GET /api/returns/{number}.
 func (s *server) getReturn(w http.ResponseWriter, r *http.Request) error {
-	rs, err := s.returns()
-	if err != nil {
-		return err
-	}
+	rs := s.starter
 	ret, err := rs.FindReturn(r.Context(), r.PathValue("number"))
 	if err != nil {
 		return notFoundField(err)

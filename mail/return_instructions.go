@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"strings"
 	"time"
 
 	"github.com/orderdesk/orderdesk/order"
@@ -25,6 +26,13 @@ type ReturnInstructions struct {
 	WaitUntil time.Time
 	// Reminder: the parcel has not arrived yet.
 	Reminder bool
+	// LabelURL is the prepaid return label to print (a PDF at the
+	// carrier), LabelTracking its parcel's tracking number and
+	// LabelCarrier the carrier's name; empty: no carrier, the customer
+	// sends the parcel their own way.
+	LabelURL      string
+	LabelTracking string
+	LabelCarrier  string
 }
 
 func (r ReturnInstructions) check() error {
@@ -35,6 +43,8 @@ func (r ReturnInstructions) check() error {
 		return order.Refuse("ReturnNumber", "refusal.email_return_number_missing")
 	case len(r.Items) == 0:
 		return order.Refuse("Items", "refusal.email_return_no_items")
+	case r.LabelURL != "" && !strings.HasPrefix(r.LabelURL, "https://") && !strings.HasPrefix(r.LabelURL, "http://"):
+		return order.Refuse("LabelURL", "refusal.email_label_url")
 	}
 	return checkLines("Items", r.Items)
 }

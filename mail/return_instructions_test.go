@@ -22,6 +22,7 @@ func returnGoldenCases() []goldenCase {
 	return []goldenCase{
 		{TemplateReturnInstructions, "authorised", sampleReturn()},
 		{TemplateReturnInstructions, "reminder_exchange", reminder},
+		{TemplateReturnInstructions, "label", withLabel(sampleReturn())},
 	}
 }
 

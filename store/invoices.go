@@ -201,6 +201,11 @@ type CreditNoteRequest struct {
 	// nothing: for a step that runs after the money moved, which must not
 	// fail on paperwork that earlier credit notes already did.
 	UpToInvoiced bool
+	// VAT, when set, is the credit note's split per rate (a return's,
+	// order.ReturnCredit) instead of one in proportion to the invoices;
+	// its grosses are the amount, and Amount is not read
+	// (order.DraftCreditNoteVAT).
+	VAT []order.VATLine
 }
 
 // ErrNothingToCredit is returned by CreateCreditNote with UpToInvoiced when
@@ -211,8 +216,9 @@ var ErrNothingToCredit = order.ErrNothingToCredit
 // after the order was invoiced, in one transaction like CreateInvoice. Its
 // amounts and the invoice it refers to are order.DraftCreditNote's: it
 // equals the refund, its VAT split between the rates invoiced in
-// proportion to what is left of each. The same Key returns the credit
-// note it created. It is refused, naming the field, when the order has no
+// proportion to what is left of each (or, with req.VAT, as it says:
+// order.DraftCreditNoteVAT). The same Key returns the credit note it
+// created. It is refused, naming the field, when the order has no
 // invoice or when the amount is above what its invoices net of earlier
 // credit notes leave.
 func (s *Store) CreateCreditNote(ctx context.Context, req CreditNoteRequest) (CreditNote, error) {
@@ -239,7 +245,12 @@ func (s *Store) CreateCreditNote(ctx context.Context, req CreditNoteRequest) (Cr
 		if err != nil {
 			return err
 		}
-		d, err := order.DraftCreditNote(o, req.Seller, req.Amount, issued(invoices), credited, req.UpToInvoiced)
+		var d order.CreditNoteDraft
+		if len(req.VAT) > 0 {
+			d, err = order.DraftCreditNoteVAT(o, req.Seller, req.VAT, issued(invoices), credited, req.UpToInvoiced)
+		} else {
+			d, err = order.DraftCreditNote(o, req.Seller, req.Amount, issued(invoices), credited, req.UpToInvoiced)
+		}
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/orderdesk/orderdesk/carrier"
 	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/mail"
 	"github.com/orderdesk/orderdesk/order"
@@ -18,6 +19,12 @@ import (
 // receipt, its inspection, its status, and its customer email.
 type Returns struct {
 	Store *store.Store
+	// Carrier makes the prepaid return label the instructions email
+	// gives (return_label.go); nil: no carrier, the customer sends the
+	// parcel their own way.
+	Carrier carrier.Carrier
+	// Shop is where the parcel goes back: the seller's name and address.
+	Shop Shop
 }
 
 // shopZone is the time zone the withdrawal period is counted in.
@@ -215,7 +222,8 @@ type ReturnEmailInput struct {
 }
 
 // QueueReturnEmail renders the return's email in the customer's language
-// and writes it to the outbox, once per key.
+// and writes it to the outbox, once per key; with a carrier, the email
+// gives the return's prepaid label (returnLabel).
 func (r *Returns) QueueReturnEmail(ctx context.Context, in ReturnEmailInput) (EmailRef, error) {
 	o, err := r.Store.GetOrder(ctx, in.OrderNumber)
 	if err != nil {
@@ -228,9 +236,14 @@ func (r *Returns) QueueReturnEmail(ctx context.Context, in ReturnEmailInput) (Em
 			items = append(items, l)
 		}
 	}
+	label, err := r.returnLabel(ctx, o, in, items)
+	if err != nil {
+		return EmailRef{}, err
+	}
 	msg, err := mail.Render(mail.TemplateReturnInstructions, o.Customer.Locale, mail.ReturnInstructions{
 		CustomerName: o.Customer.Name, OrderNumber: o.Number, ReturnNumber: in.Number, Items: items,
 		Exchange: in.Exchange, WaitUntil: in.WaitUntil.In(shopZone), Reminder: in.Reminder,
+		LabelURL: label.URL, LabelTracking: label.Tracking, LabelCarrier: label.Carrier,
 	})
 	if err != nil {
 		return EmailRef{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("the return email of %s: %v", in.Number, err), ErrTypeInvalidInput, err)

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/carrier"
 	"github.com/orderdesk/orderdesk/mail"
 	"github.com/orderdesk/orderdesk/payments"
 	"github.com/orderdesk/orderdesk/store"
@@ -22,6 +23,9 @@ type Deps struct {
 	Store    *store.Store
 	Sender   mail.Sender
 	Payments *payments.Registry // nil: every refund by hand
+	// Carrier makes the prepaid labels of returns (the return's
+	// instructions email gives it); nil: no label, as without a carrier.
+	Carrier carrier.Carrier
 	// Shop is the shop's identity and settings for invoices, payment
 	// links and merchant notifications (collect-payment).
 	Shop activities.Shop
@@ -145,7 +149,7 @@ func Register(w sdkworker.Registry, d Deps) {
 	w.RegisterActivity(&activities.Emails{Store: d.Store, Sender: d.Sender})
 	w.RegisterActivity(collect(d))
 	w.RegisterActivity(&activities.Reconcile{Store: d.Store, Gateways: d.Payments})
-	w.RegisterActivity(&activities.Returns{Store: d.Store})
+	w.RegisterActivity(&activities.Returns{Store: d.Store, Carrier: d.Carrier, Shop: d.Shop})
 }
 
 // collect is the collection's activities, which also render and attach

@@ -1,0 +1,102 @@
+package activities
+
+import (
+	"context"
+	"errors"
+
+	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/order"
+	"github.com/orderdesk/orderdesk/store"
+)
+
+// ReturnCreditNoteInput asks for the credit note of a return: the items
+// accepted at its inspection, the items of each line returned before it,
+// and the delivery cost refunded and the return's cost kept, as
+// order.SettleReturn settled them.
+type ReturnCreditNoteInput struct {
+	OrderNumber  string             `json:"order_number"`
+	Actor        Actor              `json:"actor"`
+	Key          string             `json:"key"`           // one credit note per key
+	ReturnNumber string             `json:"return_number"` // R-2026-000042
+	Accepted     []order.ReturnLine `json:"accepted"`
+	Returned     map[int64]int64    `json:"returned"`
+	Delivery     int64              `json:"delivery_cents"`
+	Cost         int64              `json:"cost_cents"`
+}
+
+// IssueReturnCreditNote issues the credit note (avoir) of a return made
+// after the order was invoiced: what the accepted items were paid, plus
+// the delivery cost refunded, less the return's cost, with the VAT of the
+// rates they were invoiced at (order.ReturnCredit) — a book at 5,5 %
+// returned alone is credited at 5,5 % only — capped at what the invoices
+// net of earlier credit notes leave. An order with no invoice, or a
+// return worth nothing, needs none (an empty ref). A retry finds the note
+// by its key.
+func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNoteInput) (CreditNoteRef, error) {
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return CreditNoteRef{}, classify(err)
+	}
+	invoices, err := c.Store.ListInvoices(ctx, o.ID)
+	if err != nil {
+		return CreditNoteRef{}, classify(err)
+	}
+	invoiced := false
+	for _, inv := range invoices {
+		invoiced = invoiced || inv.Status != store.InvoiceCancelled
+	}
+	if !invoiced {
+		return CreditNoteRef{}, nil
+	}
+	if in.ReturnNumber != "" {
+		ret, err := c.Store.GetReturn(ctx, in.ReturnNumber)
+		if err != nil {
+			return CreditNoteRef{}, classify(err)
+		}
+		o = withoutExchange(o, ret)
+	}
+	credit := order.ReturnCredit(o, in.Accepted, in.Returned, in.Delivery, in.Cost)
+	if credit.Total <= 0 {
+		return CreditNoteRef{}, nil
+	}
+	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
+		Key: in.Key, OrderNumber: in.OrderNumber, Amount: credit.Total, VAT: credit.VAT,
+		Reason: "retour d'articles " + in.ReturnNumber, Seller: c.Shop.Seller,
+		UpToInvoiced: true, // the return is settled: never fail it on paperwork
+	})
+	if errors.Is(err, store.ErrNothingToCredit) {
+		return CreditNoteRef{}, nil
+	}
+	if err != nil {
+		return CreditNoteRef{}, classify(err)
+	}
+	_, err = c.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: "credit_note_issued", Key: in.Key + "/credit-note",
+		Phrase: locale.Phr("history.credit_note_issued", textArg(cn.Number), amountArg(cn.Total, o.Currency)),
+	})
+	return CreditNoteRef{Number: cn.Number}, classify(err)
+}
+
+// withoutExchange is the order as its return was settled: once an
+// exchange is settled its new items are lines at the end of the order,
+// added after the lines the return names (so with greater ids), which the
+// items coming back were not priced with.
+func withoutExchange(o order.Order, ret store.Return) order.Order {
+	if ret.Resolution != order.ReturnExchange || ret.Settlement == nil || len(ret.Exchange) == 0 || len(ret.Exchange) > len(o.Lines) {
+		return o
+	}
+	var named int64
+	for _, rl := range ret.Lines {
+		named = max(named, rl.LineID)
+	}
+	tail := o.Lines[len(o.Lines)-len(ret.Exchange):]
+	for i, x := range ret.Exchange {
+		l := tail[i]
+		if l.ID <= named || l.SKU != x.SKU || l.UnitPrice != x.UnitPrice || l.Quantity != x.Quantity || l.VATRate != x.VATRate {
+			return o // not the exchange's lines: the order as it is
+		}
+	}
+	o.Lines = o.Lines[:len(o.Lines)-len(ret.Exchange)]
+	return o
+}

@@ -29,6 +29,7 @@ type returnStarter interface {
 // returnLister reads an order's returns; *store.Store implements it.
 type returnLister interface {
 	ListReturns(ctx context.Context, orderID int64) ([]store.Return, error)
+	ReturnLabels(ctx context.Context, orderID int64) (map[string]store.ReturnLabel, error)
 }
 
 // The labels of a return's codes, and of its procedure, tasks and
@@ -61,6 +62,8 @@ type returnRow struct {
 	StatusLabel, ReasonLabel, ResolutionLabel string
 	Items                                     string // "1 × Mug Tour Eiffel, ..."
 	AwaitsParcel                              bool   // « Colis reçu » is offered
+	// Label is the carrier's prepaid label, zero without one.
+	Label store.ReturnLabel
 }
 
 // Parcel is the parcel's id, or "" before it is received.
@@ -77,9 +80,13 @@ func (s *server) returnsOf(ctx context.Context, lang string, o order.Order) ([]r
 	if err != nil {
 		return nil, err
 	}
+	labels, err := s.store.ReturnLabels(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]returnRow, 0, len(list))
 	for _, r := range list {
-		row := returnRow{Return: r,
+		row := returnRow{Return: r, Label: labels[r.Number],
 			StatusLabel:     returnLabel(lang, returnStatusKeys, r.Status),
 			ReasonLabel:     returnLabel(lang, returnReasonKeys, string(r.Reason)),
 			ResolutionLabel: returnLabel(lang, returnResolutionKeys, string(r.Resolution)),

@@ -185,7 +185,7 @@ func runWorker(ctx context.Context, s *services) error {
 	if health == nil {
 		health = observe.NewWorkerHealth()
 	}
-	w := worker.New(s.temporal, worker.Deps{Store: s.store, Sender: s.mailSender(), Shop: s.cfg.Payment.shop(), Payments: s.providers()},
+	w := worker.New(s.temporal, worker.Deps{Store: s.store, Sender: s.mailSender(), Shop: s.cfg.Payment.shop(), Payments: s.providers(), Carrier: s.carrier()},
 		worker.Options{Pollers: s.cfg.WorkerPollers, Activities: s.cfg.WorkerActivities, OnFatalError: health.Fatal})
 	if err := ensureNightlyReconcile(ctx, s.temporal, workflows.TaskQueue, s.log); err != nil {
 		return err

@@ -50,6 +50,7 @@ type config struct {
 	PGConnect         time.Duration            // ORDERDESK_PG_CONNECT_TIMEOUT, how long opening a connection may take
 	Payment           paymentConfig            // the shop's identity and payment settings (payment.go)
 	Money             moneyConfig              // how refunds reach the payment providers (money.go)
+	Carrier           carrierConfig            // ORDERDESK_CARRIER_*: the carrier of the returns' prepaid labels (carrier.go)
 	Codec             codecConfig              // ORDERDESK_CODEC_*: the encryption of what orderdesk hands to Temporal, and its endpoint (codec.go)
 }
 
@@ -230,6 +231,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.Money, err = loadMoneyConfig(getenv); err != nil {
+		return c, err
+	}
+	if c.Carrier, err = loadCarrierConfig(getenv); err != nil {
 		return c, err
 	}
 	if c.Codec, err = loadCodecConfig(getenv, c.TemporalUIURL); err != nil {

@@ -91,6 +91,13 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger, args []string) er
 		cfg.Money.SandboxURL = url
 		fmt.Fprintf(out, "  sandbox payment provider  %s  (faults: curl -X PUT -d '{\"error_rate\":0.5,\"outage_seconds\":30}' %s/admin/faults)\n", url, url)
 	}
+	// Returns get a prepaid label from the sandbox carrier, over HTTP like
+	// a real one, unless a carrier is configured.
+	stopCarrier, err := startDevCarrier(&cfg, dataDir, out)
+	if err != nil {
+		return err
+	}
+	defer stopCarrier()
 	s, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err

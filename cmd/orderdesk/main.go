@@ -110,7 +110,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.usage)
 	}
 	fmt.Fprintln(w, "\nConfiguration (environment variables):")
-	for _, v := range append(append(envVars, langEnvVars...), moneyEnvVars...) {
+	for _, v := range append(append(append(envVars, langEnvVars...), moneyEnvVars...), carrierEnvVars...) {
 		fmt.Fprintf(w, "  %-27s %s\n", v[0], v[1])
 	}
 }

@@ -282,6 +282,9 @@ func cmdReturnStatus(ctx context.Context, cfg config, log *slog.Logger, args []s
 		return err
 	}
 	printReturn(os.Stdout, o, r)
+	if err := printReturnLabel(ctx, os.Stdout, s.store, r.Number); err != nil {
+		return err
+	}
 	if err := printReturnSteps(ctx, os.Stdout, s, r.WorkflowID); err != nil {
 		return err
 	}

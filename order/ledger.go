@@ -54,6 +54,12 @@ const (
 	// settlement's prefix ("<workflow id>/"): the gesture holds while a
 	// refund under it is not failed, up to what those refunds give back.
 	EntryGesture EntryKind = "gesture"
+	// EntryReturned: items of the order came back (a return, inspected):
+	// Amount is what they are worth to the customer, as the return's
+	// settlement says (order.SettleReturn's Credit). It covers that much of
+	// the order's total as a payment would, so what the customer paid for
+	// them is owed back and nothing of them is owed any more.
+	EntryReturned EntryKind = "goods_returned"
 )
 
 // Entry is one money fact of an order.
@@ -103,9 +109,12 @@ type Position struct {
 	// below zero.
 	Refundable int64 `json:"refundable_cents"`
 	// Gestures is what was given back as commercial gestures: not owed
-	// back. Covered is what the customer's money covers of the total:
-	// PaidNet + Gestures; Due and Overpayment compare it with the total.
+	// back. Covered is what the customer's money (and the items they sent
+	// back) covers of the total: PaidNet + Gestures + Returned; Due and
+	// Overpayment compare it with the total.
 	Gestures int64 `json:"gestures_cents"`
+	// Returned is what the items that came back are worth (EntryReturned).
+	Returned int64 `json:"returned_cents"`
 	Covered  int64 `json:"covered_cents"`
 	// Refunds is the state of each refund, by its key.
 	Refunds map[string]RefundState `json:"refunds,omitempty"`
@@ -122,6 +131,8 @@ func PositionOf(entries []Entry, total int64) Position {
 		switch e.Kind {
 		case EntryGesture:
 			gestures[e.Ref] += e.Amount
+		case EntryReturned:
+			p.Returned += e.Amount
 		case EntryPayment:
 			p.Received += e.Amount
 		case EntryRefundReserved:
@@ -158,7 +169,7 @@ func PositionOf(entries []Entry, total int64) Position {
 		}
 		p.Gestures += min(g, given)
 	}
-	p.Covered = max(p.PaidNet, 0) + p.Gestures
+	p.Covered = max(p.PaidNet, 0) + p.Gestures + p.Returned
 	p.Due = max(total-p.Covered, 0)
 	// What the shop owes back is never more than the customer paid net: a
 	// gesture on an order then cancelled in full was a gift, not a debt.

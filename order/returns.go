@@ -194,9 +194,17 @@ type ReturnSettlement struct {
 	Items    int64 `json:"items_cents"`    // the accepted items, at the price paid
 	Delivery int64 `json:"delivery_cents"` // the initial delivery cost, refunded on a full withdrawal
 	Cost     int64 `json:"cost_cents"`     // the return's cost kept, when the rules say so
-	Exchange int64 `json:"exchange_cents"` // the new items of an exchange
-	// Refund is what goes back to the customer; BalanceDue what they owe
-	// (an exchange for dearer items). One of them is 0.
+	// Exchange is what the new items of an exchange add to the order's
+	// total, priced like the order's (its discount).
+	Exchange int64 `json:"exchange_cents"`
+	// Credit is what the items coming back are worth to the customer:
+	// Items + Delivery - Cost. The ledger records it (EntryReturned) as
+	// covering that much of the order's total.
+	Credit int64 `json:"credit_cents"`
+	// Refund is what goes back to the customer: what their money covers
+	// beyond the order's total once the items are back (never more than
+	// they paid net). BalanceDue is what the exchange's new items add to
+	// what they owe. One of them is 0.
 	Refund     int64 `json:"refund_cents"`
 	BalanceDue int64 `json:"balance_due_cents"`
 	// FullWithdrawal: every item of the order comes back under the right
@@ -204,17 +212,20 @@ type ReturnSettlement struct {
 	FullWithdrawal bool `json:"full_withdrawal"`
 }
 
-// SettleReturn is the one definition of what a return pays back: the
-// accepted items at the price paid for them (what the order's merchandise,
+// SettleReturn is the one definition of what a return pays back. The
+// items are worth the price paid for them (what the order's merchandise,
 // after its discount, loses without them, as a cancellation frees it up;
 // a percentage discount goes back in proportion, a fixed one stays on the
-// items kept), plus the initial delivery cost when
-// the whole order comes back under the right of withdrawal (returned:
-// items of each line already returned before this one), minus the
-// return's cost when the rules charge it (a withdrawal only, never below
-// zero), minus the new items of an exchange (a negative difference is a
-// balance the customer owes).
-func SettleReturn(o Order, req ReturnRequest, accepted []ReturnLine, returned map[int64]int64, rules ReturnRules) ReturnSettlement {
+// items kept), plus the initial delivery cost when the whole order comes
+// back under the right of withdrawal (returned: items of each line already
+// returned before this one), minus the return's cost when the rules charge
+// it (a withdrawal only, never below zero): that is the return's Credit.
+// Against paid, the order's ledger position, the credit covers part of the
+// order's total as a payment would, and the exchange's new items raise the
+// total: the customer gets back what their money then covers beyond the
+// total (never more than they paid net: items they had not paid for yet
+// are simply no longer owed), or owes what the exchange adds.
+func SettleReturn(o Order, req ReturnRequest, accepted []ReturnLine, returned map[int64]int64, rules ReturnRules, paid Position) ReturnSettlement {
 	var s ReturnSettlement
 	back := map[int64]int64{}
 	for _, a := range accepted {
@@ -237,16 +248,39 @@ func SettleReturn(o Order, req ReturnRequest, accepted []ReturnLine, returned ma
 			s.Cost = min(rules.ReturnCost, s.Items+s.Delivery)
 		}
 	}
-	if req.Resolution == ReturnExchange {
-		s.Exchange = MerchandiseTotal(req.Exchange)
+	if req.Resolution == ReturnExchange && len(accepted) > 0 {
+		_, after := o.WithExchange(req.Exchange)
+		s.Exchange = max(after.Total-Reprice(o).Total, 0)
 	}
-	net := s.Items + s.Delivery - s.Cost - s.Exchange
-	if net >= 0 {
-		s.Refund = net
-	} else {
-		s.BalanceDue = -net
-	}
+	s.Credit = s.Items + s.Delivery - s.Cost
+	after := paid
+	after.Covered += s.Credit
+	settled := after.Settle(paid.Total + s.Exchange)
+	s.Refund = settled.Refund
+	s.BalanceDue = max(settled.BalanceDue-paid.Due, 0)
 	return s
+}
+
+// WithExchange is the order with the new items of an exchange added as
+// lines to ship (ids 0 until stored), and its totals then: the order's
+// discount and delivery cost, unchanged, apply to them.
+func (o Order) WithExchange(items []Line) (Order, Totals) {
+	lines := make([]Line, 0, len(o.Lines)+len(items))
+	lines = append(lines, o.Lines...)
+	for _, l := range items {
+		l.ID, l.QtyShipped, l.QtyCompleted, l.QtyCancelled = 0, 0, 0, 0
+		lines = append(lines, l)
+	}
+	o.Lines = lines
+	t := Reprice(o)
+	o.Totals = t
+	return o, t
+}
+
+// PaidInFull is the position of an order whose customer paid its total
+// and got nothing back.
+func PaidInFull(total int64) Position {
+	return PositionOf([]Entry{{Kind: EntryPayment, Amount: total, Ref: "paid"}}, total)
 }
 
 // paidFor is the merchandise kept once the items returned (and those of

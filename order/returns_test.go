@@ -86,7 +86,7 @@ func TestWhatAReturnPaysBack(t *testing.T) {
 	rules := DefaultReturnRules()
 
 	t.Run("a full withdrawal gets the delivery back", func(t *testing.T) {
-		s := SettleReturn(o, withdrawal, all, nil, rules)
+		s := SettleReturn(o, withdrawal, all, nil, rules, PaidInFull(o.Totals.Total))
 		if !s.FullWithdrawal || s.Items != 10860 || s.Delivery != 690 || s.Refund != 11550 || s.BalanceDue != 0 {
 			t.Errorf("full withdrawal: %+v, want 108,60 € + 6,90 € = 115,50 €", s)
 		}
@@ -94,49 +94,82 @@ func TestWhatAReturnPaysBack(t *testing.T) {
 	t.Run("the return's cost is kept when the terms say so", func(t *testing.T) {
 		charged := rules
 		charged.ChargeReturnCost, charged.ReturnCost = true, 590
-		s := SettleReturn(o, withdrawal, all, nil, charged)
+		s := SettleReturn(o, withdrawal, all, nil, charged, PaidInFull(o.Totals.Total))
 		if s.Cost != 590 || s.Refund != 11550-590 {
 			t.Errorf("return cost charged: %+v", s)
 		}
 		damaged := withdrawal
 		damaged.Reason = ReturnDamaged
-		if s := SettleReturn(o, damaged, all, nil, charged); s.Cost != 0 || s.Delivery != 0 || s.Refund != 10860 {
+		if s := SettleReturn(o, damaged, all, nil, charged, PaidInFull(o.Totals.Total)); s.Cost != 0 || s.Delivery != 0 || s.Refund != 10860 {
 			t.Errorf("a damaged item costs the customer nothing to send back, and is not a withdrawal: %+v", s)
 		}
 	})
 	t.Run("accepted in part", func(t *testing.T) {
-		s := SettleReturn(o, withdrawal, []ReturnLine{{LineID: 13, Quantity: 2}}, nil, rules)
+		s := SettleReturn(o, withdrawal, []ReturnLine{{LineID: 13, Quantity: 2}}, nil, rules, PaidInFull(o.Totals.Total))
 		if s.FullWithdrawal || s.Delivery != 0 || s.Refund != 3980 {
 			t.Errorf("2 T-shirts of 3 accepted: %+v, want 39,80 €", s)
 		}
 	})
 	t.Run("the last items of an order returned in two goes", func(t *testing.T) {
-		s := SettleReturn(o, withdrawal, []ReturnLine{{LineID: 13, Quantity: 3}}, map[int64]int64{11: 2, 12: 1}, rules)
+		s := SettleReturn(o, withdrawal, []ReturnLine{{LineID: 13, Quantity: 3}}, map[int64]int64{11: 2, 12: 1}, rules, PaidInFull(o.Totals.Total))
 		if !s.FullWithdrawal || s.Refund != 5970+690 {
 			t.Errorf("the rest of the order comes back: %+v, want 59,70 € + 6,90 €", s)
 		}
 	})
 	t.Run("refused", func(t *testing.T) {
-		if s := SettleReturn(o, withdrawal, nil, nil, rules); s.Refund != 0 || s.BalanceDue != 0 || s.FullWithdrawal {
+		if s := SettleReturn(o, withdrawal, nil, nil, rules, PaidInFull(o.Totals.Total)); s.Refund != 0 || s.BalanceDue != 0 || s.FullWithdrawal {
 			t.Errorf("nothing accepted pays nothing back: %+v", s)
 		}
 	})
 	t.Run("a percentage discount goes back in proportion", func(t *testing.T) {
 		d := o
 		d.Discount = Discount{Kind: DiscountPercent, Percent: 1000} // 10 %
-		if s := SettleReturn(d, withdrawal, []ReturnLine{{LineID: 11, Quantity: 2}}, nil, rules); s.Items != 2250 {
+		if s := SettleReturn(d, withdrawal, []ReturnLine{{LineID: 11, Quantity: 2}}, nil, rules, PaidInFull(d.Totals.Total)); s.Items != 2250 {
 			t.Errorf("2 mugs at 12,50 € less 10 %%: %+v, want 22,50 €", s)
 		}
 	})
 	t.Run("an exchange for dearer and for cheaper items", func(t *testing.T) {
 		ex := ReturnRequest{Lines: []ReturnLine{{LineID: 11, Quantity: 1}}, Reason: ReturnWrongItem, Resolution: ReturnExchange,
 			Exchange: []Line{{SKU: "MUG-XL", UnitPrice: 1590, Quantity: 1}}}
-		if s := SettleReturn(o, ex, ex.Lines, nil, rules); s.Refund != 0 || s.BalanceDue != 340 {
+		if s := SettleReturn(o, ex, ex.Lines, nil, rules, PaidInFull(o.Totals.Total)); s.Refund != 0 || s.BalanceDue != 340 {
 			t.Errorf("a 15,90 € mug for a 12,50 € one: %+v, want 3,40 € due", s)
 		}
 		ex.Exchange[0].UnitPrice = 990
-		if s := SettleReturn(o, ex, ex.Lines, nil, rules); s.Refund != 260 || s.BalanceDue != 0 {
+		if s := SettleReturn(o, ex, ex.Lines, nil, rules, PaidInFull(o.Totals.Total)); s.Refund != 260 || s.BalanceDue != 0 {
 			t.Errorf("a 9,90 € mug for a 12,50 € one: %+v, want 2,60 € back", s)
+		}
+	})
+	t.Run("items not paid for yet are simply no longer owed", func(t *testing.T) {
+		// 115,50 € ordered, 50 € paid so far: the customer sends the
+		// T-shirts back (59,70 €). They owed 65,50 €; now 5,80 €: nothing
+		// goes back, and the rest is still due, not asked again.
+		paid := PositionOf([]Entry{{Kind: EntryPayment, Amount: 5000, Ref: "p"}}, o.Totals.Total)
+		r := ReturnRequest{Lines: []ReturnLine{{LineID: 13, Quantity: 3}}, Reason: ReturnDamaged, Resolution: ReturnRefund}
+		s := SettleReturn(o, r, r.Lines, nil, rules, paid)
+		if s.Credit != 5970 || s.Refund != 0 || s.BalanceDue != 0 {
+			t.Errorf("a return on an order half paid: %+v, want a credit of 59,70 € and nothing back", s)
+		}
+		after := PositionOf([]Entry{{Kind: EntryPayment, Amount: 5000, Ref: "p"}, {Kind: EntryReturned, Amount: s.Credit, Ref: "R"}}, o.Totals.Total)
+		if after.Due != 580 || after.Overpayment != 0 {
+			t.Errorf("after the return the customer owes %d, overpaid %d; want 5,80 € due", after.Due, after.Overpayment)
+		}
+		// Paid 80 € of it: 14,20 € goes back, no more than they paid.
+		paid = PositionOf([]Entry{{Kind: EntryPayment, Amount: 8000, Ref: "p"}}, o.Totals.Total)
+		if s := SettleReturn(o, r, r.Lines, nil, rules, paid); s.Refund != 8000+5970-11550 {
+			t.Errorf("80 € paid of 115,50 €, 59,70 € back: refund %d, want 24,20 €", s.Refund)
+		}
+	})
+	t.Run("never more back than was paid net", func(t *testing.T) {
+		// Paid in full, then 100 € given back as a gesture-free refund
+		// (a lower total, say): the full withdrawal of what is left gives
+		// back what the customer still has in, no more.
+		paid := PositionOf([]Entry{
+			{Kind: EntryPayment, Amount: 11550, Ref: "p"},
+			{Kind: EntryRefundReserved, Amount: 10000, Ref: "r"}, {Kind: EntryRefundConfirmed, Ref: "r"},
+		}, o.Totals.Total)
+		s := SettleReturn(o, withdrawal, all, nil, rules, paid)
+		if s.Refund != 1550 {
+			t.Errorf("refund %d, want the 15,50 € still paid net", s.Refund)
 		}
 	})
 	if got := ReturnNumber(2026, 42); got != "R-2026-000042" {

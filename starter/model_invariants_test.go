@@ -240,13 +240,14 @@ func (m *model) invPosition(snaps []orderSnap, states map[string]*procState) {
 	for _, s := range snaps {
 		p := s.pos
 		m.check()
-		if !slices.ContainsFunc(s.ledger, func(e store.LedgerEntry) bool { return e.Kind == entryGesture }) {
+		if !slices.ContainsFunc(s.ledger, func(e store.LedgerEntry) bool { return e.Kind == entryGesture || e.Kind == order.EntryReturned }) {
 			if p.PaidNet-p.Total != p.Overpayment-p.Due {
 				m.violate(inv, "%s: paid net %d - total %d is not overpayment %d - due %d", s.mo.number, p.PaidNet, p.Total, p.Overpayment, p.Due)
 			}
 		} else if p.Due > 0 && p.Overpayment > 0 || p.Overpayment-p.Due < p.PaidNet-p.Total {
-			// A commercial gesture is money the customer does not owe: it
-			// adds to what their money covers, never takes from it.
+			// A commercial gesture is money the customer does not owe, and
+			// items sent back are worth what they cost: they add to what
+			// the customer's money covers, never take from it.
 			m.violate(inv, "%s: with gestures, paid net %d - total %d is more than overpayment %d - due %d", s.mo.number, p.PaidNet, p.Total, p.Overpayment, p.Due)
 		}
 		var collections, asking []string

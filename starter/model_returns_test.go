@@ -4,9 +4,13 @@ package starter_test
 // damaged item, a wrong item) for a refund; the warehouse receives the
 // parcel (sometimes scanned twice), an agent inspects it (accepts all,
 // part, or refuses), and the refund goes out as the model's other refunds
-// do. The model predicts what each return pays back with
+// do. The model predicts what the items of each return are worth with
 // order.SettleReturn, the domain's one definition, from the order and the
-// items already returned as they were when the return began.
+// items already returned as they were when the return began; what goes
+// back depends on the ledger when the return settles, which the model
+// bounds: never more than the items' worth, never more than the customer
+// had paid net then (the position invariant checks nothing is left owed
+// either way).
 
 import (
 	"context"
@@ -16,9 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
-
-	"github.com/orderdesk/orderdesk/activities"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
 	"github.com/orderdesk/orderdesk/store"
@@ -44,9 +45,10 @@ type modelReturn struct {
 	accepted  []order.ReturnLine
 }
 
-// predicted is what the return pays back, as the domain defines it.
-func (r *modelReturn) predicted() order.ReturnSettlement {
-	return order.SettleReturn(r.o, r.req, r.accepted, r.returned, modelReturnRules)
+// predicted is what the return settles against the ledger position paid,
+// as the domain defines it.
+func (r *modelReturn) predicted(paid order.Position) order.ReturnSettlement {
+	return order.SettleReturn(r.o, r.req, r.accepted, r.returned, modelReturnRules, paid)
 }
 
 // modelReasons are the reasons the model's customers give.
@@ -130,65 +132,7 @@ func (m *model) opReturn() bool {
 	m.started(run.WorkflowID, agent)
 	m.receive(r)
 	m.finish(run.WorkflowID)
-	if r.inspected && !m.aborted {
-		p := r.predicted()
-		m.log("  return %s: the model predicts refund %d (items %d, delivery %d), balance due %d", r.number, p.Refund, p.Items, p.Delivery, p.BalanceDue)
-		m.returnFindings(r, p)
-	}
 	return true
-}
-
-// knownFinding is a money bug of the return procedure the model found and
-// reported, which the code does not fix yet: counted in the summary and
-// shown in the sequence's operations, and a violation when
-// ORDERDESK_MODEL_STRICT=1 (the run to use once it is fixed). It reports
-// whether the model should go on as if it were expected.
-func (m *model) knownFinding(key, invariant, format string, args ...any) bool {
-	if m.cfg.strict {
-		m.violateOnce(key, invariant, format, args...)
-		return false
-	}
-	if !m.reported[key] {
-		m.reported[key] = true
-		m.env.findings.Add(1)
-	}
-	m.log("  known finding [%s]: %s", invariant, fmt.Sprintf(format, args...))
-	return true
-}
-
-// returnFindings notes the known bug of a settled return still open (its
-// refund is recorded as not owed back, so a return of a paid order no
-// longer leaves the customer owing what it gave back):
-//   - a return of items not all paid for (an earlier gesture or partial
-//     refund, a balance due still asked) is settled at their full price,
-//     which is more than the customer paid net: the refund is refused by
-//     the store and the procedure fails with nothing paid back and nobody
-//     asked.
-func (m *model) returnFindings(r *modelReturn, p order.ReturnSettlement) {
-	if st := m.closed[r.wf]; st == "Failed" {
-		err := m.env.client.GetWorkflow(m.ctx, r.wf, "").Get(m.ctx, nil)
-		var ae *temporal.ApplicationError
-		if errors.As(err, &ae) && ae.Type() == activities.ErrTypeRefundTooLarge &&
-			m.knownFinding("too large "+r.wf, "7 returns", "%s: return %s settles %d (order.SettleReturn), more than the customer paid net: the procedure failed (%v)", r.mo.number, r.number, p.Refund, err) {
-			m.expectFail[r.wf] = "known finding: a return settled above what was paid net"
-			if r.mo.stopped == "" {
-				r.mo.stopped = r.wf + " failed: a return settled above what was paid net"
-			}
-		}
-		return
-	}
-	if p.Refund <= 0 || m.closed[r.wf] != "Completed" {
-		return
-	}
-	pos, err := m.env.store.MoneyPosition(m.ctx, r.mo.id)
-	if err != nil || pos.Due <= 0 {
-		return
-	}
-	// Owing after the return: a balance was due before it, which the
-	// return's full-price refund ignored (the open finding above).
-	if m.knownFinding("owed "+r.wf, "3 position", "%s: return %s refunded %d while the customer owes %d of the total %d (paid net %d)", r.mo.number, r.number, p.Refund, pos.Due, pos.Total, pos.PaidNet) {
-		r.mo.shownDue = fmt.Sprintf("known finding: return %s refunded %d in full on an order with a balance due", r.number, p.Refund)
-	}
 }
 
 // ship records a shipment of some of the order's items, as the warehouse
@@ -322,11 +266,12 @@ func describeAccepted(ls []order.ReturnLine) string {
 }
 
 // invReturns (7): no two returns take back more items of a line than were
-// shipped; a return settled says what order.SettleReturn says of the
-// items the model's inspection accepted, from the order as the return
-// began; what its refunds give back is never more than that, and is that
-// once the return is refunded with no refund failed; one inspection per
-// return.
+// shipped; a return settled says the items are worth what
+// order.SettleReturn says of the items the model's inspection accepted,
+// from the order as the return began, and refunds no more than that nor
+// than the customer had paid net before it; what its refunds give back is
+// never more than its settlement's refund, and is that once the return is
+// refunded with no refund failed; one inspection per return.
 func (m *model) invReturns(snaps []orderSnap) {
 	const inv = "7 returns"
 	for _, s := range snaps {
@@ -378,11 +323,18 @@ func (m *model) invReturns(snaps []orderSnap) {
 			if r.Settlement != nil {
 				want = r.Settlement.Refund
 				if mr != nil && mr.inspected {
-					p := mr.predicted()
+					got := *r.Settlement
+					before := positionBefore(s.ledger, r.WorkflowID+"/returned", s.o.Totals.Total)
+					p := mr.predicted(before)
 					m.check()
-					if *r.Settlement != p {
-						m.violate(inv, "%s: return %s settled %+v; order.SettleReturn of what was accepted (%s) says %+v",
-							s.mo.number, r.Number, *r.Settlement, describeAccepted(mr.accepted), p)
+					if got.Items != p.Items || got.Delivery != p.Delivery || got.Cost != p.Cost || got.Credit != p.Credit || got.FullWithdrawal != p.FullWithdrawal {
+						m.violate(inv, "%s: return %s settled %+v; order.SettleReturn of what was accepted (%s) says the items are worth %+v",
+							s.mo.number, r.Number, got, describeAccepted(mr.accepted), p)
+					}
+					m.check()
+					if got.Refund > got.Credit || got.Refund > before.Refundable {
+						m.violate(inv, "%s: return %s refunds %d for items worth %d, when the customer had paid net %d",
+							s.mo.number, r.Number, got.Refund, got.Credit, before.Refundable)
 					}
 				} else {
 					m.check()
@@ -407,4 +359,19 @@ func (m *model) invReturns(snaps []orderSnap) {
 			}
 		}
 	}
+}
+
+// positionBefore is the order's position from the ledger entries written
+// before the one keyed key (all of them when there is none), against
+// total: what a step that wrote that entry saw, or a looser bound of it (an
+// entry written just before and committed just after counts here).
+func positionBefore(ledger []store.LedgerEntry, key string, total int64) order.Position {
+	var facts []order.Entry
+	for _, e := range ledger {
+		if e.Key == key {
+			break
+		}
+		facts = append(facts, order.Entry{Kind: e.Kind, Amount: e.Amount, Ref: e.Ref})
+	}
+	return order.PositionOf(facts, total)
 }

@@ -13,7 +13,6 @@ package starter_test
 //	go test -count=1 -run '^TestMoneyModel$' -v ./starter/
 //	ORDERDESK_MODEL_SEED=42 ORDERDESK_MODEL_SEQUENCES=250 go test ...   (make chaos)
 //	ORDERDESK_MODEL_SEED=42 ORDERDESK_MODEL_SEQUENCE=17 go test ...     (one sequence again)
-//	ORDERDESK_MODEL_STRICT=1 go test ...   (the known findings of returns fail the run too)
 //
 // A sequence's draws come from a PCG seeded with the seed and the
 // sequence's number, so a sequence replays the same operations and
@@ -61,8 +60,6 @@ type modelConfig struct {
 	only      int // the one sequence to run again; -1: all
 	lanes     int // sequences run at once
 	hangAfter time.Duration
-	// strict makes the known findings of returns (knownFinding) violations.
-	strict bool
 }
 
 func modelConfigFromEnv(t *testing.T) modelConfig {
@@ -86,7 +83,6 @@ func modelConfigFromEnv(t *testing.T) modelConfig {
 	num("ORDERDESK_MODEL_SEQUENCES", func(n int64) { cfg.sequences = int(n) })
 	num("ORDERDESK_MODEL_SEQUENCE", func(n int64) { cfg.only = int(n) })
 	num("ORDERDESK_MODEL_LANES", func(n int64) { cfg.lanes = max(int(n), 1) })
-	num("ORDERDESK_MODEL_STRICT", func(n int64) { cfg.strict = n > 0 })
 	return cfg
 }
 
@@ -125,8 +121,8 @@ func TestMoneyModel(t *testing.T) {
 	close(next)
 	wg.Wait()
 
-	fmt.Printf("money model: %d sequences, %d procedures, %d returns (%d settled), %d invariant checks, seed %d (%s, %d violations, %d known findings)\n",
-		len(seqs), env.procedures.Load(), env.returns.Load(), env.settled.Load(), env.checks.Load(), cfg.seed, time.Since(start).Round(time.Second), env.failed.Load(), env.findings.Load())
+	fmt.Printf("money model: %d sequences, %d procedures, %d returns (%d settled), %d invariant checks, seed %d (%s, %d violations)\n",
+		len(seqs), env.procedures.Load(), env.returns.Load(), env.settled.Load(), env.checks.Load(), cfg.seed, time.Since(start).Round(time.Second), env.failed.Load())
 }
 
 // modelEnv is the stack every sequence shares: one store, one worker (with
@@ -160,7 +156,6 @@ type modelEnv struct {
 	failed     atomic.Int64
 	returns    atomic.Int64 // returns started
 	settled    atomic.Int64 // returns that settled a refund
-	findings   atomic.Int64 // known findings met (knownFinding)
 }
 
 // modelShop is the shop of the model: invoices, payment links and the

@@ -37,6 +37,13 @@ import (
 //     as not owed back (as a commercial gesture is), so the order's
 //     position does not show the customer owing the refund of the items
 //     that came back, and no later settlement takes it back.
+//   - LeanReturnLedger: a return's settlement is computed against the
+//     order's ledger when its items are inspected (order.SettleReturn), and
+//     what the items are worth is recorded there as covering the order
+//     (order.EntryReturned): a customer who had not paid for everything is
+//     refunded only what their money covers beyond what they keep; an
+//     exchange's items join the order as lines to ship; the credit note is
+//     the items', at their VAT rates, refund or not.
 //
 // The choice is in the input, which is in the history: a procedure started
 // before, whose input has no Lean, replays exactly as it ran, down the code
@@ -51,8 +58,9 @@ type leanRevisionKey struct{}
 const (
 	LeanOutbox        = 1
 	LeanReturnCovered = 2
+	LeanReturnLedger  = 3
 	// LeanLatest is the revision the starter gives the procedures it starts.
-	LeanLatest = LeanReturnCovered
+	LeanLatest = LeanReturnLedger
 )
 
 // beginLeanSettings is beginLean for a procedure with settings: it also

@@ -149,6 +149,7 @@ type returnRun struct {
 	waiting  bool // for the parcel
 	expire   bool // an agent closed the return
 	settings ReturnSettings
+	told     time.Time // when the shop was told of the return
 }
 
 // Return runs the procedure; see the top of this file.
@@ -175,6 +176,7 @@ func Return(ctx workflow.Context, in ReturnInput) (res ReturnResult, err error) 
 	if told.IsZero() {
 		told = workflow.GetInfo(ctx).WorkflowStartTime
 	}
+	r.told = told
 	if err := db(ctx, returns.BeginReturn, activities.BeginReturnInput{
 		OrderNumber: in.OrderNumber, Actor: p.actor, RequestID: in.RequestID, Request: in.Request, ToldAt: told, Rules: r.settings.Rules,
 	}).Get(ctx, &r.begun); err != nil {
@@ -245,9 +247,22 @@ func Return(ctx workflow.Context, in ReturnInput) (res ReturnResult, err error) 
 	// 6. Settle.
 	step = p.state.begin("settle", text(LabelSettleReturn))
 	o := r.begun.Order
-	res.Settlement = order.SettleReturn(o, in.Request, accepted, r.begun.Returned, r.settings.Rules)
-	if err := r.status(ctx, activities.ReturnInspected, &res.Settlement); err != nil {
-		return res, p.fail(ctx, step, err)
+	ledger := leanSince(ctx, LeanReturnLedger)
+	if ledger {
+		// What the items are worth covers the order in its ledger; the
+		// refund is what the customer's money then covers beyond it.
+		if err := db(ctx, returns.SettleReturnInLedger, activities.ReturnLedgerInput{
+			OrderNumber: in.OrderNumber, Actor: p.actor, ReturnID: r.begun.ReturnID, Number: r.begun.Number,
+			Accepted: accepted, Rules: r.settings.Rules,
+		}).Get(ctx, &res.Settlement); err != nil {
+			return res, p.fail(ctx, step, err)
+		}
+	} else {
+		// Procedures started before: the amounts as they were paid.
+		res.Settlement = order.SettleReturn(o, in.Request, accepted, r.begun.Returned, r.settings.Rules, order.PaidInFull(o.Totals.Total))
+		if err := r.status(ctx, activities.ReturnInspected, &res.Settlement); err != nil {
+			return res, p.fail(ctx, step, err)
+		}
 	}
 	kind := order.SettleRefund
 	if res.Settlement.BalanceDue > 0 {
@@ -256,15 +271,28 @@ func Return(ctx workflow.Context, in ReturnInput) (res ReturnResult, err error) 
 	settle := SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: o.PaymentMethod, Currency: o.Currency,
 		Billing: o.Billing, Delivery: o.Delivery, Refund: res.Settlement.Refund, BalanceDue: res.Settlement.BalanceDue, Kind: kind,
-		Settings: in.Settings,
+		Settings: in.Settings, NoCreditNote: ledger,
 	}
-	if leanSince(ctx, LeanReturnCovered) {
+	if leanSince(ctx, LeanReturnCovered) && !ledger {
 		// The items came back: what they are worth is not owed back.
 		settle.Gesture, settle.GestureNote = res.Settlement.Refund, "retour d'articles "+res.Number
 	}
 	settled, err := p.settle(ctx, settle)
 	if err != nil {
 		return res, p.fail(ctx, step, err)
+	}
+	if ledger && res.Settlement.Credit > 0 && settled.Outcome != activities.OutcomeRefundRejected {
+		// The credit note is the items' (and the delivery's), at their
+		// VAT rates, even when nothing was left to refund.
+		var collect *activities.Collect
+		var ref activities.CreditNoteRef
+		if err := db(ctx, collect.IssueReturnCreditNote, activities.ReturnCreditNoteInput{
+			OrderNumber: in.OrderNumber, Actor: p.actor, Key: p.actor.WorkflowID + "/credit-note", ReturnNumber: r.begun.Number,
+			Accepted: accepted, Returned: r.begun.Returned, Delivery: res.Settlement.Delivery, Cost: res.Settlement.Cost,
+		}).Get(ctx, &ref); err != nil {
+			return res, p.fail(ctx, step, err)
+		}
+		settled.CreditNote = ref.Number
 	}
 	res.Settled = settled
 	p.state.end(step, StepDone, outcomeText(settled, o.Currency))
@@ -451,11 +479,17 @@ func (r *returnRun) inspect(ctx workflow.Context) ([]order.ReturnLine, error) {
 			}
 			items = append(items, fmt.Sprintf("%d × %s", l.Quantity, name))
 		}
+		rem, esc := r.ask.reminder, r.ask.escalation
+		if leanSince(ctx, LeanReturnLedger) {
+			if err := r.refundDue(ctx); err != nil {
+				return nil, err
+			}
+		}
 		r.ask.check = r.checkInspection
 		ans, err := r.ask.ask(ctx, "inspect", TaskInspectReturn,
 			locale.Phr("task_question.inspect_return", textOf(r.begun.Number), textOf(strings.Join(items, ", "))), 0,
 			[]string{AnswerAcceptReturn, AnswerAcceptPart, AnswerRefuseReturn})
-		r.ask.check = nil
+		r.ask.check, r.ask.reminder, r.ask.escalation = nil, rem, esc
 		if err != nil {
 			return nil, err
 		}
@@ -491,6 +525,40 @@ func (r *returnRun) inspect(ctx workflow.Context) ([]order.ReturnLine, error) {
 		}
 	}
 	return accepted, nil
+}
+
+// refundDue says in the order's history by when a withdrawal must be
+// refunded (the rules' days after the shop was told, or the parcel's
+// arrival if that came later: the shop may wait for the goods), and has
+// the inspection's task reminded, then escalated to a supervisor, early
+// enough for the refund to go out in time.
+func (r *returnRun) refundDue(ctx workflow.Context) error {
+	if r.in.Request.Reason != order.ReturnWithdrawal {
+		return nil
+	}
+	var orders *activities.Orders
+	due := r.settings.Rules.RefundDeadline(r.told)
+	if r.receipt.At.After(due) {
+		due = r.receipt.At
+	}
+	line := locale.Phr("history.return.refund_due", textOf(r.begun.Number), locale.Day(due))
+	if err := db(ctx, orders.RecordEvent, activities.NoteInput{
+		OrderNumber: r.in.OrderNumber, Actor: r.actor, Key: r.actor.WorkflowID + "/refund-due", Kind: "return_refund_due",
+		Message: line.French(), Phrase: line,
+	}).Get(ctx, nil); err != nil {
+		return err
+	}
+	// Escalated a day before the deadline at the latest, reminded
+	// halfway there.
+	left := due.Add(-24 * time.Hour).Sub(workflow.Now(ctx))
+	left = max(left, time.Hour)
+	if r.ask.escalation <= 0 || r.ask.escalation > left {
+		r.ask.escalation = left
+	}
+	if r.ask.reminder <= 0 || r.ask.reminder >= r.ask.escalation {
+		r.ask.reminder = r.ask.escalation / 2
+	}
+	return nil
 }
 
 func inspected(lines []InspectedLine, id int64) bool {

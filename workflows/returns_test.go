@@ -27,7 +27,12 @@ func returnOrder() order.Order {
 	return o
 }
 
+// requested is the request of the return the test runs (returnInput),
+// which the ledger's mock settles.
+var requested order.ReturnRequest
+
 func returnInput(req order.ReturnRequest) workflows.ReturnInput {
+	requested = req
 	return workflows.ReturnInput{OrderNumber: "C-2026-000700", RequestID: "r1", Agent: "marie@boutique.fr", Request: req,
 		Settings: workflows.Settings{Lean: true, LeanRevision: workflows.LeanLatest}}
 }
@@ -35,6 +40,13 @@ func returnInput(req order.ReturnRequest) workflows.ReturnInput {
 // returnEnv is newEnv with the return's steps mocked: recorded within the
 // withdrawal period (inWindow), emails written, statuses in statuses.
 func returnEnv(t *testing.T, inWindow bool, statuses *[]string, more ...func(*testsuite.TestWorkflowEnvironment)) *testsuite.TestWorkflowEnvironment {
+	return returnEnvPaid(t, inWindow, statuses, order.PaidInFull(returnOrder().Totals.Total), more...)
+}
+
+// returnEnvPaid is returnEnv on an order whose ledger says paid: the
+// settlement recorded in the ledger is order.SettleReturn against it, as
+// the store computes it.
+func returnEnvPaid(t *testing.T, inWindow bool, statuses *[]string, paid order.Position, more ...func(*testsuite.TestWorkflowEnvironment)) *testsuite.TestWorkflowEnvironment {
 	env := newEnv(t)
 	for _, m := range more {
 		m(env)
@@ -50,6 +62,11 @@ func returnEnv(t *testing.T, inWindow bool, statuses *[]string, more ...func(*te
 			return nil
 		}).Maybe()
 	env.OnActivity(returnSteps.QueueReturnEmail, mock.Anything, mock.Anything).Return(activities.EmailRef{ID: 1}, nil).Maybe()
+	env.OnActivity(returnSteps.SettleReturnInLedger, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ReturnLedgerInput) (order.ReturnSettlement, error) {
+			*statuses = append(*statuses, activities.ReturnInspected)
+			return order.SettleReturn(returnOrder(), requested, in.Accepted, nil, in.Rules, paid), nil
+		}).Maybe()
 	env.OnActivity(returnSteps.RecordReturnReceipt, mock.Anything, mock.Anything).Return(nil).Maybe()
 	env.OnActivity(returnSteps.RecordReturnInspection, mock.Anything, mock.Anything).Return(nil).Maybe()
 	env.OnActivity(orders.OpenTask, mock.Anything, mock.Anything).Return(activities.TaskRef{ID: 5}, nil).Maybe()
@@ -66,13 +83,52 @@ func receive(env *testsuite.TestWorkflowEnvironment, after time.Duration, parcel
 	}, after)
 }
 
-// expectRefund expects one refund of amount through the provider, first
-// recorded in the ledger as not owed back (the items came back).
+// expectRefund expects one refund of amount through the provider.
 func expectRefund(env *testsuite.TestWorkflowEnvironment, amount int64) {
-	expectFact(env, order.EntryGesture, amount)
 	env.OnActivity(orders.ReserveRefund, mock.Anything, mock.MatchedBy(func(in activities.RefundInput) bool { return in.Amount == amount })).Return(nil).Once()
 	env.OnActivity(money.RefundThroughGateway, mock.Anything, mock.Anything).Return(activities.GatewayOutcome{Outcome: activities.GatewaySucceeded, ProviderRef: "re_1"}, nil).Once()
 	env.OnActivity(orders.SettleRefund, mock.Anything, mock.Anything).Return(nil).Once()
+}
+
+// expectReturnCreditNote expects the return's credit note, for items
+// (and delivery) worth amount.
+func expectReturnCreditNote(env *testsuite.TestWorkflowEnvironment, amount int64) {
+	env.OnActivity(collect.IssueReturnCreditNote, mock.Anything, mock.MatchedBy(func(in activities.ReturnCreditNoteInput) bool {
+		var items int64
+		o := returnOrder()
+		for _, a := range in.Accepted {
+			l, _ := o.Line(a.LineID)
+			items += l.UnitPrice * a.Quantity
+		}
+		return items+in.Delivery-in.Cost == amount && in.ReturnNumber == "R-2026-000007"
+	})).Return(activities.CreditNoteRef{Number: "AV-2026-000001"}, nil).Once()
+}
+
+func TestAReturnOnAnOrderNotAllPaidForRefundsOnlyWhatWasPaidBeyondWhatIsKept(t *testing.T) {
+	// 58,60 € ordered, 30 € paid: the T-shirt (19,90 €) comes back. The
+	// customer keeps 32,70 € of the order and paid 30 €: nothing goes
+	// back (a refund of 19,90 € was the bug), the credit note still
+	// credits the T-shirt, and nothing more is asked of them by the return.
+	var statuses []string
+	o := returnOrder()
+	paid := order.PositionOf([]order.Entry{{Kind: order.EntryPayment, Amount: 3000, Ref: "p"}}, o.Totals.Total)
+	env := returnEnvPaid(t, true, &statuses, paid)
+	expectReturnCreditNote(env, 1990)
+	receive(env, time.Hour, "6A-RET-6")
+	var rejected error
+	answer(env, 2*time.Hour, workflows.TaskAnswer{TaskID: 5, Outcome: workflows.AnswerAcceptReturn, Agent: "luc@boutique.fr"}, &rejected)
+	env.ExecuteWorkflow(workflows.Return, returnInput(order.ReturnRequest{
+		Lines: []order.ReturnLine{{LineID: 2, Quantity: 1}}, Reason: order.ReturnDamaged, Resolution: order.ReturnRefund}))
+	var res workflows.ReturnResult
+	if err := env.GetWorkflowResult(&res); err != nil || rejected != nil {
+		t.Fatal(err, rejected)
+	}
+	if res.Settlement.Credit != 1990 || res.Settlement.Refund != 0 || res.Settlement.BalanceDue != 0 || res.Settled.Amount != 0 {
+		t.Errorf("settled %+v, paid %+v: want the T-shirt credited, nothing refunded, nothing asked", res.Settlement, res.Settled)
+	}
+	if res.Settled.CreditNote != "AV-2026-000001" {
+		t.Errorf("credit note %q, want the return's", res.Settled.CreditNote)
+	}
 }
 
 func TestAFullWithdrawalIsRefundedWithTheDeliveryCost(t *testing.T) {
@@ -80,7 +136,7 @@ func TestAFullWithdrawalIsRefundedWithTheDeliveryCost(t *testing.T) {
 	env := returnEnv(t, true, &statuses)
 	o := returnOrder()
 	expectRefund(env, o.Totals.Total) // 12,90 × 2 + 19,90 + 6,90
-	expectCreditNote(env, o.Totals.Total)
+	expectReturnCreditNote(env, o.Totals.Total)
 	receive(env, 48*time.Hour, "6A-RET-1")
 	var rejected error
 	answer(env, 72*time.Hour, workflows.TaskAnswer{TaskID: 5, Outcome: workflows.AnswerAcceptReturn, Agent: "luc@boutique.fr"}, &rejected)
@@ -102,7 +158,7 @@ func TestAReturnAcceptedInPartRefundsTheAcceptedItemsOnly(t *testing.T) {
 	var statuses []string
 	env := returnEnv(t, true, &statuses)
 	expectRefund(env, 1290)
-	expectCreditNote(env, 1290)
+	expectReturnCreditNote(env, 1290)
 	receive(env, time.Hour, "6A-RET-2")
 	var rejected, refused error
 	// More mugs accepted than returned is refused; then one mug of two.
@@ -164,6 +220,7 @@ func TestAnExchangeSettlesItsDifference(t *testing.T) {
 		var statuses []string
 		env := returnEnv(t, true, &statuses)
 		expectFact(env, order.EntryBalanceDue, 710)
+		expectReturnCreditNote(env, 1290) // the mug back, whatever replaces it
 		env.OnActivity(collect.TellCollection, mock.Anything, mock.Anything).Return([]string(nil), nil).Maybe()
 		env.OnWorkflow(workflows.ProcCollectPayment, mock.Anything, mock.Anything).Return(workflows.CollectPaymentResult{}, nil).Maybe()
 		receive(env, time.Hour, "6A-RET-4")
@@ -184,7 +241,7 @@ func TestAnExchangeSettlesItsDifference(t *testing.T) {
 		var statuses []string
 		env := returnEnv(t, true, &statuses)
 		expectRefund(env, 290)
-		expectCreditNote(env, 290)
+		expectReturnCreditNote(env, 1290)
 		receive(env, time.Hour, "6A-RET-5")
 		var rejected error
 		answer(env, 2*time.Hour, workflows.TaskAnswer{TaskID: 5, Outcome: workflows.AnswerAcceptReturn, Agent: "luc@boutique.fr"}, &rejected)
@@ -199,4 +256,55 @@ func TestAnExchangeSettlesItsDifference(t *testing.T) {
 			t.Errorf("settled %+v, want 2,90 € back", res.Settlement)
 		}
 	})
+}
+
+func TestAWithdrawalNotInspectedIsEscalatedBeforeItsRefundIsLate(t *testing.T) {
+	// Told on day 0, the parcel in on day 2: the refund is due by day 14.
+	// Nobody inspects it: the history says by when, the task is escalated
+	// to a supervisor before day 13, and the refund still goes out when
+	// someone answers on day 13.
+	var statuses []string
+	type line struct {
+		kind string
+		at   time.Time
+	}
+	var lines []line
+	var env *testsuite.TestWorkflowEnvironment
+	env = returnEnv(t, true, &statuses, func(e *testsuite.TestWorkflowEnvironment) {
+		e.OnActivity(orders.RecordEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.NoteInput) error {
+			lines = append(lines, line{in.Kind, env.Now()})
+			return nil
+		}).Maybe()
+	})
+	start := env.Now()
+	expectRefund(env, 1990)
+	expectReturnCreditNote(env, 1990)
+	receive(env, 48*time.Hour, "6A-RET-7")
+	var rejected error
+	answer(env, 13*24*time.Hour, workflows.TaskAnswer{TaskID: 5, Outcome: workflows.AnswerAcceptReturn, Agent: "luc@boutique.fr"}, &rejected)
+	in := returnInput(order.ReturnRequest{Lines: []order.ReturnLine{{LineID: 2, Quantity: 1}}, Reason: order.ReturnWithdrawal, Resolution: order.ReturnRefund})
+	in.Reminder, in.Escalation = 4*24*time.Hour, 30*24*time.Hour // the shop's usual delays: far too late here
+	env.ExecuteWorkflow(workflows.Return, in)
+	var res workflows.ReturnResult
+	if err := env.GetWorkflowResult(&res); err != nil || rejected != nil {
+		t.Fatal(err, rejected)
+	}
+	var due, escalated time.Time
+	for _, l := range lines {
+		switch l.kind {
+		case "return_refund_due":
+			due = l.at
+		case "task_escalated":
+			escalated = l.at
+		}
+	}
+	if due.IsZero() || escalated.IsZero() {
+		t.Fatalf("history kinds %v: want the refund's deadline and an escalation", lines)
+	}
+	if deadline := start.Add(14 * 24 * time.Hour); !escalated.Before(deadline.Add(-23 * time.Hour)) {
+		t.Errorf("escalated on %s, the refund being due on %s: want a day before at the latest", escalated, deadline)
+	}
+	if res.Settlement.Refund != 1990 || res.Status != activities.ReturnRefunded {
+		t.Errorf("settled %+v (%s)", res.Settlement, res.Status)
+	}
 }

@@ -59,6 +59,9 @@ type SettleInput struct {
 	// GestureNote says in the ledger why Gesture is not owed back; empty:
 	// a commercial gesture.
 	GestureNote string `json:"gesture_note,omitempty"`
+	// NoCreditNote: the caller issues the credit note itself (a return,
+	// for the items that came back), so the refund gets none of its own.
+	NoCreditNote bool `json:"no_credit_note,omitempty"`
 	Settings
 }
 

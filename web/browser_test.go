@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ type liveStack struct {
 	t     *testing.T
 	store *store.Store
 	url   string
-	alloc context.Context // the Chromium of this test
+	alloc context.Context // the Chromium of the test process (newChromium)
 }
 
 func newLiveStack(t *testing.T, approveAbove int64) *liveStack {
@@ -75,13 +76,36 @@ func chromiumPath() (string, error) {
 	return "", fmt.Errorf("no Chromium on this machine: `make test` installs it (apt-get install -y chromium), or set CHROMIUM to a Chrome binary")
 }
 
-// newChromium starts a headless Chromium with a profile of its own for
-// the test, stopped when the test ends.
+// newChromium returns the headless Chromium of this test process, started
+// by the first browser test and stopped after the last one
+// (devstacktest.Main). Starting one per test cost a second or more each;
+// the tests stay apart as before, since each agent's window (newAgent) is
+// a browser context of its own: its own cookies, storage and cache.
 func newChromium(t *testing.T) context.Context {
 	t.Helper()
+	chromiumOnce.Do(startChromium)
+	if chromiumErr != nil {
+		t.Fatal(chromiumErr)
+	}
+	return chromiumRoot
+}
+
+var (
+	chromiumOnce sync.Once
+	chromiumRoot context.Context
+	chromiumErr  error
+)
+
+func startChromium() {
 	path, err := chromiumPath()
 	if err != nil {
-		t.Fatal(err)
+		chromiumErr = err
+		return
+	}
+	profile, err := os.MkdirTemp("", "orderdesk-chromium-")
+	if err != nil {
+		chromiumErr = err
+		return
 	}
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
@@ -93,17 +117,23 @@ func newChromium(t *testing.T) context.Context {
 		// renders in the page's process, so a test reads it through the
 		// page's DOM; its sandbox (no script, no same origin) still holds.
 		chromedp.Flag("disable-features", "IsolateSandboxedIframes"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
-	t.Cleanup(cancel)
 	// The browser itself: each agent opens a browser context in it.
 	root, cancelRoot := chromedp.NewContext(alloc)
-	t.Cleanup(cancelRoot)
-	if err := chromedp.Do(root); err != nil {
-		t.Fatalf("starting Chromium (%s): %v", path, err)
+	stop := func() {
+		cancelRoot()
+		cancel()
+		os.RemoveAll(profile)
 	}
-	return root
+	if err := chromedp.Do(root); err != nil {
+		stop()
+		chromiumErr = fmt.Errorf("starting Chromium (%s): %v", path, err)
+		return
+	}
+	chromiumRoot = root
+	devstacktest.RegisterCleanup(stop)
 }
 
 // browser is one agent's window: a browser context of its own (its own

@@ -44,6 +44,7 @@ func newCarrierStack(t *testing.T, cs *carriersandbox.Server, settings workflows
 // one label for the return whatever the retries, and the reminder gives
 // the same link without asking the carrier again.
 func TestAReturnEmailsItsCarrierLabelOnceAndTheReminderGivesItAgain(t *testing.T) {
+	t.Parallel()
 	cs := carriersandbox.NewServer(carriersandbox.Options{APIKey: "ck_test", Faults: carriersandbox.Faults{FailNext: 2}})
 	s := newCarrierStack(t, cs, workflows.Settings{Returns: workflows.ReturnSettings{Reminders: []time.Duration{8 * time.Second}}})
 	ctx := context.Background()

@@ -207,6 +207,9 @@ type ReturnSettlement struct {
 	// what they owe. One of them is 0.
 	Refund     int64 `json:"refund_cents"`
 	BalanceDue int64 `json:"balance_due_cents"`
+	// Total is the order's total the return settled against, the
+	// exchange's new items included.
+	Total int64 `json:"total_cents,omitempty"`
 	// FullWithdrawal: every item of the order comes back under the right
 	// of withdrawal, so the delivery cost is refunded too.
 	FullWithdrawal bool `json:"full_withdrawal"`
@@ -255,7 +258,8 @@ func SettleReturn(o Order, req ReturnRequest, accepted []ReturnLine, returned ma
 	s.Credit = s.Items + s.Delivery - s.Cost
 	after := paid
 	after.Covered += s.Credit
-	settled := after.Settle(paid.Total + s.Exchange)
+	s.Total = paid.Total + s.Exchange
+	settled := after.Settle(s.Total)
 	s.Refund = settled.Refund
 	s.BalanceDue = max(settled.BalanceDue-paid.Due, 0)
 	return s

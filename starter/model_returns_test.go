@@ -8,9 +8,10 @@ package starter_test
 // order.SettleReturn, the domain's one definition, from the order and the
 // items already returned as they were when the return began; what goes
 // back depends on the ledger when the return settles, which the model
-// bounds: never more than the items' worth, never more than the customer
-// had paid net then (the position invariant checks nothing is left owed
-// either way).
+// bounds: never more than the customer's money then covered beyond the
+// total (the items' worth and what earlier decisions left overpaid), never
+// more than they had paid net (the position invariant checks nothing is
+// left owed either way).
 
 import (
 	"context"
@@ -100,6 +101,14 @@ func (m *model) opReturn() bool {
 		what = append(what, fmt.Sprintf("%d×%s", q, l.SKU))
 	}
 	req.Reason, req.Resolution = modelReasons[m.rng.IntN(len(modelReasons))], order.ReturnRefund
+	if req.Reason != order.ReturnWithdrawal && m.chance(0.35) {
+		// An exchange for another item, dearer or cheaper: it joins the
+		// order to ship, and the difference is refunded or collected.
+		price := 300 + m.rng.Int64N(6000)
+		req.Resolution = order.ReturnExchange
+		req.Exchange = []order.Line{{SKU: fmt.Sprintf("ECH-%d", price), Name: "Article d'échange", UnitPrice: price, Quantity: 1, VATRate: 2000, Physical: true}}
+		what = append(what, fmt.Sprintf("for ECH-%d", price))
+	}
 	sr := starter.ReturnRequest{OrderNumber: mo.number, RequestID: m.reqID("ret"), Agent: agent, Request: req}
 	desc := fmt.Sprintf("return %s: %s (%s) by %s", mo.number, strings.Join(what, " "), req.Reason, agent)
 	if m.chance(0.08) {
@@ -268,8 +277,9 @@ func describeAccepted(ls []order.ReturnLine) string {
 // invReturns (7): no two returns take back more items of a line than were
 // shipped; a return settled says the items are worth what
 // order.SettleReturn says of the items the model's inspection accepted,
-// from the order as the return began, and refunds no more than that nor
-// than the customer had paid net before it; what its refunds give back is
+// from the order as the return began, and refunds no more than the
+// customer's money then covered beyond the total, nor than they had paid
+// net; what its refunds give back is
 // never more than its settlement's refund, and is that once the return is
 // refunded with no refund failed; one inspection per return.
 func (m *model) invReturns(snaps []orderSnap) {
@@ -332,9 +342,13 @@ func (m *model) invReturns(snaps []orderSnap) {
 							s.mo.number, r.Number, got, describeAccepted(mr.accepted), p)
 					}
 					m.check()
-					if got.Refund > got.Credit || got.Refund > before.Refundable {
-						m.violate(inv, "%s: return %s refunds %d for items worth %d, when the customer had paid net %d",
-							s.mo.number, r.Number, got.Refund, got.Credit, before.Refundable)
+					// What goes back is what the customer's money then covers
+					// beyond the total: the items' worth, and what an earlier
+					// decision left overpaid (a partial refund, a refund a
+					// supervisor rejected), never more than was paid net.
+					if got.Refund > before.Refundable || got.Refund > before.Covered+got.Credit-got.Total {
+						m.violate(inv, "%s: return %s refunds %d for items worth %d, when the customer had paid net %d and covered %d of %d",
+							s.mo.number, r.Number, got.Refund, got.Credit, before.Refundable, before.Covered, got.Total)
 					}
 				} else {
 					m.check()

@@ -36,6 +36,7 @@ type Store interface {
 	AddEvent(ctx context.Context, ev store.Event) (store.Event, error)
 	EventByKey(ctx context.Context, key string) (store.Event, error)
 	SetLogisticsStatus(ctx context.Context, number string, to order.LogisticsStatus, actor string) error
+	GetReturnLabel(ctx context.Context, number string) (store.ReturnLabel, bool, error)
 }
 
 // orderNotifier starts the notify-new-order procedure, which emails the

@@ -81,6 +81,8 @@ type apiReturn struct {
 	CreatedAt      time.Time               `json:"created_at"`
 	UpdatedAt      time.Time               `json:"updated_at"`
 	Existing       *bool                   `json:"existing,omitempty"` // on a start: the request id had started it already
+	// Label is the carrier's prepaid return label, when a carrier made one.
+	Label *store.ReturnLabel `json:"label,omitempty"`
 }
 
 type apiReturnedLine struct {
@@ -234,6 +236,11 @@ func (s *server) apiReturnOf(ctx context.Context, ret store.Return) (apiReturn, 
 			line.SKU, line.Name = ol.SKU, ol.Name
 		}
 		out.Lines = append(out.Lines, line)
+	}
+	if l, ok, err := s.store.GetReturnLabel(ctx, ret.Number); err != nil {
+		return apiReturn{}, err
+	} else if ok {
+		out.Label = &l
 	}
 	return out, nil
 }

@@ -149,4 +149,15 @@ func TestAPIReturns(t *testing.T) {
 	if l, _ := lines[0].(map[string]any); l["sku"] != "MUG-01" || l["quantity"] != float64(1) {
 		t.Fatalf("GET return's line: %v", l)
 	}
+	if got.body["label"] != nil {
+		t.Errorf("a return without a carrier's label answers one: %s", got.raw)
+	}
+	// A carrier made its prepaid label: the shop's systems read it too.
+	if _, err := a.store.SetReturnLabel(ctx, number, store.ReturnLabel{URL: "https://carrier.example/labels/1.pdf", Tracking: "8R-001", Carrier: "Colissimo"}); err != nil {
+		t.Fatal(err)
+	}
+	got = a.call(http.MethodGet, "/api/returns/"+number, nil)
+	if l, _ := got.body["label"].(map[string]any); l["url"] != "https://carrier.example/labels/1.pdf" || l["tracking"] != "8R-001" || l["carrier"] != "Colissimo" {
+		t.Errorf("GET return's label: %s", got.raw)
+	}
 }

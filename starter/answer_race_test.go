@@ -20,6 +20,7 @@ import (
 // asked yet". Ten PayPal orders, each answered as soon as its task's row
 // can be read.
 func TestAnswerTheMomentTheTaskAppears(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	for i := range 10 {

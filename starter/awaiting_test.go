@@ -19,6 +19,7 @@ import (
 // the Temporal Web UI on AwaitingAgent finds the procedure the agent
 // started as well as its settlement; once the task is answered, neither.
 func TestOperatorFindsTheProcedureThatWaitsForAnAgent(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-008200", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-8200")

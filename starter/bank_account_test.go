@@ -24,6 +24,7 @@ import (
 // with the codec key reads the reference and the masked IBAN), nor the
 // task's answer as stored, nor the history line of the order.
 func TestTheTypedIBANStaysOutOfTheProcedureAndTheTasks(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()

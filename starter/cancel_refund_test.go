@@ -16,6 +16,7 @@ import (
 )
 
 func TestCancelEverythingRefundedByHandAndTheCustomerTold(t *testing.T) {
+	t.Parallel()
 	s := newStack(t) // no gateway: PayPal is refunded by hand
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-000931", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-931")
@@ -58,6 +59,7 @@ func TestCancelEverythingRefundedByHandAndTheCustomerTold(t *testing.T) {
 }
 
 func TestRefundAboveTheLimitWaitsForASupervisorWhoDidNotAskForIt(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{Settings: workflows.Settings{ApproveAbove: 2000}})
 	ctx := context.Background()
@@ -91,6 +93,7 @@ func TestRefundAboveTheLimitWaitsForASupervisorWhoDidNotAskForIt(t *testing.T) {
 }
 
 func TestARefundAfterTheInvoiceIssuesACreditNoteEqualToIt(t *testing.T) {
+	t.Parallel()
 	_, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()
@@ -116,6 +119,7 @@ func TestARefundAfterTheInvoiceIssuesACreditNoteEqualToIt(t *testing.T) {
 }
 
 func TestAHigherTotalAfterPaymentStartsCollectingTheBalance(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000934", order.LogisticsAwaitingPrinting)
@@ -144,6 +148,7 @@ func TestAHigherTotalAfterPaymentStartsCollectingTheBalance(t *testing.T) {
 // full: the money goes back, the customer is told the amount, and the
 // procedure ends well.
 func TestARefundOnACancelledOrderIsMadeAndTold(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()
@@ -186,6 +191,7 @@ func TestARefundOnACancelledOrderIsMadeAndTold(t *testing.T) {
 // The refund typed by no one follows the items cancelled: one mug of the
 // 50 € order frees up 12,50 €, whatever the form proposed for everything.
 func TestTheDefaultRefundFollowsTheItemsCancelled(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()

@@ -84,6 +84,7 @@ func fieldOf(t *testing.T, err error) string {
 // recorded; the order is « Complétée » with its invoice paid; the shop and
 // (on the agent's button) the customer are emailed, with the PDF.
 func TestCollectChequeEndToEnd(t *testing.T) {
+	t.Parallel()
 	s := newCollectStack(t, starter.CollectOptions{})
 	ctx := context.Background()
 	o := insertChequeOrder(t, s.store, "C-2026-000950", order.PayCheque)
@@ -191,6 +192,7 @@ func TestCollectChequeEndToEnd(t *testing.T) {
 // webhook calls), a repeated event records nothing, and the procedure ends
 // by itself with the confirmation sent.
 func TestCollectPaymentLinkEndToEnd(t *testing.T) {
+	t.Parallel()
 	s := newCollectStack(t, starter.CollectOptions{})
 	ctx := context.Background()
 	o := insertChequeOrder(t, s.store, "C-2026-000951", order.PayBankTransfer)
@@ -305,6 +307,7 @@ func paymentEmails(t *testing.T, st *store.Store, o order.Order, template string
 // collection now waits for 51,90 €, not 70,00 €. The 51,90 € cheque pays
 // the order: nothing is left due, nobody is reminded of 18,10 €.
 func TestModifiedChequeOrderIsCollectedAtItsNewTotal(t *testing.T) {
+	t.Parallel()
 	s := newCollectStackWith(t, workflows.Settings{Reminders: workflows.PaymentReminders{Email: 8 * time.Second}})
 	ctx := context.Background()
 	agent := "marie@boutique.fr"
@@ -376,6 +379,7 @@ func TestModifiedChequeOrderIsCollectedAtItsNewTotal(t *testing.T) {
 // asked by the agent who recorded it: above the shop's limit it waits for a
 // supervisor other than them, and no money moves before.
 func TestOverpaymentIsConfirmedAndItsRefundApprovedBySomeoneElse(t *testing.T) {
+	t.Parallel()
 	s := newCollectStackWith(t, workflows.Settings{ApproveAbove: 10000})
 	ctx := context.Background()
 	supervisor, agent := "sophie@boutique.fr", "luc@boutique.fr"
@@ -430,6 +434,7 @@ func TestOverpaymentIsConfirmedAndItsRefundApprovedBySomeoneElse(t *testing.T) {
 // collected with the shop's settings: its payment reminders (here one
 // email, soon) and its auto-confirm (the confirmation goes by itself).
 func TestBalanceDueIsCollectedWithTheShopsSettings(t *testing.T) {
+	t.Parallel()
 	s := newCollectStackWith(t, workflows.Settings{Reminders: workflows.PaymentReminders{Email: 2 * time.Second}, AutoConfirm: true})
 	ctx := context.Background()
 	agent := "marie@boutique.fr"
@@ -469,6 +474,7 @@ func TestBalanceDueIsCollectedWithTheShopsSettings(t *testing.T) {
 // transfer is awaited: the collection waits each time for what the order
 // owes now, and the transfer of that amount pays it.
 func TestCancelledItemsAndEditedShippingChangeWhatTheCollectionAwaits(t *testing.T) {
+	t.Parallel()
 	s := newCollectStackWith(t, workflows.Settings{})
 	ctx := context.Background()
 	agent := "marie@boutique.fr"

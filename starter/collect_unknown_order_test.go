@@ -11,6 +11,7 @@ import (
 // A payment recorded on an order that does not exist is refused saying
 // so, not that the order awaits no payment.
 func TestRecordPaymentOnAnUnknownOrder(t *testing.T) {
+	t.Parallel()
 	s := newCollectStack(t, starter.CollectOptions{})
 	_, err := s.collector.RecordPayment(context.Background(), starter.RecordPaymentRequest{
 		OrderNumber: "C-2026-009999", RequestID: "chq-1", Agent: "marie@boutique.fr", Means: order.PayCheque, Amount: 3190, Reference: "CHQ 1",

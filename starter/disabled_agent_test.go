@@ -18,6 +18,7 @@ import (
 // agent UI or the terminal alike (both go through the starter); enabled
 // again, it answers.
 func TestADisabledAccountStartsAndAnswersNothing(t *testing.T) {
+	t.Parallel()
 	_, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()

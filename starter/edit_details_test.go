@@ -43,6 +43,7 @@ func insertShippedFeeOrder(t *testing.T, st *store.Store, number string) order.O
 }
 
 func TestEditDeliveryAddressAndLowerTheFeeOfACardOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	sb, reg := provider(t, sandbox.Options{})
 	dbURL := devstacktest.NewDatabase(t)

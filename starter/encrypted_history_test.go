@@ -25,6 +25,7 @@ import (
 // them in clear, in any event of any workflow, payload, memo, search
 // attribute or failure.
 func TestHistoriesHoldNoCustomerDataInClear(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	_, reg := provider(t, sandbox.Options{})
 	st := devstacktest.NewStore(t)

@@ -18,6 +18,7 @@ import (
 // TestShipPartThenTheRest is the shipping and refund procedure: part of the order ships, then the
 // rest "following the same steps"; the customer gets an email each time.
 func TestShipPartThenTheRest(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000440", order.LogisticsPrepared)
@@ -96,6 +97,7 @@ func TestShipPartThenTheRest(t *testing.T) {
 // TestRecordFulfilTwiceRecordsOneShipment runs the record step as a retry
 // would: the parcel is recorded once.
 func TestRecordFulfilTwiceRecordsOneShipment(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000441", order.LogisticsPrepared)
@@ -121,6 +123,7 @@ func TestRecordFulfilTwiceRecordsOneShipment(t *testing.T) {
 }
 
 func TestFulfilBadInputStartsNothing(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000442", order.LogisticsPrepared)

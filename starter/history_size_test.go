@@ -44,6 +44,7 @@ const maxEvents = 40
 // local activities, the settlement runs inside the procedure, and nothing
 // is scheduled that has nothing to do.
 func TestMoneyProceduresKeepTheirHistoriesShort(t *testing.T) {
+	t.Parallel()
 	_, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()

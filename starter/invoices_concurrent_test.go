@@ -39,6 +39,7 @@ import (
 // and the invoice. The procedures still wait for their payment when the
 // test is done, so it terminates them.
 func TestConcurrentCollectionsNumberInvoicesWithoutGap(t *testing.T) {
+	t.Parallel()
 	const (
 		procedures = 200
 		concurrent = 20

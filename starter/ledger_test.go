@@ -24,6 +24,7 @@ import (
 // moved: the refund stays counted, and a second refund of the same money
 // is refused. The customer is refunded once.
 func TestOperatorCancelWhileARefundAnswerIsLostRefundsOnce(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()
@@ -66,6 +67,7 @@ func TestOperatorCancelWhileARefundAnswerIsLostRefundsOnce(t *testing.T) {
 // an agent was to refund by hand) is released: its amount can be refunded
 // again, and the ledger says why.
 func TestARefundNeverSentIsReleasedWhenItsProcedureIsCancelled(t *testing.T) {
+	t.Parallel()
 	s := newStack(t) // no gateway: PayPal refunds are by hand
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-000951", order.LogisticsShipped, order.PayPayPal, "PAYID-951")
@@ -104,6 +106,7 @@ func TestARefundNeverSentIsReleasedWhenItsProcedureIsCancelled(t *testing.T) {
 // through Temporal; no money moves until a real supervisor, who did not ask
 // for the refund, approves.
 func TestAnApprovalIsCheckedAgainstTheAgentsTableNotTheAnswer(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{Settings: workflows.Settings{ApproveAbove: 2000}})
 	ctx := context.Background()
@@ -158,6 +161,7 @@ func TestAnApprovalIsCheckedAgainstTheAgentsTableNotTheAnswer(t *testing.T) {
 // agent is asked how the customer wants it (a cheque to an address, a
 // transfer, a voucher), not whether the cheque was sent.
 func TestCancellingAnOrderWhoseChequeIsCashedAsksHowToPayBack(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-000953", order.LogisticsAwaitingPrinting, order.PayCheque, "chèque 4411") // 50 € cashed
@@ -187,6 +191,7 @@ func TestCancellingAnOrderWhoseChequeIsCashedAsksHowToPayBack(t *testing.T) {
 // refund is stuck while the step goes on retrying; an agent closes it with
 // a note; once the provider is back the refund is made, once.
 func TestARefundStuckAtItsProviderReachesAnAgentAndIsMadeOnce(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{Settings: workflows.Settings{RefundStuckAfter: 2 * time.Second}})
 	ctx := context.Background()
@@ -234,6 +239,7 @@ func TestARefundStuckAtItsProviderReachesAnAgentAndIsMadeOnce(t *testing.T) {
 // A commercial gesture is not owed back: after 10 € given back on a 50 €
 // order, adding a 5 € item asks the customer for 5 €, not 15 €.
 func TestAGestureIsNotTakenBackWhenTheOrderChanges(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-000955", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-955") // 50 € paid

@@ -43,6 +43,7 @@ func refundsOf(t *testing.T, s stack, o order.Order) []store.Refund {
 }
 
 func TestCardRefundedAutomaticallyThroughTheProvider(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()
@@ -70,6 +71,7 @@ func TestCardRefundedAutomaticallyThroughTheProvider(t *testing.T) {
 }
 
 func TestExpiredCardThenBankTransferToTheCustomersIBAN(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()
@@ -101,6 +103,7 @@ func TestExpiredCardThenBankTransferToTheCustomersIBAN(t *testing.T) {
 }
 
 func TestChequeAlreadySentGetsARefundChequeToTheChosenAddress(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-000913", order.LogisticsAwaitingPrinting, order.PayCheque, "")
@@ -144,6 +147,7 @@ func TestChequeAlreadySentGetsARefundChequeToTheChosenAddress(t *testing.T) {
 }
 
 func TestChequeNotSentIsReplacedByAChequeOfTheNewTotal(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-000914", order.LogisticsAwaitingPrinting, order.PayCheque, "")
@@ -164,6 +168,7 @@ func TestChequeNotSentIsReplacedByAChequeOfTheNewTotal(t *testing.T) {
 }
 
 func TestTwoAgentsRefundingTheSameOrderAtOnceRefundItOnce(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()
@@ -271,6 +276,7 @@ func TestWorkerCrashAfterTheProviderRefundedRefundsOnce(t *testing.T) {
 // provider that fails half its requests and goes down for a while: every
 // procedure completes and none refunds twice.
 func TestProviderOutageAndErrorsRefundEachOrderOnce(t *testing.T) {
+	t.Parallel()
 	// MaxStreak bounds a run of bad luck (eight failures in a row cost
 	// Temporal's backoff four minutes), not the rate of failures.
 	sb, reg := provider(t, sandbox.Options{Faults: sandbox.Faults{ErrorRate: 0.5, DropRate: 0.2, Seed: 7, MaxStreak: 3}})

@@ -18,6 +18,7 @@ import (
 // waits for a supervisor again, who is neither the agent who recorded the
 // payment nor the one who typed the IBAN. One agent alone moves nothing.
 func TestAnOverpaymentPaidOutToATypedIBANNeedsASupervisorWhoDidNotTypeIt(t *testing.T) {
+	t.Parallel()
 	s := newCollectStackWith(t, workflows.Settings{ApproveAbove: 20000})
 	ctx := context.Background()
 	const agent, supervisor = "luc@boutique.fr", "sophie@boutique.fr"
@@ -69,6 +70,7 @@ func TestAnOverpaymentPaidOutToATypedIBANNeedsASupervisorWhoDidNotTypeIt(t *test
 // chosen with the customer; nobody is asked whether the (cashed) cheque
 // was sent, and nothing is dropped.
 func TestAChequeOverpaymentIsPaidBackNotDropped(t *testing.T) {
+	t.Parallel()
 	s := newCollectStackWith(t, workflows.Settings{})
 	ctx := context.Background()
 	const agent = "marie@boutique.fr"

@@ -14,6 +14,7 @@ import (
 // Temporal or PostgreSQL is asked anything: sums over the order's ledger
 // stay within int64.
 func TestRecordPaymentRefusesAnAmountAboveTheMaximum(t *testing.T) {
+	t.Parallel()
 	c := starter.NewCollector(nil, nil, starter.CollectOptions{})
 	for _, amount := range []int64{order.MaxOrderTotal + 1, 1 << 62, 9_223_372_036_854_775_807} {
 		_, err := c.RecordPayment(context.Background(), starter.RecordPaymentRequest{

@@ -22,6 +22,7 @@ import (
 // error read through the codec (Temporal keeps it encrypted) and when it
 // is tried next; once the provider answers, the refund goes through once.
 func TestARefundRetriedInTheSettlementShowsOnTheProceduresProgress(t *testing.T) {
+	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{Faults: sandbox.Faults{ErrorRate: 1}})
 	s := newStackWith(t, reg, starter.Options{FailureConverter: devstacktest.Codec().FailureConverter()})
 	ctx := context.Background()

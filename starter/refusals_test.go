@@ -36,6 +36,7 @@ func refusedInFrench(t *testing.T, err error, field string, code locale.Key, fre
 // cannot be asked is refused before anything starts, saying why in the
 // French UI with the amounts written the French way.
 func TestABalanceDueTheOrderDoesNotOweIsRefusedInFrench(t *testing.T) {
+	t.Parallel()
 	s := newCollectStack(t, starter.CollectOptions{})
 	ctx := context.Background()
 	agent := "marie@boutique.fr"

@@ -27,6 +27,14 @@ func TestMain(m *testing.M) { devstacktest.Main(m) }
 
 // stack is a real PostgreSQL database, a real Temporal dev server and an
 // orderdesk worker on a task queue of the test's own.
+//
+// Tests run in parallel (t.Parallel) when they are apart from the others:
+// a database and a task queue of their own, order numbers no other
+// parallel test uses (a procedure's workflow id is made of its order
+// number and request id, on the one Temporal server). These stay serial:
+// those that stop workers, those that read Temporal's list of an order's
+// procedures right after one ends (archiving, the recorded histories),
+// and those that measure how long a call takes.
 type stack struct {
 	store   *store.Store
 	client  client.Client
@@ -124,6 +132,7 @@ func kinds(events []store.Event) []string {
 }
 
 func TestModifyContentEndToEndRefundDone(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000901", order.LogisticsAwaitingPrinting)
@@ -217,6 +226,7 @@ func TestModifyContentEndToEndRefundDone(t *testing.T) {
 }
 
 func TestModifyContentEndToEndCancelledWhileWaiting(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000902", order.LogisticsAwaitingPrinting)
@@ -245,6 +255,7 @@ func TestModifyContentEndToEndCancelledWhileWaiting(t *testing.T) {
 }
 
 func TestModifyContentBadInputStartsNothing(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000903", order.LogisticsAwaitingPrinting)
@@ -306,6 +317,7 @@ func TestModifyContentBadInputStartsNothing(t *testing.T) {
 // customer email before it goes and adds a paragraph; the email the
 // customer gets has it.
 func TestModifyContentEmailReviewedThenSentWithANote(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000907", order.LogisticsAwaitingPrinting)

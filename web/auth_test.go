@@ -40,6 +40,7 @@ func signInForm(t *testing.T, h http.Handler, email, password string, header htt
 }
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	signInAs(t, a.store, "paul@boutique.fr", "Paul <b>Chef</b>", store.RoleSupervisor)
 
@@ -80,6 +81,7 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestSignInIsRateLimited(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	for i := range 5 {
 		if rec := signInForm(t, a.h, "marie@boutique.fr", "guess", nil); rec.Code != http.StatusUnauthorized {
@@ -94,6 +96,7 @@ func TestSignInIsRateLimited(t *testing.T) {
 }
 
 func TestPostNeedsTheCSRFToken(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	for name, token := range map[string]string{"missing": "", "wrong": "csrf-someone-else"} {
 		rec := a.post("/locale", url.Values{"csrf": {token}, "locale": {"en"}})
@@ -114,6 +117,7 @@ func TestPostNeedsTheCSRFToken(t *testing.T) {
 }
 
 func TestLanguageIsRememberedPerAgent(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
 	rec := a.post("/locale", url.Values{"locale": {"en"}, "next": {"/orders/C-2026-000123"}})
@@ -127,6 +131,7 @@ func TestLanguageIsRememberedPerAgent(t *testing.T) {
 }
 
 func TestActionsShowWhyTheyAreDisabled(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
 	// The warehouse has started on the order: its content can no longer

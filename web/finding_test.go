@@ -17,6 +17,7 @@ import (
 // A content change refused for the order's logistics status says so in a
 // sentence that reads right whatever the status, in French and in English.
 func TestModifyRefusalNamesTheLogisticsStatus(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	ctx := context.Background()
 	want := map[order.LogisticsStatus][2]string{
@@ -50,6 +51,7 @@ func TestModifyRefusalNamesTheLogisticsStatus(t *testing.T) {
 
 // The paid status reads as paid and still to ship, never as finished.
 func TestPaidStatusIsNotReadAsFinished(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	o := insertPaidOrder(t, a.store, "C-2026-000975", order.PayCard)
 	body := a.page("/orders/" + o.Number)
@@ -62,6 +64,7 @@ func TestPaidStatusIsNotReadAsFinished(t *testing.T) {
 // A French agent reads an English customer's order history in French:
 // its total as 63,80 €, not €63.80.
 func TestHistoryAmountsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	if _, err := devstack.LoadDemo(context.Background(), a.store); err != nil {
 		t.Fatal(err)
@@ -91,6 +94,7 @@ func TestHistoryAmountsInTheReadersLanguage(t *testing.T) {
 
 // The ship form of an order sent by Mondial Relay starts on Mondial Relay.
 func TestShipFormCarrierFollowsTheShippingMethod(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	o := insertOrderWith(t, a.store, "C-2026-000976", func(o *order.Order) {
 		o.ShippingRules = order.ShippingRules{Method: "Mondial Relay point relais", Fee: 450, FreeFrom: 4500, VATRate: 2000}
@@ -102,6 +106,7 @@ func TestShipFormCarrierFollowsTheShippingMethod(t *testing.T) {
 
 // An open order's page does not say « Archivage impossible ».
 func TestOpenOrderPageHasNoArchiveNote(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	o := insertPaidOrder(t, a.store, "C-2026-000977", order.PayCard)
 	body := a.page("/orders/" + o.Number)
@@ -111,6 +116,7 @@ func TestOpenOrderPageHasNoArchiveNote(t *testing.T) {
 // No template or static file writes an emoji: where the emoji font is
 // missing they show as empty boxes.
 func TestNoEmojiInTemplates(t *testing.T) {
+	t.Parallel()
 	var files []string
 	for _, glob := range []string{"templates/*.html", "templates/partials/*.html", "static/*"} {
 		m, err := filepath.Glob(glob)
@@ -166,6 +172,7 @@ func isEmoji(r rune) bool {
 // The search box finds an order by its customer's phone typed with spaces
 // or with the country code.
 func TestOrderListFindsAPhoneTypedAnyWay(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	seedOrder(t, a.store, "C-2026-000123", "Élodie Martin") // phone 06 12 34 56 78
 	for _, q := range []string{"06 12 34 56 78", "+33612345678"} {
@@ -179,6 +186,7 @@ func TestOrderListFindsAPhoneTypedAnyWay(t *testing.T) {
 // statuses and totals, and the emails written to them; the order page
 // links to it.
 func TestCustomerPage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	s := seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
 	insertOrderWith(t, a.store, "C-2026-000100", func(o *order.Order) { // the same customer, typed otherwise, a month before
@@ -201,6 +209,7 @@ func TestCustomerPage(t *testing.T) {
 
 // The outbox filters by status, order number and recipient.
 func TestOutboxFilters(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	ctx := context.Background()
 	s := seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")

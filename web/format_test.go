@@ -11,6 +11,7 @@ import (
 )
 
 func TestVATRate(t *testing.T) {
+	t.Parallel()
 	for bp, want := range map[int64]string{2000: "20\u00a0%", 550: "5,5\u00a0%", 210: "2,1\u00a0%", 1000: "10\u00a0%", 0: "0\u00a0%", 1234: "12,34\u00a0%"} {
 		if got := (&server{}).funcsFor("fr")["vatRate"].(func(int64) string)(bp); got != want {
 			t.Errorf("vatRate(%d) = %q, want %q", bp, got, want)
@@ -19,6 +20,7 @@ func TestVATRate(t *testing.T) {
 }
 
 func TestDatesAreParisTime(t *testing.T) {
+	t.Parallel()
 	s := &server{}
 	var err error
 	if s.paris, err = time.LoadLocation("Europe/Paris"); err != nil {
@@ -38,6 +40,7 @@ func TestDatesAreParisTime(t *testing.T) {
 }
 
 func TestAgo(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	s := &server{now: func() time.Time { return now }}
 	for d, want := range map[time.Duration]string{
@@ -59,6 +62,7 @@ func TestAgo(t *testing.T) {
 }
 
 func TestBrokenTemplateFailsStartUp(t *testing.T) {
+	t.Parallel()
 	s := &server{}
 	layout, err := templateFS.ReadFile("templates/layout.html")
 	if err != nil {
@@ -91,6 +95,7 @@ func TestBrokenTemplateFailsStartUp(t *testing.T) {
 // TestRefusalsAreSaidByTheFieldTheyName: a supervisor approving their own
 // refund is told so, not that only a supervisor may approve.
 func TestRefusalsAreSaidByTheFieldTheyName(t *testing.T) {
+	t.Parallel()
 	for field, want := range map[string]string{
 		"approver": "votre propre demande",
 		"role":     "Seul un superviseur",

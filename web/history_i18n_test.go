@@ -17,6 +17,7 @@ import (
 // a line or a question of before the phrases is shown as written, marked
 // French; a note is what the agent typed.
 func TestHistoryAndQuestionsInTheAgentsLanguage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	ctx := context.Background()
 	o := insertPaidOrder(t, a.store, "C-2026-000940", order.PayCard)

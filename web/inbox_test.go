@@ -34,6 +34,7 @@ func (a *app) as(email, name, role string) *app {
 // has it, cannot take it, answer it or release it; a supervisor releases
 // it; the owner always comes from the session, never from the form.
 func TestInboxClaimAndRelease(t *testing.T) {
+	t.Parallel()
 	marie := newApp(t, nil)
 	sd := seedOrder(t, marie.store, "C-2026-000761", "Élodie Martin")
 	luc := marie.as("luc@boutique.fr", "Luc Petit", store.RoleAgent)
@@ -100,6 +101,7 @@ func TestInboxClaimAndRelease(t *testing.T) {
 // approval, and a supervisor's claim does not hold another supervisor's
 // approval back.
 func TestInboxApprovalStaysOpenToSupervisors(t *testing.T) {
+	t.Parallel()
 	marie := newApp(t, nil)
 	sd := seedOrder(t, marie.store, "C-2026-000762", "Élodie Martin")
 	task, err := marie.store.CreateTask(context.Background(), store.Task{Key: "approve/C-2026-000762", OrderID: sd.order.ID, WorkflowID: "modify-content/C-2026-000762/req-1",
@@ -128,6 +130,7 @@ func TestInboxApprovalStaysOpenToSupervisors(t *testing.T) {
 // payments and refunds; the order page lists its tasks; the top bar
 // counts the open tasks.
 func TestInboxFiltersAndFacts(t *testing.T) {
+	t.Parallel()
 	a, databaseURL := newAppWithURL(t)
 	first := seedOrder(t, a.store, "C-2026-000763", "Élodie Martin")
 	second := seedOrder(t, a.store, "C-2026-000764", "Bruno Lefèvre")
@@ -187,6 +190,7 @@ func (failingCount) CountOpenTasks(context.Context) (int, error) {
 // TestPagesRenderWhenTheTaskCountFails: the top bar leaves the count out
 // and the page renders.
 func TestPagesRenderWhenTheTaskCountFails(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	seedOrder(t, a.store, "C-2026-000765", "Élodie Martin")
 	c, _ := devstacktest.Temporal(t)

@@ -36,6 +36,7 @@ type keyUse struct {
 // computed rather than written is refused outside the few helpers that
 // look labels up; a message no page uses any more is refused too.
 func TestEveryMessageUsedExists(t *testing.T) {
+	t.Parallel()
 	uses := append(templateKeyUses(t), goKeyUses(t)...)
 	if len(uses) < 300 {
 		t.Fatalf("only %d uses of the catalog found: the test no longer sees them", len(uses))
@@ -410,6 +411,7 @@ func exprString(e ast.Expr) string {
 // TestTheTestFindsWrongUses: the checks above see a key the catalog lacks,
 // a missing argument and one of the wrong kind, in a template and in Go.
 func TestTheTestFindsWrongUses(t *testing.T) {
+	t.Parallel()
 	tree, err := parse.Parse("x", `{{t "order.placed_on"}}{{t "no.such_key"}}{{t "cancel.paid_net" "12 €"}}`, "", "",
 		map[string]any((&server{}).funcsFor("fr")), builtins)
 	if err != nil {
@@ -497,6 +499,7 @@ func TermsShown(text string, terms []string) []string {
 // either language, in their text or their title, placeholder and
 // aria-label attributes.
 func TestTemplatesWriteNoText(t *testing.T) {
+	t.Parallel()
 	attr := regexp.MustCompile(`(?:title|placeholder|aria-label|alt)="([^"]*)"`)
 	tag := regexp.MustCompile(`<[^>]*>`)
 	err := fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {

@@ -85,6 +85,7 @@ func link(body, rel string) string {
 }
 
 func TestOrderListPaginates(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	ctx := context.Background()
 	for i := range 53 {
@@ -120,6 +121,7 @@ func TestOrderListPaginates(t *testing.T) {
 // newest first, and the "previous" links from the last page lead back
 // through the same pages; under each sort.
 func TestOrderListPagesCoverEveryOrderOnce(t *testing.T) {
+	t.Parallel()
 	a, u := newAppWithURL(t)
 	insertOrdersSQL(t, u, 123)
 	for _, tc := range []struct {
@@ -186,6 +188,7 @@ func lens(pages [][]string) []int {
 
 // Past 1,000 orders the list does not count them all: it says "more than".
 func TestOrderListSaysMoreThanAThousand(t *testing.T) {
+	t.Parallel()
 	a, u := newAppWithURL(t)
 	insertOrdersSQL(t, u, store.ListCountCap+30)
 	body := a.page("/orders")
@@ -211,6 +214,7 @@ func TestOrderListSaysMoreThanAThousand(t *testing.T) {
 // One or two characters are too few to search: the page says so and lists
 // nothing, rather than every order.
 func TestOrderListAsksForThreeCharacters(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
 	for _, q := range []string{"C", "é1", " 12 "} {
@@ -224,6 +228,7 @@ func TestOrderListAsksForThreeCharacters(t *testing.T) {
 // A page link that was altered, or made for another sort, is refused with
 // a way back, not answered with a wrong page.
 func TestOrderListRefusesABrokenPageLink(t *testing.T) {
+	t.Parallel()
 	a, u := newAppWithURL(t)
 	insertOrdersSQL(t, u, 60)
 	next := link(a.page("/orders?sort=number"), "next")
@@ -246,6 +251,7 @@ func TestOrderListRefusesABrokenPageLink(t *testing.T) {
 // The search box finds an order by its customer's phone, typed as the
 // customer says it.
 func TestOrderListSearchesByPhone(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	seedOrder(t, a.store, "C-2026-000123", "Élodie Martin") // phone 06 12 34 56 78
 	for _, q := range []string{"0612345678", "+33 6 12 34 56 78", "12.34.56"} {

@@ -11,6 +11,7 @@ var nextVariants = []string{"/\t/host", "//host", "/\\host", "https://host", "/\
 // TestSafeNextKeepsTheAgentOnTheSite: every variant lands on the order
 // list; a path of the site is kept as it is.
 func TestSafeNextKeepsTheAgentOnTheSite(t *testing.T) {
+	t.Parallel()
 	for _, next := range nextVariants {
 		if got := safeNext(next); got != defaultLanding {
 			t.Errorf("safeNext(%q) = %q, want %q", next, got, defaultLanding)

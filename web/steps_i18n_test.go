@@ -17,6 +17,7 @@ import (
 // no longer write. (The catalog's own test checks that English has each
 // message with the same arguments.)
 func TestEveryStepTextHasBothLanguages(t *testing.T) {
+	t.Parallel()
 	keys := workflows.TextKeys()
 	if len(keys) == 0 {
 		t.Fatal("the workflows package lists no text key")
@@ -56,6 +57,7 @@ func TestEveryStepTextHasBothLanguages(t *testing.T) {
 // TestStepTextFallsBack: a detail without a key, or with a key this UI
 // does not know (a newer worker), is shown as the procedure wrote it.
 func TestStepTextFallsBack(t *testing.T) {
+	t.Parallel()
 	m := order.EUR(123456)
 	known := &workflows.Text{Key: workflows.DetailNewTotal, Args: map[string]workflows.Arg{"total": {Money: &m}}}
 	unknown := &workflows.Text{Key: "detail.from_the_future"}
@@ -83,6 +85,7 @@ func TestStepTextFallsBack(t *testing.T) {
 // TestEveryProcedureHasAName: each procedure the worker runs is named for
 // the agent in both languages, not shown by its workflow type.
 func TestEveryProcedureHasAName(t *testing.T) {
+	t.Parallel()
 	for _, p := range append(workflows.Procedures(), workflows.Jobs()...) {
 		for _, lang := range locale.Langs {
 			if got := procedureLabel(locale.For(lang), p.Name+"/C-1/x"); got == p.Name {
@@ -95,6 +98,7 @@ func TestEveryProcedureHasAName(t *testing.T) {
 // A label a worker wrote before the catalog reworded it is still said in
 // the reader's language.
 func TestAnEarlierStepLabelIsStillTranslated(t *testing.T) {
+	t.Parallel()
 	for fr, key := range earlierStepLabels {
 		if got, want := legacyStepLabel(fr, "en"), tr("en", key); got != want {
 			t.Errorf("%q in English = %q, want %q", fr, got, want)

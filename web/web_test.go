@@ -300,6 +300,7 @@ func mustNotContain(t *testing.T, body string, bad ...string) {
 }
 
 func TestOrderListSearchesAndFilters(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	s := seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
 	other := seedOrder(t, a.store, "C-2026-000124", "Bruno Lefèvre")
@@ -347,6 +348,7 @@ func TestOrderListSearchesAndFilters(t *testing.T) {
 }
 
 func TestOrderPage(t *testing.T) {
+	t.Parallel()
 	procs := fakeProcedures{list: []starter.Procedure{{
 		WorkflowID: workflowID, RunID: "run-1", Type: "modify-content", Status: "Running",
 		StartTime: placedAt.Add(time.Hour), AwaitingAgent: true,
@@ -398,6 +400,7 @@ func TestOrderPage(t *testing.T) {
 // When Temporal does not list the order's procedures, the order page
 // shows those found in the order's history, without Temporal's error.
 func TestOrderPageWithoutTemporal(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, fakeProcedures{err: errors.New("rpc error: code = Unavailable desc = connection refused")})
 	seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
 	body := a.page("/orders/C-2026-000123")
@@ -407,6 +410,7 @@ func TestOrderPageWithoutTemporal(t *testing.T) {
 }
 
 func TestUnknownOrderIs404(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	code, body := a.get("/orders/C-1999-000001")
 	if code != http.StatusNotFound {
@@ -426,6 +430,7 @@ func TestUnknownOrderIs404(t *testing.T) {
 }
 
 func TestNamesAreEscaped(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	name := `Zoé <script>alert("pwn")</script> Roux`
 	seedOrder(t, a.store, "C-2026-000666", name)
@@ -441,6 +446,7 @@ func TestNamesAreEscaped(t *testing.T) {
 }
 
 func TestEmailPage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	s := seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
 	body := a.page(fmt.Sprintf("/emails/%d", s.email.ID))
@@ -458,6 +464,7 @@ func TestEmailPage(t *testing.T) {
 }
 
 func TestTasksAndOutbox(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	first := seedOrder(t, a.store, "C-2026-000123", "Élodie Martin")
 	seedOrder(t, a.store, "C-2026-000124", "Bruno Lefèvre")
@@ -477,6 +484,7 @@ func TestTasksAndOutbox(t *testing.T) {
 }
 
 func TestRedirectHealthAndStatic(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -497,6 +505,7 @@ func TestRedirectHealthAndStatic(t *testing.T) {
 }
 
 func TestInternalErrorShowsAReference(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, nil)
 	a.store.Close() // every query now fails inside the driver
 	code, body := a.get("/orders")
@@ -518,6 +527,7 @@ func TestInternalErrorShowsAReference(t *testing.T) {
 // Every dependency of the UI is required: a missing one stops start-up
 // with an error naming it, rather than a page that fails later.
 func TestNewNamesAMissingDependency(t *testing.T) {
+	t.Parallel()
 	st := devstacktest.NewStore(t)
 	c, _ := devstacktest.Temporal(t)
 	col := starter.NewCollector(starter.New(c, st), st, starter.CollectOptions{})

@@ -82,6 +82,7 @@ func cardOrderNumbered(t *testing.T, st *store.Store, number string) order.Order
 }
 
 func TestEveryStepOfAProcedureIsSafeToRunTwice(t *testing.T) {
+	t.Parallel()
 	st := devstacktest.NewStore(t)
 	ctx := context.Background()
 	o := cardOrder(t, st)

@@ -21,6 +21,7 @@ import (
 // due cancels its unpaid invoice with one credit note and leaves the
 // order's status alone.
 func TestCollectionOfAChangedOrderIsSafeToRunTwice(t *testing.T) {
+	t.Parallel()
 	st := devstacktest.NewStore(t)
 	ctx := context.Background()
 	o := cardOrderNumbered(t, st, "C-2026-000520")

@@ -22,6 +22,7 @@ import (
 // orders, so the agent's insert lands between the procedure's read and its
 // insert on some of them (the window the procedure must close).
 func TestInvoiceStepAndAgentClickAtOnceMakeOneInvoice(t *testing.T) {
+	t.Parallel()
 	st := devstacktest.NewStore(t)
 	ctx := context.Background()
 	c := &activities.Collect{Store: st, Shop: activities.Shop{Seller: store.Seller{

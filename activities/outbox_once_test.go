@@ -22,6 +22,7 @@ import (
 // before SendGrid got it leaves it to the next try, which finds nothing
 // at SendGrid and sends it: one email too.
 func TestOutboxSenderSendsOnceWhenSendGridsAnswerIsLost(t *testing.T) {
+	t.Parallel()
 	st := devstacktest.NewStore(t)
 	ctx := context.Background()
 	o := cardOrder(t, st)

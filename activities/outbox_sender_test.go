@@ -43,6 +43,7 @@ func (f *flakySender) Send(_ context.Context, e mail.Envelope) (string, error) {
 // outage puts the email back for a later try, a refusal for good marks it
 // failed and says so in the order's history, and an email is sent once.
 func TestOutboxSenderDeliversRetriesAndReportsRefusals(t *testing.T) {
+	t.Parallel()
 	st := devstacktest.NewStore(t)
 	ctx := context.Background()
 	o := cardOrder(t, st)

@@ -346,7 +346,7 @@ func (m *model) invReturns(snaps []orderSnap) {
 					// beyond the total: the items' worth, and what an earlier
 					// decision left overpaid (a partial refund, a refund a
 					// supervisor rejected), never more than was paid net.
-					if got.Refund > before.Refundable || got.Refund > before.Covered+got.Credit-got.Total {
+					if got.Refund > before.Refundable || got.Refund > max(before.Covered+got.Credit-got.Total, 0) {
 						m.violate(inv, "%s: return %s refunds %d for items worth %d, when the customer had paid net %d and covered %d of %d",
 							s.mo.number, r.Number, got.Refund, got.Credit, before.Refundable, before.Covered, got.Total)
 					}

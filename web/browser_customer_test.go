@@ -12,8 +12,9 @@ import (
 // An agent on an order's page opens its customer's view from the customer
 // block and finds there the customer's orders and the email written to them.
 func TestBrowserCustomerViewFromTheOrderPage(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
-	seeded := seedOrder(t, s.store, "C-2026-000123", "Élodie Martin")
+	seeded := seedOrder(t, s.store, "C-2026-000907", "Élodie Martin")
 	b := s.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 	b.do("open the order, then its customer",
 		chromedp.Navigate(b.base+"/orders/"+seeded.order.Number),

@@ -54,9 +54,10 @@ func newCountingStack(t *testing.T, posts *atomic.Int32) *liveStack {
 // says « Payée ». A refused form first (an amount that is no amount)
 // leaves the browser on a GET page: reloading it submits nothing again.
 func TestBrowserRecordChequeInOneStep(t *testing.T) {
+	t.Parallel()
 	var posts atomic.Int32
 	s := newCountingStack(t, &posts)
-	o := insertOrderAwaitingCheque(t, s.store, "C-2026-000981")
+	o := insertOrderAwaitingCheque(t, s.store, "C-2026-000912")
 	b := s.newAgent("marie@boutique.fr", "Marie Dupont", "agent")
 
 	b.do("open the record form from the order page",

@@ -29,6 +29,7 @@ import (
 // reload asks for the page as it is now: the refused form is not sent a
 // second time, and no browser asks to resubmit.
 func TestBrowserAFormErrorThenAProcedureStepResubmitsNothing(t *testing.T) {
+	t.Parallel()
 	var answers atomic.Int32
 	st := devstacktest.NewStore(t)
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}})
@@ -47,7 +48,7 @@ func TestBrowserAFormErrorThenAProcedureStepResubmitsNothing(t *testing.T) {
 	live.newAgent("luc@boutique.fr", "Luc Petit", store.RoleAgent)
 
 	// A card order without a provider: the refund is made by hand.
-	o := insertPaidOrder(t, st, "C-2026-000971", order.PayCard)
+	o := insertPaidOrder(t, st, "C-2026-000911", order.PayCard)
 	marie.removeOneMug(o)
 	marie.do("confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#steps")))
 	marie.follow(nil, workflows.TaskRefundByHand)

@@ -25,6 +25,7 @@ import (
 // provider's last error, when the next try is — then, the provider back,
 // the refund done, once.
 func TestBrowserARetriedRefundShowsItsAttemptsAndLastError(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.NewServer(sandbox.Options{APIKey: "sk_test", Faults: sandbox.Faults{ErrorRate: 1}})
 	url, err := sb.Start()
 	if err != nil {
@@ -44,7 +45,7 @@ func TestBrowserARetriedRefundShowsItsAttemptsAndLastError(t *testing.T) {
 	live := &liveStack{t: t, store: st, url: srv.URL, alloc: newChromium(t)}
 	agent := live.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 
-	o := insertPaidOrder(t, st, "C-2026-000961", order.PayCard)
+	o := insertPaidOrder(t, st, "C-2026-000910", order.PayCard)
 	// The confirmation says what will happen: the provider refunds at once.
 	settlement := agent.removeOneMug(o)
 	if how := agent.text("#refund-how"); !strings.Contains(how, "le prestataire rembourse le client aussitôt") {

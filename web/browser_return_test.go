@@ -38,9 +38,10 @@ func shipAll(t *testing.T, st *store.Store, o order.Order) order.Order {
 // made; the procedure's page ends with it, and the order page's « Retours »
 // shows the return refunded.
 func TestBrowserReturnWithdrawalToRefund(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
 	ctx := context.Background()
-	o := shipAll(t, s.store, insertPaidOrder(t, s.store, "C-2026-000931", order.PayCard))
+	o := shipAll(t, s.store, insertPaidOrder(t, s.store, "C-2026-000909", order.PayCard))
 	marie := s.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
 
 	steps := []chromedp.Action[chromedp.Void]{

@@ -191,11 +191,29 @@ func (b *browser) text(sel string) string {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	var s string
+	err := retryGone(ctx, func() (err error) {
+		s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		return err
+	})
 	if err != nil {
 		b.t.Fatalf("reading %s (%s): %v\n%s", sel, b.name, err, b.screenshot("read "+sel))
 	}
 	return strings.TrimSpace(s)
+}
+
+// retryGone runs read again while it fails because the node it found left
+// the page before it was read: the page reloaded in between (a procedure's
+// page follows its run), which a slow machine makes likely. Any other
+// error, or the deadline of ctx, ends it.
+func retryGone(ctx context.Context, read func() error) error {
+	for {
+		err := read()
+		if err == nil || !strings.Contains(err.Error(), "No node with given id found") || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // frameText reads the text an iframe of the page shows: the email under
@@ -205,11 +223,15 @@ func (b *browser) frameText(sel string) string {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	frames, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(sel)))
-	if err != nil || len(frames) != 1 {
-		b.t.Fatalf("finding the iframe %s (%s): %d found, %v\n%s", sel, b.name, len(frames), err, b.screenshot("find "+sel))
-	}
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body"), chromedp.FromNode(frames[0])))
+	var s string
+	err := retryGone(ctx, func() error {
+		frames, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(sel)))
+		if err != nil || len(frames) != 1 {
+			b.t.Fatalf("finding the iframe %s (%s): %d found, %v\n%s", sel, b.name, len(frames), err, b.screenshot("find "+sel))
+		}
+		s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body"), chromedp.FromNode(frames[0])))
+		return err
+	})
 	if err != nil {
 		b.t.Fatalf("reading the iframe %s (%s): %v\n%s", sel, b.name, err, b.screenshot("read "+sel))
 	}
@@ -382,6 +404,7 @@ func refundsOf(t *testing.T, st *store.Store, o order.Order) []store.Refund {
 // order: one mug out, free shipping lost, the agent refunds by hand and
 // says "Remboursement effectué", reads the email and sends it.
 func TestBrowserModifyContentCardRefundDone(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
 	o := insertPaidOrder(t, s.store, "C-2026-000901", order.PayCard)
 	marie := s.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
@@ -426,6 +449,7 @@ func TestBrowserModifyContentCardRefundDone(t *testing.T) {
 // TestBrowserModifyContentChequeNotSent is the modify-content procedure for an order paid by
 // cheque whose cheque is not received yet, nor sent.
 func TestBrowserModifyContentChequeNotSent(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
 	o := insertOrderAwaitingCheque(t, s.store, "C-2026-000902")
 	marie := s.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
@@ -451,6 +475,7 @@ func TestBrowserModifyContentChequeNotSent(t *testing.T) {
 // TestBrowserCancelAndRefund is cancel/refund: every item selected,
 // the most refundable amount proposed, refunded.
 func TestBrowserCancelAndRefund(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
 	o := insertPaidOrder(t, s.store, "C-2026-000903", order.PayCard)
 	marie := s.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
@@ -496,6 +521,7 @@ func TestBrowserCancelAndRefund(t *testing.T) {
 // TestBrowserSecondAgentAnswersFromTheInbox: one agent starts the modify-content procedure,
 // another answers the refund question from the task inbox.
 func TestBrowserSecondAgentAnswersFromTheInbox(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
 	o := insertPaidOrder(t, s.store, "C-2026-000904", order.PayCard)
 	marie := s.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
@@ -527,6 +553,7 @@ func TestBrowserSecondAgentAnswersFromTheInbox(t *testing.T) {
 // TestBrowserLargeRefundWaitsForASupervisor: above the threshold, the
 // agent cannot approve; a supervisor does, from the inbox.
 func TestBrowserLargeRefundWaitsForASupervisor(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 2000) // 20 €
 	o := insertPaidOrder(t, s.store, "C-2026-000905", order.PayCard)
 	marie := s.newAgent("marie@boutique.fr", "Marie Dupont", store.RoleAgent)
@@ -602,6 +629,7 @@ func waitTask(t *testing.T, st *store.Store, id int64, ok func(store.Task) bool,
 // reads the email under review and sends it; the order has the new line
 // and the new total, and its page shows the balance due.
 func TestBrowserModifyContentAddAndReprice(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
 	o := insertPaidOrder(t, s.store, "C-2026-000906", order.PayCard)
 	tshirt := fmt.Sprint(o.Lines[1].ID)

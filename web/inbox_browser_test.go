@@ -18,9 +18,10 @@ import (
 // inbox. Marie takes a refund by hand; Luc's inbox says Marie has it and
 // offers him neither the task nor its answers; the top bar counts it.
 func TestBrowserTwoAgentsSeeWhoHasATask(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
-	o := insertPaidOrder(t, s.store, "C-2026-000906", order.PayPayPal)
-	task, err := s.store.CreateTask(context.Background(), store.Task{Key: "settle/C-2026-000906/r/refund", OrderID: o.ID, WorkflowID: "modify-content/C-2026-000906/r",
+	o := insertPaidOrder(t, s.store, "C-2026-000908", order.PayPayPal)
+	task, err := s.store.CreateTask(context.Background(), store.Task{Key: "settle/C-2026-000908/r/refund", OrderID: o.ID, WorkflowID: "modify-content/C-2026-000908/r",
 		Kind: workflows.TaskRefundByHand, Question: "Rembourser 10,80 € au client par PayPal", Amount: 1080, Options: []string{workflows.AnswerRefundDone, workflows.AnswerRefundImpossible}})
 	if err != nil {
 		t.Fatal(err)

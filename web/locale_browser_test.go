@@ -42,6 +42,7 @@ const shownText = `(() => {
 // the sign-in page) and reads no French word of the UI; one who chose
 // French reads no English one.
 func TestBrowserEveryPageInTheAgentsLanguage(t *testing.T) {
+	t.Parallel()
 	s := newLiveStack(t, 0)
 	ctx := context.Background()
 	o := insertPaidOrder(t, s.store, "C-2026-000920", order.PayCard)

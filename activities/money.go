@@ -98,7 +98,7 @@ func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput)
 			}
 		}()
 	}
-	r, err := m.Store.RefundByKey(ctx, in.Key)
+	r, paid, err := m.Store.RefundAndPayments(ctx, in.Key)
 	if err != nil {
 		return GatewayOutcome{}, classify(err)
 	}
@@ -109,7 +109,7 @@ func (m *Money) RefundThroughGateway(ctx context.Context, in GatewayRefundInput)
 	if !ok {
 		return GatewayOutcome{Outcome: GatewayUnsupported}, nil
 	}
-	paymentRef, err := m.paymentRef(ctx, r.OrderID, in.Method)
+	paymentRef, err := paymentRefOf(paid, in.Method)
 	if err != nil {
 		return GatewayOutcome{}, err
 	}
@@ -155,13 +155,10 @@ func (m *Money) gateway(method order.PaymentMethod) (payments.Gateway, bool) {
 	return m.Gateways.For(method)
 }
 
-// paymentRef is the provider's reference of the order's latest payment by
-// that means: what a refund sends money back against.
-func (m *Money) paymentRef(ctx context.Context, orderID int64, method order.PaymentMethod) (string, error) {
-	ps, err := m.Store.ListPayments(ctx, orderID)
-	if err != nil {
-		return "", err
-	}
+// paymentRefOf is the provider's reference of the latest payment by that
+// means among an order's payments ps (oldest first): what a refund sends
+// money back against.
+func paymentRefOf(ps []store.Payment, method order.PaymentMethod) (string, error) {
 	for i := len(ps) - 1; i >= 0; i-- {
 		if ps[i].Method == string(method) && ps[i].Reference != "" {
 			return ps[i].Reference, nil

@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
@@ -41,12 +40,8 @@ type HoldResult struct {
 // two procedures, or a procedure and the warehouse, never both win; taking
 // it again for the same procedure is a no-op.
 func (a *Orders) TakeHold(ctx context.Context, in HoldInput) (HoldResult, error) {
-	o, err := a.Store.TakeHold(ctx, in.OrderNumber, in.Actor.WorkflowID)
-	if err != nil {
-		return HoldResult{}, classify(err)
-	}
-	_, err = a.Store.AddEvent(ctx, store.Event{
-		OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
+	o, err := a.Store.TakeHoldNoted(ctx, in.OrderNumber, in.Actor.WorkflowID, store.Event{
+		ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: "hold_taken", Key: in.Actor.WorkflowID + "/hold",
 		Phrase: locale.Phr("history.hold_taken"),
 	})
@@ -66,25 +61,13 @@ type ReleaseInput struct {
 	Why locale.Phrase `json:"why,omitzero"`
 }
 
-// ReleaseHold gives the order back to the automatic logistics flow. It does
-// nothing when the procedure does not hold the order (never took it, or a
-// retry), so it is safe in every compensation path.
+// ReleaseHold gives the order back to the automatic logistics flow, with
+// its line in the order's history, in one statement. It does nothing when
+// the procedure does not hold the order (never took it, or a retry), so it
+// is safe in every compensation path.
 func (a *Orders) ReleaseHold(ctx context.Context, in ReleaseInput) error {
-	o, err := a.Store.GetOrder(ctx, in.OrderNumber)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if o.HoldBy != in.Actor.WorkflowID {
-		return nil
-	}
-	if err := a.Store.ReleaseHold(ctx, in.OrderNumber, in.Actor.WorkflowID); err != nil {
-		return err
-	}
 	ev := store.Event{
-		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "hold_released", Key: in.Actor.WorkflowID + "/release", Phrase: locale.Phr("history.hold_released"),
 	}
 	switch {
@@ -93,7 +76,7 @@ func (a *Orders) ReleaseHold(ctx context.Context, in ReleaseInput) error {
 	case in.Outcome != "":
 		ev.Phrase, ev.Message = locale.Phrase{}, "Commande rendue au flux logistique automatique (Mod OFF → ON) : "+in.Outcome
 	}
-	_, err = a.Store.AddEvent(ctx, ev)
+	_, err := a.Store.ReleaseHoldNoted(ctx, in.OrderNumber, in.Actor.WorkflowID, ev)
 	return err
 }
 
@@ -120,17 +103,15 @@ type ContentOutput struct {
 // history row by its key and returns the change as it was applied.
 func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (ContentOutput, error) {
 	key := in.Actor.WorkflowID + "/content"
-	o, err := a.Store.GetOrder(ctx, in.OrderNumber)
+	o, ev, applied, err := a.Store.GetOrderAndEvent(ctx, in.OrderNumber, key)
 	if err != nil {
 		return ContentOutput{}, classify(err)
 	}
 	var res order.ContentResult
-	if ev, err := a.Store.EventByKey(ctx, key); err == nil {
+	if applied {
 		if err := json.Unmarshal(ev.Data, &res); err != nil {
 			return ContentOutput{}, fmt.Errorf("ApplyContentChange(%s): reading the change already applied: %w", in.OrderNumber, err)
 		}
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return ContentOutput{}, err
 	} else {
 		if o.HoldBy != in.Actor.WorkflowID {
 			return ContentOutput{}, temporal.NewNonRetryableApplicationError(

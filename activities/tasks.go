@@ -170,7 +170,7 @@ func (a *Orders) ReserveRefund(ctx context.Context, in RefundInput) error {
 
 // SettleRefund records the outcome of a reserved refund: done, impossible or failed.
 func (a *Orders) SettleRefund(ctx context.Context, in RefundInput) error {
-	r, err := a.Store.UpdateRefund(ctx, in.Key, in.Status, in.ProviderRef, in.Reason)
+	r, err := a.Store.RecordRefundOutcome(ctx, in.Key, in.Status, in.ProviderRef, in.Reason)
 	if err != nil {
 		return classify(err)
 	}

@@ -32,15 +32,51 @@ func (s *Store) AddEvent(ctx context.Context, ev Event) (Event, error) {
 }
 
 func insertEvent(ctx context.Context, q querier, ev Event) (Event, error) {
+	vals, err := eventValues(ev)
+	if err != nil {
+		return Event{}, err
+	}
+	saved, err := one[Event](q.Query(ctx, `
+		INSERT INTO order_events (`+eventInsertColumns+`)
+		VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (event_key) DO NOTHING
+		RETURNING `+eventColumns,
+		append([]any{ev.OrderID}, vals...)...))
+	if errors.Is(err, ErrNotFound) {
+		// The key was written before: return that event.
+		return one[Event](q.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE event_key = $1`, ev.Key))
+	}
+	return saved, err
+}
+
+// eventInsertColumns are the columns an event is written with: the order's
+// id, then the values of eventValues.
+const eventInsertColumns = `order_id, at, actor_kind, actor, workflow_id, kind, message, contact_channel, data, event_key,
+	message_key, message_args`
+
+// eventSelectValues are eventValues' as a SELECT list from $first on, for
+// an event written in the same statement as what it records (the order's
+// id comes from that statement).
+func eventSelectValues(first int) string {
+	p := func(i int) string { return fmt.Sprintf("$%d", first+i) }
+	return "coalesce(" + p(0) + "::timestamptz, now()), " + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " +
+		p(6) + ", " + p(7) + "::jsonb, " + p(8) + ", " + p(9) + ", " + p(10) + "::jsonb"
+}
+
+// eventValues checks ev and returns the values of eventInsertColumns
+// after the order's id: the time (nil: now), the actor, the kind, the
+// message (the phrase's French when ev has none), the data, the key and
+// the phrase.
+func eventValues(ev Event) ([]any, error) {
 	if ev.Kind == "" || ev.ActorKind == "" {
-		return Event{}, errors.New("an event needs a kind and an actor kind")
+		return nil, errors.New("an event needs a kind and an actor kind")
 	}
 	if len(ev.Data) == 0 {
 		ev.Data = json.RawMessage(`{}`)
 	}
 	key, args, err := phraseColumns(ev.Phrase)
 	if err != nil {
-		return Event{}, err
+		return nil, err
 	}
 	if ev.Message == "" && !ev.Phrase.IsZero() {
 		ev.Message = ev.Phrase.French()
@@ -49,19 +85,7 @@ func insertEvent(ctx context.Context, q querier, ev Event) (Event, error) {
 	if !ev.At.IsZero() {
 		at = &ev.At
 	}
-	saved, err := one[Event](q.Query(ctx, `
-		INSERT INTO order_events (order_id, at, actor_kind, actor, workflow_id, kind, message, contact_channel, data, event_key,
-			message_key, message_args)
-		VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-		ON CONFLICT (event_key) DO NOTHING
-		RETURNING `+eventColumns,
-		ev.OrderID, at, ev.ActorKind, ev.Actor, ev.WorkflowID, ev.Kind, ev.Message, ev.ContactChannel, ev.Data, nullIfEmpty(ev.Key),
-		key, args))
-	if errors.Is(err, ErrNotFound) {
-		// The key was written before: return that event.
-		return one[Event](q.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE event_key = $1`, ev.Key))
-	}
-	return saved, err
+	return []any{at, ev.ActorKind, ev.Actor, ev.WorkflowID, ev.Kind, ev.Message, ev.ContactChannel, ev.Data, nullIfEmpty(ev.Key), key, args}, nil
 }
 
 // EventByKey returns the event written under key.

@@ -353,6 +353,15 @@ func (s *Store) InvoiceByKey(ctx context.Context, key string) (Invoice, error) {
 // CurrentInvoice returns the invoice of the order's content as it stands
 // now, when there is one (ErrNotFound otherwise).
 func (s *Store) CurrentInvoice(ctx context.Context, orderNumber string) (Invoice, error) {
+	// Most orders a procedure changes have no invoice yet: one look says so.
+	var invoiced bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices i JOIN orders o ON o.id = i.order_id
+		WHERE o.number = $1 AND i.status <> 'cancelled')`, orderNumber).Scan(&invoiced); err != nil {
+		return Invoice{}, fmt.Errorf("store.CurrentInvoice(%s): %w", orderNumber, err)
+	}
+	if !invoiced {
+		return Invoice{}, fmt.Errorf("store.CurrentInvoice(%s): %w", orderNumber, ErrNotFound)
+	}
 	o, err := s.GetOrder(ctx, orderNumber)
 	if err != nil {
 		return Invoice{}, err

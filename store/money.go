@@ -119,23 +119,49 @@ func position(ctx context.Context, q querier, orderID int64) (order.Position, er
 }
 
 func positionWithout(ctx context.Context, q querier, orderID int64, prefix string) (order.Position, error) {
-	var total int64
-	if err := q.QueryRow(ctx, `SELECT total_cents FROM orders WHERE id = $1`, orderID).Scan(&total); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return order.Position{}, ErrNotFound
-		}
-		return order.Position{}, err
-	}
-	entries, err := ledger(ctx, q, orderID)
+	rows, err := q.Query(ctx, positionQuery, orderID)
+	return scanPosition(rows, err, prefix)
+}
+
+// positionQuery reads an order's total and its ledger's facts in one
+// statement: the order's row once with each of its entries (none: one row
+// of NULLs). $1 is the order's id.
+const positionQuery = `
+	SELECT o.total_cents, e.kind, e.amount_cents, e.ref
+	FROM orders o LEFT JOIN ledger_entries e ON e.order_id = o.id
+	WHERE o.id = $1 ORDER BY e.id`
+
+// scanPosition derives the money position from positionQuery's rows,
+// leaving out the facts of the refunds whose keys start with prefix.
+func scanPosition(rows pgx.Rows, err error, prefix string) (order.Position, error) {
 	if err != nil {
-		return order.Position{}, err
+		return order.Position{}, unavailable(err)
 	}
-	facts := make([]order.Entry, 0, len(entries))
-	for _, e := range entries {
-		if prefix != "" && strings.HasPrefix(e.Ref, prefix) {
+	defer rows.Close()
+	var (
+		total int64
+		found bool
+		facts []order.Entry
+	)
+	for rows.Next() {
+		var (
+			kind, ref *string
+			amount    *int64
+		)
+		if err := rows.Scan(&total, &kind, &amount, &ref); err != nil {
+			return order.Position{}, unavailable(err)
+		}
+		found = true
+		if kind == nil || prefix != "" && strings.HasPrefix(*ref, prefix) {
 			continue
 		}
-		facts = append(facts, order.Entry{Kind: e.Kind, Amount: e.Amount, Ref: e.Ref})
+		facts = append(facts, order.Entry{Kind: order.EntryKind(*kind), Amount: *amount, Ref: *ref})
+	}
+	if err := rows.Err(); err != nil {
+		return order.Position{}, unavailable(err)
+	}
+	if !found {
+		return order.Position{}, ErrNotFound
 	}
 	return order.PositionOf(facts, total), nil
 }
@@ -170,15 +196,38 @@ func (s *Store) AddLedgerEntry(ctx context.Context, e LedgerEntry) error {
 
 // appendEntry writes one ledger entry with q, once per key.
 func appendEntry(ctx context.Context, q querier, e LedgerEntry) error {
+	_, err := q.Exec(ctx, appendEntrySQL, entryArgs(e)...)
+	return err
+}
+
+const appendEntrySQL = `
+	INSERT INTO ledger_entries (order_id, kind, amount_cents, currency, key, ref, procedure, actor, note)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	ON CONFLICT (key) DO NOTHING`
+
+// entryArgs are the values of appendEntrySQL.
+func entryArgs(e LedgerEntry) []any {
 	if e.Currency == "" {
 		e.Currency = order.DefaultCurrency
 	}
-	_, err := q.Exec(ctx, `
-		INSERT INTO ledger_entries (order_id, kind, amount_cents, currency, key, ref, procedure, actor, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (key) DO NOTHING`,
-		e.OrderID, string(e.Kind), e.Amount, e.Currency, e.Key, e.Ref, e.Procedure, e.Actor, e.Note)
-	return err
+	return []any{e.OrderID, string(e.Kind), e.Amount, e.Currency, e.Key, e.Ref, e.Procedure, e.Actor, e.Note}
+}
+
+// refundFactEntry is the ledger entry a refund's status stands for, if any.
+func refundFactEntry(r Refund, status, actor string) (LedgerEntry, bool) {
+	var kind order.EntryKind
+	note := r.Reason
+	switch status {
+	case RefundSucceeded:
+		kind, note = order.EntryRefundConfirmed, r.ProviderRef
+	case RefundFailed, RefundImpossible:
+		kind = order.EntryRefundFailed
+	case RefundUnknown:
+		kind = order.EntryRefundUnknown
+	default: // pending, manual_pending: reserved already
+		return LedgerEntry{}, false
+	}
+	return refundEntry(r, kind, status, actor, note), true
 }
 
 const refundColumns = `id, order_id, idempotency_key, amount_cents AS amount, currency, method, status,
@@ -204,16 +253,33 @@ func (s *Store) CreateRefund(ctx context.Context, r Refund) (Refund, error) {
 	}
 	var saved Refund
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		// The order row is the lock that serialises this order's refunds.
-		if _, err := one[struct{ ID int64 }](tx.Query(ctx, `SELECT id FROM orders WHERE id = $1 FOR UPDATE`, r.OrderID)); err != nil {
+		// The order row is the lock that serialises this order's refunds;
+		// the refund of the key and the order's position are read after
+		// it, in the same round trip.
+		b := &pgx.Batch{}
+		b.Queue(`SELECT id FROM orders WHERE id = $1 FOR UPDATE`, r.OrderID)
+		b.Queue(`SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1`, r.IdempotencyKey)
+		b.Queue(positionQuery, r.OrderID)
+		br := tx.SendBatch(ctx, b)
+		_, err := one[struct{ ID int64 }](br.Query())
+		if err != nil {
+			br.Close()
 			return err
 		}
-		prev, err := one[Refund](tx.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1`, r.IdempotencyKey))
-		if err == nil {
+		prev, prevErr := one[Refund](br.Query())
+		rows, err := br.Query()
+		pos, err := scanPosition(rows, err, "")
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		if prevErr == nil {
 			saved = prev
 			return nil
 		}
-		if !errors.Is(err, ErrNotFound) {
+		if !errors.Is(prevErr, ErrNotFound) {
+			return prevErr
+		}
+		if err != nil {
 			return err
 		}
 		if r.Amount <= 0 {
@@ -222,25 +288,34 @@ func (s *Store) CreateRefund(ctx context.Context, r Refund) (Refund, error) {
 		if !slices.Contains(refundStatuses, r.Status) {
 			return order.Refuse("status", "refusal.refund_status_unknown", locale.Text(r.Status))
 		}
-		pos, err := position(ctx, tx, r.OrderID)
-		if err != nil {
-			return err
-		}
 		if r.Amount > pos.Refundable {
 			return &RefundTooLargeError{Amount: order.Money{Cents: r.Amount, Currency: r.Currency}, Refundable: order.Money{Cents: pos.Refundable, Currency: r.Currency}}
 		}
-		saved, err = one[Refund](tx.Query(ctx, `
+		// The refund and its ledger entries in one round trip: the
+		// entries are the refund's as it is written (its key, amount,
+		// currency, order and procedure).
+		b = &pgx.Batch{}
+		b.Queue(`
 			INSERT INTO refunds (order_id, idempotency_key, amount_cents, currency, method, status, provider_ref, reason, workflow_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			RETURNING `+refundColumns,
-			r.OrderID, r.IdempotencyKey, r.Amount, r.Currency, r.Method, r.Status, r.ProviderRef, r.Reason, r.WorkflowID))
-		if err != nil {
+			r.OrderID, r.IdempotencyKey, r.Amount, r.Currency, r.Method, r.Status, r.ProviderRef, r.Reason, r.WorkflowID)
+		b.Queue(appendEntrySQL, entryArgs(refundEntry(r, order.EntryRefundReserved, "reserved", r.RequestedBy, r.Reason))...)
+		if e, ok := refundFactEntry(r, r.Status, r.RequestedBy); ok {
+			b.Queue(appendEntrySQL, entryArgs(e)...)
+		}
+		br = tx.SendBatch(ctx, b)
+		if saved, err = one[Refund](br.Query()); err != nil {
+			br.Close()
 			return err
 		}
-		if err := appendEntry(ctx, tx, refundEntry(saved, order.EntryRefundReserved, "reserved", r.RequestedBy, r.Reason)); err != nil {
-			return err
+		for range b.Len() - 1 {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return err
+			}
 		}
-		return refundFact(ctx, tx, saved, saved.Status, r.RequestedBy)
+		return br.Close()
 	})
 	if err != nil {
 		return Refund{}, fmt.Errorf("store.CreateRefund(%s): %w", r.IdempotencyKey, err)
@@ -271,18 +346,41 @@ func (s *Store) UpdateRefund(ctx context.Context, key, status, providerRef, reas
 		if err := order.CheckRefundMove(refundState(cur.Status), refundState(status)); err != nil {
 			return err
 		}
-		r, err = one[Refund](tx.Query(ctx, `
+		// The new status and its ledger entry in one round trip: the
+		// entry is the refund's as the update leaves it.
+		moved := cur
+		moved.Status = status
+		if providerRef != "" {
+			moved.ProviderRef = providerRef
+		}
+		if reason != "" {
+			moved.Reason = reason
+		}
+		b := &pgx.Batch{}
+		b.Queue(`
 			UPDATE refunds SET status = $2,
 				provider_ref = CASE WHEN $3 = '' THEN provider_ref ELSE $3 END,
 				reason = CASE WHEN $4 = '' THEN reason ELSE $4 END,
 				updated_at = now()
 			WHERE idempotency_key = $1
 			RETURNING `+refundColumns,
-			key, status, providerRef, reason))
-		if err != nil {
+			key, status, providerRef, reason)
+		e, fact := refundFactEntry(moved, status, "")
+		if fact {
+			b.Queue(appendEntrySQL, entryArgs(e)...)
+		}
+		br := tx.SendBatch(ctx, b)
+		if r, err = one[Refund](br.Query()); err != nil {
+			br.Close()
 			return err
 		}
-		return refundFact(ctx, tx, r, status, "")
+		if fact {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return err
+			}
+		}
+		return br.Close()
 	})
 	if err != nil {
 		return Refund{}, fmt.Errorf("store.UpdateRefund(%s): %w", key, err)
@@ -290,21 +388,51 @@ func (s *Store) UpdateRefund(ctx context.Context, key, status, providerRef, reas
 	return r, nil
 }
 
+// RecordRefundOutcome is UpdateRefund for the step that records what a
+// procedure learnt of its refund, which the provider's step has often
+// recorded already: a refund already in that final status (which never
+// changes) is read in one statement, without a transaction or a lock.
+func (s *Store) RecordRefundOutcome(ctx context.Context, key, status, providerRef, reason string) (Refund, error) {
+	if refundState(status).Final() {
+		cur, err := one[Refund](s.pool.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1`, key))
+		if err == nil && cur.Status == status {
+			return cur, nil
+		}
+	}
+	return s.UpdateRefund(ctx, key, status, providerRef, reason)
+}
+
 // MarkRefundSent records, before the provider is called, that a refund is
 // handed to it: from then on the refund is failed only on the provider's
 // word, asked by its key. A refund already failed (released by a stopped
 // procedure) is not sent: an error wrapping order.ErrRefundFinal.
 func (s *Store) MarkRefundSent(ctx context.Context, key, gateway string) error {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		r, err := one[Refund](tx.Query(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1 FOR UPDATE`, key))
-		if err != nil {
-			return err
+	// One statement: the refund's row locked, its status checked and the
+	// entry written (as refundEntry has it) unless the refund failed.
+	var failed []string
+	for _, st := range refundStatuses {
+		if refundState(st) == order.RefundFailed {
+			failed = append(failed, st)
 		}
-		if st := refundState(r.Status); st == order.RefundFailed {
-			return fmt.Errorf("refund %s is %s: %w", key, r.Status, order.ErrRefundFinal)
-		}
-		return appendEntry(ctx, tx, refundEntry(r, order.EntryRefundSent, "sent", gateway, ""))
-	})
+	}
+	var status string
+	err := s.pool.QueryRow(ctx, `
+		WITH r AS (
+			SELECT order_id, idempotency_key, amount_cents, currency, status, workflow_id
+			FROM refunds WHERE idempotency_key = $1 FOR UPDATE
+		), sent AS (
+			INSERT INTO ledger_entries (order_id, kind, amount_cents, currency, key, ref, procedure, actor, note)
+			SELECT order_id, $3, amount_cents, currency, idempotency_key || '#sent', idempotency_key, workflow_id, $2, ''
+			FROM r WHERE NOT (status = ANY ($4))
+			ON CONFLICT (key) DO NOTHING
+		)
+		SELECT status FROM r`, key, gateway, string(order.EntryRefundSent), failed).Scan(&status)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		err = ErrNotFound
+	case err == nil && refundState(status) == order.RefundFailed:
+		err = fmt.Errorf("refund %s is %s: %w", key, status, order.ErrRefundFinal)
+	}
 	if err != nil {
 		return fmt.Errorf("store.MarkRefundSent(%s): %w", key, err)
 	}
@@ -355,19 +483,11 @@ func (s *Store) RefundSent(ctx context.Context, key string) (bool, error) {
 
 // refundFact writes the ledger entry a refund's status stands for, if any.
 func refundFact(ctx context.Context, tx pgx.Tx, r Refund, status, actor string) error {
-	var kind order.EntryKind
-	note := r.Reason
-	switch status {
-	case RefundSucceeded:
-		kind, note = order.EntryRefundConfirmed, r.ProviderRef
-	case RefundFailed, RefundImpossible:
-		kind = order.EntryRefundFailed
-	case RefundUnknown:
-		kind = order.EntryRefundUnknown
-	default: // pending, manual_pending: reserved already
+	e, ok := refundFactEntry(r, status, actor)
+	if !ok {
 		return nil
 	}
-	return appendEntry(ctx, tx, refundEntry(r, kind, status, actor, note))
+	return appendEntry(ctx, tx, e)
 }
 
 // refundEntry is the ledger entry of one fact about refund r, keyed by the
@@ -412,6 +532,31 @@ func (s *Store) RefundByKey(ctx context.Context, key string) (Refund, error) {
 		return Refund{}, fmt.Errorf("store.RefundByKey(%s): %w", key, err)
 	}
 	return r, nil
+}
+
+// RefundAndPayments is RefundByKey and the payments of the refund's order
+// (as ListPayments), in one round trip: what a refund through a provider
+// reads before it calls it.
+func (s *Store) RefundAndPayments(ctx context.Context, key string) (_ Refund, _ []Payment, err error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = $1`, key)
+	b.Queue(`SELECT `+paymentColumns+` FROM payments
+		WHERE order_id = (SELECT order_id FROM refunds WHERE idempotency_key = $1) ORDER BY received_at, id`, key)
+	br := s.pool.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("store.RefundAndPayments(%s): %w", key, unavailable(cerr))
+		}
+	}()
+	r, err := one[Refund](br.Query())
+	if err != nil {
+		return Refund{}, nil, fmt.Errorf("store.RefundAndPayments(%s): %w", key, err)
+	}
+	ps, err := all[Payment](br.Query())
+	if err != nil {
+		return Refund{}, nil, fmt.Errorf("store.RefundAndPayments(%s): %w", key, err)
+	}
+	return r, ps, nil
 }
 
 // ListRefunds returns the refunds of an order, oldest first.

@@ -65,12 +65,45 @@ const lineColumns = `id, sku, name, unit_price_cents, quantity, vat_rate_bp, phy
 	qty_shipped, qty_completed, qty_cancelled`
 
 // loadOrder reads one order and its lines; where is "number = $1" or "id = $1".
+// Both statements go in one round trip: every step of a procedure reads
+// its order, most of them more than once.
 func loadOrder(ctx context.Context, q querier, where string, key any) (order.Order, error) {
-	r, err := one[orderRow](q.Query(ctx, `SELECT `+orderColumns+` FROM orders WHERE `+where, key))
+	return loadOrderAfter(ctx, q, nil, where, key)
+}
+
+// rowStmt is a statement sent before others, and how its result is read.
+type rowStmt struct {
+	sql  string
+	args []any
+	read func(br pgx.BatchResults) error
+}
+
+// loadOrderAfter is loadOrder after the statement first (when not nil),
+// in the same round trip (and, outside of a transaction, the same
+// implicit one): the order read sees what first did.
+func loadOrderAfter(ctx context.Context, q querier, first *rowStmt, where string, key any) (_ order.Order, err error) {
+	b := &pgx.Batch{}
+	if first != nil {
+		b.Queue(first.sql, first.args...)
+	}
+	b.Queue(`SELECT `+orderColumns+` FROM orders WHERE `+where, key)
+	b.Queue(`SELECT `+lineColumns+` FROM order_lines WHERE order_id = (SELECT id FROM orders WHERE `+where+`) ORDER BY position, id`, key)
+	br := q.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			err = unavailable(cerr)
+		}
+	}()
+	if first != nil {
+		if err := first.read(br); err != nil {
+			return order.Order{}, unavailable(err)
+		}
+	}
+	r, err := one[orderRow](br.Query())
 	if err != nil {
 		return order.Order{}, err
 	}
-	lines, err := all[lineRow](q.Query(ctx, `SELECT `+lineColumns+` FROM order_lines WHERE order_id = $1 ORDER BY position, id`, r.ID))
+	lines, err := all[lineRow](br.Query())
 	if err != nil {
 		return order.Order{}, err
 	}
@@ -111,6 +144,24 @@ func (s *Store) GetOrder(ctx context.Context, number string) (order.Order, error
 		return o, fmt.Errorf("store.GetOrder(%s): %w", number, err)
 	}
 	return o, nil
+}
+
+// GetOrderAndEvent is GetOrder and EventByKey(key) in one round trip:
+// found says whether an event has that key (a step that ran before).
+func (s *Store) GetOrderAndEvent(ctx context.Context, number, key string) (o order.Order, ev Event, found bool, err error) {
+	o, err = loadOrderAfter(ctx, s.pool, &rowStmt{`SELECT ` + eventColumns + ` FROM order_events WHERE event_key = $1`, []any{key},
+		func(br pgx.BatchResults) error {
+			ev, err = one[Event](br.Query())
+			found = err == nil
+			if errors.Is(err, ErrNotFound) {
+				err = nil
+			}
+			return err
+		}}, `number = $1`, number)
+	if err != nil {
+		return order.Order{}, Event{}, false, fmt.Errorf("store.GetOrderAndEvent(%s, %s): %w", number, key, err)
+	}
+	return o, ev, found, nil
 }
 
 // GetOrderByID returns the order with this id, like GetOrder.
@@ -582,26 +633,51 @@ func escapeLike(s string) string {
 // refusal is a *order.NotModifiableError naming the logistics status or the
 // other holder, or an error wrapping order.ErrNotModifiable.
 func (s *Store) TakeHold(ctx context.Context, number, holder string) (order.Order, error) {
+	return s.takeHold(ctx, number, holder, nil)
+}
+
+// TakeHoldNoted is TakeHold that also writes ev, the hold's line of the
+// order's history (once per ev.Key), in the same statement as the hold:
+// one round trip, the hold and its line together or neither.
+func (s *Store) TakeHoldNoted(ctx context.Context, number, holder string, ev Event) (order.Order, error) {
+	return s.takeHold(ctx, number, holder, &ev)
+}
+
+func (s *Store) takeHold(ctx context.Context, number, holder string, ev *Event) (order.Order, error) {
 	if holder == "" {
 		return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, order.Refuse("holder", "refusal.hold_without_holder"))
 	}
+	const hold = `
+		UPDATE orders SET hold_by = $2
+		WHERE number = $1 AND logistics_status = 'awaiting_printing'
+			AND (hold_by IS NULL OR hold_by = $2)
+			AND archived_at IS NULL AND status <> 'cancelled'
+		RETURNING id`
+	sql, args := `WITH held AS (`+hold+`) SELECT count(*) FROM held`, []any{number, holder}
+	if ev != nil {
+		vals, err := eventValues(*ev)
+		if err != nil {
+			return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, err)
+		}
+		sql = `WITH held AS (` + hold + `), noted AS (
+			INSERT INTO order_events (` + eventInsertColumns + `)
+			SELECT held.id, ` + eventSelectValues(3) + ` FROM held
+			ON CONFLICT (event_key) DO NOTHING)
+		SELECT count(*) FROM held`
+		args = append(args, vals...)
+	}
 	for attempt := 0; attempt < 3; attempt++ {
-		tag, err := s.pool.Exec(ctx, `
-			UPDATE orders SET hold_by = $2
-			WHERE number = $1 AND logistics_status = 'awaiting_printing'
-				AND (hold_by IS NULL OR hold_by = $2)
-				AND archived_at IS NULL AND status <> 'cancelled'`,
-			number, holder)
+		// The hold, then the order as it is after it (held, or saying
+		// why not), in one round trip.
+		var held int
+		o, err := loadOrderAfter(ctx, s.pool, &rowStmt{sql, args, func(br pgx.BatchResults) error {
+			return br.QueryRow().Scan(&held)
+		}}, `number = $1`, number)
 		if err != nil {
 			return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, err)
 		}
-		if tag.RowsAffected() == 1 {
-			return s.GetOrder(ctx, number)
-		}
-		// Say why: the order as it is now.
-		o, err := loadOrder(ctx, s.pool, `number = $1`, number)
-		if err != nil {
-			return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, err)
+		if held == 1 {
+			return o, nil
 		}
 		switch {
 		case o.HoldBy != "" && o.HoldBy != holder:
@@ -623,6 +699,31 @@ func (s *Store) ReleaseHold(ctx context.Context, number, holder string) error {
 		return fmt.Errorf("store.ReleaseHold(%s): %w", number, err)
 	}
 	return nil
+}
+
+// ReleaseHoldNoted is ReleaseHold that also writes ev, the release's line
+// of the order's history (once per ev.Key), in the same statement: the
+// line is written when, and only when, this call released the hold. It
+// reports whether it did (false: the order is unknown, or holder did not
+// hold it).
+func (s *Store) ReleaseHoldNoted(ctx context.Context, number, holder string, ev Event) (bool, error) {
+	vals, err := eventValues(ev)
+	if err != nil {
+		return false, fmt.Errorf("store.ReleaseHold(%s): %w", number, err)
+	}
+	var released int
+	err = s.pool.QueryRow(ctx, `
+		WITH released AS (
+			UPDATE orders SET hold_by = NULL WHERE number = $1 AND hold_by = $2 RETURNING id
+		), noted AS (
+			INSERT INTO order_events (`+eventInsertColumns+`)
+			SELECT released.id, `+eventSelectValues(3)+` FROM released
+			ON CONFLICT (event_key) DO NOTHING)
+		SELECT count(*) FROM released`, append([]any{number, holder}, vals...)...).Scan(&released)
+	if err != nil {
+		return false, fmt.Errorf("store.ReleaseHold(%s): %w", number, err)
+	}
+	return released == 1, nil
 }
 
 // SetLogisticsStatus is the warehouse's move of an order (awaiting printing
@@ -708,6 +809,11 @@ func (s *Store) whyNoMove(ctx context.Context, q querier, number string, to orde
 // It is keyed by ev.Key: when that event exists already the step ran
 // before, and its event is returned unchanged. It fails when holder does
 // not hold the order.
+//
+// It costs four round trips whatever the change: the order's lock with
+// its lines and the key's check, the products added if any, then every
+// write in one batch; only the lines that change are written, in one
+// statement, and the removal runs only when a line goes.
 func (s *Store) SaveContentChange(ctx context.Context, number, holder string, res order.ContentResult, ev Event) (Event, error) {
 	var saved Event
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -715,24 +821,25 @@ func (s *Store) SaveContentChange(ctx context.Context, number, holder string, re
 			id        int64
 			holdBy    string
 			logistics order.LogisticsStatus
+			lineIDs   []int64
+			done      bool
 		)
-		err := tx.QueryRow(ctx, `SELECT id, coalesce(hold_by, ''), logistics_status FROM orders WHERE number = $1 FOR UPDATE`, number).
-			Scan(&id, &holdBy, &logistics)
+		err := tx.QueryRow(ctx, `
+			SELECT id, coalesce(hold_by, ''), logistics_status,
+				ARRAY(SELECT l.id FROM order_lines l WHERE l.order_id = orders.id),
+				EXISTS (SELECT 1 FROM order_events WHERE event_key = $2)
+			FROM orders WHERE number = $1 FOR UPDATE`, number, nullIfEmpty(ev.Key)).
+			Scan(&id, &holdBy, &logistics, &lineIDs, &done)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if ev.Key != "" {
-			prev, err := one[Event](tx.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE event_key = $1`, ev.Key))
-			if err == nil {
-				saved = prev // a retry of a step that committed
-				return nil
-			}
-			if !errors.Is(err, ErrNotFound) {
-				return err
-			}
+		if done {
+			// A retry of a step that committed.
+			saved, err = one[Event](tx.Query(ctx, `SELECT `+eventColumns+` FROM order_events WHERE event_key = $1`, ev.Key))
+			return err
 		}
 		switch {
 		case holdBy == "":
@@ -742,6 +849,11 @@ func (s *Store) SaveContentChange(ctx context.Context, number, holder string, re
 		}
 
 		keep := make([]int64, 0, len(res.Lines))
+		var upd struct {
+			ids, quantities, prices, vats []int64
+			skus, names                   []string
+			physical                      []bool
+		}
 		for _, l := range res.Lines {
 			if l.ID == 0 { // a product added by the change
 				var pos int
@@ -757,35 +869,60 @@ func (s *Store) SaveContentChange(ctx context.Context, number, holder string, re
 				keep = append(keep, l.ID)
 				continue
 			}
-			tag, err := tx.Exec(ctx, `
-				UPDATE order_lines SET quantity = $3, sku = $4, name = $5, unit_price_cents = $6, vat_rate_bp = $7, physical = $8
-				WHERE id = $1 AND order_id = $2`,
-				l.ID, id, l.Quantity, l.SKU, l.Name, l.UnitPrice, l.VATRate, l.Physical)
-			if err != nil {
-				return fmt.Errorf("line %d (%s): %w", l.ID, l.SKU, err)
-			}
-			if tag.RowsAffected() != 1 {
+			if !slices.Contains(lineIDs, l.ID) {
 				return fmt.Errorf("line %d (%s) is not in order %s", l.ID, l.SKU, number)
 			}
 			keep = append(keep, l.ID)
+			upd.ids, upd.quantities, upd.prices, upd.vats = append(upd.ids, l.ID), append(upd.quantities, l.Quantity), append(upd.prices, l.UnitPrice), append(upd.vats, l.VATRate)
+			upd.skus, upd.names, upd.physical = append(upd.skus, l.SKU), append(upd.names, l.Name), append(upd.physical, l.Physical)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM order_lines WHERE order_id = $1 AND NOT (id = ANY($2))`, id, keep); err != nil {
-			return fmt.Errorf("remove lines: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE orders SET merchandise_cents = $2, discount_cents = $3, shipping_cents = $4, total_cents = $5,
-				version = version + 1, updated_at = now()
-			WHERE id = $1`,
-			id, res.After.Merchandise, res.After.Discount, res.After.Shipping, res.After.Total); err != nil {
-			return err
-		}
+
 		data, err := json.Marshal(res)
 		if err != nil {
 			return err
 		}
 		ev.OrderID, ev.Data = id, data
-		saved, err = insertEvent(ctx, tx, ev)
-		return err
+		vals, err := eventValues(ev)
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		if len(upd.ids) > 0 {
+			// The lines whose values change; the others are left alone.
+			b.Queue(`
+				UPDATE order_lines l SET quantity = v.quantity, sku = v.sku, name = v.name, unit_price_cents = v.price,
+					vat_rate_bp = v.vat, physical = v.physical
+				FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bool[])
+					AS v(id, quantity, sku, name, price, vat, physical)
+				WHERE l.id = v.id AND l.order_id = $1
+					AND (l.quantity, l.sku, l.name, l.unit_price_cents, l.vat_rate_bp, l.physical)
+						IS DISTINCT FROM (v.quantity, v.sku, v.name, v.price, v.vat, v.physical)`,
+				id, upd.ids, upd.quantities, upd.skus, upd.names, upd.prices, upd.vats, upd.physical)
+		}
+		if slices.ContainsFunc(lineIDs, func(lid int64) bool { return !slices.Contains(keep, lid) }) {
+			b.Queue(`DELETE FROM order_lines WHERE order_id = $1 AND NOT (id = ANY($2))`, id, keep)
+		}
+		b.Queue(`
+			UPDATE orders SET merchandise_cents = $2, discount_cents = $3, shipping_cents = $4, total_cents = $5,
+				version = version + 1, updated_at = now()
+			WHERE id = $1`,
+			id, res.After.Merchandise, res.After.Discount, res.After.Shipping, res.After.Total)
+		b.Queue(`
+			INSERT INTO order_events (`+eventInsertColumns+`)
+			VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			RETURNING `+eventColumns, append([]any{id}, vals...)...)
+		br := tx.SendBatch(ctx, b)
+		for range b.Len() - 1 {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return err
+			}
+		}
+		if saved, err = one[Event](br.Query()); err != nil {
+			br.Close()
+			return err
+		}
+		return br.Close()
 	})
 	if err != nil {
 		return Event{}, fmt.Errorf("store.SaveContentChange(%s): %w", number, err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -29,17 +28,21 @@ func (s *Store) EnqueueEmail(ctx context.Context, e Email) (Email, error) {
 	if e.OrderID != 0 {
 		orderID = &e.OrderID
 	}
-	var id int64
-	err := s.pool.QueryRow(ctx, `
+	// The email (nothing when the key was enqueued before), then the
+	// email of the key as it is written, in one round trip.
+	b := &pgx.Batch{}
+	b.Queue(`
 		INSERT INTO outbox (key, order_id, to_email, to_name, locale, template, subject, body_text, body_html, by_sender)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (key) DO NOTHING
-		RETURNING id`,
-		e.Key, orderID, e.ToEmail, e.ToName, e.Locale, e.Template, e.Subject, e.BodyText, e.BodyHTML, e.BySender).Scan(&id)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) { // no rows: the key was enqueued before
-		return Email{}, fmt.Errorf("store.EnqueueEmail(%s): %w", e.Key, err)
+		ON CONFLICT (key) DO NOTHING`,
+		e.Key, orderID, e.ToEmail, e.ToName, e.Locale, e.Template, e.Subject, e.BodyText, e.BodyHTML, e.BySender)
+	b.Queue(`SELECT `+emailColumns+emailFrom+`WHERE e.key = $1`, e.Key)
+	br := s.pool.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return Email{}, fmt.Errorf("store.EnqueueEmail(%s): %w", e.Key, unavailable(err))
 	}
-	saved, err := one[Email](s.pool.Query(ctx, `SELECT `+emailColumns+emailFrom+`WHERE e.key = $1`, e.Key))
+	saved, err := one[Email](br.Query())
 	if err != nil {
 		return Email{}, fmt.Errorf("store.EnqueueEmail(%s): %w", e.Key, err)
 	}

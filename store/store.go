@@ -220,6 +220,10 @@ func (p pool) Begin(ctx context.Context) (pgx.Tx, error) {
 
 func (p pool) Ping(ctx context.Context) error { return unavailable(p.Pool.Ping(ctx)) }
 
+func (p pool) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	return p.Pool.SendBatch(ctx, b)
+}
+
 type row struct{ pgx.Row }
 
 func (r row) Scan(dest ...any) error { return unavailable(r.Row.Scan(dest...)) }
@@ -234,6 +238,8 @@ type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	// SendBatch sends several statements in one round trip.
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // inTx runs fn in a transaction: committed when fn returns nil, rolled back

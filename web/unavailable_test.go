@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -152,10 +153,40 @@ func TestHungPostgresAnswers503Fast(t *testing.T) {
 
 	pg.hang()
 	t.Cleanup(pg.resume)
-	for _, p := range pages {
+	// The pages and the API call are asked at once, as agents would: each
+	// is timed on its own, and the 2 s each waits on the database is spent
+	// once rather than four times.
+	type answer struct {
+		code int
+		body string
+		took time.Duration
+	}
+	answers := make([]answer, len(pages))
+	var apiRec *httptest.ResponseRecorder
+	var apiTook time.Duration
+	var wg sync.WaitGroup
+	for i, p := range pages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t0 := time.Now()
+			code, body := a.get(p)
+			answers[i] = answer{code, body, time.Since(t0)}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
 		t0 := time.Now()
-		code, body := a.get(p)
-		took := time.Since(t0)
+		req := httptest.NewRequest(http.MethodGet, "/api/orders/"+o.Number, nil)
+		req.Header.Set("Authorization", "Bearer "+apiToken)
+		apiRec = httptest.NewRecorder()
+		h.ServeHTTP(apiRec, req)
+		apiTook = time.Since(t0)
+	}()
+	wg.Wait()
+	for i, p := range pages {
+		code, body, took := answers[i].code, answers[i].body, answers[i].took
 		if code != http.StatusServiceUnavailable || took > 3*time.Second {
 			t.Fatalf("GET %s with PostgreSQL hung: %d after %s, want 503 within 3 s\n%s", p, code, took, body)
 		}
@@ -168,13 +199,9 @@ func TestHungPostgresAnswers503Fast(t *testing.T) {
 			t.Fatalf("GET %s: reference %s is not in a log line naming the database\n%s", p, m[1], logs)
 		}
 	}
-	t0 := time.Now()
-	req := httptest.NewRequest(http.MethodGet, "/api/orders/"+o.Number, nil)
-	req.Header.Set("Authorization", "Bearer "+apiToken)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if rec.Code != http.StatusServiceUnavailable || time.Since(t0) > 3*time.Second {
-		t.Fatalf("API with PostgreSQL hung: %d after %s, want 503 within 3 s\n%s", rec.Code, time.Since(t0), rec.Body)
+	rec := apiRec
+	if rec.Code != http.StatusServiceUnavailable || apiTook > 3*time.Second {
+		t.Fatalf("API with PostgreSQL hung: %d after %s, want 503 within 3 s\n%s", rec.Code, apiTook, rec.Body)
 	}
 	var got struct {
 		Error struct{ Code, Message, Reference string }

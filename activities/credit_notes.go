@@ -45,7 +45,7 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 	if err != nil {
 		return CreditNoteRef{}, classify(err)
 	}
-	_, err = c.Store.AddEvent(ctx, store.Event{
+	err = c.Store.AppendEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "credit_note_issued", Key: in.RefundKey + "/credit-note",
 		Phrase: locale.Phr("history.credit_note_issued", textArg(cn.Number), amountArg(cn.Total, o.Currency)),

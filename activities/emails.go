@@ -199,7 +199,7 @@ func (m *Emails) enqueue(ctx context.Context, o order.Order, actor Actor, key st
 	if err != nil {
 		return EmailRef{}, classify(err)
 	}
-	_, err = m.Store.AddEvent(ctx, store.Event{
+	err = m.Store.AppendEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
 		Kind: "email_queued", Key: key + "/queued",
 		Phrase: locale.Phr("history.email_queued", textArg(e.Subject), textArg(e.ToEmail)),

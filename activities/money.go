@@ -266,7 +266,7 @@ func said(ph locale.Phrase) line { return line{phrase: ph} }
 
 // note writes one line of the order's history about a refund, once per key.
 func (m *Money) note(ctx context.Context, r store.Refund, actor Actor, key string, l line) error {
-	_, err := m.Store.AddEvent(ctx, store.Event{
+	err := m.Store.AppendEvent(ctx, store.Event{
 		OrderID: r.OrderID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
 		Kind: "refund_" + r.Method, Key: key, Phrase: l.phrase, Message: l.text,
 	})
@@ -349,7 +349,7 @@ func (m *Money) RequestChequeRefund(ctx context.Context, in ChequeInput) (Cheque
 	if err != nil {
 		return ChequeRef{}, classify(err)
 	}
-	_, err = m.Store.AddEvent(ctx, store.Event{
+	err = m.Store.AppendEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: "cheque_requested", Key: in.Key + "/cheque/requested",
 		Phrase: locale.Phr("history.cheque_requested", amountArg(in.Amount, o.Currency),

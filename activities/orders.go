@@ -227,7 +227,7 @@ func (a *Orders) RecordEvent(ctx context.Context, in NoteInput) error {
 	if err != nil {
 		return classify(err)
 	}
-	_, err = a.Store.AddEvent(ctx, store.Event{
+	err = a.Store.AppendEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: in.Kind, Key: in.Key, Message: in.Message, Phrase: in.Phrase,
 	})

@@ -69,7 +69,7 @@ func (a *Orders) OpenTask(ctx context.Context, in TaskInput) (TaskRef, error) {
 	default:
 		ev.Phrase = locale.Phr("history.task_opened", taskArg(t.ID), in.QuestionPhrase)
 	}
-	_, err = a.Store.AddEvent(ctx, ev)
+	err = a.Store.AppendEvent(ctx, ev)
 	return TaskRef{ID: t.ID}, classify(err)
 }
 
@@ -107,7 +107,7 @@ func (a *Orders) CloseTask(ctx context.Context, in CloseTaskInput) error {
 	if !in.Said.IsZero() {
 		ev.Phrase, ev.Message = locale.Phr(key, taskArg(t.ID), in.Said), ""
 	}
-	if _, err = a.Store.AddEvent(ctx, ev); err != nil {
+	if err = a.Store.AppendEvent(ctx, ev); err != nil {
 		return classify(err)
 	}
 	return classify(a.auditApproval(ctx, t, in))
@@ -152,15 +152,16 @@ type RefundInput struct {
 // counts against what can still be refunded (two agents cannot refund the
 // same euro) and a retry finds the same row by its key.
 func (a *Orders) ReserveRefund(ctx context.Context, in RefundInput) error {
-	o, err := a.Store.GetOrder(ctx, in.OrderNumber)
+	id, currency, err := a.Store.OrderCurrency(ctx, in.OrderNumber)
 	if err != nil {
 		return classify(err)
 	}
+	o := order.Order{ID: id, Currency: currency}
 	r, err := reserveRefund(ctx, a.Store, o, in.Actor, in.Key, in.Amount, string(in.Method), in.Status)
 	if err != nil {
 		return err
 	}
-	_, err = a.Store.AddEvent(ctx, store.Event{
+	err = a.Store.AppendEvent(ctx, store.Event{
 		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "refund_reserved", Key: in.Key + "/reserved",
 		Phrase: locale.Phr("history.refund_reserved", amountArg(r.Amount, r.Currency), methodArg(in.Method)),
@@ -186,7 +187,7 @@ func (a *Orders) SettleRefund(ctx context.Context, in RefundInput) error {
 	default:
 		line = locale.Phr("history.refund_not_done", amount, reasonArg(in))
 	}
-	_, err = a.Store.AddEvent(ctx, store.Event{
+	err = a.Store.AppendEvent(ctx, store.Event{
 		OrderID: r.OrderID, ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: "refund_" + in.Status, Key: in.Key + "/settled", Phrase: line,
 	})

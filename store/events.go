@@ -31,6 +31,23 @@ func (s *Store) AddEvent(ctx context.Context, ev Event) (Event, error) {
 	return saved, nil
 }
 
+// AppendEvent is AddEvent for a caller that does not need the event back
+// (a step writing its line): the row is written, once per key, and
+// nothing is read back.
+func (s *Store) AppendEvent(ctx context.Context, ev Event) error {
+	vals, err := eventValues(ev)
+	if err == nil {
+		_, err = s.pool.Exec(ctx, `
+			INSERT INTO order_events (`+eventInsertColumns+`)
+			VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (event_key) DO NOTHING`, append([]any{ev.OrderID}, vals...)...)
+	}
+	if err != nil {
+		return fmt.Errorf("store.AppendEvent(%d, %s): %w", ev.OrderID, ev.Kind, err)
+	}
+	return nil
+}
+
 func insertEvent(ctx context.Context, q querier, ev Event) (Event, error) {
 	vals, err := eventValues(ev)
 	if err != nil {

@@ -146,6 +146,20 @@ func (s *Store) GetOrder(ctx context.Context, number string) (order.Order, error
 	return o, nil
 }
 
+// OrderCurrency returns the id and the currency of the order with this
+// number, in one statement: what a step needs that only writes about the
+// order (a refund's reservation), without its lines or addresses.
+func (s *Store) OrderCurrency(ctx context.Context, number string) (id int64, currency string, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT id, currency FROM orders WHERE number = $1`, number).Scan(&id, &currency)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("store.OrderCurrency(%s): %w", number, err)
+	}
+	return id, currency, nil
+}
+
 // GetOrderAndEvent is GetOrder and EventByKey(key) in one round trip:
 // found says whether an event has that key (a step that ran before).
 func (s *Store) GetOrderAndEvent(ctx context.Context, number, key string) (o order.Order, ev Event, found bool, err error) {

@@ -30,9 +30,14 @@ type HoldInput struct {
 	Actor       Actor  `json:"actor"`
 }
 
-// HoldResult is the order as it was when the hold was taken.
+// HoldResult is what taking the hold reports: nothing beyond the hold.
+// Order was the whole order as held, which no procedure reads
+// (modify-content reads the order again in its next step, under the
+// hold): it made every procedure's history carry a copy of the order,
+// encoded, encrypted and stored for nothing. It is no longer filled, and
+// kept so that the histories that carry it still decode.
 type HoldResult struct {
-	Order order.Order `json:"order"`
+	Order order.Order `json:"order,omitzero"`
 }
 
 // TakeHold takes the order out of the automatic logistics flow for the
@@ -40,7 +45,7 @@ type HoldResult struct {
 // two procedures, or a procedure and the warehouse, never both win; taking
 // it again for the same procedure is a no-op.
 func (a *Orders) TakeHold(ctx context.Context, in HoldInput) (HoldResult, error) {
-	o, err := a.Store.TakeHoldNoted(ctx, in.OrderNumber, in.Actor.WorkflowID, store.Event{
+	err := a.Store.TakeHoldNoted(ctx, in.OrderNumber, in.Actor.WorkflowID, store.Event{
 		ActorKind: store.ActorAgent, Actor: in.Actor.Agent, WorkflowID: in.Actor.WorkflowID,
 		Kind: "hold_taken", Key: in.Actor.WorkflowID + "/hold",
 		Phrase: locale.Phr("history.hold_taken"),
@@ -48,7 +53,7 @@ func (a *Orders) TakeHold(ctx context.Context, in HoldInput) (HoldResult, error)
 	if err != nil {
 		return HoldResult{}, classify(err)
 	}
-	return HoldResult{Order: o}, nil
+	return HoldResult{}, nil
 }
 
 // ReleaseInput gives the order back to the logistics flow.

@@ -652,9 +652,11 @@ func (s *Store) TakeHold(ctx context.Context, number, holder string) (order.Orde
 
 // TakeHoldNoted is TakeHold that also writes ev, the hold's line of the
 // order's history (once per ev.Key), in the same statement as the hold:
-// one round trip, the hold and its line together or neither.
-func (s *Store) TakeHoldNoted(ctx context.Context, number, holder string, ev Event) (order.Order, error) {
-	return s.takeHold(ctx, number, holder, &ev)
+// the hold and its line together or neither. It reads the order only to
+// say why it is refused: a hold taken is one statement.
+func (s *Store) TakeHoldNoted(ctx context.Context, number, holder string, ev Event) error {
+	_, err := s.takeHold(ctx, number, holder, &ev)
+	return err
 }
 
 func (s *Store) takeHold(ctx context.Context, number, holder string, ev *Event) (order.Order, error) {
@@ -681,12 +683,23 @@ func (s *Store) takeHold(ctx context.Context, number, holder string, ev *Event) 
 		args = append(args, vals...)
 	}
 	for attempt := 0; attempt < 3; attempt++ {
-		// The hold, then the order as it is after it (held, or saying
-		// why not), in one round trip.
-		var held int
-		o, err := loadOrderAfter(ctx, s.pool, &rowStmt{sql, args, func(br pgx.BatchResults) error {
-			return br.QueryRow().Scan(&held)
-		}}, `number = $1`, number)
+		var (
+			held int
+			o    order.Order
+			err  error
+		)
+		if ev != nil {
+			// The hold and its line; the order is read only when refused.
+			if err = s.pool.QueryRow(ctx, sql, args...).Scan(&held); err == nil && held == 0 {
+				o, err = loadOrder(ctx, s.pool, `number = $1`, number)
+			}
+		} else {
+			// The hold, then the order as it is after it (held, or
+			// saying why not), in one round trip.
+			o, err = loadOrderAfter(ctx, s.pool, &rowStmt{sql, args, func(br pgx.BatchResults) error {
+				return br.QueryRow().Scan(&held)
+			}}, `number = $1`, number)
+		}
 		if err != nil {
 			return order.Order{}, fmt.Errorf("store.TakeHold(%s): %w", number, err)
 		}

@@ -310,6 +310,19 @@ func (s *Starter) AnswerTask(ctx context.Context, ans workflows.TaskAnswer) erro
 			err = h.Get(ctx, nil)
 		}
 		var app *temporal.ApplicationError
+		var notReady *serviceerror.WorkflowNotReady
+		if errors.As(err, &notReady) && time.Now().Before(deadline) {
+			// The server refused what the worker did with the workflow
+			// task that took the answer (a search attribute it does not
+			// know yet, as just after an upgrade, say): nothing was
+			// taken; send it again while it may still go through.
+			select {
+			case <-ctx.Done():
+				return cleanError(err)
+			case <-time.After(100 * time.Millisecond):
+			}
+			continue
+		}
 		if !errors.As(err, &app) || app.Type() != workflows.ErrTypeNotAsked || time.Now().After(deadline) {
 			break
 		}

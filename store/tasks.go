@@ -106,19 +106,25 @@ func (s *Store) CloseTask(ctx context.Context, key, status string, answer json.R
 	if len(answer) == 0 {
 		answer = nil // NULL, not an empty (invalid) JSON document
 	}
-	var id int64
-	err := s.pool.QueryRow(ctx, `
+	// The close (nothing when the task is closed already), then the task
+	// as it is after it, in one round trip.
+	b := &pgx.Batch{}
+	b.Queue(`
 		UPDATE agent_tasks SET status = $2, answer = $3, answered_by = $4, answered_at = now()
-		WHERE key = $1 AND status = 'open'
-		RETURNING id`, key, status, answer, by).Scan(&id)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return Task{}, fmt.Errorf("store.CloseTask(%s): %w", key, err)
+		WHERE key = $1 AND status = 'open'`, key, status, answer, by)
+	b.Queue(`SELECT `+taskColumns+taskFrom+`WHERE t.key = $1`, key)
+	br := s.pool.SendBatch(ctx, b)
+	defer br.Close()
+	tag, err := br.Exec()
+	if err != nil {
+		return Task{}, fmt.Errorf("store.CloseTask(%s): %w", key, unavailable(err))
 	}
-	t, err := one[Task](s.pool.Query(ctx, `SELECT `+taskColumns+taskFrom+`WHERE t.key = $1`, key))
+	closed := tag.RowsAffected() == 1
+	t, err := one[Task](br.Query())
 	if err != nil {
 		return Task{}, fmt.Errorf("store.CloseTask(%s): %w", key, err)
 	}
-	if id == 0 && t.Status != status {
+	if !closed && t.Status != status {
 		return t, fmt.Errorf("store.CloseTask(%s): the task is %s: %w", key, t.Status, ErrTaskClosed)
 	}
 	return t, nil

@@ -137,15 +137,6 @@ func (a *asker) askAbout(ctx workflow.Context, key, kind string, question locale
 	}
 	a.task, a.state.Task = nil, nil
 	a.awaiting(ctx, false, "Réponse de l'agent : "+summary.French())
-	if leanSince(ctx, LeanAnswerFirst) {
-		// The answer is in the history and its task closed: end this
-		// workflow task here, which returns the agent's answer, and take
-		// the steps it leads to in the next one (the SDK completes a
-		// workflow task only once its local activities are done).
-		if err := workflow.Sleep(ctx, time.Millisecond); err != nil {
-			return TaskAnswer{}, err
-		}
-	}
 	return ans, nil
 }
 

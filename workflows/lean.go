@@ -44,12 +44,6 @@ import (
 //     refunded only what their money covers beyond what they keep; an
 //     exchange's items join the order as lines to ship; the credit note is
 //     the items', at their VAT rates, refund or not.
-//   - LeanAnswerFirst: once an agent's answer is recorded and its task
-//     closed, the workflow task ends (a one-millisecond timer) before the
-//     steps the answer leads to: the agent's answer returns as soon as it
-//     is durable instead of after the refund, the emails and the release
-//     that follow it, which ran as local activities in the same workflow
-//     task.
 //
 // The choice is in the input, which is in the history: a procedure started
 // before, whose input has no Lean, replays exactly as it ran, down the code
@@ -65,9 +59,8 @@ const (
 	LeanOutbox        = 1
 	LeanReturnCovered = 2
 	LeanReturnLedger  = 3
-	LeanAnswerFirst   = 4
 	// LeanLatest is the revision the starter gives the procedures it starts.
-	LeanLatest = LeanAnswerFirst
+	LeanLatest = LeanReturnLedger
 )
 
 // beginLeanSettings is beginLean for a procedure with settings: it also

@@ -14,6 +14,7 @@ var returnsUIParams = map[Key][]Param{
 	"return.parcel_is":              {{"parcel", KindText}},
 	"return.refund_is":              {{"amount", KindAmount}},
 	"return.balance_due_is":         {{"amount", KindAmount}},
+	"order.returned_worth":          {{"amount", KindAmount}},
 }
 
 var returnsUIFrench = map[Key]string{
@@ -25,6 +26,7 @@ var returnsUIFrench = map[Key]string{
 	"order.return_none_shipped": "Aucun article expédié : rien ne peut revenir.",
 	"order.return_all_returned": "Tous les articles expédiés sont déjà retournés ou en retour.",
 	"order.returns":             "Retours",
+	"order.returned_worth":      "Articles retournés : {amount}, déduits de ce que doit le client",
 
 	"return.title":            "Retour d'articles — {order}",
 	"return.intro":            "Indiquez les articles qui reviennent, pourquoi et ce que le client obtient. Le client reçoit les instructions de retour par e-mail.",
@@ -92,6 +94,7 @@ var returnsUIEnglish = map[Key]string{
 	"order.return_none_shipped": "Nothing shipped: nothing can come back.",
 	"order.return_all_returned": "Every item shipped is already returned or on its way back.",
 	"order.returns":             "Returns",
+	"order.returned_worth":      "Items returned: {amount}, taken off what the customer owes",
 
 	"return.title":            "Return items — {order}",
 	"return.intro":            "Give the items coming back, why, and what the customer gets. The customer is emailed the return instructions.",

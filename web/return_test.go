@@ -92,6 +92,8 @@ func TestReturnFormRefusesAndStarts(t *testing.T) {
 	if len(got.Lines) != 1 || got.Lines[0].Accepted == nil || *got.Lines[0].Accepted != 1 || got.Lines[0].RefusalReason != "anse cassée" {
 		t.Fatalf("the inspection recorded: %+v", got.Lines)
 	}
+	// The order page says what the mug back is worth to the customer.
+	mustContain(t, a.page("/orders/"+o.Number), `id="returned"`, "Articles retournés : 12,50")
 }
 
 type httpRec struct {

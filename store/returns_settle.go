@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -38,39 +37,29 @@ type ReturnLedger struct {
 func (s *Store) SettleReturnInLedger(ctx context.Context, in ReturnLedger) (order.ReturnSettlement, error) {
 	var out order.ReturnSettlement
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var (
-			orderID, seq int64
-			number, wf   string
-			reason       order.ReturnReason
-			resolution   order.ReturnResolution
-			exchangeRaw  []byte
-			settledRaw   []byte
-		)
-		err := tx.QueryRow(ctx, `SELECT order_id, number, workflow_id, reason, resolution, exchange, settlement FROM returns WHERE id = $1`, in.ReturnID).
-			Scan(&orderID, &number, &wf, &reason, &resolution, &exchangeRaw, &settledRaw)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
+		// The return and its order, both locked until the settlement is
+		// recorded.
+		ret, err := one[Return](tx.Query(ctx, `SELECT `+returnColumns+returnFrom+`WHERE r.id = $1 FOR UPDATE`, in.ReturnID))
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM orders WHERE id = $1 FOR UPDATE`, orderID); err != nil {
+		var seen int64
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM order_events WHERE event_key = $1`, in.Key).Scan(&seen); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM order_events WHERE event_key = $1`, in.Key).Scan(&seq); err != nil {
-			return err
-		}
-		if seq > 0 { // recorded by an earlier try of the step
-			if len(settledRaw) == 0 {
-				return fmt.Errorf("return %s: settled without its settlement recorded", number)
+		if seen > 0 { // recorded by an earlier try of the step
+			if ret.Settlement == nil {
+				return fmt.Errorf("return %s: settled without its settlement recorded", ret.Number)
 			}
-			return json.Unmarshal(settledRaw, &out)
+			out = *ret.Settlement
+			return nil
 		}
+		orderID, number := ret.OrderID, ret.Number
 		o, err := loadOrder(ctx, tx, `id = $1`, orderID)
 		if err != nil {
 			return err
 		}
-		returned, err := returnedQuantitiesExcept(ctx, tx, orderID, wf)
+		returned, err := returnedQuantitiesExcept(ctx, tx, orderID, ret.WorkflowID)
 		if err != nil {
 			return err
 		}
@@ -78,12 +67,7 @@ func (s *Store) SettleReturnInLedger(ctx context.Context, in ReturnLedger) (orde
 		if err != nil {
 			return err
 		}
-		req := order.ReturnRequest{Reason: reason, Resolution: resolution}
-		if len(exchangeRaw) > 0 {
-			if err := json.Unmarshal(exchangeRaw, &req.Exchange); err != nil {
-				return fmt.Errorf("return %s: its exchange: %w", number, err)
-			}
-		}
+		req := order.ReturnRequest{Reason: ret.Reason, Resolution: ret.Resolution, Exchange: ret.Exchange}
 		out = order.SettleReturn(o, req, in.Accepted, returned, in.Rules, paid)
 		note := "retour d'articles " + number
 		if out.Credit > 0 {
@@ -95,7 +79,7 @@ func (s *Store) SettleReturnInLedger(ctx context.Context, in ReturnLedger) (orde
 			}
 		}
 		ph := locale.Phr("history.return.credited", locale.Text(number), locale.Amount(out.Credit, o.Currency))
-		if resolution == order.ReturnExchange && len(in.Accepted) > 0 {
+		if ret.Resolution == order.ReturnExchange && len(in.Accepted) > 0 {
 			if err := addExchangeLines(ctx, tx, o, req.Exchange); err != nil {
 				return fmt.Errorf("return %s: the exchange's items: %w", number, err)
 			}
@@ -135,11 +119,8 @@ func addExchangeLines(ctx context.Context, tx pgx.Tx, o order.Order, items []ord
 	}
 	physical := false
 	for i, l := range items {
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO order_lines (order_id, position, sku, name, unit_price_cents, quantity, vat_rate_bp, physical)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			o.ID, pos+i, l.SKU, l.Name, l.UnitPrice, l.Quantity, l.VATRate, l.Physical); err != nil {
-			return fmt.Errorf("line %s: %w", l.SKU, err)
+		if err := insertLine(ctx, tx, o.ID, pos+i, l); err != nil {
+			return err
 		}
 		physical = physical || l.Physical
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -96,27 +95,7 @@ func cmdStartCancelRefund(ctx context.Context, cfg config, log *slog.Logger, arg
 // given: a refusal of the n-th quantity names --cancel and its product.
 // How many can be cancelled is the domain's to say (order.PlanCancel).
 func parseCancels(o order.Order, specs []string) ([]order.LineQuantity, error) {
-	out := make([]order.LineQuantity, 0, len(specs))
-	for _, spec := range specs {
-		key, val, ok := strings.Cut(spec, "=")
-		if !ok {
-			return nil, order.Refuse("cancel", "refusal.flag_sku_quantity", locale.Text(spec), locale.Text("--cancel MUG-01=1"))
-		}
-		qty, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
-		if err != nil {
-			return nil, order.Refuse("cancel", "refusal.flag_quantity_not_whole", locale.Text(spec), locale.Text(val))
-		}
-		l, ok := lineByKey(o, key)
-		if !ok {
-			skus := make([]string, len(o.Lines))
-			for i, l := range o.Lines {
-				skus[i] = l.SKU
-			}
-			return nil, order.Refuse("cancel", "refusal.flag_no_product", locale.Text(spec), locale.Text(o.Number), locale.Text(strings.TrimSpace(key)), locale.Text(strings.Join(skus, ", ")))
-		}
-		out = append(out, order.LineQuantity{LineID: l.ID, Quantity: qty})
-	}
-	return out, nil
+	return parseLineQuantities(o, "cancel", "--cancel MUG-01=1", specs)
 }
 
 // printCancelPreview shows the figures of a cancellation, the ones the

@@ -112,13 +112,9 @@ func parseSets(o order.Order, sets []string) (order.ContentChange, error) {
 			id = l.ID
 		}
 		if id < 0 && len(o.Lines) > 0 {
-			skus := make([]string, len(o.Lines))
-			for j, l := range o.Lines {
-				skus[j] = l.SKU
-			}
-			return c, order.Refuse("set", "refusal.flag_no_product", locale.Text(s), locale.Text(o.Number), locale.Text(key), locale.Text(strings.Join(skus, ", ")))
+			return c, noProduct("set", s, o, key)
 		}
-		if l, ok := lineByID(o, id); ok && qty > l.Remaining() {
+		if l, ok := o.Line(id); ok && qty > l.Remaining() {
 			q := qty // more than ordered: the shop's "modifier la quantité"
 			c.Edits = append(c.Edits, order.LineEdit{LineID: id, Quantity: &q})
 			continue
@@ -126,15 +122,6 @@ func parseSets(o order.Order, sets []string) (order.ContentChange, error) {
 		c.Quantities = append(c.Quantities, order.LineQuantity{LineID: id, Quantity: qty})
 	}
 	return c, nil
-}
-
-func lineByID(o order.Order, id int64) (order.Line, bool) {
-	for _, l := range o.Lines {
-		if l.ID == id {
-			return l, true
-		}
-	}
-	return order.Line{}, false
 }
 
 // followProcedure polls the procedure's status until it asks for an agent

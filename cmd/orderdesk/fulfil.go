@@ -75,27 +75,41 @@ func cmdShip(ctx context.Context, cfg config, log *slog.Logger, args []string) e
 // parseShipLines reads --line SKU=QTY (a line id works too) into the
 // quantities to ship; an unknown product names the order's products.
 func parseShipLines(o order.Order, lines []string) ([]order.LineQuantity, error) {
-	var out []order.LineQuantity
-	for _, s := range lines {
-		key, val, ok := strings.Cut(s, "=")
+	return parseLineQuantities(o, "line", "--line MUG-01=2", lines)
+}
+
+// parseLineQuantities reads KEY=QTY flags (KEY: a SKU or a line id) of the
+// order, in the order given. A refusal names flag (the field) and shows
+// example; an unknown product names the order's products. How many of
+// each may go is the domain's to say.
+func parseLineQuantities(o order.Order, flag, example string, specs []string) ([]order.LineQuantity, error) {
+	out := make([]order.LineQuantity, 0, len(specs))
+	for _, spec := range specs {
+		key, val, ok := strings.Cut(spec, "=")
 		if !ok {
-			return nil, order.Refuse("line", "refusal.flag_sku_quantity", locale.Text(s), locale.Text("--line MUG-01=2"))
+			return nil, order.Refuse(flag, "refusal.flag_sku_quantity", locale.Text(spec), locale.Text(example))
 		}
 		qty, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
 		if err != nil {
-			return nil, order.Refuse("line", "refusal.flag_quantity_not_whole", locale.Text(s), locale.Text(val))
+			return nil, order.Refuse(flag, "refusal.flag_quantity_not_whole", locale.Text(spec), locale.Text(val))
 		}
 		l, ok := lineByKey(o, key)
 		if !ok {
-			skus := make([]string, len(o.Lines))
-			for j, l := range o.Lines {
-				skus[j] = l.SKU
-			}
-			return nil, order.Refuse("line", "refusal.flag_no_product", locale.Text(s), locale.Text(o.Number), locale.Text(key), locale.Text(strings.Join(skus, ", ")))
+			return nil, noProduct(flag, spec, o, strings.TrimSpace(key))
 		}
 		out = append(out, order.LineQuantity{LineID: l.ID, Quantity: qty})
 	}
 	return out, nil
+}
+
+// noProduct refuses the flag's spec whose key names no product of the
+// order, listing the order's products.
+func noProduct(flag, spec string, o order.Order, key string) error {
+	skus := make([]string, len(o.Lines))
+	for i, l := range o.Lines {
+		skus[i] = l.SKU
+	}
+	return order.Refuse(flag, "refusal.flag_no_product", locale.Text(spec), locale.Text(o.Number), locale.Text(key), locale.Text(strings.Join(skus, ", ")))
 }
 
 // lineByKey finds a line by SKU or by id, as the CLI's SKU=QTY flags name
@@ -108,5 +122,5 @@ func lineByKey(o order.Order, key string) (order.Line, bool) {
 	if err != nil {
 		return order.Line{}, false
 	}
-	return lineByID(o, id)
+	return o.Line(id)
 }

@@ -98,27 +98,12 @@ func cmdReturnStart(ctx context.Context, cfg config, log *slog.Logger, args []st
 
 // parseReturnLines reads --line LINE=QTY pairs (LINE: a SKU or a line id).
 func parseReturnLines(o order.Order, specs []string) ([]order.ReturnLine, error) {
-	out := make([]order.ReturnLine, 0, len(specs))
-	for _, spec := range specs {
-		key, val, ok := strings.Cut(spec, "=")
-		if !ok {
-			return nil, order.Refuse("line", "refusal.flag_sku_quantity", locale.Text(spec), locale.Text("--line MUG-01=1"))
-		}
-		qty, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
-		if err != nil {
-			return nil, order.Refuse("line", "refusal.flag_quantity_not_whole", locale.Text(spec), locale.Text(val))
-		}
-		l, ok := lineByKey(o, key)
-		if !ok {
-			skus := make([]string, len(o.Lines))
-			for i, l := range o.Lines {
-				skus[i] = l.SKU
-			}
-			return nil, order.Refuse("line", "refusal.flag_no_product", locale.Text(spec), locale.Text(o.Number), locale.Text(strings.TrimSpace(key)), locale.Text(strings.Join(skus, ", ")))
-		}
-		out = append(out, order.ReturnLine{LineID: l.ID, Quantity: qty})
+	lq, err := parseLineQuantities(o, "line", "--line MUG-01=1", specs)
+	out := make([]order.ReturnLine, len(lq))
+	for i, l := range lq {
+		out[i] = order.ReturnLine(l)
 	}
-	return out, nil
+	return out, err
 }
 
 func cmdReturnReceive(ctx context.Context, cfg config, log *slog.Logger, args []string) error {

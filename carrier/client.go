@@ -1,15 +1,13 @@
 package carrier
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"time"
 
+	"github.com/orderdesk/orderdesk/internal/sandboxhttp"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -83,59 +81,17 @@ func (c *Client) ReturnLabel(ctx context.Context, r LabelRequest) (Label, error)
 // body cut halfway, 5xx, 429) is a plain error that Temporal retries with
 // the same key.
 func (c *Client) do(ctx context.Context, method, path, key string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.BaseURL, "/")+path, body)
-	if err != nil {
+	err := sandboxhttp.Client{BaseURL: c.BaseURL, APIKey: c.APIKey, HTTP: c.HTTP, Timeout: 10 * time.Second}.Do(ctx, method, path, key, in, out)
+	var se *sandboxhttp.StatusError
+	if !errors.As(err, &se) {
 		return err
 	}
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	if c.APIKey != "" {
-		req.Header.Set("Authorization", "Bearer "+c.APIKey)
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 10 * time.Second}
-	}
-	res, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("temporary: %w", err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("temporary: response cut after %s %d: %w", method, res.StatusCode, err)
-	}
-	if res.StatusCode < 300 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			return fmt.Errorf("temporary: unreadable %d response: %w", res.StatusCode, err)
-		}
-		return nil
-	}
-	var eb ErrorBody
-	_ = json.Unmarshal(raw, &eb) // a body that is not ours leaves eb.Error nil
-	e := eb.Error
-	if e == nil {
-		e = &APIError{Code: http.StatusText(res.StatusCode), Message: strings.TrimSpace(string(raw))}
-	}
-	switch res.StatusCode {
+	switch se.Status {
 	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity:
-		return fmt.Errorf("%w: %d %s: %s", ErrInvalid, res.StatusCode, e.Code, e.Message)
+		return fmt.Errorf("%w: %s", ErrInvalid, se)
 	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("%w: %d %s: %s", ErrAuth, res.StatusCode, e.Code, e.Message)
+		return fmt.Errorf("%w: %s", ErrAuth, se)
 	default:
-		return fmt.Errorf("temporary: %d %s: %s", res.StatusCode, e.Code, e.Message)
+		return fmt.Errorf("temporary: %s", se)
 	}
 }

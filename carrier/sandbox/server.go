@@ -27,7 +27,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -37,6 +36,7 @@ import (
 	"time"
 
 	"github.com/orderdesk/orderdesk/carrier"
+	"github.com/orderdesk/orderdesk/internal/sandboxhttp"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -99,8 +99,7 @@ type Server struct {
 	requests map[string]int // requests per idempotency key, failed ones included
 	state    string         // the file the labels are kept in; "" in memory only
 
-	httpSrv *http.Server
-	done    chan struct{}
+	bg sandboxhttp.Background
 }
 
 // NewServer returns a sandbox carrier with no label.
@@ -177,41 +176,16 @@ func (s *Server) Start() (url string, err error) { return s.Listen("127.0.0.1:0"
 // Listen serves the sandbox on addr ("127.0.0.1:8298", ":0") in the
 // background and returns its base URL. Close stops it.
 func (s *Server) Listen(addr string) (url string, err error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("sandbox carrier: listen on %s: %w", addr, err)
-	}
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.done = make(chan struct{})
-	go func() {
-		defer close(s.done)
-		_ = s.httpSrv.Serve(ln) // returns http.ErrServerClosed on Close
-	}()
-	return "http://" + ln.Addr().String(), nil
+	return s.bg.Listen("sandbox carrier", addr, s)
 }
 
 // Close stops a server started with Start or Listen. The state stays
 // readable.
-func (s *Server) Close() error {
-	if s.httpSrv == nil {
-		return nil
-	}
-	err := s.httpSrv.Close()
-	<-s.done
-	return err
-}
+func (s *Server) Close() error { return s.bg.Close() }
 
 // ListenAndServe serves the sandbox on addr until ctx is done.
 func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
-	if _, err := s.Listen(addr); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.httpSrv.Shutdown(sctx)
-	<-s.done
-	return err
+	return s.bg.ListenAndServe(ctx, "sandbox carrier", addr, s)
 }
 
 // SetFaults replaces the faults in force; Faults{} clears them.

@@ -41,13 +41,13 @@ import (
 	"encoding/json"
 	"fmt"
 	mrand "math/rand/v2"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/orderdesk/orderdesk/internal/sandboxhttp"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -173,8 +173,7 @@ type Server struct {
 	requests map[string]int
 	streak   map[string]int // injected failures in a row, per idempotency key
 
-	httpSrv *http.Server
-	done    chan struct{}
+	bg sandboxhttp.Background
 }
 
 // NewServer returns a sandbox with no refunds, the given options and faults.
@@ -222,43 +221,16 @@ func (s *Server) Start() (url string, err error) { return s.Listen("127.0.0.1:0"
 
 // Listen serves the sandbox on addr ("127.0.0.1:8299", ":0") in the
 // background and returns its base URL. Close stops it.
-func (s *Server) Listen(addr string) (url string, err error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("sandbox: listen on %s: %w", addr, err)
-	}
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.done = make(chan struct{})
-	go func() {
-		defer close(s.done)
-		_ = s.httpSrv.Serve(ln) // returns http.ErrServerClosed on Close
-	}()
-	return "http://" + ln.Addr().String(), nil
-}
+func (s *Server) Listen(addr string) (url string, err error) { return s.bg.Listen("sandbox", addr, s) }
 
 // Close stops a server started with Start or Listen, cutting open
 // connections. The state stays readable.
-func (s *Server) Close() error {
-	if s.httpSrv == nil {
-		return nil
-	}
-	err := s.httpSrv.Close()
-	<-s.done
-	return err
-}
+func (s *Server) Close() error { return s.bg.Close() }
 
 // ListenAndServe serves the sandbox on addr until ctx is done, then shuts
 // down gracefully (in-flight requests get 5 seconds).
 func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
-	if _, err := s.Listen(addr); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.httpSrv.Shutdown(sctx)
-	<-s.done
-	return err
+	return s.bg.ListenAndServe(ctx, "sandbox", addr, s)
 }
 
 // Serve runs a sandbox with default options on addr until ctx is done: the
@@ -850,8 +822,3 @@ func (s *Server) getState(w http.ResponseWriter, _ *http.Request) {
 }
 
 func clamp01(x float64) float64 { return min(max(x, 0), 1) }
-
-// errorBody is how a Client reads an error response.
-type errorBody struct {
-	Error *apiError `json:"error"`
-}

@@ -643,23 +643,3 @@ const (
 	DetailReturnExpired  TextKey = "detail.return_expired"
 	DetailReturnAccepted TextKey = "detail.return_accepted"
 )
-
-func init() {
-	for k, v := range map[TextKey]string{
-		LabelRecordReturn:    "Enregistrer le retour",
-		LabelAuthoriseReturn: "Autoriser le retour",
-		LabelWaitParcel:      "Attendre le colis retourné",
-		LabelInspectReturn:   "Contrôler les articles retournés",
-		LabelSettleReturn:    "Régler le retour avec le client",
-		DetailReturnNumber:   "Retour {number}",
-		DetailReturnInWindow: "Dans le délai de rétractation (jusqu'au {until})",
-		DetailReturnApproved: "Autorisé par {agent}",
-		DetailReturnRefused:  "Refusé : {reason}",
-		DetailParcelReceived: "Colis {parcel} reçu",
-		DetailParcelProof:    "Preuve d'envoi {parcel} reçue",
-		DetailReturnExpired:  "Colis non reçu dans les délais : retour clos, rien n'est remboursé",
-		DetailReturnAccepted: "{accepted} sur {asked} articles acceptés",
-	} {
-		frenchTexts[k] = v
-	}
-}

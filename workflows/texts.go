@@ -12,12 +12,12 @@ package workflows
 
 import (
 	"errors"
-	"slices"
 	"strings"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/orderdesk/orderdesk/activities"
+	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 )
 
@@ -143,92 +143,10 @@ const (
 	FailureProviderInvalid TextKey = "failure.provider_invalid"
 )
 
-// frenchTexts is the registry of the sentences: every key a procedure can
-// write, with its French template. The agent UI's English texts are
-// checked against it (web/steps_i18n_test.go).
-var frenchTexts = map[TextKey]string{
-	LabelHold:             "Retirer la commande du flux logistique (Mod ON → OFF)",
-	LabelChangeContent:    "Modifier le contenu de la commande",
-	LabelSettleDifference: "Régler la différence avec le client",
-	LabelEmailCustomer:    "Envoyer l'e-mail au client",
-	LabelRelease:          "Rendre la commande au flux logistique (Mod OFF → ON)",
-	LabelCancelItems:      "Annuler les articles",
-	LabelRefundCustomer:   "Rembourser le client",
-	LabelAwaitPayment:     "Passer la commande « En attente du paiement »",
-	LabelCreateInvoice:    "Créer la facture",
-	LabelSendInvoice:      "Envoyer la facture au client",
-	LabelWaitPayment:      "Attendre le paiement",
-	LabelCompletePayment:  "Marquer la facture payée et la commande « Payée — à expédier »",
-	LabelSendConfirmation: "Envoyer la confirmation de paiement",
-	LabelCancelUnpaid:     "Annuler la commande non payée",
-	LabelCloseBalance:     "Clore la demande de complément",
-	LabelMailCheque:       "Envoyer le chèque de remboursement",
-	LabelApproveRefund:    "Approbation du remboursement par un superviseur",
-	LabelRefund:           "Rembourser {amount} par {method}",
-	LabelPayback:          "Rembourser autrement (virement, chèque ou avoir)",
-	LabelChequeSent:       "Le client a-t-il envoyé le chèque ?",
-	LabelChequeRequest:    "Demande de remboursement par chèque",
-	LabelBalanceDue:       "Reste à payer par le client",
-	LabelRecordShipment:   "Marquer les articles comme expédiés",
-
-	DetailNewTotal:              "Nouveau total {total}",
-	DetailEmailNotSent:          "E-mail non envoyé, à la demande de {agent}",
-	DetailNoItemCancelled:       "Aucun article annulé",
-	DetailItemsCancelled:        "{items} ; nouveau total {total}",
-	DetailAmountDue:             "Montant attendu : {amount}",
-	DetailInvoice:               "Facture {invoice}",
-	DetailInvoiceNotAsked:       "Non demandé",
-	DetailPaymentNotReceived:    "Paiement non reçu",
-	DetailReceived:              "Reçu : {amount}",
-	DetailInvoicePaid:           "Facture {invoice} payée",
-	DetailConfirmationNotAsked:  "Non demandée",
-	DetailUnpaidInTime:          "paiement non reçu dans les délais",
-	DetailCancelledByAgent:      "annulée par {agent} faute de paiement",
-	DetailProcedureCancelled:    "procédure annulée",
-	DetailCustomerChequeMissing: "paiement du client pas encore enregistré",
-	DetailChequeNumber:          "Chèque n° {number}",
-	DetailRejected:              "Refusé : {reason}",
-	DetailApproved:              "Approuvé par {agent}",
-	DetailRefundDone:            "Remboursement effectué",
-	DetailRefundImpossible:      "Remboursement impossible : {reason}",
-	DetailVoucher:               "Avoir {voucher}",
-	DetailCheque:                "Chèque",
-	DetailTransferDeclined:      "Virement refusé : {reason}",
-	DetailTransferTo:            "Virement sur {iban}",
-	DetailChequeNotSent:         "Chèque pas encore envoyé : il sera remplacé",
-	DetailChequeAlreadySent:     "Chèque déjà envoyé",
-	DetailChequeToMail:          "Chèque de {amount} à envoyer à {name}, {city}",
-	DetailBalanceAsked:          "{amount} demandés au client ({procedure})",
-	DetailShipped:               "Expédié par {carrier} : {items}",
-	DetailCompleted:             "Finalisé : {items}",
-
-	LabelArchive:   "Archiver la commande",
-	LabelUnarchive: "Désarchiver la commande",
-	LabelCopyEmail: "Recopier l'e-mail dans la boîte d'envoi",
-	DetailEmailTo:  "« {subject} » à {to}",
-
-	LabelEditDetails:      "Modifier les informations de la commande",
-	DetailDetailsChanged:  "Modifié : {fields}",
-	DetailDetailsNewTotal: "Modifié : {fields} ; nouveau total {total}",
-
-	OutcomeTextRefunded:       "Remboursé : {amount}",
-	OutcomeTextBankTransfer:   "Remboursé par virement : {amount}",
-	OutcomeTextStoreCredit:    "Avoir {voucher} : {amount}",
-	OutcomeTextChequeRefund:   "Chèque de remboursement demandé : {amount}",
-	OutcomeTextChequeReplaced: "Le premier chèque est annulé et remplacé",
-	OutcomeTextBalanceDue:     "Reste à payer : {amount}",
-	OutcomeTextRefundRejected: "Remboursement refusé par le superviseur : {reason}",
-	OutcomeTextNone:           "Rien à régler",
-
-	FailureInvalidInput:    "Demande refusée : {message}",
-	FailureNotFound:        "Introuvable : {message}",
-	FailureHoldRefused:     "La commande ne peut pas être retirée du flux logistique : {message}",
-	FailureNotHeld:         "La procédure ne retient plus la commande : {message}",
-	FailureRefundTooLarge:  "Remboursement supérieur à ce que le client a payé : {message}",
-	FailureTaskClosed:      "La tâche a été close autrement : {message}",
-	FailureEmailRejected:   "E-mail refusé par le service d'envoi : {message}",
-	FailureProviderInvalid: "Demande refusée par le prestataire de paiement, à examiner : {message}",
-}
+// stepMessages is what a procedure's key is in the catalog (package
+// locale): the message "step.<key>", whose French is what the procedure
+// writes and whose English the agent UI shows.
+const stepMessages = "step."
 
 // failureTexts says a known kind of activity failure.
 var failureTexts = map[string]TextKey{
@@ -242,22 +160,22 @@ var failureTexts = map[string]TextKey{
 	activities.ErrTypeProviderInvalid: FailureProviderInvalid,
 }
 
-// TextKeys lists every key of the registry, sorted: what an agent UI must
-// say in each of its languages.
+// TextKeys lists every key a procedure can write (the catalog's step
+// messages), sorted: what an agent UI must say in each of its languages.
 func TextKeys() []TextKey {
-	keys := make([]TextKey, 0, len(frenchTexts))
-	for k := range frenchTexts {
-		keys = append(keys, k)
+	var keys []TextKey
+	for _, k := range locale.Keys() {
+		if rest, ok := strings.CutPrefix(string(k), stepMessages); ok {
+			keys = append(keys, TextKey(rest))
+		}
 	}
-	slices.Sort(keys)
 	return keys
 }
 
 // FrenchTemplate is the French template of a key, with its {placeholders};
 // false for a key this version does not know.
 func FrenchTemplate(k TextKey) (string, bool) {
-	t, ok := frenchTexts[k]
-	return t, ok
+	return locale.Template(locale.French, locale.Key(stepMessages+string(k)))
 }
 
 // Placeholders lists the {names} of a template, in order.
@@ -280,7 +198,8 @@ func Placeholders(template string) []string {
 // French is the sentence in French, as the procedure writes it in
 // Step.Label and Step.Detail.
 func (t Text) French() string {
-	return t.Render(frenchTexts[t.Key], "fr")
+	fr, _ := FrenchTemplate(t.Key)
+	return t.Render(fr, "fr")
 }
 
 // Render fills a template of t's key (in lang: "fr" or "en") with t's

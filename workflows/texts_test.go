@@ -86,7 +86,7 @@ func TestEveryTextKeyHasAFrenchText(t *testing.T) {
 		}
 		seen[k] = name
 		if fr, ok := workflows.FrenchTemplate(k); !ok || strings.TrimSpace(fr) == "" {
-			t.Errorf("%s (%q) has no French text in the registry (workflows/texts.go)", name, k)
+			t.Errorf("%s (%q) has no French text in the catalog (step.<key> in locale/)", name, k)
 		}
 	}
 	if got := len(workflows.TextKeys()); got != len(consts) {

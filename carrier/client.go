@@ -47,17 +47,6 @@ type LabelReply struct {
 	Created  time.Time `json:"created"`
 }
 
-// ErrorBody is the API's error answer.
-type ErrorBody struct {
-	Error *APIError `json:"error"`
-}
-
-// APIError is what the API says of a failure.
-type APIError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
 // ReturnLabel asks for the return's prepaid label, keyed by r.Key.
 func (c *Client) ReturnLabel(ctx context.Context, r LabelRequest) (Label, error) {
 	if err := r.Validate(); err != nil {

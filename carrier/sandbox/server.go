@@ -234,14 +234,7 @@ func (s *Server) Requests(key string) int {
 }
 
 func apiError(w http.ResponseWriter, status int, code, format string, args ...any) {
-	writeJSON(w, status, carrier.ErrorBody{Error: &carrier.APIError{Code: code, Message: fmt.Sprintf(format, args...)}})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, _ := json.Marshal(v) // our own types always marshal
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	sandboxhttp.WriteError(w, status, code, fmt.Sprintf(format, args...))
 }
 
 // v1 wraps an API handler with authentication and the injected faults.
@@ -300,7 +293,7 @@ func (s *Server) createLabel(w http.ResponseWriter, r *http.Request) {
 		if l.Key == key {
 			s.mu.Unlock()
 			w.Header().Set("Idempotent-Replayed", "true")
-			writeJSON(w, http.StatusOK, s.reply(r, l))
+			sandboxhttp.WriteJSON(w, http.StatusOK, s.reply(r, l))
 			return
 		}
 	}
@@ -317,7 +310,7 @@ func (s *Server) createLabel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, s.reply(r, l))
+	sandboxhttp.WriteJSON(w, http.StatusCreated, s.reply(r, l))
 }
 
 // reply is a label as the API answers it, its link on the address the
@@ -381,7 +374,7 @@ func (s *Server) getLabel(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "resource_missing", "no label %q", r.PathValue("id"))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.reply(r, l))
+	sandboxhttp.WriteJSON(w, http.StatusOK, s.reply(r, l))
 }
 
 // labelPDF serves a label to print.
@@ -406,7 +399,7 @@ type faultsJSON struct {
 
 func (s *Server) getFaults(w http.ResponseWriter, _ *http.Request) {
 	f := s.Faults()
-	writeJSON(w, http.StatusOK, faultsJSON(f))
+	sandboxhttp.WriteJSON(w, http.StatusOK, faultsJSON(f))
 }
 
 // putFaults replaces the faults: curl -X PUT -d '{"fail_next":3}' .../admin/faults
@@ -433,5 +426,5 @@ func (s *Server) deleteFaults(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
 	f := s.Faults()
-	writeJSON(w, http.StatusOK, map[string]any{"labels": s.Labels(), "faults": faultsJSON(f)})
+	sandboxhttp.WriteJSON(w, http.StatusOK, map[string]any{"labels": s.Labels(), "faults": faultsJSON(f)})
 }

@@ -146,3 +146,17 @@ func (c Client) Do(ctx context.Context, method, path, key string, in, out any) e
 	}
 	return &StatusError{Status: res.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
 }
+
+// WriteJSON writes v as the JSON answer of status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	body, _ := json.Marshal(v) // the sandboxes' own types always marshal
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+// WriteError writes the error answer a Client reads into a *StatusError:
+// {"error": {"code": code, "message": message}}.
+func WriteError(w http.ResponseWriter, status int, code, message string) {
+	WriteJSON(w, status, map[string]map[string]string{"error": {"code": code, "message": message}})
+}

@@ -371,14 +371,7 @@ func invalid(status int, code, format string, args ...any) *apiError {
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {
-	writeJSON(w, e.Status, map[string]*apiError{"error": e})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, _ := json.Marshal(v) // our own types always marshal
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	sandboxhttp.WriteJSON(w, e.Status, map[string]*apiError{"error": e})
 }
 
 // v1 wraps an API handler with authentication and the injected faults that
@@ -609,7 +602,7 @@ func (s *Server) replay(w http.ResponseWriter, key string, e *keyEntry, fp strin
 		v = s.payoutByID(e.id)
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, v)
+	sandboxhttp.WriteJSON(w, http.StatusOK, v)
 }
 
 // drawDrop decides whether the response of a new transfer is cut; s.mu is held.
@@ -630,7 +623,7 @@ func (s *Server) committed(w http.ResponseWriter, t Transfer, v any, drop bool) 
 		s.opts.AfterCommit(t)
 	}
 	if !drop {
-		writeJSON(w, http.StatusOK, v)
+		sandboxhttp.WriteJSON(w, http.StatusOK, v)
 		return
 	}
 	body, _ := json.Marshal(v)
@@ -675,7 +668,7 @@ func (s *Server) getRefund(w http.ResponseWriter, r *http.Request) {
 		writeError(w, invalid(http.StatusNotFound, "resource_missing", "no refund %q", r.PathValue("id")))
 		return
 	}
-	writeJSON(w, http.StatusOK, ref)
+	sandboxhttp.WriteJSON(w, http.StatusOK, ref)
 }
 
 func (s *Server) getPayout(w http.ResponseWriter, r *http.Request) {
@@ -686,7 +679,7 @@ func (s *Server) getPayout(w http.ResponseWriter, r *http.Request) {
 		writeError(w, invalid(http.StatusNotFound, "resource_missing", "no payout %q", r.PathValue("id")))
 		return
 	}
-	writeJSON(w, http.StatusOK, po)
+	sandboxhttp.WriteJSON(w, http.StatusOK, po)
 }
 
 // listQuery reads the filters of a list request: an idempotency key, or a
@@ -721,7 +714,7 @@ func (s *Server) listRefunds(w http.ResponseWriter, r *http.Request) {
 			out = append(out, ref)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	sandboxhttp.WriteJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
 // listPayouts answers GET /v1/payouts?idempotency_key=K or ?created_gte=T.
@@ -737,7 +730,7 @@ func (s *Server) listPayouts(w http.ResponseWriter, r *http.Request) {
 			out = append(out, po)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	sandboxhttp.WriteJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
 // faultsJSON is the admin endpoint's view of Faults: durations in
@@ -762,7 +755,7 @@ func toJSON(f Faults) faultsJSON {
 }
 
 func (s *Server) getFaults(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, toJSON(s.Faults()))
+	sandboxhttp.WriteJSON(w, http.StatusOK, toJSON(s.Faults()))
 }
 
 // putFaults replaces the faults: curl -X PUT -d '{"error_rate":0.5,"outage_seconds":30}' .../admin/faults
@@ -784,12 +777,12 @@ func (s *Server) putFaults(w http.ResponseWriter, r *http.Request) {
 		f.OutageFrom, f.OutageUntil = now, now.Add(time.Duration(in.OutageSeconds*float64(time.Second)))
 	}
 	s.SetFaults(f)
-	writeJSON(w, http.StatusOK, toJSON(s.Faults()))
+	sandboxhttp.WriteJSON(w, http.StatusOK, toJSON(s.Faults()))
 }
 
 func (s *Server) deleteFaults(w http.ResponseWriter, _ *http.Request) {
 	s.SetFaults(Faults{})
-	writeJSON(w, http.StatusOK, toJSON(s.Faults()))
+	sandboxhttp.WriteJSON(w, http.StatusOK, toJSON(s.Faults()))
 }
 
 func (s *Server) postPayment(w http.ResponseWriter, r *http.Request) {
@@ -814,11 +807,11 @@ func (s *Server) postPayment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.addPayment(in.Ref, in.Amount, strings.ToUpper(in.Currency))
-	writeJSON(w, http.StatusOK, in)
+	sandboxhttp.WriteJSON(w, http.StatusOK, in)
 }
 
 func (s *Server) getState(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"refunds": s.Refunds(), "payouts": s.Payouts(), "faults": toJSON(s.Faults())})
+	sandboxhttp.WriteJSON(w, http.StatusOK, map[string]any{"refunds": s.Refunds(), "payouts": s.Payouts(), "faults": toJSON(s.Faults())})
 }
 
 func clamp01(x float64) float64 { return min(max(x, 0), 1) }

@@ -48,14 +48,18 @@ func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNote
 	if !invoiced {
 		return CreditNoteRef{}, nil
 	}
+	credit := order.ReturnCredit(o, in.Accepted, in.Returned, in.Delivery, in.Cost)
 	if in.ReturnNumber != "" {
+		// The split the settlement recorded, on the order as it then
+		// stood: an exchange has added its new items to it since.
 		ret, err := c.Store.GetReturn(ctx, in.ReturnNumber)
 		if err != nil {
 			return CreditNoteRef{}, classify(err)
 		}
-		o = withoutExchange(o, ret)
+		if st := ret.Settlement; st != nil && len(st.CreditVAT) > 0 {
+			credit = order.Totals{Total: st.Credit, VAT: st.CreditVAT}
+		}
 	}
-	credit := order.ReturnCredit(o, in.Accepted, in.Returned, in.Delivery, in.Cost)
 	if credit.Total <= 0 {
 		return CreditNoteRef{}, nil
 	}
@@ -76,27 +80,4 @@ func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNote
 		Phrase: locale.Phr("history.credit_note_issued", textArg(cn.Number), amountArg(cn.Total, o.Currency)),
 	})
 	return CreditNoteRef{Number: cn.Number}, classify(err)
-}
-
-// withoutExchange is the order as its return was settled: once an
-// exchange is settled its new items are lines at the end of the order,
-// added after the lines the return names (so with greater ids), which the
-// items coming back were not priced with.
-func withoutExchange(o order.Order, ret store.Return) order.Order {
-	if ret.Resolution != order.ReturnExchange || ret.Settlement == nil || len(ret.Exchange) == 0 || len(ret.Exchange) > len(o.Lines) {
-		return o
-	}
-	var named int64
-	for _, rl := range ret.Lines {
-		named = max(named, rl.LineID)
-	}
-	tail := o.Lines[len(o.Lines)-len(ret.Exchange):]
-	for i, x := range ret.Exchange {
-		l := tail[i]
-		if l.ID <= named || l.SKU != x.SKU || l.UnitPrice != x.UnitPrice || l.Quantity != x.Quantity || l.VATRate != x.VATRate {
-			return o // not the exchange's lines: the order as it is
-		}
-	}
-	o.Lines = o.Lines[:len(o.Lines)-len(ret.Exchange)]
-	return o
 }

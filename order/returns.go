@@ -201,6 +201,9 @@ type ReturnSettlement struct {
 	// Items + Delivery - Cost. The ledger records it (EntryReturned) as
 	// covering that much of the order's total.
 	Credit int64 `json:"credit_cents"`
+	// CreditVAT is Credit split by VAT rate (ReturnCredit), as the order
+	// stood when the return settled: what its credit note says.
+	CreditVAT []VATLine `json:"credit_vat,omitempty"`
 	// Refund is what goes back to the customer: what their money covers
 	// beyond the order's total once the items are back (never more than
 	// they paid net). BalanceDue is what the exchange's new items add to
@@ -256,6 +259,9 @@ func SettleReturn(o Order, req ReturnRequest, accepted []ReturnLine, returned ma
 		s.Exchange = max(after.Total-Reprice(o).Total, 0)
 	}
 	s.Credit = s.Items + s.Delivery - s.Cost
+	if s.Credit > 0 {
+		s.CreditVAT = ReturnCredit(o, accepted, returned, s.Delivery, s.Cost).VAT
+	}
 	after := paid
 	after.Covered += s.Credit
 	s.Total = paid.Total + s.Exchange

@@ -2,6 +2,7 @@ package order
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -174,5 +175,28 @@ func TestWhatAReturnPaysBack(t *testing.T) {
 	})
 	if got := ReturnNumber(2026, 42); got != "R-2026-000042" {
 		t.Errorf("ReturnNumber = %s", got)
+	}
+}
+
+// An exchange settled adds its new items to the order: the return's
+// credit is split by VAT rate on the order as it stood when it settled,
+// without them (with a fixed discount, the new mug would take a share of
+// it and move the credit's VAT).
+func TestAnExchangesCreditIsSplitOnTheOrderAsItSettled(t *testing.T) {
+	mug := Line{ID: 11, SKU: "MUG-01", UnitPrice: 1250, Quantity: 1, VATRate: 2000, QtyShipped: 1, Physical: true}
+	book := Line{ID: 12, SKU: "LIV-07", UnitPrice: 2390, Quantity: 1, VATRate: 550, QtyShipped: 1, Physical: true}
+	o := Order{Discount: Discount{Kind: DiscountFixed, Amount: 1000}, Lines: []Line{mug, book}}
+	o.Totals = Reprice(o)
+	back := []ReturnLine{{LineID: 11, Quantity: 1}}
+	req := ReturnRequest{Lines: back, Reason: ReturnWrongItem, Resolution: ReturnExchange,
+		Exchange: []Line{{SKU: "MUG-01", UnitPrice: 1250, Quantity: 1, VATRate: 2000, Physical: true}}}
+	s := SettleReturn(o, req, back, nil, DefaultReturnRules(), PaidInFull(o.Totals.Total))
+	want := ReturnCredit(o, back, nil, 0, 0)
+	if s.Credit != 1250 || !reflect.DeepEqual(s.CreditVAT, want.VAT) {
+		t.Errorf("credit %d split %+v, want the mug's 12,50 € split as settled %+v", s.Credit, s.CreditVAT, want.VAT)
+	}
+	after, _ := o.WithExchange(req.Exchange)
+	if with := ReturnCredit(after, back, nil, 0, 0); reflect.DeepEqual(with.VAT, s.CreditVAT) {
+		t.Errorf("with the new mug the split is the same (%+v): this test proves nothing", with.VAT)
 	}
 }

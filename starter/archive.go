@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	enumspb "go.temporal.io/api/enums/v1"
+
 	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
@@ -82,9 +84,16 @@ func (s *Starter) noneRunning(ctx context.Context, number string) error {
 		return nil
 	}
 	for _, p := range procs {
-		if p.Status == "Running" && workflows.WorksOnOrder(p.Type) {
-			return fmt.Errorf("order %s: procedure %s is still running: wait for it to end: %w", number, p.WorkflowID, order.ErrNotArchivable)
+		if p.Status != "Running" || !workflows.WorksOnOrder(p.Type) {
+			continue
 		}
+		// The list lags behind a procedure that just ended: its own
+		// record says whether it still runs.
+		d, err := s.c.DescribeWorkflowExecution(ctx, p.WorkflowID, p.RunID)
+		if err == nil && d.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			continue
+		}
+		return fmt.Errorf("order %s: procedure %s is still running: wait for it to end: %w", number, p.WorkflowID, order.ErrNotArchivable)
 	}
 	return nil
 }

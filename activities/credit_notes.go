@@ -22,6 +22,18 @@ type CreditNoteRef struct {
 	Number string `json:"number,omitempty"` // empty: the order had no invoice, no credit note is due
 }
 
+// SettleRefundCredited is Orders.SettleRefund of a refund made, then
+// IssueCreditNote of it, one step: each part is found by its key on a
+// retry.
+func (c *Collect) SettleRefundCredited(ctx context.Context, in RefundInput) (CreditNoteRef, error) {
+	if err := (&Orders{Store: c.Store}).SettleRefund(ctx, in); err != nil {
+		return CreditNoteRef{}, err
+	}
+	return c.IssueCreditNote(ctx, CreditNoteInput{
+		OrderNumber: in.OrderNumber, Actor: in.Actor, RefundKey: in.Key, Amount: in.Amount, Reason: "remboursement",
+	})
+}
+
 // IssueCreditNote issues the credit note (avoir) of a refund made after the
 // order was invoiced, equal to the refund and referring to the invoice. An
 // order not invoiced needs none. A retry finds the note by the refund's key.

@@ -56,7 +56,13 @@ type ContentEmailInput struct {
 	ChequeAddress *order.Address `json:"cheque_address,omitempty"`
 	// BySender leaves the sending to the outbox sender (OutboxSender).
 	BySender bool `json:"by_sender,omitempty"`
+	// Release, when set, releases the procedure's hold once the email is
+	// written (the procedure's last step).
+	Release *ReleaseInput `json:"release,omitempty"`
 }
+
+// ReleasesHold says whether writing the email releases the hold.
+func (in ContentEmailInput) ReleasesHold() bool { return in.Release != nil }
 
 // EmailPreview is an email as the agent reviews it before it goes: what
 // the customer will get, to whom, in both versions. Histories recorded
@@ -122,7 +128,18 @@ func (m *Emails) QueueContentEmail(ctx context.Context, in ContentEmailInput) (E
 	if err != nil {
 		return EmailRef{}, err
 	}
-	return m.enqueue(ctx, o, in.Actor, in.Key, in.BySender, msg)
+	return m.enqueueReleasing(ctx, o, in.Actor, in.Key, in.BySender, msg, in.Release)
+}
+
+// enqueueReleasing is enqueue, then the release of the hold when release
+// is set: a retry finds the email written and the hold released, each by
+// its key.
+func (m *Emails) enqueueReleasing(ctx context.Context, o order.Order, actor Actor, key string, bySender bool, msg mail.Message, release *ReleaseInput) (EmailRef, error) {
+	ref, err := m.enqueue(ctx, o, actor, key, bySender, msg)
+	if err != nil || release == nil {
+		return ref, err
+	}
+	return ref, releaseHold(ctx, m.Store, *release)
 }
 
 // SendEmail hands an outbox email to the mail provider, once: an email
@@ -168,7 +185,13 @@ type CancelEmailInput struct {
 	AgentNote     string             `json:"agent_note,omitempty"`
 	// BySender leaves the sending to the outbox sender (OutboxSender).
 	BySender bool `json:"by_sender,omitempty"`
+	// Release, when set, releases the procedure's hold once the email is
+	// written (the procedure's last step).
+	Release *ReleaseInput `json:"release,omitempty"`
 }
+
+// ReleasesHold says whether writing the email releases the hold.
+func (in CancelEmailInput) ReleasesHold() bool { return in.Release != nil }
 
 // PreviewCancelEmail renders the cancellation email for the agent to review.
 func (m *Emails) PreviewCancelEmail(ctx context.Context, in CancelEmailInput) (EmailPreview, error) {
@@ -186,7 +209,7 @@ func (m *Emails) QueueCancelEmail(ctx context.Context, in CancelEmailInput) (Ema
 	if err != nil {
 		return EmailRef{}, err
 	}
-	return m.enqueue(ctx, o, in.Actor, in.Key, in.BySender, msg)
+	return m.enqueueReleasing(ctx, o, in.Actor, in.Key, in.BySender, msg, in.Release)
 }
 
 // enqueue writes a rendered email to the outbox with its history line.

@@ -71,6 +71,12 @@ type ReleaseInput struct {
 // the procedure does not hold the order (never took it, or a retry), so it
 // is safe in every compensation path.
 func (a *Orders) ReleaseHold(ctx context.Context, in ReleaseInput) error {
+	return releaseHold(ctx, a.Store, in)
+}
+
+// releaseHold is ReleaseHold, for the steps that release the hold with
+// what they do (an email written: ContentEmailInput.Release).
+func releaseHold(ctx context.Context, st *store.Store, in ReleaseInput) error {
 	ev := store.Event{
 		ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
 		Kind: "hold_released", Key: in.Actor.WorkflowID + "/release", Phrase: locale.Phr("history.hold_released"),
@@ -81,7 +87,7 @@ func (a *Orders) ReleaseHold(ctx context.Context, in ReleaseInput) error {
 	case in.Outcome != "":
 		ev.Phrase, ev.Message = locale.Phrase{}, "Commande rendue au flux logistique automatique (Mod OFF → ON) : "+in.Outcome
 	}
-	_, err := a.Store.ReleaseHoldNoted(ctx, in.OrderNumber, in.Actor.WorkflowID, ev)
+	_, err := st.ReleaseHoldNoted(ctx, in.OrderNumber, in.Actor.WorkflowID, ev)
 	return err
 }
 
@@ -101,6 +107,31 @@ type ContentOutput struct {
 	Method     order.PaymentMethod `json:"payment_method"`
 	Billing    order.Address       `json:"billing"`
 	Delivery   order.Address       `json:"delivery"`
+	// NoCollection: no payment collection was ever started on the order
+	// when it changed (HoldAndChangeContent looks), so none is to be told
+	// of the change. A collection started later reads the order as
+	// changed. False when nobody looked.
+	NoCollection bool `json:"no_collection,omitempty"`
+}
+
+// HoldAndChangeContent is TakeHold then ApplyContentChange, one step: a
+// refused hold changes nothing, and a retry finds the hold its own and the
+// change applied. It also says whether the order ever had a payment
+// collection to tell of the change.
+func (a *Orders) HoldAndChangeContent(ctx context.Context, in ContentInput) (ContentOutput, error) {
+	if _, err := a.TakeHold(ctx, HoldInput{OrderNumber: in.OrderNumber, Actor: in.Actor}); err != nil {
+		return ContentOutput{}, err
+	}
+	out, err := a.ApplyContentChange(ctx, in)
+	if err != nil {
+		return out, err
+	}
+	collections, err := a.Store.CollectionWorkflows(ctx, in.OrderNumber)
+	if err != nil {
+		return ContentOutput{}, classify(err)
+	}
+	out.NoCollection = len(collections) == 0
+	return out, nil
 }
 
 // ApplyContentChange applies the change to the held order, in one

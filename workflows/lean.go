@@ -44,6 +44,13 @@ import (
 //     refunded only what their money covers beyond what they keep; an
 //     exchange's items join the order as lines to ship; the credit note is
 //     the items', at their VAT rates, refund or not.
+//   - LeanFewerSteps: steps that always follow each other are one local
+//     activity each, with the same keys and the same rows: modify-content
+//     takes the hold and applies the change in one step; a refund made is
+//     recorded with its credit note; the customer email is written and the
+//     hold released in one step. A running payment collection is looked
+//     for once, when the order changes, and told only when the order ever
+//     had one. Each merged step is as safe to run twice as its parts.
 //
 // The choice is in the input, which is in the history: a procedure started
 // before, whose input has no Lean, replays exactly as it ran, down the code
@@ -59,8 +66,9 @@ const (
 	LeanOutbox        = 1
 	LeanReturnCovered = 2
 	LeanReturnLedger  = 3
+	LeanFewerSteps    = 4
 	// LeanLatest is the revision the starter gives the procedures it starts.
-	LeanLatest = LeanReturnLedger
+	LeanLatest = LeanFewerSteps
 )
 
 // beginLeanSettings is beginLean for a procedure with settings: it also

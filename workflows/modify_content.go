@@ -18,7 +18,10 @@ package workflows
 //  4. the customer email: when asked, WAIT FOR THE AGENT to review it (send
 //     as is, with a personal paragraph, or not at all); written to the
 //     outbox, then sent;
-//  5. release the hold.
+//  5. release the hold (in the email's step, when it is the last).
+//
+// From LeanFewerSteps on, steps 1 and 2 are one local activity
+// (activities.Orders.HoldAndChangeContent).
 //
 // Compensation: the hold is released whatever happens (failure or
 // cancellation), on a disconnected context. Cancelling the procedure
@@ -71,23 +74,34 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	ctx = workflow.WithActivityOptions(ctx, dbActivity)
 	var orders *activities.Orders
 
-	// 1. Take the hold.
+	// 1. Take the hold, and 2. apply the change: one step from
+	// LeanFewerSteps on, two before.
 	step := p.state.begin("hold", text(LabelHold))
 	p.details(ctx, "Prise de la commande")
-	var held activities.HoldResult
-	if err := db(ctx, orders.TakeHold, activities.HoldInput{OrderNumber: in.OrderNumber, Actor: p.actor}).Get(ctx, &held); err != nil {
-		return res, p.fail(ctx, step, err)
-	}
-	p.state.end(step, StepDone, Text{})
-	defer func() { p.release(ctx, err) }()
-
-	// 2. Apply the change.
-	step = p.state.begin("change", text(LabelChangeContent))
+	change := activities.ContentInput{OrderNumber: in.OrderNumber, Actor: p.actor, Change: in.Change, Channel: in.Channel}
 	var changed activities.ContentOutput
-	if err := db(ctx, orders.ApplyContentChange, activities.ContentInput{
-		OrderNumber: in.OrderNumber, Actor: p.actor, Change: in.Change, Channel: in.Channel,
-	}).Get(ctx, &changed); err != nil {
-		return res, p.fail(ctx, step, err)
+	if leanSince(ctx, LeanFewerSteps) {
+		cerr := db(ctx, orders.HoldAndChangeContent, change).Get(ctx, &changed)
+		if holdRefused(cerr) {
+			return res, p.fail(ctx, step, cerr)
+		}
+		p.state.end(step, StepDone, Text{})
+		defer func() { p.release(ctx, err) }()
+		step = p.state.begin("change", text(LabelChangeContent))
+		if cerr != nil {
+			return res, p.fail(ctx, step, cerr)
+		}
+	} else {
+		var held activities.HoldResult
+		if err := db(ctx, orders.TakeHold, activities.HoldInput{OrderNumber: in.OrderNumber, Actor: p.actor}).Get(ctx, &held); err != nil {
+			return res, p.fail(ctx, step, err)
+		}
+		p.state.end(step, StepDone, Text{})
+		defer func() { p.release(ctx, err) }()
+		step = p.state.begin("change", text(LabelChangeContent))
+		if err := db(ctx, orders.ApplyContentChange, change).Get(ctx, &changed); err != nil {
+			return res, p.fail(ctx, step, err)
+		}
 	}
 	p.state.end(step, StepDone, text(DetailNewTotal, moneyArg("total", changed.Result.After.Total, changed.Currency)))
 	res = ModifyContentResult{
@@ -102,14 +116,14 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: changed.Method, Currency: changed.Currency,
 		Billing: changed.Billing, Delivery: changed.Delivery,
 		Refund: due.Refund, BalanceDue: due.Owed(), ChequeDifference: due.ChequeDifference, Kind: due.Kind,
-		Settings: in.Settings,
+		NoCollection: changed.NoCollection, Settings: in.Settings,
 	})
 	if err != nil {
 		return res, p.fail(ctx, step, err)
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, changed.Currency))
-	if tellCollectionVersion(ctx) {
+	if tellCollectionVersion(ctx) && !changed.NoCollection {
 		p.tellCollection(ctx, settled, due.ChequeDifference)
 	}
 
@@ -123,7 +137,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 		Shipping: changed.Result.Shipping, NewTotal: res.After.Total,
 		Outcome: settled.Outcome, Refund: settled.Amount, ProviderRef: settled.ProviderRef, Reason: settled.Reason,
 		BalanceDue: settled.BalanceDue, Voucher: settled.Voucher, IBAN: settled.IBAN, ChequeAddress: settled.ChequeAddress,
-		BySender: p.bySender,
+		BySender: p.bySender, Release: p.releaseWithEmail(ctx),
 	}
 	var emails *activities.Emails
 	res.EmailID, err = p.email(ctx, in.ReviewEmail, emails.PreviewContentEmail, emails.QueueContentEmail, email,

@@ -60,6 +60,9 @@ type procedure struct {
 	// bySender: its customer email goes to the outbox sender (LeanOutbox),
 	// which the procedure does not wait for.
 	bySender bool
+	// released: the step that wrote the customer email also released the
+	// hold (releaseWithEmail); the deferred release has nothing left to do.
+	released bool
 }
 
 // newProcedure is the procedure of the workflow running under ctx (after
@@ -138,6 +141,10 @@ func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in 
 	}
 	if p.bySender {
 		p.state.end(step, StepDone, Text{})
+		if r, ok := in.(interface{ ReleasesHold() bool }); ok && r.ReleasesHold() {
+			p.released = true
+			p.endRelease(ctx, p.state.begin("release", text(LabelRelease)), locale.Phr("history.outcome.done"))
+		}
 		return ref.ID, nil
 	}
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, mailActivity), emails.SendEmail, ref).Get(ctx, nil); err != nil {
@@ -150,6 +157,9 @@ func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in 
 // release gives the order back to the logistics flow, on a disconnected
 // context so it also runs when the procedure is cancelled.
 func (p *procedure) release(ctx workflow.Context, err error) {
+	if p.released {
+		return
+	}
 	var orders *activities.Orders
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	why := locale.Phr("history.outcome.done")
@@ -160,17 +170,41 @@ func (p *procedure) release(ctx workflow.Context, err error) {
 	case err != nil:
 		why = locale.Phr("history.outcome.failed")
 	}
-	outcome := why.French()
 	step := p.state.begin("release", text(LabelRelease))
 	if rerr := db(dctx, orders.ReleaseHold, activities.ReleaseInput{
-		OrderNumber: p.number, Actor: p.actor, Outcome: outcome, Why: why,
+		OrderNumber: p.number, Actor: p.actor, Outcome: why.French(), Why: why,
 	}).Get(dctx, nil); rerr != nil {
 		p.state.endError(step, rerr)
 		return
 	}
+	p.endRelease(dctx, step, why)
+}
+
+// endRelease records in the procedure's state that the hold was released
+// (its step) and the procedure is over, for why.
+func (p *procedure) endRelease(ctx workflow.Context, step int, why locale.Phrase) {
 	p.state.end(step, StepDone, Text{})
 	p.state.Done = true
-	p.details(dctx, "Terminée : "+outcome)
+	p.details(ctx, "Terminée : "+why.French())
+}
+
+// releaseWithEmail is the release of the hold for the step that writes the
+// customer email, the procedure's last, to do with it (LeanFewerSteps):
+// nil before, and then the procedure releases the hold in a step of its own.
+func (p *procedure) releaseWithEmail(ctx workflow.Context) *activities.ReleaseInput {
+	if !p.bySender || !leanSince(ctx, LeanFewerSteps) {
+		return nil
+	}
+	why := locale.Phr("history.outcome.done")
+	return &activities.ReleaseInput{OrderNumber: p.number, Actor: p.actor, Outcome: why.French(), Why: why}
+}
+
+// holdRefused reports whether a step failed because the order could not
+// be held (activities.ErrTypeHoldRefused) or does not exist: the procedure
+// holds nothing then.
+func holdRefused(err error) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && (app.Type() == activities.ErrTypeHoldRefused || app.Type() == activities.ErrTypeNotFound)
 }
 
 // fail marks a step failed, says so in the current details, and returns err.

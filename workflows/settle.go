@@ -34,6 +34,9 @@ type settle struct {
 	base  string
 	state *State
 	ask   *asker
+	// credited: the refund was recorded with its credit note, one step
+	// (LeanFewerSteps); execute issues none after it.
+	credited bool
 }
 
 func newSettle(in SettleInput, actor activities.Actor, base string, state *State, ask *asker) *settle {
@@ -46,7 +49,7 @@ func (s *settle) execute(ctx workflow.Context) (SettleResult, error) {
 	res, err := s.run(ctx)
 	// Version 1 issues the credit note of a refund after an invoice;
 	// settlements that started before it replay without it.
-	if err == nil && !s.in.NoCreditNote && since(ctx, "credit-note-after-refund") {
+	if err == nil && !s.in.NoCreditNote && !s.credited && since(ctx, "credit-note-after-refund") {
 		err = s.creditNote(ctx, &res)
 	}
 	return res, err
@@ -199,7 +202,7 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	// The reserved refund counts as given back: a collection running on
 	// the order asks from now on for what the order owes with it, not
 	// only once the refund (perhaps by an agent's hand) is done.
-	if s.resolve && since(ctx, "tell-after-reserve") {
+	if s.resolve && since(ctx, "tell-after-reserve") && !(s.in.NoCollection && leanSince(ctx, LeanFewerSteps)) {
 		tellRunningCollection(ctx, s.in.OrderNumber, s.actor, "the reserved refund")
 	}
 	popts := providerActivity
@@ -275,11 +278,12 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	}
 	if outcome == AnswerRefundDone {
 		refund.Status, refund.ProviderRef = "succeeded", ref
-		if err := db(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
+		res := SettleResult{Outcome: activities.OutcomeRefunded, Amount: amount, Means: string(s.in.Method), ProviderRef: ref}
+		if err := s.recordRefundDone(ctx, refund, &res); err != nil {
 			return SettleResult{}, err
 		}
 		s.state.end(step, StepDone, text(DetailRefundDone))
-		return SettleResult{Outcome: activities.OutcomeRefunded, Amount: amount, Means: string(s.in.Method), ProviderRef: ref}, nil
+		return res, nil
 	}
 	refund.Status, refund.Reason = "impossible", reason
 	if err := db(ctx, orders.SettleRefund, refund).Get(ctx, nil); err != nil {
@@ -474,16 +478,41 @@ func (s *settle) balanceDue(ctx workflow.Context) (SettleResult, error) {
 	return SettleResult{Outcome: activities.OutcomeBalanceDue, BalanceDue: s.in.BalanceDue}, nil
 }
 
+// recordRefundDone records a refund made (its row and history line), and
+// from LeanFewerSteps on its credit note in the same step
+// (activities.Collect.SettleRefundCredited).
+func (s *settle) recordRefundDone(ctx workflow.Context, refund activities.RefundInput, res *SettleResult) error {
+	if !leanSince(ctx, LeanFewerSteps) || s.in.NoCreditNote || !s.creditNoteDue(res.Outcome) {
+		var orders *activities.Orders
+		return db(ctx, orders.SettleRefund, refund).Get(ctx, nil)
+	}
+	var collect *activities.Collect
+	var ref activities.CreditNoteRef
+	if err := db(ctx, collect.SettleRefundCredited, refund).Get(ctx, &ref); err != nil {
+		return err
+	}
+	s.credited, res.CreditNote = true, ref.Number
+	return nil
+}
+
+// creditNoteDue says whether a settlement that ended with outcome issues
+// a credit note when the order was invoiced.
+func (s *settle) creditNoteDue(outcome string) bool {
+	if s.v1 && s.kind() == order.SettleOverpayment {
+		return false // money paid beyond the invoice: no invoiced amount to credit
+	}
+	switch outcome {
+	case activities.OutcomeRefunded, activities.OutcomeBankTransfer, activities.OutcomeStoreCredit:
+		return true
+	}
+	return false
+}
+
 // creditNote issues the credit note of a refund made after the order was
 // invoiced ("un avoir"). A cheque refund gets its note when
 // the cheque is mailed.
 func (s *settle) creditNote(ctx workflow.Context, res *SettleResult) error {
-	if s.v1 && s.kind() == order.SettleOverpayment {
-		return nil // money paid beyond the invoice: no invoiced amount to credit
-	}
-	switch res.Outcome {
-	case activities.OutcomeRefunded, activities.OutcomeBankTransfer, activities.OutcomeStoreCredit:
-	default:
+	if !s.creditNoteDue(res.Outcome) {
 		return nil
 	}
 	var collect *activities.Collect

@@ -62,6 +62,10 @@ type SettleInput struct {
 	// NoCreditNote: the caller issues the credit note itself (a return,
 	// for the items that came back), so the refund gets none of its own.
 	NoCreditNote bool `json:"no_credit_note,omitempty"`
+	// NoCollection: the order never had a payment collection when the
+	// procedure changed it (activities.ContentOutput.NoCollection), so a
+	// reserved refund tells none (LeanFewerSteps). False: look and tell.
+	NoCollection bool `json:"no_collection,omitempty"`
 	Settings
 }
 

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/orderdesk/orderdesk/bench"
@@ -31,11 +33,19 @@ func main() {
 	flag.IntVar(&o.Requests, "requests", o.Requests, "requests per order-list figure (BENCH_REQUESTS)")
 	flag.StringVar(&o.Out, "out", o.Out, "Markdown file the results are written into, below its hand-written part (empty: none)")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the benchmark's PostgreSQL and Temporal data directory afterwards")
+	flag.StringVar(&o.Only, "only", "", "run only this part, "+strings.Join(bench.Parts, ", ")+", for a quick comparison; writes no file")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: orderdesk-bench [flags]   (make bench)\n\nMeasures orderdesk on a stack of its own and writes docs/benchmarks.md.\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if o.Only != "" {
+		if !slices.Contains(bench.Parts, o.Only) {
+			fmt.Fprintf(os.Stderr, "orderdesk-bench: -only %q is not a part: give one of %s\n", o.Only, strings.Join(bench.Parts, ", "))
+			os.Exit(2)
+		}
+		o.Out = "" // a part of a run is no run to write down
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -27,6 +27,8 @@ type CancelItemsOutput struct {
 	Method   order.PaymentMethod `json:"payment_method"`
 	Billing  order.Address       `json:"billing"`
 	Delivery order.Address       `json:"delivery"`
+	// NoCollection: see ContentOutput.NoCollection.
+	NoCollection bool `json:"no_collection,omitempty"`
 }
 
 // ApplyCancel cancels the items and writes the new totals and status with
@@ -74,6 +76,9 @@ func (a *Orders) ApplyCancel(ctx context.Context, in CancelItemsInput) (CancelIt
 		return CancelItemsOutput{}, err
 	}
 	out.PaidNet = before.PaidNet
+	if out.NoCollection, err = noCollection(ctx, a.Store, in.OrderNumber); err != nil {
+		return CancelItemsOutput{}, err
+	}
 	return out, nil
 }
 

@@ -28,6 +28,9 @@ type DetailsOutput struct {
 	Method     order.PaymentMethod `json:"payment_method"`
 	Billing    order.Address       `json:"billing"`
 	Delivery   order.Address       `json:"delivery"`
+	// NoCollection: see ContentOutput.NoCollection; looked for only when
+	// the total moved.
+	NoCollection bool `json:"no_collection,omitempty"`
 }
 
 // EditDetails applies the edit in one transaction with a history row per
@@ -53,6 +56,9 @@ func (a *Orders) EditDetails(ctx context.Context, in DetailsInput) (DetailsOutpu
 			return DetailsOutput{}, err
 		}
 		out.Settlement = order.SettleChange(o.PaymentMethod, paid, res.TotalsBefore.Total, res.TotalsAfter.Total)
+		if out.NoCollection, err = noCollection(ctx, a.Store, in.OrderNumber); err != nil {
+			return DetailsOutput{}, err
+		}
 	}
 	return out, nil
 }

@@ -185,13 +185,7 @@ type CancelEmailInput struct {
 	AgentNote     string             `json:"agent_note,omitempty"`
 	// BySender leaves the sending to the outbox sender (OutboxSender).
 	BySender bool `json:"by_sender,omitempty"`
-	// Release, when set, releases the procedure's hold once the email is
-	// written (the procedure's last step).
-	Release *ReleaseInput `json:"release,omitempty"`
 }
-
-// ReleasesHold says whether writing the email releases the hold.
-func (in CancelEmailInput) ReleasesHold() bool { return in.Release != nil }
 
 // PreviewCancelEmail renders the cancellation email for the agent to review.
 func (m *Emails) PreviewCancelEmail(ctx context.Context, in CancelEmailInput) (EmailPreview, error) {
@@ -209,7 +203,7 @@ func (m *Emails) QueueCancelEmail(ctx context.Context, in CancelEmailInput) (Ema
 	if err != nil {
 		return EmailRef{}, err
 	}
-	return m.enqueueReleasing(ctx, o, in.Actor, in.Key, in.BySender, msg, in.Release)
+	return m.enqueue(ctx, o, in.Actor, in.Key, in.BySender, msg)
 }
 
 // enqueue writes a rendered email to the outbox with its history line.

@@ -126,12 +126,21 @@ func (a *Orders) HoldAndChangeContent(ctx context.Context, in ContentInput) (Con
 	if err != nil {
 		return out, err
 	}
-	collections, err := a.Store.CollectionWorkflows(ctx, in.OrderNumber)
-	if err != nil {
-		return ContentOutput{}, classify(err)
+	if out.NoCollection, err = noCollection(ctx, a.Store, in.OrderNumber); err != nil {
+		return ContentOutput{}, err
 	}
-	out.NoCollection = len(collections) == 0
 	return out, nil
+}
+
+// noCollection reports whether no payment collection was ever started on
+// the order (ContentOutput.NoCollection): a procedure that changed the
+// order has none to tell.
+func noCollection(ctx context.Context, st *store.Store, number string) (bool, error) {
+	collections, err := st.CollectionWorkflows(ctx, number)
+	if err != nil {
+		return false, classify(err)
+	}
+	return len(collections) == 0, nil
 }
 
 // ApplyContentChange applies the change to the held order, in one

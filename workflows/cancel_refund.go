@@ -77,14 +77,14 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 	settled, err := p.settle(ctx, SettleInput{
 		OrderNumber: in.OrderNumber, Agent: in.Agent, Method: cancelled.Method, Currency: cancelled.Currency,
 		Billing: cancelled.Billing, Delivery: cancelled.Delivery, Refund: in.Request.Refund, Gesture: in.Request.Gesture,
-		Settings: in.Settings,
+		NoCollection: cancelled.NoCollection, Settings: in.Settings,
 	})
 	if err != nil {
 		return res, p.fail(ctx, step, err)
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, cancelled.Currency))
-	if tellCollectionVersion(ctx) {
+	if tellCollectionVersion(ctx) && !(cancelled.NoCollection && leanSince(ctx, LeanFewerSteps)) {
 		p.tellCollection(ctx, settled, 0)
 	}
 

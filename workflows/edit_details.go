@@ -93,14 +93,14 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 			OrderNumber: in.OrderNumber, Agent: in.Agent, Method: edited.Method, Currency: edited.Currency,
 			Billing: edited.Billing, Delivery: edited.Delivery,
 			Refund: due.Refund, BalanceDue: due.Owed(), ChequeDifference: due.ChequeDifference, Kind: due.Kind,
-			Settings: in.Settings,
+			NoCollection: edited.NoCollection, Settings: in.Settings,
 		})
 		if err != nil {
 			return res, p.fail(ctx, step, err)
 		}
 		res.Settlement, res.Outcome = settled, settled.Outcome
 		p.state.end(step, StepDone, outcomeText(settled, edited.Currency))
-		if tellCollectionVersion(ctx) {
+		if tellCollectionVersion(ctx) && !(edited.NoCollection && leanSince(ctx, LeanFewerSteps)) {
 			p.tellCollection(ctx, settled, due.ChequeDifference)
 		}
 	} else {

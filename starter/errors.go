@@ -190,6 +190,13 @@ func (c *temporalClient) DescribeWorkflowExecution(ctx context.Context, workflow
 	return d, temporalErr(err)
 }
 
+func (c *temporalClient) CheckHealth(ctx context.Context, req *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.call)
+	defer cancel()
+	r, err := c.Client.CheckHealth(ctx, req)
+	return r, temporalErr(err)
+}
+
 func (c *temporalClient) QueryWorkflow(ctx context.Context, workflowID, runID, queryType string, args ...any) (converter.EncodedValue, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.call)
 	defer cancel()

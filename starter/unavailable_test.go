@@ -16,6 +16,8 @@ import (
 	"github.com/orderdesk/orderdesk/devstack/devstacktest"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/starter"
+	"github.com/orderdesk/orderdesk/store"
+	"github.com/orderdesk/orderdesk/workflows"
 )
 
 // closedPort is an address on this machine where nothing listens.
@@ -75,4 +77,68 @@ func TestNotFoundIsTyped(t *testing.T) {
 	require.Equal(t, "order", fe.Field)
 	_, down := starter.Unavailable(err)
 	require.False(t, down)
+}
+
+// hungPort is an address where a server accepts connections and never
+// says anything: a Temporal that hangs.
+func hungPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	conns := make(chan net.Conn, 16)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns <- c
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		for {
+			select {
+			case c := <-conns:
+				c.Close()
+			default:
+				return
+			}
+		}
+	})
+	return l.Addr().String()
+}
+
+// An agent's answer with Temporal unreachable, or hung, is refused within
+// the call deadline (not the Update's) with an error naming Temporal, and
+// the task stays open for the answer to be given again.
+func TestAnswerWithTemporalAwayIsTypedUnavailableAndFast(t *testing.T) {
+	st := devstacktest.NewStore(t)
+	devstacktest.AddAgents(t, st)
+	o := insertCardOrder(t, st, "C-2026-000902", order.LogisticsAwaitingPrinting)
+	task, err := st.CreateTask(context.Background(), store.Task{
+		Key: "modify-content/C-2026-000902/r1/task/refund", OrderID: o.ID, WorkflowID: "modify-content/C-2026-000902/r1",
+		Kind: workflows.TaskRefundByHand, Question: "Rembourser 5,60 € à la main ?", Amount: 560,
+		Options: []string{workflows.AnswerRefundDone, workflows.AnswerRefundImpossible},
+	})
+	require.NoError(t, err)
+	for name, addr := range map[string]func(*testing.T) string{"nothing listens": closedPort, "nothing answers": hungPort} {
+		t.Run(name, func(t *testing.T) {
+			c, err := client.NewLazyClient(client.Options{HostPort: addr(t), Logger: tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))})
+			require.NoError(t, err)
+			defer c.Close()
+			s := starter.New(c, st)
+
+			t0 := time.Now()
+			err = s.AnswerTask(context.Background(), workflows.TaskAnswer{TaskID: task.ID, Agent: "marie@boutique.fr", Outcome: workflows.AnswerRefundDone})
+			took := time.Since(t0)
+			var ue *starter.UnavailableError
+			require.ErrorAs(t, err, &ue, "got %v", err)
+			require.Equal(t, starter.Temporal, ue.Service)
+			require.Less(t, took, starter.DefaultCallTimeout+2*time.Second, "the answer waited %s", took)
+			again, err := st.GetTask(context.Background(), task.ID)
+			require.NoError(t, err)
+			require.Equal(t, store.TaskOpen, again.Status)
+		})
+	}
 }

@@ -77,6 +77,10 @@ func TestSearchFindsEachField(t *testing.T) {
 		{"2026-000202", false, []string{"202"}},                // the end of a number
 		{"JDUPONT@EXAMPLE", false, []string{"202"}},            // email, any case
 		{"example.org", false, []string{"203"}},                // the email's domain
+		{"elodie.martin@example.fr", false, []string{"201"}},   // a whole email
+		{"martin@EXAMPLE.fr", false, []string{"201"}},          // the end of an email, any case
+		{"@example.com", false, []string{"202"}},               // a domain with its @
+		{"jdupont@example.org", false, []string{}},             // the name before the @ is not enough
 		{"dupont", false, []string{"202"}},                     // name and email: found once
 		{"chloé bernard", false, []string{"203"}},              // a whole name
 		{"Élodie", false, []string{"201"}},                     // accented name

@@ -48,6 +48,9 @@ type answerRun struct {
 	// How long the workflow task that took each Update waited between
 	// being scheduled and a worker starting it.
 	answerWait, bareWait latencies
+	// How long the worker took with that workflow task, from its start to
+	// its completion: the Update's handler and the steps it led to.
+	answerWork, bareWork latencies
 	err                  error
 }
 
@@ -148,7 +151,7 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 	for i := range bareIDs {
 		bareIDs[i] = fmt.Sprintf("%s-%d", tag, i)
 	}
-	r.bareWait = updateTaskWaits(ctx, s, bareIDs)
+	r.bareWait, r.bareWork = updateTaskTimes(ctx, s, bareIDs)
 	say("%-46s at %2d: p50/p95/p99 %s (%d Updates)", "bare Update", conc, r.bare, n)
 
 	r.answers, err = timed(ctx, conc, n, func(ctx context.Context, i, g int) error {
@@ -161,8 +164,9 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		return r
 	}
 	say("%-46s at %2d: p50/p95/p99 %s (%d answers)", "agent answer (refund done by hand)", conc, r.answers, n)
-	r.answerWait = updateTaskWaits(ctx, s, waiting)
+	r.answerWait, r.answerWork = updateTaskTimes(ctx, s, waiting)
 	say("%-46s at %2d: p50/p95/p99 %s for the answer, %s for the bare Update", "  its workflow task waiting for the worker", conc, r.answerWait, r.bareWait)
+	say("%-46s at %2d: p50/p95/p99 %s for the answer, %s for the bare Update", "  its workflow task in the worker", conc, r.answerWork, r.bareWork)
 
 	// The procedures end; the next measure starts on a quiet stack.
 	if err := parallel(ctx, 10, n, func(ctx context.Context, i int) error {
@@ -221,17 +225,15 @@ func parallel(ctx context.Context, conc, n int, f func(ctx context.Context, i in
 	return err
 }
 
-// updateTaskWaits reads, in each workflow's history, how long the workflow
-// task that took its first Update waited to be started by a worker (from
-// its WorkflowTaskScheduled to its WorkflowTaskStarted event): the part of
-// an Update's round trip spent in the task queue.
-func updateTaskWaits(ctx context.Context, s *stack, ids []string) latencies {
-	var (
-		mu  sync.Mutex
-		out latencies
-	)
+// updateTaskTimes reads, in each workflow's history, how long the
+// workflow task that took its first Update waited to be started by a
+// worker (from its WorkflowTaskScheduled to its WorkflowTaskStarted event:
+// the part of an Update's round trip spent in the task queue), and how
+// long the worker took with it (to its WorkflowTaskCompleted event).
+func updateTaskTimes(ctx context.Context, s *stack, ids []string) (waits, works latencies) {
+	var mu sync.Mutex
 	_ = parallel(ctx, 10, len(ids), func(ctx context.Context, i int) error {
-		var scheduled, started time.Time
+		var scheduled, started, completed time.Time
 		it := s.temporal.GetWorkflowHistory(ctx, ids[i], "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		for it.HasNext() {
 			ev, err := it.Next()
@@ -243,15 +245,19 @@ func updateTaskWaits(ctx context.Context, s *stack, ids []string) latencies {
 				scheduled = ev.GetEventTime().AsTime()
 			case enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED:
 				started = ev.GetEventTime().AsTime()
+			case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+				completed = ev.GetEventTime().AsTime()
 			case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
 				mu.Lock()
-				out = append(out, max(started.Sub(scheduled), 0))
+				waits = append(waits, max(started.Sub(scheduled), 0))
+				works = append(works, max(completed.Sub(started), 0))
 				mu.Unlock()
 				return nil
 			}
 		}
 		return nil
 	})
-	slices.Sort(out)
-	return out
+	slices.Sort(waits)
+	slices.Sort(works)
+	return waits, works
 }

@@ -332,8 +332,8 @@ func answers(ctx context.Context, s *stack, o Options, rep *Report, ids *idRange
 	for _, c := range o.Concurrency {
 		r := measureAnswers(ctx, s, ids, numbers, c, o.Answers, say)
 		if r.err == nil {
-			rep.Details = append(rep.Details, fmt.Sprintf("%-46s at %2d: p50/p95/p99 %s; bare Update %s\n      its workflow task waiting for the worker: %s; the bare Update's: %s",
-				"agent answer", c, r.answers, r.bare, r.answerWait, r.bareWait))
+			rep.Details = append(rep.Details, fmt.Sprintf("%-46s at %2d: p50/p95/p99 %s; bare Update %s\n      its workflow task waiting for the worker: %s; the bare Update's: %s\n      its workflow task in the worker: %s; the bare Update's: %s",
+				"agent answer", c, r.answers, r.bare, r.answerWait, r.bareWait, r.answerWork, r.bareWork))
 		}
 		goal := "p99 ≤ 1.5× bare"
 		if c == 10 {

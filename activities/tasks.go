@@ -146,6 +146,9 @@ type RefundInput struct {
 	// it (history.refund.*); zero for a reason in someone's own words (an
 	// agent's, a provider's), written as it is.
 	Why locale.Phrase `json:"why,omitzero"`
+	// Close, when set, is the agent's task whose answer this records
+	// (a refund made by hand, or not): SettleRefund closes it first.
+	Close *CloseTaskInput `json:"close,omitempty"`
 }
 
 // ReserveRefund writes the refund row before any money moves, so the amount
@@ -171,6 +174,11 @@ func (a *Orders) ReserveRefund(ctx context.Context, in RefundInput) error {
 
 // SettleRefund records the outcome of a reserved refund: done, impossible or failed.
 func (a *Orders) SettleRefund(ctx context.Context, in RefundInput) error {
+	if in.Close != nil {
+		if err := a.CloseTask(ctx, *in.Close); err != nil {
+			return err
+		}
+	}
 	r, err := a.Store.RecordRefundOutcome(ctx, in.Key, in.Status, in.ProviderRef, in.Reason)
 	if err != nil {
 		return classify(err)

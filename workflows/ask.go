@@ -113,8 +113,43 @@ func (a *asker) reviewEmail(ctx workflow.Context, key string, draft activities.E
 // the email was a field of the task.
 func (a *asker) askAbout(ctx workflow.Context, key, kind string, question locale.Phrase, amount int64, options []string, email *activities.EmailPreview) (TaskAnswer, error) {
 	var orders *activities.Orders
-	if err := a.open(ctx, key, kind, question, amount, options, email); err != nil {
+	ans, closing, err := a.awaitAnswer(ctx, key, kind, question, amount, options, email)
+	if err != nil {
 		return TaskAnswer{}, err
+	}
+	if err := db(ctx, orders.CloseTask, closing).Get(ctx, nil); err != nil {
+		return TaskAnswer{}, err
+	}
+	a.taskAnswered(ctx, closing)
+	return ans, nil
+}
+
+// askClosingWith is ask for a procedure whose next step records what the
+// answer says: the task is closed by that step (closing), so the answer's
+// workflow task runs one step fewer before the agent has their answer
+// back. The task no longer counts as open from here on.
+func (a *asker) askClosingWith(ctx workflow.Context, key, kind string, question locale.Phrase, amount int64, options []string) (TaskAnswer, *activities.CloseTaskInput, error) {
+	ans, closing, err := a.awaitAnswer(ctx, key, kind, question, amount, options, nil)
+	if err != nil {
+		return TaskAnswer{}, nil, err
+	}
+	a.taskAnswered(ctx, closing)
+	return ans, &closing, nil
+}
+
+// taskAnswered is the procedure's side of a task closed as answered.
+func (a *asker) taskAnswered(ctx workflow.Context, closing activities.CloseTaskInput) {
+	a.task, a.state.Task = nil, nil
+	a.awaiting(ctx, false, "Réponse de l'agent : "+closing.Summary)
+}
+
+// awaitAnswer opens the task and waits for a valid answer; it returns the
+// answer and how to close the task with it. When the procedure is
+// cancelled while waiting, the task is closed as cancelled and the error
+// returned.
+func (a *asker) awaitAnswer(ctx workflow.Context, key, kind string, question locale.Phrase, amount int64, options []string, email *activities.EmailPreview) (TaskAnswer, activities.CloseTaskInput, error) {
+	if err := a.open(ctx, key, kind, question, amount, options, email); err != nil {
+		return TaskAnswer{}, activities.CloseTaskInput{}, err
 	}
 	a.stepStatus(StepWaiting)
 	setDetails(ctx, a.number, fmt.Sprintf("En attente d'un agent (tâche #%d) : %s", a.task.ID, a.task.Question))
@@ -123,21 +158,16 @@ func (a *asker) askAbout(ctx workflow.Context, key, kind string, question locale
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
 		a.closeTask(dctx, "cancelled", locale.Phr("history.outcome.cancelled"), "")
 		setDetails(dctx, a.number, "Procédure annulée")
-		return TaskAnswer{}, err
+		return TaskAnswer{}, activities.CloseTaskInput{}, err
 	}
 	a.stepStatus(StepRunning)
 	ans := *a.answer
 	raw, _ := json.Marshal(ans) // a TaskAnswer always marshals
 	summary := summarize(ans)
-	if err := db(ctx, orders.CloseTask, activities.CloseTaskInput{
+	return ans, activities.CloseTaskInput{
 		OrderNumber: a.number, Actor: a.actor, Key: a.key, Status: "answered", Answer: raw, By: ans.Agent,
 		Summary: summary.French(), Said: summary,
-	}).Get(ctx, nil); err != nil {
-		return TaskAnswer{}, err
-	}
-	a.task, a.state.Task = nil, nil
-	a.awaiting(ctx, false, "Réponse de l'agent : "+summary.French())
-	return ans, nil
+	}, nil
 }
 
 // open opens a task, which stays open when open returns: key names it

@@ -47,7 +47,8 @@ import (
 //   - LeanFewerSteps: steps that always follow each other are one local
 //     activity each, with the same keys and the same rows: modify-content
 //     takes the hold and applies the change in one step; a refund made is
-//     recorded with its credit note; the customer email is written and the
+//     recorded with its credit note, and a refund by hand closes its
+//     agent's task in the same step; the customer email is written and the
 //     hold released in one step. A running payment collection is looked
 //     for once, when the order changes, and told only when the order ever
 //     had one. Each merged step is as safe to run twice as its parts.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
@@ -118,4 +119,40 @@ func TestModifyContentLatestLeavesAFailedFirstTryToTheRetriedStep(t *testing.T) 
 	var res workflows.ModifyContentResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, "re_2", res.Settlement.ProviderRef)
+}
+
+// A refund made by an agent's hand, at the latest revision: the refund's
+// record closes the agent's task, with its credit note, in one step, so
+// the answer's workflow task runs one step fewer; no step closes the task
+// on its own.
+func TestModifyContentLatestRecordsARefundByHandWithItsTask(t *testing.T) {
+	env := newEnv(t)
+	untouched := changed(3190, order.PayPayPal)
+	untouched.NoCollection = true
+	env.OnActivity(orders.HoldAndChangeContent, mock.Anything, mock.Anything).Return(untouched, nil).Once()
+	env.OnActivity(orders.ReserveRefund, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(money.RefundThroughGateway, mock.Anything, mock.Anything).Return(activities.GatewayOutcome{Outcome: activities.GatewayUnsupported}, nil).Once()
+	env.OnActivity(orders.OpenTask, mock.Anything, mock.Anything).Return(activities.TaskRef{ID: 7}, nil).Once()
+	var refused error
+	answer(env, time.Minute, workflows.TaskAnswer{TaskID: 7, Outcome: workflows.AnswerRefundDone, ProviderRef: "PP-9", Agent: "luc@boutique.fr"}, &refused)
+	env.OnActivity(collect.SettleRefundCredited, mock.Anything, mock.MatchedBy(func(in activities.RefundInput) bool {
+		return in.Status == "succeeded" && in.ProviderRef == "PP-9" && in.Actor.Agent == "luc@boutique.fr" &&
+			in.Close != nil && in.Close.Status == "answered" && in.Close.By == "luc@boutique.fr" &&
+			in.Close.Key == "default-test-workflow-id/task/refund"
+	})).Return(activities.CreditNoteRef{}, nil).Once()
+	env.OnActivity(emails.QueueContentEmail, mock.Anything, mock.Anything).Return(activities.EmailRef{ID: 5}, nil).Once()
+	closes := 0
+	env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
+		if info.ActivityType.Name == "CloseTask" {
+			closes++
+		}
+	})
+
+	env.ExecuteWorkflow(workflows.ModifyContent, latest(input()))
+
+	require.NoError(t, env.GetWorkflowError())
+	require.NoError(t, refused)
+	require.Zero(t, closes, "a step of its own closed the task")
+	st := status(t, env)
+	require.Nil(t, st.Task, "the task still shows as open")
 }

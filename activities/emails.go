@@ -61,9 +61,6 @@ type ContentEmailInput struct {
 	Release *ReleaseInput `json:"release,omitempty"`
 }
 
-// ReleasesHold says whether writing the email releases the hold.
-func (in ContentEmailInput) ReleasesHold() bool { return in.Release != nil }
-
 // EmailPreview is an email as the agent reviews it before it goes: what
 // the customer will get, to whom, in both versions. Histories recorded
 // before the HTML version and the recipient were added hold only Subject
@@ -128,18 +125,12 @@ func (m *Emails) QueueContentEmail(ctx context.Context, in ContentEmailInput) (E
 	if err != nil {
 		return EmailRef{}, err
 	}
-	return m.enqueueReleasing(ctx, o, in.Actor, in.Key, in.BySender, msg, in.Release)
-}
-
-// enqueueReleasing is enqueue, then the release of the hold when release
-// is set: a retry finds the email written and the hold released, each by
-// its key.
-func (m *Emails) enqueueReleasing(ctx context.Context, o order.Order, actor Actor, key string, bySender bool, msg mail.Message, release *ReleaseInput) (EmailRef, error) {
-	ref, err := m.enqueue(ctx, o, actor, key, bySender, msg)
-	if err != nil || release == nil {
+	ref, err := m.enqueue(ctx, o, in.Actor, in.Key, in.BySender, msg)
+	if err != nil || in.Release == nil {
 		return ref, err
 	}
-	return ref, releaseHold(ctx, m.Store, *release)
+	// A retry finds the email written and the hold released, each by its key.
+	return ref, releaseHold(ctx, m.Store, *in.Release)
 }
 
 // SendEmail hands an outbox email to the mail provider, once: an email

@@ -60,9 +60,10 @@ type procedure struct {
 	// bySender: its customer email goes to the outbox sender (LeanOutbox),
 	// which the procedure does not wait for.
 	bySender bool
-	// released: the step that wrote the customer email also released the
-	// hold (releaseWithEmail); the deferred release has nothing left to do.
-	released bool
+	// releasing: the customer email's step releases the hold too
+	// (releaseWithEmail); released: it did, and the deferred release has
+	// nothing left to do.
+	releasing, released bool
 }
 
 // newProcedure is the procedure of the workflow running under ctx (after
@@ -141,7 +142,7 @@ func (p *procedure) email(ctx workflow.Context, review bool, preview, queue, in 
 	}
 	if p.bySender {
 		p.state.end(step, StepDone, Text{})
-		if r, ok := in.(interface{ ReleasesHold() bool }); ok && r.ReleasesHold() {
+		if p.releasing {
 			p.released = true
 			p.endRelease(ctx, p.state.begin("release", text(LabelRelease)), locale.Phr("history.outcome.done"))
 		}
@@ -196,6 +197,7 @@ func (p *procedure) releaseWithEmail(ctx workflow.Context) *activities.ReleaseIn
 		return nil
 	}
 	why := locale.Phr("history.outcome.done")
+	p.releasing = true
 	return &activities.ReleaseInput{OrderNumber: p.number, Actor: p.actor, Outcome: why.French(), Why: why}
 }
 

@@ -84,9 +84,7 @@ func CancelRefund(ctx workflow.Context, in CancelRefundInput) (res CancelRefundR
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, cancelled.Currency))
-	if tellCollectionVersion(ctx) && !(cancelled.NoCollection && leanSince(ctx, LeanFewerSteps)) {
-		p.tellCollection(ctx, settled, 0)
-	}
+	p.tellCollection(ctx, settled, 0, cancelled.NoCollection)
 
 	// 3. Tell the customer.
 	if !in.Request.Notify || settled.Outcome == activities.OutcomeRefundRejected {

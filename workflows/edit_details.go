@@ -100,9 +100,7 @@ func EditDetails(ctx workflow.Context, in EditDetailsInput) (res EditDetailsResu
 		}
 		res.Settlement, res.Outcome = settled, settled.Outcome
 		p.state.end(step, StepDone, outcomeText(settled, edited.Currency))
-		if tellCollectionVersion(ctx) && !(edited.NoCollection && leanSince(ctx, LeanFewerSteps)) {
-			p.tellCollection(ctx, settled, due.ChequeDifference)
-		}
+		p.tellCollection(ctx, settled, due.ChequeDifference, edited.NoCollection)
 	} else {
 		res.Outcome = activities.OutcomeNone
 	}

@@ -123,9 +123,7 @@ func ModifyContent(ctx workflow.Context, in ModifyContentInput) (res ModifyConte
 	}
 	res.Settlement, res.Outcome = settled, settled.Outcome
 	p.state.end(step, StepDone, outcomeText(settled, changed.Currency))
-	if tellCollectionVersion(ctx) && !(changed.NoCollection && leanSince(ctx, LeanFewerSteps)) {
-		p.tellCollection(ctx, settled, due.ChequeDifference)
-	}
+	p.tellCollection(ctx, settled, due.ChequeDifference, changed.NoCollection)
 
 	// 4. Tell the customer.
 	if in.SkipEmail || settled.Outcome == activities.OutcomeRefundRejected {

@@ -202,7 +202,7 @@ func (s *settle) refund(ctx workflow.Context, amount int64) (SettleResult, error
 	// The reserved refund counts as given back: a collection running on
 	// the order asks from now on for what the order owes with it, not
 	// only once the refund (perhaps by an agent's hand) is done.
-	if s.resolve && since(ctx, "tell-after-reserve") && !(s.in.NoCollection && leanSince(ctx, LeanFewerSteps)) {
+	if s.resolve && since(ctx, "tell-after-reserve") && mayCollect(ctx, s.in.NoCollection) {
 		tellRunningCollection(ctx, s.in.OrderNumber, s.actor, "the reserved refund")
 	}
 	popts := providerActivity

@@ -16,13 +16,23 @@ import (
 
 // tellCollection tells the order's running payment collection that the
 // procedure changed the order's total, once it settled the difference
-// (activities.TellCollection). A failure to tell is left in the log: the
-// change and its settlement are done, and the customer is still told.
-func (p *procedure) tellCollection(ctx workflow.Context, settled SettleResult, chequeDifference int64) {
-	if !tellsCollection(settled, chequeDifference) {
+// (activities.TellCollection); noCollection is what the change found
+// (mayCollect). A failure to tell is left in the log: the change and its
+// settlement are done, and the customer is still told. Procedures that
+// started before the step replay without it (tellCollectionVersion).
+func (p *procedure) tellCollection(ctx workflow.Context, settled SettleResult, chequeDifference int64, noCollection bool) {
+	if !tellCollectionVersion(ctx) || !mayCollect(ctx, noCollection) || !tellsCollection(settled, chequeDifference) {
 		return
 	}
 	tellRunningCollection(ctx, p.number, p.actor, "the new total")
+}
+
+// mayCollect says whether a payment collection may run on the order, so
+// that looking for one to tell is worth a step: not when the procedure's
+// change found that none was ever started (activities.ContentOutput's
+// NoCollection), from LeanFewerSteps on.
+func mayCollect(ctx workflow.Context, noCollection bool) bool {
+	return !noCollection || !leanSince(ctx, LeanFewerSteps)
 }
 
 // tellRunningCollection tells the payment collections running on an order

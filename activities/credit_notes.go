@@ -53,14 +53,17 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 	if err != nil {
 		return CreditNoteRef{}, classify(err)
 	}
-	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
-	if err != nil {
-		return CreditNoteRef{}, classify(err)
-	}
-	err = c.Store.AppendEvent(ctx, store.Event{
-		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
-		Kind: "credit_note_issued", Key: in.RefundKey + "/credit-note",
-		Phrase: locale.Phr("history.credit_note_issued", textArg(cn.Number), amountArg(cn.Total, o.Currency)),
+	return c.noteCreditNote(ctx, in.Actor, in.RefundKey, cn)
+}
+
+// noteCreditNote writes the line of a credit note issued under key into
+// its order's history, once per key, from the note itself (its order and
+// currency), and names it.
+func (c *Collect) noteCreditNote(ctx context.Context, actor Actor, key string, cn store.CreditNote) (CreditNoteRef, error) {
+	err := c.Store.AppendEvent(ctx, store.Event{
+		OrderID: cn.OrderID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
+		Kind: "credit_note_issued", Key: key + "/credit-note",
+		Phrase: locale.Phr("history.credit_note_issued", textArg(cn.Number), amountArg(cn.Total, cn.Currency)),
 	})
 	return CreditNoteRef{Number: cn.Number}, classify(err)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
@@ -48,17 +47,9 @@ func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNote
 	if !invoiced {
 		return CreditNoteRef{}, nil
 	}
-	credit := order.ReturnCredit(o, in.Accepted, in.Returned, in.Delivery, in.Cost)
-	if in.ReturnNumber != "" {
-		// The split the settlement recorded, on the order as it then
-		// stood: an exchange has added its new items to it since.
-		ret, err := c.Store.GetReturn(ctx, in.ReturnNumber)
-		if err != nil {
-			return CreditNoteRef{}, classify(err)
-		}
-		if st := ret.Settlement; st != nil && len(st.CreditVAT) > 0 {
-			credit = order.Totals{Total: st.Credit, VAT: st.CreditVAT}
-		}
+	credit, err := c.returnCredit(ctx, o, in)
+	if err != nil {
+		return CreditNoteRef{}, err
 	}
 	if credit.Total <= 0 {
 		return CreditNoteRef{}, nil
@@ -74,10 +65,23 @@ func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNote
 	if err != nil {
 		return CreditNoteRef{}, classify(err)
 	}
-	_, err = c.Store.AddEvent(ctx, store.Event{
-		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
-		Kind: "credit_note_issued", Key: in.Key + "/credit-note",
-		Phrase: locale.Phr("history.credit_note_issued", textArg(cn.Number), amountArg(cn.Total, o.Currency)),
-	})
-	return CreditNoteRef{Number: cn.Number}, classify(err)
+	return c.noteCreditNote(ctx, in.Actor, in.Key, cn)
+}
+
+// returnCredit is what the return's credit note credits: the split its
+// settlement recorded (order.SettleReturn's CreditVAT), on the order as
+// it then stood, since an exchange has added its new items to it since;
+// for a return settled before the split was recorded, order.ReturnCredit
+// on the order as it is.
+func (c *Collect) returnCredit(ctx context.Context, o order.Order, in ReturnCreditNoteInput) (order.Totals, error) {
+	if in.ReturnNumber != "" {
+		ret, err := c.Store.GetReturn(ctx, in.ReturnNumber)
+		if err != nil {
+			return order.Totals{}, classify(err)
+		}
+		if st := ret.Settlement; st != nil && len(st.CreditVAT) > 0 {
+			return order.Totals{Total: st.Credit, VAT: st.CreditVAT}, nil
+		}
+	}
+	return order.ReturnCredit(o, in.Accepted, in.Returned, in.Delivery, in.Cost), nil
 }

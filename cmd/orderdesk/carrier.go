@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -38,14 +37,11 @@ func loadCarrierConfig(getenv func(string) string) (carrierConfig, error) {
 	if c.URL != "" && !strings.HasPrefix(c.URL, "http://") && !strings.HasPrefix(c.URL, "https://") {
 		return c, fmt.Errorf("ORDERDESK_CARRIER_URL=%q is not a web address: write it with http:// or https://", c.URL)
 	}
-	if s := getenv("ORDERDESK_CARRIER_PORT"); s != "" {
-		p, err := strconv.Atoi(s)
-		if err != nil || p <= 0 || p > 65535 {
-			return c, fmt.Errorf("ORDERDESK_CARRIER_PORT=%q is not a port number", s)
-		}
+	p, set, err := envPort(getenv, "ORDERDESK_CARRIER_PORT")
+	if set {
 		c.Port, c.PortSet = p, true
 	}
-	return c, nil
+	return c, err
 }
 
 // carrier is the carrier's client, or nil without a carrier. An HTTP

@@ -155,11 +155,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		{"ORDERDESK_TEMPORAL_UI_PORT", &c.TemporalUIPort, 8233},
 	}
 	for _, v := range ints {
-		*v.dst = v.def
-		if s := getenv(v.name); s != "" {
-			if *v.dst, err = strconv.Atoi(s); err != nil || *v.dst <= 0 || *v.dst > 65535 {
-				return c, fmt.Errorf("%s=%q is not a port number", v.name, s)
-			}
+		p, set, err := envPort(getenv, v.name)
+		switch {
+		case err != nil:
+			return c, err
+		case set:
+			*v.dst = p
+		default:
+			*v.dst = v.def
 		}
 	}
 	durs := []struct {
@@ -261,4 +264,18 @@ func (c config) settings() workflows.Settings {
 		ApproveAbove: c.Money.ApproveAbove, Reminder: c.TaskReminder, Escalation: c.TaskEscalation, RefundStuckAfter: c.RefundStuckAfter,
 		Reminders: c.Payment.Reminders, AutoConfirm: c.Payment.AutoConfirm,
 	}
+}
+
+// envPort reads a port number from the variable name; set is false when
+// the variable is empty.
+func envPort(getenv func(string) string, name string) (port int, set bool, err error) {
+	s := getenv(name)
+	if s == "" {
+		return 0, false, nil
+	}
+	p, err := strconv.Atoi(s)
+	if err != nil || p <= 0 || p > 65535 {
+		return 0, false, fmt.Errorf("%s=%q is not a port number", name, s)
+	}
+	return p, true, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/payments"
@@ -51,11 +50,9 @@ func loadMoneyConfig(getenv func(string) string) (moneyConfig, error) {
 		}
 		m.ApproveAbove = cents
 	}
-	if s := getenv("ORDERDESK_SANDBOX_PORT"); s != "" {
-		p, err := strconv.Atoi(s)
-		if err != nil || p <= 0 || p > 65535 {
-			return m, fmt.Errorf("ORDERDESK_SANDBOX_PORT=%q is not a port number", s)
-		}
+	if p, set, err := envPort(getenv, "ORDERDESK_SANDBOX_PORT"); err != nil {
+		return m, err
+	} else if set {
 		m.SandboxPort = p
 	}
 	return m, nil

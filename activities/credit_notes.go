@@ -36,12 +36,13 @@ func (c *Collect) SettleRefundCredited(ctx context.Context, in RefundInput) (Cre
 
 // IssueCreditNote issues the credit note (avoir) of a refund made after the
 // order was invoiced, equal to the refund and referring to the invoice. An
-// order not invoiced needs none. A retry finds the note by the refund's key.
+// order not invoiced needs none. The order's content need not match its
+// invoice any more: a refund that follows a change of what was ordered
+// (items cancelled or removed) credits the invoice the customer was
+// given. A retry finds the note by the refund's key.
 func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (CreditNoteRef, error) {
-	if _, err := c.Store.CurrentInvoice(ctx, in.OrderNumber); errors.Is(err, store.ErrNotFound) {
-		return CreditNoteRef{}, nil
-	} else if err != nil {
-		return CreditNoteRef{}, err
+	if invoiced, err := c.Store.Invoiced(ctx, in.OrderNumber); err != nil || !invoiced {
+		return CreditNoteRef{}, classify(err)
 	}
 	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
 		Key: in.RefundKey, OrderNumber: in.OrderNumber, Amount: in.Amount, Reason: in.Reason, Seller: c.Shop.Seller,

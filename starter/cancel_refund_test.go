@@ -118,6 +118,38 @@ func TestARefundAfterTheInvoiceIssuesACreditNoteEqualToIt(t *testing.T) {
 	require.Equal(t, int64(1250), notes[0].Total, "the credit note equals the refund")
 }
 
+// Cancelling an item of an invoiced order changes what the order holds,
+// so it no longer matches its invoice: the refund still gets its credit
+// note, against that invoice, equal to what went back to the customer.
+func TestCancellingAnInvoicedItemIssuesACreditNoteForItsRefund(t *testing.T) {
+	t.Parallel()
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000941", order.LogisticsAwaitingPrinting)
+	inv, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-941", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "one-mug", Agent: "marie@boutique.fr",
+		Cancel: []order.LineQuantity{{LineID: o.Lines[0].ID, Quantity: 1}}, RefundDefault: true,
+	})
+	require.NoError(t, err)
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	require.Len(t, sb.Refunds(), 1)
+	refunded := sb.Refunds()[0].Amount
+	require.Equal(t, int64(1250), refunded, "one mug goes back to the card")
+	notes, err := s.store.ListCreditNotes(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, notes, 1, "the refund of an invoiced item has its credit note")
+	require.Equal(t, res.Settlement.CreditNote, notes[0].Number)
+	require.Equal(t, inv.Number, notes[0].InvoiceNumber)
+	require.Equal(t, refunded, notes[0].Total, "the credit note equals the refund")
+}
+
 func TestAHigherTotalAfterPaymentStartsCollectingTheBalance(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)

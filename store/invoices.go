@@ -350,13 +350,23 @@ func (s *Store) InvoiceByKey(ctx context.Context, key string) (Invoice, error) {
 	return inv, nil
 }
 
+// Invoiced reports whether the order has an invoice that is not
+// cancelled, whatever content it was issued for.
+func (s *Store) Invoiced(ctx context.Context, orderNumber string) (bool, error) {
+	var invoiced bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices i JOIN orders o ON o.id = i.order_id
+		WHERE o.number = $1 AND i.status <> 'cancelled')`, orderNumber).Scan(&invoiced); err != nil {
+		return false, fmt.Errorf("store.Invoiced(%s): %w", orderNumber, unavailable(err))
+	}
+	return invoiced, nil
+}
+
 // CurrentInvoice returns the invoice of the order's content as it stands
 // now, when there is one (ErrNotFound otherwise).
 func (s *Store) CurrentInvoice(ctx context.Context, orderNumber string) (Invoice, error) {
 	// Most orders a procedure changes have no invoice yet: one look says so.
-	var invoiced bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices i JOIN orders o ON o.id = i.order_id
-		WHERE o.number = $1 AND i.status <> 'cancelled')`, orderNumber).Scan(&invoiced); err != nil {
+	invoiced, err := s.Invoiced(ctx, orderNumber)
+	if err != nil {
 		return Invoice{}, fmt.Errorf("store.CurrentInvoice(%s): %w", orderNumber, err)
 	}
 	if !invoiced {

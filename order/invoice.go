@@ -224,9 +224,10 @@ type CreditNoteDraft struct {
 // DraftCreditNote is the credit note for a refund of amount made after the
 // order was invoiced, given its issued invoices (oldest first) and the VAT
 // of its earlier credit notes (credited). It refers to the latest invoice
-// and equals the refund; its VAT is split between the rates invoiced in
-// proportion to what is left of each (SplitVAT), so the shares add up to
-// the cent and no rate is credited beyond what is left of it.
+// and equals the refund; its VAT goes first to the rates the order no
+// longer holds as invoiced (creditSplit), then between the rates invoiced
+// in proportion to what is left of each (SplitVAT), so the shares add up
+// to the cent and no rate is credited beyond what is left of it.
 //
 // It is refused, naming the field, when the seller is incomplete, the
 // amount is not above 0 ("amount"), the order has no invoice ("invoice")
@@ -256,12 +257,34 @@ func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvo
 		return CreditNoteDraft{}, Refuse("amount", "refusal.credit_note_above_invoiced", locale.Amount(amount, o.Currency), locale.Amount(max(VATGross(left), 0), o.Currency))
 	}
 	last := invoices[len(invoices)-1]
-	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: SplitVAT(amount, left), Total: amount}
+	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: creditSplit(amount, left, o.Totals.VAT), Total: amount}
 	for _, v := range d.VAT {
 		d.Net += v.Net
 		d.VATTotal += v.VAT
 	}
 	return d, nil
+}
+
+// creditSplit shares a credit note's amount between VAT rates. First go
+// the rates the invoices hold beyond what the order holds now (left, net
+// of earlier credit notes, against now): the items cancelled or taken
+// off after the invoice, each at its own rate, so a book at 5,5 % that
+// goes is credited at 5,5 % whatever else the order holds. What the
+// amount is beyond them (a commercial gesture) is shared between the rates
+// in proportion to what is left of each. amount is at most VATGross(left).
+func creditSplit(amount int64, left, now []VATLine) []VATLine {
+	var over []VATLine
+	for _, v := range SubtractVAT(left, now) {
+		if v.Gross > 0 {
+			over = append(over, v)
+		}
+	}
+	first := min(amount, VATGross(over))
+	split := SplitVAT(first, over)
+	if rest := amount - first; rest > 0 {
+		split = SumVAT(split, SplitVAT(rest, SubtractVAT(left, split)))
+	}
+	return split
 }
 
 // CreditableVAT is what the invoices leave to credit, per VAT rate, once

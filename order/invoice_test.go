@@ -2,6 +2,7 @@ package order
 
 import (
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -272,6 +273,54 @@ func TestDraftCreditNote(t *testing.T) {
 				if v.Gross > grossAt(left, v.Rate) {
 					t.Errorf("rate %d: credits %d, only %d is left invoiced", v.Rate, v.Gross, grossAt(left, v.Rate))
 				}
+			}
+		})
+	}
+}
+
+// A refund for an item cancelled after the invoice is credited at that
+// item's rate, not spread over the order's rates; what a refund gives
+// beyond the items (a gesture) is spread over what is left.
+func TestACancelledItemIsCreditedAtItsOwnRate(t *testing.T) {
+	before := Order{Number: "C-2026-000125", Currency: "EUR", Lines: []Line{
+		{ID: 1, SKU: "MUG", Name: "Mug", UnitPrice: 1250, Quantity: 2, VATRate: 2000},
+		{ID: 2, SKU: "LIVRE", Name: "Livre", UnitPrice: 2000, Quantity: 1, VATRate: 550},
+	}}
+	before.Totals = Reprice(before)
+	invs := []IssuedInvoice{issuedAs(1, "F-2026-000011", before)}
+	after, err := ApplyCancel(before, CancelRequest{Cancel: []LineQuantity{{LineID: 2, Quantity: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := before
+	now.Lines, now.Totals = after.Lines, after.After
+	if now.Totals.Total != 2500 {
+		t.Fatalf("the order holds %d after the book went, want 2500", now.Totals.Total)
+	}
+
+	for _, tt := range []struct {
+		name   string
+		amount int64
+		want   map[int64]int64 // gross credited per rate
+	}{
+		{"the book's price", 2000, map[int64]int64{550: 2000}},
+		{"less than the book", 1500, map[int64]int64{550: 1500}},
+		{"the book and a gesture of 5,00 €", 2500, map[int64]int64{550: 2000, 2000: 500}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := DraftCreditNote(now, testSeller, tt.amount, invs, nil, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[int64]int64{}
+			for _, v := range d.VAT {
+				got[v.Rate] = v.Gross
+				if v.Net+v.VAT != v.Gross {
+					t.Errorf("rate %d: net %d + VAT %d, gross %d", v.Rate, v.Net, v.VAT, v.Gross)
+				}
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("credited %v per rate, want %v", got, tt.want)
 			}
 		})
 	}

@@ -54,7 +54,10 @@ func TestConcurrentCollectionsNumberInvoicesWithoutGap(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(db.Close)
 	c, queue := devstacktest.Worker(t, worker.Deps{Store: st, Sender: mail.DevSender{}, Shop: testShop})
-	collector := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue}), st, starter.CollectOptions{Seller: testShop.Seller})
+	// 200 starts, 20 at a time, on a machine that runs every other test
+	// meanwhile: the call deadline is a bound on a hung server here, not
+	// the UI's promptness (DefaultCallTimeout), which this test is not about.
+	collector := starter.NewCollector(starter.New(c, st, starter.Options{TaskQueue: queue, CallTimeout: 30 * time.Second}), st, starter.CollectOptions{Seller: testShop.Seller})
 
 	orders := make([]order.Order, procedures)
 	for i := range orders {

@@ -277,8 +277,9 @@ func TestWorkerCrashAfterTheProviderRefundedRefundsOnce(t *testing.T) {
 // procedure completes and none refunds twice.
 func TestProviderOutageAndErrorsRefundEachOrderOnce(t *testing.T) {
 	t.Parallel()
-	// MaxStreak bounds a run of bad luck (eight failures in a row cost
-	// Temporal's backoff four minutes), not the rate of failures.
+	// MaxStreak bounds the failures each refund sees, a 503 or a cut
+	// response (eight cost Temporal's backoff four minutes), not the rate
+	// of failures.
 	sb, reg := provider(t, sandbox.Options{Faults: sandbox.Faults{ErrorRate: 0.5, DropRate: 0.2, Seed: 7, MaxStreak: 3}})
 	sb.OutageFor(3 * time.Second)
 	s := newStackWith(t, reg, starter.Options{})

@@ -459,7 +459,7 @@ func TestServeRunsUntilCancelled(t *testing.T) {
 	}
 }
 
-func TestMaxStreakCapsFailuresInARowPerKey(t *testing.T) {
+func TestMaxStreakCapsFailuresPerKey(t *testing.T) {
 	srv := NewServer(Options{Faults: Faults{ErrorRate: 1, MaxStreak: 2}})
 	url, err := srv.Start()
 	if err != nil {
@@ -478,6 +478,32 @@ func TestMaxStreakCapsFailuresInARowPerKey(t *testing.T) {
 		t.Fatalf("with every request failing and MaxStreak 2, %d of 3 tries failed; want 2, then a success", errs)
 	}
 	if n := srv.KeyCount("streak-key"); n != 1 {
+		t.Fatalf("the provider holds %d refunds for the key, want 1", n)
+	}
+}
+
+// A cut response counts against MaxStreak like a 503: a key whose new
+// refund was recorded and its answer cut does not start a fresh run of
+// failures on its retries.
+func TestMaxStreakCountsCutResponsesToo(t *testing.T) {
+	srv := NewServer(Options{Faults: Faults{ErrorRate: 1, DropRate: 1, MaxStreak: 3}})
+	url, err := srv.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := &Client{BaseURL: url}
+	req := payments.RefundRequest{Amount: 100, Currency: "EUR", PaymentRef: "ch_cut", IdempotencyKey: "cut-key"}
+	var errs int
+	for range 6 {
+		if _, err := c.Refund(context.Background(), req); err != nil {
+			errs++
+		}
+	}
+	if errs != 3 {
+		t.Fatalf("with every request failing or cut and MaxStreak 3, %d of 6 tries failed; want 3, then successes", errs)
+	}
+	if n := srv.KeyCount("cut-key"); n != 1 {
 		t.Fatalf("the provider holds %d refunds for the key, want 1", n)
 	}
 }

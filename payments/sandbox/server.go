@@ -100,10 +100,14 @@ type Faults struct {
 	// Seed seeds the draws of ErrorRate and DropRate, so a run with the
 	// same seed and the same order of requests fails the same requests.
 	Seed uint64
-	// MaxStreak, when above 0, caps the ErrorRate failures in a row for one
-	// idempotency key: the rate stays what it is, but a caller retrying
-	// with exponential backoff is not kept waiting for minutes by a run of
-	// bad luck (tests bound their time with it).
+	// MaxStreak, when above 0, caps the failures drawn by ErrorRate and
+	// DropRate that one idempotency key sees, a 503 and a cut response
+	// alike, over all of its requests: the rates stay what they are, but a
+	// caller retrying with exponential backoff is not kept waiting for
+	// minutes by a run of bad luck (tests bound their time with it). A
+	// count that started again after each success would not bound it: a
+	// new refund's cut response is a success at the provider, and the
+	// retries after it could fail MaxStreak times more.
 	MaxStreak int
 	// Unauthorized answers every request 401 api_key_invalid, as a
 	// provider does once the shop's API key is revoked: nothing moves, and
@@ -171,7 +175,7 @@ type Server struct {
 	payouts  []Payout
 	keys     map[string]*keyEntry
 	requests map[string]int
-	streak   map[string]int // injected failures in a row, per idempotency key
+	streak   map[string]int // injected failures per idempotency key (MaxStreak)
 
 	bg sandboxhttp.Background
 }
@@ -403,8 +407,6 @@ func (s *Server) v1(h func(http.ResponseWriter, *http.Request)) http.HandlerFunc
 			}
 			if fail {
 				s.streak[key]++
-			} else {
-				s.streak[key] = 0
 			}
 		}
 		s.mu.Unlock()
@@ -522,7 +524,7 @@ func (s *Server) createRefund(w http.ResponseWriter, r *http.Request) {
 	s.refunds = append(s.refunds, ref)
 	s.keys[key] = &keyEntry{kind: "refund", fingerprint: fp, id: ref.ID}
 	ref.Status = s.statusAt(ref.Created)
-	drop := s.drawDrop()
+	drop := s.drawDrop(key)
 	s.mu.Unlock()
 	s.committed(w, Transfer{Kind: "refund", ID: ref.ID, IdempotencyKey: key, Amount: ref.Amount}, ref, drop)
 }
@@ -574,7 +576,7 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request) {
 	s.payouts = append(s.payouts, po)
 	s.keys[key] = &keyEntry{kind: "payout", fingerprint: fp, id: po.ID}
 	po.Status = s.statusAt(po.Created)
-	drop := s.drawDrop()
+	drop := s.drawDrop(key)
 	s.mu.Unlock()
 	s.committed(w, Transfer{Kind: "payout", ID: po.ID, IdempotencyKey: key, Amount: po.Amount}, po, drop)
 }
@@ -605,13 +607,22 @@ func (s *Server) replay(w http.ResponseWriter, key string, e *keyEntry, fp strin
 	sandboxhttp.WriteJSON(w, http.StatusOK, v)
 }
 
-// drawDrop decides whether the response of a new transfer is cut; s.mu is held.
-func (s *Server) drawDrop() bool {
+// drawDrop decides whether the response of the new transfer of key is
+// cut; s.mu is held. DropNext cuts as asked; a drop drawn by DropRate
+// counts against the key's MaxStreak.
+func (s *Server) drawDrop(key string) bool {
 	if s.faults.DropNext > 0 {
 		s.faults.DropNext--
 		return true
 	}
-	return s.faults.DropRate > 0 && s.rng.Float64() < s.faults.DropRate
+	drop := s.faults.DropRate > 0 && s.rng.Float64() < s.faults.DropRate
+	if drop && s.faults.MaxStreak > 0 {
+		if s.streak[key] >= s.faults.MaxStreak {
+			return false
+		}
+		s.streak[key]++
+	}
+	return drop
 }
 
 // committed answers a request whose transfer is recorded: it runs the

@@ -83,6 +83,42 @@ func (m *model) checkInvariants() {
 	m.invProcedures(states, snaps)
 	m.invOneEmailPerStep(snaps)
 	m.invReturns(snaps)
+	m.invCreditNotes(snaps)
+}
+
+// invCreditNotes (8): an order's credit notes never credit more than its
+// invoices, neither in all nor at any VAT rate: what a refund credits
+// after a change of content goes to the rates the invoices hold.
+func (m *model) invCreditNotes(snaps []orderSnap) {
+	const inv = "8 credit notes"
+	for _, s := range snaps {
+		invs, err := m.env.store.ListInvoices(m.ctx, s.mo.id)
+		if err != nil {
+			m.abort("setup", "reading the invoices of %s: %v", s.mo.number, err)
+			return
+		}
+		notes, err := m.env.store.ListCreditNotes(m.ctx, s.mo.id)
+		if err != nil {
+			m.abort("setup", "reading the credit notes of %s: %v", s.mo.number, err)
+			return
+		}
+		var invoiced, credited []order.VATLine
+		for _, i := range invs {
+			if i.Status != store.InvoiceCancelled {
+				invoiced = order.SumVAT(invoiced, i.VAT)
+			}
+		}
+		for _, c := range notes {
+			credited = order.SumVAT(credited, c.VAT)
+		}
+		for _, v := range order.SubtractVAT(invoiced, credited) {
+			m.check()
+			if v.Gross < 0 {
+				m.violate(inv, "%s: credit notes credit %d more than its invoices at %d bp (invoiced %v, credited %v)",
+					s.mo.number, -v.Gross, v.Rate, invoiced, credited)
+			}
+		}
+	}
 }
 
 // throughProvider reports whether a refund's money goes through the

@@ -37,6 +37,32 @@ var modelOps = []modelOp{
 	{"edit shipping fee", 12, true, (*model).opEditShipping},
 	{"operator cancel", 8, false, (*model).opOperatorCancel},
 	{"return", 14, true, (*model).opReturn},
+	{"create invoice", 6, false, (*model).opCreateInvoice},
+}
+
+// opCreateInvoice is an agent's « Créer une facture » on an order: the
+// order's first invoice, or a supplementary one when it holds more than
+// its invoices, or a refusal (nothing more to invoice). The procedures
+// that follow refund and credit against it.
+func (m *model) opCreateInvoice() bool {
+	mo := m.pick()
+	o, ok := m.get(mo)
+	if !ok {
+		return true
+	}
+	if o.Status == order.StatusCancelled {
+		return false
+	}
+	agent := m.anyAgent()
+	desc := fmt.Sprintf("create invoice %s by %s", mo.number, agent)
+	before := m.footprint(mo)
+	inv, err := m.env.collector.CreateInvoice(m.ctx, mo.number, m.reqID("inv"), agent)
+	if err != nil {
+		m.refused(mo, before, desc, err)
+		return true
+	}
+	m.logOp("%s: %s of %d", desc, inv.Number, inv.Total)
+	return true
 }
 
 // modelFault is a way the provider misbehaves during one operation. Each

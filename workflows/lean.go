@@ -52,6 +52,10 @@ import (
 //     hold released in one step. A running payment collection is looked
 //     for once, when the order changes, and told only when the order ever
 //     had one. Each merged step is as safe to run twice as its parts.
+//   - LeanReturnTellsCollection: a return whose items cover part of the
+//     order tells the order's running payment collection
+//     (tellRunningCollection), which reads again what is due: the customer
+//     is no longer asked for what the returned items cover.
 //
 // The choice is in the input, which is in the history: a procedure started
 // before, whose input has no Lean, replays exactly as it ran, down the code
@@ -64,12 +68,13 @@ type leanRevisionKey struct{}
 
 // Revisions of the lean shape; see the top of this file.
 const (
-	LeanOutbox        = 1
-	LeanReturnCovered = 2
-	LeanReturnLedger  = 3
-	LeanFewerSteps    = 4
+	LeanOutbox                = 1
+	LeanReturnCovered         = 2
+	LeanReturnLedger          = 3
+	LeanFewerSteps            = 4
+	LeanReturnTellsCollection = 5
 	// LeanLatest is the revision the starter gives the procedures it starts.
-	LeanLatest = LeanFewerSteps
+	LeanLatest = LeanReturnTellsCollection
 )
 
 // beginLeanSettings is beginLean for a procedure with settings: it also

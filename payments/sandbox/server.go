@@ -401,13 +401,8 @@ func (s *Server) v1(h func(http.ResponseWriter, *http.Request)) http.HandlerFunc
 		now := s.opts.Now()
 		outage := !f.OutageUntil.IsZero() && now.Before(f.OutageUntil) && !now.Before(f.OutageFrom)
 		fail := !outage && f.ErrorRate > 0 && s.rng.Float64() < f.ErrorRate
-		if key := r.Header.Get("Idempotency-Key"); key != "" && !outage {
-			if fail && f.MaxStreak > 0 && s.streak[key] >= f.MaxStreak {
-				fail = false
-			}
-			if fail {
-				s.streak[key]++
-			}
+		if key := r.Header.Get("Idempotency-Key"); key != "" && fail {
+			fail = s.mayFail(key)
 		}
 		s.mu.Unlock()
 		if f.Latency > 0 {
@@ -615,14 +610,17 @@ func (s *Server) drawDrop(key string) bool {
 		s.faults.DropNext--
 		return true
 	}
-	drop := s.faults.DropRate > 0 && s.rng.Float64() < s.faults.DropRate
-	if drop && s.faults.MaxStreak > 0 {
-		if s.streak[key] >= s.faults.MaxStreak {
-			return false
-		}
-		s.streak[key]++
+	return s.faults.DropRate > 0 && s.rng.Float64() < s.faults.DropRate && s.mayFail(key)
+}
+
+// mayFail reports whether key may see one more failure drawn by a rate
+// (MaxStreak), and counts it when it may; s.mu is held.
+func (s *Server) mayFail(key string) bool {
+	if s.faults.MaxStreak > 0 && s.streak[key] >= s.faults.MaxStreak {
+		return false
 	}
-	return drop
+	s.streak[key]++
+	return true
 }
 
 // committed answers a request whose transfer is recorded: it runs the

@@ -32,22 +32,10 @@ type ReturnCreditNoteInput struct {
 // return worth nothing, needs none (an empty ref). A retry finds the note
 // by its key.
 func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNoteInput) (CreditNoteRef, error) {
-	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
-	if err != nil {
+	if invoiced, err := c.Store.Invoiced(ctx, in.OrderNumber); err != nil || !invoiced {
 		return CreditNoteRef{}, classify(err)
 	}
-	invoices, err := c.Store.ListInvoices(ctx, o.ID)
-	if err != nil {
-		return CreditNoteRef{}, classify(err)
-	}
-	invoiced := false
-	for _, inv := range invoices {
-		invoiced = invoiced || inv.Status != store.InvoiceCancelled
-	}
-	if !invoiced {
-		return CreditNoteRef{}, nil
-	}
-	credit, err := c.returnCredit(ctx, o, in)
+	credit, err := c.returnCredit(ctx, in)
 	if err != nil {
 		return CreditNoteRef{}, err
 	}
@@ -72,8 +60,8 @@ func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNote
 // settlement recorded (order.SettleReturn's CreditVAT), on the order as
 // it then stood, since an exchange has added its new items to it since;
 // for a return settled before the split was recorded, order.ReturnCredit
-// on the order as it is.
-func (c *Collect) returnCredit(ctx context.Context, o order.Order, in ReturnCreditNoteInput) (order.Totals, error) {
+// on the order as it is (read only then).
+func (c *Collect) returnCredit(ctx context.Context, in ReturnCreditNoteInput) (order.Totals, error) {
 	if in.ReturnNumber != "" {
 		ret, err := c.Store.GetReturn(ctx, in.ReturnNumber)
 		if err != nil {
@@ -82,6 +70,10 @@ func (c *Collect) returnCredit(ctx context.Context, o order.Order, in ReturnCred
 		if st := ret.Settlement; st != nil && len(st.CreditVAT) > 0 {
 			return order.Totals{Total: st.Credit, VAT: st.CreditVAT}, nil
 		}
+	}
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return order.Totals{}, classify(err)
 	}
 	return order.ReturnCredit(o, in.Accepted, in.Returned, in.Delivery, in.Cost), nil
 }

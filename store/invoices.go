@@ -367,7 +367,7 @@ func (s *Store) CurrentInvoice(ctx context.Context, orderNumber string) (Invoice
 	// Most orders a procedure changes have no invoice yet: one look says so.
 	invoiced, err := s.Invoiced(ctx, orderNumber)
 	if err != nil {
-		return Invoice{}, fmt.Errorf("store.CurrentInvoice(%s): %w", orderNumber, err)
+		return Invoice{}, err
 	}
 	if !invoiced {
 		return Invoice{}, fmt.Errorf("store.CurrentInvoice(%s): %w", orderNumber, ErrNotFound)

@@ -294,10 +294,10 @@ func Return(ctx workflow.Context, in ReturnInput) (res ReturnResult, err error) 
 		}
 		settled.CreditNote = ref.Number
 	}
-	if leanSince(ctx, LeanReturnTellsCollection) && tellsCollection(settled, 0) {
+	if leanSince(ctx, LeanReturnTellsCollection) {
 		// The items cover part of the order: a collection chasing its
 		// balance asks for less, or for nothing.
-		tellRunningCollection(ctx, in.OrderNumber, p.actor, "the returned items")
+		p.tellCollection(ctx, settled, 0, false)
 	}
 	res.Settled = settled
 	p.state.end(step, StepDone, outcomeText(settled, o.Currency))

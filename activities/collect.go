@@ -299,7 +299,10 @@ type CompletePaymentInput struct {
 }
 
 // CompletePayment marks the invoice paid (« Payée ») — issuing it first
-// when the procedure had none — and the order paid, « Complétée ».
+// when the procedure had none — and the order paid, « Complétée ». When
+// the order grew after that invoice was issued (a change while the
+// payment was awaited), what it grew by gets a supplementary invoice,
+// paid too: what the customer paid is invoiced.
 func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) (InvoiceRef, error) {
 	ref, err := c.IssueInvoice(ctx, IssueInvoiceInput{OrderNumber: in.OrderNumber, Actor: in.Actor, Key: in.InvoiceKey, Reason: in.Reason})
 	if err != nil {
@@ -310,6 +313,9 @@ func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) 
 		return InvoiceRef{}, classifyCollect(err)
 	}
 	ref.Status = inv.Status
+	if err := c.invoiceGrowth(ctx, in); err != nil {
+		return InvoiceRef{}, err
+	}
 	if in.BalanceDue {
 		_, err = c.Store.AddEvent(ctx, store.Event{
 			OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
@@ -323,6 +329,35 @@ func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) 
 		Phrase: locale.Phr("history.invoice_paid_status", textArg(inv.Number), statusArg(order.StatusAwaitingPayment), statusArg(order.StatusPaid)),
 	})
 	return ref, classifyCollect(err)
+}
+
+// invoiceGrowth issues, paid, the supplementary invoice of what the order
+// grew by since the collection's invoice, once per collection (its key);
+// an order its invoices cover needs none.
+func (c *Collect) invoiceGrowth(ctx context.Context, in CompletePaymentInput) error {
+	reason := in.Reason
+	if reason == "" {
+		reason = BalanceReasonChange
+	}
+	key := in.InvoiceKey + "/growth"
+	inv, err := c.Store.CreateInvoice(ctx, store.InvoiceRequest{
+		Key: key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: reason,
+	})
+	if errors.Is(err, store.ErrInvoiceExists) {
+		return nil
+	}
+	if err != nil {
+		return classifyCollect(err)
+	}
+	if _, err := c.Store.MarkInvoicePaid(ctx, inv.Number, in.Means, in.PaidAt); err != nil {
+		return classifyCollect(err)
+	}
+	_, err = c.Store.AddEvent(ctx, store.Event{
+		OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: "invoice_issued", Key: key + "/issued",
+		Phrase: locale.Phr("history.invoice_issued", textArg(inv.Number), amountArg(inv.Total, inv.Currency)),
+	})
+	return classify(err)
 }
 
 // CancelUnpaidInput cancels an order whose payment never came.
@@ -348,9 +383,12 @@ type CancelUnpaidOutput struct {
 }
 
 // CancelUnpaid cancels an order whose payment did not come in time, and
-// cancels the procedure's unpaid invoice with a credit note of its amount
-// (an issued invoice is never deleted). For a balance due the paid order
-// stays as it is: only the supplementary invoice is cancelled.
+// gives up the procedure's unpaid invoice with a credit note (an issued
+// invoice is never deleted). The note credits what the invoices hold
+// beyond what the customer paid net, at most the invoice's amount: what
+// was paid stays invoiced, even when the collection's invoice was the
+// order's first and covers the paid part too. For a balance due the paid
+// order stays as it is.
 func (c *Collect) CancelUnpaid(ctx context.Context, in CancelUnpaidInput) (CancelUnpaidOutput, error) {
 	var out CancelUnpaidOutput
 	var inv store.Invoice
@@ -362,7 +400,7 @@ func (c *Collect) CancelUnpaid(ctx context.Context, in CancelUnpaidInput) (Cance
 	case err == nil && inv.Status == store.InvoiceIssued:
 		cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
 			Key: in.Key + "/credit-note", OrderNumber: in.OrderNumber, Amount: inv.Total, Seller: c.Shop.Seller,
-			Reason: "annulation de la facture " + inv.Number + " : " + in.Reason, UpToInvoiced: true,
+			Reason: "annulation de la facture " + inv.Number + " : " + in.Reason, UpToInvoiced: true, Unpaid: true,
 		})
 		switch {
 		case errors.Is(err, store.ErrNothingToCredit): // refunds credited it already

@@ -18,8 +18,8 @@ import (
 
 // The steps of a collection whose order changed, each run twice: what is
 // due is read with one line of history; a collection closed with nothing
-// due cancels its unpaid invoice with one credit note and leaves the
-// order's status alone.
+// due cancels the unpaid part of its invoice with one credit note and
+// leaves the order's status alone.
 func TestCollectionOfAChangedOrderIsSafeToRunTwice(t *testing.T) {
 	t.Parallel()
 	st := devstacktest.NewStore(t)
@@ -41,7 +41,14 @@ func TestCollectionOfAChangedOrderIsSafeToRunTwice(t *testing.T) {
 	require.Equal(t, d1, d2)
 	require.Equal(t, activities.RereadDueOutput{Total: o.Totals.Total, PaidNet: o.Totals.Total, Balance: 0, Currency: "EUR"}, d1)
 
+	// The collection's invoice is of the whole order; 5 € of it were then
+	// given back as a commercial gesture: the order bills 5 € less.
 	inv, err := collect.IssueInvoice(ctx, activities.IssueInvoiceInput{OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/invoice"})
+	require.NoError(t, err)
+	gesture := "modify-content/" + o.Number + "/m1/settle"
+	require.NoError(t, st.AddLedgerEntry(ctx, store.LedgerEntry{OrderID: o.ID, Kind: order.EntryGesture, Amount: 500, Currency: "EUR", Key: gesture + "/gesture", Ref: gesture}))
+	_, err = st.CreateRefund(ctx, store.Refund{OrderID: o.ID, IdempotencyKey: gesture + "/refund",
+		Amount: 500, Method: string(order.PayCard), Status: store.RefundSucceeded, WorkflowID: "modify-content/" + o.Number + "/m1"})
 	require.NoError(t, err)
 	c1, c2 := twice[activities.CancelUnpaidOutput](t, env, collect.CancelUnpaid, activities.CancelUnpaidInput{
 		OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/nothing-due", Invoice: inv.Number, Reason: "plus rien à payer", NothingDue: true,
@@ -52,6 +59,7 @@ func TestCollectionOfAChangedOrderIsSafeToRunTwice(t *testing.T) {
 	notes, err := st.ListCreditNotes(ctx, o.ID)
 	require.NoError(t, err)
 	require.Len(t, notes, 1)
+	require.Equal(t, int64(500), notes[0].Total, "what the order still bills stays invoiced: only the 5 € given back are credited")
 	got, err := st.GetOrder(ctx, o.Number)
 	require.NoError(t, err)
 	require.Equal(t, order.StatusPaid, got.Status, "the order stays as the change left it")

@@ -91,21 +91,23 @@ type InvoiceDraft struct {
 }
 
 // DraftInvoice is the invoice of the order as it stands, given the invoices
-// issued for it before (earlier, oldest first) and the VAT of its credit
-// notes (credited).
+// issued for it before (earlier, oldest first), the VAT of its credit
+// notes (credited) and of the items that came back in its returns
+// (returned, their settlements' split).
 //
 // The first invoice of an order covers its lines, discount and shipping,
 // with the VAT per rate of the order's totals. When the order was invoiced
 // before and its total went up since (a balance due), the new invoice is
-// supplementary: it covers, per VAT rate, what the order now costs beyond
-// what earlier invoices net of credit notes covered, one line per rate
-// saying why (reason).
+// supplementary: it covers, per VAT rate, what the order now costs less
+// the items that came back, beyond what earlier invoices net of credit
+// notes covered, one line per rate saying why (reason). So an exchange's
+// new items are billed, and the items they replace are not billed again.
 //
 // A seller a French invoice cannot name is refused on its field. A second
 // invoice for the same content is refused with a *FieldError on "invoice"
 // that wraps ErrInvoiceExists; so is an order with nothing more to invoice.
 // An order with no line or no total is refused on "invoice".
-func DraftInvoice(o Order, seller Seller, earlier []IssuedInvoice, credited []VATLine, reason string) (InvoiceDraft, error) {
+func DraftInvoice(o Order, seller Seller, earlier []IssuedInvoice, credited, returned []VATLine, reason string) (InvoiceDraft, error) {
 	if err := seller.Check(); err != nil {
 		return InvoiceDraft{}, err
 	}
@@ -123,7 +125,7 @@ func DraftInvoice(o Order, seller Seller, earlier []IssuedInvoice, credited []VA
 		d.Lines, d.VAT = FirstInvoiceLines(o), o.Totals.VAT
 	} else {
 		done := CreditableVAT(earlier, credited) // invoiced net of credit notes
-		d.VAT = SubtractVAT(o.Totals.VAT, done)
+		d.VAT = SubtractVAT(SubtractVAT(o.Totals.VAT, returned), done)
 		d.Supplementary, d.Reason = true, reason
 		if VATGross(d.VAT) <= 0 {
 			return InvoiceDraft{}, fmt.Errorf("%w (%w)", Refuse("invoice", "refusal.invoice_nothing_more",
@@ -232,11 +234,9 @@ type CreditNoteDraft struct {
 // It is refused, naming the field, when the seller is incomplete, the
 // amount is not above 0 ("amount"), the order has no invoice ("invoice")
 // or the amount is above what its invoices net of earlier credit notes
-// leave ("amount"). With upToInvoiced it credits at most what they leave,
-// and nothing (ErrNothingToCredit) when they leave nothing: for a step that
-// runs after the money moved, which must not fail on paperwork that
-// earlier credit notes already did.
-func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvoice, credited []VATLine, upToInvoiced bool) (CreditNoteDraft, error) {
+// leave ("amount"). With bound.UpToInvoiced it credits at most what the
+// bound allows, and nothing (ErrNothingToCredit) when that is nothing.
+func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvoice, credited []VATLine, bound CreditBound) (CreditNoteDraft, error) {
 	if err := seller.Check(); err != nil {
 		return CreditNoteDraft{}, err
 	}
@@ -247,11 +247,12 @@ func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvo
 		return CreditNoteDraft{}, Refuse("invoice", "refusal.credit_note_no_invoice", locale.Text(o.Number))
 	}
 	left := CreditableVAT(invoices, credited)
-	if upToInvoiced {
-		if VATGross(left) <= 0 {
+	if bound.UpToInvoiced {
+		room := bound.room(left)
+		if room <= 0 {
 			return CreditNoteDraft{}, ErrNothingToCredit
 		}
-		amount = min(amount, VATGross(left))
+		amount = min(amount, room)
 	}
 	if amount > VATGross(left) {
 		return CreditNoteDraft{}, Refuse("amount", "refusal.credit_note_above_invoiced", locale.Amount(amount, o.Currency), locale.Amount(max(VATGross(left), 0), o.Currency))
@@ -263,6 +264,31 @@ func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvo
 		d.VATTotal += v.VAT
 	}
 	return d, nil
+}
+
+// CreditBound is how far a credit note may go. Its zero value is for a
+// credit note an agent asks for: one above what the invoices leave is
+// refused.
+//
+// UpToInvoiced is for the credit note of money that moved already (a
+// refund made, a return settled, an unpaid invoice given up), which must
+// never fail on paperwork: it credits at most what the invoices, net of
+// earlier credit notes, hold beyond Billed (Position.Billed, or
+// Position.BilledPaid for an unpaid invoice given up), and at each VAT
+// rate at most what they leave at that rate. So the books come out right
+// whatever order the procedures' notes come in: a refund of an
+// overpayment, or of money an earlier note already credited, credits
+// nothing more, and an invoice of a balance still being collected is not
+// credited by a return.
+type CreditBound struct {
+	UpToInvoiced bool
+	Billed       int64
+}
+
+// room is the most the bound lets a credit note credit, given what the
+// invoices leave (left).
+func (b CreditBound) room(left []VATLine) int64 {
+	return VATGross(left) - max(b.Billed, 0)
 }
 
 // creditSplit shares a credit note's amount between VAT rates. First go

@@ -89,7 +89,7 @@ func TestFirstInvoiceCoversTheOrderToTheCent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := DraftInvoice(tt.o, testSeller, nil, nil, "ignored on a first invoice")
+			d, err := DraftInvoice(tt.o, testSeller, nil, nil, nil, "ignored on a first invoice")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +145,7 @@ func TestDraftInvoiceRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := DraftInvoice(tt.o, tt.seller, tt.earlier, nil, "")
+			_, err := DraftInvoice(tt.o, tt.seller, tt.earlier, nil, nil, "")
 			wantFieldError(t, err, tt.field, tt.says)
 			if errors.Is(err, ErrInvoiceExists) != tt.exists {
 				t.Errorf("errors.Is(ErrInvoiceExists) = %v, want %v", !tt.exists, tt.exists)
@@ -178,7 +178,7 @@ func TestSupplementaryInvoiceCoversTheBalancePerRate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := DraftInvoice(after, testSeller, []IssuedInvoice{first}, tt.credited, tt.reason)
+			d, err := DraftInvoice(after, testSeller, []IssuedInvoice{first}, tt.credited, nil, tt.reason)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,6 +203,32 @@ func TestSupplementaryInvoiceCoversTheBalancePerRate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An exchange's balance: the supplementary invoice bills the new item
+// beyond the one that came back, not the one that came back again.
+func TestASupplementaryInvoiceDoesNotBillReturnedItemsAgain(t *testing.T) {
+	o := bookAndMugOrder(Discount{})
+	first := issuedAs(1, "F-2026-000031", o)
+	// The mug (12,50 €) came back, exchanged for a jug of 20 € at 20 %.
+	back := ReturnCredit(o, []ReturnLine{{LineID: 2, Quantity: 1}}, nil, 0, 0).VAT
+	now := o
+	now.Lines = append(append([]Line(nil), o.Lines...), Line{ID: 3, SKU: "JUG-01", Name: "Pichet", UnitPrice: 2000, Quantity: 1, VATRate: 2000, Physical: true})
+	now.Totals = Reprice(now)
+	d, err := DraftInvoice(now, testSeller, []IssuedInvoice{first}, nil, back, "échange")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDraft(t, d)
+	if !d.Supplementary || d.Total != 750 || len(d.VAT) != 1 || d.VAT[0].Rate != 2000 {
+		t.Errorf("the exchange's supplementary invoice: %+v, want 7,50 € at 20 %%", d)
+	}
+	// An exchange for an item of the same price bills nothing more.
+	now.Lines[2].UnitPrice = 1250
+	now.Totals = Reprice(now)
+	if _, err := DraftInvoice(now, testSeller, []IssuedInvoice{first}, nil, back, "échange"); !errors.Is(err, ErrInvoiceExists) {
+		t.Errorf("an exchange at the same price: %v, want nothing more to invoice", err)
 	}
 }
 
@@ -242,7 +268,7 @@ func TestDraftCreditNote(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := DraftCreditNote(o, tt.seller, tt.amount, tt.invoices, tt.credited, tt.upToInvoiced)
+			d, err := DraftCreditNote(o, tt.seller, tt.amount, tt.invoices, tt.credited, CreditBound{UpToInvoiced: tt.upToInvoiced})
 			switch {
 			case tt.nothing:
 				if !errors.Is(err, ErrNothingToCredit) {
@@ -308,7 +334,7 @@ func TestACancelledItemIsCreditedAtItsOwnRate(t *testing.T) {
 		{"the book and a gesture of 5,00 €", 2500, map[int64]int64{550: 2000, 2000: 500}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := DraftCreditNote(now, testSeller, tt.amount, invs, nil, true)
+			d, err := DraftCreditNote(now, testSeller, tt.amount, invs, nil, CreditBound{UpToInvoiced: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -321,6 +347,49 @@ func TestACancelledItemIsCreditedAtItsOwnRate(t *testing.T) {
 			}
 			if !maps.Equal(got, tt.want) {
 				t.Errorf("credited %v per rate, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// What the order bills stays invoiced: the credit note of money that
+// moved credits only what the invoices hold beyond it (Position.Billed,
+// or BilledPaid for an unpaid invoice given up), whichever of a refund's
+// note and a cancelled invoice's note comes first, and nothing for the
+// refund of an overpayment.
+func TestACreditNoteLeavesWhatTheOrderBillsInvoiced(t *testing.T) {
+	o := bookAndMugOrder(Discount{})
+	invs := []IssuedInvoice{issuedAs(1, "F-2026-000021", o)}
+	total := o.Totals.Total
+	for _, tt := range []struct {
+		name     string
+		amount   int64
+		credited int64 // by earlier notes
+		billed   int64 // what stays invoiced, the refund's effect included
+		want     int64 // 0: nothing to credit
+	}{
+		{"a refund of a paid order", 1000, 0, total - 1000, 1000},
+		{"a refund whose invoice was partly given up already", 1000, 400, total - 1000, 600},
+		{"a refund whose invoice was given up down to what is paid", 1000, 1000, total - 1000, 0},
+		{"the refund of an overpayment", 1000, 0, total, 0},
+		{"an unpaid invoice given up, the order partly paid", total, 0, total - 1500, 1500},
+		{"an unpaid invoice given up, nothing paid", total, 0, 0, total},
+		{"an order cancelled in full", 1000, 0, 0, 1000},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			credited := SplitVAT(tt.credited, o.Totals.VAT)
+			d, err := DraftCreditNote(o, testSeller, tt.amount, invs, credited, CreditBound{UpToInvoiced: true, Billed: tt.billed})
+			if tt.want == 0 {
+				if !errors.Is(err, ErrNothingToCredit) {
+					t.Fatalf("got %+v, %v; want ErrNothingToCredit", d, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Total != tt.want || VATGross(d.VAT) != tt.want {
+				t.Errorf("credited %d (%v), want %d", d.Total, d.VAT, tt.want)
 			}
 		})
 	}
@@ -353,7 +422,7 @@ func TestCreditNotesNeverExceedWhatWasInvoiced(t *testing.T) {
 			var credited []VATLine
 			for i := 0; ; i++ {
 				amount := tt.refunds[i%len(tt.refunds)]
-				d, err := DraftCreditNote(tt.o, testSeller, amount, invs, credited, true)
+				d, err := DraftCreditNote(tt.o, testSeller, amount, invs, credited, CreditBound{UpToInvoiced: true})
 				if errors.Is(err, ErrNothingToCredit) {
 					break
 				}
@@ -497,7 +566,7 @@ func FuzzCreditNotes(f *testing.F) {
 		for _, r := range []int64{r1, r2, r3} {
 			amount := absMod(r, o.Totals.Total+1)
 			left := VATGross(CreditableVAT(invs, credited))
-			d, err := DraftCreditNote(o, testSeller, amount, invs, credited, true)
+			d, err := DraftCreditNote(o, testSeller, amount, invs, credited, CreditBound{UpToInvoiced: true})
 			switch {
 			case amount == 0:
 				wantFieldError(t, err, "amount")

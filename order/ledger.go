@@ -177,6 +177,22 @@ func PositionOf(entries []Entry, total int64) Position {
 	return p
 }
 
+// Billed is what an order's invoices, net of its credit notes, bill once
+// its money is settled: its total less what came back in its returns and
+// the commercial gestures given. The credit note of a refund or a return
+// never takes the invoices below it (CreditBound), so what the customer
+// keeps and pays for stays invoiced.
+func (p Position) Billed() int64 {
+	return max(p.Total-p.Returned-p.Gestures, 0)
+}
+
+// BilledPaid is Billed, no more than what the customer paid net: what
+// stays invoiced when the shop gives up what it was not paid (a
+// collection's unpaid invoice cancelled).
+func (p Position) BilledPaid() int64 {
+	return max(min(p.Billed(), p.PaidNet), 0)
+}
+
 // PaidOnly is the position of an order whose customer paid paidNet net of
 // refunds, none of them a gesture, against no total: what a caller that
 // knows only paid net settles against (Settle).

@@ -146,3 +146,32 @@ func TestARiseAfterEverythingWentBackAsNotOwedIsABalanceDue(t *testing.T) {
 		t.Errorf("an order never paid: %+v, want nothing settled (its collection awaits the total)", s)
 	}
 }
+
+// What an order's invoices must go on billing, from its ledger: its total
+// less what came back and the gestures given; no more than what was paid
+// when an unpaid invoice is given up.
+func TestWhatTheBooksBill(t *testing.T) {
+	pay := Entry{Kind: EntryPayment, Amount: 8490, Ref: "p1"}
+	for _, tt := range []struct {
+		name         string
+		entries      []Entry
+		total        int64
+		billed, paid int64
+	}{
+		{"paid in full", []Entry{pay}, 8490, 8490, 8490},
+		{"a balance of 2 € still due", []Entry{pay}, 8690, 8690, 8490},
+		{"an item returned and refunded", []Entry{pay, {Kind: EntryReturned, Amount: 3490, Ref: "R-1"},
+			{Kind: EntryRefundReserved, Amount: 3490, Ref: "ret/refund"}, {Kind: EntryRefundConfirmed, Amount: 3490, Ref: "ret/refund"}}, 8490, 5000, 5000},
+		{"a gesture of 5 €", []Entry{pay, {Kind: EntryGesture, Amount: 500, Ref: "mc/settle"},
+			{Kind: EntryRefundReserved, Amount: 500, Ref: "mc/settle/refund"}, {Kind: EntryRefundConfirmed, Amount: 500, Ref: "mc/settle/refund"}}, 8490, 7990, 7990},
+		{"nothing paid", nil, 8490, 8490, 0},
+		{"cancelled in full", []Entry{pay}, 0, 0, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := PositionOf(tt.entries, tt.total)
+			if p.Billed() != tt.billed || p.BilledPaid() != tt.paid {
+				t.Errorf("billed %d, billed and paid %d; want %d and %d", p.Billed(), p.BilledPaid(), tt.billed, tt.paid)
+			}
+		})
+	}
+}

@@ -93,10 +93,12 @@ func withoutItems(lines []Line, gone, more map[int64]int64) []Line {
 // It is refused, naming the field, when the seller is incomplete, the
 // split adds up to 0 or less ("vat"), the order has no invoice ("invoice")
 // or the split is above what its invoices net of earlier credit notes
-// leave ("vat"). With upToInvoiced a split above what they leave credits
-// all that is left, rate by rate as left, and nothing (ErrNothingToCredit)
-// when they leave nothing.
-func DraftCreditNoteVAT(o Order, seller Seller, vat []VATLine, invoices []IssuedInvoice, credited []VATLine, upToInvoiced bool) (CreditNoteDraft, error) {
+// leave, in all or at one of its rates ("vat"). With bound.UpToInvoiced
+// each rate is credited at most what the invoices leave at it, and the
+// whole at most what the bound allows (shared between the rates in
+// proportion to what each then credits); nothing (ErrNothingToCredit)
+// when that is nothing.
+func DraftCreditNoteVAT(o Order, seller Seller, vat []VATLine, invoices []IssuedInvoice, credited []VATLine, bound CreditBound) (CreditNoteDraft, error) {
 	if err := seller.Check(); err != nil {
 		return CreditNoteDraft{}, err
 	}
@@ -109,21 +111,48 @@ func DraftCreditNoteVAT(o Order, seller Seller, vat []VATLine, invoices []Issued
 		return CreditNoteDraft{}, Refuse("invoice", "refusal.credit_note_no_invoice", locale.Text(o.Number))
 	}
 	left := CreditableVAT(invoices, credited)
-	if amount > VATGross(left) {
-		if !upToInvoiced {
+	capped := capVAT(vat, left)
+	if !bound.UpToInvoiced {
+		if amount > VATGross(left) || VATGross(capped) != amount {
 			return CreditNoteDraft{}, Refuse("vat", "refusal.credit_note_above_invoiced", locale.Amount(amount, o.Currency), locale.Amount(max(VATGross(left), 0), o.Currency))
 		}
-		if VATGross(left) <= 0 {
+	} else {
+		vat = capped
+		if room := bound.room(left); VATGross(vat) > room {
+			vat = SplitVAT(room, vat)
+		}
+		if VATGross(vat) <= 0 {
 			return CreditNoteDraft{}, ErrNothingToCredit
 		}
-		amount = VATGross(left)
-		vat = SplitVAT(amount, left)
 	}
 	last := invoices[len(invoices)-1]
-	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: vat, Total: amount}
+	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: vat}
 	for _, v := range d.VAT {
 		d.Net += v.Net
 		d.VATTotal += v.VAT
+		d.Total += v.Gross
 	}
 	return d, nil
+}
+
+// capVAT is vat with each rate's positive gross at most what left holds at
+// that rate (nothing where left holds nothing); a rate credited in full
+// takes left's net and VAT, so nothing is left of it to the cent. Negative
+// lines (a charge at that rate) stay as they are.
+func capVAT(vat, left []VATLine) []VATLine {
+	at := map[int64]VATLine{}
+	for _, v := range left {
+		at[v.Rate] = v
+	}
+	var out []VATLine
+	for _, v := range vat {
+		l := at[v.Rate]
+		switch {
+		case v.Gross <= 0 || v.Gross < l.Gross:
+			out = append(out, v)
+		case l.Gross > 0:
+			out = append(out, l)
+		}
+	}
+	return out
 }

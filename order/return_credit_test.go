@@ -279,7 +279,7 @@ func TestDraftCreditNoteVATCreditsTheGivenRates(t *testing.T) {
 	invs := []IssuedInvoice{issuedAs(1, "F-2026-000001", o)}
 	book := ReturnCredit(o, bookBack, nil, 0, 0).VAT
 
-	d, err := DraftCreditNoteVAT(o, testSeller, book, invs, nil, true)
+	d, err := DraftCreditNoteVAT(o, testSeller, book, invs, nil, CreditBound{UpToInvoiced: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,24 +287,50 @@ func TestDraftCreditNoteVATCreditsTheGivenRates(t *testing.T) {
 		t.Errorf("the book's credit note: %+v, want 23,90 € at 5,5 %% on F-2026-000001", d)
 	}
 
-	// Most of the order already credited: what is left, no more.
+	// Most of the order already credited: what is left at the book's
+	// rate, no more, and nothing at the mugs' rate, though 10 € are left
+	// invoiced in all.
 	credited := SplitVAT(o.Totals.Total-1000, o.Totals.VAT)
-	d, err = DraftCreditNoteVAT(o, testSeller, book, invs, credited, true)
+	leftAtBook := VATGross(SubtractVAT(o.Totals.VAT, credited)[:1])
+	d, err = DraftCreditNoteVAT(o, testSeller, book, invs, credited, CreditBound{UpToInvoiced: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Total != 1000 || VATGross(d.VAT) != 1000 {
-		t.Errorf("10 € left invoiced: %+v, want a note of 10 €", d)
+	if leftAtBook >= 1000 || d.Total != leftAtBook || len(d.VAT) != 1 || d.VAT[0].Rate != 550 || d.Net+d.VATTotal != d.Total {
+		t.Errorf("10 € left invoiced, %d at 5,5 %%: %+v, want a note of what is left at 5,5 %%", leftAtBook, d)
 	}
-	_, err = DraftCreditNoteVAT(o, testSeller, book, invs, credited, false)
+	_, err = DraftCreditNoteVAT(o, testSeller, book, invs, credited, CreditBound{})
 	wantFieldError(t, err, "vat", "23.90", "10.00")
 
+	// Nothing left at the book's rate: nothing to credit, though the mugs'
+	// rate is invoiced in full.
+	bookCredited := SplitVAT(2390, book)
+	if _, err := DraftCreditNoteVAT(o, testSeller, book, invs, bookCredited, CreditBound{UpToInvoiced: true}); !errors.Is(err, ErrNothingToCredit) {
+		t.Errorf("the book credited already: %v, want ErrNothingToCredit", err)
+	}
+	_, err = DraftCreditNoteVAT(o, testSeller, book, invs, bookCredited, CreditBound{})
+	wantFieldError(t, err, "vat", "23.90")
+
+	// The book was never paid (a balance asked for it is still due): the
+	// invoices keep covering what the customer paid, so the note credits
+	// only what they hold beyond it.
+	d, err = DraftCreditNoteVAT(o, testSeller, book, invs, nil, CreditBound{UpToInvoiced: true, Billed: o.Totals.Total - 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Total != 500 || len(d.VAT) != 1 || d.VAT[0].Rate != 550 {
+		t.Errorf("5 € of the order unpaid: %+v, want a note of 5 € at 5,5 %%", d)
+	}
+	if _, err := DraftCreditNoteVAT(o, testSeller, book, invs, nil, CreditBound{UpToInvoiced: true, Billed: o.Totals.Total}); !errors.Is(err, ErrNothingToCredit) {
+		t.Errorf("the order paid in full and invoiced once: %v, want ErrNothingToCredit", err)
+	}
+
 	all := SplitVAT(o.Totals.Total, o.Totals.VAT)
-	if _, err := DraftCreditNoteVAT(o, testSeller, book, invs, all, true); !errors.Is(err, ErrNothingToCredit) {
+	if _, err := DraftCreditNoteVAT(o, testSeller, book, invs, all, CreditBound{UpToInvoiced: true}); !errors.Is(err, ErrNothingToCredit) {
 		t.Errorf("everything credited already: %v, want ErrNothingToCredit", err)
 	}
-	_, err = DraftCreditNoteVAT(o, testSeller, nil, invs, nil, true)
+	_, err = DraftCreditNoteVAT(o, testSeller, nil, invs, nil, CreditBound{UpToInvoiced: true})
 	wantFieldError(t, err, "vat")
-	_, err = DraftCreditNoteVAT(o, testSeller, book, nil, nil, true)
+	_, err = DraftCreditNoteVAT(o, testSeller, book, nil, nil, CreditBound{UpToInvoiced: true})
 	wantFieldError(t, err, "invoice", o.Number)
 }

@@ -141,13 +141,16 @@ func (s *Store) CreateInvoice(ctx context.Context, req InvoiceRequest) (Invoice,
 		if err != nil {
 			return err
 		}
-		var credited []order.VATLine
+		var credited, returned []order.VATLine
 		if len(earlier) > 0 {
 			if credited, err = creditedVAT(ctx, tx, o.ID); err != nil {
 				return err
 			}
+			if returned, err = returnedVAT(ctx, tx, o.ID); err != nil {
+				return err
+			}
 		}
-		d, err := order.DraftInvoice(o, req.Seller, issued(earlier), credited, req.Reason)
+		d, err := order.DraftInvoice(o, req.Seller, issued(earlier), credited, returned, req.Reason)
 		if err != nil {
 			return err
 		}
@@ -196,11 +199,18 @@ type CreditNoteRequest struct {
 	Amount      int64 // cents, the refund: the credit note equals it
 	Reason      string
 	Seller      Seller
-	// UpToInvoiced credits at most what the invoices net of earlier credit
-	// notes leave, and nothing (ErrNothingToCredit) when they leave
-	// nothing: for a step that runs after the money moved, which must not
-	// fail on paperwork that earlier credit notes already did.
+	// UpToInvoiced is for a step that runs after the money moved, which
+	// must not fail on paperwork: it credits at most what the invoices
+	// net of earlier credit notes hold beyond what the order bills (the
+	// ledger's order.Position.Billed), each rate at most what they leave
+	// at it, and nothing (ErrNothingToCredit) when that is nothing
+	// (order.CreditBound).
 	UpToInvoiced bool
+	// Unpaid: the credit note gives up an unpaid invoice; with
+	// UpToInvoiced it may take the invoices down to what the customer
+	// paid (order.Position.BilledPaid) rather than to what the order
+	// bills (order.Position.Billed).
+	Unpaid bool
 	// VAT, when set, is the credit note's split per rate (a return's,
 	// order.ReturnCredit) instead of one in proportion to the invoices;
 	// its grosses are the amount, and Amount is not read
@@ -245,11 +255,22 @@ func (s *Store) CreateCreditNote(ctx context.Context, req CreditNoteRequest) (Cr
 		if err != nil {
 			return err
 		}
+		bound := order.CreditBound{UpToInvoiced: req.UpToInvoiced}
+		if req.UpToInvoiced {
+			pos, err := position(ctx, tx, o.ID)
+			if err != nil {
+				return err
+			}
+			bound.Billed = pos.Billed()
+			if req.Unpaid {
+				bound.Billed = pos.BilledPaid()
+			}
+		}
 		var d order.CreditNoteDraft
 		if len(req.VAT) > 0 {
-			d, err = order.DraftCreditNoteVAT(o, req.Seller, req.VAT, issued(invoices), credited, req.UpToInvoiced)
+			d, err = order.DraftCreditNoteVAT(o, req.Seller, req.VAT, issued(invoices), credited, bound)
 		} else {
-			d, err = order.DraftCreditNote(o, req.Seller, req.Amount, issued(invoices), credited, req.UpToInvoiced)
+			d, err = order.DraftCreditNote(o, req.Seller, req.Amount, issued(invoices), credited, bound)
 		}
 		if err != nil {
 			return err
@@ -281,6 +302,25 @@ func (s *Store) CreateCreditNote(ctx context.Context, req CreditNoteRequest) (Cr
 		return CreditNote{}, fmt.Errorf("store.CreateCreditNote(%s): %w", req.OrderNumber, err)
 	}
 	return saved, nil
+}
+
+// returnedVAT is what the items that came back in an order's returns are
+// worth, per VAT rate: the split of each return whose worth the ledger
+// holds (goods_returned), as its settlement recorded it.
+func returnedVAT(ctx context.Context, tx pgx.Tx, orderID int64) ([]order.VATLine, error) {
+	splits, err := all[struct{ VAT []order.VATLine }](tx.Query(ctx, `
+		SELECT coalesce(r.settlement->'credit_vat', '[]'::jsonb) AS vat FROM returns r
+		WHERE r.order_id = $1 AND EXISTS (
+			SELECT 1 FROM ledger_entries e WHERE e.order_id = r.order_id AND e.kind = $2 AND e.ref = r.number)`,
+		orderID, order.EntryReturned))
+	if err != nil {
+		return nil, err
+	}
+	var out []order.VATLine
+	for _, v := range splits {
+		out = order.SumVAT(out, v.VAT)
+	}
+	return out, nil
 }
 
 // nextNumber takes the next number of a kind of document for the current

@@ -32,6 +32,15 @@ func TestACreditNoteWithItsVATLinesCreditsThoseRates(t *testing.T) {
 		}
 	}
 	back := order.ReturnCredit(shipped, []order.ReturnLine{{LineID: bookID, Quantity: 1}}, nil, 0, 0)
+	// What came back is in the order's ledger before its credit note, as
+	// a return's settlement records it.
+	cameBack := func(ref string, worth int64) {
+		t.Helper()
+		if err := s.AddLedgerEntry(ctx(t), store.LedgerEntry{OrderID: o.ID, Kind: order.EntryReturned, Amount: worth, Currency: "EUR", Key: ref + "/settle", Ref: ref}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cameBack("R-2026-000001", back.Total)
 
 	cn, err := s.CreateCreditNote(ctx(t), store.CreditNoteRequest{
 		Key: "return/471/credit-note", OrderNumber: o.Number, Reason: "retour d'articles R-2026-000001",
@@ -59,6 +68,7 @@ func TestACreditNoteWithItsVATLinesCreditsThoseRates(t *testing.T) {
 	// been: more than the 32,70 € the invoice still leaves. Without
 	// UpToInvoiced it is refused on its VAT lines.
 	all := order.ReturnCredit(shipped, []order.ReturnLine{{LineID: o.Lines[0].ID, Quantity: 2}, {LineID: o.Lines[1].ID, Quantity: 1}}, nil, o.ShippingFee, 0)
+	cameBack("R-2026-000002", inv.Total-back.Total)
 	_, err = s.CreateCreditNote(ctx(t), store.CreditNoteRequest{Key: "return/472", OrderNumber: o.Number, Seller: seller, VAT: all.VAT})
 	var fe *order.FieldError
 	if !errors.As(err, &fe) || fe.Field != "vat" {

@@ -300,9 +300,9 @@ type CompletePaymentInput struct {
 
 // CompletePayment marks the invoice paid (« Payée ») — issuing it first
 // when the procedure had none — and the order paid, « Complétée ». When
-// the order grew after that invoice was issued (a change while the
-// payment was awaited), what it grew by gets a supplementary invoice,
-// paid too: what the customer paid is invoiced.
+// the order changed after that invoice was issued (while the payment was
+// awaited), the books are brought to what the order bills: what it grew
+// by gets a supplementary invoice, paid too; what it lost, a credit note.
 func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) (InvoiceRef, error) {
 	ref, err := c.IssueInvoice(ctx, IssueInvoiceInput{OrderNumber: in.OrderNumber, Actor: in.Actor, Key: in.InvoiceKey, Reason: in.Reason})
 	if err != nil {
@@ -313,7 +313,7 @@ func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) 
 		return InvoiceRef{}, classifyCollect(err)
 	}
 	ref.Status = inv.Status
-	if err := c.invoiceGrowth(ctx, in); err != nil {
+	if err := c.squareBooks(ctx, in); err != nil {
 		return InvoiceRef{}, err
 	}
 	if in.BalanceDue {
@@ -331,10 +331,13 @@ func (c *Collect) CompletePayment(ctx context.Context, in CompletePaymentInput) 
 	return ref, classifyCollect(err)
 }
 
-// invoiceGrowth issues, paid, the supplementary invoice of what the order
-// grew by since the collection's invoice, once per collection (its key);
-// an order its invoices cover needs none.
-func (c *Collect) invoiceGrowth(ctx context.Context, in CompletePaymentInput) error {
+// squareBooks brings a paid collection's books to what its order bills
+// (order.Position.Billed), once per collection (its keys): the growth
+// since the collection's invoice gets a supplementary invoice, paid; a
+// surplus (the order lowered before the customer paid, so nothing went
+// back and no refund credited it) a credit note. Books that bill what the
+// order bills need neither.
+func (c *Collect) squareBooks(ctx context.Context, in CompletePaymentInput) error {
 	reason := in.Reason
 	if reason == "" {
 		reason = BalanceReasonChange
@@ -343,10 +346,10 @@ func (c *Collect) invoiceGrowth(ctx context.Context, in CompletePaymentInput) er
 	inv, err := c.Store.CreateInvoice(ctx, store.InvoiceRequest{
 		Key: key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: reason,
 	})
-	if errors.Is(err, store.ErrInvoiceExists) {
-		return nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrInvoiceExists): // nothing more to bill: perhaps less
+		return c.creditSurplus(ctx, in)
+	case err != nil:
 		return classifyCollect(err)
 	}
 	if _, err := c.Store.MarkInvoicePaid(ctx, inv.Number, in.Means, in.PaidAt); err != nil {
@@ -358,6 +361,24 @@ func (c *Collect) invoiceGrowth(ctx context.Context, in CompletePaymentInput) er
 		Phrase: locale.Phr("history.invoice_issued", textArg(inv.Number), amountArg(inv.Total, inv.Currency)),
 	})
 	return classify(err)
+}
+
+// creditSurplus credits what the invoices hold beyond what the order
+// bills, if anything.
+func (c *Collect) creditSurplus(ctx context.Context, in CompletePaymentInput) error {
+	key := in.InvoiceKey + "/surplus"
+	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
+		Key: key, OrderNumber: in.OrderNumber, Seller: c.Shop.Seller, UpToInvoiced: true, Surplus: true,
+		Reason: "la commande a changé avant le paiement",
+	})
+	if errors.Is(err, store.ErrNothingToCredit) {
+		return nil
+	}
+	if err != nil {
+		return classifyCollect(err)
+	}
+	_, err = c.noteCreditNote(ctx, in.Actor, key, cn)
+	return err
 }
 
 // CancelUnpaidInput cancels an order whose payment never came.

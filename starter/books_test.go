@@ -263,3 +263,50 @@ func TestAnExchangeBillsOnlyWhatTheNewItemAdds(t *testing.T) {
 	require.Equal(t, int64(500), inv.Total, "the collection's invoice bills what the polo adds")
 	require.Equal(t, store.InvoicePaid, inv.Status)
 }
+
+// An unpaid order invoiced when its collection began, then lowered before
+// the customer paid: nothing goes back (nothing was paid), and once the
+// lower total is paid the books bill it, the invoice's surplus credited.
+func TestAnOrderLoweredBeforeItsPaymentIsBilledWhatWasPaid(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	collector := starter.NewCollector(s.starter, s.store, starter.CollectOptions{Seller: testSeller})
+	ctx := context.Background()
+	// Two mugs at 12,50 € and 6,90 € shipping: 31,90 €, paid at the
+	// shop's terminal.
+	o := insertOrderOf(t, s.store, "C-2026-000984", order.PayCard, "",
+		order.Line{SKU: "MUG-01", Name: "Mug Tour Eiffel", UnitPrice: 1250, Quantity: 2, VATRate: 2000, Physical: true})
+	run, err := collector.StartCollection(ctx, starter.CollectRequest{OrderNumber: o.Number, RequestID: "terminal", Agent: "marie@boutique.fr", Mode: activities.CollectTerminal})
+	require.NoError(t, err)
+	var c workflows.CollectionState
+	require.Eventually(t, func() bool {
+		c, _, _ = collector.Collection(ctx, o.Number)
+		return c.Waiting && c.Invoice != ""
+	}, 10*time.Second, 50*time.Millisecond)
+
+	// One mug goes before the customer pays: 19,40 € due.
+	change, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: o.Number, RequestID: "one-mug", Agent: "marie@boutique.fr", Channel: order.ContactPhone,
+		Change: order.ContentChange{Quantities: []order.LineQuantity{{LineID: o.Lines[0].ID, Quantity: 1}}, RecalcShipping: true},
+	})
+	require.NoError(t, err)
+	require.NoError(t, s.starter.Result(ctx, change.WorkflowID, nil))
+	require.Eventually(t, func() bool {
+		c, _, _ = collector.Collection(ctx, o.Number)
+		return c.Balance == 1940
+	}, 10*time.Second, 50*time.Millisecond)
+	_, err = collector.RecordPayment(ctx, starter.RecordPaymentRequest{OrderNumber: o.Number, RequestID: "paid", Agent: "marie@boutique.fr", Amount: 1940})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { // paid: the confirmation's button is offered
+		v, err := s.client.QueryWorkflow(ctx, run.WorkflowID, "", workflows.QueryCollection)
+		return err == nil && v.Get(&c) == nil && c.ConfirmationOffered
+	}, 10*time.Second, 50*time.Millisecond)
+	require.NoError(t, s.client.CancelWorkflow(ctx, run.WorkflowID, ""))
+
+	books := invoicedNet(t, s.store, o.ID)
+	require.Equal(t, int64(1940), order.VATGross(books), "the books once paid: %v", books)
+	notes, err := s.store.ListCreditNotes(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, notes, 1)
+	require.Equal(t, int64(1250), notes[0].Total, "the mug that went, credited")
+}

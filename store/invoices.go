@@ -211,6 +211,10 @@ type CreditNoteRequest struct {
 	// paid (order.Position.BilledPaid) rather than to what the order
 	// bills (order.Position.Billed).
 	Unpaid bool
+	// Surplus, with UpToInvoiced, credits all the bound allows: what the
+	// invoices hold beyond what the order bills (a total that went down
+	// before anything was paid back). Amount is not read.
+	Surplus bool
 	// VAT, when set, is the credit note's split per rate (a return's,
 	// order.ReturnCredit) instead of one in proportion to the invoices;
 	// its grosses are the amount, and Amount is not read
@@ -265,6 +269,9 @@ func (s *Store) CreateCreditNote(ctx context.Context, req CreditNoteRequest) (Cr
 			if req.Unpaid {
 				bound.Billed = pos.BilledPaid()
 			}
+		}
+		if req.Surplus {
+			req.Amount = order.VATGross(order.CreditableVAT(issued(invoices), credited))
 		}
 		var d order.CreditNoteDraft
 		if len(req.VAT) > 0 {

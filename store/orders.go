@@ -273,10 +273,8 @@ func insertOrder(ctx context.Context, tx pgx.Tx, o order.Order, createdAt *time.
 		}
 		return o, err
 	}
-	for i, l := range o.Lines {
-		if err := insertLine(ctx, tx, id, i, l); err != nil {
-			return o, err
-		}
+	if _, err := insertLines(ctx, tx, id, 0, o.Lines); err != nil {
+		return o, err
 	}
 	return loadOrder(ctx, tx, `id = $1`, id)
 }
@@ -308,17 +306,60 @@ func prepareOrder(o order.Order) (order.Order, *time.Time, error) {
 	return o, createdAt, nil
 }
 
-func insertLine(ctx context.Context, q querier, orderID int64, position int, l order.Line) error {
-	_, err := q.Exec(ctx, `
+// insertLines inserts an order's new lines in one statement, at positions
+// from first on, and returns their ids in the same order. One statement
+// adds their SKUs and names to the texts the search keeps in one sorted
+// batch (order_lines_added), so two transactions adding the same new
+// products wait for each other instead of deadlocking, which one
+// statement per line did when their lines came in different orders.
+func insertLines(ctx context.Context, q querier, orderID int64, first int, lines []order.Line) ([]int64, error) {
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	var (
+		positions                     = make([]int64, len(lines))
+		skus, names                   = make([]string, len(lines)), make([]string, len(lines))
+		prices, quantities, vats      = make([]int64, len(lines)), make([]int64, len(lines)), make([]int64, len(lines))
+		shipped, completed, cancelled = make([]int64, len(lines)), make([]int64, len(lines)), make([]int64, len(lines))
+		physical                      = make([]bool, len(lines))
+	)
+	for i, l := range lines {
+		positions[i], skus[i], names[i] = int64(first+i), l.SKU, l.Name
+		prices[i], quantities[i], vats[i] = l.UnitPrice, l.Quantity, l.VATRate
+		shipped[i], completed[i], cancelled[i], physical[i] = l.QtyShipped, l.QtyCompleted, l.QtyCancelled, l.Physical
+	}
+	rows, err := q.Query(ctx, `
 		INSERT INTO order_lines (order_id, position, sku, name, unit_price_cents, quantity, vat_rate_bp,
 			physical, qty_shipped, qty_completed, qty_cancelled)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		orderID, position, l.SKU, l.Name, l.UnitPrice, l.Quantity, l.VATRate,
-		l.Physical, l.QtyShipped, l.QtyCompleted, l.QtyCancelled)
+		SELECT $1, v.* FROM unnest($2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
+			$8::bool[], $9::bigint[], $10::bigint[], $11::bigint[]) AS v
+		RETURNING id, position`,
+		orderID, positions, skus, names, prices, quantities, vats, physical, shipped, completed, cancelled)
 	if err != nil {
-		return fmt.Errorf("line %d (%s): %w", position, l.SKU, err)
+		return nil, fmt.Errorf("lines %s: %w", lineSKUs(lines), err)
 	}
-	return nil
+	defer rows.Close()
+	ids := make([]int64, len(lines))
+	for rows.Next() {
+		var id, pos int64
+		if err := rows.Scan(&id, &pos); err != nil {
+			return nil, err
+		}
+		ids[pos-int64(first)] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lines %s: %w", lineSKUs(lines), err)
+	}
+	return ids, nil
+}
+
+// lineSKUs names lines in an error.
+func lineSKUs(lines []order.Line) string {
+	skus := make([]string, len(lines))
+	for i, l := range lines {
+		skus[i] = l.SKU
+	}
+	return strings.Join(skus, ", ")
 }
 
 // ListOrders returns one page of the order list under a filter, and how
@@ -900,24 +941,15 @@ func (s *Store) SaveContentChange(ctx context.Context, number, holder string, re
 		}
 
 		keep := make([]int64, 0, len(res.Lines))
+		var added []order.Line // the products the change adds
 		var upd struct {
 			ids, quantities, prices, vats []int64
 			skus, names                   []string
 			physical                      []bool
 		}
 		for _, l := range res.Lines {
-			if l.ID == 0 { // a product added by the change
-				var pos int
-				if err := tx.QueryRow(ctx, `SELECT coalesce(max(position) + 1, 0) FROM order_lines WHERE order_id = $1`, id).Scan(&pos); err != nil {
-					return err
-				}
-				if err := tx.QueryRow(ctx, `
-					INSERT INTO order_lines (order_id, position, sku, name, unit_price_cents, quantity, vat_rate_bp, physical)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-					id, pos, l.SKU, l.Name, l.UnitPrice, l.Quantity, l.VATRate, l.Physical).Scan(&l.ID); err != nil {
-					return fmt.Errorf("add line %s: %w", l.SKU, err)
-				}
-				keep = append(keep, l.ID)
+			if l.ID == 0 {
+				added = append(added, order.Line{SKU: l.SKU, Name: l.Name, UnitPrice: l.UnitPrice, Quantity: l.Quantity, VATRate: l.VATRate, Physical: l.Physical})
 				continue
 			}
 			if !slices.Contains(lineIDs, l.ID) {
@@ -926,6 +958,17 @@ func (s *Store) SaveContentChange(ctx context.Context, number, holder string, re
 			keep = append(keep, l.ID)
 			upd.ids, upd.quantities, upd.prices, upd.vats = append(upd.ids, l.ID), append(upd.quantities, l.Quantity), append(upd.prices, l.UnitPrice), append(upd.vats, l.VATRate)
 			upd.skus, upd.names, upd.physical = append(upd.skus, l.SKU), append(upd.names, l.Name), append(upd.physical, l.Physical)
+		}
+		if len(added) > 0 {
+			var pos int
+			if err := tx.QueryRow(ctx, `SELECT coalesce(max(position) + 1, 0) FROM order_lines WHERE order_id = $1`, id).Scan(&pos); err != nil {
+				return err
+			}
+			ids, err := insertLines(ctx, tx, id, pos, added)
+			if err != nil {
+				return fmt.Errorf("add %w", err)
+			}
+			keep = append(keep, ids...)
 		}
 
 		data, err := json.Marshal(res)

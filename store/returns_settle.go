@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -117,13 +118,10 @@ func addExchangeLines(ctx context.Context, tx pgx.Tx, o order.Order, items []ord
 	if err := tx.QueryRow(ctx, `SELECT coalesce(max(position) + 1, 0) FROM order_lines WHERE order_id = $1`, o.ID).Scan(&pos); err != nil {
 		return err
 	}
-	physical := false
-	for i, l := range items {
-		if err := insertLine(ctx, tx, o.ID, pos+i, l); err != nil {
-			return err
-		}
-		physical = physical || l.Physical
+	if _, err := insertLines(ctx, tx, o.ID, pos, items); err != nil {
+		return err
 	}
+	physical := slices.ContainsFunc(items, func(l order.Line) bool { return l.Physical })
 	status, logistics := o.Status, o.Logistics
 	if physical {
 		switch o.Status {

@@ -499,3 +499,41 @@ func TestListCountIsCapped(t *testing.T) {
 		t.Errorf("%d paid orders: count %d, want exactly that", store.ListCountCap, n)
 	}
 }
+
+// Orders arriving at once with the same new products, listed in different
+// orders, are all written: none fails on the other's new product names
+// (a deadlock on the texts the search keeps of them).
+func TestOrdersWithTheSameNewProductsArriveTogether(t *testing.T) {
+	s := devstacktest.NewStore(t)
+	const rounds, perRound = 10, 6
+	for r := range rounds {
+		lines := []order.Line{
+			{SKU: fmt.Sprintf("NEW-%d-A", r), Name: fmt.Sprintf("Nouveauté %d A", r), UnitPrice: 1000, Quantity: 1, VATRate: 2000, Physical: true},
+			{SKU: fmt.Sprintf("NEW-%d-B", r), Name: fmt.Sprintf("Nouveauté %d B", r), UnitPrice: 1500, Quantity: 1, VATRate: 2000, Physical: true},
+			{SKU: fmt.Sprintf("NEW-%d-C", r), Name: fmt.Sprintf("Nouveauté %d C", r), UnitPrice: 500, Quantity: 1, VATRate: 550, Physical: true},
+		}
+		errs := make(chan error, perRound)
+		for k := range perRound {
+			ls := slices.Clone(lines)
+			if k%2 == 1 {
+				slices.Reverse(ls)
+			}
+			go func() {
+				_, err := s.InsertOrder(ctx(t), newOrder(fmt.Sprintf("C-2026-%03d%03d", r, k), ls...))
+				errs <- err
+			}()
+		}
+		for range perRound {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", r, err)
+			}
+		}
+	}
+	got, _, err := s.ListOrders(ctx(t), store.OrderFilter{Query: "nouveauté 3 b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != perRound {
+		t.Errorf("search by a new product's name found %d orders, want %d", len(got), perRound)
+	}
+}

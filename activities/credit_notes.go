@@ -49,12 +49,48 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 		UpToInvoiced: true, // the refund is made: never fail it on paperwork
 	})
 	if errors.Is(err, store.ErrNothingToCredit) {
-		return CreditNoteRef{}, nil
+		return CreditNoteRef{}, c.billCoveredRise(ctx, in)
 	}
 	if err != nil {
 		return CreditNoteRef{}, classify(err)
 	}
 	return c.noteCreditNote(ctx, in.Actor, in.RefundKey, cn)
+}
+
+// billCoveredRise invoices, paid, what an invoiced order bills beyond its
+// invoices when nothing is due: a rise the customer's money already
+// covered (a refund gave back only what was left over), which no
+// collection asked for and so none invoiced. An order its invoices cover,
+// or one that still owes (its collection invoices the balance), needs
+// nothing. Keyed by the refund: a retry finds the invoice.
+func (c *Collect) billCoveredRise(ctx context.Context, in CreditNoteInput) error {
+	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+	if err != nil {
+		return classify(err)
+	}
+	pos, err := c.Store.MoneyPosition(ctx, o.ID)
+	if err != nil || pos.Due > 0 {
+		return classify(err)
+	}
+	key := in.RefundKey + "/covered-rise"
+	inv, err := c.Store.CreateInvoice(ctx, store.InvoiceRequest{
+		Key: key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: BalanceReasonChange,
+	})
+	if errors.Is(err, store.ErrInvoiceExists) {
+		return nil
+	}
+	if err != nil {
+		return classifyCollect(err)
+	}
+	if _, err := c.Store.MarkInvoicePaid(ctx, inv.Number, o.PaymentMethod, inv.IssuedAt); err != nil {
+		return classifyCollect(err)
+	}
+	_, err = c.Store.AddEvent(ctx, store.Event{
+		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		Kind: "invoice_issued", Key: key + "/issued",
+		Phrase: locale.Phr("history.invoice_issued", textArg(inv.Number), amountArg(inv.Total, inv.Currency)),
+	})
+	return classify(err)
 }
 
 // noteCreditNote writes the line of a credit note issued under key into

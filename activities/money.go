@@ -23,6 +23,7 @@ import (
 type Money struct {
 	Store    *store.Store
 	Gateways *payments.Registry
+	Shop     Shop // the seller on a mailed cheque's credit note
 }
 
 // Gateway outcomes.
@@ -369,7 +370,8 @@ type MailedInput struct {
 
 // RecordChequeMailed marks the cheque mailed and the refund done. It is
 // refused (not retried) while the customer's own payment is not recorded:
-// a refund never exceeds what was paid.
+// a refund never exceeds what was paid. An invoiced order gets the
+// refund's credit note (Collect.IssueCreditNote).
 func (m *Money) RecordChequeMailed(ctx context.Context, in MailedInput) error {
 	if _, err := m.reserve(ctx, in.OrderNumber, in.Actor, in.Key, in.Amount, "cheque", store.RefundManualPending); err != nil {
 		return err
@@ -380,7 +382,12 @@ func (m *Money) RecordChequeMailed(ctx context.Context, in MailedInput) error {
 	if _, err := m.Store.UpdateRefund(ctx, in.Key, store.RefundSucceeded, "chèque "+in.ChequeNumber, ""); err != nil {
 		return classify(err)
 	}
-	return nil
+	// The refund is made: an invoiced order gets its credit note, as a
+	// refund through the provider or by transfer does.
+	_, err := (&Collect{Store: m.Store, Shop: m.Shop}).IssueCreditNote(ctx, CreditNoteInput{
+		OrderNumber: in.OrderNumber, Actor: in.Actor, RefundKey: in.Key, Amount: in.Amount, Reason: "remboursement par chèque",
+	})
+	return err
 }
 
 // CancelChequeRequest cancels a cheque request not mailed yet.

@@ -90,24 +90,33 @@ type InvoiceDraft struct {
 	Total         int64
 }
 
-// DraftInvoice is the invoice of the order as it stands, given the invoices
-// issued for it before (earlier, oldest first), the VAT of its credit
-// notes (credited) and of the items that came back in its returns
-// (returned, their settlements' split).
+// Books is what an order's documents already bill and what its ledger
+// says the order bills: what a new invoice is drawn up against.
+type Books struct {
+	Invoices []IssuedInvoice // issued and not cancelled, oldest first
+	Credited []VATLine       // the VAT of its credit notes
+	Returned []VATLine       // what came back in its returns, per rate (their settlements' split)
+	Billed   int64           // Position.Billed: its total less returns and gestures
+}
+
+// DraftInvoice is the invoice of the order as it stands, given its books.
 //
 // The first invoice of an order covers its lines, discount and shipping,
 // with the VAT per rate of the order's totals. When the order was invoiced
-// before and its total went up since (a balance due), the new invoice is
+// before and it bills more since (a balance due), the new invoice is
 // supplementary: it covers, per VAT rate, what the order now costs less
 // the items that came back, beyond what earlier invoices net of credit
-// notes covered, one line per rate saying why (reason). So an exchange's
-// new items are billed, and the items they replace are not billed again.
+// notes covered, and in all no more than books.Billed leaves beyond them
+// (a commercial gesture is not billed again); one line per rate saying why
+// (reason). So an exchange's new items are billed, and the items they
+// replace are not billed again.
 //
 // A seller a French invoice cannot name is refused on its field. A second
 // invoice for the same content is refused with a *FieldError on "invoice"
 // that wraps ErrInvoiceExists; so is an order with nothing more to invoice.
 // An order with no line or no total is refused on "invoice".
-func DraftInvoice(o Order, seller Seller, earlier []IssuedInvoice, credited, returned []VATLine, reason string) (InvoiceDraft, error) {
+func DraftInvoice(o Order, seller Seller, books Books, reason string) (InvoiceDraft, error) {
+	earlier := books.Invoices
 	if err := seller.Check(); err != nil {
 		return InvoiceDraft{}, err
 	}
@@ -124,8 +133,11 @@ func DraftInvoice(o Order, seller Seller, earlier []IssuedInvoice, credited, ret
 	if len(earlier) == 0 {
 		d.Lines, d.VAT = FirstInvoiceLines(o), o.Totals.VAT
 	} else {
-		done := CreditableVAT(earlier, credited) // invoiced net of credit notes
-		d.VAT = SubtractVAT(SubtractVAT(o.Totals.VAT, returned), done)
+		done := CreditableVAT(earlier, books.Credited) // invoiced net of credit notes
+		d.VAT = SubtractVAT(SubtractVAT(o.Totals.VAT, books.Returned), done)
+		if most := books.Billed - VATGross(done); VATGross(d.VAT) > most {
+			d.VAT = SplitVAT(most, d.VAT)
+		}
 		d.Supplementary, d.Reason = true, reason
 		if VATGross(d.VAT) <= 0 {
 			return InvoiceDraft{}, fmt.Errorf("%w (%w)", Refuse("invoice", "refusal.invoice_nothing_more",

@@ -89,7 +89,7 @@ func TestFirstInvoiceCoversTheOrderToTheCent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := DraftInvoice(tt.o, testSeller, nil, nil, nil, "ignored on a first invoice")
+			d, err := DraftInvoice(tt.o, testSeller, Books{}, "ignored on a first invoice")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +145,7 @@ func TestDraftInvoiceRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := DraftInvoice(tt.o, tt.seller, tt.earlier, nil, nil, "")
+			_, err := DraftInvoice(tt.o, tt.seller, Books{Invoices: tt.earlier, Billed: tt.o.Totals.Total}, "")
 			wantFieldError(t, err, tt.field, tt.says)
 			if errors.Is(err, ErrInvoiceExists) != tt.exists {
 				t.Errorf("errors.Is(ErrInvoiceExists) = %v, want %v", !tt.exists, tt.exists)
@@ -178,7 +178,7 @@ func TestSupplementaryInvoiceCoversTheBalancePerRate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := DraftInvoice(after, testSeller, []IssuedInvoice{first}, tt.credited, nil, tt.reason)
+			d, err := DraftInvoice(after, testSeller, Books{Invoices: []IssuedInvoice{first}, Credited: tt.credited, Billed: after.Totals.Total}, tt.reason)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -206,6 +206,26 @@ func TestSupplementaryInvoiceCoversTheBalancePerRate(t *testing.T) {
 	}
 }
 
+// A commercial gesture credited before the order grew is not billed
+// again: the supplementary invoice bills what the order grew by.
+func TestASupplementaryInvoiceDoesNotBillAGestureAgain(t *testing.T) {
+	before := invoicedOrder()
+	after := before
+	after.Lines = append([]Line(nil), before.Lines...)
+	after.Lines[0].Quantity = 3 // two more mugs at 20 %
+	after.Totals = Reprice(after)
+	first := issuedAs(1, "F-2026-000041", before)
+	gesture := SplitVAT(500, first.VAT)
+	d, err := DraftInvoice(after, testSeller, Books{Invoices: []IssuedInvoice{first}, Credited: gesture, Billed: after.Totals.Total - 500}, "deux mugs ajoutés")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDraft(t, d)
+	if want := after.Totals.Total - before.Totals.Total; d.Total != want {
+		t.Errorf("supplementary of %d, want the %d the order grew by", d.Total, want)
+	}
+}
+
 // An exchange's balance: the supplementary invoice bills the new item
 // beyond the one that came back, not the one that came back again.
 func TestASupplementaryInvoiceDoesNotBillReturnedItemsAgain(t *testing.T) {
@@ -216,7 +236,7 @@ func TestASupplementaryInvoiceDoesNotBillReturnedItemsAgain(t *testing.T) {
 	now := o
 	now.Lines = append(append([]Line(nil), o.Lines...), Line{ID: 3, SKU: "JUG-01", Name: "Pichet", UnitPrice: 2000, Quantity: 1, VATRate: 2000, Physical: true})
 	now.Totals = Reprice(now)
-	d, err := DraftInvoice(now, testSeller, []IssuedInvoice{first}, nil, back, "échange")
+	d, err := DraftInvoice(now, testSeller, Books{Invoices: []IssuedInvoice{first}, Returned: back, Billed: now.Totals.Total - VATGross(back)}, "échange")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +247,7 @@ func TestASupplementaryInvoiceDoesNotBillReturnedItemsAgain(t *testing.T) {
 	// An exchange for an item of the same price bills nothing more.
 	now.Lines[2].UnitPrice = 1250
 	now.Totals = Reprice(now)
-	if _, err := DraftInvoice(now, testSeller, []IssuedInvoice{first}, nil, back, "échange"); !errors.Is(err, ErrInvoiceExists) {
+	if _, err := DraftInvoice(now, testSeller, Books{Invoices: []IssuedInvoice{first}, Returned: back, Billed: now.Totals.Total - VATGross(back)}, "échange"); !errors.Is(err, ErrInvoiceExists) {
 		t.Errorf("an exchange at the same price: %v, want nothing more to invoice", err)
 	}
 }

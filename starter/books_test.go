@@ -310,3 +310,77 @@ func TestAnOrderLoweredBeforeItsPaymentIsBilledWhatWasPaid(t *testing.T) {
 	require.Len(t, notes, 1)
 	require.Equal(t, int64(1250), notes[0].Total, "the mug that went, credited")
 }
+
+// A refund paid back by cheque after the order was invoiced gets its
+// credit note when the cheque is mailed, like any refund made.
+func TestARefundChequeMailedIsCredited(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	// Paid by a cheque the shop cashed, then invoiced.
+	o := insertOrder(t, s.store, "C-2026-000985", order.LogisticsAwaitingPrinting, order.PayCheque, "chèque 985")
+	_, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-985", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+
+	run, err := s.starter.ModifyContent(ctx, removeOneMug(o, "cheque-back"))
+	require.NoError(t, err)
+	payback := waitForTask(t, s, run.WorkflowID)
+	require.Equal(t, workflows.TaskPayback, payback.Kind)
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: payback.ID, Outcome: workflows.AnswerPaybackCheque, Address: "billing", Agent: "luc@boutique.fr"}))
+	var mailed workflows.OpenTask
+	require.Eventually(t, func() bool {
+		st, err := s.starter.Status(ctx, run.WorkflowID+"/settle/payback/mail-cheque")
+		if err != nil || st.Task == nil {
+			return false
+		}
+		mailed = *st.Task
+		return true
+	}, 20*time.Second, 50*time.Millisecond)
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: mailed.ID, Outcome: workflows.AnswerChequeMailed, Reference: "0000985", Agent: "luc@boutique.fr"}))
+	var res workflows.ModifyContentResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	require.Equal(t, int64(560), res.Refund)
+
+	notes, err := s.store.ListCreditNotes(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, notes, 1, "the cheque's refund has its credit note")
+	require.Equal(t, int64(560), notes[0].Total)
+	books := invoicedNet(t, s.store, o.ID)
+	require.Equal(t, o.Totals.Total-560, order.VATGross(books))
+}
+
+// An invoiced order the customer paid 6 € too much for, then made 5 €
+// dearer: the 1 € left goes back to the card, no collection asks for
+// anything, and the books bill the 55 € the customer paid, the 5 € rise
+// on a supplementary invoice, paid.
+func TestARiseTheCustomersMoneyCoveredIsInvoiced(t *testing.T) {
+	t.Parallel()
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000986", order.LogisticsAwaitingPrinting)
+	_, err := s.store.AddPayment(ctx, store.Payment{OrderID: o.ID, Method: "card", Amount: 600, Currency: "EUR", Reference: "ch_986_twice"})
+	require.NoError(t, err)
+	_, err = s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-986", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+
+	price := int64(1500) // two mugs at 15 € instead of 12,50 €
+	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: o.Number, RequestID: "dearer", Agent: "marie@boutique.fr", Channel: order.ContactEmail,
+		Change: order.ContentChange{Edits: []order.LineEdit{{LineID: o.Lines[0].ID, UnitPrice: &price}}, RecalcShipping: true},
+	})
+	require.NoError(t, err)
+	var res workflows.ModifyContentResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	require.Equal(t, int64(100), sb.Refunds()[0].Amount)
+
+	books := invoicedNet(t, s.store, o.ID)
+	require.Equal(t, int64(5500), order.VATGross(books), "the books: %v", books)
+	invs, err := s.store.ListInvoices(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, invs, 2)
+	require.True(t, invs[1].Supplementary)
+	require.Equal(t, int64(500), invs[1].Total)
+	require.Equal(t, store.InvoicePaid, invs[1].Status)
+}

@@ -141,16 +141,21 @@ func (s *Store) CreateInvoice(ctx context.Context, req InvoiceRequest) (Invoice,
 		if err != nil {
 			return err
 		}
-		var credited, returned []order.VATLine
+		books := order.Books{Invoices: issued(earlier)}
 		if len(earlier) > 0 {
-			if credited, err = creditedVAT(ctx, tx, o.ID); err != nil {
+			if books.Credited, err = creditedVAT(ctx, tx, o.ID); err != nil {
 				return err
 			}
-			if returned, err = returnedVAT(ctx, tx, o.ID); err != nil {
+			if books.Returned, err = returnedVAT(ctx, tx, o.ID); err != nil {
 				return err
 			}
+			pos, err := position(ctx, tx, o.ID)
+			if err != nil {
+				return err
+			}
+			books.Billed = pos.Billed()
 		}
-		d, err := order.DraftInvoice(o, req.Seller, issued(earlier), credited, returned, req.Reason)
+		d, err := order.DraftInvoice(o, req.Seller, books, req.Reason)
 		if err != nil {
 			return err
 		}

@@ -145,7 +145,7 @@ func Register(w sdkworker.Registry, d Deps) {
 		w.RegisterWorkflowWithOptions(p.Func, workflow.RegisterOptions{Name: p.Name})
 	}
 	w.RegisterActivity(&activities.Orders{Store: d.Store})
-	w.RegisterActivity(&activities.Money{Store: d.Store, Gateways: d.Payments})
+	w.RegisterActivity(&activities.Money{Store: d.Store, Gateways: d.Payments, Shop: d.Shop})
 	w.RegisterActivity(&activities.Emails{Store: d.Store, Sender: d.Sender})
 	w.RegisterActivity(collect(d))
 	w.RegisterActivity(&activities.Reconcile{Store: d.Store, Gateways: d.Payments})

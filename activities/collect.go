@@ -347,7 +347,7 @@ func (c *Collect) squareBooks(ctx context.Context, in CompletePaymentInput) erro
 		Key: key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: reason,
 	})
 	switch {
-	case errors.Is(err, store.ErrInvoiceExists): // nothing more to bill: perhaps less
+	case nothingToInvoice(err): // nothing more to bill: perhaps less
 		return c.creditSurplus(ctx, in)
 	case err != nil:
 		return classifyCollect(err)
@@ -371,8 +371,9 @@ func (c *Collect) creditSurplus(ctx context.Context, in CompletePaymentInput) er
 		Key: key, OrderNumber: in.OrderNumber, Seller: c.Shop.Seller, UpToInvoiced: true, Surplus: true,
 		Reason: "la commande a changé avant le paiement",
 	})
-	if errors.Is(err, store.ErrNothingToCredit) {
-		return nil
+	var fe *order.FieldError
+	if errors.Is(err, store.ErrNothingToCredit) || errors.As(err, &fe) {
+		return nil // the payment is recorded: never fail it on paperwork
 	}
 	if err != nil {
 		return classifyCollect(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/orderdesk/orderdesk/locale"
+	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
 
@@ -69,15 +70,15 @@ func (c *Collect) billCoveredRise(ctx context.Context, in CreditNoteInput) error
 		return classify(err)
 	}
 	pos, err := c.Store.MoneyPosition(ctx, o.ID)
-	if err != nil || pos.Due > 0 {
+	if err != nil || pos.Due > 0 || pos.Billed() <= 0 {
 		return classify(err)
 	}
 	key := in.RefundKey + "/covered-rise"
 	inv, err := c.Store.CreateInvoice(ctx, store.InvoiceRequest{
 		Key: key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: BalanceReasonChange,
 	})
-	if errors.Is(err, store.ErrInvoiceExists) {
-		return nil
+	if nothingToInvoice(err) {
+		return nil // the refund is made: never fail it on paperwork
 	}
 	if err != nil {
 		return classifyCollect(err)
@@ -103,4 +104,13 @@ func (c *Collect) noteCreditNote(ctx context.Context, actor Actor, key string, c
 		Phrase: locale.Phr("history.credit_note_issued", textArg(cn.Number), amountArg(cn.Total, cn.Currency)),
 	})
 	return CreditNoteRef{Number: cn.Number}, classify(err)
+}
+
+// nothingToInvoice reports whether CreateInvoice refused a step's
+// paperwork invoice: nothing more to bill (ErrInvoiceExists), or an order
+// it cannot invoice (a refusal naming its field, such as an order whose
+// total is nothing). A step that runs after money moved goes on without it.
+func nothingToInvoice(err error) bool {
+	var fe *order.FieldError
+	return errors.Is(err, store.ErrInvoiceExists) || errors.As(err, &fe)
 }

@@ -384,3 +384,29 @@ func TestARiseTheCustomersMoneyCoveredIsInvoiced(t *testing.T) {
 	require.Equal(t, int64(500), invs[1].Total)
 	require.Equal(t, store.InvoicePaid, invs[1].Status)
 }
+
+// An invoiced order whose invoice was credited in full already (given up
+// by a collection), then cancelled in full: the refund is made and the
+// procedure ends, though there is nothing left to credit or invoice.
+func TestAnInvoicedOrderCancelledInFullIsCreditedInFull(t *testing.T) {
+	t.Parallel()
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000987", order.LogisticsAwaitingPrinting)
+	inv, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-987", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+	_, err = s.store.CreateCreditNote(ctx, store.CreditNoteRequest{Key: "given-up-987", OrderNumber: o.Number, Amount: inv.Total, Seller: testSeller, Reason: "annulation de la facture " + inv.Number})
+	require.NoError(t, err)
+	var all []order.LineQuantity
+	for _, l := range o.Lines {
+		all = append(all, order.LineQuantity{LineID: l.ID, Quantity: l.Quantity})
+	}
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{OrderNumber: o.Number, RequestID: "all", Agent: "marie@boutique.fr", Cancel: all, RefundDefault: true})
+	require.NoError(t, err)
+	var res workflows.CancelRefundResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
+	require.Equal(t, int64(5000), sb.Refunds()[0].Amount)
+	require.Zero(t, order.VATGross(invoicedNet(t, s.store, o.ID)))
+}

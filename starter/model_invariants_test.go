@@ -118,6 +118,24 @@ func (m *model) invCreditNotes(snaps []orderSnap) {
 					s.mo.number, -v.Gross, v.Rate, invoiced, credited)
 			}
 		}
+		m.invBooks(s, len(invs) > 0, order.VATGross(invoiced)-order.VATGross(credited))
+	}
+}
+
+// invBooks (9): an invoiced order whose money is settled (nothing due,
+// nothing owed back) is billed, by its invoices net of credit notes, at
+// least what it bills (order.Position.Billed): what the customer paid for
+// what they keep is invoiced. An order that still owes is left to its
+// collection, which invoices the balance; one whose overpayment is still
+// owed back (its refund rejected or under way) is not checked: a rise its
+// overpayment covered with no refund made is not invoiced yet.
+func (m *model) invBooks(s orderSnap, invoiced bool, net int64) {
+	if !invoiced || s.pos.Due > 0 || s.pos.Overpayment > 0 {
+		return
+	}
+	m.check()
+	if billed := s.pos.Billed(); net < billed {
+		m.violate("9 books", "%s: its invoices net of credit notes bill %d, less than the %d the order bills with nothing due (%+v)", s.mo.number, net, billed, s.pos)
 	}
 }
 

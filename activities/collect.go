@@ -342,25 +342,36 @@ func (c *Collect) squareBooks(ctx context.Context, in CompletePaymentInput) erro
 	if reason == "" {
 		reason = BalanceReasonChange
 	}
-	key := in.InvoiceKey + "/growth"
-	inv, err := c.Store.CreateInvoice(ctx, store.InvoiceRequest{
-		Key: key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: reason,
-	})
-	switch {
-	case nothingToInvoice(err): // nothing more to bill: perhaps less
-		return c.creditSurplus(ctx, in)
-	case err != nil:
-		return classifyCollect(err)
+	issued, err := c.invoicePaid(ctx, in.Actor, in.InvoiceKey+"/growth", in.OrderNumber, reason, in.Means, in.PaidAt)
+	if err != nil || issued {
+		return err
 	}
-	if _, err := c.Store.MarkInvoicePaid(ctx, inv.Number, in.Means, in.PaidAt); err != nil {
-		return classifyCollect(err)
+	return c.creditSurplus(ctx, in) // nothing more to bill: perhaps less
+}
+
+// invoicePaid issues under key, and marks paid, the supplementary invoice
+// of what the order bills beyond its invoices, and reports whether there
+// was one: nothing more to bill, or an order that cannot be invoiced
+// (nothingToInvoice), is none, for a step that runs after money moved.
+func (c *Collect) invoicePaid(ctx context.Context, actor Actor, key, orderNumber, reason string, means order.PaymentMethod, paidAt time.Time) (bool, error) {
+	inv, err := c.Store.CreateInvoice(ctx, store.InvoiceRequest{
+		Key: key, OrderNumber: orderNumber, WorkflowID: actor.WorkflowID, Seller: c.Shop.Seller, Reason: reason,
+	})
+	if nothingToInvoice(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, classifyCollect(err)
+	}
+	if _, err := c.Store.MarkInvoicePaid(ctx, inv.Number, means, paidAt); err != nil {
+		return false, classifyCollect(err)
 	}
 	_, err = c.Store.AddEvent(ctx, store.Event{
-		OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
+		OrderID: inv.OrderID, ActorKind: store.ActorProcedure, Actor: actor.WorkflowID, WorkflowID: actor.WorkflowID,
 		Kind: "invoice_issued", Key: key + "/issued",
 		Phrase: locale.Phr("history.invoice_issued", textArg(inv.Number), amountArg(inv.Total, inv.Currency)),
 	})
-	return classify(err)
+	return true, classify(err)
 }
 
 // creditSurplus credits what the invoices hold beyond what the order
@@ -407,10 +418,11 @@ type CancelUnpaidOutput struct {
 // CancelUnpaid cancels an order whose payment did not come in time, and
 // gives up the procedure's unpaid invoice with a credit note (an issued
 // invoice is never deleted). The note credits what the invoices hold
-// beyond what the customer paid net, at most the invoice's amount: what
-// was paid stays invoiced, even when the collection's invoice was the
-// order's first and covers the paid part too. For a balance due the paid
-// order stays as it is.
+// beyond what the order bills and the customer paid
+// (order.Position.BilledPaid), at most the invoice's amount: what was paid
+// stays invoiced, even when the collection's invoice was the order's first
+// and covers the paid part too. For a balance due the paid order stays as
+// it is.
 func (c *Collect) CancelUnpaid(ctx context.Context, in CancelUnpaidInput) (CancelUnpaidOutput, error) {
 	var out CancelUnpaidOutput
 	var inv store.Invoice

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/orderdesk/orderdesk/locale"
 	"github.com/orderdesk/orderdesk/order"
@@ -73,25 +74,8 @@ func (c *Collect) billCoveredRise(ctx context.Context, in CreditNoteInput) error
 	if err != nil || pos.Due > 0 || pos.Billed() <= 0 {
 		return classify(err)
 	}
-	key := in.RefundKey + "/covered-rise"
-	inv, err := c.Store.CreateInvoice(ctx, store.InvoiceRequest{
-		Key: key, OrderNumber: in.OrderNumber, WorkflowID: in.Actor.WorkflowID, Seller: c.Shop.Seller, Reason: BalanceReasonChange,
-	})
-	if nothingToInvoice(err) {
-		return nil // the refund is made: never fail it on paperwork
-	}
-	if err != nil {
-		return classifyCollect(err)
-	}
-	if _, err := c.Store.MarkInvoicePaid(ctx, inv.Number, o.PaymentMethod, inv.IssuedAt); err != nil {
-		return classifyCollect(err)
-	}
-	_, err = c.Store.AddEvent(ctx, store.Event{
-		OrderID: o.ID, ActorKind: store.ActorProcedure, Actor: in.Actor.WorkflowID, WorkflowID: in.Actor.WorkflowID,
-		Kind: "invoice_issued", Key: key + "/issued",
-		Phrase: locale.Phr("history.invoice_issued", textArg(inv.Number), amountArg(inv.Total, inv.Currency)),
-	})
-	return classify(err)
+	_, err = c.invoicePaid(ctx, in.Actor, in.RefundKey+"/covered-rise", in.OrderNumber, BalanceReasonChange, o.PaymentMethod, time.Now())
+	return err
 }
 
 // noteCreditNote writes the line of a credit note issued under key into

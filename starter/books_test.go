@@ -36,6 +36,22 @@ func invoicedNet(t *testing.T, st *store.Store, orderID int64) []order.VATLine {
 	return order.SubtractVAT(invoiced, credited)
 }
 
+// modifyToEnd runs modify-content on an order to its end, the shipping
+// fee recalculated: its result and the workflow id of the collection it
+// starts for a balance.
+func modifyToEnd(t *testing.T, s stack, number, requestID string, change order.ContentChange) (workflows.ModifyContentResult, string) {
+	t.Helper()
+	ctx := context.Background()
+	change.RecalcShipping = true
+	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
+		OrderNumber: number, RequestID: requestID, Agent: "marie@boutique.fr", Channel: order.ContactEmail, Change: change,
+	})
+	require.NoError(t, err)
+	var res workflows.ModifyContentResult
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	return res, run.WorkflowID + "/settle/collect"
+}
+
 // grossAt is the gross of vat at rate.
 func grossAt(vat []order.VATLine, rate int64) int64 {
 	for _, v := range vat {
@@ -62,18 +78,9 @@ func TestTheBooksBillWhatThePaidCustomerKeeps(t *testing.T) {
 		order.Line{SKU: "TSH-M", Name: "T-shirt Lyon M", UnitPrice: 2500, Quantity: 2, VATRate: 2000, Physical: true},
 		order.Line{SKU: "LIV-01", Name: "Livre de cuisine lyonnaise", UnitPrice: 3490, Quantity: 1, VATRate: 550, Physical: true})
 	tshirt, book := o.Lines[0].ID, o.Lines[1].ID
-	// modify runs modify-content to its end: its result and its
-	// collection's workflow id.
 	modify := func(id string, change order.ContentChange) (workflows.ModifyContentResult, string) {
 		t.Helper()
-		change.RecalcShipping = true
-		run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
-			OrderNumber: o.Number, RequestID: id, Agent: "marie@boutique.fr", Channel: order.ContactEmail, Change: change,
-		})
-		require.NoError(t, err)
-		var res workflows.ModifyContentResult
-		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
-		return res, run.WorkflowID + "/settle/collect"
+		return modifyToEnd(t, s, o.Number, id, change)
 	}
 	collection := func(workflowID string) workflows.CollectionState {
 		var c workflows.CollectionState
@@ -161,15 +168,9 @@ func TestACollectionPaidAfterTheOrderGrewInvoicesAllThatWasPaid(t *testing.T) {
 		order.Line{SKU: "LIV-01", Name: "Livre de cuisine lyonnaise", UnitPrice: 3490, Quantity: 1, VATRate: 550, Physical: true})
 	modify := func(id string, change order.ContentChange) string {
 		t.Helper()
-		change.RecalcShipping = true
-		run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
-			OrderNumber: o.Number, RequestID: id, Agent: "marie@boutique.fr", Channel: order.ContactEmail, Change: change,
-		})
-		require.NoError(t, err)
-		var res workflows.ModifyContentResult
-		require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+		res, collect := modifyToEnd(t, s, o.Number, id, change)
 		require.Equal(t, activities.OutcomeBalanceDue, res.Outcome)
-		return run.WorkflowID + "/settle/collect"
+		return collect
 	}
 
 	// The T-shirts at 26 €: the collection of the 2 € issues the order's

@@ -59,6 +59,9 @@ func (a *Orders) EditDetails(ctx context.Context, in DetailsInput) (DetailsOutpu
 		if out.NoCollection, err = noCollection(ctx, a.Store, in.OrderNumber); err != nil {
 			return DetailsOutput{}, err
 		}
+		if err := a.billRise(ctx, in.OrderNumber, in.Actor, res.TotalsBefore.Total, res.TotalsAfter.Total); err != nil {
+			return DetailsOutput{}, err
+		}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -16,6 +17,7 @@ import (
 // the agent tasks, all in PostgreSQL.
 type Orders struct {
 	Store *store.Store
+	Shop  Shop // the seller on the invoice of a rise the customer's money covers
 }
 
 // Actor says who a procedure acts for, for the order's history.
@@ -178,6 +180,9 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 	if err != nil {
 		return ContentOutput{}, err
 	}
+	if err := a.billRise(ctx, in.OrderNumber, in.Actor, res.Before.Total, res.After.Total); err != nil {
+		return ContentOutput{}, err
+	}
 	return ContentOutput{
 		Result:     res,
 		Settlement: order.SettleChange(o.PaymentMethod, paid, res.Before.Total, res.After.Total),
@@ -186,6 +191,29 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 		Billing:    o.Billing,
 		Delivery:   o.Delivery,
 	}, nil
+}
+
+// billRise invoices, paid, a rise of an invoiced order's total that the
+// customer's money already covers (nothing is due after it): no
+// collection asks for it, so none would invoice it. A rise that leaves a
+// balance is its collection's to invoice. Keyed by the procedure, once.
+func (a *Orders) billRise(ctx context.Context, number string, actor Actor, before, after int64) error {
+	if after <= before {
+		return nil
+	}
+	if invoiced, err := a.Store.Invoiced(ctx, number); err != nil || !invoiced {
+		return classify(err)
+	}
+	o, err := a.Store.GetOrder(ctx, number)
+	if err != nil {
+		return classify(err)
+	}
+	pos, err := a.Store.MoneyPosition(ctx, o.ID)
+	if err != nil || pos.Due > 0 || pos.Billed() <= 0 {
+		return classify(err)
+	}
+	_, err = (&Collect{Store: a.Store, Shop: a.Shop}).invoicePaid(ctx, actor, actor.WorkflowID+"/covered-rise", number, BalanceReasonChange, o.PaymentMethod, time.Now())
+	return err
 }
 
 // paidBefore is the order's money position without the facts of the

@@ -411,3 +411,31 @@ func TestAnInvoicedOrderCancelledInFullIsCreditedInFull(t *testing.T) {
 	require.Equal(t, int64(5000), sb.Refunds()[0].Amount)
 	require.Zero(t, order.VATGross(invoicedNet(t, s.store, o.ID)))
 }
+
+// An invoiced order the customer paid 5 € too much for, made exactly 5 €
+// dearer: nothing goes back and nothing is due, so no procedure step
+// moves money, and the rise is invoiced, paid, by the change itself.
+func TestARiseTheCustomersMoneyCoversExactlyIsInvoiced(t *testing.T) {
+	t.Parallel()
+	sb, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000988", order.LogisticsAwaitingPrinting)
+	_, err := s.store.AddPayment(ctx, store.Payment{OrderID: o.ID, Method: "card", Amount: 500, Currency: "EUR", Reference: "ch_988_twice"})
+	require.NoError(t, err)
+	_, err = s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-988", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+
+	price := int64(1500) // two mugs at 15 € instead of 12,50 €
+	res, _ := modifyToEnd(t, s, o.Number, "dearer", order.ContentChange{Edits: []order.LineEdit{{LineID: o.Lines[0].ID, UnitPrice: &price}}})
+	require.Empty(t, sb.Refunds())
+	require.Zero(t, res.Settlement.BalanceDue)
+
+	books := invoicedNet(t, s.store, o.ID)
+	require.Equal(t, int64(5500), order.VATGross(books), "the books: %v", books)
+	invs, err := s.store.ListInvoices(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, invs, 2)
+	require.Equal(t, int64(500), invs[1].Total)
+	require.Equal(t, store.InvoicePaid, invs[1].Status)
+}

@@ -122,15 +122,13 @@ func (m *model) invCreditNotes(snaps []orderSnap) {
 	}
 }
 
-// invBooks (9): an invoiced order whose money is settled (nothing due,
-// nothing owed back) is billed, by its invoices net of credit notes, at
-// least what it bills (order.Position.Billed): what the customer paid for
-// what they keep is invoiced. An order that still owes is left to its
-// collection, which invoices the balance; one whose overpayment is still
-// owed back (its refund rejected or under way) is not checked: a rise its
-// overpayment covered with no refund made is not invoiced yet.
+// invBooks (9): an invoiced order that owes nothing is billed, by its
+// invoices net of credit notes, at least what it bills
+// (order.Position.Billed): what the customer paid for what they keep is
+// invoiced, an overpayment still owed back or not. An order that still
+// owes is left to its collection, which invoices the balance.
 func (m *model) invBooks(s orderSnap, invoiced bool, net int64) {
-	if !invoiced || s.pos.Due > 0 || s.pos.Overpayment > 0 {
+	if !invoiced || s.pos.Due > 0 {
 		return
 	}
 	m.check()

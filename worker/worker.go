@@ -144,7 +144,7 @@ func Register(w sdkworker.Registry, d Deps) {
 	for _, p := range append(workflows.Procedures(), workflows.Jobs()...) {
 		w.RegisterWorkflowWithOptions(p.Func, workflow.RegisterOptions{Name: p.Name})
 	}
-	w.RegisterActivity(&activities.Orders{Store: d.Store})
+	w.RegisterActivity(&activities.Orders{Store: d.Store, Shop: d.Shop})
 	w.RegisterActivity(&activities.Money{Store: d.Store, Gateways: d.Payments, Shop: d.Shop})
 	w.RegisterActivity(&activities.Emails{Store: d.Store, Sender: d.Sender})
 	w.RegisterActivity(collect(d))

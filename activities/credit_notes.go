@@ -51,7 +51,7 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 		UpToInvoiced: true, // the refund is made: never fail it on paperwork
 	})
 	if errors.Is(err, store.ErrNothingToCredit) {
-		return CreditNoteRef{}, c.billCoveredRise(ctx, in)
+		return CreditNoteRef{}, c.billCoveredRise(ctx, in.Actor, in.RefundKey+"/covered-rise", in.OrderNumber)
 	}
 	if err != nil {
 		return CreditNoteRef{}, classify(err)
@@ -59,14 +59,18 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 	return c.noteCreditNote(ctx, in.Actor, in.RefundKey, cn)
 }
 
-// billCoveredRise invoices, paid, what an invoiced order bills beyond its
-// invoices when nothing is due: a rise the customer's money already
-// covered (a refund gave back only what was left over), which no
-// collection asked for and so none invoiced. An order its invoices cover,
-// or one that still owes (its collection invoices the balance), needs
-// nothing. Keyed by the refund: a retry finds the invoice.
-func (c *Collect) billCoveredRise(ctx context.Context, in CreditNoteInput) error {
-	o, err := c.Store.GetOrder(ctx, in.OrderNumber)
+// billCoveredRise invoices, paid, under key, what an invoiced order bills
+// beyond its invoices when nothing is due: a rise the customer's money
+// already covers, which no collection asks for and so none invoices
+// (modify-content and edit-details when the change is applied, a refund's
+// step for what is still unbilled). An order with no invoice, one its
+// invoices cover, or one that still owes (its collection invoices the
+// balance) needs nothing. A retry finds the invoice by its key.
+func (c *Collect) billCoveredRise(ctx context.Context, actor Actor, key, number string) error {
+	if invoiced, err := c.Store.Invoiced(ctx, number); err != nil || !invoiced {
+		return classify(err)
+	}
+	o, err := c.Store.GetOrder(ctx, number)
 	if err != nil {
 		return classify(err)
 	}
@@ -74,7 +78,7 @@ func (c *Collect) billCoveredRise(ctx context.Context, in CreditNoteInput) error
 	if err != nil || pos.Due > 0 || pos.Billed() <= 0 {
 		return classify(err)
 	}
-	_, err = c.invoicePaid(ctx, in.Actor, in.RefundKey+"/covered-rise", in.OrderNumber, BalanceReasonChange, o.PaymentMethod, time.Now())
+	_, err = c.invoicePaid(ctx, actor, key, number, BalanceReasonChange, o.PaymentMethod, time.Now())
 	return err
 }
 

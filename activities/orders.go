@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -193,27 +192,14 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 	}, nil
 }
 
-// billRise invoices, paid, a rise of an invoiced order's total that the
-// customer's money already covers (nothing is due after it): no
-// collection asks for it, so none would invoice it. A rise that leaves a
-// balance is its collection's to invoice. Keyed by the procedure, once.
+// billRise invoices, paid, a rise of the order's total that the
+// customer's money already covers (Collect.billCoveredRise), keyed by the
+// procedure.
 func (a *Orders) billRise(ctx context.Context, number string, actor Actor, before, after int64) error {
 	if after <= before {
 		return nil
 	}
-	if invoiced, err := a.Store.Invoiced(ctx, number); err != nil || !invoiced {
-		return classify(err)
-	}
-	o, err := a.Store.GetOrder(ctx, number)
-	if err != nil {
-		return classify(err)
-	}
-	pos, err := a.Store.MoneyPosition(ctx, o.ID)
-	if err != nil || pos.Due > 0 || pos.Billed() <= 0 {
-		return classify(err)
-	}
-	_, err = (&Collect{Store: a.Store, Shop: a.Shop}).invoicePaid(ctx, actor, actor.WorkflowID+"/covered-rise", number, BalanceReasonChange, o.PaymentMethod, time.Now())
-	return err
+	return (&Collect{Store: a.Store, Shop: a.Shop}).billCoveredRise(ctx, actor, actor.WorkflowID+"/covered-rise", number)
 }
 
 // paidBefore is the order's money position without the facts of the

@@ -269,13 +269,20 @@ func DraftCreditNote(o Order, seller Seller, amount int64, invoices []IssuedInvo
 	if amount > VATGross(left) {
 		return CreditNoteDraft{}, Refuse("amount", "refusal.credit_note_above_invoiced", locale.Amount(amount, o.Currency), locale.Amount(max(VATGross(left), 0), o.Currency))
 	}
+	return creditNoteOn(invoices, creditSplit(amount, left, o.Totals.VAT)), nil
+}
+
+// creditNoteOn is the credit note of vat against the latest of invoices:
+// its net, VAT and total are its lines'.
+func creditNoteOn(invoices []IssuedInvoice, vat []VATLine) CreditNoteDraft {
 	last := invoices[len(invoices)-1]
-	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: creditSplit(amount, left, o.Totals.VAT), Total: amount}
-	for _, v := range d.VAT {
+	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: vat}
+	for _, v := range vat {
 		d.Net += v.Net
 		d.VATTotal += v.VAT
+		d.Total += v.Gross
 	}
-	return d, nil
+	return d
 }
 
 // CreditBound is how far a credit note may go. Its zero value is for a

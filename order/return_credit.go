@@ -125,14 +125,7 @@ func DraftCreditNoteVAT(o Order, seller Seller, vat []VATLine, invoices []Issued
 			return CreditNoteDraft{}, ErrNothingToCredit
 		}
 	}
-	last := invoices[len(invoices)-1]
-	d := CreditNoteDraft{InvoiceID: last.ID, InvoiceNumber: last.Number, VAT: vat}
-	for _, v := range d.VAT {
-		d.Net += v.Net
-		d.VATTotal += v.VAT
-		d.Total += v.Gross
-	}
-	return d, nil
+	return creditNoteOn(invoices, vat), nil
 }
 
 // capVAT is vat with each rate's positive gross at most what left holds at

@@ -358,32 +358,15 @@ func TestARiseTheCustomersMoneyCoveredIsInvoiced(t *testing.T) {
 	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
-	ctx := context.Background()
-	o := insertCardOrder(t, s.store, "C-2026-000986", order.LogisticsAwaitingPrinting)
-	_, err := s.store.AddPayment(ctx, store.Payment{OrderID: o.ID, Method: "card", Amount: 600, Currency: "EUR", Reference: "ch_986_twice"})
-	require.NoError(t, err)
-	_, err = s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-986", OrderNumber: o.Number, Seller: testSeller})
-	require.NoError(t, err)
+	o := overpaidInvoicedOrder(t, s, "C-2026-000986", 600)
 
 	price := int64(1500) // two mugs at 15 € instead of 12,50 €
-	run, err := s.starter.ModifyContent(ctx, starter.ModifyContentRequest{
-		OrderNumber: o.Number, RequestID: "dearer", Agent: "marie@boutique.fr", Channel: order.ContactEmail,
-		Change: order.ContentChange{Edits: []order.LineEdit{{LineID: o.Lines[0].ID, UnitPrice: &price}}, RecalcShipping: true},
-	})
-	require.NoError(t, err)
-	var res workflows.ModifyContentResult
-	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
+	res, _ := modifyToEnd(t, s, o.Number, "dearer", order.ContentChange{Edits: []order.LineEdit{{LineID: o.Lines[0].ID, UnitPrice: &price}}})
 	require.Equal(t, activities.OutcomeRefunded, res.Outcome)
 	require.Equal(t, int64(100), sb.Refunds()[0].Amount)
 
-	books := invoicedNet(t, s.store, o.ID)
-	require.Equal(t, int64(5500), order.VATGross(books), "the books: %v", books)
-	invs, err := s.store.ListInvoices(ctx, o.ID)
-	require.NoError(t, err)
-	require.Len(t, invs, 2)
-	require.True(t, invs[1].Supplementary)
-	require.Equal(t, int64(500), invs[1].Total)
-	require.Equal(t, store.InvoicePaid, invs[1].Status)
+	rise := requireRiseInvoicedPaid(t, s, o, 5500, 500)
+	require.True(t, rise.Supplementary)
 }
 
 // An invoiced order whose invoice was credited in full already (given up
@@ -419,23 +402,39 @@ func TestARiseTheCustomersMoneyCoversExactlyIsInvoiced(t *testing.T) {
 	t.Parallel()
 	sb, reg := provider(t, sandbox.Options{})
 	s := newStackWith(t, reg, starter.Options{})
-	ctx := context.Background()
-	o := insertCardOrder(t, s.store, "C-2026-000988", order.LogisticsAwaitingPrinting)
-	_, err := s.store.AddPayment(ctx, store.Payment{OrderID: o.ID, Method: "card", Amount: 500, Currency: "EUR", Reference: "ch_988_twice"})
-	require.NoError(t, err)
-	_, err = s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-988", OrderNumber: o.Number, Seller: testSeller})
-	require.NoError(t, err)
+	o := overpaidInvoicedOrder(t, s, "C-2026-000988", 500)
 
 	price := int64(1500) // two mugs at 15 € instead of 12,50 €
 	res, _ := modifyToEnd(t, s, o.Number, "dearer", order.ContentChange{Edits: []order.LineEdit{{LineID: o.Lines[0].ID, UnitPrice: &price}}})
 	require.Empty(t, sb.Refunds())
 	require.Zero(t, res.Settlement.BalanceDue)
 
+	requireRiseInvoicedPaid(t, s, o, 5500, 500)
+}
+
+// overpaidInvoicedOrder is insertCardOrder's 50 € order, paid extra cents
+// more by a second card payment, then invoiced.
+func overpaidInvoicedOrder(t *testing.T, s stack, number string, extra int64) order.Order {
+	t.Helper()
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, number, order.LogisticsAwaitingPrinting)
+	_, err := s.store.AddPayment(ctx, store.Payment{OrderID: o.ID, Method: "card", Amount: extra, Currency: "EUR", Reference: "ch_" + number + "_twice"})
+	require.NoError(t, err)
+	_, err = s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "inv-" + number, OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+	return o
+}
+
+// requireRiseInvoicedPaid checks that the order's books bill billed, its
+// rise on a second invoice of rise, paid, and returns that invoice.
+func requireRiseInvoicedPaid(t *testing.T, s stack, o order.Order, billed, rise int64) store.Invoice {
+	t.Helper()
 	books := invoicedNet(t, s.store, o.ID)
-	require.Equal(t, int64(5500), order.VATGross(books), "the books: %v", books)
-	invs, err := s.store.ListInvoices(ctx, o.ID)
+	require.Equal(t, billed, order.VATGross(books), "the books: %v", books)
+	invs, err := s.store.ListInvoices(context.Background(), o.ID)
 	require.NoError(t, err)
 	require.Len(t, invs, 2)
-	require.Equal(t, int64(500), invs[1].Total)
+	require.Equal(t, rise, invs[1].Total)
 	require.Equal(t, store.InvoicePaid, invs[1].Status)
+	return invs[1]
 }

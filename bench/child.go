@@ -156,7 +156,7 @@ func runStack(cfg stackConfig) error {
 	}
 	w := worker.New(c, worker.Deps{Store: st, Sender: mail.DevSender{}, Payments: reg, Shop: cfg.Shop})
 	// The same pollers as the orderdesk worker: only the work differs.
-	tw := sdkworker.New(c, trivialQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: worker.DefaultPollers, MaxConcurrentActivityTaskPollers: worker.DefaultPollers})
+	tw := sdkworker.New(c, trivialQueue, worker.SDKOptions(worker.DefaultPollers))
 	tw.RegisterWorkflowWithOptions(emptyFlow, workflow.RegisterOptions{Name: emptyWorkflow})
 	tw.RegisterWorkflowWithOptions(bareFlow, workflow.RegisterOptions{Name: bareWorkflow})
 

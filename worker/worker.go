@@ -125,18 +125,35 @@ func New(c client.Client, d Deps, opts ...Options) *Worker {
 			o.OnFatalError = x.OnFatalError
 		}
 	}
-	w := sdkworker.New(c, o.TaskQueue, sdkworker.Options{
-		MaxConcurrentWorkflowTaskPollers:        o.Pollers,
-		MaxConcurrentActivityTaskPollers:        o.Pollers,
-		MaxConcurrentActivityExecutionSize:      o.Activities,
-		MaxConcurrentLocalActivityExecutionSize: o.Activities,
-		OnFatalError:                            o.OnFatalError,
-	})
+	so := SDKOptions(o.Pollers)
+	so.MaxConcurrentActivityExecutionSize, so.MaxConcurrentLocalActivityExecutionSize = o.Activities, o.Activities
+	so.OnFatalError = o.OnFatalError
+	w := sdkworker.New(c, o.TaskQueue, so)
 	if d.Temporal == nil {
 		d.Temporal = c
 	}
 	Register(w, d)
 	return &Worker{Worker: w, outbox: &activities.OutboxSender{Collect: collect(d)}}
+}
+
+// SDKOptions are the SDK's worker options for pollers long polls for
+// each kind of task. Workflow tasks are polled by two sets of pollers, one
+// on the task queue and one on the worker's sticky queue (the SDK's
+// autoscaling behaviour, between 2 and pollers each): with one set shared
+// by both (the SDK's default), a burst of work on the sticky queue can
+// leave every poller waiting there, in long polls of a minute, while the
+// first task of a new procedure waits on the task queue with no one to
+// take it. Activity tasks have no sticky queue: pollers at most.
+func SDKOptions(pollers int) sdkworker.Options {
+	if pollers <= 0 {
+		pollers = DefaultPollers
+	}
+	return sdkworker.Options{
+		WorkflowTaskPollerBehavior: sdkworker.NewPollerBehaviorAutoscaling(sdkworker.PollerBehaviorAutoscalingOptions{
+			InitialNumberOfPollers: pollers, MinimumNumberOfPollers: pollers, MaximumNumberOfPollers: pollers,
+		}),
+		MaxConcurrentActivityTaskPollers: pollers,
+	}
 }
 
 // Register puts every workflow and activity of orderdesk on w.

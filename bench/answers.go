@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,19 +55,74 @@ type answerRun struct {
 	err                  error
 }
 
+// answerRound is how many procedures wait for their agent at once in a
+// measure of answers: a measure of more answers runs several rounds, one
+// after the other, and pools their round trips. The worker keeps every
+// waiting procedure in its cache; a thousand waiting at once would measure
+// its memory with a thousand tasks open, not a shop's day.
+const answerRound = 200
+
 // measureAnswers measures, at conc concurrent agents, the round trip of
 // answering n refund-by-hand tasks (the starter's AnswerTask on
 // modify-content procedures whose refund, PayPal's, is done by hand), and
 // of n bare Updates (a workflow whose update handler returns at once) on
-// the same server, the bare ones first.
+// the same server, the bare ones first, in rounds of at most answerRound.
+// It also says the CPU time each part of the stack spent per Update.
 func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *orderNumbers, conc, n int, say func(string, ...any)) answerRun {
 	var r answerRun
+	bareCPU, answerCPU := cpuTotal{}, cpuTotal{}
+	for done := 0; done < n && r.err == nil; {
+		k := min(answerRound, n-done)
+		answerRoundOf(ctx, s, ids, numbers, conc, k, &r, bareCPU, answerCPU, say)
+		done += k
+	}
+	for _, l := range []*latencies{&r.answers, &r.bare, &r.answerWait, &r.bareWait, &r.answerWork, &r.bareWork} {
+		slices.Sort(*l)
+	}
+	if r.err != nil {
+		return r
+	}
+	say("%-46s at %2d: p50/p95/p99 %s (%d Updates)", "bare Update", conc, r.bare, len(r.bare))
+	say("%-46s at %2d: %s", "  CPU per bare Update", conc, bareCPU.perJob(s.cpu, len(r.bare)))
+	say("%-46s at %2d: p50/p95/p99 %s (%d answers)", "agent answer (refund done by hand)", conc, r.answers, len(r.answers))
+	say("%-46s at %2d: %s", "  CPU per answer", conc, answerCPU.perJob(s.cpu, len(r.answers)))
+	say("%-46s at %2d: p50/p95/p99 %s for the answer, %s for the bare Update", "  its workflow task waiting for the worker", conc, r.answerWait, r.bareWait)
+	say("%-46s at %2d: p50/p95/p99 %s for the answer, %s for the bare Update", "  its workflow task in the worker", conc, r.answerWork, r.bareWork)
+	return r
+}
+
+// cpuTotal is the CPU seconds each group of the stack spent over several
+// spans (cpuSample pairs).
+type cpuTotal map[string]float64
+
+func (t cpuTotal) add(from, to cpuSample) {
+	for name := range to.secs {
+		if secs, ok := spent(from, to, name); ok {
+			t[name] += secs
+		}
+	}
+}
+
+// perJob is cpuPerJob of the spans added.
+func (t cpuTotal) perJob(groups []cpuGroup, jobs int) string {
+	to := cpuSample{secs: map[string]float64{}}
+	from := cpuSample{secs: map[string]float64{}}
+	for name, secs := range t {
+		from.secs[name], to.secs[name] = 0, secs
+	}
+	return cpuPerJob(groups, from, to, jobs)
+}
+
+// answerRoundOf is one round of measureAnswers: n procedures waiting for
+// their agent and n bare workflows; it adds their round trips to r and
+// their CPU time to bareCPU and answerCPU.
+func answerRoundOf(ctx context.Context, s *stack, ids *idRanges, numbers *orderNumbers, conc, n int, r *answerRun, bareCPU, answerCPU cpuTotal, say func(string, ...any)) {
 	orders, err := freshOrders(ctx, s, ids, numbers, n, func(number string) genOrder {
 		return twoMugsAndATShirt(number, order.PayPayPal, "PAYID-"+number)
 	})
 	if err != nil {
 		r.err = err
-		return r
+		return
 	}
 	byOrder := map[int64]bool{}
 	for _, o := range orders {
@@ -81,7 +137,7 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		return err
 	}); err != nil {
 		r.err = fmt.Errorf("starting the procedures to answer: %w", err)
-		return r
+		return
 	}
 	started := time.Since(began)
 	var (
@@ -89,11 +145,12 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		waiting []string // the workflow each task's answer goes to
 	)
 	deadline := time.Now().Add(2*time.Minute + time.Duration(n)*50*time.Millisecond)
+	told := false
 	for {
 		open, err := s.store.ListOpenTasks(ctx)
 		if err != nil {
 			r.err = err
-			return r
+			return
 		}
 		tasks, waiting = tasks[:0], waiting[:0]
 		for _, t := range open {
@@ -107,11 +164,15 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		}
 		if time.Now().After(deadline) {
 			r.err = fmt.Errorf("%d of %d procedures asked for their refund by hand in time", len(tasks), n)
-			return r
+			return
 		}
 		if err := s.childAlive(); err != nil {
 			r.err = err
-			return r
+			return
+		}
+		if !told && time.Since(began) > 15*time.Second {
+			told = true
+			say("%d of %d procedures wait for their agent after %.0f s; the others: %s", len(tasks), n, time.Since(began).Seconds(), lastSteps(ctx, s, runs, waiting, 3))
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -129,12 +190,13 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		return err
 	}); err != nil {
 		r.err = fmt.Errorf("starting the bare workflows: %w", err)
-		return r
+		return
 	}
 	// The task rows are written a moment before the procedures wait.
 	time.Sleep(time.Second)
 
-	r.bare, err = timed(ctx, conc, n, func(ctx context.Context, i, _ int) error {
+	cpuFrom := sampleCPU(s.cpu)
+	bare, err := timed(ctx, conc, n, func(ctx context.Context, i, _ int) error {
 		h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 			WorkflowID: fmt.Sprintf("%s-%d", tag, i), UpdateName: bareUpdate, WaitForStage: client.WorkflowUpdateStageCompleted,
 		})
@@ -143,30 +205,34 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 		}
 		return h.Get(ctx, nil)
 	})
+	bareCPU.add(cpuFrom, sampleCPU(s.cpu))
+	r.bare = append(r.bare, bare...)
 	if err != nil {
 		r.err = fmt.Errorf("bare Update: %w", err)
-		return r
+		return
 	}
 	bareIDs := make([]string, n)
 	for i := range bareIDs {
 		bareIDs[i] = fmt.Sprintf("%s-%d", tag, i)
 	}
-	r.bareWait, r.bareWork = updateTaskTimes(ctx, s, bareIDs)
-	say("%-46s at %2d: p50/p95/p99 %s (%d Updates)", "bare Update", conc, r.bare, n)
+	waits, works := updateTaskTimes(ctx, s, bareIDs)
+	r.bareWait, r.bareWork = append(r.bareWait, waits...), append(r.bareWork, works...)
 
-	r.answers, err = timed(ctx, conc, n, func(ctx context.Context, i, g int) error {
+	cpuFrom = sampleCPU(s.cpu)
+	answered, err := timed(ctx, conc, n, func(ctx context.Context, i, g int) error {
 		return s.starter.AnswerTask(ctx, workflows.TaskAnswer{
 			TaskID: tasks[i], Outcome: workflows.AnswerRefundDone, ProviderRef: fmt.Sprintf("PP-%d", tasks[i]), Agent: s.agents[g%len(s.agents)],
 		})
 	})
+	answerCPU.add(cpuFrom, sampleCPU(s.cpu))
 	if err != nil {
 		r.err = fmt.Errorf("answering: %w", err)
-		return r
+		return
 	}
-	say("%-46s at %2d: p50/p95/p99 %s (%d answers)", "agent answer (refund done by hand)", conc, r.answers, n)
-	r.answerWait, r.answerWork = updateTaskTimes(ctx, s, waiting)
-	say("%-46s at %2d: p50/p95/p99 %s for the answer, %s for the bare Update", "  its workflow task waiting for the worker", conc, r.answerWait, r.bareWait)
-	say("%-46s at %2d: p50/p95/p99 %s for the answer, %s for the bare Update", "  its workflow task in the worker", conc, r.answerWork, r.bareWork)
+	r.answers = append(r.answers, answered...)
+	say("%-46s at %2d: p50/p95/p99 %s (%d answers), bare Update %s", "  a round of answers", conc, answered, n, bare)
+	waits, works = updateTaskTimes(ctx, s, waiting)
+	r.answerWait, r.answerWork = append(r.answerWait, waits...), append(r.answerWork, works...)
 
 	// The procedures end; the next measure starts on a quiet stack.
 	if err := parallel(ctx, 10, n, func(ctx context.Context, i int) error {
@@ -175,7 +241,32 @@ func measureAnswers(ctx context.Context, s *stack, ids *idRanges, numbers *order
 	}); err != nil {
 		r.err = fmt.Errorf("after the answer: %w", err)
 	}
-	return r
+}
+
+// lastSteps names up to max of the runs that are not in waiting, each with
+// the last events of its history: where a procedure that is late to ask
+// its question stands.
+func lastSteps(ctx context.Context, s *stack, runs, waiting []string, limit int) string {
+	var out []string
+	for _, id := range runs {
+		if slices.Contains(waiting, id) {
+			continue
+		}
+		var last []string
+		it := s.temporal.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				break
+			}
+			last = append(last, fmt.Sprintf("%s at %s", strings.TrimPrefix(ev.GetEventType().String(), "EVENT_TYPE_"), ev.GetEventTime().AsTime().Format("15:04:05.000")))
+		}
+		out = append(out, id+" ("+strings.Join(last[max(len(last)-4, 0):], ", ")+")")
+		if len(out) == limit {
+			break
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // timed runs n calls on conc goroutines (goroutine g takes the next call

@@ -52,7 +52,7 @@ func DefaultOptions() Options {
 	return Options{
 		RunLength:   15 * time.Second,
 		Concurrency: []int{10, 50},
-		Answers:     200,
+		Answers:     1000,
 		Orders:      1_000_000,
 		Requests:    30,
 		ListBudget:  8 * time.Second,
@@ -330,6 +330,7 @@ func histories(ctx context.Context, s *stack, rep *Report, samples map[string]st
 func answers(ctx context.Context, s *stack, o Options, rep *Report, ids *idRanges, numbers *orderNumbers, say func(string, ...any)) {
 	say("3. agent answers: %d tasks answered at each concurrency, against as many bare Updates", o.Answers)
 	for _, c := range o.Concurrency {
+		waitQuiet(s, say)
 		r := measureAnswers(ctx, s, ids, numbers, c, o.Answers, say)
 		if r.err == nil {
 			rep.Details = append(rep.Details, fmt.Sprintf("%-46s at %2d: p50/p95/p99 %s; bare Update %s\n      its workflow task waiting for the worker: %s; the bare Update's: %s\n      its workflow task in the worker: %s; the bare Update's: %s",
@@ -354,6 +355,47 @@ func answers(ctx context.Context, s *stack, o Options, rep *Report, ids *idRange
 		rep.add(bareFigure(c), r.bare.String(), "", true)
 	}
 }
+
+// waitQuiet waits, up to quietPatience, until the stack has digested
+// what the previous measure left it (the Temporal server closes the
+// workflows of a throughput run for a while after it ends): until the
+// stack uses less than quietCores over a second. It says how long it
+// waited.
+func waitQuiet(s *stack, say func(string, ...any)) {
+	began := time.Now()
+	for {
+		from := sampleCPU(s.cpu)
+		time.Sleep(time.Second)
+		to := sampleCPU(s.cpu)
+		used := 0.0
+		for _, g := range s.cpu {
+			if g.name == "bench" {
+				continue
+			}
+			if secs, ok := spent(from, to, g.name); ok {
+				used += secs / to.at.Sub(from.at).Seconds()
+			}
+		}
+		waited := time.Since(began)
+		if used < quietCores {
+			if waited > 2*time.Second {
+				say("the stack is quiet after %.0f s", waited.Seconds())
+			}
+			return
+		}
+		if waited > quietPatience {
+			say("the stack still uses %.2f cores after %.0f s: measuring anyway", used, waited.Seconds())
+			return
+		}
+	}
+}
+
+// The stack is quiet under quietCores; waitQuiet waits for it up to
+// quietPatience.
+const (
+	quietCores    = 0.15
+	quietPatience = 90 * time.Second
+)
 
 // orderList is measure 4: the list at o.Orders orders, through the UI.
 func orderList(ctx context.Context, s *stack, o Options, rep *Report, say func(string, ...any)) {

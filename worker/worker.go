@@ -78,8 +78,10 @@ func (w *Worker) Start() error {
 	defer w.mu.Unlock()
 	if w.stop == nil {
 		ctx, cancel := context.WithCancel(context.Background())
-		w.stop, w.done = cancel, make(chan struct{})
-		go func() { defer close(w.done); w.outbox.Run(ctx) }()
+		done := make(chan struct{})
+		w.stop, w.done = cancel, done
+		// done, not w.done: a Stop before this goroutine runs clears w.done.
+		go func() { defer close(done); w.outbox.Run(ctx) }()
 	}
 	return nil
 }

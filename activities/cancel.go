@@ -71,6 +71,9 @@ func (a *Orders) ApplyCancel(ctx context.Context, in CancelItemsInput) (CancelIt
 			return CancelItemsOutput{}, classify(err)
 		}
 	}
+	if err := a.squareBooks(ctx, in.OrderNumber, in.Actor, out.Result.Before.Total, out.Result.After.Total); err != nil {
+		return CancelItemsOutput{}, err
+	}
 	before, err := paidBefore(ctx, a.Store, o.ID, in.Actor.WorkflowID)
 	if err != nil {
 		return CancelItemsOutput{}, err

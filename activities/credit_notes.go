@@ -51,22 +51,32 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 		UpToInvoiced: true, // the refund is made: never fail it on paperwork
 	})
 	if errors.Is(err, store.ErrNothingToCredit) {
-		return CreditNoteRef{}, c.billCoveredRise(ctx, in.Actor, in.RefundKey+"/covered-rise", in.OrderNumber)
+		return CreditNoteRef{}, c.squareSettled(ctx, in.Actor, in.RefundKey+"/covered-rise", in.OrderNumber)
 	}
 	if err != nil {
 		return CreditNoteRef{}, classify(err)
 	}
-	return c.noteCreditNote(ctx, in.Actor, in.RefundKey, cn)
+	ref, err := c.noteCreditNote(ctx, in.Actor, in.RefundKey, cn)
+	if err != nil {
+		return ref, err
+	}
+	return ref, c.squareSettled(ctx, in.Actor, in.RefundKey+"/covered-rise", in.OrderNumber)
 }
 
-// billCoveredRise invoices, paid, under key, what an invoiced order bills
-// beyond its invoices when nothing is due: a rise the customer's money
-// already covers, which no collection asks for and so none invoices
-// (modify-content and edit-details when the change is applied, a refund's
-// step for what is still unbilled). An order with no invoice, one its
-// invoices cover, or one that still owes (its collection invoices the
-// balance) needs nothing. A retry finds the invoice by its key.
-func (c *Collect) billCoveredRise(ctx context.Context, actor Actor, key, number string) error {
+// squareSettled squares the books of an invoiced order that owes nothing
+// with what it bills (order.Position.Billed): a rise the customer's money
+// already covers, which no collection asks for and so none invoices, is
+// invoiced, paid, under key; and, once nothing is owed back or in flight
+// either, invoices that bill more than the order (it was lowered or
+// cancelled with nothing to refund, or a refund's credit note left part
+// of a drop) are credited of the surplus under key+"/surplus".
+// It runs in the steps that change an order's total (modify-content,
+// edit-details, cancel-refund) and in those that record a refund's credit
+// note. An order with no invoice, one that still owes (its collection
+// invoices the balance) or one owed money back (the refund's credit note
+// comes with the refund) needs nothing. A retry finds the invoice or the
+// credit note by its key.
+func (c *Collect) squareSettled(ctx context.Context, actor Actor, key, number string) error {
 	if invoiced, err := c.Store.Invoiced(ctx, number); err != nil || !invoiced {
 		return classify(err)
 	}
@@ -75,10 +85,31 @@ func (c *Collect) billCoveredRise(ctx context.Context, actor Actor, key, number 
 		return classify(err)
 	}
 	pos, err := c.Store.MoneyPosition(ctx, o.ID)
-	if err != nil || pos.Due > 0 || pos.Billed() <= 0 {
+	if err != nil || pos.Due > 0 {
 		return classify(err)
 	}
-	_, err = c.invoicePaid(ctx, actor, key, number, BalanceReasonChange, o.PaymentMethod, time.Now())
+	if pos.Billed() > 0 {
+		issued, err := c.invoicePaid(ctx, actor, key, number, BalanceReasonChange, o.PaymentMethod, time.Now())
+		if err != nil || issued {
+			return err
+		}
+	}
+	if pos.Overpayment > 0 || pos.InFlight > 0 {
+		return nil // money still to go back: its credit note comes with it
+	}
+	surplus := key + "/surplus"
+	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
+		Key: surplus, OrderNumber: number, Seller: c.Shop.Seller, UpToInvoiced: true, Surplus: true,
+		Reason: "la commande facture moins que ses factures",
+	})
+	var fe *order.FieldError
+	if errors.Is(err, store.ErrNothingToCredit) || errors.As(err, &fe) {
+		return nil // nothing beyond what the order bills: never fail a step on paperwork
+	}
+	if err != nil {
+		return classify(err)
+	}
+	_, err = c.noteCreditNote(ctx, actor, surplus, cn)
 	return err
 }
 

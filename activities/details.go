@@ -59,7 +59,7 @@ func (a *Orders) EditDetails(ctx context.Context, in DetailsInput) (DetailsOutpu
 		if out.NoCollection, err = noCollection(ctx, a.Store, in.OrderNumber); err != nil {
 			return DetailsOutput{}, err
 		}
-		if err := a.billRise(ctx, in.OrderNumber, in.Actor, res.TotalsBefore.Total, res.TotalsAfter.Total); err != nil {
+		if err := a.squareBooks(ctx, in.OrderNumber, in.Actor, res.TotalsBefore.Total, res.TotalsAfter.Total); err != nil {
 			return DetailsOutput{}, err
 		}
 	}

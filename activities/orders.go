@@ -179,7 +179,7 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 	if err != nil {
 		return ContentOutput{}, err
 	}
-	if err := a.billRise(ctx, in.OrderNumber, in.Actor, res.Before.Total, res.After.Total); err != nil {
+	if err := a.squareBooks(ctx, in.OrderNumber, in.Actor, res.Before.Total, res.After.Total); err != nil {
 		return ContentOutput{}, err
 	}
 	return ContentOutput{
@@ -192,14 +192,15 @@ func (a *Orders) ApplyContentChange(ctx context.Context, in ContentInput) (Conte
 	}, nil
 }
 
-// billRise invoices, paid, a rise of the order's total that the
-// customer's money already covers (Collect.billCoveredRise), keyed by the
-// procedure.
-func (a *Orders) billRise(ctx context.Context, number string, actor Actor, before, after int64) error {
-	if after <= before {
+// squareBooks squares the books of the order whose total changed from
+// before to after (Collect.squareSettled), keyed by the procedure: a rise
+// the customer's money covers is invoiced, a drop with nothing to refund
+// is credited. A total that did not change needs nothing.
+func (a *Orders) squareBooks(ctx context.Context, number string, actor Actor, before, after int64) error {
+	if after == before {
 		return nil
 	}
-	return (&Collect{Store: a.Store, Shop: a.Shop}).billCoveredRise(ctx, actor, actor.WorkflowID+"/covered-rise", number)
+	return (&Collect{Store: a.Store, Shop: a.Shop}).squareSettled(ctx, actor, actor.WorkflowID+"/covered-rise", number)
 }
 
 // paidBefore is the order's money position without the facts of the

@@ -96,6 +96,7 @@ type Books struct {
 	Invoices []IssuedInvoice // issued and not cancelled, oldest first
 	Credited []VATLine       // the VAT of its credit notes
 	Returned []VATLine       // what came back in its returns, per rate (their settlements' split)
+	Gestures int64           // Position.Gestures: the commercial gestures given
 	Billed   int64           // Position.Billed: its total less returns and gestures
 }
 
@@ -132,6 +133,10 @@ func DraftInvoice(o Order, seller Seller, books Books, reason string) (InvoiceDr
 	d := InvoiceDraft{ContentHash: hash}
 	if len(earlier) == 0 {
 		d.Lines, d.VAT = FirstInvoiceLines(o), o.Totals.VAT
+		d.takeOff(books)
+		if VATGross(d.VAT) <= 0 {
+			return InvoiceDraft{}, Refuse("invoice", "refusal.invoice_nothing", locale.Text(o.Number), locale.Amount(VATGross(d.VAT), o.Currency))
+		}
 	} else {
 		done := CreditableVAT(earlier, books.Credited) // invoiced net of credit notes
 		d.VAT = SubtractVAT(SubtractVAT(o.Totals.VAT, books.Returned), done)
@@ -151,6 +156,28 @@ func DraftInvoice(o Order, seller Seller, books Books, reason string) (InvoiceDr
 		d.Total += v.Gross
 	}
 	return d, nil
+}
+
+// takeOff takes off a first invoice what the books no longer bill: the
+// items that came back before it, one line per VAT rate, and the
+// commercial gestures given, one line spanning the rates (-1) in
+// proportion to what is left at each.
+func (d *InvoiceDraft) takeOff(books Books) {
+	for _, r := range books.Returned {
+		if r.Gross != 0 {
+			d.Lines = append(d.Lines, InvoiceLine{Description: "Articles retournés", Quantity: 1, UnitPrice: -r.Gross, VATRate: r.Rate, Total: -r.Gross})
+		}
+	}
+	d.VAT = SubtractVAT(d.VAT, books.Returned)
+	if books.Gestures <= 0 {
+		return
+	}
+	gross := VATGross(d.VAT)
+	after := SplitVAT(max(gross-books.Gestures, 0), d.VAT)
+	if off := gross - VATGross(after); off > 0 {
+		d.Lines = append(d.Lines, InvoiceLine{Description: "Geste commercial", Quantity: 1, UnitPrice: -off, VATRate: -1, Total: -off})
+	}
+	d.VAT = after
 }
 
 // FirstInvoiceLines are the lines of the first invoice of an order: its

@@ -635,3 +635,43 @@ func repeat(v int64, n int) []int64 {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// An order first invoiced after items came back, or after a commercial
+// gesture, is billed what the customer keeps and pays for: its lines, then
+// the returned items and the gesture taken off, so the invoice is no more
+// than the books bill.
+func TestAFirstInvoiceAfterAReturnOrAGestureBillsWhatTheCustomerKeeps(t *testing.T) {
+	o := bookAndMugOrder(Discount{})
+	back := ReturnCredit(o, []ReturnLine{{LineID: 2, Quantity: 1}}, nil, 0, 0).VAT
+	for _, c := range []struct {
+		name     string
+		books    Books
+		billed   int64
+		describe string
+	}{
+		{"a gesture", Books{Gestures: 500, Billed: o.Totals.Total - 500}, o.Totals.Total - 500, "Geste commercial"},
+		{"the mug back", Books{Returned: back, Billed: o.Totals.Total - VATGross(back)}, o.Totals.Total - VATGross(back), "Articles retournés"},
+		{"both", Books{Returned: back, Gestures: 300, Billed: o.Totals.Total - VATGross(back) - 300}, o.Totals.Total - VATGross(back) - 300, "Geste commercial"},
+	} {
+		d, err := DraftInvoice(o, testSeller, c.books, "")
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		checkDraft(t, d)
+		if d.Supplementary || d.Total != c.billed {
+			t.Errorf("%s: first invoice of %d (supplementary %v), want %d, what the books bill", c.name, d.Total, d.Supplementary, c.billed)
+		}
+		found := false
+		for _, l := range d.Lines {
+			found = found || (l.Description == c.describe && l.Total < 0)
+		}
+		if !found {
+			t.Errorf("%s: no line %q takes it off: %+v", c.name, c.describe, d.Lines)
+		}
+	}
+	// Everything came back: nothing to invoice.
+	all := ReturnCredit(o, []ReturnLine{{LineID: 1, Quantity: 1}, {LineID: 2, Quantity: 1}}, nil, 690, 0).VAT
+	if _, err := DraftInvoice(o, testSeller, Books{Returned: all}, ""); err == nil {
+		t.Errorf("an order whose items all came back was invoiced")
+	}
+}

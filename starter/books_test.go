@@ -438,3 +438,55 @@ func requireRiseInvoicedPaid(t *testing.T, s stack, o order.Order, billed, rise 
 	require.Equal(t, store.InvoicePaid, invs[1].Status)
 	return invs[1]
 }
+
+// An order first invoiced after a commercial gesture, when the customer
+// asks for their invoice, is billed what they paid for: 50 € less the 10 €
+// given back, with a line that says so.
+func TestAnInvoiceAfterAGestureBillsWhatTheCustomerPaidFor(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	o := insertOrder(t, s.store, "C-2026-000989", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-989") // 50 € paid
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "gesture", Agent: "marie@boutique.fr", Refund: 1000, Reason: "retard de livraison",
+	})
+	require.NoError(t, err)
+	task := waitForTask(t, s, run.WorkflowID)
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"}))
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, nil))
+
+	inv, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+	require.Equal(t, o.Totals.Total-1000, inv.Total, "the invoice bills what the customer paid for")
+	gesture := false
+	for _, l := range inv.Lines {
+		gesture = gesture || (l.Description == "Geste commercial" && l.Total == -1000)
+	}
+	require.True(t, gesture, "a line takes the gesture off: %+v", inv.Lines)
+	pos, err := s.store.MoneyPosition(ctx, o.ID)
+	require.NoError(t, err)
+	require.Equal(t, pos.Billed(), order.VATGross(invoicedNet(t, s.store, o.ID)))
+}
+
+// An invoiced order whose cheque never came, cancelled in full: nothing
+// was paid, so nothing is refunded, and its invoice is credited in full:
+// the books bill nothing for an order the customer no longer buys.
+func TestAnUnpaidInvoicedOrderCancelledIsCreditedInFull(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	o := insertChequeOrder(t, s.store, "C-2026-000991", order.PayCheque)
+	inv, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+	require.Equal(t, o.Totals.Total, inv.Total)
+
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{OrderNumber: o.Number, RequestID: "all", Agent: "marie@boutique.fr", Cancel: order.DefaultCancel(o)})
+	require.NoError(t, err)
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, nil))
+
+	notes, err := s.store.ListCreditNotes(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, notes, 1, "the unpaid invoice is credited")
+	require.Equal(t, inv.Total, notes[0].Total)
+	require.Zero(t, order.VATGross(invoicedNet(t, s.store, o.ID)), "the books bill nothing")
+}

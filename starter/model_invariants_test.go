@@ -123,17 +123,24 @@ func (m *model) invCreditNotes(snaps []orderSnap) {
 }
 
 // invBooks (9): an invoiced order that owes nothing is billed, by its
-// invoices net of credit notes, at least what it bills
+// invoices net of credit notes, exactly what it bills
 // (order.Position.Billed): what the customer paid for what they keep is
-// invoiced, an overpayment still owed back or not. An order that still
-// owes is left to its collection, which invoices the balance.
+// invoiced, an overpayment still owed back or not, and, once nothing is
+// owed back, nothing they were given back or sent back is (a credit note
+// comes with the refund of an overpayment). An order that still owes is
+// left to its collection, which invoices the balance. The upper bound
+// leaves out orders with items back: a return that also pays back an
+// overpayment credits only its items, and nothing squares the rest yet.
 func (m *model) invBooks(s orderSnap, invoiced bool, net int64) {
 	if !invoiced || s.pos.Due > 0 {
 		return
 	}
 	m.check()
-	if billed := s.pos.Billed(); net < billed {
+	switch billed := s.pos.Billed(); {
+	case net < billed:
 		m.violate("9 books", "%s: its invoices net of credit notes bill %d, less than the %d the order bills with nothing due (%+v)", s.mo.number, net, billed, s.pos)
+	case net > billed && s.pos.Overpayment == 0 && s.pos.InFlight == 0 && s.pos.Returned == 0:
+		m.violate("9 books", "%s: its invoices net of credit notes bill %d, more than the %d the order bills with nothing due (%+v)", s.mo.number, net, billed, s.pos)
 	}
 }
 

@@ -146,15 +146,15 @@ func (s *Store) CreateInvoice(ctx context.Context, req InvoiceRequest) (Invoice,
 			if books.Credited, err = creditedVAT(ctx, tx, o.ID); err != nil {
 				return err
 			}
-			if books.Returned, err = returnedVAT(ctx, tx, o.ID); err != nil {
-				return err
-			}
-			pos, err := position(ctx, tx, o.ID)
-			if err != nil {
-				return err
-			}
-			books.Billed = pos.Billed()
 		}
+		if books.Returned, err = returnedVAT(ctx, tx, o.ID); err != nil {
+			return err
+		}
+		pos, err := position(ctx, tx, o.ID)
+		if err != nil {
+			return err
+		}
+		books.Gestures, books.Billed = pos.Gestures, pos.Billed()
 		d, err := order.DraftInvoice(o, req.Seller, books, req.Reason)
 		if err != nil {
 			return err

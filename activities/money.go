@@ -431,7 +431,7 @@ func (m *Money) ResolveRefund(ctx context.Context, in ResolveInput) (Resolved, e
 				return Resolved{}, err
 			}
 		}
-		return Resolved{Status: r.Status, ProviderRef: r.ProviderRef}, nil
+		return Resolved{Status: r.Status, ProviderRef: r.ProviderRef}, m.squareMade(ctx, in, r.Status)
 	}
 	g, ok := m.gateway(in.Method)
 	var found payments.Result
@@ -461,7 +461,18 @@ func (m *Money) ResolveRefund(ctx context.Context, in ResolveInput) (Resolved, e
 	if err := m.note(ctx, r, in.Actor, in.Key+"/resolved", l); err != nil {
 		return Resolved{}, err
 	}
-	return Resolved{Status: status, ProviderRef: ref}, nil
+	return Resolved{Status: status, ProviderRef: ref}, m.squareMade(ctx, in, status)
+}
+
+// squareMade squares the books of a refund the compensation found made
+// (Collect.squareSettled): its procedure stopped before the refund's
+// credit note. A retry, which finds the refund final, squares them again:
+// the credit note is found by its key.
+func (m *Money) squareMade(ctx context.Context, in ResolveInput, status string) error {
+	if status != store.RefundSucceeded {
+		return nil
+	}
+	return (&Collect{Store: m.Store, Shop: m.Shop}).squareSettled(ctx, in.Actor, in.Key+"/covered-rise", in.OrderNumber)
 }
 
 // resolvedLine is a line about a refund whose procedure stopped, saying

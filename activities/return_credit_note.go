@@ -39,21 +39,26 @@ func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNote
 	if err != nil {
 		return CreditNoteRef{}, err
 	}
-	if credit.Total <= 0 {
-		return CreditNoteRef{}, nil
+	var ref CreditNoteRef
+	if credit.Total > 0 {
+		cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
+			Key: in.Key, OrderNumber: in.OrderNumber, Amount: credit.Total, VAT: credit.VAT,
+			Reason: "retour d'articles " + in.ReturnNumber, Seller: c.Shop.Seller,
+			UpToInvoiced: true, // the return is settled: never fail it on paperwork
+		})
+		if err != nil && !errors.Is(err, store.ErrNothingToCredit) {
+			return CreditNoteRef{}, classify(err)
+		}
+		if err == nil {
+			if ref, err = c.noteCreditNote(ctx, in.Actor, in.Key, cn); err != nil {
+				return ref, err
+			}
+		}
 	}
-	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
-		Key: in.Key, OrderNumber: in.OrderNumber, Amount: credit.Total, VAT: credit.VAT,
-		Reason: "retour d'articles " + in.ReturnNumber, Seller: c.Shop.Seller,
-		UpToInvoiced: true, // the return is settled: never fail it on paperwork
-	})
-	if errors.Is(err, store.ErrNothingToCredit) {
-		return CreditNoteRef{}, nil
-	}
-	if err != nil {
-		return CreditNoteRef{}, classify(err)
-	}
-	return c.noteCreditNote(ctx, in.Actor, in.Key, cn)
+	// The return's settlement may have paid back more than the items (an
+	// overpayment the order held): what the invoices still hold beyond the
+	// order is credited once nothing is owed back.
+	return ref, c.squareSettled(ctx, in.Actor, in.Key+"/covered-rise", in.OrderNumber)
 }
 
 // returnCredit is what the return's credit note credits: the split its

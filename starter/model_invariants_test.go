@@ -128,9 +128,7 @@ func (m *model) invCreditNotes(snaps []orderSnap) {
 // invoiced, an overpayment still owed back or not, and, once nothing is
 // owed back, nothing they were given back or sent back is (a credit note
 // comes with the refund of an overpayment). An order that still owes is
-// left to its collection, which invoices the balance. The upper bound
-// leaves out orders with items back: a return that also pays back an
-// overpayment credits only its items, and nothing squares the rest yet.
+// left to its collection, which invoices the balance.
 func (m *model) invBooks(s orderSnap, invoiced bool, net int64) {
 	if !invoiced || s.pos.Due > 0 {
 		return
@@ -139,7 +137,7 @@ func (m *model) invBooks(s orderSnap, invoiced bool, net int64) {
 	switch billed := s.pos.Billed(); {
 	case net < billed:
 		m.violate("9 books", "%s: its invoices net of credit notes bill %d, less than the %d the order bills with nothing due (%+v)", s.mo.number, net, billed, s.pos)
-	case net > billed && s.pos.Overpayment == 0 && s.pos.InFlight == 0 && s.pos.Returned == 0:
+	case net > billed && s.pos.Overpayment == 0 && s.pos.InFlight == 0:
 		m.violate("9 books", "%s: its invoices net of credit notes bill %d, more than the %d the order bills with nothing due (%+v)", s.mo.number, net, billed, s.pos)
 	}
 }

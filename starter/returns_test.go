@@ -87,3 +87,47 @@ func TestAFullWithdrawalIsRefundedOnceThroughTheProvider(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, paid, "refunded once: nothing paid is left")
 }
+
+// An invoiced order that held more than it bills (an item cancelled
+// without a refund) and then comes back whole: the return pays back all
+// the customer's money, its credit note credits the items that came back,
+// and the rest of the invoice is credited too: the books bill nothing for
+// an order whose customer kept nothing and paid nothing.
+func TestAReturnThatAlsoPaysBackAnOverpaymentLeavesNothingBilled(t *testing.T) {
+	t.Parallel()
+	_, reg := provider(t, sandbox.Options{})
+	s := newStackWith(t, reg, starter.Options{})
+	ctx := context.Background()
+	o := insertCardOrder(t, s.store, "C-2026-000993", order.LogisticsAwaitingPrinting) // 2 mugs and a T-shirt, paid
+	_, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "tshirt", Agent: "marie@boutique.fr", Cancel: []order.LineQuantity{{LineID: o.Lines[1].ID, Quantity: 1}},
+	})
+	require.NoError(t, err)
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, nil))
+	o, err = s.store.GetOrder(ctx, o.Number)
+	require.NoError(t, err)
+	pos, err := s.store.MoneyPosition(ctx, o.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(2500), pos.Overpayment, "the T-shirt's money is still the customer's")
+
+	_, err = s.store.SaveFulfil(ctx, o.Number, order.FulfilRequest{Ship: []order.LineQuantity{{LineID: o.Lines[0].ID, Quantity: 2}}, Carrier: "Colissimo"},
+		store.Event{ActorKind: store.ActorAgent, Actor: "entrepot", Kind: "items_shipped", Message: "Expédié", Key: "ship/" + o.Number})
+	require.NoError(t, err)
+	ret, err := s.starter.StartReturn(ctx, starter.ReturnRequest{OrderNumber: o.Number, RequestID: "w1", Agent: "marie@boutique.fr",
+		Request: order.ReturnRequest{Lines: []order.ReturnLine{{LineID: o.Lines[0].ID, Quantity: 2}}, Reason: order.ReturnWithdrawal, Resolution: order.ReturnRefund}})
+	require.NoError(t, err)
+	_, err = s.starter.Receive(ctx, starter.ReceiveRequest{Return: ret.Number, ParcelID: "6A-RET-993", Agent: "luc@boutique.fr"})
+	require.NoError(t, err)
+	task := waitForTask(t, s, ret.WorkflowID)
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerAcceptReturn, Agent: "luc@boutique.fr"}))
+	require.NoError(t, s.starter.Result(ctx, ret.WorkflowID, nil))
+
+	pos, err = s.store.MoneyPosition(ctx, o.ID)
+	require.NoError(t, err)
+	require.Zero(t, pos.PaidNet, "all the customer's money went back")
+	require.Zero(t, pos.Billed())
+	require.Zero(t, order.VATGross(invoicedNet(t, s.store, o.ID)), "the books bill nothing")
+}

@@ -447,13 +447,7 @@ func TestAnInvoiceAfterAGestureBillsWhatTheCustomerPaidFor(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-000989", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-989") // 50 € paid
-	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
-		OrderNumber: o.Number, RequestID: "gesture", Agent: "marie@boutique.fr", Refund: 1000, Reason: "retard de livraison",
-	})
-	require.NoError(t, err)
-	task := waitForTask(t, s, run.WorkflowID)
-	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"}))
-	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, nil))
+	giveGestureByHand(t, s, o, 1000)
 
 	inv, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testSeller})
 	require.NoError(t, err)

@@ -236,6 +236,20 @@ func TestARefundStuckAtItsProviderReachesAnAgentAndIsMadeOnce(t *testing.T) {
 	require.True(t, noted, "the agent's note is in the order's history")
 }
 
+// giveGestureByHand gives amount back on o as a commercial gesture,
+// refunded by an agent by hand (PayPal), to its end.
+func giveGestureByHand(t *testing.T, s stack, o order.Order, amount int64) {
+	t.Helper()
+	ctx := context.Background()
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
+		OrderNumber: o.Number, RequestID: "gesture", Agent: "marie@boutique.fr", Refund: amount, Reason: "retard de livraison",
+	})
+	require.NoError(t, err)
+	task := waitForTask(t, s, run.WorkflowID)
+	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"}))
+	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, nil))
+}
+
 // A commercial gesture is not owed back: after 10 € given back on a 50 €
 // order, adding a 5 € item asks the customer for 5 €, not 15 €.
 func TestAGestureIsNotTakenBackWhenTheOrderChanges(t *testing.T) {
@@ -243,14 +257,7 @@ func TestAGestureIsNotTakenBackWhenTheOrderChanges(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertOrder(t, s.store, "C-2026-000955", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-955") // 50 € paid
-	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
-		OrderNumber: o.Number, RequestID: "gesture", Agent: "marie@boutique.fr", Refund: 1000, Reason: "retard de livraison",
-	})
-	require.NoError(t, err)
-	task := waitForTask(t, s, run.WorkflowID)
-	require.NoError(t, s.starter.AnswerTask(ctx, workflows.TaskAnswer{TaskID: task.ID, Outcome: workflows.AnswerRefundDone, Agent: "luc@boutique.fr"}))
-	var cancelled workflows.CancelRefundResult
-	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &cancelled))
+	giveGestureByHand(t, s, o, 1000)
 	pos, err := s.store.MoneyPosition(ctx, o.ID)
 	require.NoError(t, err)
 	require.Equal(t, int64(1000), pos.Gestures)

@@ -30,42 +30,40 @@ type CancelRefundRequest struct {
 // and starts the cancel-refund procedure. Bad input is refused with an
 // error naming the field, and nothing is started or written.
 func (s *Starter) CancelRefund(ctx context.Context, req CancelRefundRequest) (Run, error) {
-	id, run, done, err := s.startedAlready(ctx, workflows.ProcCancelRefund, req.OrderNumber, req.RequestID, req.Agent)
-	if done {
-		return run, err
-	}
-	if err := s.checkAgent(ctx, req.Agent); err != nil {
-		return Run{}, err
-	}
-	o, err := s.order(ctx, req.OrderNumber)
-	if err != nil {
-		return Run{}, err
-	}
-	if o.HoldBy != "" {
-		return Run{}, order.Refuse("order", "refusal.order_held", locale.Text(o.Number), locale.Text(o.HoldBy))
-	}
-	if err := order.CheckNotArchived(o); err != nil {
-		return Run{}, err
-	}
-	paid, err := s.orders.MoneyPosition(ctx, o.ID)
-	if err != nil {
-		return Run{}, err
-	}
-	plan, err := order.PlanCancel(o, order.CancelRequest{
-		Cancel: req.Cancel, Refund: req.Refund, RefundDefault: req.RefundDefault, RefundShipping: req.RefundShipping,
-		Reason: req.Reason, Notify: req.Notify,
-	}, paid)
-	if err != nil {
-		return Run{}, err
-	}
-	if req.Notify {
-		if err := activities.CheckCancelEmail(o, plan.Result); err != nil {
+	return s.startOnce(ctx, workflows.ProcCancelRefund, req.OrderNumber, req.RequestID, req.Agent, func(id string) (Run, error) {
+		if err := s.checkAgent(ctx, req.Agent); err != nil {
 			return Run{}, err
 		}
-	}
-	in := workflows.CancelRefundInput{
-		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Request: plan.Request,
-		ReviewEmail: req.ReviewEmail, Settings: s.settings(),
-	}
-	return s.start(ctx, id, workflows.ProcCancelRefund, o, fmt.Sprintf("Annuler / rembourser %s", o.Number), in)
+		o, err := s.order(ctx, req.OrderNumber)
+		if err != nil {
+			return Run{}, err
+		}
+		if o.HoldBy != "" {
+			return Run{}, order.Refuse("order", "refusal.order_held", locale.Text(o.Number), locale.Text(o.HoldBy))
+		}
+		if err := order.CheckNotArchived(o); err != nil {
+			return Run{}, err
+		}
+		paid, err := s.orders.MoneyPosition(ctx, o.ID)
+		if err != nil {
+			return Run{}, err
+		}
+		plan, err := order.PlanCancel(o, order.CancelRequest{
+			Cancel: req.Cancel, Refund: req.Refund, RefundDefault: req.RefundDefault, RefundShipping: req.RefundShipping,
+			Reason: req.Reason, Notify: req.Notify,
+		}, paid)
+		if err != nil {
+			return Run{}, err
+		}
+		if req.Notify {
+			if err := activities.CheckCancelEmail(o, plan.Result); err != nil {
+				return Run{}, err
+			}
+		}
+		in := workflows.CancelRefundInput{
+			OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Request: plan.Request,
+			ReviewEmail: req.ReviewEmail, Settings: s.settings(),
+		}
+		return s.start(ctx, id, workflows.ProcCancelRefund, o, fmt.Sprintf("Annuler / rembourser %s", o.Number), in)
+	})
 }

@@ -55,31 +55,29 @@ func (s *Starter) PreviewDetails(ctx context.Context, number string, edit order.
 // a delivery address once shipped or while the warehouse prepares the
 // order, an edit that changes nothing), and nothing is started or written.
 func (s *Starter) EditDetails(ctx context.Context, req EditDetailsRequest) (Run, error) {
-	id, run, done, err := s.startedAlready(ctx, workflows.ProcEditDetails, req.OrderNumber, req.RequestID, req.Agent)
-	if done {
-		return run, err
-	}
-	if err := s.checkAgent(ctx, req.Agent); err != nil {
-		return Run{}, err
-	}
-	if req.Channel != "" && !req.Channel.Valid() {
-		return Run{}, order.Refuse("channel", "refusal.contact_channel_unknown", locale.Text(string(req.Channel)))
-	}
-	o, cur, err := s.OrderDetails(ctx, req.OrderNumber)
-	if err != nil {
-		return Run{}, err
-	}
-	res, err := order.ApplyDetails(o, cur, req.Edit)
-	if err != nil {
-		return Run{}, err
-	}
-	notify := res.MoneyChanged()
-	if req.Notify != nil {
-		notify = *req.Notify
-	}
-	in := workflows.EditDetailsInput{
-		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel,
-		Edit: req.Edit, Notify: notify, Settings: s.settings(),
-	}
-	return s.start(ctx, id, workflows.ProcEditDetails, o, fmt.Sprintf("Modifier les informations de %s", o.Number), in)
+	return s.startOnce(ctx, workflows.ProcEditDetails, req.OrderNumber, req.RequestID, req.Agent, func(id string) (Run, error) {
+		if err := s.checkAgent(ctx, req.Agent); err != nil {
+			return Run{}, err
+		}
+		if req.Channel != "" && !req.Channel.Valid() {
+			return Run{}, order.Refuse("channel", "refusal.contact_channel_unknown", locale.Text(string(req.Channel)))
+		}
+		o, cur, err := s.OrderDetails(ctx, req.OrderNumber)
+		if err != nil {
+			return Run{}, err
+		}
+		res, err := order.ApplyDetails(o, cur, req.Edit)
+		if err != nil {
+			return Run{}, err
+		}
+		notify := res.MoneyChanged()
+		if req.Notify != nil {
+			notify = *req.Notify
+		}
+		in := workflows.EditDetailsInput{
+			OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel,
+			Edit: req.Edit, Notify: notify, Settings: s.settings(),
+		}
+		return s.start(ctx, id, workflows.ProcEditDetails, o, fmt.Sprintf("Modifier les informations de %s", o.Number), in)
+	})
 }

@@ -117,34 +117,32 @@ type ModifyContentRequest struct {
 // field (an *order.FieldError) or the order's logistics status (an
 // *order.NotModifiableError), and nothing is started or written.
 func (s *Starter) ModifyContent(ctx context.Context, req ModifyContentRequest) (Run, error) {
-	id, run, done, err := s.startedAlready(ctx, workflows.ProcModifyContent, req.OrderNumber, req.RequestID, req.Agent)
-	if done {
-		return run, err
-	}
-	if err := s.checkAgent(ctx, req.Agent); err != nil {
-		return Run{}, err
-	}
-	if !req.Channel.Valid() {
-		return Run{}, order.Refuse("channel", "refusal.contact_channel_unknown", locale.Text(string(req.Channel)))
-	}
-	o, err := s.order(ctx, req.OrderNumber)
-	if err != nil {
-		return Run{}, err
-	}
-	if err := order.CheckModifiable(o); err != nil {
-		return Run{}, err
-	}
-	if o.HoldBy != "" {
-		return Run{}, &order.NotModifiableError{Number: o.Number, Logistics: o.Logistics, HoldBy: o.HoldBy}
-	}
-	if err := req.Change.Validate(o); err != nil {
-		return Run{}, err
-	}
-	in := workflows.ModifyContentInput{
-		OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel, Change: req.Change,
-		SkipEmail: !req.Notify, ReviewEmail: req.ReviewEmail, Settings: s.settings(),
-	}
-	return s.start(ctx, id, workflows.ProcModifyContent, o, fmt.Sprintf("Modifier le contenu de %s", o.Number), in)
+	return s.startOnce(ctx, workflows.ProcModifyContent, req.OrderNumber, req.RequestID, req.Agent, func(id string) (Run, error) {
+		if err := s.checkAgent(ctx, req.Agent); err != nil {
+			return Run{}, err
+		}
+		if !req.Channel.Valid() {
+			return Run{}, order.Refuse("channel", "refusal.contact_channel_unknown", locale.Text(string(req.Channel)))
+		}
+		o, err := s.order(ctx, req.OrderNumber)
+		if err != nil {
+			return Run{}, err
+		}
+		if err := order.CheckModifiable(o); err != nil {
+			return Run{}, err
+		}
+		if o.HoldBy != "" {
+			return Run{}, &order.NotModifiableError{Number: o.Number, Logistics: o.Logistics, HoldBy: o.HoldBy}
+		}
+		if err := req.Change.Validate(o); err != nil {
+			return Run{}, err
+		}
+		in := workflows.ModifyContentInput{
+			OrderNumber: o.Number, RequestID: req.RequestID, Agent: req.Agent, Role: req.Role, Channel: req.Channel, Change: req.Change,
+			SkipEmail: !req.Notify, ReviewEmail: req.ReviewEmail, Settings: s.settings(),
+		}
+		return s.start(ctx, id, workflows.ProcModifyContent, o, fmt.Sprintf("Modifier le contenu de %s", o.Number), in)
+	})
 }
 
 // start starts a procedure with its search attributes. A procedure already
@@ -153,9 +151,12 @@ func (s *Starter) start(ctx context.Context, id, procedure string, o order.Order
 	opts := client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                s.opt.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		StaticSummary:            summary,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		// A procedure already started under the id is an error, which says
+		// its run: Existing.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:                            summary,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.AttrOrderNumber.ValueSet(o.Number),
 			workflows.AttrOrderProcedure.ValueSet(procedure),
@@ -171,6 +172,30 @@ func (s *Starter) start(ctx context.Context, id, procedure string, o order.Order
 		return Run{}, fmt.Errorf("starting %s: %w", id, err)
 	}
 	return Run{WorkflowID: run.GetID(), RunID: run.GetRunID()}, nil
+}
+
+// startOnce checks a request's order number, request id and agent, then
+// runs start: the procedure's checks of the request and its start, under
+// the workflow id of the request. A request sent again (a double click, a
+// retried call) gets the procedure it started: the start says so when that
+// procedure runs or ran (Starter.start), and a request the checks refuse is
+// looked up then, since the first one may have changed the order since (a
+// hold, a quantity already lowered). Temporal is asked for the procedure
+// only then, not before every start, where the look-up cost the server as
+// much CPU as a sixth of a modify-content.
+func (s *Starter) startOnce(ctx context.Context, proc, number, requestID, agent string, start func(id string) (Run, error)) (Run, error) {
+	if err := checkRequest(number, requestID, agent); err != nil {
+		return Run{}, err
+	}
+	id := workflows.WorkflowID(proc, number, requestID)
+	run, err := start(id)
+	if err == nil {
+		return run, nil
+	}
+	if prev, found, ferr := s.existing(ctx, id); ferr == nil && found {
+		return prev, nil
+	}
+	return run, err
 }
 
 // startedAlready checks a request's order number, request id and agent,

@@ -157,6 +157,12 @@ func TestModifyContentEndToEndRefundDone(t *testing.T) {
 	require.ErrorIs(t, s.store.SetLogisticsStatus(ctx, o.Number, order.LogisticsPrinting, "entrepot"), store.ErrOrderHeld)
 	_, err = s.starter.ModifyContent(ctx, removeOneMug(o, "req-2"))
 	require.ErrorContains(t, err, "held by procedure "+run.WorkflowID)
+	// The same request sent again, which its own procedure's hold now
+	// refuses, gets that procedure, not the refusal.
+	again, err = s.starter.ModifyContent(ctx, removeOneMug(o, "req-1"))
+	require.NoError(t, err)
+	require.True(t, again.Existing)
+	require.Equal(t, run.RunID, again.RunID)
 	// 50 € paid, 37,50 € + 6,90 € shipping now: 5,60 € reserved for the refund.
 	paidNet, err := s.store.PaidNet(ctx, o.ID)
 	require.NoError(t, err)

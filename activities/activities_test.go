@@ -52,6 +52,12 @@ func twice[T any](t *testing.T, env *testsuite.TestActivityEnvironment, fn any, 
 	return out[0], out[1]
 }
 
+// testShop is the seller on the invoices and credit notes of these tests.
+var testShop = activities.Shop{Seller: store.Seller{
+	Name: "Boutique du Vieux Lyon SARL", Address: order.Address{Line1: "3 rue Saint-Jean", PostalCode: "69005", City: "Lyon", Country: "FR"},
+	SIRET: "123 456 789 00012", VATNumber: "FR32123456789",
+}}
+
 func cardOrder(t *testing.T, st *store.Store) order.Order {
 	t.Helper()
 	return cardOrderNumbered(t, st, "C-2026-000501")

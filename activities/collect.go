@@ -346,7 +346,8 @@ func (c *Collect) squareBooks(ctx context.Context, in CompletePaymentInput) erro
 	if err != nil || issued {
 		return err
 	}
-	return c.creditSurplus(ctx, in) // nothing more to bill: perhaps less
+	// Nothing more to bill: perhaps less.
+	return c.creditSurplus(ctx, in.Actor, in.InvoiceKey+"/surplus", in.OrderNumber, "la commande a changé avant le paiement")
 }
 
 // invoicePaid issues under key, and marks paid, the supplementary invoice
@@ -374,22 +375,21 @@ func (c *Collect) invoicePaid(ctx context.Context, actor Actor, key, orderNumber
 	return true, classify(err)
 }
 
-// creditSurplus credits what the invoices hold beyond what the order
-// bills, if anything.
-func (c *Collect) creditSurplus(ctx context.Context, in CompletePaymentInput) error {
-	key := in.InvoiceKey + "/surplus"
+// creditSurplus credits, under key, what the invoices hold beyond what the
+// order bills, if anything, for reason. It runs after money moved: a
+// note that cannot be drawn up is none, never a failed step.
+func (c *Collect) creditSurplus(ctx context.Context, actor Actor, key, number, reason string) error {
 	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
-		Key: key, OrderNumber: in.OrderNumber, Seller: c.Shop.Seller, UpToInvoiced: true, Surplus: true,
-		Reason: "la commande a changé avant le paiement",
+		Key: key, OrderNumber: number, Seller: c.Shop.Seller, UpToInvoiced: true, Surplus: true, Reason: reason,
 	})
 	var fe *order.FieldError
 	if errors.Is(err, store.ErrNothingToCredit) || errors.As(err, &fe) {
-		return nil // the payment is recorded: never fail it on paperwork
+		return nil
 	}
 	if err != nil {
 		return classifyCollect(err)
 	}
-	_, err = c.noteCreditNote(ctx, in.Actor, key, cn)
+	_, err = c.noteCreditNote(ctx, actor, key, cn)
 	return err
 }
 

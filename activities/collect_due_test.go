@@ -28,10 +28,7 @@ func TestCollectionOfAChangedOrderIsSafeToRunTwice(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	env := suite.NewTestActivityEnvironment()
-	collect := &activities.Collect{Store: st, Shop: activities.Shop{Seller: store.Seller{
-		Name: "Boutique du Vieux Lyon SARL", Address: order.Address{Line1: "3 rue Saint-Jean", PostalCode: "69005", City: "Lyon", Country: "FR"},
-		SIRET: "123 456 789 00012", VATNumber: "FR32123456789",
-	}}}
+	collect := &activities.Collect{Store: st, Shop: testShop}
 	env.RegisterActivity(collect)
 	actor := activities.Actor{WorkflowID: "collect-payment/" + o.Number + "/r1", Agent: "marie@boutique.fr"}
 

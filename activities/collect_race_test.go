@@ -10,7 +10,6 @@ import (
 
 	"github.com/orderdesk/orderdesk/activities"
 	"github.com/orderdesk/orderdesk/devstack/devstacktest"
-	"github.com/orderdesk/orderdesk/order"
 	"github.com/orderdesk/orderdesk/store"
 )
 
@@ -25,10 +24,7 @@ func TestInvoiceStepAndAgentClickAtOnceMakeOneInvoice(t *testing.T) {
 	t.Parallel()
 	st := devstacktest.NewStore(t)
 	ctx := context.Background()
-	c := &activities.Collect{Store: st, Shop: activities.Shop{Seller: store.Seller{
-		Name: "Boutique du Vieux Lyon SARL", Address: order.Address{Line1: "3 rue Saint-Jean", PostalCode: "69005", City: "Lyon", Country: "FR"},
-		SIRET: "123 456 789 00012", VATNumber: "FR32123456789",
-	}}}
+	c := &activities.Collect{Store: st, Shop: testShop}
 	const orders = 60
 	agentFirst := 0
 	for i := range orders {

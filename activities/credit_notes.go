@@ -50,33 +50,35 @@ func (c *Collect) IssueCreditNote(ctx context.Context, in CreditNoteInput) (Cred
 		Key: in.RefundKey, OrderNumber: in.OrderNumber, Amount: in.Amount, Reason: in.Reason, Seller: c.Shop.Seller,
 		UpToInvoiced: true, // the refund is made: never fail it on paperwork
 	})
-	if errors.Is(err, store.ErrNothingToCredit) {
-		return CreditNoteRef{}, c.squareSettled(ctx, in.Actor, in.RefundKey+"/covered-rise", in.OrderNumber)
-	}
-	if err != nil {
+	var ref CreditNoteRef
+	switch {
+	case errors.Is(err, store.ErrNothingToCredit): // an earlier note credited it
+	case err != nil:
 		return CreditNoteRef{}, classify(err)
+	default:
+		if ref, err = c.noteCreditNote(ctx, in.Actor, in.RefundKey, cn); err != nil {
+			return ref, err
+		}
 	}
-	ref, err := c.noteCreditNote(ctx, in.Actor, in.RefundKey, cn)
-	if err != nil {
-		return ref, err
-	}
-	return ref, c.squareSettled(ctx, in.Actor, in.RefundKey+"/covered-rise", in.OrderNumber)
+	return ref, c.squareSettled(ctx, in.Actor, in.RefundKey, in.OrderNumber)
 }
 
 // squareSettled squares the books of an invoiced order that owes nothing
 // with what it bills (order.Position.Billed): a rise the customer's money
 // already covers, which no collection asks for and so none invoices, is
-// invoiced, paid, under key; and, once nothing is owed back or in flight
-// either, invoices that bill more than the order (it was lowered or
-// cancelled with nothing to refund, or a refund's credit note left part
-// of a drop) are credited of the surplus under key+"/surplus".
+// invoiced, paid; and, once nothing is owed back or in flight either,
+// invoices that bill more than the order (it was lowered or cancelled
+// with nothing to refund, or a refund's credit note left part of a drop)
+// are credited of the surplus. Both are keyed under step, the key of the
+// step that squares them (a refund's, a procedure's).
 // It runs in the steps that change an order's total (modify-content,
 // edit-details, cancel-refund) and in those that record a refund's credit
 // note. An order with no invoice, one that still owes (its collection
 // invoices the balance) or one owed money back (the refund's credit note
 // comes with the refund) needs nothing. A retry finds the invoice or the
 // credit note by its key.
-func (c *Collect) squareSettled(ctx context.Context, actor Actor, key, number string) error {
+func (c *Collect) squareSettled(ctx context.Context, actor Actor, step, number string) error {
+	key := step + "/covered-rise"
 	if invoiced, err := c.Store.Invoiced(ctx, number); err != nil || !invoiced {
 		return classify(err)
 	}
@@ -97,20 +99,7 @@ func (c *Collect) squareSettled(ctx context.Context, actor Actor, key, number st
 	if pos.Overpayment > 0 || pos.InFlight > 0 {
 		return nil // money still to go back: its credit note comes with it
 	}
-	surplus := key + "/surplus"
-	cn, err := c.Store.CreateCreditNote(ctx, store.CreditNoteRequest{
-		Key: surplus, OrderNumber: number, Seller: c.Shop.Seller, UpToInvoiced: true, Surplus: true,
-		Reason: "la commande facture moins que ses factures",
-	})
-	var fe *order.FieldError
-	if errors.Is(err, store.ErrNothingToCredit) || errors.As(err, &fe) {
-		return nil // nothing beyond what the order bills: never fail a step on paperwork
-	}
-	if err != nil {
-		return classify(err)
-	}
-	_, err = c.noteCreditNote(ctx, actor, surplus, cn)
-	return err
+	return c.creditSurplus(ctx, actor, key+"/surplus", number, "la commande facture moins que ses factures")
 }
 
 // noteCreditNote writes the line of a credit note issued under key into

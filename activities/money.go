@@ -472,7 +472,7 @@ func (m *Money) squareMade(ctx context.Context, in ResolveInput, status string) 
 	if status != store.RefundSucceeded {
 		return nil
 	}
-	return (&Collect{Store: m.Store, Shop: m.Shop}).squareSettled(ctx, in.Actor, in.Key+"/covered-rise", in.OrderNumber)
+	return (&Collect{Store: m.Store, Shop: m.Shop}).squareSettled(ctx, in.Actor, in.Key, in.OrderNumber)
 }
 
 // resolvedLine is a line about a refund whose procedure stopped, saying

@@ -200,7 +200,7 @@ func (a *Orders) squareBooks(ctx context.Context, number string, actor Actor, be
 	if after == before {
 		return nil
 	}
-	return (&Collect{Store: a.Store, Shop: a.Shop}).squareSettled(ctx, actor, actor.WorkflowID+"/covered-rise", number)
+	return (&Collect{Store: a.Store, Shop: a.Shop}).squareSettled(ctx, actor, actor.WorkflowID, number)
 }
 
 // paidBefore is the order's money position without the facts of the

@@ -21,14 +21,10 @@ func TestARefundFoundByTheCompensationSquaresTheBooks(t *testing.T) {
 	f := newReconcileFixture(t)
 	ctx := context.Background()
 	o := cardOrderNumbered(t, f.st, "C-2026-000522") // 52 € paid by card
-	shop := activities.Shop{Seller: store.Seller{
-		Name: "Boutique du Vieux Lyon SARL", Address: order.Address{Line1: "3 rue Saint-Jean", PostalCode: "69005", City: "Lyon", Country: "FR"},
-		SIRET: "123 456 789 00012", VATNumber: "FR32123456789",
-	}}
-	_, err := f.st.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: shop.Seller})
+	_, err := f.st.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testShop.Seller})
 	require.NoError(t, err)
-	money := &activities.Money{Store: f.st, Gateways: f.reg, Shop: shop}
-	orders := &activities.Orders{Store: f.st, Shop: shop}
+	money := &activities.Money{Store: f.st, Gateways: f.reg, Shop: testShop}
+	orders := &activities.Orders{Store: f.st, Shop: testShop}
 	actor := activities.Actor{WorkflowID: "cancel-refund/" + o.Number + "/g1", Agent: "marie@boutique.fr"}
 	key := actor.WorkflowID + "/settle/refund"
 

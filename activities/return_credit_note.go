@@ -58,7 +58,7 @@ func (c *Collect) IssueReturnCreditNote(ctx context.Context, in ReturnCreditNote
 	// The return's settlement may have paid back more than the items (an
 	// overpayment the order held): what the invoices still hold beyond the
 	// order is credited once nothing is owed back.
-	return ref, c.squareSettled(ctx, in.Actor, in.Key+"/covered-rise", in.OrderNumber)
+	return ref, c.squareSettled(ctx, in.Actor, in.Key, in.OrderNumber)
 }
 
 // returnCredit is what the return's credit note credits: the split its

@@ -94,10 +94,7 @@ func TestAReturnedBookIsCreditedAtItsOwnVATRate(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	env := suite.NewTestActivityEnvironment()
-	collect := &activities.Collect{Store: st, Shop: activities.Shop{Seller: store.Seller{
-		Name: "Boutique du Vieux Lyon SARL", Address: order.Address{Line1: "3 rue Saint-Jean", PostalCode: "69005", City: "Lyon", Country: "FR"},
-		SIRET: "123 456 789 00012", VATNumber: "FR32123456789",
-	}}}
+	collect := &activities.Collect{Store: st, Shop: testShop}
 	env.RegisterActivity(collect)
 
 	in := activities.ReturnCreditNoteInput{OrderNumber: o.Number, Actor: actor, Key: actor.WorkflowID + "/credit-note",
@@ -152,10 +149,7 @@ func TestTheMugReturnedAfterTheBookIsCreditedAt20PercentWithTheDelivery(t *testi
 	st := devstacktest.NewStore(t)
 	ctx := context.Background()
 	o := bookAndMugShipped(t, st, "C-2026-000532")
-	collect := &activities.Collect{Store: st, Shop: activities.Shop{Seller: store.Seller{
-		Name: "Boutique du Vieux Lyon SARL", Address: order.Address{Line1: "3 rue Saint-Jean", PostalCode: "69005", City: "Lyon", Country: "FR"},
-		SIRET: "123 456 789 00012", VATNumber: "FR32123456789",
-	}}}
+	collect := &activities.Collect{Store: st, Shop: testShop}
 	actor := activities.Actor{WorkflowID: "return/" + o.Number + "/r1", Agent: "marie@boutique.fr"}
 	inv, err := collect.IssueInvoice(ctx, activities.IssueInvoiceInput{OrderNumber: o.Number, Actor: actor, Key: o.Number + "/invoice"})
 	require.NoError(t, err)

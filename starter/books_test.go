@@ -382,11 +382,7 @@ func TestAnInvoicedOrderCancelledInFullIsCreditedInFull(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.store.CreateCreditNote(ctx, store.CreditNoteRequest{Key: "given-up-987", OrderNumber: o.Number, Amount: inv.Total, Seller: testSeller, Reason: "annulation de la facture " + inv.Number})
 	require.NoError(t, err)
-	var all []order.LineQuantity
-	for _, l := range o.Lines {
-		all = append(all, order.LineQuantity{LineID: l.ID, Quantity: l.Quantity})
-	}
-	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{OrderNumber: o.Number, RequestID: "all", Agent: "marie@boutique.fr", Cancel: all, RefundDefault: true})
+	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{OrderNumber: o.Number, RequestID: "all", Agent: "marie@boutique.fr", Cancel: order.DefaultCancel(o), RefundDefault: true})
 	require.NoError(t, err)
 	var res workflows.CancelRefundResult
 	require.NoError(t, s.starter.Result(ctx, run.WorkflowID, &res))
@@ -449,8 +445,7 @@ func TestAnInvoiceAfterAGestureBillsWhatTheCustomerPaidFor(t *testing.T) {
 	o := insertOrder(t, s.store, "C-2026-000989", order.LogisticsAwaitingPrinting, order.PayPayPal, "PAYID-989") // 50 € paid
 	giveGestureByHand(t, s, o, 1000)
 
-	inv, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testSeller})
-	require.NoError(t, err)
+	inv := invoiceAsAgent(t, s.store, o)
 	require.Equal(t, o.Totals.Total-1000, inv.Total, "the invoice bills what the customer paid for")
 	gesture := false
 	for _, l := range inv.Lines {
@@ -470,8 +465,7 @@ func TestAnUnpaidInvoicedOrderCancelledIsCreditedInFull(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
 	o := insertChequeOrder(t, s.store, "C-2026-000991", order.PayCheque)
-	inv, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testSeller})
-	require.NoError(t, err)
+	inv := invoiceAsAgent(t, s.store, o)
 	require.Equal(t, o.Totals.Total, inv.Total)
 
 	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{OrderNumber: o.Number, RequestID: "all", Agent: "marie@boutique.fr", Cancel: order.DefaultCancel(o)})
@@ -483,4 +477,12 @@ func TestAnUnpaidInvoicedOrderCancelledIsCreditedInFull(t *testing.T) {
 	require.Len(t, notes, 1, "the unpaid invoice is credited")
 	require.Equal(t, inv.Total, notes[0].Total)
 	require.Zero(t, order.VATGross(invoicedNet(t, s.store, o.ID)), "the books bill nothing")
+}
+
+// invoiceAsAgent issues o's invoice as an agent's click does.
+func invoiceAsAgent(t *testing.T, st *store.Store, o order.Order) store.Invoice {
+	t.Helper()
+	inv, err := st.CreateInvoice(context.Background(), store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testSeller})
+	require.NoError(t, err)
+	return inv
 }

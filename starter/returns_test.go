@@ -99,8 +99,7 @@ func TestAReturnThatAlsoPaysBackAnOverpaymentLeavesNothingBilled(t *testing.T) {
 	s := newStackWith(t, reg, starter.Options{})
 	ctx := context.Background()
 	o := insertCardOrder(t, s.store, "C-2026-000993", order.LogisticsAwaitingPrinting) // 2 mugs and a T-shirt, paid
-	_, err := s.store.CreateInvoice(ctx, store.InvoiceRequest{Key: "agent/" + o.Number + "/r1", OrderNumber: o.Number, Seller: testSeller})
-	require.NoError(t, err)
+	invoiceAsAgent(t, s.store, o)
 
 	run, err := s.starter.CancelRefund(ctx, starter.CancelRefundRequest{
 		OrderNumber: o.Number, RequestID: "tshirt", Agent: "marie@boutique.fr", Cancel: []order.LineQuantity{{LineID: o.Lines[1].ID, Quantity: 1}},
